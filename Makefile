@@ -1,0 +1,51 @@
+# deskchat — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+export PATH := $(PATH):/usr/local/go/bin:$(shell go env GOPATH 2>/dev/null)/bin
+# One build-tag set everywhere, so mattn/go-sqlite3 compiles once.
+export GOFLAGS := -tags=sqlite_fts5
+GO_TEST_FLAGS ?= -count=1 -timeout=15m
+
+RUN_DIR  ?= .run
+RUN_ADDR ?= 127.0.0.1:8080
+
+.PHONY: run test deps frontend server app test-go test-frontend test-e2e test-app vet clean
+
+## run: start the server on $(RUN_ADDR) with the demo helpdesk (until the desktop app lands)
+run: deps server
+	@mkdir -p $(RUN_DIR)
+	./bin/deskchat-server serve --demo --db $(RUN_DIR)/deskchat.db --addr $(RUN_ADDR)
+
+## test: install what is missing, build, and run every test
+test: deps frontend server vet test-go test-frontend test-e2e app test-app
+	@echo "make test: all suites passed"
+
+deps:
+	./scripts/install-deps.sh
+
+frontend:
+	cd frontend && npm run build
+
+server:
+	go build -o bin/deskchat-server ./backend/cmd/deskchat-server
+
+# -m: wails must not run `go mod tidy`; -s: the frontend is already built.
+app: frontend
+	wails build -m -s
+
+vet: frontend
+	go vet ./...
+
+test-go: frontend
+	go test $(GO_TEST_FLAGS) ./...
+
+test-frontend:
+	cd frontend && npm test
+
+test-e2e: frontend server
+	cd frontend && DESKCHAT_SERVER=$(CURDIR)/bin/deskchat-server npm run test:e2e
+
+test-app: app
+	./scripts/app-smoke.sh build/bin/deskchat
+
+clean:
+	rm -rf bin build/bin frontend/dist $(RUN_DIR)

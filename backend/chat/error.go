@@ -1,0 +1,70 @@
+package chat
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Stable error codes. Clients branch on these, so they never change meaning;
+// the HTTP layer maps each to a status in one table (httpapi/errors.go).
+const (
+	EInvalid         = "invalid"                // a field fails validation
+	EInvalidJSON     = "invalid_json"           // body is not one JSON object
+	EUnknownField    = "unknown_field"          // body has a field we do not know
+	EInvalidUTF8     = "invalid_utf8"           // body or text is not valid UTF-8
+	EBodyTooLarge    = "body_too_large"         // request body over the cap
+	EMessageEmpty    = "message_empty"          // message text is empty or blank
+	EMessageTooLong  = "message_too_long"       // message text over MaxMessageRunes
+	EUnauthorized    = "unauthorized"           // no token, unknown or revoked token
+	ETokenExpired    = "token_expired"          // token past its expiry
+	EBadCredentials  = "bad_credentials"        // login failed
+	EForbidden       = "forbidden"              // authenticated but not allowed
+	ENotAuthor       = "not_author"             // edit/delete of someone else's message
+	ENotFound        = "not_found"              // unknown id, or an id the caller may not see
+	EConflict        = "conflict"               // unique constraint, e.g. e-mail taken
+	EOriginForbidden = "origin_not_allowed"     // browser Origin not in the allow-list
+	ERateLimited     = "rate_limited"           // too many requests
+	EResync          = "resync_required"        // event cursor cannot be replayed
+	EUnavailable     = "unavailable"            // database busy/locked/full: retry later
+	EMethod          = "method_not_allowed"     // the path exists, the method does not
+	EMediaType       = "unsupported_media_type" // body is not application/json
+	EInternal        = "internal"               // anything else; text never leaks
+)
+
+// Error is deskchat's one error type. Message is safe to show to the client.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("deskchat error: code=%s message=%s", e.Code, e.Message)
+}
+
+// Errorf builds an *Error with a formatted, client-safe message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err, EInternal for errors that are not ours.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Code
+	}
+	return EInternal
+}
+
+// ErrorMessage returns the client-safe message of err; internal errors get a
+// generic text so that no SQL or path reaches a client.
+func ErrorMessage(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Internal error."
+}

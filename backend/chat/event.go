@@ -1,0 +1,96 @@
+package chat
+
+import (
+	"encoding/json"
+	"slices"
+	"time"
+)
+
+// Event types. Each is appended to the event log in the same transaction as
+// the change it describes.
+const (
+	EventConversationCreated  = "conversation.created"
+	EventConversationClosed   = "conversation.closed"
+	EventConversationReopened = "conversation.reopened"
+	EventParticipantAdded     = "conversation.participant_added"
+	EventMessageCreated       = "message.created"
+	EventMessageEdited        = "message.edited"
+	EventMessageDeleted       = "message.deleted"
+	EventReadUpdated          = "read.updated"
+	EventUserCreated          = "user.created"
+	EventUserUpdated          = "user.updated"
+	EventCustomerUpdated      = "customer.updated"
+)
+
+// Scope says who may receive an event. It is stored with the event so that
+// replay and live delivery apply the same rule.
+type Scope string
+
+const (
+	// ScopeConversation: everyone who may see the conversation, its
+	// customer included.
+	ScopeConversation Scope = "conversation"
+	// ScopeConversationTeam: users who may see the conversation, not the
+	// customer (participant changes, customer profile updates).
+	ScopeConversationTeam Scope = "conversation_team"
+	// ScopeCustomer: the customer themself and users who may see any of
+	// their conversations (profile updates).
+	ScopeCustomer Scope = "customer"
+	// ScopeUser: one user only (read state).
+	ScopeUser Scope = "user"
+	// ScopeTeam: every user (people directory changes).
+	ScopeTeam Scope = "team"
+	// ScopeAll: every user and every visitor (helpdesk status, later).
+	ScopeAll Scope = "all"
+)
+
+// Event is one entry of the ordered event log.
+type Event struct {
+	Seq            int64           `json:"seq"`
+	Type           string          `json:"type"`
+	ConversationID int64           `json:"conversation_id,omitempty"`
+	Data           json.RawMessage `json:"data"`
+	CreatedAt      time.Time       `json:"created_at"`
+
+	// Audience, never sent to clients.
+	Scope        Scope   `json:"-"`
+	CustomerID   int64   `json:"-"` // the conversation's customer, if any
+	UserID       int64   `json:"-"` // the one recipient of ScopeUser events
+	Participants []int64 `json:"-"` // users taking part at event time (for ScopeCustomer: in any of the customer's conversations)
+}
+
+// VisibleTo reports whether a may receive e. Live delivery uses the
+// participants snapshot taken when the event was written; replay applies the
+// same rule against the current participants (see EventStore.ListEvents).
+func (e *Event) VisibleTo(a Actor) bool {
+	switch e.Scope {
+	case ScopeAll:
+		return a.IsUser() || a.IsCustomer()
+	case ScopeTeam:
+		return a.IsUser()
+	case ScopeUser:
+		return a.IsUser() && a.ID == e.UserID
+	case ScopeConversation, ScopeConversationTeam, ScopeCustomer:
+		if a.IsCustomer() {
+			return e.Scope != ScopeConversationTeam && e.CustomerID == a.ID
+		}
+		if !a.IsUser() {
+			return false
+		}
+		return (a.Support && e.CustomerID != 0) || slices.Contains(e.Participants, a.ID)
+	}
+	return false
+}
+
+// Publisher receives committed events, in sequence order, exactly once.
+// Stores call Publish while still holding their write lock so that events
+// reach the hub in commit order; Publish must therefore never block.
+type Publisher interface {
+	Publish(events []*Event)
+}
+
+// PublisherFunc adapts a function to Publisher.
+type PublisherFunc func([]*Event)
+
+// Publish calls f.
+func (f PublisherFunc) Publish(events []*Event) { f(events) }

@@ -1,0 +1,150 @@
+package chat
+
+import (
+	"context"
+	"time"
+)
+
+// Store is everything deskchat persists. Implementations (SQLite today,
+// PostgreSQL later) must pass storetest.Run. Every method that touches chat
+// data takes the asking Actor and enforces the access rules itself:
+//
+//   - a customer sees only conversations whose customer they are;
+//   - a user sees customer conversations only with the support flag or as a
+//     participant, and team conversations only as a participant;
+//   - a conversation the actor may not see answers ENotFound, never
+//     EForbidden, so ids cannot be probed.
+//
+// Every change appends its events to the log in the same transaction and
+// hands them to the Publisher after commit, in sequence order.
+type Store interface {
+	UserStore
+	SessionStore
+	CustomerStore
+	ConversationStore
+	MessageStore
+	EventStore
+
+	// Ping reports whether the database answers (health checks).
+	Ping(ctx context.Context) error
+	// Close releases the database.
+	Close() error
+}
+
+// UserStore keeps team members.
+type UserStore interface {
+	// CreateUser adds a user. EConflict if the e-mail is taken, EInvalid on
+	// a bad name or e-mail.
+	CreateUser(ctx context.Context, u NewUser) (*User, error)
+	// FindUserByID returns a user. ENotFound.
+	FindUserByID(ctx context.Context, id int64) (*User, error)
+	// FindUserCredentials returns the user and password hash for a login
+	// e-mail (normalised by the store). ENotFound.
+	FindUserCredentials(ctx context.Context, email string) (*User, string, error)
+	// ListUsers returns every user, active or not, by name.
+	ListUsers(ctx context.Context) ([]*User, error)
+	// UpdateUser changes a user's name and flags. Deactivating revokes every
+	// session of the user. ENotFound, EInvalid.
+	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)
+	// SetUserPassword stores a new hash and revokes every session of the
+	// user except keepSessionID (0 revokes all). ENotFound.
+	SetUserPassword(ctx context.Context, id int64, hash string, keepSessionID int64) error
+}
+
+// SessionStore keeps bearer tokens, by hash only.
+type SessionStore interface {
+	// CreateSession stores a session for a user or a customer.
+	CreateSession(ctx context.Context, s Session) (*Session, error)
+	// Authenticate finds the session for a token hash and returns who it
+	// acts for. EUnauthorized for an unknown/revoked token or an inactive
+	// user, ETokenExpired when past expiry at now.
+	Authenticate(ctx context.Context, tokenHash []byte, now time.Time) (Actor, *Session, error)
+	// DeleteSession revokes one session. Unknown ids are not an error.
+	DeleteSession(ctx context.Context, id int64) error
+	// DeleteExpiredSessions removes sessions that expired before now.
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
+}
+
+// CustomerStore keeps website visitors.
+type CustomerStore interface {
+	// CreateCustomer adds a visitor with what the widget reports.
+	CreateCustomer(ctx context.Context, info CustomerInfo) (*Customer, error)
+	// FindCustomerByID returns a customer the actor may see: the customer
+	// themself, or a user who may see one of their conversations. ENotFound.
+	FindCustomerByID(ctx context.Context, a Actor, id int64) (*Customer, error)
+	// UpdateCustomer records a visit: sets last seen and the non-empty
+	// fields of info. Only the customer themself may. ENotFound.
+	UpdateCustomer(ctx context.Context, a Actor, id int64, info CustomerInfo) (*Customer, error)
+}
+
+// ConversationStore keeps conversations and their participants.
+type ConversationStore interface {
+	// CreateConversation starts a conversation. A customer starts a customer
+	// conversation with its first message (Text required); a user starts a
+	// team conversation with other active users (ParticipantIDs, Text
+	// optional). With a ClientID the call is idempotent: repeating it returns
+	// the original conversation and created=false.
+	CreateConversation(ctx context.Context, a Actor, nc NewConversation) (c *Conversation, m *Message, created bool, err error)
+	// FindConversationByID returns a conversation with its customer,
+	// participants, last message and the actor's unread count. ENotFound.
+	FindConversationByID(ctx context.Context, a Actor, id int64) (*Conversation, error)
+	// ListConversations returns a page the actor may see, newest activity
+	// first.
+	ListConversations(ctx context.Context, a Actor, f ConversationFilter) ([]*Conversation, error)
+	// CloseConversation moves a conversation to closed. Users only
+	// (EForbidden for customers); closing a closed one is a no-op.
+	CloseConversation(ctx context.Context, a Actor, id int64) (*Conversation, error)
+	// ReopenConversation moves a closed conversation back to open. Users
+	// only; reopening an open one is a no-op.
+	ReopenConversation(ctx context.Context, a Actor, id int64) (*Conversation, error)
+	// AddParticipant adds an active user to a conversation the actor (a
+	// user) may see. Adding a participant twice is a no-op. ENotFound.
+	AddParticipant(ctx context.Context, a Actor, conversationID, userID int64) (*Conversation, error)
+}
+
+// MessageStore keeps messages, their audit trail and read state.
+type MessageStore interface {
+	// SendMessage appends a message. A message in a closed conversation
+	// reopens it; a user who writes becomes a participant. With a ClientID
+	// the call is idempotent per conversation: the original message is
+	// returned with created=false. EMessageEmpty, EMessageTooLong,
+	// EInvalidUTF8, ENotFound.
+	SendMessage(ctx context.Context, a Actor, conversationID int64, nm NewMessage) (m *Message, created bool, err error)
+	// ListMessages returns a page of a conversation's messages in ascending
+	// order. ENotFound.
+	ListMessages(ctx context.Context, a Actor, conversationID int64, f MessageFilter) ([]*Message, error)
+	// EditMessage replaces the text of the actor's own message and records
+	// the old text in the audit trail. ENotAuthor, ENotFound, EInvalid when
+	// the message is deleted or a system note.
+	EditMessage(ctx context.Context, a Actor, id int64, text string) (*Message, error)
+	// DeleteMessage blanks a message (author or admin) and records its text
+	// in the audit trail. Deleting twice is a no-op. ENotAuthor, ENotFound.
+	DeleteMessage(ctx context.Context, a Actor, id int64) (*Message, error)
+	// ListMessageAudit returns a message's edits and deletes, oldest first.
+	// Admins only (EForbidden).
+	ListMessageAudit(ctx context.Context, a Actor, messageID int64) ([]*AuditEntry, error)
+	// MarkRead records that the user read a conversation up to messageID
+	// (0 = up to its newest message). Read state never moves backwards.
+	// Users only. ENotFound.
+	MarkRead(ctx context.Context, a Actor, conversationID, messageID int64) (*ReadState, error)
+	// UnreadCounts sums the user's unread messages over the conversations
+	// they may see.
+	UnreadCounts(ctx context.Context, a Actor) (*UnreadCounts, error)
+}
+
+// EventStore reads the ordered event log.
+type EventStore interface {
+	// Epoch identifies this event log. It changes only if the log is lost
+	// (a new database), so a client holding a cursor from another epoch
+	// must resync.
+	Epoch(ctx context.Context) (string, error)
+	// LastSeq returns the newest committed sequence number (0 when empty).
+	LastSeq(ctx context.Context) (int64, error)
+	// ListEvents returns up to limit events after afterSeq and no later than
+	// untilSeq (0 = no bound) that the actor may see, in order. EResync when
+	// afterSeq is older than the oldest kept event or newer than the log.
+	ListEvents(ctx context.Context, a Actor, afterSeq, untilSeq int64, limit int) ([]*Event, error)
+	// PruneEvents drops events with seq ≤ throughSeq; clients whose cursor
+	// is older must then resync.
+	PruneEvents(ctx context.Context, throughSeq int64) error
+}

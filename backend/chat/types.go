@@ -1,0 +1,259 @@
+package chat
+
+import "time"
+
+// Limits every store and transport enforces.
+const (
+	MaxMessageRunes = 5000     // characters in one message
+	MaxNameRunes    = 200      // a person's name
+	MaxEmailBytes   = 254      // RFC 5321 path limit
+	MaxFieldRunes   = 2000     // page URL, browser and similar widget facts
+	MaxClientID     = 100      // bytes in a client message id
+	MaxPageSize     = 200      // items in one list page
+	DefaultPageSize = 50       // items when the client does not say
+	MaxBodyBytes    = 64 << 10 // HTTP request body cap
+	MaxFrameBytes   = 64 << 10 // WebSocket frame cap
+	MaxParticipants = 50       // users in one team conversation
+	MinPasswordLen  = 8        // characters
+	MaxPasswordLen  = 72       // bcrypt's limit, in bytes
+)
+
+// ActorKind says what sort of party an Actor or an Author is.
+type ActorKind string
+
+const (
+	KindUser     ActorKind = "user"     // a team member (agent)
+	KindCustomer ActorKind = "customer" // a website visitor
+	KindSystem   ActorKind = "system"   // deskchat itself (closed/reopened notes)
+)
+
+// Actor is who is asking; every store call that reads or changes chat data
+// takes one, so that access rules live next to the data and every store
+// implementation is held to them by the conformance suite.
+type Actor struct {
+	Kind      ActorKind
+	ID        int64 // user or customer id
+	Name      string
+	Admin     bool
+	Support   bool
+	SessionID int64 // the session behind the token; lets logout close streams
+}
+
+// IsUser reports whether a is a team member.
+func (a Actor) IsUser() bool { return a.Kind == KindUser && a.ID != 0 }
+
+// IsCustomer reports whether a is a visitor.
+func (a Actor) IsCustomer() bool { return a.Kind == KindCustomer && a.ID != 0 }
+
+// User is a team member.
+type User struct {
+	ID        int64     `json:"id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Admin     bool      `json:"admin"`
+	Support   bool      `json:"support"`
+	Active    bool      `json:"active"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Actor returns the Actor for u acting through session sessionID.
+func (u *User) Actor(sessionID int64) Actor {
+	return Actor{Kind: KindUser, ID: u.ID, Name: u.Name, Admin: u.Admin, Support: u.Support, SessionID: sessionID}
+}
+
+// NewUser is the input of CreateUser. PasswordHash is already hashed.
+type NewUser struct {
+	Email        string
+	Name         string
+	PasswordHash string
+	Admin        bool
+	Support      bool
+}
+
+// UserUpdate changes the fields that are not nil.
+type UserUpdate struct {
+	Name    *string `json:"name,omitempty"`
+	Admin   *bool   `json:"admin,omitempty"`
+	Support *bool   `json:"support,omitempty"`
+	Active  *bool   `json:"active,omitempty"`
+}
+
+// Customer is a website visitor. Name and e-mail are optional.
+type Customer struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Email     string    `json:"email"`
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
+	PageURL   string    `json:"page_url"`
+	Browser   string    `json:"browser"`
+	Language  string    `json:"language"`
+	TimeZone  string    `json:"time_zone"`
+}
+
+// CustomerInfo is what the widget reports about a visitor. Empty fields
+// leave the stored value unchanged on update.
+type CustomerInfo struct {
+	Name     string `json:"name,omitempty"`
+	Email    string `json:"email,omitempty"`
+	PageURL  string `json:"page_url,omitempty"`
+	Browser  string `json:"browser,omitempty"`
+	Language string `json:"language,omitempty"`
+	TimeZone string `json:"time_zone,omitempty"`
+}
+
+// Session is a bearer token's server side. Only the token's hash is kept.
+type Session struct {
+	ID         int64
+	TokenHash  []byte
+	UserID     int64 // set for team members
+	CustomerID int64 // set for visitors
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+}
+
+// ConversationKind separates customer chats from team chats.
+type ConversationKind string
+
+const (
+	ConversationCustomer ConversationKind = "customer" // includes a customer
+	ConversationTeam     ConversationKind = "team"     // users only (direct or group)
+)
+
+// Status of a conversation.
+type Status string
+
+const (
+	StatusOpen   Status = "open"
+	StatusClosed Status = "closed"
+)
+
+// Participant is a user taking part in a conversation.
+type Participant struct {
+	UserID  int64     `json:"user_id"`
+	Name    string    `json:"name"`
+	AddedAt time.Time `json:"added_at"`
+}
+
+// Conversation is a thread of messages between a customer and the team, or
+// between team members.
+type Conversation struct {
+	ID             int64            `json:"id"`
+	Kind           ConversationKind `json:"kind"`
+	Status         Status           `json:"status"`
+	CustomerID     int64            `json:"customer_id,omitempty"`
+	Customer       *Customer        `json:"customer,omitempty"`
+	Participants   []Participant    `json:"participants"`
+	CreatedAt      time.Time        `json:"created_at"`
+	LastActivityAt time.Time        `json:"last_activity_at"`
+	ClosedAt       *time.Time       `json:"closed_at,omitempty"`
+	LastMessage    *Message         `json:"last_message,omitempty"`
+	Unread         int              `json:"unread"` // for the asking user
+}
+
+// HasParticipant reports whether user id takes part in c.
+func (c *Conversation) HasParticipant(id int64) bool {
+	for _, p := range c.Participants {
+		if p.UserID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// NewConversation is the input of CreateConversation. A customer starts a
+// customer conversation with its first message (Text required); a user
+// starts a team conversation with ParticipantIDs (Text optional).
+type NewConversation struct {
+	ClientID       string  `json:"client_id"`
+	Text           string  `json:"text"`
+	ParticipantIDs []int64 `json:"participant_ids"`
+}
+
+// ConversationFilter selects a page of conversations, newest activity first.
+// Before* is the cursor: the last item of the previous page.
+type ConversationFilter struct {
+	Status         Status
+	Kind           ConversationKind
+	BeforeActivity time.Time
+	BeforeID       int64
+	Limit          int
+}
+
+// Author is who wrote a message.
+type Author struct {
+	Kind ActorKind `json:"kind"`
+	ID   int64     `json:"id,omitempty"`
+	Name string    `json:"name"`
+}
+
+// Message is one entry in a conversation. A deleted message keeps its place
+// (id, author, times) and loses its text.
+type Message struct {
+	ID             int64      `json:"id"`
+	ConversationID int64      `json:"conversation_id"`
+	Author         Author     `json:"author"`
+	Text           string     `json:"text"`
+	System         string     `json:"system,omitempty"` // closed, reopened… for system notes
+	ClientID       string     `json:"client_id,omitempty"`
+	CreatedAt      time.Time  `json:"created_at"`
+	EditedAt       *time.Time `json:"edited_at,omitempty"`
+	DeletedAt      *time.Time `json:"deleted_at,omitempty"`
+}
+
+// NewMessage is the input of SendMessage.
+type NewMessage struct {
+	ClientID string `json:"client_id"`
+	Text     string `json:"text"`
+}
+
+// MessageFilter selects a page of messages. With BeforeID the page holds the
+// newest messages older than it (scrolling back); with AfterID the oldest
+// newer than it; with neither, the newest page. Pages are in ascending order.
+type MessageFilter struct {
+	BeforeID int64
+	AfterID  int64
+	Limit    int
+}
+
+// AuditAction names what happened to a message.
+type AuditAction string
+
+const (
+	AuditEdit   AuditAction = "edit"
+	AuditDelete AuditAction = "delete"
+)
+
+// AuditEntry records one edit or delete with the text before and after.
+type AuditEntry struct {
+	ID        int64       `json:"id"`
+	MessageID int64       `json:"message_id"`
+	Action    AuditAction `json:"action"`
+	Actor     Author      `json:"actor"`
+	OldText   string      `json:"old_text"`
+	NewText   string      `json:"new_text"`
+	At        time.Time   `json:"at"`
+}
+
+// ReadState is how far a user has read a conversation.
+type ReadState struct {
+	ConversationID    int64     `json:"conversation_id"`
+	UserID            int64     `json:"user_id"`
+	LastReadMessageID int64     `json:"last_read_message_id"`
+	Unread            int       `json:"unread"`
+	UpdatedAt         time.Time `json:"updated_at"`
+}
+
+// UnreadCounts sums what a user has not read, over the conversations they
+// may see. Only messages by others count; system notes do not.
+type UnreadCounts struct {
+	Conversations  int                  `json:"conversations"` // with ≥1 unread
+	Messages       int                  `json:"messages"`
+	ByConversation []ConversationUnread `json:"by_conversation"`
+}
+
+// ConversationUnread is one conversation's unread count.
+type ConversationUnread struct {
+	ConversationID int64 `json:"conversation_id"`
+	Unread         int   `json:"unread"`
+}

@@ -1,0 +1,118 @@
+package chat
+
+import (
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+)
+
+// CheckMessageText validates a message body: valid UTF-8, not blank, no NUL,
+// at most MaxMessageRunes characters. It returns the text unchanged (we keep
+// what the author typed, including leading spaces and newlines).
+func CheckMessageText(s string) (string, error) {
+	switch {
+	case !utf8.ValidString(s):
+		return "", Errorf(EInvalidUTF8, "Message text is not valid UTF-8.")
+	case strings.TrimSpace(s) == "":
+		return "", Errorf(EMessageEmpty, "Message text is empty.")
+	case strings.ContainsRune(s, 0):
+		return "", Errorf(EInvalid, "Message text contains a NUL character.")
+	case utf8.RuneCountInString(s) > MaxMessageRunes:
+		return "", Errorf(EMessageTooLong, "Message text is longer than %d characters.", MaxMessageRunes)
+	}
+	return s, nil
+}
+
+// CheckName validates a person's name; empty is allowed when optional.
+func CheckName(s string, optional bool) (string, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case !utf8.ValidString(s):
+		return "", Errorf(EInvalidUTF8, "Name is not valid UTF-8.")
+	case s == "" && !optional:
+		return "", Errorf(EInvalid, "Name is required.")
+	case utf8.RuneCountInString(s) > MaxNameRunes:
+		return "", Errorf(EInvalid, "Name is longer than %d characters.", MaxNameRunes)
+	case strings.ContainsAny(s, "\x00\r\n"):
+		return "", Errorf(EInvalid, "Name contains a control character.")
+	}
+	return s, nil
+}
+
+// CheckEmail validates and normalises (trims, lower-cases) an e-mail
+// address; empty is allowed when optional.
+func CheckEmail(s string, optional bool) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" {
+		if optional {
+			return "", nil
+		}
+		return "", Errorf(EInvalid, "E-mail is required.")
+	}
+	if !utf8.ValidString(s) {
+		return "", Errorf(EInvalidUTF8, "E-mail is not valid UTF-8.")
+	}
+	if len(s) > MaxEmailBytes {
+		return "", Errorf(EInvalid, "E-mail is too long.")
+	}
+	if a, err := mail.ParseAddress(s); err != nil || a.Address != s || a.Name != "" {
+		return "", Errorf(EInvalid, "E-mail %q is not a valid address.", s)
+	}
+	return s, nil
+}
+
+// CheckField validates a free-text widget fact (page URL, browser…),
+// truncating nothing: too long is an error so the client learns of it.
+func CheckField(name, s string) (string, error) {
+	switch {
+	case !utf8.ValidString(s):
+		return "", Errorf(EInvalidUTF8, "%s is not valid UTF-8.", name)
+	case utf8.RuneCountInString(s) > MaxFieldRunes:
+		return "", Errorf(EInvalid, "%s is longer than %d characters.", name, MaxFieldRunes)
+	case strings.ContainsRune(s, 0):
+		return "", Errorf(EInvalid, "%s contains a NUL character.", name)
+	}
+	return strings.TrimSpace(s), nil
+}
+
+// CheckCustomerInfo validates every field of info.
+func CheckCustomerInfo(info CustomerInfo) (CustomerInfo, error) {
+	var err error
+	if info.Name, err = CheckName(info.Name, true); err != nil {
+		return info, err
+	}
+	if info.Email, err = CheckEmail(info.Email, true); err != nil {
+		return info, err
+	}
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"Page URL", &info.PageURL}, {"Browser", &info.Browser}, {"Language", &info.Language}, {"Time zone", &info.TimeZone}} {
+		if *f.v, err = CheckField(f.name, *f.v); err != nil {
+			return info, err
+		}
+	}
+	return info, nil
+}
+
+// CheckClientID validates a client message id: optional, printable ASCII,
+// at most MaxClientID bytes.
+func CheckClientID(s string) (string, error) {
+	if len(s) > MaxClientID {
+		return "", Errorf(EInvalid, "client_id is longer than %d bytes.", MaxClientID)
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return "", Errorf(EInvalid, "client_id must be printable ASCII without spaces.")
+		}
+	}
+	return s, nil
+}
+
+// PageLimit clamps a requested page size.
+func PageLimit(n int) int {
+	if n <= 0 {
+		return DefaultPageSize
+	}
+	return min(n, MaxPageSize)
+}

@@ -1,0 +1,285 @@
+// Package client is a Go client of deskchat's HTTP API and event stream.
+// The desktop app's sync engine and the server's tests use it, so it
+// speaks exactly what docs/API.md documents.
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/deskchat/deskchat/backend/chat"
+)
+
+// Client calls one server with one token.
+type Client struct {
+	BaseURL string // e.g. http://127.0.0.1:8080
+	Token   string
+	HTTP    *http.Client
+}
+
+// New returns a client for baseURL.
+func New(baseURL string) *Client {
+	return &Client{BaseURL: strings.TrimRight(baseURL, "/"), HTTP: &http.Client{Timeout: 30 * time.Second}}
+}
+
+// WithToken returns a copy of c that sends token.
+func (c *Client) WithToken(token string) *Client {
+	cc := *c
+	cc.Token = token
+	return &cc
+}
+
+// APIError is an error answer: the HTTP status and the error body.
+type APIError struct {
+	Status  int
+	Code    string
+	Message string
+}
+
+func (e *APIError) Error() string {
+	return fmt.Sprintf("deskchat: %d %s: %s", e.Status, e.Code, e.Message)
+}
+
+// Code returns the error code of err if it is an *APIError, else "".
+func Code(err error) string {
+	if e, ok := err.(*APIError); ok {
+		return e.Code
+	}
+	return ""
+}
+
+// Do sends a request with an optional JSON body and decodes a JSON answer
+// into out (if not nil). It returns the status for callers that care about
+// 200 versus 201.
+func (c *Client) Do(ctx context.Context, method, path string, body, out any) (int, error) {
+	var rd io.Reader
+	if body != nil {
+		if raw, ok := body.([]byte); ok {
+			rd = bytes.NewReader(raw)
+		} else {
+			b, err := json.Marshal(body)
+			if err != nil {
+				return 0, err
+			}
+			rd = bytes.NewReader(b)
+		}
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.BaseURL+path, rd)
+	if err != nil {
+		return 0, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return resp.StatusCode, err
+	}
+	if resp.StatusCode >= 400 {
+		var eb struct {
+			Error struct{ Code, Message string } `json:"error"`
+		}
+		if err := json.Unmarshal(data, &eb); err != nil || eb.Error.Code == "" {
+			return resp.StatusCode, &APIError{Status: resp.StatusCode, Code: "unparsable", Message: string(data)}
+		}
+		return resp.StatusCode, &APIError{Status: resp.StatusCode, Code: eb.Error.Code, Message: eb.Error.Message}
+	}
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			return resp.StatusCode, fmt.Errorf("deskchat: decode %s %s: %w", method, path, err)
+		}
+	}
+	return resp.StatusCode, nil
+}
+
+// TokenResponse answers login and widget session creation.
+type TokenResponse struct {
+	Token     string         `json:"token"`
+	ExpiresAt time.Time      `json:"expires_at"`
+	User      *chat.User     `json:"user,omitempty"`
+	Customer  *chat.Customer `json:"customer,omitempty"`
+}
+
+// Login signs a team member in and returns a client carrying the token.
+func (c *Client) Login(ctx context.Context, email, password string) (*Client, *TokenResponse, error) {
+	var tr TokenResponse
+	if _, err := c.Do(ctx, http.MethodPost, "/v1/auth/login", map[string]string{"email": email, "password": password}, &tr); err != nil {
+		return nil, nil, err
+	}
+	return c.WithToken(tr.Token), &tr, nil
+}
+
+// Logout revokes the client's token.
+func (c *Client) Logout(ctx context.Context) error {
+	_, err := c.Do(ctx, http.MethodPost, "/v1/auth/logout", nil, nil)
+	return err
+}
+
+// ChangePassword sets a new password; other sessions are revoked.
+func (c *Client) ChangePassword(ctx context.Context, current, next string) error {
+	_, err := c.Do(ctx, http.MethodPost, "/v1/auth/password", map[string]string{"current_password": current, "new_password": next}, nil)
+	return err
+}
+
+// VisitorSession starts a widget visitor and returns a client for them.
+func (c *Client) VisitorSession(ctx context.Context, info chat.CustomerInfo) (*Client, *TokenResponse, error) {
+	var tr TokenResponse
+	if _, err := c.Do(ctx, http.MethodPost, "/v1/widget/session", info, &tr); err != nil {
+		return nil, nil, err
+	}
+	return c.WithToken(tr.Token), &tr, nil
+}
+
+// CreateUser adds a team member (admins).
+func (c *Client) CreateUser(ctx context.Context, email, name, password string, admin, support bool) (*chat.User, error) {
+	var u chat.User
+	_, err := c.Do(ctx, http.MethodPost, "/v1/users", map[string]any{
+		"email": email, "name": name, "password": password, "admin": admin, "support": support}, &u)
+	return &u, err
+}
+
+// UpdateUser changes a user (admins; anyone for their own name).
+func (c *Client) UpdateUser(ctx context.Context, id int64, upd chat.UserUpdate) (*chat.User, error) {
+	var u chat.User
+	_, err := c.Do(ctx, http.MethodPatch, "/v1/users/"+itoa(id), upd, &u)
+	return &u, err
+}
+
+// StartConversation creates a conversation; created is false for a repeat
+// of the same client id.
+func (c *Client) StartConversation(ctx context.Context, nc chat.NewConversation) (*chat.Conversation, *chat.Message, bool, error) {
+	var out struct {
+		Conversation *chat.Conversation `json:"conversation"`
+		Message      *chat.Message      `json:"message"`
+	}
+	status, err := c.Do(ctx, http.MethodPost, "/v1/conversations", nc, &out)
+	return out.Conversation, out.Message, status == http.StatusCreated, err
+}
+
+// Conversation fetches one conversation.
+func (c *Client) Conversation(ctx context.Context, id int64) (*chat.Conversation, error) {
+	var conv chat.Conversation
+	_, err := c.Do(ctx, http.MethodGet, "/v1/conversations/"+itoa(id), nil, &conv)
+	return &conv, err
+}
+
+// ConversationPage is one page of a conversation list.
+type ConversationPage struct {
+	Conversations []*chat.Conversation `json:"conversations"`
+	NextCursor    string               `json:"next_cursor"`
+}
+
+// Conversations lists conversations; status and kind may be empty.
+func (c *Client) Conversations(ctx context.Context, status chat.Status, kind chat.ConversationKind, cursor string, limit int) (*ConversationPage, error) {
+	q := url.Values{}
+	setQ(q, "status", string(status))
+	setQ(q, "kind", string(kind))
+	setQ(q, "cursor", cursor)
+	if limit > 0 {
+		q.Set("limit", strconv.Itoa(limit))
+	}
+	var page ConversationPage
+	_, err := c.Do(ctx, http.MethodGet, "/v1/conversations?"+q.Encode(), nil, &page)
+	return &page, err
+}
+
+// Send posts a message; created is false for a repeat of the client id.
+func (c *Client) Send(ctx context.Context, convID int64, clientID, text string) (*chat.Message, bool, error) {
+	var m chat.Message
+	status, err := c.Do(ctx, http.MethodPost, "/v1/conversations/"+itoa(convID)+"/messages", chat.NewMessage{ClientID: clientID, Text: text}, &m)
+	return &m, status == http.StatusCreated, err
+}
+
+// Messages lists a page of messages (before/after 0 = unset).
+func (c *Client) Messages(ctx context.Context, convID, before, after int64, limit int) ([]*chat.Message, error) {
+	q := url.Values{}
+	if before > 0 {
+		q.Set("before", itoa(before))
+	}
+	if after > 0 {
+		q.Set("after", itoa(after))
+	}
+	if limit > 0 {
+		q.Set("limit", strconv.Itoa(limit))
+	}
+	var page struct {
+		Messages []*chat.Message `json:"messages"`
+	}
+	_, err := c.Do(ctx, http.MethodGet, "/v1/conversations/"+itoa(convID)+"/messages?"+q.Encode(), nil, &page)
+	return page.Messages, err
+}
+
+// Edit replaces a message's text.
+func (c *Client) Edit(ctx context.Context, id int64, text string) (*chat.Message, error) {
+	var m chat.Message
+	_, err := c.Do(ctx, http.MethodPatch, "/v1/messages/"+itoa(id), map[string]string{"text": text}, &m)
+	return &m, err
+}
+
+// Delete blanks a message.
+func (c *Client) Delete(ctx context.Context, id int64) (*chat.Message, error) {
+	var m chat.Message
+	_, err := c.Do(ctx, http.MethodDelete, "/v1/messages/"+itoa(id), nil, &m)
+	return &m, err
+}
+
+// Audit reads a message's audit trail (admins).
+func (c *Client) Audit(ctx context.Context, id int64) ([]*chat.AuditEntry, error) {
+	var out struct {
+		Audit []*chat.AuditEntry `json:"audit"`
+	}
+	_, err := c.Do(ctx, http.MethodGet, "/v1/messages/"+itoa(id)+"/audit", nil, &out)
+	return out.Audit, err
+}
+
+// Close closes a conversation.
+func (c *Client) Close(ctx context.Context, id int64) (*chat.Conversation, error) {
+	var conv chat.Conversation
+	_, err := c.Do(ctx, http.MethodPost, "/v1/conversations/"+itoa(id)+"/close", nil, &conv)
+	return &conv, err
+}
+
+// Reopen reopens a conversation.
+func (c *Client) Reopen(ctx context.Context, id int64) (*chat.Conversation, error) {
+	var conv chat.Conversation
+	_, err := c.Do(ctx, http.MethodPost, "/v1/conversations/"+itoa(id)+"/reopen", nil, &conv)
+	return &conv, err
+}
+
+// MarkRead moves the read mark (messageID 0 = newest).
+func (c *Client) MarkRead(ctx context.Context, convID, messageID int64) (*chat.ReadState, error) {
+	var rs chat.ReadState
+	_, err := c.Do(ctx, http.MethodPost, "/v1/conversations/"+itoa(convID)+"/read", map[string]int64{"message_id": messageID}, &rs)
+	return &rs, err
+}
+
+// Unread returns the user's unread counts.
+func (c *Client) Unread(ctx context.Context) (*chat.UnreadCounts, error) {
+	var u chat.UnreadCounts
+	_, err := c.Do(ctx, http.MethodGet, "/v1/unread", nil, &u)
+	return &u, err
+}
+
+func itoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+func setQ(q url.Values, k, v string) {
+	if v != "" {
+		q.Set(k, v)
+	}
+}

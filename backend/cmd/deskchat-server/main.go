@@ -1,0 +1,195 @@
+// Command deskchat-server runs the deskchat chat server and manages its
+// database: serve, add team members, seed a demo helpdesk.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/deskchat/deskchat/backend/auth"
+	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/demo"
+	"github.com/deskchat/deskchat/backend/httpapi"
+	"github.com/deskchat/deskchat/backend/server"
+	"github.com/deskchat/deskchat/backend/sqlite"
+)
+
+func main() {
+	if err := rootCmd().Execute(); err != nil {
+		os.Exit(1)
+	}
+}
+
+func rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "deskchat-server",
+		Short:         "The deskchat helpdesk chat server",
+		SilenceUsage:  true,
+		SilenceErrors: false,
+	}
+	root.AddCommand(serveCmd(), userCmd(), demoCmd())
+	return root
+}
+
+func serveCmd() *cobra.Command {
+	var addr, db string
+	var origins []string
+	var withDemo bool
+	var keep int64
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the HTTP API and event streams",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+			srv, err := server.Open(server.Config{DBPath: db, Logger: log, KeepEvents: keep,
+				API: httpapi.Config{AllowedOrigins: origins}})
+			if err != nil {
+				return err
+			}
+			if withDemo {
+				if err := demo.Seed(cmd.Context(), srv.Store); err != nil {
+					return err
+				}
+			}
+			if err := srv.Listen(addr); err != nil {
+				srv.Store.Close()
+				return err
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			errc := make(chan error, 1)
+			go func() { errc <- srv.Serve() }()
+			fmt.Fprintf(cmd.OutOrStdout(), "deskchat-server listening on %s (database %s)\n", srv.URL(), db)
+			if withDemo {
+				fmt.Fprintf(cmd.OutOrStdout(), "demo sign-in: %s / %s (admin), %s (support), %s (no support flag)\n",
+					demo.Agents[0].Email, demo.Password, demo.Agents[1].Email, demo.Agents[3].Email)
+			}
+			select {
+			case err := <-errc:
+				return err
+			case <-ctx.Done():
+			}
+			log.Info("shutting down")
+			sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			return errors.Join(srv.Shutdown(sctx), <-errc)
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().StringVar(&db, "db", "deskchat.db", "SQLite database file")
+	cmd.Flags().StringSliceVar(&origins, "allow-origin", nil, "browser origin allowed besides the server's own (repeatable; https://*.example.com matches subdomains)")
+	cmd.Flags().BoolVar(&withDemo, "demo", false, "seed the demo helpdesk if the database has none")
+	cmd.Flags().Int64Var(&keep, "keep-events", 0, "prune the event log to this many newest events (0 keeps all)")
+	return cmd
+}
+
+func userCmd() *cobra.Command {
+	user := &cobra.Command{Use: "user", Short: "Manage team members"}
+	var db, email, name string
+	var admin, support bool
+	add := &cobra.Command{
+		Use:   "add",
+		Short: "Add a team member (password from stdin, or prompted on a terminal)",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			password, err := readPassword(cmd.InOrStdin(), cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			hash, err := auth.HashPassword(password)
+			if err != nil {
+				return errors.New(chat.ErrorMessage(err))
+			}
+			st, err := sqlite.Open(db, sqlite.Options{})
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			u, err := st.CreateUser(cmd.Context(), chat.NewUser{Email: email, Name: name, PasswordHash: hash, Admin: admin, Support: support})
+			if err != nil {
+				return errors.New(chat.ErrorMessage(err))
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "added user %d %s <%s> admin=%t support=%t\n", u.ID, u.Name, u.Email, u.Admin, u.Support)
+			return nil
+		},
+	}
+	add.Flags().StringVar(&db, "db", "deskchat.db", "SQLite database file")
+	add.Flags().StringVar(&email, "email", "", "e-mail (sign-in name)")
+	add.Flags().StringVar(&name, "name", "", "display name")
+	add.Flags().BoolVar(&admin, "admin", false, "may manage users and read the audit trail")
+	add.Flags().BoolVar(&support, "support", false, "works the From Customers section")
+	add.MarkFlagRequired("email")
+	add.MarkFlagRequired("name")
+	user.AddCommand(add)
+	return user
+}
+
+// readPassword prompts twice without echo on a terminal, else reads the
+// first line of stdin.
+func readPassword(in io.Reader, prompt io.Writer) (string, error) {
+	if f, ok := in.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(prompt, "Password: ")
+		p1, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(prompt)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprint(prompt, "Repeat password: ")
+		p2, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(prompt)
+		if err != nil {
+			return "", err
+		}
+		if string(p1) != string(p2) {
+			return "", errors.New("the passwords differ")
+		}
+		return string(p1), nil
+	}
+	line, err := bufio.NewReader(in).ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		return "", errors.New("no password on stdin")
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func demoCmd() *cobra.Command {
+	var db string
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Seed a demo helpdesk (agents, customers, conversations) into the database",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := sqlite.Open(db, sqlite.Options{})
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if ok, err := demo.Seeded(cmd.Context(), st); err != nil {
+				return err
+			} else if ok {
+				fmt.Fprintln(cmd.OutOrStdout(), "demo data already present")
+				return nil
+			}
+			if err := demo.Seed(cmd.Context(), st); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "seeded demo helpdesk into %s; agents sign in with password %q:\n", db, demo.Password)
+			for _, a := range demo.Agents {
+				fmt.Fprintf(cmd.OutOrStdout(), "  %-22s %-16s admin=%t support=%t\n", a.Email, a.Name, a.Admin, a.Support)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&db, "db", "deskchat.db", "SQLite database file")
+	return cmd
+}

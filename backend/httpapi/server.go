@@ -1,0 +1,194 @@
+// Package httpapi serves deskchat's HTTP API and WebSocket event stream on
+// top of a chat.Store and a hub.Hub: authentication, origin checks, request
+// limits, and the mapping of domain errors to one JSON error shape.
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/hub"
+)
+
+// Config tunes a Server. Zero values get sensible defaults.
+type Config struct {
+	// AllowedOrigins lists browser origins (scheme://host[:port]) besides
+	// the server's own that may call the API and open streams. "*.example.com"
+	// style patterns match subdomains.
+	AllowedOrigins []string
+	// UserTokenTTL is how long a team member's token lives (default 30 days).
+	UserTokenTTL time.Duration
+	// VisitorTokenTTL is how long a visitor's token lives (default 180 days).
+	VisitorTokenTTL time.Duration
+	// Now is the clock (tests move it to expire tokens).
+	Now func() time.Time
+	// Logger receives internal errors. Defaults to slog.Default().
+	Logger *slog.Logger
+	// StreamQueue is each stream's live-event queue (default 1024).
+	StreamQueue int
+	// LoginRate and VisitorRate cap login attempts and new visitor
+	// sessions per minute per IP (defaults 20 and 30); LoginAccountRate per
+	// e-mail (default 10).
+	LoginRate, LoginAccountRate, VisitorRate int
+}
+
+// Server is the HTTP API.
+type Server struct {
+	store chat.Store
+	hub   *hub.Hub
+	cfg   Config
+	log   *slog.Logger
+	mux   *http.ServeMux
+
+	loginIP, loginAccount, visitorIP *limiter
+
+	// Streams in flight, so Shutdown can close them with a close frame.
+	streams  sync.WaitGroup
+	stopping chan struct{}
+	stopOnce sync.Once
+}
+
+// New builds a Server.
+func New(store chat.Store, h *hub.Hub, cfg Config) *Server {
+	if cfg.UserTokenTTL == 0 {
+		cfg.UserTokenTTL = 30 * 24 * time.Hour
+	}
+	if cfg.VisitorTokenTTL == 0 {
+		cfg.VisitorTokenTTL = 180 * 24 * time.Hour
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.StreamQueue == 0 {
+		cfg.StreamQueue = 1024
+	}
+	if cfg.LoginRate == 0 {
+		cfg.LoginRate = 20
+	}
+	if cfg.LoginAccountRate == 0 {
+		cfg.LoginAccountRate = 10
+	}
+	if cfg.VisitorRate == 0 {
+		cfg.VisitorRate = 30
+	}
+	s := &Server{
+		store: store, hub: h, cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(),
+		loginIP:      newLimiter(cfg.LoginRate, time.Minute, cfg.Now),
+		loginAccount: newLimiter(cfg.LoginAccountRate, time.Minute, cfg.Now),
+		visitorIP:    newLimiter(cfg.VisitorRate, time.Minute, cfg.Now),
+		stopping:     make(chan struct{}),
+	}
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	m := s.mux
+	m.HandleFunc("GET /healthz", s.handleHealth)
+
+	m.HandleFunc("POST /v1/auth/login", s.handleLogin)
+	m.HandleFunc("POST /v1/auth/logout", s.authed(s.handleLogout))
+	m.HandleFunc("POST /v1/auth/password", s.authed(s.handleChangePassword))
+	m.HandleFunc("GET /v1/me", s.authed(s.handleMe))
+
+	m.HandleFunc("GET /v1/users", s.authed(s.handleListUsers))
+	m.HandleFunc("POST /v1/users", s.authed(s.handleCreateUser))
+	m.HandleFunc("GET /v1/users/{id}", s.authed(s.handleGetUser))
+	m.HandleFunc("PATCH /v1/users/{id}", s.authed(s.handleUpdateUser))
+
+	m.HandleFunc("POST /v1/widget/session", s.handleWidgetSession)
+	m.HandleFunc("PATCH /v1/widget/me", s.authed(s.handleWidgetIdentify))
+	m.HandleFunc("GET /v1/customers/{id}", s.authed(s.handleGetCustomer))
+
+	m.HandleFunc("GET /v1/conversations", s.authed(s.handleListConversations))
+	m.HandleFunc("POST /v1/conversations", s.authed(s.handleCreateConversation))
+	m.HandleFunc("GET /v1/conversations/{id}", s.authed(s.handleGetConversation))
+	m.HandleFunc("POST /v1/conversations/{id}/close", s.authed(s.handleClose))
+	m.HandleFunc("POST /v1/conversations/{id}/reopen", s.authed(s.handleReopen))
+	m.HandleFunc("POST /v1/conversations/{id}/participants", s.authed(s.handleAddParticipant))
+	m.HandleFunc("POST /v1/conversations/{id}/read", s.authed(s.handleMarkRead))
+	m.HandleFunc("GET /v1/conversations/{id}/messages", s.authed(s.handleListMessages))
+	m.HandleFunc("POST /v1/conversations/{id}/messages", s.authed(s.handleSendMessage))
+	m.HandleFunc("PATCH /v1/messages/{id}", s.authed(s.handleEditMessage))
+	m.HandleFunc("DELETE /v1/messages/{id}", s.authed(s.handleDeleteMessage))
+	m.HandleFunc("GET /v1/messages/{id}/audit", s.authed(s.handleMessageAudit))
+	m.HandleFunc("GET /v1/unread", s.authed(s.handleUnread))
+
+	m.HandleFunc("GET /v1/stream", s.handleStream)
+	m.HandleFunc("/", s.handleNoRoute)
+}
+
+// ServeHTTP applies the cross-cutting checks, then routes.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	defer func() {
+		// A panic is a bug, but the client still gets the one error shape
+		// and the server keeps serving.
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("panic in handler", "method", r.Method, "path", r.URL.Path, "panic", v)
+			s.writeError(w, r, chat.Errorf(chat.EInternal, "Internal error."))
+		}
+	}()
+	// Browsers send Origin on cross-site requests and on every WebSocket
+	// upgrade; non-browser clients (the desktop app, curl) send none.
+	if origin := r.Header.Get("Origin"); origin != "" && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if !s.originAllowed(origin, r.Host) {
+			s.writeError(w, r, chat.Errorf(chat.EOriginForbidden, "Origin %s is not allowed.", origin))
+			return
+		}
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// handleNoRoute answers 405 for a known path with another method, else 404.
+func (s *Server) handleNoRoute(w http.ResponseWriter, r *http.Request) {
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "/" && pattern != "" {
+			s.writeError(w, r, chat.Errorf(chat.EMethod, "%s is not allowed on %s.", r.Method, r.URL.Path))
+			return
+		}
+	}
+	s.writeError(w, r, chat.Errorf(chat.ENotFound, "No such endpoint: %s %s.", r.Method, r.URL.Path))
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Warn("health check failed", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// Shutdown closes every stream with a close frame (1001 going away) and
+// waits for them to finish, or for ctx. Call it alongside
+// http.Server.Shutdown, which does not track upgraded connections.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.stopOnce.Do(func() { close(s.stopping) })
+	s.hub.Shutdown()
+	done := make(chan struct{})
+	go func() { s.streams.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,120 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/deskchat/deskchat/backend/auth"
+	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/hub"
+)
+
+func requireUser(a chat.Actor) error {
+	if !a.IsUser() {
+		return chat.Errorf(chat.EForbidden, "Only team members may do this.")
+	}
+	return nil
+}
+
+func requireAdmin(a chat.Actor) error {
+	if !a.IsUser() || !a.Admin {
+		return chat.Errorf(chat.EForbidden, "Only admins may do this.")
+	}
+	return nil
+}
+
+func (s *Server) handleListUsers(w http.ResponseWriter, r *http.Request, a chat.Actor) {
+	if err := requireUser(a); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	users, err := s.store.ListUsers(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if users == nil {
+		users = []*chat.User{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": users})
+}
+
+func (s *Server) handleGetUser(w http.ResponseWriter, r *http.Request, a chat.Actor) {
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = requireUser(a)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	u, err := s.store.FindUserByID(r.Context(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, u)
+}
+
+type createUserRequest struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Password string `json:"password"`
+	Admin    bool   `json:"admin"`
+	Support  bool   `json:"support"`
+}
+
+func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request, a chat.Actor) {
+	var req createUserRequest
+	err := requireAdmin(a)
+	if err == nil {
+		err = decodeJSON(w, r, &req)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	hash, err := auth.HashPassword(req.Password)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	u, err := s.store.CreateUser(r.Context(), chat.NewUser{Email: req.Email, Name: req.Name, PasswordHash: hash, Admin: req.Admin, Support: req.Support})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, u)
+}
+
+func (s *Server) handleUpdateUser(w http.ResponseWriter, r *http.Request, a chat.Actor) {
+	id, err := pathID(r, "id")
+	var upd chat.UserUpdate
+	if err == nil {
+		err = decodeJSON(w, r, &upd)
+	}
+	if err == nil {
+		// Anyone may rename themself; flags are for admins.
+		if id != a.ID || upd.Admin != nil || upd.Support != nil || upd.Active != nil {
+			err = requireAdmin(a)
+		} else {
+			err = requireUser(a)
+		}
+	}
+	if err == nil && id == a.ID && ((upd.Active != nil && !*upd.Active) || (upd.Admin != nil && !*upd.Admin)) {
+		err = chat.Errorf(chat.EInvalid, "Admins cannot deactivate or demote themselves; ask another admin.")
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	u, err := s.store.UpdateUser(r.Context(), id, upd)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	// Open streams were authorised with the old flags; make them reconnect.
+	if upd.Admin != nil || upd.Support != nil || upd.Active != nil {
+		s.hub.CloseWhere(hub.ReasonRevoked, func(x chat.Actor) bool { return x.IsUser() && x.ID == id })
+	}
+	writeJSON(w, http.StatusOK, u)
+}

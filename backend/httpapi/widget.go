@@ -1,0 +1,72 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/deskchat/deskchat/backend/chat"
+)
+
+// handleWidgetSession creates a visitor and its token. The widget calls it
+// once and keeps the token in its own origin's storage.
+func (s *Server) handleWidgetSession(w http.ResponseWriter, r *http.Request) {
+	var info chat.CustomerInfo
+	if err := decodeJSON(w, r, &info); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if s.rateLimited(w, r, s.visitorIP, clientIP(r)) {
+		return
+	}
+	if info.Browser == "" {
+		info.Browser = r.UserAgent()
+	}
+	if len(info.Browser) > chat.MaxFieldRunes {
+		info.Browser = strings.ToValidUTF8(info.Browser[:chat.MaxFieldRunes], "")
+	}
+	c, err := s.store.CreateCustomer(r.Context(), info)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	resp, err := s.issueToken(r, 0, c.ID, s.cfg.VisitorTokenTTL)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	resp.Customer = c
+	writeJSON(w, http.StatusCreated, resp)
+}
+
+// handleWidgetIdentify records a visit and what the visitor told us.
+func (s *Server) handleWidgetIdentify(w http.ResponseWriter, r *http.Request, a chat.Actor) {
+	if !a.IsCustomer() {
+		s.writeError(w, r, chat.Errorf(chat.EForbidden, "Only visitors have a widget profile."))
+		return
+	}
+	var info chat.CustomerInfo
+	if err := decodeJSON(w, r, &info); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	c, err := s.store.UpdateCustomer(r.Context(), a, a.ID, info)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) handleGetCustomer(w http.ResponseWriter, r *http.Request, a chat.Actor) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	c, err := s.store.FindCustomerByID(r.Context(), a, id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}

@@ -1,0 +1,219 @@
+// Package hub fans committed events out to connected streams.
+//
+// The store publishes while holding its write lock, so Publish never blocks:
+// each subscription has a bounded queue, and a subscription whose queue is
+// full is dropped (its Done channel closes with ReasonSlow). Its client then
+// reconnects and replays from its cursor, so a slow reader never delays
+// anyone else and never loses an event.
+//
+// Subscriptions are indexed by audience: a visitor's stream is looked at
+// only for events of that visitor, so 100,000 idle widgets cost nothing per
+// event.
+package hub
+
+import (
+	"sync"
+
+	"github.com/deskchat/deskchat/backend/chat"
+)
+
+// Why a subscription ended.
+const (
+	ReasonSlow     = "slow_consumer" // queue overflowed
+	ReasonRevoked  = "revoked"       // its session was revoked or the user changed
+	ReasonShutdown = "shutdown"      // the server is stopping
+)
+
+// Hub holds the live subscriptions. The zero value is not usable; use New.
+type Hub struct {
+	mu        sync.Mutex
+	last      int64
+	users     map[*Sub]struct{}
+	customers map[int64]map[*Sub]struct{}
+	closed    bool
+}
+
+var _ chat.Publisher = (*Hub)(nil)
+
+// New returns a hub whose log head is lastSeq (the store's LastSeq at start).
+func New(lastSeq int64) *Hub {
+	return &Hub{last: lastSeq, users: map[*Sub]struct{}{}, customers: map[int64]map[*Sub]struct{}{}}
+}
+
+// Sub is one stream's subscription.
+type Sub struct {
+	Actor  chat.Actor
+	C      chan *chat.Event // live events after the head returned by Subscribe
+	done   chan struct{}
+	reason string // set before done closes
+}
+
+// Done closes when the hub drops the subscription.
+func (s *Sub) Done() <-chan struct{} { return s.done }
+
+// Reason says why Done closed (valid after Done).
+func (s *Sub) Reason() string { return s.reason }
+
+// Subscribe registers a stream for a and returns it with the head: every
+// event with seq > head will arrive on C (if visible), and every event with
+// seq ≤ head is in the store for replay.
+func (h *Hub) Subscribe(a chat.Actor, queue int) (*Sub, int64) {
+	s := &Sub{Actor: a, C: make(chan *chat.Event, queue), done: make(chan struct{})}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		s.reason = ReasonShutdown
+		close(s.done)
+		return s, h.last
+	}
+	if a.IsCustomer() {
+		m := h.customers[a.ID]
+		if m == nil {
+			m = map[*Sub]struct{}{}
+			h.customers[a.ID] = m
+		}
+		m[s] = struct{}{}
+	} else {
+		h.users[s] = struct{}{}
+	}
+	return s, h.last
+}
+
+// Unsubscribe removes a subscription; safe to call twice.
+func (h *Hub) Unsubscribe(s *Sub) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.remove(s)
+}
+
+func (h *Hub) remove(s *Sub) bool {
+	if s.Actor.IsCustomer() {
+		m := h.customers[s.Actor.ID]
+		if _, ok := m[s]; !ok {
+			return false
+		}
+		delete(m, s)
+		if len(m) == 0 {
+			delete(h.customers, s.Actor.ID)
+		}
+		return true
+	}
+	if _, ok := h.users[s]; !ok {
+		return false
+	}
+	delete(h.users, s)
+	return true
+}
+
+// drop removes s and closes its Done with reason.
+func (h *Hub) drop(s *Sub, reason string) {
+	if h.remove(s) {
+		s.reason = reason
+		close(s.done)
+	}
+}
+
+// Publish delivers committed events in order. It must be called in
+// sequence order (the store does so under its write lock) and never blocks.
+func (h *Hub) Publish(events []*chat.Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, ev := range events {
+		if ev.Seq > h.last {
+			h.last = ev.Seq
+		}
+		for s := range h.users {
+			if ev.VisibleTo(s.Actor) {
+				h.offer(s, ev)
+			}
+		}
+		if ev.Scope == chat.ScopeAll {
+			for _, m := range h.customers {
+				for s := range m {
+					h.offer(s, ev)
+				}
+			}
+		} else if ev.CustomerID != 0 {
+			for s := range h.customers[ev.CustomerID] {
+				if ev.VisibleTo(s.Actor) {
+					h.offer(s, ev)
+				}
+			}
+		}
+	}
+}
+
+func (h *Hub) offer(s *Sub, ev *chat.Event) {
+	select {
+	case s.C <- ev:
+	default:
+		h.drop(s, ReasonSlow)
+	}
+}
+
+// Head returns the newest published sequence number.
+func (h *Hub) Head() int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.last
+}
+
+// Len returns the number of live subscriptions.
+func (h *Hub) Len() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := len(h.users)
+	for _, m := range h.customers {
+		n += len(m)
+	}
+	return n
+}
+
+// CloseWhere drops every subscription for which match is true.
+func (h *Hub) CloseWhere(reason string, match func(chat.Actor) bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closeWhere(reason, match)
+}
+
+func (h *Hub) closeWhere(reason string, match func(chat.Actor) bool) {
+	for s := range h.users {
+		if match(s.Actor) {
+			h.drop(s, reason)
+		}
+	}
+	for _, m := range h.customers {
+		for s := range m {
+			if match(s.Actor) {
+				h.drop(s, reason)
+			}
+		}
+	}
+}
+
+// CloseSession drops the streams opened with one session (logout).
+func (h *Hub) CloseSession(sessionID int64) {
+	h.CloseWhere(ReasonRevoked, func(a chat.Actor) bool { return a.SessionID == sessionID })
+}
+
+// CloseUser drops every stream of a user (deactivation, new rights,
+// password change).
+func (h *Hub) CloseUser(userID int64) {
+	h.CloseWhere(ReasonRevoked, func(a chat.Actor) bool { return a.IsUser() && a.ID == userID })
+}
+
+// Shutdown drops every stream and refuses new ones.
+func (h *Hub) Shutdown() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	h.closeWhere(ReasonShutdown, func(chat.Actor) bool { return true })
+}
+
+// SetHead sets the log head before the hub is used (the store's LastSeq
+// at start; the store needs the hub as its publisher first).
+func (h *Hub) SetHead(seq int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.last = seq
+}

@@ -1,0 +1,146 @@
+// Package server wires a whole deskchat server: the SQLite store, the hub
+// and the HTTP API, plus housekeeping and graceful shutdown. The
+// deskchat-server binary and the desktop app's embedded local helpdesk both
+// run it, and tests start it on loopback.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/deskchat/deskchat/backend/httpapi"
+	"github.com/deskchat/deskchat/backend/hub"
+	"github.com/deskchat/deskchat/backend/sqlite"
+)
+
+// Config configures a Server.
+type Config struct {
+	DBPath string
+	API    httpapi.Config
+	Logger *slog.Logger
+	// KeepEvents prunes the event log to this many newest events (0 keeps
+	// all). Clients with older cursors get a resync answer.
+	KeepEvents int64
+}
+
+// Server is a running deskchat server.
+type Server struct {
+	Store *sqlite.Store
+	Hub   *hub.Hub
+	API   *httpapi.Server
+
+	cfg      Config
+	log      *slog.Logger
+	http     *http.Server
+	listener net.Listener
+	stop     chan struct{}
+	wg       sync.WaitGroup
+}
+
+// Open opens the database and builds the server without listening yet.
+func Open(cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.API.Logger == nil {
+		cfg.API.Logger = cfg.Logger
+	}
+	h := hub.New(0)
+	st, err := sqlite.Open(cfg.DBPath, sqlite.Options{Publisher: h, Now: cfg.API.Now})
+	if err != nil {
+		return nil, err
+	}
+	last, err := st.LastSeq(context.Background())
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	h.SetHead(last)
+	s := &Server{Store: st, Hub: h, API: httpapi.New(st, h, cfg.API), cfg: cfg, log: cfg.Logger, stop: make(chan struct{})}
+	s.http = &http.Server{
+		Handler:           s.API,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+	}
+	return s, nil
+}
+
+// Listen binds addr (e.g. 127.0.0.1:8080, or :0 for any port).
+func (s *Server) Listen(addr string) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	s.listener = l
+	return nil
+}
+
+// URL is the server's base URL once listening.
+func (s *Server) URL() string {
+	return fmt.Sprintf("http://%s", s.listener.Addr())
+}
+
+// Serve serves until Shutdown; it returns nil after a clean shutdown.
+func (s *Server) Serve() error {
+	s.wg.Add(1)
+	go s.housekeeping()
+	if err := s.http.Serve(s.listener); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Shutdown lets in-flight requests finish, closes every stream with a close
+// frame, then closes the database.
+func (s *Server) Shutdown(ctx context.Context) error {
+	select {
+	case <-s.stop:
+	default:
+		close(s.stop)
+	}
+	var wg sync.WaitGroup
+	var httpErr, apiErr error
+	wg.Add(2)
+	go func() { defer wg.Done(); httpErr = s.http.Shutdown(ctx) }()
+	go func() { defer wg.Done(); apiErr = s.API.Shutdown(ctx) }()
+	wg.Wait()
+	s.wg.Wait()
+	return errors.Join(httpErr, apiErr, s.Store.Close())
+}
+
+// housekeeping removes expired sessions and prunes the event log.
+func (s *Server) housekeeping() {
+	defer s.wg.Done()
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		if n, err := s.Store.DeleteExpiredSessions(ctx, time.Now()); err != nil {
+			s.log.Warn("housekeeping: expired sessions", "err", err)
+		} else if n > 0 {
+			s.log.Info("housekeeping: removed expired sessions", "count", n)
+		}
+		if s.cfg.KeepEvents > 0 {
+			if last, err := s.Store.LastSeq(ctx); err == nil && last > s.cfg.KeepEvents {
+				if err := s.Store.PruneEvents(ctx, last-s.cfg.KeepEvents); err != nil {
+					s.log.Warn("housekeeping: prune events", "err", err)
+				}
+			}
+		}
+		cancel()
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,407 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+
+	"github.com/deskchat/deskchat/backend/chat"
+)
+
+// conversationVisible is the access rule as SQL over alias c; it needs the
+// named arguments of visibilityArgs.
+const conversationVisible = `(
+	(:kind = 'customer' AND c.customer_id = :aid)
+	OR (:kind = 'user' AND (
+		(:support AND c.customer_id IS NOT NULL)
+		OR EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.user_id = :aid))))`
+
+func visibilityArgs(a chat.Actor) []any {
+	return []any{sql.Named("kind", string(a.Kind)), sql.Named("aid", a.ID), sql.Named("support", a.Support)}
+}
+
+const conversationColumns = `c.id, c.kind, c.status, COALESCE(c.customer_id, 0), c.created_at, c.last_activity_at,
+	c.closed_at, COALESCE(c.last_message_id, 0)`
+
+type conversationRow struct {
+	chat.Conversation
+	lastMessageID int64
+}
+
+func scanConversation(row interface{ Scan(...any) error }) (*conversationRow, error) {
+	var r conversationRow
+	var created, activity int64
+	var closed sql.NullInt64
+	if err := row.Scan(&r.ID, &r.Kind, &r.Status, &r.CustomerID, &created, &activity, &closed, &r.lastMessageID); err != nil {
+		return nil, err
+	}
+	r.CreatedAt, r.LastActivityAt, r.ClosedAt = fromMS(created), fromMS(activity), fromNullMS(closed)
+	return &r, nil
+}
+
+// visibleConversation loads the bare row of a conversation the actor may
+// see, or ENotFound.
+func visibleConversation(ctx context.Context, q queryer, a chat.Actor, id int64) (*conversationRow, error) {
+	args := append(visibilityArgs(a), sql.Named("id", id))
+	r, err := scanConversation(q.QueryRowContext(ctx, `SELECT `+conversationColumns+` FROM conversations c
+		WHERE c.id = :id AND `+conversationVisible, args...))
+	if err == sql.ErrNoRows {
+		return nil, chat.Errorf(chat.ENotFound, "Conversation %d not found.", id)
+	}
+	return r, dbErr(err)
+}
+
+// complete fills in customer, participants, last message and unread.
+func complete(ctx context.Context, q queryer, a chat.Actor, r *conversationRow) (*chat.Conversation, error) {
+	c := r.Conversation
+	var err error
+	if c.CustomerID != 0 {
+		if c.Customer, err = findCustomer(ctx, q, c.CustomerID); err != nil {
+			return nil, err
+		}
+	}
+	if c.Participants, err = listParticipants(ctx, q, c.ID); err != nil {
+		return nil, err
+	}
+	if r.lastMessageID != 0 {
+		if c.LastMessage, err = findMessage(ctx, q, r.lastMessageID); err != nil {
+			return nil, err
+		}
+	}
+	if a.IsUser() {
+		if c.Unread, err = unreadIn(ctx, q, a.ID, c.ID); err != nil {
+			return nil, err
+		}
+	}
+	return &c, nil
+}
+
+func listParticipants(ctx context.Context, q queryer, conversationID int64) ([]chat.Participant, error) {
+	rows, err := q.QueryContext(ctx, `SELECT p.user_id, u.name, p.added_at FROM participants p
+		JOIN users u ON u.id = p.user_id WHERE p.conversation_id = ? ORDER BY p.added_at, p.user_id`, conversationID)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	defer rows.Close()
+	out := []chat.Participant{}
+	for rows.Next() {
+		var p chat.Participant
+		var added int64
+		if err := rows.Scan(&p.UserID, &p.Name, &added); err != nil {
+			return nil, dbErr(err)
+		}
+		p.AddedAt = fromMS(added)
+		out = append(out, p)
+	}
+	return out, dbErr(rows.Err())
+}
+
+// unreadIn counts messages by others after the user's read mark.
+func unreadIn(ctx context.Context, q queryer, userID, conversationID int64) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages m
+		WHERE m.conversation_id = :cid
+		AND m.id > COALESCE((SELECT last_read_message_id FROM read_state WHERE user_id = :uid AND conversation_id = :cid), 0)
+		AND m.author_kind <> 'system' AND m.deleted_at IS NULL
+		AND NOT (m.author_kind = 'user' AND m.author_id = :uid)`,
+		sql.Named("cid", conversationID), sql.Named("uid", userID)).Scan(&n)
+	return n, dbErr(err)
+}
+
+// FindConversationByID returns one conversation the actor may see.
+func (s *Store) FindConversationByID(ctx context.Context, a chat.Actor, id int64) (*chat.Conversation, error) {
+	r, err := visibleConversation(ctx, s.rdb, a, id)
+	if err != nil {
+		return nil, err
+	}
+	return complete(ctx, s.rdb, a, r)
+}
+
+// ListConversations returns a page, newest activity first.
+func (s *Store) ListConversations(ctx context.Context, a chat.Actor, f chat.ConversationFilter) ([]*chat.Conversation, error) {
+	if !a.IsUser() && !a.IsCustomer() {
+		return nil, chat.Errorf(chat.EUnauthorized, "Sign in first.")
+	}
+	query := `SELECT ` + conversationColumns + ` FROM conversations c WHERE ` + conversationVisible
+	args := visibilityArgs(a)
+	if f.Status != "" {
+		if f.Status != chat.StatusOpen && f.Status != chat.StatusClosed {
+			return nil, chat.Errorf(chat.EInvalid, "Status must be open or closed.")
+		}
+		query += ` AND c.status = :status`
+		args = append(args, sql.Named("status", string(f.Status)))
+	}
+	if f.Kind != "" {
+		if f.Kind != chat.ConversationCustomer && f.Kind != chat.ConversationTeam {
+			return nil, chat.Errorf(chat.EInvalid, "Kind must be customer or team.")
+		}
+		query += ` AND c.kind = :ckind`
+		args = append(args, sql.Named("ckind", string(f.Kind)))
+	}
+	if !f.BeforeActivity.IsZero() {
+		query += ` AND (c.last_activity_at < :bact OR (c.last_activity_at = :bact AND c.id < :bid))`
+		args = append(args, sql.Named("bact", ms(f.BeforeActivity)), sql.Named("bid", f.BeforeID))
+	}
+	query += ` ORDER BY c.last_activity_at DESC, c.id DESC LIMIT :limit`
+	args = append(args, sql.Named("limit", chat.PageLimit(f.Limit)))
+
+	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	var page []*conversationRow
+	for rows.Next() {
+		r, err := scanConversation(rows)
+		if err != nil {
+			rows.Close()
+			return nil, dbErr(err)
+		}
+		page = append(page, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, dbErr(err)
+	}
+	out := make([]*chat.Conversation, 0, len(page))
+	for _, r := range page {
+		c, err := complete(ctx, tx, a, r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// CreateConversation starts a customer or team conversation.
+func (s *Store) CreateConversation(ctx context.Context, a chat.Actor, nc chat.NewConversation) (*chat.Conversation, *chat.Message, bool, error) {
+	var err error
+	if nc.ClientID, err = chat.CheckClientID(nc.ClientID); err != nil {
+		return nil, nil, false, err
+	}
+	switch {
+	case a.IsCustomer():
+		if len(nc.ParticipantIDs) > 0 {
+			return nil, nil, false, chat.Errorf(chat.EInvalid, "Customers cannot choose participants.")
+		}
+		if nc.Text, err = chat.CheckMessageText(nc.Text); err != nil {
+			return nil, nil, false, err
+		}
+	case a.IsUser():
+		if nc.Text != "" {
+			if nc.Text, err = chat.CheckMessageText(nc.Text); err != nil {
+				return nil, nil, false, err
+			}
+		}
+		nc.ParticipantIDs = append(nc.ParticipantIDs, a.ID)
+		slices.Sort(nc.ParticipantIDs)
+		nc.ParticipantIDs = slices.Compact(nc.ParticipantIDs)
+		if len(nc.ParticipantIDs) < 2 {
+			return nil, nil, false, chat.Errorf(chat.EInvalid, "A team conversation needs at least one other participant.")
+		}
+		if len(nc.ParticipantIDs) > chat.MaxParticipants {
+			return nil, nil, false, chat.Errorf(chat.EInvalid, "A conversation has at most %d participants.", chat.MaxParticipants)
+		}
+	default:
+		return nil, nil, false, chat.Errorf(chat.EUnauthorized, "Sign in first.")
+	}
+
+	var convID, msgID int64
+	created := false
+	err = s.write(ctx, func(tx *Tx) error {
+		if nc.ClientID != "" {
+			err := tx.QueryRowContext(ctx, `SELECT id, COALESCE((SELECT MIN(id) FROM messages m WHERE m.conversation_id = c.id), 0)
+				FROM conversations c WHERE creator_kind = ? AND creator_id = ? AND client_id = ?`,
+				string(a.Kind), a.ID, nc.ClientID).Scan(&convID, &msgID)
+			if err == nil {
+				return nil // a repeat: answer with the original
+			} else if err != sql.ErrNoRows {
+				return err
+			}
+		}
+		created = true
+		kind, customer := chat.ConversationTeam, any(nil)
+		if a.IsCustomer() {
+			kind, customer = chat.ConversationCustomer, a.ID
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO conversations (kind, status, customer_id, creator_kind, creator_id, client_id, created_at, last_activity_at)
+			VALUES (?, 'open', ?, ?, ?, ?, ?, ?)`, string(kind), customer, string(a.Kind), a.ID, nullString(nc.ClientID), ms(tx.now), ms(tx.now))
+		if err != nil {
+			return err
+		}
+		convID, _ = res.LastInsertId()
+		for _, uid := range nc.ParticipantIDs {
+			if err := addParticipant(ctx, tx, convID, uid); err != nil {
+				return err
+			}
+		}
+		conv, err := visibleConversation(ctx, tx, a, convID)
+		if err != nil {
+			return err
+		}
+		full, err := complete(ctx, tx, a, conv)
+		if err != nil {
+			return err
+		}
+		full.Unread = 0
+		if err := tx.appendEvent(ctx, &chat.Event{Type: chat.EventConversationCreated, Scope: chat.ScopeConversation, ConversationID: convID}, full); err != nil {
+			return err
+		}
+		if nc.Text != "" {
+			m, err := tx.insertMessage(ctx, a, convID, nc.Text, "", "")
+			if err != nil {
+				return err
+			}
+			msgID = m.ID
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, false, err
+	}
+	c, err := s.FindConversationByID(ctx, a, convID)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	var m *chat.Message
+	if msgID != 0 {
+		if m, err = findMessage(ctx, s.rdb, msgID); err != nil {
+			return nil, nil, false, err
+		}
+	}
+	return c, m, created, nil
+}
+
+// addParticipant adds an active user; it reports whether they were new.
+func addParticipant(ctx context.Context, tx *Tx, convID, userID int64) error {
+	var active bool
+	err := tx.QueryRowContext(ctx, `SELECT active FROM users WHERE id = ?`, userID).Scan(&active)
+	if err == sql.ErrNoRows || (err == nil && !active) {
+		return chat.Errorf(chat.EInvalid, "User %d does not exist or is not active.", userID)
+	} else if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO participants (conversation_id, user_id, added_at) VALUES (?, ?, ?)
+		ON CONFLICT DO NOTHING`, convID, userID, ms(tx.now))
+	return err
+}
+
+// CloseConversation moves a conversation to closed.
+func (s *Store) CloseConversation(ctx context.Context, a chat.Actor, id int64) (*chat.Conversation, error) {
+	return s.setStatus(ctx, a, id, chat.StatusClosed)
+}
+
+// ReopenConversation moves a conversation back to open.
+func (s *Store) ReopenConversation(ctx context.Context, a chat.Actor, id int64) (*chat.Conversation, error) {
+	return s.setStatus(ctx, a, id, chat.StatusOpen)
+}
+
+func (s *Store) setStatus(ctx context.Context, a chat.Actor, id int64, to chat.Status) (*chat.Conversation, error) {
+	if !a.IsUser() {
+		if a.IsCustomer() {
+			return nil, chat.Errorf(chat.EForbidden, "Only the team can close or reopen a conversation.")
+		}
+		return nil, chat.Errorf(chat.EUnauthorized, "Sign in first.")
+	}
+	err := s.write(ctx, func(tx *Tx) error {
+		r, err := visibleConversation(ctx, tx, a, id)
+		if err != nil {
+			return err
+		}
+		if r.Status == to {
+			return nil
+		}
+		return tx.changeStatus(ctx, a, r.ID, to)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.FindConversationByID(ctx, a, id)
+}
+
+// changeStatus flips a conversation's status, writes the system note and
+// appends the event.
+func (tx *Tx) changeStatus(ctx context.Context, a chat.Actor, convID int64, to chat.Status) error {
+	var closedAt any
+	typ, note, system := chat.EventConversationReopened, a.Name+" reopened the conversation.", "reopened"
+	if to == chat.StatusClosed {
+		closedAt = ms(tx.now)
+		typ, note, system = chat.EventConversationClosed, a.Name+" closed the conversation.", "closed"
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE conversations SET status = ?, closed_at = ? WHERE id = ?`, string(to), closedAt, convID); err != nil {
+		return err
+	}
+	if _, err := tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, convID, note, system, ""); err != nil {
+		return err
+	}
+	c, err := tx.conversationSnapshot(ctx, convID)
+	if err != nil {
+		return err
+	}
+	return tx.appendEvent(ctx, &chat.Event{Type: typ, Scope: chat.ScopeConversation, ConversationID: convID}, c)
+}
+
+// conversationSnapshot is the conversation as event data: everything but
+// the per-user unread count.
+func (tx *Tx) conversationSnapshot(ctx context.Context, id int64) (*chat.Conversation, error) {
+	r, err := scanConversation(tx.QueryRowContext(ctx, `SELECT `+conversationColumns+` FROM conversations c WHERE c.id = ?`, id))
+	if err != nil {
+		return nil, err
+	}
+	return complete(ctx, tx, chat.Actor{}, r)
+}
+
+// AddParticipant adds a user to a conversation.
+func (s *Store) AddParticipant(ctx context.Context, a chat.Actor, conversationID, userID int64) (*chat.Conversation, error) {
+	if !a.IsUser() {
+		return nil, chat.Errorf(chat.EForbidden, "Only the team can add participants.")
+	}
+	err := s.write(ctx, func(tx *Tx) error {
+		if _, err := visibleConversation(ctx, tx, a, conversationID); err != nil {
+			return err
+		}
+		added, err := tx.ensureParticipant(ctx, conversationID, userID)
+		if err != nil || !added {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.FindConversationByID(ctx, a, conversationID)
+}
+
+// ensureParticipant adds a user if missing and appends the event; it
+// reports whether they were added.
+func (tx *Tx) ensureParticipant(ctx context.Context, convID, userID int64) (bool, error) {
+	var exists bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM participants WHERE conversation_id = ? AND user_id = ?)`,
+		convID, userID).Scan(&exists); err != nil || exists {
+		return false, err
+	}
+	if err := addParticipant(ctx, tx, convID, userID); err != nil {
+		return false, err
+	}
+	c, err := tx.conversationSnapshot(ctx, convID)
+	if err != nil {
+		return false, err
+	}
+	data := struct {
+		Conversation *chat.Conversation `json:"conversation"`
+		UserID       int64              `json:"user_id"`
+	}{c, userID}
+	return true, tx.appendEvent(ctx, &chat.Event{Type: chat.EventParticipantAdded, Scope: chat.ScopeConversationTeam, ConversationID: convID}, data)
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,119 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/deskchat/deskchat/backend/chat"
+)
+
+const customerColumns = `id, name, email, first_seen, last_seen, page_url, browser, language, time_zone`
+
+func scanCustomer(row interface{ Scan(...any) error }) (*chat.Customer, error) {
+	var c chat.Customer
+	var first, last int64
+	if err := row.Scan(&c.ID, &c.Name, &c.Email, &first, &last, &c.PageURL, &c.Browser, &c.Language, &c.TimeZone); err != nil {
+		return nil, err
+	}
+	c.FirstSeen, c.LastSeen = fromMS(first), fromMS(last)
+	return &c, nil
+}
+
+func findCustomer(ctx context.Context, q queryer, id int64) (*chat.Customer, error) {
+	c, err := scanCustomer(q.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = ?`, id))
+	if err == sql.ErrNoRows {
+		return nil, chat.Errorf(chat.ENotFound, "Customer %d not found.", id)
+	}
+	return c, dbErr(err)
+}
+
+// CreateCustomer adds a visitor.
+func (s *Store) CreateCustomer(ctx context.Context, info chat.CustomerInfo) (*chat.Customer, error) {
+	info, err := chat.CheckCustomerInfo(info)
+	if err != nil {
+		return nil, err
+	}
+	var c *chat.Customer
+	err = s.write(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO customers (name, email, first_seen, last_seen, page_url, browser, language, time_zone)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, info.Name, info.Email, ms(tx.now), ms(tx.now),
+			info.PageURL, info.Browser, info.Language, info.TimeZone)
+		if err != nil {
+			return err
+		}
+		id, _ := res.LastInsertId()
+		c, err = findCustomer(ctx, tx, id)
+		return err
+	})
+	return c, err
+}
+
+// FindCustomerByID returns a customer the actor may see.
+func (s *Store) FindCustomerByID(ctx context.Context, a chat.Actor, id int64) (*chat.Customer, error) {
+	if err := canSeeCustomer(ctx, s.rdb, a, id); err != nil {
+		return nil, err
+	}
+	return findCustomer(ctx, s.rdb, id)
+}
+
+// canSeeCustomer: the customer themself, a support user, or a participant
+// in one of the customer's conversations.
+func canSeeCustomer(ctx context.Context, q queryer, a chat.Actor, id int64) error {
+	notFound := chat.Errorf(chat.ENotFound, "Customer %d not found.", id)
+	switch {
+	case a.IsCustomer():
+		if a.ID != id {
+			return notFound
+		}
+		return nil
+	case a.IsUser():
+		var ok bool
+		err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM customers WHERE id = :id AND (:support
+			OR EXISTS (SELECT 1 FROM conversations c JOIN participants p ON p.conversation_id = c.id
+				WHERE c.customer_id = :id AND p.user_id = :uid)))`,
+			sql.Named("id", id), sql.Named("support", a.Support), sql.Named("uid", a.ID)).Scan(&ok)
+		if err != nil {
+			return dbErr(err)
+		}
+		if !ok {
+			return notFound
+		}
+		return nil
+	}
+	return notFound
+}
+
+// UpdateCustomer records a visit and what the widget reports.
+func (s *Store) UpdateCustomer(ctx context.Context, a chat.Actor, id int64, info chat.CustomerInfo) (*chat.Customer, error) {
+	if !a.IsCustomer() || a.ID != id {
+		return nil, chat.Errorf(chat.ENotFound, "Customer %d not found.", id)
+	}
+	info, err := chat.CheckCustomerInfo(info)
+	if err != nil {
+		return nil, err
+	}
+	var c *chat.Customer
+	err = s.write(ctx, func(tx *Tx) error {
+		old, err := findCustomer(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE customers SET last_seen = ?,
+			name = COALESCE(NULLIF(?, ''), name), email = COALESCE(NULLIF(?, ''), email),
+			page_url = COALESCE(NULLIF(?, ''), page_url), browser = COALESCE(NULLIF(?, ''), browser),
+			language = COALESCE(NULLIF(?, ''), language), time_zone = COALESCE(NULLIF(?, ''), time_zone)
+			WHERE id = ?`, ms(tx.now), info.Name, info.Email, info.PageURL, info.Browser, info.Language, info.TimeZone, id); err != nil {
+			return err
+		}
+		if c, err = findCustomer(ctx, tx, id); err != nil {
+			return err
+		}
+		// A visit alone (last seen, page) is not worth waking every agent;
+		// a new name or e-mail is.
+		if c.Name == old.Name && c.Email == old.Email {
+			return nil
+		}
+		return tx.appendEvent(ctx, &chat.Event{Type: chat.EventCustomerUpdated, Scope: chat.ScopeCustomer, CustomerID: id}, c)
+	})
+	return c, err
+}

@@ -1,0 +1,238 @@
+// Package sqlite implements chat.Store on SQLite through mattn/go-sqlite3:
+// WAL journal, foreign keys, a busy timeout, and versioned migrations
+// embedded in the binary and applied at Open.
+//
+// Writes go through one connection guarded by a mutex: SQLite has a single
+// writer anyway, and holding our own lock across commit and Publish is what
+// makes events reach the hub in exactly the order of their sequence numbers.
+// Reads use a separate pool of read-only connections, which WAL lets run
+// alongside the writer.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/deskchat/deskchat/backend/chat"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Options tune a Store. The zero value is fine.
+type Options struct {
+	// Publisher receives committed events in order (the hub). May be nil.
+	Publisher chat.Publisher
+	// Now is the clock; tests set it. Defaults to time.Now.
+	Now func() time.Time
+	// BusyTimeout is how long a statement waits for a lock (default 5 s).
+	BusyTimeout time.Duration
+	// ReadConns sizes the read pool (default 4).
+	ReadConns int
+}
+
+// Store is the SQLite chat.Store.
+type Store struct {
+	path    string
+	wdb     *sql.DB // one connection: the only writer
+	rdb     *sql.DB // read-only pool
+	writeMu sync.Mutex
+	pub     chat.Publisher
+	now     func() time.Time
+}
+
+var _ chat.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the database at path and migrates it.
+func Open(path string, opt Options) (*Store, error) {
+	if path == "" || strings.Contains(path, ":memory:") {
+		// Each pooled connection to :memory: is a separate database.
+		return nil, fmt.Errorf("sqlite: a file path is required")
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.BusyTimeout == 0 {
+		opt.BusyTimeout = 5 * time.Second
+	}
+	if opt.ReadConns == 0 {
+		opt.ReadConns = 4
+	}
+	s := &Store{path: path, pub: opt.Publisher, now: opt.Now}
+	// synchronous=FULL: an acknowledged message survives power loss, not
+	// only a crash of the process. _txlock=immediate takes the write lock at
+	// BEGIN so a transaction never fails half-way on lock upgrade.
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", strconv.FormatInt(opt.BusyTimeout.Milliseconds(), 10))
+	q.Set("_synchronous", "FULL")
+	q.Set("_txlock", "immediate")
+	var err error
+	if s.wdb, err = sql.Open("sqlite3", "file:"+path+"?"+q.Encode()); err != nil {
+		return nil, err
+	}
+	s.wdb.SetMaxOpenConns(1)
+	s.wdb.SetConnMaxLifetime(0)
+	if err := s.migrate(context.Background()); err != nil {
+		s.wdb.Close()
+		return nil, err
+	}
+	q.Set("_txlock", "deferred")
+	q.Set("_query_only", "true")
+	if s.rdb, err = sql.Open("sqlite3", "file:"+path+"?"+q.Encode()); err != nil {
+		s.wdb.Close()
+		return nil, err
+	}
+	s.rdb.SetMaxOpenConns(opt.ReadConns)
+	s.rdb.SetMaxIdleConns(opt.ReadConns)
+	return s, nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.rdb.Close(), s.wdb.Close())
+}
+
+// Ping checks that the database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return dbErr(s.rdb.QueryRowContext(ctx, `SELECT 1 FROM meta LIMIT 1`).Scan(&one))
+}
+
+// migrate applies the embedded migrations that are not yet recorded, each
+// in its own transaction.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.wdb.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("sqlite: create schema_migrations: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := s.migrateFile(ctx, name); err != nil {
+			return fmt.Errorf("sqlite: migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) migrateFile(ctx context.Context, name string) error {
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, name).Scan(&n); err != nil {
+		return err
+	} else if n > 0 {
+		return nil
+	}
+	body, err := fs.ReadFile(migrationFS, name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
+		name, s.now().UnixMilli()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Tx is a write transaction that collects the events it appends so that
+// they are published after commit.
+type Tx struct {
+	*sql.Tx
+	s      *Store
+	now    time.Time
+	events []*chat.Event
+}
+
+// write runs fn in a write transaction under the store's write lock,
+// commits, and publishes the collected events before releasing the lock.
+func (s *Store) write(ctx context.Context, fn func(tx *Tx) error) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	sqlTx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return dbErr(err)
+	}
+	tx := &Tx{Tx: sqlTx, s: s, now: s.now().UTC()}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return dbErr(err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		sqlTx.Rollback()
+		return dbErr(err)
+	}
+	if s.pub != nil && len(tx.events) > 0 {
+		s.pub.Publish(tx.events)
+	}
+	return nil
+}
+
+// dbErr turns SQLite's transient failures into chat errors a client can act
+// on; everything else stays internal.
+func dbErr(err error) error {
+	var se sqlite3.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &se):
+		switch se.Code {
+		case sqlite3.ErrBusy, sqlite3.ErrLocked:
+			return chat.Errorf(chat.EUnavailable, "The database is busy; try again.")
+		case sqlite3.ErrFull:
+			return chat.Errorf(chat.EUnavailable, "The server's disk is full; try again later.")
+		case sqlite3.ErrConstraint:
+			if se.ExtendedCode == sqlite3.ErrConstraintUnique {
+				return chat.Errorf(chat.EConflict, "That already exists.")
+			}
+		}
+	case errors.Is(err, sql.ErrNoRows):
+		return chat.Errorf(chat.ENotFound, "Not found.")
+	}
+	return err
+}
+
+// ms converts a time to stored milliseconds.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMS converts stored milliseconds back to a UTC time.
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+// fromNullMS converts a nullable stored time.
+func fromNullMS(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMS(v.Int64)
+	return &t
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,172 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+
+	"github.com/deskchat/deskchat/backend/chat"
+)
+
+// appendEvent writes ev (with data encoded) to the log inside tx, filling
+// in its sequence number, time and audience, and queues it for publishing.
+func (tx *Tx) appendEvent(ctx context.Context, ev *chat.Event, data any) error {
+	ev.Data = marshal(data)
+	ev.CreatedAt = tx.now
+	switch ev.Scope {
+	case chat.ScopeConversation, chat.ScopeConversationTeam:
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(customer_id, 0) FROM conversations WHERE id = ?`,
+			ev.ConversationID).Scan(&ev.CustomerID); err != nil {
+			return err
+		}
+		ids, err := int64s(ctx, tx, `SELECT user_id FROM participants WHERE conversation_id = ? ORDER BY user_id`, ev.ConversationID)
+		if err != nil {
+			return err
+		}
+		ev.Participants = ids
+	case chat.ScopeCustomer:
+		ids, err := int64s(ctx, tx, `SELECT DISTINCT p.user_id FROM participants p
+			JOIN conversations c ON c.id = p.conversation_id WHERE c.customer_id = ? ORDER BY p.user_id`, ev.CustomerID)
+		if err != nil {
+			return err
+		}
+		ev.Participants = ids
+	}
+	err := tx.QueryRowContext(ctx, `INSERT INTO events (type, scope, conversation_id, customer_id, user_id, data, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+		ev.Type, string(ev.Scope), nullID(ev.ConversationID), nullID(ev.CustomerID), nullID(ev.UserID),
+		string(ev.Data), ms(ev.CreatedAt)).Scan(&ev.Seq)
+	if err != nil {
+		return err
+	}
+	tx.events = append(tx.events, ev)
+	return nil
+}
+
+func int64s(ctx context.Context, q queryer, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Epoch returns the log's epoch.
+func (s *Store) Epoch(ctx context.Context) (string, error) {
+	var v string
+	err := s.rdb.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'epoch'`).Scan(&v)
+	return v, dbErr(err)
+}
+
+// LastSeq returns the newest sequence number ever assigned.
+func (s *Store) LastSeq(ctx context.Context) (int64, error) {
+	return lastSeq(ctx, s.rdb)
+}
+
+func lastSeq(ctx context.Context, q queryer) (int64, error) {
+	var seq int64
+	// sqlite_sequence survives pruning, unlike MAX(seq).
+	err := q.QueryRowContext(ctx, `SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)`).Scan(&seq)
+	return seq, dbErr(err)
+}
+
+// The replay filters. They mirror chat.Event.VisibleTo, evaluated against
+// the current participants rather than the snapshot live delivery uses.
+const (
+	userEventFilter = `(
+		e.scope IN ('all', 'team')
+		OR (e.scope = 'user' AND e.user_id = :uid)
+		OR (e.scope IN ('conversation', 'conversation_team') AND (
+			(:support AND e.customer_id IS NOT NULL)
+			OR EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = e.conversation_id AND p.user_id = :uid)))
+		OR (e.scope = 'customer' AND (
+			:support
+			OR EXISTS (SELECT 1 FROM participants p JOIN conversations c ON c.id = p.conversation_id
+				WHERE c.customer_id = e.customer_id AND p.user_id = :uid))))`
+	customerEventFilter = `(
+		e.scope = 'all'
+		OR (e.scope IN ('conversation', 'customer') AND e.customer_id = :cid))`
+)
+
+// ListEvents replays the events an actor may see after a cursor.
+func (s *Store) ListEvents(ctx context.Context, a chat.Actor, afterSeq, untilSeq int64, limit int) ([]*chat.Event, error) {
+	tx, err := s.rdb.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	defer tx.Rollback()
+	var prunedStr string
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'pruned_through'`).Scan(&prunedStr); err != nil {
+		return nil, dbErr(err)
+	}
+	pruned, _ := strconv.ParseInt(prunedStr, 10, 64)
+	last, err := lastSeq(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	if afterSeq < pruned || afterSeq > last || afterSeq < 0 {
+		return nil, chat.Errorf(chat.EResync, "Cursor %d cannot be replayed (log holds %d..%d); resync.", afterSeq, pruned+1, last)
+	}
+	if untilSeq <= 0 || untilSeq > last {
+		untilSeq = last
+	}
+	if limit <= 0 {
+		limit = 1000
+	}
+	var filter string
+	args := []any{}
+	switch {
+	case a.IsUser():
+		filter = userEventFilter
+		args = append(args, sqlNamed("uid", a.ID), sqlNamed("support", a.Support))
+	case a.IsCustomer():
+		filter = customerEventFilter
+		args = append(args, sqlNamed("cid", a.ID))
+	default:
+		return nil, chat.Errorf(chat.EUnauthorized, "Sign in first.")
+	}
+	args = append(args, sqlNamed("after", afterSeq), sqlNamed("until", untilSeq), sqlNamed("limit", limit))
+	rows, err := tx.QueryContext(ctx, `SELECT e.seq, e.type, e.scope, COALESCE(e.conversation_id, 0), COALESCE(e.customer_id, 0),
+		COALESCE(e.user_id, 0), e.data, e.created_at
+		FROM events e WHERE e.seq > :after AND e.seq <= :until AND `+filter+` ORDER BY e.seq LIMIT :limit`, args...)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	defer rows.Close()
+	var out []*chat.Event
+	for rows.Next() {
+		var ev chat.Event
+		var data string
+		var created int64
+		if err := rows.Scan(&ev.Seq, &ev.Type, &ev.Scope, &ev.ConversationID, &ev.CustomerID, &ev.UserID, &data, &created); err != nil {
+			return nil, dbErr(err)
+		}
+		ev.Data = []byte(data)
+		ev.CreatedAt = fromMS(created)
+		out = append(out, &ev)
+	}
+	return out, dbErr(rows.Err())
+}
+
+// PruneEvents drops events up to throughSeq.
+func (s *Store) PruneEvents(ctx context.Context, throughSeq int64) error {
+	return s.write(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM events WHERE seq <= ?`, throughSeq); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE meta SET value = CAST(MAX(CAST(value AS INTEGER), ?) AS TEXT)
+			WHERE key = 'pruned_through'`, throughSeq)
+		return err
+	})
+}
+
+func sqlNamed(name string, v any) any { return sql.Named(name, v) }

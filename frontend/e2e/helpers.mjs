@@ -1,0 +1,117 @@
+// Helpers for browser end-to-end tests (run with `npm run test:e2e`, i.e. node --test).
+//
+// API:
+//
+//   const { browser, context, page, close } = await launchBrowser();
+//     Starts Debian's /usr/bin/chromium headless via playwright-core with a fresh,
+//     empty profile in a temp dir. `context` is a persistent BrowserContext (use
+//     context.newPage() for more tabs); `browser` is context.browser() (may be null
+//     for persistent contexts). `close()` closes chromium and deletes the profile;
+//     call it in t.after(). Options: { args: [...] } adds chromium flags,
+//     { executablePath } overrides the browser binary, { timeout } the launch timeout.
+//
+//   const { url, close } = await serveDir(dir);
+//     Serves a directory (e.g. the built frontend/dist) over HTTP on
+//     127.0.0.1:<random port>; "/" maps to index.html. url has no trailing slash.
+//
+//   distDir
+//     Absolute path of frontend/dist.
+//
+// Never run `npx playwright install`: tests use the system chromium only.
+
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Launches headless system chromium with a throwaway profile. */
+export async function launchBrowser({
+  args = [],
+  executablePath = '/usr/bin/chromium',
+  timeout = 30_000,
+} = {}) {
+  const profile = await mkdtemp(join(tmpdir(), 'deskchat-e2e-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args: [...CHROMIUM_ARGS, ...args],
+      timeout,
+    });
+  } catch (err) {
+    await rm(profile, { recursive: true, force: true });
+    throw err;
+  }
+  const page = context.pages()[0] ?? (await context.newPage());
+  const close = async () => {
+    try {
+      await context.close();
+    } finally {
+      await rm(profile, { recursive: true, force: true });
+    }
+  };
+  return { browser: context.browser(), context, page, close };
+}
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+/** Serves dir read-only on 127.0.0.1 at a random free port. */
+export async function serveDir(dir) {
+  const root = resolve(dir);
+  const server = createServer(async (req, res) => {
+    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let file = normalize(join(root, pathname));
+    if (file !== root && !file.startsWith(root + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+      await stat(file);
+    } catch {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', ok);
+  });
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
