@@ -236,3 +236,16 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// Pragmas reports the connection settings that matter for durability, for
+// health pages and tests.
+func (s *Store) Pragmas(ctx context.Context) map[string]string {
+	out := map[string]string{}
+	for _, p := range []string{"journal_mode", "foreign_keys", "synchronous", "busy_timeout"} {
+		var v string
+		if err := s.wdb.QueryRowContext(ctx, "PRAGMA "+p).Scan(&v); err == nil {
+			out[p] = v
+		}
+	}
+	return out
+}

@@ -1,0 +1,83 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/sqlite"
+	"github.com/deskchat/deskchat/backend/storetest"
+)
+
+func openStore(t *testing.T, pub chat.Publisher, now func() time.Time) chat.Store {
+	t.Helper()
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "deskchat.db"), sqlite.Options{Publisher: pub, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, openStore)
+}
+
+func TestReopenKeepsDataAndEpoch(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "deskchat.db")
+	s, err := sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateUser(ctx, chat.NewUser{Email: "a@b.example", Name: "A", PasswordHash: "h"}); err != nil {
+		t.Fatal(err)
+	}
+	epoch, _ := s.Epoch(ctx)
+	last, _ := s.LastSeq(ctx)
+	s.Close()
+
+	s, err = sqlite.Open(path, sqlite.Options{}) // migrations must not run twice
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if e, _ := s.Epoch(ctx); e != epoch {
+		t.Fatalf("epoch changed: %s -> %s", epoch, e)
+	}
+	if l, _ := s.LastSeq(ctx); l != last || l == 0 {
+		t.Fatalf("LastSeq %d -> %d", last, l)
+	}
+	if _, _, err := s.FindUserCredentials(ctx, "a@b.example"); err != nil {
+		t.Fatal(err)
+	}
+	// A fresh database has a different epoch.
+	other, _ := sqlite.Open(filepath.Join(t.TempDir(), "other.db"), sqlite.Options{})
+	defer other.Close()
+	if e, _ := other.Epoch(ctx); e == epoch {
+		t.Fatal("two databases share an epoch")
+	}
+}
+
+func TestPragmas(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "deskchat.db")
+	s, err := sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got := s.Pragmas(context.Background())
+	want := map[string]string{"journal_mode": "wal", "foreign_keys": "1", "synchronous": "2", "busy_timeout": "5000"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("PRAGMA %s = %q, want %q", k, got[k], v)
+		}
+	}
+}
+
+func TestOpenRejectsMemory(t *testing.T) {
+	if _, err := sqlite.Open(":memory:", sqlite.Options{}); err == nil {
+		t.Fatal("Open(:memory:) succeeded; pooled connections would each see an empty database")
+	}
+}
