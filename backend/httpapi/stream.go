@@ -197,6 +197,19 @@ func (st *stream) run(ctx context.Context, authHeader string) {
 		st.resync(epoch, head, "The event log changed since this cursor; resync.")
 		return
 	}
+	// Read the first replay page before the welcome, so a cursor that
+	// cannot be replayed gets resync instead of a welcome.
+	var page []*chat.Event
+	if cursor < head {
+		page, err = s.store.ListEvents(ctx, actor, cursor, head, replayPage)
+		if chat.ErrorCode(err) == chat.EResync {
+			st.resync(epoch, head, chat.ErrorMessage(err))
+			return
+		} else if err != nil {
+			st.fail(err, websocket.CloseTryAgainLater)
+			return
+		}
+	}
 	if err := st.write(welcomeFrame{Type: "welcome", Epoch: epoch, Head: head, Cursor: cursor,
 		Actor: chat.Author{Kind: actor.Kind, ID: actor.ID, Name: actor.Name}}); err != nil {
 		return
@@ -207,25 +220,26 @@ func (st *stream) run(ctx context.Context, authHeader string) {
 	readerDone := make(chan struct{})
 	go st.read(readerDone)
 
-	// 4. Replay (cursor, head] from the store.
-	for cursor < head {
-		events, err := s.store.ListEvents(ctx, actor, cursor, head, replayPage)
-		if chat.ErrorCode(err) == chat.EResync {
-			st.resync(epoch, head, chat.ErrorMessage(err))
-			return
-		} else if err != nil {
-			st.fail(err, websocket.CloseTryAgainLater)
-			return
-		}
-		for _, ev := range events {
+	// 4. Replay (cursor, head] from the store, a page at a time.
+	for {
+		for _, ev := range page {
 			if err := st.write(eventFrame{"event", ev}); err != nil {
 				return
 			}
 		}
-		if len(events) < replayPage {
+		if len(page) < replayPage {
 			break
 		}
-		cursor = events[len(events)-1].Seq
+		cursor = page[len(page)-1].Seq
+		if page, err = s.store.ListEvents(ctx, actor, cursor, head, replayPage); err != nil {
+			// Pruning raced the replay: the client resyncs.
+			if chat.ErrorCode(err) == chat.EResync {
+				st.resync(epoch, head, chat.ErrorMessage(err))
+			} else {
+				st.fail(err, websocket.CloseTryAgainLater)
+			}
+			return
+		}
 	}
 	if err := st.write(seqFrame{"caught_up", head}); err != nil {
 		return

@@ -1,0 +1,148 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/client"
+	"github.com/deskchat/deskchat/backend/server"
+)
+
+func TestLoginExpiryAndRevocation(t *testing.T) {
+	e := newEnv(t)
+	_, _, err := e.anon.Login(e.ctx, "sam@test.example", "wrong password")
+	wantAPIError(t, err, 401, chat.EBadCredentials)
+	_, _, err = e.anon.Login(e.ctx, "nobody@test.example", password)
+	wantAPIError(t, err, 401, chat.EBadCredentials)
+
+	c, tr, err := e.anon.Login(e.ctx, " SAM@test.example", password)
+	if err != nil || tr.User.Email != "sam@test.example" || tr.User.Support != true || len(tr.Token) < 40 {
+		t.Fatalf("login: %+v %v", tr, err)
+	}
+	if !tr.ExpiresAt.After(e.clock.Now().Add(29 * 24 * time.Hour)) {
+		t.Fatalf("expires_at = %s", tr.ExpiresAt)
+	}
+	if _, err := c.Unread(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Expiry: 30 days later the token answers token_expired.
+	e.clock.Advance(30*24*time.Hour + time.Second)
+	_, err = c.Unread(e.ctx)
+	wantAPIError(t, err, 401, chat.ETokenExpired)
+	e.clock.Advance(-30*24*time.Hour - time.Second)
+
+	// Logout revokes only that token.
+	other, _, _ := e.anon.Login(e.ctx, "sam@test.example", password)
+	if err := c.Logout(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Unread(e.ctx)
+	wantAPIError(t, err, 401, chat.EUnauthorized)
+	if _, err := other.Unread(e.ctx); err != nil {
+		t.Fatalf("other session: %v", err)
+	}
+
+	// A password change keeps the current session and revokes the rest.
+	third, _, _ := e.anon.Login(e.ctx, "sam@test.example", password)
+	err = other.ChangePassword(e.ctx, "not it", "another good password")
+	wantAPIError(t, err, 401, chat.EBadCredentials)
+	err = other.ChangePassword(e.ctx, password, "short")
+	wantAPIError(t, err, 400, chat.EInvalid)
+	if err := other.ChangePassword(e.ctx, password, "another good password"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = third.Unread(e.ctx)
+	wantAPIError(t, err, 401, chat.EUnauthorized)
+	if _, err := other.Unread(e.ctx); err != nil {
+		t.Fatalf("current session after password change: %v", err)
+	}
+	_, _, err = e.anon.Login(e.ctx, "sam@test.example", password)
+	wantAPIError(t, err, 401, chat.EBadCredentials)
+	if _, _, err := e.anon.Login(e.ctx, "sam@test.example", "another good password"); err != nil {
+		t.Fatal(err)
+	}
+
+	// Deactivation revokes every session and blocks sign-in.
+	off := false
+	_, err = e.support2.UpdateUser(e.ctx, e.devU.ID, chat.UserUpdate{Active: &off})
+	wantAPIError(t, err, 403, chat.EForbidden)
+	if _, err := e.admin.UpdateUser(e.ctx, e.devU.ID, chat.UserUpdate{Active: &off}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.dev.Unread(e.ctx)
+	wantAPIError(t, err, 401, chat.EUnauthorized)
+	_, _, err = e.anon.Login(e.ctx, "dev@test.example", password)
+	wantAPIError(t, err, 403, chat.EForbidden)
+	_, err = e.admin.UpdateUser(e.ctx, e.adminU.ID, chat.UserUpdate{Active: &off})
+	wantAPIError(t, err, 400, chat.EInvalid)
+}
+
+func TestAdminManagesUsers(t *testing.T) {
+	e := newEnv(t)
+	_, err := e.support.CreateUser(e.ctx, "new@test.example", "New", password, false, true)
+	wantAPIError(t, err, 403, chat.EForbidden)
+	u, err := e.admin.CreateUser(e.ctx, "new@test.example", "New Agent", password, false, true)
+	if err != nil || u.ID == 0 || !u.Support || u.Admin {
+		t.Fatalf("create: %+v %v", u, err)
+	}
+	_, err = e.admin.CreateUser(e.ctx, "NEW@test.example", "Again", password, false, false)
+	wantAPIError(t, err, 409, chat.EConflict)
+	_, err = e.admin.CreateUser(e.ctx, "weak@test.example", "Weak", "123", false, false)
+	wantAPIError(t, err, 400, chat.EInvalid)
+	if _, _, err := e.anon.Login(e.ctx, "new@test.example", password); err != nil {
+		t.Fatal(err)
+	}
+	// Renaming oneself is allowed, granting oneself admin is not.
+	name := "Sam S."
+	if u, err := e.support.UpdateUser(e.ctx, e.supportU.ID, chat.UserUpdate{Name: &name}); err != nil || u.Name != name {
+		t.Fatalf("rename: %+v %v", u, err)
+	}
+	yes := true
+	_, err = e.support.UpdateUser(e.ctx, e.supportU.ID, chat.UserUpdate{Admin: &yes})
+	wantAPIError(t, err, 403, chat.EForbidden)
+	var list struct{ Users []*chat.User }
+	if _, err := e.dev.Do(e.ctx, http.MethodGet, "/v1/users", nil, &list); err != nil || len(list.Users) != 5 {
+		t.Fatalf("list users: %d %v", len(list.Users), err)
+	}
+}
+
+func TestLoginRateLimit(t *testing.T) {
+	// Four per minute: the setup's sign-in took one.
+	e := newEnv(t, func(c *server.Config) { c.API.LoginAccountRate = 4 })
+	for i := 0; i < 3; i++ {
+		_, _, err := e.anon.Login(e.ctx, "sam@test.example", "wrong")
+		wantAPIError(t, err, 401, chat.EBadCredentials)
+	}
+	// Even the right password is refused while the account is throttled.
+	_, _, err := e.anon.Login(e.ctx, "sam@test.example", password)
+	wantAPIError(t, err, 429, chat.ERateLimited)
+	// Other accounts are unaffected; the throttle lifts with time.
+	if _, _, err := e.anon.Login(e.ctx, "sue@test.example", password); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(time.Minute)
+	if _, _, err := e.anon.Login(e.ctx, "sam@test.example", password); err != nil {
+		t.Fatalf("after a minute: %v", err)
+	}
+}
+
+func TestVisitorSessionRateLimit(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) { c.API.VisitorRate = 2 })
+	e.visitor("one")
+	e.visitor("two")
+	_, _, err := e.anon.VisitorSession(e.ctx, chat.CustomerInfo{})
+	wantAPIError(t, err, 429, chat.ERateLimited)
+	e.clock.Advance(time.Minute)
+	e.visitor("three")
+}
+
+func TestHealthz(t *testing.T) {
+	e := newEnv(t)
+	var out map[string]string
+	if status, err := e.anon.Do(e.ctx, http.MethodGet, "/healthz", nil, &out); err != nil || status != 200 || out["status"] != "ok" {
+		t.Fatalf("healthz = %d %v %v", status, out, err)
+	}
+	_ = client.Code
+}

@@ -1,0 +1,145 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/deskchat/deskchat/backend/auth"
+	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/client"
+	"github.com/deskchat/deskchat/backend/httpapi"
+	"github.com/deskchat/deskchat/backend/server"
+	"github.com/deskchat/deskchat/backend/storetest"
+)
+
+func init() { auth.Cost = bcrypt.MinCost }
+
+const password = "correct horse battery"
+
+// env is a real server on loopback with a real SQLite file.
+type env struct {
+	t     *testing.T
+	ctx   context.Context
+	srv   *server.Server
+	url   string
+	clock *storetest.Clock
+	anon  *client.Client
+
+	admin, support, support2, dev *client.Client
+	adminU, supportU, devU        *chat.User
+}
+
+func newEnv(t *testing.T, tweak ...func(*server.Config)) *env {
+	t.Helper()
+	clock := storetest.NewClock(time.Now().UTC())
+	cfg := server.Config{
+		DBPath: filepath.Join(t.TempDir(), "deskchat.db"),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		API: httpapi.Config{Now: clock.Now, LoginRate: 1000, LoginAccountRate: 1000, VisitorRate: 1000,
+			AllowedOrigins: []string{"https://shop.example.com", "https://*.partner.example"}},
+	}
+	for _, f := range tweak {
+		f(&cfg)
+	}
+	srv, err := server.Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Listen("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve()
+	e := &env{t: t, ctx: context.Background(), srv: srv, url: srv.URL(), clock: clock, anon: client.New(srv.URL())}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	})
+	e.adminU, e.admin = e.user("admin@test.example", "Ada Admin", true, true)
+	e.supportU, e.support = e.user("sam@test.example", "Sam Support", false, true)
+	_, e.support2 = e.user("sue@test.example", "Sue Support", false, true)
+	e.devU, e.dev = e.user("dev@test.example", "Dev NoSupport", false, false)
+	return e
+}
+
+// user creates a team member in the store and signs them in over HTTP.
+func (e *env) user(email, name string, admin, support bool) (*chat.User, *client.Client) {
+	e.t.Helper()
+	hash, _ := auth.HashPassword(password)
+	u, err := e.srv.Store.CreateUser(e.ctx, chat.NewUser{Email: email, Name: name, PasswordHash: hash, Admin: admin, Support: support})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	c, _, err := e.anon.Login(e.ctx, email, password)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return u, c
+}
+
+func (e *env) visitor(name string) (*client.Client, *chat.Customer) {
+	e.t.Helper()
+	c, tr, err := e.anon.VisitorSession(e.ctx, chat.CustomerInfo{Name: name, PageURL: "https://shop.example.com/"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c, tr.Customer
+}
+
+func (e *env) conversation(v *client.Client, text string) *chat.Conversation {
+	e.t.Helper()
+	c, _, _, err := v.StartConversation(e.ctx, chat.NewConversation{Text: text})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
+// raw sends bytes as they are and returns status and error code.
+func (e *env) raw(method, path, token string, body []byte, header map[string]string) (int, string) {
+	e.t.Helper()
+	req, _ := http.NewRequest(method, e.url+path, bytes.NewReader(body))
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if ct := resp.Header.Get("Content-Type"); resp.StatusCode >= 400 && ct != "application/json; charset=utf-8" {
+		e.t.Errorf("%s %s: error answered as %q: %s", method, path, ct, data)
+	}
+	var eb struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	json.Unmarshal(data, &eb)
+	if resp.StatusCode >= 400 && (eb.Error.Code == "" || eb.Error.Message == "") {
+		e.t.Errorf("%s %s: %d without the error shape: %s", method, path, resp.StatusCode, data)
+	}
+	return resp.StatusCode, eb.Error.Code
+}
+
+func wantAPIError(t *testing.T, err error, status int, code string) {
+	t.Helper()
+	ae, ok := err.(*client.APIError)
+	if !ok || ae.Status != status || ae.Code != code {
+		t.Fatalf("err = %v, want %d %s", err, status, code)
+	}
+}

@@ -1,0 +1,200 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/deskchat/deskchat/backend/chat"
+)
+
+// TestBadInput: every bad input answers its 4xx and stable code, never a
+// 500, and changes nothing.
+func TestBadInput(t *testing.T) {
+	e := newEnv(t)
+	visitorA, _ := e.visitor("Alice")
+	visitorB, _ := e.visitor("Bob")
+	conv := e.conversation(visitorA, "hello")
+	reply, _, err := e.support.Send(e.ctx, conv.ID, "", "agent reply")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sam := e.support.Token
+	msgs := fmt.Sprintf("/v1/conversations/%d/messages", conv.ID)
+
+	cases := []struct {
+		name         string
+		method, path string
+		token        string
+		body         string
+		header       map[string]string
+		status       int
+		code         string
+	}{
+		{"malformed JSON", "POST", msgs, sam, `{"text": "hi"`, nil, 400, chat.EInvalidJSON},
+		{"not an object", "POST", msgs, sam, `"hi"`, nil, 400, chat.EInvalid},
+		{"empty body", "POST", msgs, sam, ``, nil, 400, chat.EInvalidJSON},
+		{"trailing data", "POST", msgs, sam, `{"text":"hi"} {"text":"again"}`, nil, 400, chat.EInvalidJSON},
+		{"unknown field", "POST", msgs, sam, `{"text":"hi","html":"<b>"}`, nil, 400, chat.EUnknownField},
+		{"wrong type", "POST", msgs, sam, `{"text":42}`, nil, 400, chat.EInvalid},
+		{"oversize body", "POST", msgs, sam, `{"text":"` + strings.Repeat("a", chat.MaxBodyBytes) + `"}`, nil, 413, chat.EBodyTooLarge},
+		{"empty message", "POST", msgs, sam, `{"text":""}`, nil, 400, chat.EMessageEmpty},
+		{"blank message", "POST", msgs, sam, `{"text":"  \n "}`, nil, 400, chat.EMessageEmpty},
+		{"too long message", "POST", msgs, sam, `{"text":"` + strings.Repeat("ü", chat.MaxMessageRunes+1) + `"}`, nil, 400, chat.EMessageTooLong},
+		{"invalid UTF-8 bytes", "POST", msgs, sam, "{\"text\":\"caf\xe9\"}", nil, 400, chat.EInvalidUTF8},
+		{"lone surrogate escape", "POST", msgs, sam, `{"text":"\ud800 x"}`, nil, 400, chat.EInvalidUTF8},
+		{"reversed surrogates", "POST", msgs, sam, `{"text":"\udc00\ud800"}`, nil, 400, chat.EInvalidUTF8},
+		{"bad client id", "POST", msgs, sam, `{"text":"x","client_id":"a b"}`, nil, 400, chat.EInvalid},
+		{"form content type", "POST", msgs, sam, `text=hi`, map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 415, chat.EMediaType},
+		{"unknown conversation", "POST", "/v1/conversations/999999/messages", sam, `{"text":"x"}`, nil, 404, chat.ENotFound},
+		{"non-numeric id", "GET", "/v1/conversations/abc", sam, ``, nil, 400, chat.EInvalid},
+		{"negative id", "GET", "/v1/conversations/-1", sam, ``, nil, 400, chat.EInvalid},
+		{"unknown message", "PATCH", "/v1/messages/999999", sam, `{"text":"x"}`, nil, 404, chat.ENotFound},
+		{"bad limit", "GET", msgs + "?limit=ten", sam, ``, nil, 400, chat.EInvalid},
+		{"before and after", "GET", msgs + "?before=5&after=2", sam, ``, nil, 400, chat.EInvalid},
+		{"bad cursor", "GET", "/v1/conversations?cursor=zzz", sam, ``, nil, 400, chat.EInvalid},
+		{"bad status", "GET", "/v1/conversations?status=pending", sam, ``, nil, 400, chat.EInvalid},
+		{"no token", "GET", "/v1/unread", "", ``, nil, 401, chat.EUnauthorized},
+		{"garbage token", "GET", "/v1/unread", "not-a-token", ``, nil, 401, chat.EUnauthorized},
+		{"basic auth", "GET", "/v1/unread", "", ``, map[string]string{"Authorization": "Basic YTpi"}, 401, chat.EUnauthorized},
+		{"foreign visitor token", "GET", msgs, visitorB.Token, ``, nil, 404, chat.ENotFound},
+		{"foreign visitor sends", "POST", msgs, visitorB.Token, `{"text":"hijack"}`, nil, 404, chat.ENotFound},
+		{"edit someone else's message", "PATCH", fmt.Sprintf("/v1/messages/%d", reply.ID), e.support2.Token, `{"text":"x"}`, nil, 403, chat.ENotAuthor},
+		{"visitor edits agent message", "PATCH", fmt.Sprintf("/v1/messages/%d", reply.ID), visitorA.Token, `{"text":"x"}`, nil, 403, chat.ENotAuthor},
+		{"visitor closes", "POST", fmt.Sprintf("/v1/conversations/%d/close", conv.ID), visitorA.Token, ``, nil, 403, chat.EForbidden},
+		{"visitor lists users", "GET", "/v1/users", visitorA.Token, ``, nil, 403, chat.EForbidden},
+		{"foreign origin POST", "POST", msgs, sam, `{"text":"x"}`, map[string]string{"Origin": "https://evil.example"}, 403, chat.EOriginForbidden},
+		{"null origin POST", "POST", "/v1/widget/session", "", `{}`, map[string]string{"Origin": "null"}, 403, chat.EOriginForbidden},
+		{"unknown route", "GET", "/v1/nope", sam, ``, nil, 404, chat.ENotFound},
+		{"wrong method", "PUT", "/v1/unread", sam, ``, nil, 405, chat.EMethod},
+		{"stream without upgrade", "GET", "/v1/stream", sam, ``, nil, 400, chat.EInvalid},
+		{"bad login body", "POST", "/v1/auth/login", "", `{"email":1}`, nil, 400, chat.EInvalid},
+		{"widget name too long", "POST", "/v1/widget/session", "", `{"name":"` + strings.Repeat("n", 201) + `"}`, nil, 400, chat.EInvalid},
+		{"widget bad email", "POST", "/v1/widget/session", "", `{"email":"nope"}`, nil, 400, chat.EInvalid},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var body []byte
+			if tc.method != "GET" {
+				body = []byte(tc.body)
+			}
+			status, code := e.raw(tc.method, tc.path, tc.token, body, tc.header)
+			if status != tc.status || code != tc.code {
+				t.Fatalf("%s %s = %d %q, want %d %q", tc.method, tc.path, status, code, tc.status, tc.code)
+			}
+		})
+	}
+	// Nothing above changed the conversation.
+	got, err := e.support.Messages(e.ctx, conv.ID, 0, 0, 0)
+	if err != nil || len(got) != 2 || got[1].Text != "agent reply" {
+		t.Fatalf("messages after bad input: %d %v", len(got), err)
+	}
+}
+
+// TestVisitorIsolation: visitor A cannot read, write or see visitor B's
+// conversation through any endpoint.
+func TestVisitorIsolation(t *testing.T) {
+	e := newEnv(t)
+	a, custA := e.visitor("Alice")
+	b, custB := e.visitor("Bob")
+	convA := e.conversation(a, "A's secret")
+	convB := e.conversation(b, "B's secret")
+	m, _, _ := b.Send(e.ctx, convB.ID, "", "B again")
+
+	pageA, err := a.Conversations(e.ctx, "", "", "", 0)
+	if err != nil || len(pageA.Conversations) != 1 || pageA.Conversations[0].ID != convA.ID {
+		t.Fatalf("A's list: %+v %v", pageA, err)
+	}
+	for _, probe := range []struct {
+		name string
+		call func() error
+	}{
+		{"get conversation", func() error { _, err := a.Conversation(e.ctx, convB.ID); return err }},
+		{"list messages", func() error { _, err := a.Messages(e.ctx, convB.ID, 0, 0, 0); return err }},
+		{"send", func() error { _, _, err := a.Send(e.ctx, convB.ID, "", "hi B"); return err }},
+		{"edit", func() error { _, err := a.Edit(e.ctx, m.ID, "mine now"); return err }},
+		{"delete", func() error { _, err := a.Delete(e.ctx, m.ID); return err }},
+		{"customer profile", func() error {
+			_, err := a.Do(e.ctx, http.MethodGet, fmt.Sprintf("/v1/customers/%d", custB.ID), nil, nil)
+			return err
+		}},
+	} {
+		t.Run(probe.name, func(t *testing.T) {
+			wantAPIError(t, probe.call(), 404, chat.ENotFound)
+		})
+	}
+	if _, err := a.Do(e.ctx, http.MethodGet, fmt.Sprintf("/v1/customers/%d", custA.ID), nil, nil); err != nil {
+		t.Fatalf("own profile: %v", err)
+	}
+	msgs, _ := e.support.Messages(e.ctx, convB.ID, 0, 0, 0)
+	if len(msgs) != 2 || msgs[1].Text != "B again" {
+		t.Fatalf("B's conversation changed: %+v", msgs)
+	}
+}
+
+// TestNonSupportUser: without the support flag a user cannot list customer
+// conversations, and sees only conversations they take part in.
+func TestNonSupportUser(t *testing.T) {
+	e := newEnv(t)
+	v, _ := e.visitor("Carol")
+	conv := e.conversation(v, "help please")
+	_, err := e.dev.Conversations(e.ctx, "", chat.ConversationCustomer, "", 0)
+	wantAPIError(t, err, 403, chat.EForbidden)
+	all, err := e.dev.Conversations(e.ctx, "", "", "", 0)
+	if err != nil || len(all.Conversations) != 0 {
+		t.Fatalf("dev sees %d conversations, %v", len(all.Conversations), err)
+	}
+	_, err = e.dev.Conversation(e.ctx, conv.ID)
+	wantAPIError(t, err, 404, chat.ENotFound)
+	if page, err := e.support.Conversations(e.ctx, chat.StatusOpen, chat.ConversationCustomer, "", 0); err != nil || len(page.Conversations) != 1 {
+		t.Fatalf("support list: %+v %v", page, err)
+	}
+	// Once added by a support user, the conversation is theirs too.
+	if _, err := e.support.Do(e.ctx, http.MethodPost, fmt.Sprintf("/v1/conversations/%d/participants", conv.ID), map[string]int64{"user_id": e.devU.ID}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.dev.Conversation(e.ctx, conv.ID); err != nil {
+		t.Fatalf("participant: %v", err)
+	}
+}
+
+// TestCloseReopenOverHTTP: close, the customer writes, it is open again;
+// 201 for a new message and 200 for a repeated client id.
+func TestCloseReopenOverHTTP(t *testing.T) {
+	e := newEnv(t)
+	v, _ := e.visitor("Sally")
+	conv := e.conversation(v, "Charged twice")
+	if c, err := e.support.Close(e.ctx, conv.ID); err != nil || c.Status != chat.StatusClosed {
+		t.Fatalf("close: %+v %v", c, err)
+	}
+	closed, _ := e.support.Conversations(e.ctx, chat.StatusClosed, "", "", 0)
+	if len(closed.Conversations) != 1 {
+		t.Fatalf("closed list has %d", len(closed.Conversations))
+	}
+	m1, created1, err := v.Send(e.ctx, conv.ID, "retry-1", "Still there?")
+	m2, created2, err2 := v.Send(e.ctx, conv.ID, "retry-1", "Still there?")
+	if err != nil || err2 != nil || !created1 || created2 || m1.ID != m2.ID {
+		t.Fatalf("idempotent send: %t %t %v %v", created1, created2, err, err2)
+	}
+	c, _ := e.support.Conversation(e.ctx, conv.ID)
+	if c.Status != chat.StatusOpen || c.Unread != 2 {
+		t.Fatalf("after reply: status %s unread %d", c.Status, c.Unread)
+	}
+	if rs, err := e.support.MarkRead(e.ctx, conv.ID, 0); err != nil || rs.Unread != 0 {
+		t.Fatalf("mark read: %+v %v", rs, err)
+	}
+	if u, _ := e.support.Unread(e.ctx); u.Messages != 0 {
+		t.Fatalf("unread after read: %+v", u)
+	}
+	// The admin reads the audit trail of an edit made over HTTP.
+	if _, err := v.Edit(e.ctx, m1.ID, "Still there??"); err != nil {
+		t.Fatal(err)
+	}
+	audit, err := e.admin.Audit(e.ctx, m1.ID)
+	if err != nil || len(audit) != 1 || audit[0].OldText != "Still there?" {
+		t.Fatalf("audit: %+v %v", audit, err)
+	}
+	_, err = e.support.Audit(e.ctx, m1.ID)
+	wantAPIError(t, err, 403, chat.EForbidden)
+}

@@ -1,0 +1,507 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/client"
+	"github.com/deskchat/deskchat/backend/httpapi"
+	"github.com/deskchat/deskchat/backend/hub"
+)
+
+func timeout(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// closeCode reads until the server closes and returns its close code.
+func closeCode(t *testing.T, s *client.Stream) int {
+	t.Helper()
+	ctx := timeout(t, 5*time.Second)
+	for {
+		_, err := s.Next(ctx)
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) {
+			return ce.Code
+		} else if err != nil {
+			t.Fatalf("stream ended without a close frame: %v", err)
+		}
+	}
+}
+
+// readUntilCaughtUp collects the events of the replay.
+func readUntilCaughtUp(t *testing.T, s *client.Stream) ([]*client.StreamEvent, int64) {
+	t.Helper()
+	ctx := timeout(t, 10*time.Second)
+	var out []*client.StreamEvent
+	for {
+		f, err := s.Next(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch f.Type {
+		case "event":
+			out = append(out, f.Event)
+		case "caught_up":
+			return out, f.Seq
+		default:
+			t.Fatalf("unexpected frame %s during replay", f.Type)
+		}
+	}
+}
+
+// TestStreamResumeAfterDrop: while visitors send concurrently, an agent's
+// connection is cut twice mid-stream; resuming from its cursor it gets
+// every event exactly once and in order.
+func TestStreamResumeAfterDrop(t *testing.T) {
+	e := newEnv(t)
+	start, err := e.support.OpenStream(e.ctx, client.StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	epoch, head0 := start.Welcome.Epoch, start.Welcome.Head
+
+	const visitors, each = 6, 40
+	var wg sync.WaitGroup
+	errc := make(chan error, visitors*each)
+	for i := 0; i < visitors; i++ {
+		v, _ := e.visitor(fmt.Sprintf("v%d", i))
+		wg.Add(1)
+		go func(v *client.Client, i int) {
+			defer wg.Done()
+			conv, _, _, err := v.StartConversation(e.ctx, chat.NewConversation{ClientID: "start", Text: "hi"})
+			if err != nil {
+				errc <- err
+				return
+			}
+			for j := 0; j < each; j++ {
+				if _, _, err := v.Send(e.ctx, conv.ID, fmt.Sprintf("m%d", j), fmt.Sprintf("v%d message %d", i, j)); err != nil {
+					errc <- err
+				}
+			}
+		}(v, i)
+	}
+	// When every sender is done, one last message marks the end.
+	var endID int64
+	endSent := make(chan struct{})
+	go func() {
+		defer close(endSent)
+		wg.Wait()
+		page, err := e.support.Conversations(e.ctx, "", "", "", 1)
+		if err != nil || len(page.Conversations) == 0 {
+			errc <- fmt.Errorf("no conversation for the end marker: %v", err)
+			return
+		}
+		m, _, err := e.support.Send(e.ctx, page.Conversations[0].ID, "end", "END OF TEST")
+		if err != nil {
+			errc <- err
+			return
+		}
+		endID = m.ID
+	}()
+
+	var seqs []int64
+	msgIDs := map[int64]int{}
+	cursor := head0
+	stream := start
+	drops := 0
+	ctx := timeout(t, 60*time.Second)
+	for {
+		f, err := stream.Next(ctx)
+		if ctx.Err() != nil {
+			t.Fatalf("timed out after %d events (cursor %d)", len(seqs), cursor)
+		}
+		if err != nil {
+			// Our own cut: reconnect from the cursor.
+			stream, err = e.support.OpenStream(e.ctx, client.StreamOptions{Cursor: &cursor, Epoch: epoch})
+			if err != nil {
+				t.Fatalf("reconnect: %v", err)
+			}
+			continue
+		}
+		if f.Type != "event" {
+			continue
+		}
+		ev := f.Event
+		seqs = append(seqs, ev.Seq)
+		cursor = ev.Seq
+		if ev.Type == chat.EventMessageCreated {
+			var m chat.Message
+			json.Unmarshal(ev.Data, &m)
+			msgIDs[m.ID]++
+			if m.Text == "END OF TEST" {
+				break
+			}
+		}
+		// Cut the TCP connection (no close frame) twice along the way.
+		if (len(seqs) == 60 || len(seqs) == 150) && drops < 2 {
+			drops++
+			stream.Conn.UnderlyingConn().Close()
+		}
+	}
+	<-endSent
+	if endID == 0 || msgIDs[endID] != 1 {
+		t.Fatalf("end marker %d seen %d times", endID, msgIDs[endID])
+	}
+	stream.Close()
+	close(errc)
+	for err := range errc {
+		t.Fatal(err)
+	}
+	if drops != 2 {
+		t.Fatalf("dropped %d times", drops)
+	}
+	for i := 1; i < len(seqs); i++ {
+		if seqs[i] <= seqs[i-1] {
+			t.Fatalf("seq %d after %d: duplicate or out of order", seqs[i], seqs[i-1])
+		}
+	}
+	// No gap: exactly what a full replay from the first cursor gives.
+	replay, err := e.support.OpenStream(e.ctx, client.StreamOptions{Cursor: &head0, Epoch: epoch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := readUntilCaughtUp(t, replay)
+	replay.Close()
+	var wantSeqs []int64
+	for _, ev := range want {
+		if ev.Seq <= cursor { // the end marker's transaction also marks it read
+			wantSeqs = append(wantSeqs, ev.Seq)
+		}
+	}
+	if !slices.Equal(seqs, wantSeqs) {
+		t.Fatalf("got %d events, replay has %d; first difference matters", len(seqs), len(wantSeqs))
+	}
+	if len(msgIDs) != visitors*(each+1)+1 {
+		t.Fatalf("saw %d distinct messages, want %d", len(msgIDs), visitors*(each+1)+1)
+	}
+	for id, n := range msgIDs {
+		if n != 1 {
+			t.Fatalf("message %d delivered %d times", id, n)
+		}
+	}
+}
+
+// TestStreamVisitorSeesOnlyOwn: visitor A's stream carries A's
+// conversation only, and a replay from 0 too.
+func TestStreamVisitorSeesOnlyOwn(t *testing.T) {
+	e := newEnv(t)
+	a, _ := e.visitor("A")
+	b, _ := e.visitor("B")
+	convA := e.conversation(a, "A1")
+	sa, err := a.OpenStream(e.ctx, client.StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sa.Close()
+	convB := e.conversation(b, "B1")
+	b.Send(e.ctx, convB.ID, "", "B2")
+	e.support.Send(e.ctx, convB.ID, "", "to B")
+	e.support.Send(e.ctx, convA.ID, "", "to A")
+	ctx := timeout(t, 5*time.Second)
+	for {
+		f, err := sa.Next(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Type != "event" {
+			continue
+		}
+		if f.Event.ConversationID != convA.ID {
+			t.Fatalf("visitor A got an event of conversation %d: %s", f.Event.ConversationID, f.Event.Type)
+		}
+		if f.Event.Type == chat.EventParticipantAdded || f.Event.Type == chat.EventReadUpdated {
+			t.Fatalf("visitor got internal event %s", f.Event.Type)
+		}
+		if f.Event.Type == chat.EventMessageCreated && strings.Contains(string(f.Event.Data), "to A") {
+			break
+		}
+	}
+	zero := int64(0)
+	all, err := a.OpenStream(e.ctx, client.StreamOptions{Cursor: &zero})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer all.Close()
+	evs, _ := readUntilCaughtUp(t, all)
+	if len(evs) == 0 {
+		t.Fatal("empty replay")
+	}
+	for _, ev := range evs {
+		if ev.ConversationID != convA.ID {
+			t.Fatalf("replay leaked conversation %d", ev.ConversationID)
+		}
+	}
+	// B's token cannot be used to follow A: a stream is its token's.
+	sb, err := b.OpenStream(e.ctx, client.StreamOptions{Cursor: &zero})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, _ = readUntilCaughtUp(t, sb)
+	sb.Close()
+	for _, ev := range evs {
+		if ev.ConversationID == convA.ID {
+			t.Fatal("B's replay contains A's conversation")
+		}
+	}
+}
+
+func TestStreamResync(t *testing.T) {
+	e := newEnv(t)
+	v, _ := e.visitor("A")
+	conv := e.conversation(v, "hello")
+	for i := 0; i < 5; i++ {
+		v.Send(e.ctx, conv.ID, "", fmt.Sprintf("m%d", i))
+	}
+	last, _ := e.srv.Store.LastSeq(e.ctx)
+	future := last + 100
+	old := int64(1)
+	cases := []struct {
+		name    string
+		opt     client.StreamOptions
+		prepare func()
+	}{
+		{"other epoch", client.StreamOptions{Cursor: &old, Epoch: "not-this-log"}, nil},
+		{"cursor beyond head", client.StreamOptions{Cursor: &future}, nil},
+		{"cursor pruned", client.StreamOptions{Cursor: &old}, func() { e.srv.Store.PruneEvents(e.ctx, last-2) }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.prepare != nil {
+				tc.prepare()
+			}
+			_, err := e.support.OpenStream(e.ctx, tc.opt)
+			if client.Code(err) != chat.EResync {
+				t.Fatalf("err = %v, want resync", err)
+			}
+		})
+	}
+	// The close code is 4000, after the resync frame.
+	conn, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(e.url, "http")+"/v1/stream", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.WriteJSON(map[string]any{"type": "hello", "token": e.support.Token, "cursor": future})
+	s := &client.Stream{Conn: conn}
+	f, err := s.Next(timeout(t, 5*time.Second))
+	if err != nil || f.Type != "resync" || f.Error.Code != chat.EResync || f.Head != last {
+		t.Fatalf("resync frame = %+v, %v", f, err)
+	}
+	if code := closeCode(t, s); code != httpapi.CloseResync {
+		t.Fatalf("close code %d", code)
+	}
+}
+
+// TestStreamClosedByServer: revocation, slow consumer and shutdown each
+// close the stream with their own code; a slow consumer resumes losslessly.
+func TestStreamClosedByServer(t *testing.T) {
+	e := newEnv(t)
+	v, _ := e.visitor("A")
+	conv := e.conversation(v, "hello")
+
+	t.Run("logout closes 4001", func(t *testing.T) {
+		c, _, _ := e.anon.Login(e.ctx, "sue@test.example", password)
+		s, err := c.OpenStream(e.ctx, client.StreamOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Logout(e.ctx)
+		if code := closeCode(t, s); code != httpapi.CloseUnauthorized {
+			t.Fatalf("close code %d", code)
+		}
+		_, err = c.OpenStream(e.ctx, client.StreamOptions{})
+		if client.Code(err) != chat.EUnauthorized {
+			t.Fatalf("reopen after logout: %v", err)
+		}
+	})
+	t.Run("slow consumer closes 4008 and resumes", func(t *testing.T) {
+		s, err := e.support.OpenStream(e.ctx, client.StreamOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		epoch, cursor := s.Welcome.Epoch, s.Welcome.Head
+		m, _, _ := v.Send(e.ctx, conv.ID, "", "while slow")
+		e.srv.Hub.CloseWhere(hub.ReasonSlow, func(a chat.Actor) bool { return a.IsUser() })
+		if code := closeCode(t, s); code != httpapi.CloseSlowConsumer {
+			t.Fatalf("close code %d", code)
+		}
+		s, err = e.support.OpenStream(e.ctx, client.StreamOptions{Cursor: &cursor, Epoch: epoch})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		evs, _ := readUntilCaughtUp(t, s)
+		found := 0
+		for _, ev := range evs {
+			if ev.Type == chat.EventMessageCreated && strings.Contains(string(ev.Data), fmt.Sprintf(`"id":%d,`, m.ID)) {
+				found++
+			}
+		}
+		if found != 1 {
+			t.Fatalf("message sent while slow replayed %d times", found)
+		}
+	})
+	t.Run("deactivation closes 4001", func(t *testing.T) {
+		s, err := e.dev.OpenStream(e.ctx, client.StreamOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		off := false
+		e.admin.UpdateUser(e.ctx, e.devU.ID, chat.UserUpdate{Active: &off})
+		if code := closeCode(t, s); code != httpapi.CloseUnauthorized {
+			t.Fatalf("close code %d", code)
+		}
+	})
+	t.Run("shutdown closes 1001", func(t *testing.T) {
+		s, err := v.OpenStream(e.ctx, client.StreamOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			done <- e.srv.Shutdown(ctx)
+		}()
+		if code := closeCode(t, s); code != websocket.CloseGoingAway {
+			t.Fatalf("close code %d", code)
+		}
+		if err := <-done; err != nil {
+			t.Fatalf("shutdown: %v", err)
+		}
+	})
+}
+
+// TestStreamFrames: the hello handshake and bad frames.
+func TestStreamFrames(t *testing.T) {
+	e := newEnv(t)
+	dial := func() *client.Stream {
+		conn, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(e.url, "http")+"/v1/stream", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &client.Stream{Conn: conn}
+	}
+	t.Run("first frame not hello", func(t *testing.T) {
+		s := dial()
+		s.Conn.WriteJSON(map[string]string{"type": "ping"})
+		f, _ := s.Next(timeout(t, 5*time.Second))
+		if f == nil || f.Type != "error" || f.Error.Code != chat.EInvalid {
+			t.Fatalf("frame = %+v", f)
+		}
+		if code := closeCode(t, s); code != websocket.ClosePolicyViolation {
+			t.Fatalf("close code %d", code)
+		}
+	})
+	t.Run("bad token", func(t *testing.T) {
+		s := dial()
+		s.Conn.WriteJSON(map[string]string{"type": "hello", "token": "forged"})
+		f, _ := s.Next(timeout(t, 5*time.Second))
+		if f == nil || f.Type != "error" || f.Error.Code != chat.EUnauthorized {
+			t.Fatalf("frame = %+v", f)
+		}
+		if code := closeCode(t, s); code != httpapi.CloseUnauthorized {
+			t.Fatalf("close code %d", code)
+		}
+	})
+	t.Run("malformed hello", func(t *testing.T) {
+		s := dial()
+		s.Conn.WriteMessage(websocket.TextMessage, []byte(`{"type":"hello","token":`))
+		f, _ := s.Next(timeout(t, 5*time.Second))
+		if f == nil || f.Error == nil || f.Error.Code != chat.EInvalidJSON {
+			t.Fatalf("frame = %+v", f)
+		}
+	})
+	t.Run("oversize frame closes 1009", func(t *testing.T) {
+		s, err := e.support.OpenStream(e.ctx, client.StreamOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Conn.WriteMessage(websocket.TextMessage, []byte(`{"type":"ping","id":"`+strings.Repeat("x", chat.MaxFrameBytes)+`"}`))
+		if code := closeCode(t, s); code != websocket.CloseMessageTooBig {
+			t.Fatalf("close code %d", code)
+		}
+	})
+	t.Run("bad frames after hello are answered, stream stays", func(t *testing.T) {
+		s, err := e.support.OpenStream(e.ctx, client.StreamOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		ctx := timeout(t, 5*time.Second)
+		for _, tc := range []struct {
+			kind int
+			data string
+			code string
+		}{
+			{websocket.TextMessage, `{nope`, chat.EInvalidJSON},
+			{websocket.TextMessage, "{\"type\":\"ping\",\"id\":\"\xff\"}", chat.EInvalidUTF8},
+			{websocket.TextMessage, `{"type":"dance"}`, chat.EInvalid},
+			{websocket.TextMessage, `{"type":"ping","extra":1}`, chat.EUnknownField},
+			{websocket.BinaryMessage, `{"type":"ping"}`, chat.EInvalid},
+		} {
+			s.Conn.WriteMessage(tc.kind, []byte(tc.data))
+			f, err := nextNonEvent(ctx, s)
+			if err != nil || f.Type != "error" || f.Error.Code != tc.code {
+				t.Fatalf("%q: frame %+v, %v; want error %s", tc.data, f, err, tc.code)
+			}
+		}
+		s.Conn.WriteJSON(map[string]string{"type": "ping", "id": "p1"})
+		f, err := nextNonEvent(ctx, s)
+		if err != nil || f.Type != "pong" || f.ID != "p1" {
+			t.Fatalf("pong = %+v, %v", f, err)
+		}
+	})
+}
+
+func nextNonEvent(ctx context.Context, s *client.Stream) (*client.Frame, error) {
+	for {
+		f, err := s.Next(ctx)
+		if err != nil || (f.Type != "event" && f.Type != "caught_up") {
+			return f, err
+		}
+	}
+}
+
+// TestStreamOrigin: cross-site WebSocket hijacking is refused before the
+// upgrade; the server's own origin and allowed sites get through.
+func TestStreamOrigin(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct {
+		origin string
+		ok     bool
+	}{
+		{"", true}, // non-browser client (desktop app)
+		{e.url, true},
+		{"https://shop.example.com", true},
+		{"https://eu.partner.example", true},
+		{"https://evil.example", false},
+		{"http://shop.example.com", false}, // scheme matters
+		{"https://shop.example.com.evil.example", false},
+		{"https://partner.example", false}, // *.partner.example means subdomains
+		{"null", false},
+	} {
+		t.Run(tc.origin, func(t *testing.T) {
+			s, err := e.support.OpenStream(e.ctx, client.StreamOptions{Origin: tc.origin})
+			if tc.ok {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				s.Close()
+				return
+			}
+			wantAPIError(t, err, 403, chat.EOriginForbidden)
+		})
+	}
+}
