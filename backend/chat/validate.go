@@ -25,10 +25,11 @@ func CheckMessageText(s string) (string, error) {
 
 // CheckName validates a person's name; empty is allowed when optional.
 func CheckName(s string, optional bool) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", Errorf(EInvalidUTF8, "Name is not valid UTF-8.")
+	}
 	s = strings.TrimSpace(s)
 	switch {
-	case !utf8.ValidString(s):
-		return "", Errorf(EInvalidUTF8, "Name is not valid UTF-8.")
 	case s == "" && !optional:
 		return "", Errorf(EInvalid, "Name is required.")
 	case utf8.RuneCountInString(s) > MaxNameRunes:
@@ -42,15 +43,16 @@ func CheckName(s string, optional bool) (string, error) {
 // CheckEmail validates and normalises (trims, lower-cases) an e-mail
 // address; empty is allowed when optional.
 func CheckEmail(s string, optional bool) (string, error) {
+	// Validate before lower-casing: ToLower turns bad bytes into U+FFFD.
+	if !utf8.ValidString(s) {
+		return "", Errorf(EInvalidUTF8, "E-mail is not valid UTF-8.")
+	}
 	s = strings.ToLower(strings.TrimSpace(s))
 	if s == "" {
 		if optional {
 			return "", nil
 		}
 		return "", Errorf(EInvalid, "E-mail is required.")
-	}
-	if !utf8.ValidString(s) {
-		return "", Errorf(EInvalidUTF8, "E-mail is not valid UTF-8.")
 	}
 	if len(s) > MaxEmailBytes {
 		return "", Errorf(EInvalid, "E-mail is too long.")

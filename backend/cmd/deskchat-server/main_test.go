@@ -1,0 +1,191 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/client"
+	"github.com/deskchat/deskchat/backend/demo"
+	"github.com/deskchat/deskchat/backend/sqlite"
+)
+
+// The test binary doubles as deskchat-server when asked, so the serve test
+// runs the real command in its own process.
+func TestMain(m *testing.M) {
+	if os.Getenv("DESKCHAT_TEST_RUN_MAIN") == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func run(t *testing.T, stdin string, args ...string) (string, error) {
+	t.Helper()
+	cmd := rootCmd()
+	var out bytes.Buffer
+	cmd.SetArgs(args)
+	cmd.SetIn(strings.NewReader(stdin))
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	err := cmd.Execute()
+	return out.String(), err
+}
+
+func TestUserAdd(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "d.db")
+	out, err := run(t, "a long password\n", "user", "add", "--db", db, "--email", "Zoe@Example.com", "--name", "Zoe", "--support")
+	if err != nil || !strings.Contains(out, "<zoe@example.com> admin=false support=true") {
+		t.Fatalf("user add: %v\n%s", err, out)
+	}
+	if _, err := run(t, "a long password\n", "user", "add", "--db", db, "--email", "zoe@example.com", "--name", "Zoe 2"); err == nil {
+		t.Fatal("duplicate e-mail accepted")
+	}
+	if out, err := run(t, "short\n", "user", "add", "--db", db, "--email", "x@example.com", "--name", "X"); err == nil || !strings.Contains(out, "at least 8") {
+		t.Fatalf("weak password accepted: %v %s", err, out)
+	}
+	if _, err := run(t, "", "user", "add", "--db", db, "--email", "y@example.com", "--name", "Y"); err == nil {
+		t.Fatal("empty stdin accepted")
+	}
+	st, err := sqlite.Open(db, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	u, hash, err := st.FindUserCredentials(context.Background(), "zoe@example.com")
+	if err != nil || !u.Support || u.Admin || !strings.HasPrefix(hash, "$2") {
+		t.Fatalf("stored user %+v hash %q err %v", u, hash, err)
+	}
+}
+
+func TestDemo(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "d.db")
+	if out, err := run(t, "", "demo", "--db", db); err != nil || !strings.Contains(out, "chris@deskchat.test") {
+		t.Fatalf("demo: %v %s", err, out)
+	}
+	if out, _ := run(t, "", "demo", "--db", db); !strings.Contains(out, "already present") {
+		t.Fatalf("second demo run: %s", out)
+	}
+	st, _ := sqlite.Open(db, sqlite.Options{})
+	defer st.Close()
+	users, _ := st.ListUsers(ctx)
+	nonSupport := 0
+	actors := map[string]chat.Actor{}
+	for _, u := range users {
+		if !u.Support {
+			nonSupport++
+		}
+		actors[u.Email] = u.Actor(0)
+	}
+	if len(users) != len(demo.Agents) || nonSupport != 1 {
+		t.Fatalf("%d users, %d without support", len(users), nonSupport)
+	}
+	ben := actors["ben@deskchat.test"]
+	open, _ := st.ListConversations(ctx, ben, chat.ConversationFilter{Status: chat.StatusOpen, Kind: chat.ConversationCustomer})
+	closed, _ := st.ListConversations(ctx, ben, chat.ConversationFilter{Status: chat.StatusClosed})
+	if len(open) < 2 || len(closed) < 1 {
+		t.Fatalf("open %d closed %d", len(open), len(closed))
+	}
+	chris := actors["chris@deskchat.test"]
+	mine, _ := st.ListConversations(ctx, chris, chat.ConversationFilter{})
+	if len(mine) != 1 || mine[0].Kind != chat.ConversationTeam {
+		t.Fatalf("chris sees %d conversations", len(mine))
+	}
+	if u, _ := st.UnreadCounts(ctx, ben); u.Conversations == 0 {
+		t.Fatal("demo has nothing unread for a support agent")
+	}
+}
+
+// TestServeAndGracefulShutdown runs `serve` as a real process, uses it,
+// then sends SIGTERM: the open stream gets a close frame (1001) and the
+// process exits 0.
+func TestServeAndGracefulShutdown(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a process")
+	}
+	db := filepath.Join(t.TempDir(), "d.db")
+	cmd := exec.Command(os.Args[0], "serve", "--demo", "--db", db, "--addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "DESKCHAT_TEST_RUN_MAIN=1")
+	stdout, _ := cmd.StdoutPipe()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	lines := bufio.NewScanner(stdout)
+	var url string
+	re := regexp.MustCompile(`listening on (http://\S+)`)
+	for lines.Scan() {
+		if m := re.FindStringSubmatch(lines.Text()); m != nil {
+			url = m[1]
+			break
+		}
+	}
+	if url == "" {
+		t.Fatalf("no URL printed; stderr:\n%s", stderr.String())
+	}
+	go func() {
+		for lines.Scan() {
+		}
+	}()
+	ctx := context.Background()
+	if status, err := client.New(url).Do(ctx, "GET", "/healthz", nil, nil); err != nil || status != 200 {
+		t.Fatalf("healthz %d %v", status, err)
+	}
+	ben, _, err := client.New(url).Login(ctx, "ben@deskchat.test", demo.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream, err := ben.OpenStream(ctx, client.StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for {
+		_, err := stream.Next(rctx)
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) {
+			if ce.Code != websocket.CloseGoingAway {
+				t.Fatalf("close code %d", ce.Code)
+			}
+			break
+		} else if err != nil {
+			t.Fatalf("stream ended without a close frame: %v", err)
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("server did not exit after SIGTERM")
+	}
+	// The database is intact after the shutdown.
+	st, err := sqlite.Open(db, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

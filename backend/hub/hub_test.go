@@ -1,0 +1,160 @@
+package hub_test
+
+import (
+	"testing"
+
+	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/hub"
+)
+
+var (
+	support  = chat.Actor{Kind: chat.KindUser, ID: 1, Support: true, SessionID: 11}
+	dev      = chat.Actor{Kind: chat.KindUser, ID: 2, SessionID: 12}
+	visitorA = chat.Actor{Kind: chat.KindCustomer, ID: 100, SessionID: 13}
+	visitorB = chat.Actor{Kind: chat.KindCustomer, ID: 200, SessionID: 14}
+)
+
+func msg(seq, customer int64, participants ...int64) *chat.Event {
+	return &chat.Event{Seq: seq, Type: chat.EventMessageCreated, Scope: chat.ScopeConversation, ConversationID: 1,
+		CustomerID: customer, Participants: participants}
+}
+
+func drain(s *hub.Sub) []int64 {
+	var out []int64
+	for {
+		select {
+		case ev := <-s.C:
+			out = append(out, ev.Seq)
+		default:
+			return out
+		}
+	}
+}
+
+func TestDeliversByAudience(t *testing.T) {
+	h := hub.New(10)
+	subs := map[string]*hub.Sub{}
+	for name, a := range map[string]chat.Actor{"support": support, "dev": dev, "A": visitorA, "B": visitorB} {
+		s, head := h.Subscribe(a, 8)
+		if head != 10 {
+			t.Fatalf("head = %d", head)
+		}
+		subs[name] = s
+	}
+	h.Publish([]*chat.Event{
+		msg(11, 100),                    // A's conversation
+		msg(12, 200, 2),                 // B's, dev takes part
+		msg(13, 0, 2),                   // team conversation with dev
+		{Seq: 14, Scope: chat.ScopeAll}, // helpdesk status
+		{Seq: 15, Scope: chat.ScopeUser, UserID: 1},
+	})
+	want := map[string][]int64{"support": {11, 12, 14, 15}, "dev": {12, 13, 14}, "A": {11, 14}, "B": {12, 14}}
+	for name, s := range subs {
+		got := drain(s)
+		if len(got) != len(want[name]) {
+			t.Fatalf("%s got %v, want %v", name, got, want[name])
+		}
+		for i := range got {
+			if got[i] != want[name][i] {
+				t.Fatalf("%s got %v, want %v", name, got, want[name])
+			}
+		}
+	}
+	if h.Head() != 15 {
+		t.Fatalf("head = %d", h.Head())
+	}
+}
+
+func TestSlowConsumerIsDroppedAlone(t *testing.T) {
+	h := hub.New(0)
+	slow, _ := h.Subscribe(support, 2)
+	fast, _ := h.Subscribe(visitorA, 100)
+	for seq := int64(1); seq <= 5; seq++ {
+		h.Publish([]*chat.Event{msg(seq, 100)})
+		drainOne(fast)
+	}
+	select {
+	case <-slow.Done():
+	default:
+		t.Fatal("slow subscriber not dropped")
+	}
+	if slow.Reason() != hub.ReasonSlow {
+		t.Fatalf("reason = %s", slow.Reason())
+	}
+	select {
+	case <-fast.Done():
+		t.Fatal("fast subscriber dropped")
+	default:
+	}
+	if h.Len() != 1 {
+		t.Fatalf("Len = %d", h.Len())
+	}
+	// What the slow one had queued is still readable: it was delivered in
+	// order before the drop, and the client resumes after it.
+	if got := drain(slow); len(got) != 2 || got[0] != 1 || got[1] != 2 {
+		t.Fatalf("slow queue = %v", got)
+	}
+}
+
+func drainOne(s *hub.Sub) {
+	select {
+	case <-s.C:
+	default:
+	}
+}
+
+func TestCloseSessionUserAndShutdown(t *testing.T) {
+	h := hub.New(0)
+	s1, _ := h.Subscribe(support, 1)
+	s2, _ := h.Subscribe(chat.Actor{Kind: chat.KindUser, ID: 1, Support: true, SessionID: 99}, 1)
+	s3, _ := h.Subscribe(visitorA, 1)
+	h.CloseSession(11)
+	if !closed(s1) || closed(s2) || closed(s3) {
+		t.Fatal("CloseSession closed the wrong streams")
+	}
+	h.CloseUser(1)
+	if !closed(s2) || closed(s3) || s2.Reason() != hub.ReasonRevoked {
+		t.Fatal("CloseUser closed the wrong streams")
+	}
+	h.Shutdown()
+	if !closed(s3) || s3.Reason() != hub.ReasonShutdown {
+		t.Fatal("Shutdown left a stream open")
+	}
+	late, _ := h.Subscribe(visitorB, 1)
+	if !closed(late) {
+		t.Fatal("subscribed after shutdown")
+	}
+	h.Unsubscribe(s1) // twice is fine
+	h.Unsubscribe(s1)
+}
+
+func closed(s *hub.Sub) bool {
+	select {
+	case <-s.Done():
+		return true
+	default:
+		return false
+	}
+}
+
+// BenchmarkPublishManyIdleVisitors: one event against 100,000 idle
+// visitor streams and 20 agents; the audience index keeps it cheap.
+func BenchmarkPublishManyIdleVisitors(b *testing.B) {
+	h := hub.New(0)
+	for i := int64(0); i < 100_000; i++ {
+		h.Subscribe(chat.Actor{Kind: chat.KindCustomer, ID: i + 1}, 4)
+	}
+	agents := make([]*hub.Sub, 20)
+	for i := range agents {
+		agents[i], _ = h.Subscribe(chat.Actor{Kind: chat.KindUser, ID: int64(i + 1), Support: true}, 1<<20)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		h.Publish([]*chat.Event{msg(int64(i+1), int64(i%100_000)+1)})
+		if i%1000 == 999 {
+			for _, a := range agents {
+				drain(a)
+			}
+		}
+	}
+}
