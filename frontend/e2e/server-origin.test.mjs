@@ -1,0 +1,100 @@
+// Cross-site WebSocket hijacking, checked in real Chromium against the real
+// deskchat-server binary (DESKCHAT_SERVER, built by `make server`): a page on
+// an allowed origin can open a stream, a page on a foreign origin cannot,
+// even holding a valid token, and cannot create visitor sessions either.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { launchBrowser, serveDir } from './helpers.mjs';
+
+const serverBin = process.env.DESKCHAT_SERVER;
+
+/** Starts deskchat-server on a free port and resolves with its URL. */
+async function startServer(t, args) {
+  assert.ok(serverBin, 'set DESKCHAT_SERVER to the deskchat-server binary (make test does)');
+  const dir = await mkdtemp(join(tmpdir(), 'deskchat-e2e-db-'));
+  const proc = spawn(serverBin, ['serve', '--db', join(dir, 'e2e.db'), '--addr', '127.0.0.1:0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(async () => {
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.once('exit', r));
+    await rm(dir, { recursive: true, force: true });
+  });
+  let stderr = '';
+  proc.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) resolve(m[1]);
+    });
+    proc.once('exit', (code) => reject(new Error(`deskchat-server exited ${code}: ${stderr}`)));
+  });
+}
+
+/** In the page: open the stream, say hello, report the first frame or the close. */
+function openStream([wsURL, token]) {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(wsURL);
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', token }));
+    ws.onmessage = (e) => {
+      resolve({ frame: JSON.parse(e.data).type });
+      ws.close();
+    };
+    ws.onclose = (e) => resolve({ closed: e.code });
+  });
+}
+
+test('streams open only from allowed origins', async (t) => {
+  const pages = await mkdtemp(join(tmpdir(), 'deskchat-e2e-pages-'));
+  t.after(() => rm(pages, { recursive: true, force: true }));
+  await writeFile(join(pages, 'index.html'), '<!doctype html><title>site</title><p>a website</p>');
+  const allowedSite = await serveDir(pages);
+  t.after(allowedSite.close);
+  const foreignSite = await serveDir(pages);
+  t.after(foreignSite.close);
+
+  const server = await startServer(t, ['--allow-origin', allowedSite.url]);
+  const wsURL = server.replace('http', 'ws') + '/v1/stream';
+
+  // A visitor token, obtained the way a non-browser client would.
+  const res = await fetch(`${server}/v1/widget/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'E2E visitor' }),
+  });
+  assert.equal(res.status, 201);
+  const { token } = await res.json();
+
+  const { context, close } = await launchBrowser();
+  t.after(close);
+
+  const allowed = await context.newPage();
+  await allowed.goto(`${allowedSite.url}/`);
+  assert.deepEqual(await allowed.evaluate(openStream, [wsURL, token]), { frame: 'welcome' });
+
+  const foreign = await context.newPage();
+  await foreign.goto(`${foreignSite.url}/`);
+  // The upgrade is refused with 403 before any frame: the browser sees 1006.
+  assert.deepEqual(await foreign.evaluate(openStream, [wsURL, token]), { closed: 1006 });
+
+  // Nor can the foreign page create visitor sessions or read API answers.
+  const fetchResult = await foreign.evaluate(async (url) => {
+    try {
+      const r = await fetch(`${url}/v1/widget/session`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      return `status ${r.status}`;
+    } catch (err) {
+      return `blocked: ${err.name}`;
+    }
+  }, server);
+  assert.equal(fetchResult, 'blocked: TypeError');
+});
