@@ -3,7 +3,9 @@ SHELL := /bin/bash
 export PATH := $(PATH):/usr/local/go/bin:$(shell go env GOPATH 2>/dev/null)/bin
 # One build-tag set everywhere, so mattn/go-sqlite3 compiles once.
 export GOFLAGS := -tags=sqlite_fts5
-GO_TEST_FLAGS ?= -count=1 -timeout=15m
+# -race: the server is concurrent by nature; the detector costs ~40 s of
+# extra compile once, then little.
+GO_TEST_FLAGS ?= -race -count=1 -timeout=15m
 
 RUN_DIR  ?= .run
 RUN_ADDR ?= 127.0.0.1:8080
