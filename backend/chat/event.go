@@ -20,6 +20,15 @@ const (
 	EventUserCreated          = "user.created"
 	EventUserUpdated          = "user.updated"
 	EventCustomerUpdated      = "customer.updated"
+	EventConversationUpdated  = "conversation.updated" // linked item or audience changed
+	EventItemCreated          = "item.created"
+	EventItemUpdated          = "item.updated"
+	EventHelpdeskUpdated      = "helpdesk.updated" // settings, for the team
+	EventWidgetConfig         = "widget.config"    // the public part, for every widget
+
+	// Ephemeral events: fanned out live, never stored, Seq 0.
+	EventTyping   = "typing"
+	EventPresence = "presence"
 )
 
 // Scope says who may receive an event. It is stored with the event so that

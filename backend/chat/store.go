@@ -24,6 +24,9 @@ type Store interface {
 	ConversationStore
 	MessageStore
 	EventStore
+	ItemStore
+	SearchStore
+	SettingsStore
 
 	// Ping reports whether the database answers (health checks).
 	Ping(ctx context.Context) error
@@ -89,7 +92,8 @@ type ConversationStore interface {
 	// participants, last message and the actor's unread count. ENotFound.
 	FindConversationByID(ctx context.Context, a Actor, id int64) (*Conversation, error)
 	// ListConversations returns a page the actor may see, newest activity
-	// first.
+	// first. With a Section it returns that section only; SectionCustomers
+	// is EForbidden for users without the support flag.
 	ListConversations(ctx context.Context, a Actor, f ConversationFilter) ([]*Conversation, error)
 	// CloseConversation moves a conversation to closed. Users only
 	// (EForbidden for customers); closing a closed one is a no-op.
@@ -147,4 +151,58 @@ type EventStore interface {
 	// PruneEvents drops events with seq ≤ throughSeq; clients whose cursor
 	// is older must then resync.
 	PruneEvents(ctx context.Context, throughSeq int64) error
+}
+
+// ItemStore keeps tickets and tasks and their links to conversations.
+// Items are the team's: customers get EForbidden. Creator, assignees and
+// followers of an item see its conversations in My Conversations, so every
+// change of them (and every link/unlink) is published as
+// conversation.updated to the conversation's new audience and item.updated
+// to the team.
+type ItemStore interface {
+	// ProposeItem suggests an item for a conversation: title from the first
+	// customer message, description from the transcript, requester the
+	// conversation's customer. Nothing is written. ENotFound.
+	ProposeItem(ctx context.Context, a Actor, conversationID int64, typ ItemType) (*NewItem, error)
+	// CreateItem creates an item (the actor is its creator) and links the
+	// conversation if one is given. EInvalid, ENotFound.
+	CreateItem(ctx context.Context, a Actor, ni NewItem) (*Item, error)
+	// FindItemByNumber returns an item with its people and the linked
+	// conversations the actor may see. ENotFound.
+	FindItemByNumber(ctx context.Context, a Actor, number int64) (*Item, error)
+	// FindItems finds items by number ("12", "#12") or title words, best
+	// match first.
+	FindItems(ctx context.Context, a Actor, query string, limit int) ([]*ItemRef, error)
+	// UpdateItem changes title, description, status, priority, requester.
+	UpdateItem(ctx context.Context, a Actor, number int64, upd ItemUpdate) (*Item, error)
+	// SetItemRole adds (on) or removes a user as assignee or follower.
+	// Idempotent. EInvalid for the creator role or an inactive user.
+	SetItemRole(ctx context.Context, a Actor, number, userID int64, role ItemRole, on bool) (*Item, error)
+	// LinkConversation links a conversation the actor may see to an item,
+	// replacing any previous link; number 0 unlinks. An internal system
+	// note records it.
+	LinkConversation(ctx context.Context, a Actor, conversationID, number int64) (*Conversation, error)
+	// SectionCounts counts conversations with unread messages per section
+	// and status, for badges.
+	SectionCounts(ctx context.Context, a Actor) (*SectionCounts, error)
+}
+
+// SearchStore answers full-text search.
+type SearchStore interface {
+	// Search finds messages, customers (by name/e-mail) and items (by
+	// title) the actor may see, ranked. EInvalid for an empty query;
+	// customers get EForbidden.
+	Search(ctx context.Context, a Actor, q SearchQuery) ([]*SearchResult, error)
+}
+
+// SettingsStore keeps the helpdesk settings.
+type SettingsStore interface {
+	// Settings returns the settings (defaults until changed).
+	Settings(ctx context.Context) (*Settings, error)
+	// UpdateSettings changes the admin options. Admins only (EForbidden).
+	UpdateSettings(ctx context.Context, a Actor, upd SettingsUpdate) (*Settings, error)
+	// SetOnline flips the helpdesk switch. Admins and support users.
+	SetOnline(ctx context.Context, a Actor, online bool) (*Settings, error)
+	// SetUserTimeZone records a user's IANA time zone (their own only).
+	SetUserTimeZone(ctx context.Context, a Actor, tz string) (*User, error)
 }

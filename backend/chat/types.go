@@ -53,7 +53,9 @@ type User struct {
 	Admin     bool      `json:"admin"`
 	Support   bool      `json:"support"`
 	Active    bool      `json:"active"`
+	TimeZone  string    `json:"time_zone"`
 	CreatedAt time.Time `json:"created_at"`
+	Online    bool      `json:"online"` // presence, filled in by the API
 }
 
 // Actor returns the Actor for u acting through session sessionID.
@@ -148,7 +150,8 @@ type Conversation struct {
 	LastActivityAt time.Time        `json:"last_activity_at"`
 	ClosedAt       *time.Time       `json:"closed_at,omitempty"`
 	LastMessage    *Message         `json:"last_message,omitempty"`
-	Unread         int              `json:"unread"` // for the asking user
+	Item           *ItemRef         `json:"item,omitempty"` // linked ticket/task; never shown to customers
+	Unread         int              `json:"unread"`         // for the asking user
 }
 
 // HasParticipant reports whether user id takes part in c.
@@ -173,6 +176,7 @@ type NewConversation struct {
 // ConversationFilter selects a page of conversations, newest activity first.
 // Before* is the cursor: the last item of the previous page.
 type ConversationFilter struct {
+	Section        Section
 	Status         Status
 	Kind           ConversationKind
 	BeforeActivity time.Time
@@ -194,7 +198,8 @@ type Message struct {
 	ConversationID int64      `json:"conversation_id"`
 	Author         Author     `json:"author"`
 	Text           string     `json:"text"`
-	System         string     `json:"system,omitempty"` // closed, reopened… for system notes
+	System         string     `json:"system,omitempty"`   // closed, reopened, linked, offline_reply… for system notes
+	Internal       bool       `json:"internal,omitempty"` // for the team only (link notes)
 	ClientID       string     `json:"client_id,omitempty"`
 	CreatedAt      time.Time  `json:"created_at"`
 	EditedAt       *time.Time `json:"edited_at,omitempty"`

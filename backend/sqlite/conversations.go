@@ -8,31 +8,37 @@ import (
 	"github.com/deskchat/deskchat/backend/chat"
 )
 
+// memberOf says that user :aid is a member of conversation c: a participant
+// (wrote in it or was added) or involved in its linked item (creator,
+// assignee, follower). Members see the conversation in My Conversations.
+const memberOf = `(
+	EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.user_id = :aid)
+	OR (c.item_id IS NOT NULL AND EXISTS (SELECT 1 FROM item_people ip WHERE ip.item_id = c.item_id AND ip.user_id = :aid)))`
+
 // conversationVisible is the access rule as SQL over alias c; it needs the
 // named arguments of visibilityArgs.
 const conversationVisible = `(
 	(:kind = 'customer' AND c.customer_id = :aid)
-	OR (:kind = 'user' AND (
-		(:support AND c.customer_id IS NOT NULL)
-		OR EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.user_id = :aid))))`
+	OR (:kind = 'user' AND ((:support AND c.customer_id IS NOT NULL) OR ` + memberOf + `)))`
 
 func visibilityArgs(a chat.Actor) []any {
 	return []any{sql.Named("kind", string(a.Kind)), sql.Named("aid", a.ID), sql.Named("support", a.Support)}
 }
 
 const conversationColumns = `c.id, c.kind, c.status, COALESCE(c.customer_id, 0), c.created_at, c.last_activity_at,
-	c.closed_at, COALESCE(c.last_message_id, 0)`
+	c.closed_at, COALESCE(c.last_message_id, 0), COALESCE(c.item_id, 0)`
 
 type conversationRow struct {
 	chat.Conversation
 	lastMessageID int64
+	itemID        int64
 }
 
 func scanConversation(row interface{ Scan(...any) error }) (*conversationRow, error) {
 	var r conversationRow
 	var created, activity int64
 	var closed sql.NullInt64
-	if err := row.Scan(&r.ID, &r.Kind, &r.Status, &r.CustomerID, &created, &activity, &closed, &r.lastMessageID); err != nil {
+	if err := row.Scan(&r.ID, &r.Kind, &r.Status, &r.CustomerID, &created, &activity, &closed, &r.lastMessageID, &r.itemID); err != nil {
 		return nil, err
 	}
 	r.CreatedAt, r.LastActivityAt, r.ClosedAt = fromMS(created), fromMS(activity), fromNullMS(closed)
@@ -65,6 +71,12 @@ func complete(ctx context.Context, q queryer, a chat.Actor, r *conversationRow) 
 	}
 	if r.lastMessageID != 0 {
 		if c.LastMessage, err = findMessage(ctx, q, r.lastMessageID); err != nil {
+			return nil, err
+		}
+	}
+	// The linked item is the team's business, never the customer's.
+	if r.itemID != 0 && !a.IsCustomer() {
+		if c.Item, err = findItemRef(ctx, q, r.itemID); err != nil {
 			return nil, err
 		}
 	}
@@ -124,6 +136,21 @@ func (s *Store) ListConversations(ctx context.Context, a chat.Actor, f chat.Conv
 	}
 	query := `SELECT ` + conversationColumns + ` FROM conversations c WHERE ` + conversationVisible
 	args := visibilityArgs(a)
+	switch f.Section {
+	case "":
+	case chat.SectionCustomers:
+		if !a.IsUser() || !a.Support {
+			return nil, chat.Errorf(chat.EForbidden, "From Customers is for customer-support users only.")
+		}
+		query += ` AND c.customer_id IS NOT NULL`
+	case chat.SectionMine:
+		if !a.IsUser() {
+			return nil, chat.Errorf(chat.EForbidden, "My Conversations is for team members.")
+		}
+		query += ` AND ` + memberOf
+	default:
+		return nil, chat.Errorf(chat.EInvalid, "Section must be customers or mine.")
+	}
 	if f.Status != "" {
 		if f.Status != chat.StatusOpen && f.Status != chat.StatusClosed {
 			return nil, chat.Errorf(chat.EInvalid, "Status must be open or closed.")
@@ -253,11 +280,14 @@ func (s *Store) CreateConversation(ctx context.Context, a chat.Actor, nc chat.Ne
 			return err
 		}
 		if nc.Text != "" {
-			m, err := tx.insertMessage(ctx, a, convID, nc.Text, "", "")
+			m, err := tx.insertMessage(ctx, a, convID, nc.Text, note{}, "")
 			if err != nil {
 				return err
 			}
 			msgID = m.ID
+		}
+		if a.IsCustomer() {
+			return tx.offlineReply(ctx, convID)
 		}
 		return nil
 	})
@@ -328,15 +358,15 @@ func (s *Store) setStatus(ctx context.Context, a chat.Actor, id int64, to chat.S
 // appends the event.
 func (tx *Tx) changeStatus(ctx context.Context, a chat.Actor, convID int64, to chat.Status) error {
 	var closedAt any
-	typ, note, system := chat.EventConversationReopened, a.Name+" reopened the conversation.", "reopened"
+	typ, text, system := chat.EventConversationReopened, a.Name+" reopened the conversation.", "reopened"
 	if to == chat.StatusClosed {
 		closedAt = ms(tx.now)
-		typ, note, system = chat.EventConversationClosed, a.Name+" closed the conversation.", "closed"
+		typ, text, system = chat.EventConversationClosed, a.Name+" closed the conversation.", "closed"
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE conversations SET status = ?, closed_at = ? WHERE id = ?`, string(to), closedAt, convID); err != nil {
 		return err
 	}
-	if _, err := tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, convID, note, system, ""); err != nil {
+	if _, err := tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, convID, text, note{code: system}, ""); err != nil {
 		return err
 	}
 	c, err := tx.conversationSnapshot(ctx, convID)

@@ -69,9 +69,8 @@ func canSeeCustomer(ctx context.Context, q queryer, a chat.Actor, id int64) erro
 	case a.IsUser():
 		var ok bool
 		err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM customers WHERE id = :id AND (:support
-			OR EXISTS (SELECT 1 FROM conversations c JOIN participants p ON p.conversation_id = c.id
-				WHERE c.customer_id = :id AND p.user_id = :uid)))`,
-			sql.Named("id", id), sql.Named("support", a.Support), sql.Named("uid", a.ID)).Scan(&ok)
+			OR EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = :id AND `+memberOf+`)))`,
+			sql.Named("id", id), sql.Named("support", a.Support), sql.Named("aid", a.ID)).Scan(&ok)
 		if err != nil {
 			return dbErr(err)
 		}

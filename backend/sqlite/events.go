@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
+	"strings"
 
 	"github.com/deskchat/deskchat/backend/chat"
 )
@@ -19,14 +20,18 @@ func (tx *Tx) appendEvent(ctx context.Context, ev *chat.Event, data any) error {
 			ev.ConversationID).Scan(&ev.CustomerID); err != nil {
 			return err
 		}
-		ids, err := int64s(ctx, tx, `SELECT user_id FROM participants WHERE conversation_id = ? ORDER BY user_id`, ev.ConversationID)
+		ids, err := int64s(ctx, tx, `SELECT user_id FROM participants WHERE conversation_id = :cid
+			UNION SELECT ip.user_id FROM conversations c JOIN item_people ip ON ip.item_id = c.item_id WHERE c.id = :cid
+			ORDER BY 1`, sql.Named("cid", ev.ConversationID))
 		if err != nil {
 			return err
 		}
 		ev.Participants = ids
 	case chat.ScopeCustomer:
-		ids, err := int64s(ctx, tx, `SELECT DISTINCT p.user_id FROM participants p
-			JOIN conversations c ON c.id = p.conversation_id WHERE c.customer_id = ? ORDER BY p.user_id`, ev.CustomerID)
+		ids, err := int64s(ctx, tx, `SELECT p.user_id FROM participants p
+			JOIN conversations c ON c.id = p.conversation_id WHERE c.customer_id = :cust
+			UNION SELECT ip.user_id FROM conversations c JOIN item_people ip ON ip.item_id = c.item_id WHERE c.customer_id = :cust
+			ORDER BY 1`, sql.Named("cust", ev.CustomerID))
 		if err != nil {
 			return err
 		}
@@ -79,19 +84,21 @@ func lastSeq(ctx context.Context, q queryer) (int64, error) {
 	return seq, dbErr(err)
 }
 
+// memberOfUID is memberOf with the user as :uid.
+var memberOfUID = strings.ReplaceAll(memberOf, ":aid", ":uid")
+
 // The replay filters. They mirror chat.Event.VisibleTo, evaluated against
 // the current participants rather than the snapshot live delivery uses.
-const (
+var (
 	userEventFilter = `(
 		e.scope IN ('all', 'team')
 		OR (e.scope = 'user' AND e.user_id = :uid)
 		OR (e.scope IN ('conversation', 'conversation_team') AND (
 			(:support AND e.customer_id IS NOT NULL)
-			OR EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = e.conversation_id AND p.user_id = :uid)))
+			OR EXISTS (SELECT 1 FROM conversations c WHERE c.id = e.conversation_id AND ` + memberOfUID + `)))
 		OR (e.scope = 'customer' AND (
 			:support
-			OR EXISTS (SELECT 1 FROM participants p JOIN conversations c ON c.id = p.conversation_id
-				WHERE c.customer_id = e.customer_id AND p.user_id = :uid))))`
+			OR EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = e.customer_id AND ` + memberOfUID + `))))`
 	customerEventFilter = `(
 		e.scope = 'all'
 		OR (e.scope IN ('conversation', 'customer') AND e.customer_id = :cid))`

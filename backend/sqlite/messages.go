@@ -10,7 +10,7 @@ import (
 // messageSelect reads messages with their authors' current names.
 const messageSelect = `SELECT m.id, m.conversation_id, m.author_kind, COALESCE(m.author_id, 0),
 	CASE m.author_kind WHEN 'user' THEN COALESCE(u.name, '') WHEN 'customer' THEN COALESCE(cu.name, '') ELSE '' END,
-	m.text, COALESCE(m.system, ''), COALESCE(m.client_id, ''), m.created_at, m.edited_at, m.deleted_at
+	m.text, COALESCE(m.system, ''), m.internal, COALESCE(m.client_id, ''), m.created_at, m.edited_at, m.deleted_at
 	FROM messages m
 	LEFT JOIN users u ON m.author_kind = 'user' AND u.id = m.author_id
 	LEFT JOIN customers cu ON m.author_kind = 'customer' AND cu.id = m.author_id`
@@ -20,7 +20,7 @@ func scanMessage(row interface{ Scan(...any) error }) (*chat.Message, error) {
 	var created int64
 	var edited, deleted sql.NullInt64
 	if err := row.Scan(&m.ID, &m.ConversationID, &m.Author.Kind, &m.Author.ID, &m.Author.Name,
-		&m.Text, &m.System, &m.ClientID, &created, &edited, &deleted); err != nil {
+		&m.Text, &m.System, &m.Internal, &m.ClientID, &created, &edited, &deleted); err != nil {
 		return nil, err
 	}
 	m.CreatedAt, m.EditedAt, m.DeletedAt = fromMS(created), fromNullMS(edited), fromNullMS(deleted)
@@ -41,17 +41,25 @@ func visibleMessage(ctx context.Context, q queryer, a chat.Actor, id int64) (*ch
 	if err != nil {
 		return nil, err
 	}
-	if _, err := visibleConversation(ctx, q, a, m.ConversationID); err != nil {
+	if _, err := visibleConversation(ctx, q, a, m.ConversationID); err != nil || (m.Internal && a.IsCustomer()) {
 		return nil, chat.Errorf(chat.ENotFound, "Message %d not found.", id)
 	}
 	return m, nil
 }
 
-// insertMessage appends a message (or a system note when system is set),
-// bumps the conversation's activity and appends message.created.
-func (tx *Tx) insertMessage(ctx context.Context, a chat.Actor, convID int64, text, system, clientID string) (*chat.Message, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO messages (conversation_id, author_kind, author_id, text, system, client_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, convID, string(a.Kind), nullID(a.ID), text, nullString(system), nullString(clientID), ms(tx.now))
+// note is a system note: a code for clients (closed, linked…) and whether
+// it is for the team only.
+type note struct {
+	code     string
+	internal bool
+}
+
+// insertMessage appends a message (or a system note when n is set), bumps
+// the conversation's activity and appends message.created.
+func (tx *Tx) insertMessage(ctx context.Context, a chat.Actor, convID int64, text string, n note, clientID string) (*chat.Message, error) {
+	system := n.code
+	res, err := tx.ExecContext(ctx, `INSERT INTO messages (conversation_id, author_kind, author_id, text, system, internal, client_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, convID, string(a.Kind), nullID(a.ID), text, nullString(system), boolInt(n.internal), nullString(clientID), ms(tx.now))
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +78,11 @@ func (tx *Tx) insertMessage(ctx context.Context, a chat.Actor, convID int64, tex
 	if err != nil {
 		return nil, err
 	}
-	return m, tx.appendEvent(ctx, &chat.Event{Type: chat.EventMessageCreated, Scope: chat.ScopeConversation, ConversationID: convID}, m)
+	scope := chat.ScopeConversation
+	if n.internal {
+		scope = chat.ScopeConversationTeam
+	}
+	return m, tx.appendEvent(ctx, &chat.Event{Type: chat.EventMessageCreated, Scope: scope, ConversationID: convID}, m)
 }
 
 // SendMessage appends a message; see chat.MessageStore.
@@ -116,12 +128,14 @@ func (s *Store) SendMessage(ctx context.Context, a chat.Actor, convID int64, nm 
 				return err
 			}
 		}
-		if m, err = tx.insertMessage(ctx, a, convID, text, "", clientID); err != nil {
+		if m, err = tx.insertMessage(ctx, a, convID, text, note{}, clientID); err != nil {
 			return err
 		}
 		if a.IsUser() {
 			// Writing in a conversation means having read it.
 			_, err = tx.markRead(ctx, a.ID, convID, m.ID)
+		} else {
+			err = tx.offlineReply(ctx, convID)
 		}
 		return err
 	})
@@ -142,14 +156,17 @@ func (s *Store) ListMessages(ctx context.Context, a chat.Actor, convID int64, f 
 		return nil, err
 	}
 	limit := chat.PageLimit(f.Limit)
+	// Customers never see internal notes.
+	where := messageSelect + ` WHERE m.conversation_id = ? AND (m.internal = 0 OR ?)`
+	team := !a.IsCustomer()
 	var rows *sql.Rows
 	switch {
 	case f.AfterID > 0:
-		rows, err = tx.QueryContext(ctx, messageSelect+` WHERE m.conversation_id = ? AND m.id > ? ORDER BY m.id ASC LIMIT ?`, convID, f.AfterID, limit)
+		rows, err = tx.QueryContext(ctx, where+` AND m.id > ? ORDER BY m.id ASC LIMIT ?`, convID, team, f.AfterID, limit)
 	case f.BeforeID > 0:
-		rows, err = tx.QueryContext(ctx, messageSelect+` WHERE m.conversation_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`, convID, f.BeforeID, limit)
+		rows, err = tx.QueryContext(ctx, where+` AND m.id < ? ORDER BY m.id DESC LIMIT ?`, convID, team, f.BeforeID, limit)
 	default:
-		rows, err = tx.QueryContext(ctx, messageSelect+` WHERE m.conversation_id = ? ORDER BY m.id DESC LIMIT ?`, convID, limit)
+		rows, err = tx.QueryContext(ctx, where+` ORDER BY m.id DESC LIMIT ?`, convID, team, limit)
 	}
 	if err != nil {
 		return nil, dbErr(err)

@@ -8,12 +8,12 @@ import (
 	"github.com/deskchat/deskchat/backend/chat"
 )
 
-const userColumns = `id, email, name, admin, support, active, created_at`
+const userColumns = `id, email, name, admin, support, active, time_zone, created_at`
 
 func scanUser(row interface{ Scan(...any) error }) (*chat.User, error) {
 	var u chat.User
 	var created int64
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Admin, &u.Support, &u.Active, &created); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Admin, &u.Support, &u.Active, &u.TimeZone, &created); err != nil {
 		return nil, err
 	}
 	u.CreatedAt = fromMS(created)
@@ -79,7 +79,7 @@ func (s *Store) FindUserCredentials(ctx context.Context, email string) (*chat.Us
 	var u chat.User
 	var created int64
 	err = s.rdb.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = ?`, email).
-		Scan(&u.ID, &u.Email, &u.Name, &u.Admin, &u.Support, &u.Active, &created, &hash)
+		Scan(&u.ID, &u.Email, &u.Name, &u.Admin, &u.Support, &u.Active, &u.TimeZone, &created, &hash)
 	if err == sql.ErrNoRows {
 		return nil, "", chat.Errorf(chat.ENotFound, "No such user.")
 	} else if err != nil {

@@ -1,0 +1,161 @@
+package chat
+
+import "time"
+
+// ItemType is a ticket (a customer's request) or a task (internal work).
+type ItemType string
+
+const (
+	ItemTicket ItemType = "ticket"
+	ItemTask   ItemType = "task"
+)
+
+// ItemStatus is where an item stands.
+type ItemStatus string
+
+const (
+	ItemNew        ItemStatus = "new"
+	ItemOpen       ItemStatus = "open"
+	ItemInProgress ItemStatus = "in_progress"
+	ItemResolved   ItemStatus = "resolved"
+	ItemClosed     ItemStatus = "closed"
+)
+
+// ItemStatuses lists every status, in workflow order.
+var ItemStatuses = []ItemStatus{ItemNew, ItemOpen, ItemInProgress, ItemResolved, ItemClosed}
+
+// Done reports whether the item needs no more work (resolved or closed).
+func (s ItemStatus) Done() bool { return s == ItemResolved || s == ItemClosed }
+
+// Priority of an item.
+type Priority string
+
+const (
+	PriorityLow    Priority = "low"
+	PriorityNormal Priority = "normal"
+	PriorityHigh   Priority = "high"
+	PriorityUrgent Priority = "urgent"
+)
+
+// Priorities lists every priority, lowest first.
+var Priorities = []Priority{PriorityLow, PriorityNormal, PriorityHigh, PriorityUrgent}
+
+// ItemRole is how a user is involved in an item.
+type ItemRole string
+
+const (
+	RoleCreator  ItemRole = "creator"
+	RoleAssignee ItemRole = "assignee"
+	RoleFollower ItemRole = "follower"
+)
+
+// Limits of item fields.
+const (
+	MaxTitleRunes       = 200
+	MaxDescriptionRunes = 20000
+	MaxItemPeople       = 50
+)
+
+// Person is a user as items and lists show them.
+type Person struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// ItemRef is the short form of an item, shown on linked conversations and
+// in item search results.
+type ItemRef struct {
+	Number int64      `json:"number"`
+	Type   ItemType   `json:"type"`
+	Title  string     `json:"title"`
+	Status ItemStatus `json:"status"`
+}
+
+// ConversationRef is the short form of a conversation inside an item or a
+// customer's details.
+type ConversationRef struct {
+	ID             int64            `json:"id"`
+	Kind           ConversationKind `json:"kind"`
+	Status         Status           `json:"status"`
+	CustomerName   string           `json:"customer_name,omitempty"`
+	LastActivityAt time.Time        `json:"last_activity_at"`
+}
+
+// Item is a ticket or task with everything the details panel shows.
+type Item struct {
+	Number        int64             `json:"number"`
+	Type          ItemType          `json:"type"`
+	Title         string            `json:"title"`
+	Description   string            `json:"description"`
+	Status        ItemStatus        `json:"status"`
+	Priority      Priority          `json:"priority"`
+	Requester     *Customer         `json:"requester,omitempty"`
+	Creator       Person            `json:"creator"`
+	Assignees     []Person          `json:"assignees"`
+	Followers     []Person          `json:"followers"`
+	Conversations []ConversationRef `json:"conversations"`
+	CreatedAt     time.Time         `json:"created_at"`
+	UpdatedAt     time.Time         `json:"updated_at"`
+}
+
+// Ref returns the short form of it.
+func (it *Item) Ref() *ItemRef {
+	return &ItemRef{Number: it.Number, Type: it.Type, Title: it.Title, Status: it.Status}
+}
+
+// Involved returns the ids of everyone whose My Conversations the item's
+// conversations appear in: creator, assignees, followers.
+func (it *Item) Involved() []int64 {
+	ids := []int64{it.Creator.ID}
+	for _, p := range append(append([]Person{}, it.Assignees...), it.Followers...) {
+		ids = append(ids, p.ID)
+	}
+	return ids
+}
+
+// NewItem is the input of CreateItem, and what ProposeItem suggests.
+type NewItem struct {
+	Type           ItemType   `json:"type"`
+	Title          string     `json:"title"`
+	Description    string     `json:"description"`
+	Status         ItemStatus `json:"status,omitempty"`
+	Priority       Priority   `json:"priority,omitempty"`
+	RequesterID    int64      `json:"requester_id,omitempty"`
+	AssigneeIDs    []int64    `json:"assignee_ids,omitempty"`
+	FollowerIDs    []int64    `json:"follower_ids,omitempty"`
+	ConversationID int64      `json:"conversation_id,omitempty"`
+}
+
+// ItemUpdate changes the fields that are not nil. RequesterID 0 clears it.
+type ItemUpdate struct {
+	Title       *string     `json:"title,omitempty"`
+	Description *string     `json:"description,omitempty"`
+	Status      *ItemStatus `json:"status,omitempty"`
+	Priority    *Priority   `json:"priority,omitempty"`
+	RequesterID *int64      `json:"requester_id,omitempty"`
+}
+
+// Section is one of the messenger's two lists.
+type Section string
+
+const (
+	// SectionCustomers ("From Customers"): every conversation with a
+	// customer. Support users only.
+	SectionCustomers Section = "customers"
+	// SectionMine ("My Conversations"): conversations I take part in, or
+	// whose linked item I created, am assigned to or follow.
+	SectionMine Section = "mine"
+)
+
+// StatusCounts counts conversations with unread messages, by status.
+type StatusCounts struct {
+	Open   int `json:"open"`
+	Closed int `json:"closed"`
+}
+
+// SectionCounts badges both sections in one call. Customers is nil for
+// users without the support flag.
+type SectionCounts struct {
+	Customers *StatusCounts `json:"customers,omitempty"`
+	Mine      StatusCounts  `json:"mine"`
+}

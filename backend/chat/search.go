@@ -1,0 +1,98 @@
+package chat
+
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Search limits: a query is a handful of words, never a query language.
+const (
+	MaxQueryRunes = 200
+	MaxQueryWords = 8
+)
+
+// SearchQuery is what a user typed plus filters.
+type SearchQuery struct {
+	Text    string
+	Section Section // "" = everything the user may see
+	Status  Status  // "" = both
+	Limit   int
+}
+
+// Segment is a piece of a snippet; Hit marks a matched word. Snippets come
+// as segments so that clients render text, never markup.
+type Segment struct {
+	Text string `json:"text"`
+	Hit  bool   `json:"hit,omitempty"`
+}
+
+// Kinds of search result.
+const (
+	ResultMessage  = "message"  // a message's text matched
+	ResultCustomer = "customer" // the conversation's customer name/e-mail matched
+	ResultItem     = "item"     // an item's title matched
+)
+
+// SearchResult is one hit, best first.
+type SearchResult struct {
+	Kind           string    `json:"kind"`
+	ConversationID int64     `json:"conversation_id,omitempty"`
+	MessageID      int64     `json:"message_id,omitempty"`
+	ItemNumber     int64     `json:"item_number,omitempty"`
+	Title          string    `json:"title"`
+	Snippet        []Segment `json:"snippet"`
+	Status         string    `json:"status,omitempty"`
+	At             time.Time `json:"at"`
+	Rank           float64   `json:"rank"` // lower is better (bm25)
+}
+
+// SearchWords splits a query into words (letters and digits), lower-cased,
+// at most MaxQueryWords. Everything else is a separator, so no input can
+// carry search syntax. EInvalid for an empty or too long query.
+func SearchWords(q string) ([]string, error) {
+	if !utf8.ValidString(q) {
+		return nil, Errorf(EInvalidUTF8, "The query is not valid UTF-8.")
+	}
+	if utf8.RuneCountInString(q) > MaxQueryRunes {
+		return nil, Errorf(EInvalid, "The query is longer than %d characters.", MaxQueryRunes)
+	}
+	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	if len(words) == 0 {
+		return nil, Errorf(EInvalid, "Type at least one word to search for.")
+	}
+	if len(words) > MaxQueryWords {
+		words = words[:MaxQueryWords]
+	}
+	return words, nil
+}
+
+// SplitSnippet turns text with hit markers (start, end) into segments.
+func SplitSnippet(s string, start, end rune) []Segment {
+	out := []Segment{}
+	hit := false
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			out = append(out, Segment{Text: b.String(), Hit: hit})
+			b.Reset()
+		}
+	}
+	for _, r := range s {
+		switch r {
+		case start:
+			flush()
+			hit = true
+		case end:
+			flush()
+			hit = false
+		default:
+			b.WriteRune(r)
+		}
+	}
+	flush()
+	return out
+}

@@ -1,0 +1,559 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/deskchat/deskchat/backend/chat"
+)
+
+func requireTeam(a chat.Actor) error {
+	if !a.IsUser() {
+		return chat.Errorf(chat.EForbidden, "Tickets and tasks are for the team.")
+	}
+	return nil
+}
+
+func findItemRef(ctx context.Context, q queryer, number int64) (*chat.ItemRef, error) {
+	var r chat.ItemRef
+	err := q.QueryRowContext(ctx, `SELECT id, type, title, status FROM items WHERE id = ?`, number).
+		Scan(&r.Number, &r.Type, &r.Title, &r.Status)
+	if err == sql.ErrNoRows {
+		return nil, chat.Errorf(chat.ENotFound, "Item #%d not found.", number)
+	}
+	return &r, dbErr(err)
+}
+
+// loadItem reads an item with its people and the linked conversations a
+// may see (a zero actor sees all, for event data).
+func loadItem(ctx context.Context, q queryer, a chat.Actor, number int64) (*chat.Item, error) {
+	var it chat.Item
+	var requester sql.NullInt64
+	var created, updated int64
+	err := q.QueryRowContext(ctx, `SELECT i.id, i.type, i.title, i.description, i.status, i.priority, i.requester_id,
+		i.creator_id, u.name, i.created_at, i.updated_at FROM items i JOIN users u ON u.id = i.creator_id WHERE i.id = ?`, number).
+		Scan(&it.Number, &it.Type, &it.Title, &it.Description, &it.Status, &it.Priority, &requester,
+			&it.Creator.ID, &it.Creator.Name, &created, &updated)
+	if err == sql.ErrNoRows {
+		return nil, chat.Errorf(chat.ENotFound, "Item #%d not found.", number)
+	} else if err != nil {
+		return nil, dbErr(err)
+	}
+	it.CreatedAt, it.UpdatedAt = fromMS(created), fromMS(updated)
+	if requester.Valid {
+		if it.Requester, err = findCustomer(ctx, q, requester.Int64); err != nil {
+			return nil, err
+		}
+	}
+	it.Assignees, it.Followers = []chat.Person{}, []chat.Person{}
+	rows, err := q.QueryContext(ctx, `SELECT ip.role, u.id, u.name FROM item_people ip JOIN users u ON u.id = ip.user_id
+		WHERE ip.item_id = ? AND ip.role <> 'creator' ORDER BY u.name COLLATE NOCASE, u.id`, number)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	for rows.Next() {
+		var role chat.ItemRole
+		var p chat.Person
+		if err := rows.Scan(&role, &p.ID, &p.Name); err != nil {
+			rows.Close()
+			return nil, dbErr(err)
+		}
+		if role == chat.RoleAssignee {
+			it.Assignees = append(it.Assignees, p)
+		} else {
+			it.Followers = append(it.Followers, p)
+		}
+	}
+	rows.Close()
+	query := `SELECT c.id, c.kind, c.status, COALESCE(cu.name, ''), c.last_activity_at FROM conversations c
+		LEFT JOIN customers cu ON cu.id = c.customer_id WHERE c.item_id = :item`
+	args := []any{sql.Named("item", number)}
+	if a.Kind != "" {
+		query += ` AND ` + conversationVisible
+		args = append(args, visibilityArgs(a)...)
+	}
+	rows, err = q.QueryContext(ctx, query+` ORDER BY c.last_activity_at DESC, c.id DESC`, args...)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	defer rows.Close()
+	it.Conversations = []chat.ConversationRef{}
+	for rows.Next() {
+		var r chat.ConversationRef
+		var at int64
+		if err := rows.Scan(&r.ID, &r.Kind, &r.Status, &r.CustomerName, &at); err != nil {
+			return nil, dbErr(err)
+		}
+		r.LastActivityAt = fromMS(at)
+		it.Conversations = append(it.Conversations, r)
+	}
+	return &it, dbErr(rows.Err())
+}
+
+// ProposeItem suggests an item from a conversation.
+func (s *Store) ProposeItem(ctx context.Context, a chat.Actor, convID int64, typ chat.ItemType) (*chat.NewItem, error) {
+	if err := requireTeam(a); err != nil {
+		return nil, err
+	}
+	if typ == "" {
+		typ = chat.ItemTicket
+	}
+	if typ != chat.ItemTicket && typ != chat.ItemTask {
+		return nil, chat.Errorf(chat.EInvalid, "Type must be ticket or task.")
+	}
+	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	defer tx.Rollback()
+	conv, err := visibleConversation(ctx, tx, a, convID)
+	if err != nil {
+		return nil, err
+	}
+	// The transcript: the last 100 messages by people, oldest first.
+	rows, err := tx.QueryContext(ctx, `SELECT * FROM (`+messageSelect+` WHERE m.conversation_id = ? AND m.system IS NULL
+		AND m.deleted_at IS NULL ORDER BY m.id DESC LIMIT 100) ORDER BY 1`, convID)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	defer rows.Close()
+	var lines []string
+	title := ""
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, dbErr(err)
+		}
+		who := m.Author.Name
+		if who == "" {
+			who = "Customer"
+		}
+		lines = append(lines, fmt.Sprintf("%s (%s): %s", who, m.CreatedAt.Format("2006-01-02 15:04 MST"), m.Text))
+		if title == "" && (m.Author.Kind == chat.KindCustomer || conv.Kind == chat.ConversationTeam) {
+			title = proposeTitle(m.Text)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbErr(err)
+	}
+	if title == "" {
+		title = fmt.Sprintf("Conversation %d", convID)
+	}
+	desc := strings.Join(lines, "\n")
+	if utf8.RuneCountInString(desc) > chat.MaxDescriptionRunes {
+		desc = string([]rune(desc)[utf8.RuneCountInString(desc)-chat.MaxDescriptionRunes:])
+	}
+	ni := &chat.NewItem{Type: typ, Title: title, Description: desc, Status: chat.ItemNew, Priority: chat.PriorityNormal, ConversationID: convID}
+	if typ == chat.ItemTicket {
+		ni.RequesterID = conv.CustomerID
+	}
+	return ni, nil
+}
+
+// proposeTitle takes the first line of a message, cut at a word boundary.
+func proposeTitle(text string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
+	line = strings.Join(strings.Fields(line), " ")
+	const max = 80
+	if utf8.RuneCountInString(line) <= max {
+		return line
+	}
+	r := []rune(line)[:max]
+	if i := strings.LastIndex(string(r), " "); i > max/2 {
+		return string(r)[:i] + "…"
+	}
+	return string(r) + "…"
+}
+
+func checkItemFields(title, desc *string, status *chat.ItemStatus, prio *chat.Priority) error {
+	if title != nil {
+		*title = strings.TrimSpace(*title)
+		if *title == "" || !utf8.ValidString(*title) || utf8.RuneCountInString(*title) > chat.MaxTitleRunes || strings.ContainsAny(*title, "\x00\n") {
+			return chat.Errorf(chat.EInvalid, "A title is 1 to %d characters on one line.", chat.MaxTitleRunes)
+		}
+	}
+	if desc != nil && (!utf8.ValidString(*desc) || utf8.RuneCountInString(*desc) > chat.MaxDescriptionRunes || strings.ContainsRune(*desc, 0)) {
+		return chat.Errorf(chat.EInvalid, "A description is at most %d characters.", chat.MaxDescriptionRunes)
+	}
+	if status != nil && !slices.Contains(chat.ItemStatuses, *status) {
+		return chat.Errorf(chat.EInvalid, "Status must be one of %v.", chat.ItemStatuses)
+	}
+	if prio != nil && !slices.Contains(chat.Priorities, *prio) {
+		return chat.Errorf(chat.EInvalid, "Priority must be one of %v.", chat.Priorities)
+	}
+	return nil
+}
+
+// CreateItem creates a ticket or task, linking the conversation if given.
+func (s *Store) CreateItem(ctx context.Context, a chat.Actor, ni chat.NewItem) (*chat.Item, error) {
+	if err := requireTeam(a); err != nil {
+		return nil, err
+	}
+	if ni.Type != chat.ItemTicket && ni.Type != chat.ItemTask {
+		return nil, chat.Errorf(chat.EInvalid, "Type must be ticket or task.")
+	}
+	if ni.Status == "" {
+		ni.Status = chat.ItemNew
+	}
+	if ni.Priority == "" {
+		ni.Priority = chat.PriorityNormal
+	}
+	if err := checkItemFields(&ni.Title, &ni.Description, &ni.Status, &ni.Priority); err != nil {
+		return nil, err
+	}
+	if ni.RequesterID != 0 && ni.Type != chat.ItemTicket {
+		return nil, chat.Errorf(chat.EInvalid, "Only tickets have a requester.")
+	}
+	if len(ni.AssigneeIDs)+len(ni.FollowerIDs) > chat.MaxItemPeople {
+		return nil, chat.Errorf(chat.EInvalid, "At most %d assignees and followers.", chat.MaxItemPeople)
+	}
+	var number int64
+	err := s.write(ctx, func(tx *Tx) error {
+		if ni.RequesterID != 0 {
+			if _, err := findCustomer(ctx, tx, ni.RequesterID); err != nil {
+				return chat.Errorf(chat.EInvalid, "Requester %d is not a customer.", ni.RequesterID)
+			}
+		}
+		if ni.ConversationID != 0 {
+			if _, err := visibleConversation(ctx, tx, a, ni.ConversationID); err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO items (type, title, description, status, priority, requester_id, creator_id, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, string(ni.Type), ni.Title, ni.Description, string(ni.Status), string(ni.Priority),
+			nullID(ni.RequesterID), a.ID, ms(tx.now), ms(tx.now))
+		if err != nil {
+			return err
+		}
+		number, _ = res.LastInsertId()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO item_people (item_id, user_id, role) VALUES (?, ?, 'creator')`, number, a.ID); err != nil {
+			return err
+		}
+		for _, p := range []struct {
+			ids  []int64
+			role chat.ItemRole
+		}{{ni.AssigneeIDs, chat.RoleAssignee}, {ni.FollowerIDs, chat.RoleFollower}} {
+			for _, id := range p.ids {
+				if err := tx.addItemPerson(ctx, number, id, p.role); err != nil {
+					return err
+				}
+			}
+		}
+		it, err := loadItem(ctx, tx, chat.Actor{}, number)
+		if err != nil {
+			return err
+		}
+		if err := tx.appendEvent(ctx, &chat.Event{Type: chat.EventItemCreated, Scope: chat.ScopeTeam}, it); err != nil {
+			return err
+		}
+		if ni.ConversationID != 0 {
+			return tx.link(ctx, a, ni.ConversationID, number)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.FindItemByNumber(ctx, a, number)
+}
+
+func (tx *Tx) addItemPerson(ctx context.Context, number, userID int64, role chat.ItemRole) error {
+	var active bool
+	err := tx.QueryRowContext(ctx, `SELECT active FROM users WHERE id = ?`, userID).Scan(&active)
+	if err == sql.ErrNoRows || (err == nil && !active) {
+		return chat.Errorf(chat.EInvalid, "User %d does not exist or is not active.", userID)
+	} else if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO item_people (item_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+		number, userID, string(role))
+	return err
+}
+
+// FindItemByNumber returns an item's details.
+func (s *Store) FindItemByNumber(ctx context.Context, a chat.Actor, number int64) (*chat.Item, error) {
+	if err := requireTeam(a); err != nil {
+		return nil, err
+	}
+	return loadItem(ctx, s.rdb, a, number)
+}
+
+var itemNumber = regexp.MustCompile(`^\s*#?(\d{1,18})\s*$`)
+
+// FindItems finds items by number or title words.
+func (s *Store) FindItems(ctx context.Context, a chat.Actor, query string, limit int) ([]*chat.ItemRef, error) {
+	if err := requireTeam(a); err != nil {
+		return nil, err
+	}
+	out := []*chat.ItemRef{}
+	if m := itemNumber.FindStringSubmatch(query); m != nil {
+		n, _ := strconv.ParseInt(m[1], 10, 64)
+		if r, err := findItemRef(ctx, s.rdb, n); err == nil {
+			out = append(out, r)
+		} else if chat.ErrorCode(err) != chat.ENotFound {
+			return nil, err
+		}
+	}
+	words, err := chat.SearchWords(query)
+	if err != nil {
+		if len(out) > 0 {
+			return out, nil
+		}
+		return nil, err
+	}
+	rows, err := s.rdb.QueryContext(ctx, `SELECT i.id, i.type, i.title, i.status FROM items_fts f JOIN items i ON i.id = f.rowid
+		WHERE items_fts MATCH ? ORDER BY f.rank, i.id DESC LIMIT ?`, ftsQuery(words), chat.PageLimit(limit))
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r chat.ItemRef
+		if err := rows.Scan(&r.Number, &r.Type, &r.Title, &r.Status); err != nil {
+			return nil, dbErr(err)
+		}
+		if len(out) == 0 || out[0].Number != r.Number {
+			out = append(out, &r)
+		}
+	}
+	return out, dbErr(rows.Err())
+}
+
+// UpdateItem changes an item's fields.
+func (s *Store) UpdateItem(ctx context.Context, a chat.Actor, number int64, upd chat.ItemUpdate) (*chat.Item, error) {
+	if err := requireTeam(a); err != nil {
+		return nil, err
+	}
+	if err := checkItemFields(upd.Title, upd.Description, upd.Status, upd.Priority); err != nil {
+		return nil, err
+	}
+	err := s.write(ctx, func(tx *Tx) error {
+		it, err := loadItem(ctx, tx, chat.Actor{}, number)
+		if err != nil {
+			return err
+		}
+		if upd.Title != nil {
+			it.Title = *upd.Title
+		}
+		if upd.Description != nil {
+			it.Description = *upd.Description
+		}
+		if upd.Status != nil {
+			it.Status = *upd.Status
+		}
+		if upd.Priority != nil {
+			it.Priority = *upd.Priority
+		}
+		requester := int64(0)
+		if it.Requester != nil {
+			requester = it.Requester.ID
+		}
+		if upd.RequesterID != nil {
+			requester = *upd.RequesterID
+			if requester != 0 {
+				if it.Type != chat.ItemTicket {
+					return chat.Errorf(chat.EInvalid, "Only tickets have a requester.")
+				}
+				if _, err := findCustomer(ctx, tx, requester); err != nil {
+					return chat.Errorf(chat.EInvalid, "Requester %d is not a customer.", requester)
+				}
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET title = ?, description = ?, status = ?, priority = ?, requester_id = ?,
+			updated_at = ? WHERE id = ?`, it.Title, it.Description, string(it.Status), string(it.Priority), nullID(requester),
+			ms(tx.now), number); err != nil {
+			return err
+		}
+		return tx.itemChanged(ctx, number, false)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.FindItemByNumber(ctx, a, number)
+}
+
+// itemChanged publishes item.updated, and conversation.updated for every
+// linked conversation when the item's people changed (the conversations'
+// audience changed with them).
+func (tx *Tx) itemChanged(ctx context.Context, number int64, peopleChanged bool) error {
+	it, err := loadItem(ctx, tx, chat.Actor{}, number)
+	if err != nil {
+		return err
+	}
+	if err := tx.appendEvent(ctx, &chat.Event{Type: chat.EventItemUpdated, Scope: chat.ScopeTeam}, it); err != nil {
+		return err
+	}
+	if !peopleChanged {
+		return nil
+	}
+	for _, c := range it.Conversations {
+		if err := tx.conversationUpdated(ctx, c.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// conversationUpdated publishes the conversation to its (new) team audience.
+func (tx *Tx) conversationUpdated(ctx context.Context, convID int64) error {
+	c, err := tx.conversationSnapshot(ctx, convID)
+	if err != nil {
+		return err
+	}
+	return tx.appendEvent(ctx, &chat.Event{Type: chat.EventConversationUpdated, Scope: chat.ScopeConversationTeam, ConversationID: convID}, c)
+}
+
+// SetItemRole assigns/unassigns or follows/unfollows.
+func (s *Store) SetItemRole(ctx context.Context, a chat.Actor, number, userID int64, role chat.ItemRole, on bool) (*chat.Item, error) {
+	if err := requireTeam(a); err != nil {
+		return nil, err
+	}
+	if role != chat.RoleAssignee && role != chat.RoleFollower {
+		return nil, chat.Errorf(chat.EInvalid, "Role must be assignee or follower.")
+	}
+	err := s.write(ctx, func(tx *Tx) error {
+		if _, err := findItemRef(ctx, tx, number); err != nil {
+			return err
+		}
+		var res sql.Result
+		var err error
+		if on {
+			var exists bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM item_people WHERE item_id = ? AND user_id = ? AND role = ?)`,
+				number, userID, string(role)).Scan(&exists); err != nil || exists {
+				return err
+			}
+			if err := tx.addItemPerson(ctx, number, userID, role); err != nil {
+				return err
+			}
+		} else {
+			if res, err = tx.ExecContext(ctx, `DELETE FROM item_people WHERE item_id = ? AND user_id = ? AND role = ?`,
+				number, userID, string(role)); err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return nil
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET updated_at = ? WHERE id = ?`, ms(tx.now), number); err != nil {
+			return err
+		}
+		return tx.itemChanged(ctx, number, true)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.FindItemByNumber(ctx, a, number)
+}
+
+// LinkConversation links (number > 0) or unlinks (0) a conversation.
+func (s *Store) LinkConversation(ctx context.Context, a chat.Actor, convID, number int64) (*chat.Conversation, error) {
+	if err := requireTeam(a); err != nil {
+		return nil, err
+	}
+	if number < 0 {
+		return nil, chat.Errorf(chat.EInvalid, "Item number must be positive.")
+	}
+	err := s.write(ctx, func(tx *Tx) error {
+		if _, err := visibleConversation(ctx, tx, a, convID); err != nil {
+			return err
+		}
+		return tx.link(ctx, a, convID, number)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.FindConversationByID(ctx, a, convID)
+}
+
+// link sets a conversation's item, notes it internally and publishes the
+// conversation to its new audience and both items to the team.
+func (tx *Tx) link(ctx context.Context, a chat.Actor, convID, number int64) error {
+	var old int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(item_id, 0) FROM conversations WHERE id = ?`, convID).Scan(&old); err != nil {
+		return err
+	}
+	if old == number {
+		return nil
+	}
+	var text string
+	if number != 0 {
+		ref, err := findItemRef(ctx, tx, number)
+		if err != nil {
+			return err
+		}
+		text = fmt.Sprintf("%s linked this conversation to %s #%d: %s", a.Name, ref.Type, ref.Number, ref.Title)
+	} else {
+		text = fmt.Sprintf("%s unlinked this conversation from #%d.", a.Name, old)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE conversations SET item_id = ? WHERE id = ?`, nullID(number), convID); err != nil {
+		return err
+	}
+	code := "linked"
+	if number == 0 {
+		code = "unlinked"
+	}
+	if _, err := tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, convID, text, note{code: code, internal: true}, ""); err != nil {
+		return err
+	}
+	if err := tx.conversationUpdated(ctx, convID); err != nil {
+		return err
+	}
+	for _, n := range []int64{old, number} {
+		if n != 0 {
+			if err := tx.itemChanged(ctx, n, false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// SectionCounts counts conversations with unread messages per section and
+// status.
+func (s *Store) SectionCounts(ctx context.Context, a chat.Actor) (*chat.SectionCounts, error) {
+	if err := requireTeam(a); err != nil {
+		return nil, err
+	}
+	args := append(visibilityArgs(a), sql.Named("uid", a.ID))
+	rows, err := s.rdb.QueryContext(ctx, `SELECT c.status, c.customer_id IS NOT NULL, `+memberOf+` FROM conversations c
+		LEFT JOIN read_state r ON r.user_id = :aid AND r.conversation_id = c.id
+		WHERE `+conversationVisible+` AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id
+			AND m.id > COALESCE(r.last_read_message_id, 0) AND m.author_kind <> 'system' AND m.deleted_at IS NULL
+			AND NOT (m.author_kind = 'user' AND m.author_id = :aid))`, args...)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	defer rows.Close()
+	out := &chat.SectionCounts{}
+	if a.Support {
+		out.Customers = &chat.StatusCounts{}
+	}
+	for rows.Next() {
+		var status chat.Status
+		var customer, mine bool
+		if err := rows.Scan(&status, &customer, &mine); err != nil {
+			return nil, dbErr(err)
+		}
+		bump := func(sc *chat.StatusCounts) {
+			if status == chat.StatusOpen {
+				sc.Open++
+			} else {
+				sc.Closed++
+			}
+		}
+		if customer && out.Customers != nil {
+			bump(out.Customers)
+		}
+		if mine {
+			bump(&out.Mine)
+		}
+	}
+	return out, dbErr(rows.Err())
+}

@@ -1,0 +1,144 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"sort"
+	"strings"
+
+	"github.com/deskchat/deskchat/backend/chat"
+)
+
+// Snippet hit markers: private-use characters that the tokenizer treats as
+// separators and SplitSnippet turns into segments.
+const (
+	hitStart = '\uE000'
+	hitEnd   = '\uE001'
+)
+
+// ftsQuery quotes every word as a prefix term; quoting means user input
+// can never be FTS5 syntax, so it cannot fail to parse or reach columns.
+func ftsQuery(words []string) string {
+	parts := make([]string, len(words))
+	for i, w := range words {
+		parts[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"*`
+	}
+	return strings.Join(parts, " ")
+}
+
+// Search finds messages, customers and items the actor may see.
+func (s *Store) Search(ctx context.Context, a chat.Actor, q chat.SearchQuery) ([]*chat.SearchResult, error) {
+	if err := requireTeam(a); err != nil {
+		return nil, err
+	}
+	words, err := chat.SearchWords(q.Text)
+	if err != nil {
+		return nil, err
+	}
+	limit := chat.PageLimit(q.Limit)
+	if q.Limit <= 0 {
+		limit = 20
+	}
+	// Section and status narrow the conversations searched.
+	convFilter := conversationVisible
+	args := append(visibilityArgs(a), sql.Named("match", ftsQuery(words)), sql.Named("limit", limit))
+	switch q.Section {
+	case "":
+	case chat.SectionCustomers:
+		if !a.Support {
+			return nil, chat.Errorf(chat.EForbidden, "From Customers is for customer-support users only.")
+		}
+		convFilter += ` AND c.customer_id IS NOT NULL`
+	case chat.SectionMine:
+		convFilter += ` AND ` + memberOf
+	default:
+		return nil, chat.Errorf(chat.EInvalid, "Section must be customers or mine.")
+	}
+	switch q.Status {
+	case "":
+	case chat.StatusOpen, chat.StatusClosed:
+		convFilter += ` AND c.status = :status`
+		args = append(args, sql.Named("status", string(q.Status)))
+	default:
+		return nil, chat.Errorf(chat.EInvalid, "Status must be open or closed.")
+	}
+	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	defer tx.Rollback()
+	var out []*chat.SearchResult
+	collect := func(kind, query string) error {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return dbErr(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r := &chat.SearchResult{Kind: kind}
+			var snippet string
+			var at int64
+			if err := rows.Scan(&r.ConversationID, &r.MessageID, &r.ItemNumber, &r.Title, &snippet, &r.Status, &at, &r.Rank); err != nil {
+				return dbErr(err)
+			}
+			r.Snippet = chat.SplitSnippet(snippet, hitStart, hitEnd)
+			r.At = fromMS(at)
+			out = append(out, r)
+		}
+		return dbErr(rows.Err())
+	}
+	marks := `'` + string(hitStart) + `', '` + string(hitEnd) + `', '…', 12`
+	if err := collect(chat.ResultMessage, `SELECT m.conversation_id, m.id, 0,
+		COALESCE(NULLIF(cu.name, ''), NULLIF(cu.email, ''), CASE WHEN c.customer_id IS NULL THEN 'Team conversation' ELSE 'Customer' END),
+		snippet(messages_fts, 0, `+marks+`), c.status, m.created_at, f.rank
+		FROM messages_fts f JOIN messages m ON m.id = f.rowid JOIN conversations c ON c.id = m.conversation_id
+		LEFT JOIN customers cu ON cu.id = c.customer_id
+		WHERE messages_fts MATCH :match AND m.deleted_at IS NULL AND `+convFilter+`
+		ORDER BY f.rank LIMIT :limit`); err != nil {
+		return nil, err
+	}
+	if err := collect(chat.ResultCustomer, `SELECT c.id, 0, 0, COALESCE(NULLIF(cu.name, ''), cu.email),
+		snippet(customers_fts, -1, `+marks+`), c.status, c.last_activity_at, f.rank
+		FROM customers_fts f JOIN customers cu ON cu.id = f.rowid JOIN conversations c ON c.customer_id = cu.id
+		WHERE customers_fts MATCH :match AND `+convFilter+`
+		ORDER BY f.rank, c.last_activity_at DESC LIMIT :limit`); err != nil {
+		return nil, err
+	}
+	// Items are the whole team's; with a section, only mine; with a status,
+	// open means not yet resolved.
+	itemFilter := `1`
+	switch q.Section {
+	case chat.SectionMine:
+		itemFilter = `EXISTS (SELECT 1 FROM item_people ip WHERE ip.item_id = i.id AND ip.user_id = :aid)`
+	case chat.SectionCustomers:
+		itemFilter = `i.requester_id IS NOT NULL`
+	}
+	switch q.Status {
+	case chat.StatusOpen:
+		itemFilter += ` AND i.status NOT IN ('resolved', 'closed')`
+	case chat.StatusClosed:
+		itemFilter += ` AND i.status IN ('resolved', 'closed')`
+	}
+	if err := collect(chat.ResultItem, `SELECT 0, 0, i.id, i.type || ' #' || i.id,
+		snippet(items_fts, 0, `+marks+`), i.status, i.updated_at, f.rank
+		FROM items_fts f JOIN items i ON i.id = f.rowid
+		WHERE items_fts MATCH :match AND `+itemFilter+`
+		ORDER BY f.rank LIMIT :limit`); err != nil {
+		return nil, err
+	}
+	// bm25 ranks of the three indexes are on the same scale (lower is
+	// better); ties go to the newer hit.
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Rank != out[j].Rank {
+			return out[i].Rank < out[j].Rank
+		}
+		return out[i].At.After(out[j].At)
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	if out == nil {
+		out = []*chat.SearchResult{}
+	}
+	return out, nil
+}
