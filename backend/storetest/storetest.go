@@ -156,7 +156,7 @@ func Run(t *testing.T, open Opener) {
 		{"EventResync", testEventResync},
 		{"ConcurrentSendsPublishInOrder", testConcurrentSends},
 	}
-	for _, tt := range tests {
+	for _, tt := range append(tests, workflowTests...) {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.fn(t, newFixture(t, open))
 		})
