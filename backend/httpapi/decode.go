@@ -39,6 +39,10 @@ func decodeBytes(data []byte, v any) error {
 	if !utf8.Valid(data) || hasLoneSurrogate(data) {
 		return chat.Errorf(chat.EInvalidUTF8, "The body is not valid UTF-8.")
 	}
+	// Exactly one JSON object: not null, not an array, not a bare value.
+	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) > 0 && trimmed[0] != '{' {
+		return chat.Errorf(chat.EInvalidJSON, "The body must be a JSON object.")
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

@@ -33,7 +33,9 @@ func TestBadInput(t *testing.T) {
 		code         string
 	}{
 		{"malformed JSON", "POST", msgs, sam, `{"text": "hi"`, nil, 400, chat.EInvalidJSON},
-		{"not an object", "POST", msgs, sam, `"hi"`, nil, 400, chat.EInvalid},
+		{"not an object", "POST", msgs, sam, `"hi"`, nil, 400, chat.EInvalidJSON},
+		{"null body", "POST", "/v1/widget/session", "", `null`, nil, 400, chat.EInvalidJSON},
+		{"array body", "POST", msgs, sam, `[{"text":"hi"}]`, nil, 400, chat.EInvalidJSON},
 		{"empty body", "POST", msgs, sam, ``, nil, 400, chat.EInvalidJSON},
 		{"trailing data", "POST", msgs, sam, `{"text":"hi"} {"text":"again"}`, nil, 400, chat.EInvalidJSON},
 		{"unknown field", "POST", msgs, sam, `{"text":"hi","html":"<b>"}`, nil, 400, chat.EUnknownField},

@@ -47,9 +47,10 @@ type Server struct {
 	loginIP, loginAccount, visitorIP *limiter
 
 	// Streams in flight, so Shutdown can close them with a close frame.
-	streams  sync.WaitGroup
-	stopping chan struct{}
-	stopOnce sync.Once
+	streams   sync.WaitGroup
+	streamsMu sync.Mutex
+	stopping  chan struct{}
+	stopOnce  sync.Once
 }
 
 // New builds a Server.
@@ -181,7 +182,9 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 // waits for them to finish, or for ctx. Call it alongside
 // http.Server.Shutdown, which does not track upgraded connections.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.streamsMu.Lock()
 	s.stopOnce.Do(func() { close(s.stopping) })
+	s.streamsMu.Unlock()
 	s.hub.Shutdown()
 	done := make(chan struct{})
 	go func() { s.streams.Wait(); close(done) }()

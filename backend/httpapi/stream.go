@@ -92,13 +92,18 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, chat.Errorf(chat.EOriginForbidden, "Origin %s may not open a stream.", origin))
 		return
 	}
+	// The stopping check and the Add happen under one lock, so Shutdown's
+	// Wait never races a stream that is just starting.
+	s.streamsMu.Lock()
 	select {
 	case <-s.stopping:
+		s.streamsMu.Unlock()
 		s.writeError(w, r, chat.Errorf(chat.EUnavailable, "The server is shutting down."))
 		return
 	default:
 	}
 	s.streams.Add(1)
+	s.streamsMu.Unlock()
 	defer s.streams.Done()
 	conn, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
@@ -189,11 +194,24 @@ func (st *stream) run(ctx context.Context, authHeader string) {
 	}
 	sub, head := s.hub.Subscribe(actor, queue)
 	defer s.hub.Unsubscribe(sub)
+	// A logout, deactivation or change of flags between Authenticate and
+	// Subscribe closed nothing (this stream was not subscribed yet): look
+	// again now that any later change will reach the subscription.
+	if again, _, err := s.store.Authenticate(ctx, auth.HashToken(token), s.cfg.Now()); err != nil || again != actor {
+		if err == nil {
+			err = chat.Errorf(chat.EUnauthorized, "Your account changed while connecting; connect again.")
+		}
+		st.fail(err, CloseUnauthorized)
+		return
+	}
 	cursor := head
 	if hello.Cursor != nil {
 		cursor = *hello.Cursor
 	}
-	if (hello.Epoch != "" && hello.Epoch != epoch) || cursor > head || cursor < 0 {
+	// A cursor means nothing without the epoch it belongs to (0, "from the
+	// beginning", is the one exception).
+	sentCursor := hello.Cursor != nil && *hello.Cursor > 0
+	if (sentCursor && hello.Epoch != epoch) || (hello.Epoch != "" && hello.Epoch != epoch) || cursor > head || cursor < 0 {
 		st.resync(epoch, head, "The event log changed since this cursor; resync.")
 		return
 	}
@@ -319,10 +337,12 @@ func (st *stream) read(done chan struct{}) {
 		default:
 			reply = frameError(chat.Errorf(chat.EInvalid, "Unknown frame type %q.", f.Type))
 		}
+		// Never block the reader: while the writer is busy (a long replay)
+		// answers beyond the buffer are dropped, and pings still extend
+		// the read deadline above.
 		select {
 		case st.replies <- reply:
-		case <-time.After(writeWait):
-			return // the writer is stuck; let the connection go
+		default:
 		}
 	}
 }

@@ -274,6 +274,7 @@ func TestStreamResync(t *testing.T) {
 	}{
 		{"other epoch", client.StreamOptions{Cursor: &old, Epoch: "not-this-log"}, nil},
 		{"cursor beyond head", client.StreamOptions{Cursor: &future}, nil},
+		{"cursor without epoch", client.StreamOptions{Cursor: &last}, nil},
 		{"cursor pruned", client.StreamOptions{Cursor: &old}, func() { e.srv.Store.PruneEvents(e.ctx, last-2) }},
 	}
 	for _, tc := range cases {

@@ -19,10 +19,12 @@ func (s *Server) handleWidgetSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if info.Browser == "" {
+		// The User-Agent is ours to trim; a value the client sent is not.
 		info.Browser = r.UserAgent()
-	}
-	if len(info.Browser) > chat.MaxFieldRunes {
-		info.Browser = strings.ToValidUTF8(info.Browser[:chat.MaxFieldRunes], "")
+		if len(info.Browser) > chat.MaxFieldRunes {
+			info.Browser = info.Browser[:chat.MaxFieldRunes]
+		}
+		info.Browser = strings.ToValidUTF8(info.Browser, "")
 	}
 	c, err := s.store.CreateCustomer(r.Context(), info)
 	if err != nil {

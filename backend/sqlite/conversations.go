@@ -239,70 +239,83 @@ func (s *Store) CreateConversation(ctx context.Context, a chat.Actor, nc chat.Ne
 	}
 
 	var convID, msgID int64
+	var c *chat.Conversation
+	var m *chat.Message
 	created := false
 	err = s.write(ctx, func(tx *Tx) error {
-		if nc.ClientID != "" {
-			err := tx.QueryRowContext(ctx, `SELECT id, COALESCE((SELECT MIN(id) FROM messages m WHERE m.conversation_id = c.id), 0)
-				FROM conversations c WHERE creator_kind = ? AND creator_id = ? AND client_id = ?`,
-				string(a.Kind), a.ID, nc.ClientID).Scan(&convID, &msgID)
-			if err == nil {
-				return nil // a repeat: answer with the original
-			} else if err != sql.ErrNoRows {
-				return err
+		createOrFind := func() error {
+			if nc.ClientID != "" {
+				err := tx.QueryRowContext(ctx, `SELECT id, COALESCE(first_message_id, 0)
+					FROM conversations c WHERE creator_kind = ? AND creator_id = ? AND client_id = ?`,
+					string(a.Kind), a.ID, nc.ClientID).Scan(&convID, &msgID)
+				if err == nil {
+					return nil // a repeat: answer with the original
+				} else if err != sql.ErrNoRows {
+					return err
+				}
 			}
-		}
-		created = true
-		kind, customer := chat.ConversationTeam, any(nil)
-		if a.IsCustomer() {
-			kind, customer = chat.ConversationCustomer, a.ID
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO conversations (kind, status, customer_id, creator_kind, creator_id, client_id, created_at, last_activity_at)
-			VALUES (?, 'open', ?, ?, ?, ?, ?, ?)`, string(kind), customer, string(a.Kind), a.ID, nullString(nc.ClientID), ms(tx.now), ms(tx.now))
-		if err != nil {
-			return err
-		}
-		convID, _ = res.LastInsertId()
-		for _, uid := range nc.ParticipantIDs {
-			if err := addParticipant(ctx, tx, convID, uid); err != nil {
-				return err
+			created = true
+			kind, customer := chat.ConversationTeam, any(nil)
+			if a.IsCustomer() {
+				kind, customer = chat.ConversationCustomer, a.ID
 			}
-		}
-		conv, err := visibleConversation(ctx, tx, a, convID)
-		if err != nil {
-			return err
-		}
-		full, err := complete(ctx, tx, a, conv)
-		if err != nil {
-			return err
-		}
-		full.Unread = 0
-		if err := tx.appendEvent(ctx, &chat.Event{Type: chat.EventConversationCreated, Scope: chat.ScopeConversation, ConversationID: convID}, full); err != nil {
-			return err
-		}
-		if nc.Text != "" {
-			m, err := tx.insertMessage(ctx, a, convID, nc.Text, note{}, "")
+			res, err := tx.ExecContext(ctx, `INSERT INTO conversations (kind, status, customer_id, creator_kind, creator_id, client_id, created_at, last_activity_at)
+				VALUES (?, 'open', ?, ?, ?, ?, ?, ?)`, string(kind), customer, string(a.Kind), a.ID, nullString(nc.ClientID), ms(tx.now), ms(tx.now))
 			if err != nil {
 				return err
 			}
-			msgID = m.ID
+			convID, _ = res.LastInsertId()
+			for _, uid := range nc.ParticipantIDs {
+				if err := addParticipant(ctx, tx, convID, uid); err != nil {
+					return err
+				}
+			}
+			conv, err := visibleConversation(ctx, tx, a, convID)
+			if err != nil {
+				return err
+			}
+			full, err := complete(ctx, tx, a, conv)
+			if err != nil {
+				return err
+			}
+			full.Unread = 0
+			if err := tx.appendEvent(ctx, &chat.Event{Type: chat.EventConversationCreated, Scope: chat.ScopeConversation, ConversationID: convID}, full); err != nil {
+				return err
+			}
+			if nc.Text != "" {
+				m, err := tx.insertMessage(ctx, a, convID, nc.Text, note{}, "")
+				if err != nil {
+					return err
+				}
+				msgID = m.ID
+				if _, err := tx.ExecContext(ctx, `UPDATE conversations SET first_message_id = ? WHERE id = ?`, msgID, convID); err != nil {
+					return err
+				}
+			}
+			if a.IsCustomer() {
+				return tx.offlineReply(ctx, convID)
+			}
+			return nil
 		}
-		if a.IsCustomer() {
-			return tx.offlineReply(ctx, convID)
+		if err := createOrFind(); err != nil {
+			return err
 		}
-		return nil
+		// The answer is built before commit: a failed read after commit
+		// would tell the client nothing was written when it was.
+		r, err := visibleConversation(ctx, tx, a, convID)
+		if err != nil {
+			return err
+		}
+		if c, err = complete(ctx, tx, a, r); err != nil {
+			return err
+		}
+		if msgID != 0 {
+			m, err = findMessage(ctx, tx, msgID)
+		}
+		return err
 	})
 	if err != nil {
 		return nil, nil, false, err
-	}
-	c, err := s.FindConversationByID(ctx, a, convID)
-	if err != nil {
-		return nil, nil, false, err
-	}
-	var m *chat.Message
-	if msgID != 0 {
-		if m, err = findMessage(ctx, s.rdb, msgID); err != nil {
-			return nil, nil, false, err
-		}
 	}
 	return c, m, created, nil
 }
@@ -338,20 +351,32 @@ func (s *Store) setStatus(ctx context.Context, a chat.Actor, id int64, to chat.S
 		}
 		return nil, chat.Errorf(chat.EUnauthorized, "Sign in first.")
 	}
+	var c *chat.Conversation
 	err := s.write(ctx, func(tx *Tx) error {
 		r, err := visibleConversation(ctx, tx, a, id)
 		if err != nil {
 			return err
 		}
-		if r.Status == to {
-			return nil
+		if r.Status != to {
+			if err := tx.changeStatus(ctx, a, r.ID, to); err != nil {
+				return err
+			}
 		}
-		return tx.changeStatus(ctx, a, r.ID, to)
+		c, err = tx.answer(ctx, a, id)
+		return err
 	})
+	return c, err
+}
+
+// answer reads a conversation for the actor inside a write transaction, so
+// the reply is built before commit: a read failing after commit would tell
+// the client that nothing was written when it was.
+func (tx *Tx) answer(ctx context.Context, a chat.Actor, id int64) (*chat.Conversation, error) {
+	r, err := visibleConversation(ctx, tx, a, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.FindConversationByID(ctx, a, id)
+	return complete(ctx, tx, a, r)
 }
 
 // changeStatus flips a conversation's status, writes the system note and
@@ -391,20 +416,19 @@ func (s *Store) AddParticipant(ctx context.Context, a chat.Actor, conversationID
 	if !a.IsUser() {
 		return nil, chat.Errorf(chat.EForbidden, "Only the team can add participants.")
 	}
+	var c *chat.Conversation
 	err := s.write(ctx, func(tx *Tx) error {
 		if _, err := visibleConversation(ctx, tx, a, conversationID); err != nil {
 			return err
 		}
-		added, err := tx.ensureParticipant(ctx, conversationID, userID)
-		if err != nil || !added {
+		if _, err := tx.ensureParticipant(ctx, conversationID, userID); err != nil {
 			return err
 		}
-		return nil
+		var err error
+		c, err = tx.answer(ctx, a, conversationID)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.FindConversationByID(ctx, a, conversationID)
+	return c, err
 }
 
 // ensureParticipant adds a user if missing and appends the event; it

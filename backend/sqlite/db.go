@@ -51,6 +51,11 @@ type Store struct {
 	writeMu sync.Mutex
 	pub     chat.Publisher
 	now     func() time.Time
+	// published is the newest seq handed to pub (guarded by writeMu).
+	// Events another process appended to the same file (deskchat-server
+	// user add against a live database) show up as a gap before our next
+	// events and are published first, so no live client skips them.
+	published int64
 }
 
 var _ chat.Store = (*Store)(nil)
@@ -98,6 +103,10 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	s.rdb.SetMaxOpenConns(opt.ReadConns)
 	s.rdb.SetMaxIdleConns(opt.ReadConns)
+	if s.published, err = lastSeq(context.Background(), s.wdb); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -185,8 +194,17 @@ func (s *Store) write(ctx context.Context, fn func(tx *Tx) error) error {
 		sqlTx.Rollback()
 		return dbErr(err)
 	}
-	if s.pub != nil && len(tx.events) > 0 {
-		s.pub.Publish(tx.events)
+	if len(tx.events) > 0 {
+		events := tx.events
+		if first := events[0].Seq; first > s.published+1 {
+			if missed, err := s.eventsForPublish(context.Background(), s.published, first-1); err == nil {
+				events = append(missed, events...)
+			}
+		}
+		if s.pub != nil {
+			s.pub.Publish(events)
+		}
+		s.published = events[len(events)-1].Seq
 	}
 	return nil
 }

@@ -14,28 +14,8 @@ import (
 func (tx *Tx) appendEvent(ctx context.Context, ev *chat.Event, data any) error {
 	ev.Data = marshal(data)
 	ev.CreatedAt = tx.now
-	switch ev.Scope {
-	case chat.ScopeConversation, chat.ScopeConversationTeam:
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(customer_id, 0) FROM conversations WHERE id = ?`,
-			ev.ConversationID).Scan(&ev.CustomerID); err != nil {
-			return err
-		}
-		ids, err := int64s(ctx, tx, `SELECT user_id FROM participants WHERE conversation_id = :cid
-			UNION SELECT ip.user_id FROM conversations c JOIN item_people ip ON ip.item_id = c.item_id WHERE c.id = :cid
-			ORDER BY 1`, sql.Named("cid", ev.ConversationID))
-		if err != nil {
-			return err
-		}
-		ev.Participants = ids
-	case chat.ScopeCustomer:
-		ids, err := int64s(ctx, tx, `SELECT p.user_id FROM participants p
-			JOIN conversations c ON c.id = p.conversation_id WHERE c.customer_id = :cust
-			UNION SELECT ip.user_id FROM conversations c JOIN item_people ip ON ip.item_id = c.item_id WHERE c.customer_id = :cust
-			ORDER BY 1`, sql.Named("cust", ev.CustomerID))
-		if err != nil {
-			return err
-		}
-		ev.Participants = ids
+	if err := audience(ctx, tx, ev); err != nil {
+		return err
 	}
 	err := tx.QueryRowContext(ctx, `INSERT INTO events (type, scope, conversation_id, customer_id, user_id, data, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
@@ -46,6 +26,67 @@ func (tx *Tx) appendEvent(ctx context.Context, ev *chat.Event, data any) error {
 	}
 	tx.events = append(tx.events, ev)
 	return nil
+}
+
+// audience fills in who may receive a conversation- or customer-scoped
+// event: the conversation's customer and its members at this moment.
+func audience(ctx context.Context, q queryer, ev *chat.Event) error {
+	switch ev.Scope {
+	case chat.ScopeConversation, chat.ScopeConversationTeam:
+		if err := q.QueryRowContext(ctx, `SELECT COALESCE(customer_id, 0) FROM conversations WHERE id = ?`,
+			ev.ConversationID).Scan(&ev.CustomerID); err != nil {
+			return err
+		}
+		ids, err := int64s(ctx, q, `SELECT user_id FROM participants WHERE conversation_id = :cid
+			UNION SELECT ip.user_id FROM conversations c JOIN item_people ip ON ip.item_id = c.item_id WHERE c.id = :cid
+			ORDER BY 1`, sql.Named("cid", ev.ConversationID))
+		if err != nil {
+			return err
+		}
+		ev.Participants = ids
+	case chat.ScopeCustomer:
+		ids, err := int64s(ctx, q, `SELECT p.user_id FROM participants p
+			JOIN conversations c ON c.id = p.conversation_id WHERE c.customer_id = :cust
+			UNION SELECT ip.user_id FROM conversations c JOIN item_people ip ON ip.item_id = c.item_id WHERE c.customer_id = :cust
+			ORDER BY 1`, sql.Named("cust", ev.CustomerID))
+		if err != nil {
+			return err
+		}
+		ev.Participants = ids
+	}
+	return nil
+}
+
+// eventsForPublish reads events (after, until] written by another process,
+// with their audience as of now, for the hub.
+func (s *Store) eventsForPublish(ctx context.Context, after, until int64) ([]*chat.Event, error) {
+	rows, err := s.wdb.QueryContext(ctx, `SELECT seq, type, scope, COALESCE(conversation_id, 0), COALESCE(customer_id, 0),
+		COALESCE(user_id, 0), data, created_at FROM events WHERE seq > ? AND seq <= ? ORDER BY seq`, after, until)
+	if err != nil {
+		return nil, err
+	}
+	var out []*chat.Event
+	for rows.Next() {
+		var ev chat.Event
+		var data string
+		var created int64
+		if err := rows.Scan(&ev.Seq, &ev.Type, &ev.Scope, &ev.ConversationID, &ev.CustomerID, &ev.UserID, &data, &created); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ev.Data, ev.CreatedAt = []byte(data), fromMS(created)
+		out = append(out, &ev)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, ev := range out {
+		if err := audience(ctx, s.wdb, ev); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func int64s(ctx context.Context, q queryer, query string, args ...any) ([]int64, error) {

@@ -214,6 +214,7 @@ func (s *Store) CreateItem(ctx context.Context, a chat.Actor, ni chat.NewItem) (
 		return nil, chat.Errorf(chat.EInvalid, "At most %d assignees and followers.", chat.MaxItemPeople)
 	}
 	var number int64
+	var answer *chat.Item
 	err := s.write(ctx, func(tx *Tx) error {
 		if ni.RequesterID != 0 {
 			if _, err := findCustomer(ctx, tx, ni.RequesterID); err != nil {
@@ -253,14 +254,14 @@ func (s *Store) CreateItem(ctx context.Context, a chat.Actor, ni chat.NewItem) (
 			return err
 		}
 		if ni.ConversationID != 0 {
-			return tx.link(ctx, a, ni.ConversationID, number)
+			if err := tx.link(ctx, a, ni.ConversationID, number); err != nil {
+				return err
+			}
 		}
-		return nil
+		answer, err = loadItem(ctx, tx, a, number)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.FindItemByNumber(ctx, a, number)
+	return answer, err
 }
 
 func (tx *Tx) addItemPerson(ctx context.Context, number, userID int64, role chat.ItemRole) error {
@@ -333,6 +334,7 @@ func (s *Store) UpdateItem(ctx context.Context, a chat.Actor, number int64, upd 
 	if err := checkItemFields(upd.Title, upd.Description, upd.Status, upd.Priority); err != nil {
 		return nil, err
 	}
+	var answer *chat.Item
 	err := s.write(ctx, func(tx *Tx) error {
 		it, err := loadItem(ctx, tx, chat.Actor{}, number)
 		if err != nil {
@@ -370,12 +372,13 @@ func (s *Store) UpdateItem(ctx context.Context, a chat.Actor, number int64, upd 
 			ms(tx.now), number); err != nil {
 			return err
 		}
-		return tx.itemChanged(ctx, number, false)
+		if err := tx.itemChanged(ctx, number, false); err != nil {
+			return err
+		}
+		answer, err = loadItem(ctx, tx, a, number)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.FindItemByNumber(ctx, a, number)
+	return answer, err
 }
 
 // itemChanged publishes item.updated, and conversation.updated for every
@@ -460,16 +463,19 @@ func (s *Store) LinkConversation(ctx context.Context, a chat.Actor, convID, numb
 	if number < 0 {
 		return nil, chat.Errorf(chat.EInvalid, "Item number must be positive.")
 	}
+	var c *chat.Conversation
 	err := s.write(ctx, func(tx *Tx) error {
 		if _, err := visibleConversation(ctx, tx, a, convID); err != nil {
 			return err
 		}
-		return tx.link(ctx, a, convID, number)
+		if err := tx.link(ctx, a, convID, number); err != nil {
+			return err
+		}
+		var err error
+		c, err = tx.answer(ctx, a, convID)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.FindConversationByID(ctx, a, convID)
+	return c, err
 }
 
 // link sets a conversation's item, notes it internally and publishes the

@@ -106,7 +106,8 @@ func (s *Store) SendMessage(ctx context.Context, a chat.Actor, convID int64, nm 
 			return err
 		}
 		if clientID != "" {
-			m, err = scanMessage(tx.QueryRowContext(ctx, messageSelect+` WHERE m.conversation_id = ? AND m.client_id = ?`, convID, clientID))
+			m, err = scanMessage(tx.QueryRowContext(ctx, messageSelect+` WHERE m.conversation_id = ? AND m.author_kind = ?
+				AND m.author_id = ? AND m.client_id = ?`, convID, string(a.Kind), a.ID, clientID))
 			if err == nil {
 				return nil // a repeat: answer with the original
 			} else if err != sql.ErrNoRows {
@@ -275,7 +276,8 @@ func (s *Store) ListMessageAudit(ctx context.Context, a chat.Actor, messageID in
 	if !a.IsUser() || !a.Admin {
 		return nil, chat.Errorf(chat.EForbidden, "Only admins can read the audit trail.")
 	}
-	if _, err := findMessage(ctx, s.rdb, messageID); err != nil {
+	// Admins read the trail of messages they may see, no others.
+	if _, err := visibleMessage(ctx, s.rdb, a, messageID); err != nil {
 		return nil, err
 	}
 	rows, err := s.rdb.QueryContext(ctx, `SELECT id, message_id, action, actor_kind, actor_id, actor_name, old_text, new_text, at

@@ -81,3 +81,34 @@ func TestOpenRejectsMemory(t *testing.T) {
 		t.Fatal("Open(:memory:) succeeded; pooled connections would each see an empty database")
 	}
 }
+
+// TestExternalWritesArePublished: events another process appends to the
+// same file (deskchat-server user add against a live database) reach the
+// publisher, in order, before the server's own next events.
+func TestExternalWritesArePublished(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "deskchat.db")
+	rec := &storetest.Recorder{}
+	server, err := sqlite.Open(path, sqlite.Options{Publisher: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	cli, err := sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	server.CreateUser(ctx, chat.NewUser{Email: "a@x.example", Name: "A", PasswordHash: "h"})
+	cli.CreateUser(ctx, chat.NewUser{Email: "b@x.example", Name: "B", PasswordHash: "h"})
+	cli.Close()
+	server.CreateUser(ctx, chat.NewUser{Email: "c@x.example", Name: "C", PasswordHash: "h"})
+	evs := rec.Events()
+	if len(evs) != 3 {
+		t.Fatalf("published %d events, want 3", len(evs))
+	}
+	for i, ev := range evs {
+		if ev.Seq != int64(i+1) || ev.Type != chat.EventUserCreated || !ev.VisibleTo(chat.Actor{Kind: chat.KindUser, ID: 1}) {
+			t.Fatalf("event %d = %+v", i, ev)
+		}
+	}
+}

@@ -155,6 +155,8 @@ func Run(t *testing.T, open Opener) {
 		{"EventsInOrderAndVisible", testEvents},
 		{"EventResync", testEventResync},
 		{"ConcurrentSendsPublishInOrder", testConcurrentSends},
+		{"ClientIDsArePerAuthor", testClientIDPerAuthor},
+		{"AuditRespectsVisibility", testAuditVisibility},
 	}
 	for _, tt := range append(tests, workflowTests...) {
 		t.Run(tt.name, func(t *testing.T) {
@@ -873,4 +875,30 @@ func testConcurrentSends(t *testing.T, f *fixture) {
 	if created != writers*each+1 {
 		t.Fatalf("%d message.created events, want %d", created, writers*each+1)
 	}
+}
+
+func testClientIDPerAuthor(t *testing.T, f *fixture) {
+	conv, _ := f.customerConversation(f.visitorA, "hi")
+	mv, cv, _ := f.s.SendMessage(f.ctx, f.visitorA, conv.ID, chat.NewMessage{ClientID: "a-1", Text: "from the visitor"})
+	ma, ca, err := f.s.SendMessage(f.ctx, f.support, conv.ID, chat.NewMessage{ClientID: "a-1", Text: "from the agent"})
+	if err != nil || !cv || !ca || mv.ID == ma.ID || ma.Text != "from the agent" {
+		t.Fatalf("same client id, two authors: %+v %+v %v", mv, ma, err)
+	}
+	// A repeated team-conversation create answers with its own first
+	// message, or none, never someone else's.
+	c1, m1, _, _ := f.s.CreateConversation(f.ctx, f.support, chat.NewConversation{ClientID: "t-1", ParticipantIDs: []int64{f.dev.ID}})
+	f.send(f.dev, c1.ID, "dev writes first")
+	c2, m2, created, err := f.s.CreateConversation(f.ctx, f.support, chat.NewConversation{ClientID: "t-1", ParticipantIDs: []int64{f.dev.ID}})
+	if err != nil || created || c2.ID != c1.ID || m1 != nil || m2 != nil {
+		t.Fatalf("repeat: %v created=%t first=%v repeat=%v", err, created, m1, m2)
+	}
+}
+
+func testAuditVisibility(t *testing.T, f *fixture) {
+	team, m, _, _ := f.s.CreateConversation(f.ctx, f.support, chat.NewConversation{ParticipantIDs: []int64{f.dev.ID}, Text: "private note"})
+	f.s.EditMessage(f.ctx, f.support, m.ID, "edited private note")
+	// The admin is not in this team conversation: its audit is not theirs.
+	_, err := f.s.ListMessageAudit(f.ctx, f.admin, m.ID)
+	wantCode(t, err, chat.ENotFound)
+	_ = team
 }

@@ -3,6 +3,13 @@
 
 ALTER TABLE users ADD COLUMN time_zone TEXT NOT NULL DEFAULT '';
 
+-- Client message ids are the author's: two authors may pick the same one.
+DROP INDEX messages_client;
+CREATE UNIQUE INDEX messages_client ON messages (conversation_id, author_kind, author_id, client_id) WHERE client_id IS NOT NULL;
+
+-- The message a conversation was started with, for idempotent repeats.
+ALTER TABLE conversations ADD COLUMN first_message_id INTEGER;
+
 -- Internal messages (link notes) are for the team, never for the customer.
 ALTER TABLE messages ADD COLUMN internal INTEGER NOT NULL DEFAULT 0 CHECK (internal IN (0, 1));
 
