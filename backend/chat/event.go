@@ -65,7 +65,10 @@ type Event struct {
 	Scope        Scope   `json:"-"`
 	CustomerID   int64   `json:"-"` // the conversation's customer, if any
 	UserID       int64   `json:"-"` // the one recipient of ScopeUser events
-	Participants []int64 `json:"-"` // users taking part at event time (for ScopeCustomer: in any of the customer's conversations)
+	Participants []int64 `json:"-"`
+	// Origin names who caused an ephemeral event ("user:7"), so that it is
+	// not echoed to them.
+	Origin string `json:"-"` // users taking part at event time (for ScopeCustomer: in any of the customer's conversations)
 }
 
 // VisibleTo reports whether a may receive e. Live delivery uses the

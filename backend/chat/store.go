@@ -75,6 +75,9 @@ type CustomerStore interface {
 	// FindCustomerByID returns a customer the actor may see: the customer
 	// themself, or a user who may see one of their conversations. ENotFound.
 	FindCustomerByID(ctx context.Context, a Actor, id int64) (*Customer, error)
+	// FindCustomerDetails returns a customer with the conversations of
+	// theirs the actor may see and the tickets they requested (team only).
+	FindCustomerDetails(ctx context.Context, a Actor, id int64) (*CustomerDetails, error)
 	// UpdateCustomer records a visit: sets last seen and the non-empty
 	// fields of info. Only the customer themself may. ENotFound.
 	UpdateCustomer(ctx context.Context, a Actor, id int64, info CustomerInfo) (*Customer, error)
@@ -101,6 +104,10 @@ type ConversationStore interface {
 	// ReopenConversation moves a closed conversation back to open. Users
 	// only; reopening an open one is a no-op.
 	ReopenConversation(ctx context.Context, a Actor, id int64) (*Conversation, error)
+	// ConversationAudience returns who receives a conversation's events:
+	// its customer (0 for team conversations) and its members. The actor
+	// must see the conversation (ENotFound). Used for typing indicators.
+	ConversationAudience(ctx context.Context, a Actor, id int64) (customerID int64, members []int64, err error)
 	// AddParticipant adds an active user to a conversation the actor (a
 	// user) may see. Adding a participant twice is a no-op. ENotFound.
 	AddParticipant(ctx context.Context, a Actor, conversationID, userID int64) (*Conversation, error)

@@ -93,6 +93,15 @@ type Customer struct {
 	TimeZone  string    `json:"time_zone"`
 }
 
+// CustomerDetails is the customer panel: the profile, the customer's local
+// time, their conversations and the tickets they requested.
+type CustomerDetails struct {
+	Customer
+	LocalTime     string            `json:"local_time,omitempty"` // e.g. "2026-11-24T21:30:00+01:00"
+	Conversations []ConversationRef `json:"conversations"`
+	Items         []ItemRef         `json:"items"`
+}
+
 // CustomerInfo is what the widget reports about a visitor. Empty fields
 // leave the stored value unchanged on update.
 type CustomerInfo struct {

@@ -37,7 +37,8 @@ type conversationPage struct {
 
 func (s *Server) handleListConversations(w http.ResponseWriter, r *http.Request, a chat.Actor) {
 	q := r.URL.Query()
-	f := chat.ConversationFilter{Status: chat.Status(q.Get("status")), Kind: chat.ConversationKind(q.Get("kind"))}
+	f := chat.ConversationFilter{Status: chat.Status(q.Get("status")), Kind: chat.ConversationKind(q.Get("kind")),
+		Section: chat.Section(q.Get("section"))}
 	limit, err := queryInt(r, "limit")
 	if err == nil {
 		f.Limit = chat.PageLimit(int(min(limit, chat.MaxPageSize)))

@@ -21,6 +21,13 @@ func (s *Server) originAllowed(origin, host string) bool {
 			return true
 		}
 	}
+	if admin := s.origins.Load(); admin != nil {
+		for _, pattern := range *admin {
+			if matchOrigin(pattern, u) {
+				return true
+			}
+		}
+	}
 	return false
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/deskchat/deskchat/backend/chat"
@@ -45,6 +46,10 @@ type Server struct {
 	mux   *http.ServeMux
 
 	loginIP, loginAccount, visitorIP *limiter
+
+	// origins are the admin-configured allowed origins (settings), kept
+	// here so every request does not read the database.
+	origins atomic.Pointer[[]string]
 
 	// Streams in flight, so Shutdown can close them with a close frame.
 	streams   sync.WaitGroup
@@ -87,6 +92,7 @@ func New(store chat.Store, h *hub.Hub, cfg Config) *Server {
 		stopping:     make(chan struct{}),
 	}
 	s.routes()
+	s.loadOrigins(context.Background())
 	return s
 }
 
@@ -121,6 +127,26 @@ func (s *Server) routes() {
 	m.HandleFunc("DELETE /v1/messages/{id}", s.authed(s.handleDeleteMessage))
 	m.HandleFunc("GET /v1/messages/{id}/audit", s.authed(s.handleMessageAudit))
 	m.HandleFunc("GET /v1/unread", s.authed(s.handleUnread))
+
+	m.HandleFunc("GET /v1/sections/counts", s.authed(s.handleSectionCounts))
+	m.HandleFunc("GET /v1/conversations/{id}/proposal", s.authed(s.handleProposeItem))
+	m.HandleFunc("PUT /v1/conversations/{id}/item", s.authed(s.handleLink))
+	m.HandleFunc("DELETE /v1/conversations/{id}/item", s.authed(s.handleUnlink))
+	m.HandleFunc("POST /v1/items", s.authed(s.handleCreateItem))
+	m.HandleFunc("GET /v1/items", s.authed(s.handleFindItems))
+	m.HandleFunc("GET /v1/items/{number}", s.authed(s.handleGetItem))
+	m.HandleFunc("PATCH /v1/items/{number}", s.authed(s.handleUpdateItem))
+	m.HandleFunc("POST /v1/items/{number}/assignees", s.authed(s.itemRole(chat.RoleAssignee, true)))
+	m.HandleFunc("DELETE /v1/items/{number}/assignees/{user}", s.authed(s.itemRole(chat.RoleAssignee, false)))
+	m.HandleFunc("POST /v1/items/{number}/followers", s.authed(s.itemRole(chat.RoleFollower, true)))
+	m.HandleFunc("DELETE /v1/items/{number}/followers/{user}", s.authed(s.itemRole(chat.RoleFollower, false)))
+	m.HandleFunc("GET /v1/search", s.authed(s.handleSearch))
+	m.HandleFunc("GET /v1/settings", s.authed(s.handleGetSettings))
+	m.HandleFunc("PATCH /v1/settings", s.authed(s.handleUpdateSettings))
+	m.HandleFunc("PUT /v1/helpdesk/online", s.authed(s.handleSetOnline))
+	m.HandleFunc("GET /v1/widget/config", s.handleWidgetConfig)
+	m.HandleFunc("PATCH /v1/me", s.authed(s.handleUpdateMe))
+	m.HandleFunc("GET /v1/presence", s.authed(s.handlePresence))
 
 	m.HandleFunc("GET /v1/stream", s.handleStream)
 	m.HandleFunc("/", s.handleNoRoute)

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -43,11 +44,12 @@ var upgrader = websocket.Upgrader{
 
 // Frames a client sends.
 type clientFrame struct {
-	Type   string `json:"type"`
-	Token  string `json:"token,omitempty"`
-	Cursor *int64 `json:"cursor,omitempty"`
-	Epoch  string `json:"epoch,omitempty"`
-	ID     string `json:"id,omitempty"`
+	Type           string `json:"type"`
+	Token          string `json:"token,omitempty"`
+	Cursor         *int64 `json:"cursor,omitempty"`
+	Epoch          string `json:"epoch,omitempty"`
+	ID             string `json:"id,omitempty"`
+	ConversationID int64  `json:"conversation_id,omitempty"`
 }
 
 // Frames the server sends.
@@ -121,7 +123,17 @@ type stream struct {
 	s       *Server
 	conn    *websocket.Conn
 	replies chan any
+	actor   chat.Actor
+	ctx     context.Context
+	typed   map[int64]time.Time // last typing signal per conversation
 }
+
+// typingEvery is the most often one stream's typing signal for one
+// conversation is passed on; clients send it while keys are pressed.
+const typingEvery = time.Second
+
+// origin names the stream's party, so its own typing is not echoed.
+func (st *stream) origin() string { return fmt.Sprintf("%s:%d", st.actor.Kind, st.actor.ID) }
 
 func (st *stream) write(v any) error {
 	b, err := json.Marshal(v)
@@ -234,6 +246,7 @@ func (st *stream) run(ctx context.Context, authHeader string) {
 	}
 
 	// 3. The reader runs from here on, so pings are answered during replay.
+	st.actor, st.ctx, st.typed = actor, ctx, map[int64]time.Time{}
 	st.replies = make(chan any, 16)
 	readerDone := make(chan struct{})
 	go st.read(readerDone)
@@ -269,7 +282,14 @@ func (st *stream) run(ctx context.Context, authHeader string) {
 	for {
 		select {
 		case ev := <-sub.C:
-			if err := st.write(eventFrame{"event", ev}); err != nil {
+			frame := eventFrame{"event", ev}
+			if ev.Seq == 0 { // ephemeral: typing, presence
+				if ev.Origin == st.origin() {
+					continue
+				}
+				frame.Type = "ephemeral"
+			}
+			if err := st.write(frame); err != nil {
 				return
 			}
 		case <-sub.Done():
@@ -332,10 +352,17 @@ func (st *stream) read(done chan struct{}) {
 			reply = frameError(err)
 		case f.Type == "ping":
 			reply = pongFrame{"pong", f.ID}
+		case f.Type == "typing":
+			if err := st.typing(f.ConversationID); err != nil {
+				reply = frameError(err)
+			}
 		case f.Type == "hello":
 			reply = frameError(chat.Errorf(chat.EInvalid, "Hello was already received."))
 		default:
 			reply = frameError(chat.Errorf(chat.EInvalid, "Unknown frame type %q.", f.Type))
+		}
+		if reply == nil {
+			continue
 		}
 		// Never block the reader: while the writer is busy (a long replay)
 		// answers beyond the buffer are dropped, and pings still extend
@@ -345,6 +372,27 @@ func (st *stream) read(done chan struct{}) {
 		default:
 		}
 	}
+}
+
+// typing passes a typing signal to the conversation's audience, at most
+// once per typingEvery; it is never stored.
+func (st *stream) typing(convID int64) error {
+	now := time.Now()
+	if now.Sub(st.typed[convID]) < typingEvery {
+		return nil
+	}
+	customer, members, err := st.s.store.ConversationAudience(st.ctx, st.actor, convID)
+	if err != nil {
+		return err
+	}
+	st.typed[convID] = now
+	data, _ := json.Marshal(struct {
+		ConversationID int64       `json:"conversation_id"`
+		Who            chat.Author `json:"who"`
+	}{convID, chat.Author{Kind: st.actor.Kind, ID: st.actor.ID, Name: st.actor.Name}})
+	st.s.hub.Ephemeral(&chat.Event{Type: chat.EventTyping, Scope: chat.ScopeConversation, ConversationID: convID,
+		CustomerID: customer, Participants: members, Data: data, CreatedAt: now.UTC(), Origin: st.origin()})
+	return nil
 }
 
 func frameError(err error) errorFrame {

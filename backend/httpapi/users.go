@@ -35,6 +35,10 @@ func (s *Server) handleListUsers(w http.ResponseWriter, r *http.Request, a chat.
 	if users == nil {
 		users = []*chat.User{}
 	}
+	online := s.hub.Online()
+	for _, u := range users {
+		u.Online = online[u.ID]
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"users": users})
 }
 
@@ -52,6 +56,7 @@ func (s *Server) handleGetUser(w http.ResponseWriter, r *http.Request, a chat.Ac
 		s.writeError(w, r, err)
 		return
 	}
+	u.Online = s.hub.Online()[u.ID]
 	writeJSON(w, http.StatusOK, u)
 }
 

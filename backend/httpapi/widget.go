@@ -65,6 +65,15 @@ func (s *Server) handleGetCustomer(w http.ResponseWriter, r *http.Request, a cha
 		s.writeError(w, r, err)
 		return
 	}
+	if a.IsUser() {
+		d, err := s.store.FindCustomerDetails(r.Context(), a, id)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, d)
+		return
+	}
 	c, err := s.store.FindCustomerByID(r.Context(), a, id)
 	if err != nil {
 		s.writeError(w, r, err)

@@ -12,7 +12,9 @@
 package hub
 
 import (
+	"encoding/json"
 	"sync"
+	"time"
 
 	"github.com/deskchat/deskchat/backend/chat"
 )
@@ -24,20 +26,34 @@ const (
 	ReasonShutdown = "shutdown"      // the server is stopping
 )
 
-// Hub holds the live subscriptions. The zero value is not usable; use New.
+// Hub holds the live subscriptions and the team's presence. The zero value
+// is not usable; use New.
 type Hub struct {
 	mu        sync.Mutex
 	last      int64
 	users     map[*Sub]struct{}
 	customers map[int64]map[*Sub]struct{}
 	closed    bool
+	presence  map[int64]*presence
+
+	// Grace is how long a user stays online after their last stream
+	// closes, so a reconnect does not flicker (default 10 s; set before use).
+	Grace time.Duration
+}
+
+// presence counts a user's streams; gen cancels a pending offline.
+type presence struct {
+	conns  int
+	gen    int
+	online bool
 }
 
 var _ chat.Publisher = (*Hub)(nil)
 
 // New returns a hub whose log head is lastSeq (the store's LastSeq at start).
 func New(lastSeq int64) *Hub {
-	return &Hub{last: lastSeq, users: map[*Sub]struct{}{}, customers: map[int64]map[*Sub]struct{}{}}
+	return &Hub{last: lastSeq, users: map[*Sub]struct{}{}, customers: map[int64]map[*Sub]struct{}{},
+		presence: map[int64]*presence{}, Grace: 10 * time.Second}
 }
 
 // Sub is one stream's subscription.
@@ -75,8 +91,77 @@ func (h *Hub) Subscribe(a chat.Actor, queue int) (*Sub, int64) {
 		m[s] = struct{}{}
 	} else {
 		h.users[s] = struct{}{}
+		if a.IsUser() {
+			h.connected(a.ID)
+		}
 	}
 	return s, h.last
+}
+
+// connected counts a user's new stream; the first makes them online.
+func (h *Hub) connected(userID int64) {
+	p := h.presence[userID]
+	if p == nil {
+		p = &presence{}
+		h.presence[userID] = p
+	}
+	p.conns++
+	p.gen++ // cancels a pending offline
+	if !p.online {
+		p.online = true
+		h.fanout(presenceEvent(userID, true))
+	}
+}
+
+// disconnected counts a closed stream; after the last, Grace later, the
+// user goes offline unless they came back.
+func (h *Hub) disconnected(userID int64) {
+	p := h.presence[userID]
+	if p == nil || p.conns == 0 {
+		return
+	}
+	p.conns--
+	if p.conns > 0 || h.closed {
+		return
+	}
+	p.gen++
+	gen := p.gen
+	time.AfterFunc(h.Grace, func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if p.gen == gen && p.conns == 0 && p.online {
+			p.online = false
+			h.fanout(presenceEvent(userID, false))
+		}
+	})
+}
+
+func presenceEvent(userID int64, online bool) *chat.Event {
+	data, _ := json.Marshal(struct {
+		UserID int64 `json:"user_id"`
+		Online bool  `json:"online"`
+	}{userID, online})
+	return &chat.Event{Type: chat.EventPresence, Scope: chat.ScopeTeam, Data: data, CreatedAt: time.Now().UTC()}
+}
+
+// Online lists the users who are online now.
+func (h *Hub) Online() map[int64]bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := map[int64]bool{}
+	for id, p := range h.presence {
+		if p.online {
+			out[id] = true
+		}
+	}
+	return out
+}
+
+// Ephemeral fans out an event that is not stored (Seq 0): typing.
+func (h *Hub) Ephemeral(ev *chat.Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.fanout(ev)
 }
 
 // Unsubscribe removes a subscription; safe to call twice.
@@ -102,6 +187,9 @@ func (h *Hub) remove(s *Sub) bool {
 		return false
 	}
 	delete(h.users, s)
+	if s.Actor.IsUser() {
+		h.disconnected(s.Actor.ID)
+	}
 	return true
 }
 
@@ -122,22 +210,27 @@ func (h *Hub) Publish(events []*chat.Event) {
 		if ev.Seq > h.last {
 			h.last = ev.Seq
 		}
-		for s := range h.users {
-			if ev.VisibleTo(s.Actor) {
+		h.fanout(ev)
+	}
+}
+
+// fanout offers ev to every subscription that may see it (lock held).
+func (h *Hub) fanout(ev *chat.Event) {
+	for s := range h.users {
+		if ev.VisibleTo(s.Actor) {
+			h.offer(s, ev)
+		}
+	}
+	if ev.Scope == chat.ScopeAll {
+		for _, m := range h.customers {
+			for s := range m {
 				h.offer(s, ev)
 			}
 		}
-		if ev.Scope == chat.ScopeAll {
-			for _, m := range h.customers {
-				for s := range m {
-					h.offer(s, ev)
-				}
-			}
-		} else if ev.CustomerID != 0 {
-			for s := range h.customers[ev.CustomerID] {
-				if ev.VisibleTo(s.Actor) {
-					h.offer(s, ev)
-				}
+	} else if ev.CustomerID != 0 {
+		for s := range h.customers[ev.CustomerID] {
+			if ev.VisibleTo(s.Actor) {
+				h.offer(s, ev)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package hub_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/hub"
@@ -19,12 +20,16 @@ func msg(seq, customer int64, participants ...int64) *chat.Event {
 		CustomerID: customer, Participants: participants}
 }
 
+// drain returns the seqs of queued stored events (ephemeral ones, seq 0,
+// are skipped).
 func drain(s *hub.Sub) []int64 {
 	var out []int64
 	for {
 		select {
 		case ev := <-s.C:
-			out = append(out, ev.Seq)
+			if ev.Seq != 0 {
+				out = append(out, ev.Seq)
+			}
 		default:
 			return out
 		}
@@ -68,6 +73,7 @@ func TestDeliversByAudience(t *testing.T) {
 func TestSlowConsumerIsDroppedAlone(t *testing.T) {
 	h := hub.New(0)
 	slow, _ := h.Subscribe(support, 2)
+	<-slow.C // its own presence
 	fast, _ := h.Subscribe(visitorA, 100)
 	for seq := int64(1); seq <= 5; seq++ {
 		h.Publish([]*chat.Event{msg(seq, 100)})
@@ -156,5 +162,75 @@ func BenchmarkPublishManyIdleVisitors(b *testing.B) {
 				drain(a)
 			}
 		}
+	}
+}
+
+func TestPresenceWithGrace(t *testing.T) {
+	h := hub.New(0)
+	h.Grace = 50 * time.Millisecond
+	watcher, _ := h.Subscribe(dev, 16)
+	presence := func() []string {
+		var out []string
+		for {
+			select {
+			case ev := <-watcher.C:
+				if ev.Type == chat.EventPresence {
+					out = append(out, string(ev.Data))
+				}
+			case <-time.After(150 * time.Millisecond):
+				return out
+			}
+		}
+	}
+	presence() // dev's own
+	a, _ := h.Subscribe(support, 4)
+	b, _ := h.Subscribe(chat.Actor{Kind: chat.KindUser, ID: 1, Support: true, SessionID: 77}, 4)
+	if got := presence(); len(got) != 1 || got[0] != `{"user_id":1,"online":true}` {
+		t.Fatalf("two streams of user 1: %v", got)
+	}
+	// One stream closes: still online. A quick reconnect: no flicker.
+	h.Unsubscribe(a)
+	h.Unsubscribe(b)
+	c, _ := h.Subscribe(support, 4)
+	if got := presence(); len(got) != 0 || !h.Online()[1] {
+		t.Fatalf("reconnect within grace: %v online=%v", got, h.Online())
+	}
+	h.Unsubscribe(c)
+	if got := presence(); len(got) != 1 || got[0] != `{"user_id":1,"online":false}` || h.Online()[1] {
+		t.Fatalf("after grace: %v", got)
+	}
+	// Visitors have no presence and never see the team's.
+	v, _ := h.Subscribe(visitorA, 4)
+	h.Subscribe(support, 4)
+	select {
+	case ev := <-v.C:
+		t.Fatalf("visitor got %s", ev.Type)
+	case <-time.After(20 * time.Millisecond):
+	}
+}
+
+func TestEphemeralTyping(t *testing.T) {
+	h := hub.New(5)
+	sup, _ := h.Subscribe(support, 8)
+	a, _ := h.Subscribe(visitorA, 8)
+	b, _ := h.Subscribe(visitorB, 8)
+	drain(sup)
+	h.Ephemeral(&chat.Event{Type: chat.EventTyping, Scope: chat.ScopeConversation, ConversationID: 3, CustomerID: visitorA.ID})
+	for name, tc := range map[string]struct {
+		s    *hub.Sub
+		want bool
+	}{"support": {sup, true}, "A": {a, true}, "B": {b, false}} {
+		got := false
+		for len(tc.s.C) > 0 {
+			if ev := <-tc.s.C; ev.Type == chat.EventTyping && ev.Seq == 0 {
+				got = true
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%s got typing = %t", name, got)
+		}
+	}
+	if h.Head() != 5 {
+		t.Fatalf("ephemeral event moved the head to %d", h.Head())
 	}
 }

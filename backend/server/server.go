@@ -13,6 +13,9 @@ import (
 	"net/http"
 	"sync"
 	"time"
+	// Customers' and users' local times need the zone database even on a
+	// host without /usr/share/zoneinfo.
+	_ "time/tzdata"
 
 	"github.com/deskchat/deskchat/backend/httpapi"
 	"github.com/deskchat/deskchat/backend/hub"

@@ -459,3 +459,15 @@ func nullString(s string) any {
 	}
 	return s
 }
+
+// ConversationAudience returns a conversation's customer and members.
+func (s *Store) ConversationAudience(ctx context.Context, a chat.Actor, id int64) (int64, []int64, error) {
+	if _, err := visibleConversation(ctx, s.rdb, a, id); err != nil {
+		return 0, nil, err
+	}
+	ev := &chat.Event{Scope: chat.ScopeConversation, ConversationID: id}
+	if err := audience(ctx, s.rdb, ev); err != nil {
+		return 0, nil, dbErr(err)
+	}
+	return ev.CustomerID, ev.Participants, nil
+}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/deskchat/deskchat/backend/chat"
 )
@@ -115,4 +116,49 @@ func (s *Store) UpdateCustomer(ctx context.Context, a chat.Actor, id int64, info
 		return tx.appendEvent(ctx, &chat.Event{Type: chat.EventCustomerUpdated, Scope: chat.ScopeCustomer, CustomerID: id}, c)
 	})
 	return c, err
+}
+
+// FindCustomerDetails returns the customer panel.
+func (s *Store) FindCustomerDetails(ctx context.Context, a chat.Actor, id int64) (*chat.CustomerDetails, error) {
+	if !a.IsUser() {
+		return nil, chat.Errorf(chat.EForbidden, "Customer details are for the team.")
+	}
+	c, err := s.FindCustomerByID(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &chat.CustomerDetails{Customer: *c, Conversations: []chat.ConversationRef{}, Items: []chat.ItemRef{}}
+	if loc, err := time.LoadLocation(c.TimeZone); err == nil && c.TimeZone != "" {
+		d.LocalTime = s.now().In(loc).Format(time.RFC3339)
+	}
+	args := append(visibilityArgs(a), sql.Named("cust", id))
+	rows, err := s.rdb.QueryContext(ctx, `SELECT c.id, c.kind, c.status, c.last_activity_at FROM conversations c
+		WHERE c.customer_id = :cust AND `+conversationVisible+` ORDER BY c.last_activity_at DESC, c.id DESC LIMIT 200`, args...)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	for rows.Next() {
+		r := chat.ConversationRef{CustomerName: c.Name}
+		var at int64
+		if err := rows.Scan(&r.ID, &r.Kind, &r.Status, &at); err != nil {
+			rows.Close()
+			return nil, dbErr(err)
+		}
+		r.LastActivityAt = fromMS(at)
+		d.Conversations = append(d.Conversations, r)
+	}
+	rows.Close()
+	rows, err = s.rdb.QueryContext(ctx, `SELECT id, type, title, status FROM items WHERE requester_id = ? ORDER BY id DESC LIMIT 200`, id)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r chat.ItemRef
+		if err := rows.Scan(&r.Number, &r.Type, &r.Title, &r.Status); err != nil {
+			return nil, dbErr(err)
+		}
+		d.Items = append(d.Items, r)
+	}
+	return d, dbErr(rows.Err())
 }

@@ -1,0 +1,128 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/deskchat/deskchat/backend/chat"
+)
+
+func (s *Server) handleGetSettings(w http.ResponseWriter, r *http.Request, a chat.Actor) {
+	if err := requireUser(a); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	st, err := s.store.Settings(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+func (s *Server) handleUpdateSettings(w http.ResponseWriter, r *http.Request, a chat.Actor) {
+	var upd chat.SettingsUpdate
+	if err := decodeJSON(w, r, &upd); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	st, err := s.store.UpdateSettings(r.Context(), a, upd)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.origins.Store(&st.AllowedOrigins)
+	writeJSON(w, http.StatusOK, st)
+}
+
+type onlineRequest struct {
+	Online *bool `json:"online"`
+}
+
+func (s *Server) handleSetOnline(w http.ResponseWriter, r *http.Request, a chat.Actor) {
+	var req onlineRequest
+	err := decodeJSON(w, r, &req)
+	if err == nil && req.Online == nil {
+		err = chat.Errorf(chat.EInvalid, "Send {\"online\": true} or {\"online\": false}.")
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	st, err := s.store.SetOnline(r.Context(), a, *req.Online)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+// handleWidgetConfig is public: the widget shows it before any session.
+func (s *Server) handleWidgetConfig(w http.ResponseWriter, r *http.Request) {
+	st, err := s.store.Settings(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st.Widget())
+}
+
+// loadOrigins reads the admin-configured origins at start.
+func (s *Server) loadOrigins(ctx context.Context) {
+	st, err := s.store.Settings(ctx)
+	if err != nil {
+		s.log.Warn("load allowed origins", "err", err)
+		empty := []string{}
+		s.origins.Store(&empty)
+		return
+	}
+	s.origins.Store(&st.AllowedOrigins)
+}
+
+type meUpdate struct {
+	TimeZone *string `json:"time_zone"`
+	Name     *string `json:"name"`
+}
+
+func (s *Server) handleUpdateMe(w http.ResponseWriter, r *http.Request, a chat.Actor) {
+	var upd meUpdate
+	err := requireUser(a)
+	if err == nil {
+		err = decodeJSON(w, r, &upd)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if upd.Name != nil {
+		if _, err := s.store.UpdateUser(r.Context(), a.ID, chat.UserUpdate{Name: upd.Name}); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	if upd.TimeZone != nil {
+		if _, err := s.store.SetUserTimeZone(r.Context(), a, *upd.TimeZone); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	u, err := s.store.FindUserByID(r.Context(), a.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	u.Online = s.hub.Online()[u.ID]
+	writeJSON(w, http.StatusOK, u)
+}
+
+func (s *Server) handlePresence(w http.ResponseWriter, r *http.Request, a chat.Actor) {
+	if err := requireUser(a); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ids := []int64{}
+	for id := range s.hub.Online() {
+		ids = append(ids, id)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"online": ids})
+}
