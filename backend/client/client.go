@@ -283,3 +283,103 @@ func setQ(q url.Values, k, v string) {
 		q.Set(k, v)
 	}
 }
+
+// Section lists one section (customers or mine) of the messenger.
+func (c *Client) Section(ctx context.Context, section chat.Section, status chat.Status, cursor string) (*ConversationPage, error) {
+	q := url.Values{}
+	q.Set("section", string(section))
+	setQ(q, "status", string(status))
+	setQ(q, "cursor", cursor)
+	var page ConversationPage
+	_, err := c.Do(ctx, http.MethodGet, "/v1/conversations?"+q.Encode(), nil, &page)
+	return &page, err
+}
+
+// SectionCounts returns unread badges per section and status.
+func (c *Client) SectionCounts(ctx context.Context) (*chat.SectionCounts, error) {
+	var sc chat.SectionCounts
+	_, err := c.Do(ctx, http.MethodGet, "/v1/sections/counts", nil, &sc)
+	return &sc, err
+}
+
+// ProposeItem asks the server to suggest an item for a conversation.
+func (c *Client) ProposeItem(ctx context.Context, convID int64, typ chat.ItemType) (*chat.NewItem, error) {
+	var ni chat.NewItem
+	_, err := c.Do(ctx, http.MethodGet, "/v1/conversations/"+itoa(convID)+"/proposal?type="+url.QueryEscape(string(typ)), nil, &ni)
+	return &ni, err
+}
+
+// CreateItem creates a ticket or task.
+func (c *Client) CreateItem(ctx context.Context, ni chat.NewItem) (*chat.Item, error) {
+	var it chat.Item
+	_, err := c.Do(ctx, http.MethodPost, "/v1/items", ni, &it)
+	return &it, err
+}
+
+// Item returns an item's details.
+func (c *Client) Item(ctx context.Context, number int64) (*chat.Item, error) {
+	var it chat.Item
+	_, err := c.Do(ctx, http.MethodGet, "/v1/items/"+itoa(number), nil, &it)
+	return &it, err
+}
+
+// FindItems finds items by number or title words.
+func (c *Client) FindItems(ctx context.Context, q string) ([]*chat.ItemRef, error) {
+	var out struct {
+		Items []*chat.ItemRef `json:"items"`
+	}
+	_, err := c.Do(ctx, http.MethodGet, "/v1/items?q="+url.QueryEscape(q), nil, &out)
+	return out.Items, err
+}
+
+// SetItemRole assigns/unassigns (assignees) or follows/unfollows (followers).
+func (c *Client) SetItemRole(ctx context.Context, number, userID int64, role chat.ItemRole, on bool) (*chat.Item, error) {
+	var it chat.Item
+	path := "/v1/items/" + itoa(number) + "/" + string(role) + "s"
+	var err error
+	if on {
+		_, err = c.Do(ctx, http.MethodPost, path, map[string]int64{"user_id": userID}, &it)
+	} else {
+		_, err = c.Do(ctx, http.MethodDelete, path+"/"+itoa(userID), nil, &it)
+	}
+	return &it, err
+}
+
+// Link links a conversation to an item (number 0 unlinks).
+func (c *Client) Link(ctx context.Context, convID, number int64) (*chat.Conversation, error) {
+	var conv chat.Conversation
+	var err error
+	if number == 0 {
+		_, err = c.Do(ctx, http.MethodDelete, "/v1/conversations/"+itoa(convID)+"/item", nil, &conv)
+	} else {
+		_, err = c.Do(ctx, http.MethodPut, "/v1/conversations/"+itoa(convID)+"/item", map[string]int64{"number": number}, &conv)
+	}
+	return &conv, err
+}
+
+// Search runs a full-text search.
+func (c *Client) Search(ctx context.Context, text string, section chat.Section, status chat.Status) ([]*chat.SearchResult, error) {
+	q := url.Values{}
+	q.Set("q", text)
+	setQ(q, "section", string(section))
+	setQ(q, "status", string(status))
+	var out struct {
+		Results []*chat.SearchResult `json:"results"`
+	}
+	_, err := c.Do(ctx, http.MethodGet, "/v1/search?"+q.Encode(), nil, &out)
+	return out.Results, err
+}
+
+// SetOnline flips the helpdesk switch.
+func (c *Client) SetOnline(ctx context.Context, online bool) (*chat.Settings, error) {
+	var st chat.Settings
+	_, err := c.Do(ctx, http.MethodPut, "/v1/helpdesk/online", map[string]bool{"online": online}, &st)
+	return &st, err
+}
+
+// UpdateSettings changes admin options.
+func (c *Client) UpdateSettings(ctx context.Context, upd chat.SettingsUpdate) (*chat.Settings, error) {
+	var st chat.Settings
+	_, err := c.Do(ctx, http.MethodPatch, "/v1/settings", upd, &st)
+	return &st, err
+}
