@@ -150,6 +150,33 @@ func Seed(ctx context.Context, s chat.Store) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.DeleteMessage(ctx, chris, oops.ID)
-	return err
+	if _, err := s.DeleteMessage(ctx, chris, oops.ID); err != nil {
+		return err
+	}
+	// Dana turns Tom's VAT question into a ticket and assigns Chris: it
+	// appears in his My Conversations although he has no support flag.
+	list, err := s.ListConversations(ctx, dana, chat.ConversationFilter{Section: chat.SectionMine, Kind: chat.ConversationCustomer})
+	if err != nil {
+		return err
+	}
+	for _, c := range list {
+		if c.Customer == nil || c.Customer.Name != "Tom Becker" {
+			continue
+		}
+		p, err := s.ProposeItem(ctx, dana, c.ID, chat.ItemTicket)
+		if err != nil {
+			return err
+		}
+		p.Priority, p.AssigneeIDs = chat.PriorityHigh, []int64{chris.ID}
+		if _, err := s.CreateItem(ctx, dana, *p); err != nil {
+			return err
+		}
+	}
+	for email, tz := range map[string]string{"anna@deskchat.test": "Europe/Berlin", "ben@deskchat.test": "Europe/London",
+		"dana@deskchat.test": "America/New_York", "chris@deskchat.test": "Europe/Berlin"} {
+		if _, err := s.SetUserTimeZone(ctx, agents[email], tz); err != nil {
+			return err
+		}
+	}
+	return nil
 }

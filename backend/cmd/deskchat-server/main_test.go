@@ -100,9 +100,20 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("open %d closed %d", len(open), len(closed))
 	}
 	chris := actors["chris@deskchat.test"]
-	mine, _ := st.ListConversations(ctx, chris, chat.ConversationFilter{})
-	if len(mine) != 1 || mine[0].Kind != chat.ConversationTeam {
+	// Chris has no support flag: his team chat, and Tom's conversation
+	// through the ticket he is assigned to.
+	mine, _ := st.ListConversations(ctx, chris, chat.ConversationFilter{Section: chat.SectionMine})
+	if len(mine) != 2 {
 		t.Fatalf("chris sees %d conversations", len(mine))
+	}
+	for _, c := range mine {
+		if c.Kind == chat.ConversationCustomer && (c.Item == nil || c.Customer.Name != "Tom Becker") {
+			t.Fatalf("chris's customer conversation: %+v", c)
+		}
+	}
+	_, err := st.ListConversations(ctx, chris, chat.ConversationFilter{Section: chat.SectionCustomers})
+	if chat.ErrorCode(err) != chat.EForbidden {
+		t.Fatalf("chris lists From Customers: %v", err)
 	}
 	if u, _ := st.UnreadCounts(ctx, ben); u.Conversations == 0 {
 		t.Fatal("demo has nothing unread for a support agent")
