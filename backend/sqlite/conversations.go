@@ -320,16 +320,22 @@ func (s *Store) CreateConversation(ctx context.Context, a chat.Actor, nc chat.Ne
 	return c, m, created, nil
 }
 
-// addParticipant adds an active user; it reports whether they were new.
-func addParticipant(ctx context.Context, tx *Tx, convID, userID int64) error {
+// requireActiveUser fails with EInvalid unless userID is an active user.
+func requireActiveUser(ctx context.Context, tx *Tx, userID int64) error {
 	var active bool
 	err := tx.QueryRowContext(ctx, `SELECT active FROM users WHERE id = ?`, userID).Scan(&active)
 	if err == sql.ErrNoRows || (err == nil && !active) {
 		return chat.Errorf(chat.EInvalid, "User %d does not exist or is not active.", userID)
-	} else if err != nil {
+	}
+	return err
+}
+
+// addParticipant adds an active user (a no-op if they take part already).
+func addParticipant(ctx context.Context, tx *Tx, convID, userID int64) error {
+	if err := requireActiveUser(ctx, tx, userID); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO participants (conversation_id, user_id, added_at) VALUES (?, ?, ?)
+	_, err := tx.ExecContext(ctx, `INSERT INTO participants (conversation_id, user_id, added_at) VALUES (?, ?, ?)
 		ON CONFLICT DO NOTHING`, convID, userID, ms(tx.now))
 	return err
 }

@@ -152,13 +152,8 @@ func (s *Store) FindCustomerDetails(ctx context.Context, a chat.Actor, id int64)
 	if err != nil {
 		return nil, dbErr(err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var r chat.ItemRef
-		if err := rows.Scan(&r.Number, &r.Type, &r.Title, &r.Status); err != nil {
-			return nil, dbErr(err)
-		}
-		d.Items = append(d.Items, r)
+	if d.Items, err = scanItemRefs(rows); err != nil {
+		return nil, dbErr(err)
 	}
-	return d, dbErr(rows.Err())
+	return d, nil
 }

@@ -60,25 +60,13 @@ func audience(ctx context.Context, q queryer, ev *chat.Event) error {
 // eventsForPublish reads events (after, until] written by another process,
 // with their audience as of now, for the hub.
 func (s *Store) eventsForPublish(ctx context.Context, after, until int64) ([]*chat.Event, error) {
-	rows, err := s.wdb.QueryContext(ctx, `SELECT seq, type, scope, COALESCE(conversation_id, 0), COALESCE(customer_id, 0),
-		COALESCE(user_id, 0), data, created_at FROM events WHERE seq > ? AND seq <= ? ORDER BY seq`, after, until)
+	rows, err := s.wdb.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE seq > ? AND seq <= ? ORDER BY seq`, after, until)
 	if err != nil {
 		return nil, err
 	}
-	var out []*chat.Event
-	for rows.Next() {
-		var ev chat.Event
-		var data string
-		var created int64
-		if err := rows.Scan(&ev.Seq, &ev.Type, &ev.Scope, &ev.ConversationID, &ev.CustomerID, &ev.UserID, &data, &created); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ev.Data, ev.CreatedAt = []byte(data), fromMS(created)
-		out = append(out, &ev)
-	}
+	out, err := scanEvents(rows)
 	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	for _, ev := range out {
@@ -183,26 +171,32 @@ func (s *Store) ListEvents(ctx context.Context, a chat.Actor, afterSeq, untilSeq
 		return nil, chat.Errorf(chat.EUnauthorized, "Sign in first.")
 	}
 	args = append(args, sqlNamed("after", afterSeq), sqlNamed("until", untilSeq), sqlNamed("limit", limit))
-	rows, err := tx.QueryContext(ctx, `SELECT e.seq, e.type, e.scope, COALESCE(e.conversation_id, 0), COALESCE(e.customer_id, 0),
-		COALESCE(e.user_id, 0), e.data, e.created_at
-		FROM events e WHERE e.seq > :after AND e.seq <= :until AND `+filter+` ORDER BY e.seq LIMIT :limit`, args...)
+	rows, err := tx.QueryContext(ctx, `SELECT `+eventColumns+` FROM events e WHERE e.seq > :after AND e.seq <= :until AND `+filter+` ORDER BY e.seq LIMIT :limit`, args...)
 	if err != nil {
 		return nil, dbErr(err)
 	}
 	defer rows.Close()
+	out, err := scanEvents(rows)
+	return out, dbErr(err)
+}
+
+// eventColumns are read by scanEvents.
+const eventColumns = `seq, type, scope, COALESCE(conversation_id, 0), COALESCE(customer_id, 0), COALESCE(user_id, 0), data, created_at`
+
+// scanEvents reads rows of eventColumns.
+func scanEvents(rows *sql.Rows) ([]*chat.Event, error) {
 	var out []*chat.Event
 	for rows.Next() {
 		var ev chat.Event
 		var data string
 		var created int64
 		if err := rows.Scan(&ev.Seq, &ev.Type, &ev.Scope, &ev.ConversationID, &ev.CustomerID, &ev.UserID, &data, &created); err != nil {
-			return nil, dbErr(err)
+			return nil, err
 		}
-		ev.Data = []byte(data)
-		ev.CreatedAt = fromMS(created)
+		ev.Data, ev.CreatedAt = []byte(data), fromMS(created)
 		out = append(out, &ev)
 	}
-	return out, dbErr(rows.Err())
+	return out, rows.Err()
 }
 
 // PruneEvents drops events up to throughSeq.

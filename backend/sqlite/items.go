@@ -265,14 +265,10 @@ func (s *Store) CreateItem(ctx context.Context, a chat.Actor, ni chat.NewItem) (
 }
 
 func (tx *Tx) addItemPerson(ctx context.Context, number, userID int64, role chat.ItemRole) error {
-	var active bool
-	err := tx.QueryRowContext(ctx, `SELECT active FROM users WHERE id = ?`, userID).Scan(&active)
-	if err == sql.ErrNoRows || (err == nil && !active) {
-		return chat.Errorf(chat.EInvalid, "User %d does not exist or is not active.", userID)
-	} else if err != nil {
+	if err := requireActiveUser(ctx, tx, userID); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO item_people (item_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+	_, err := tx.ExecContext(ctx, `INSERT INTO item_people (item_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 		number, userID, string(role))
 	return err
 }
@@ -313,17 +309,30 @@ func (s *Store) FindItems(ctx context.Context, a chat.Actor, query string, limit
 	if err != nil {
 		return nil, dbErr(err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var r chat.ItemRef
-		if err := rows.Scan(&r.Number, &r.Type, &r.Title, &r.Status); err != nil {
-			return nil, dbErr(err)
-		}
+	refs, err := scanItemRefs(rows)
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	for _, r := range refs {
 		if len(out) == 0 || out[0].Number != r.Number {
 			out = append(out, &r)
 		}
 	}
-	return out, dbErr(rows.Err())
+	return out, nil
+}
+
+// scanItemRefs reads (id, type, title, status) rows and closes them.
+func scanItemRefs(rows *sql.Rows) ([]chat.ItemRef, error) {
+	defer rows.Close()
+	out := []chat.ItemRef{}
+	for rows.Next() {
+		var r chat.ItemRef
+		if err := rows.Scan(&r.Number, &r.Type, &r.Title, &r.Status); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // UpdateItem changes an item's fields.
