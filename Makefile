@@ -10,7 +10,7 @@ GO_TEST_FLAGS ?= -race -count=1 -timeout=15m
 RUN_DIR  ?= .run
 RUN_ADDR ?= 127.0.0.1:8080
 
-.PHONY: run test deps frontend server app test-go test-frontend test-e2e test-app vet clean
+.PHONY: run test deps frontend widget check-widget server app test-go test-frontend test-e2e test-app vet clean
 
 ## run: start the server on $(RUN_ADDR) with the demo helpdesk (until the desktop app lands)
 run: deps server
@@ -18,7 +18,7 @@ run: deps server
 	./bin/deskchat-server serve --demo --db $(RUN_DIR)/deskchat.db --addr $(RUN_ADDR)
 
 ## test: install what is missing, build, and run every test
-test: deps frontend server vet test-go test-frontend test-e2e app test-app
+test: deps check-widget frontend server vet test-go test-frontend test-e2e app test-app
 	@echo "make test: all suites passed"
 
 deps:
@@ -26,6 +26,15 @@ deps:
 
 frontend:
 	cd frontend && npm run build
+
+# widget: rebuild the customer widget bundles (committed; see backend/widget).
+widget:
+	cd frontend && npm run build:widget
+
+# check-widget: type-check the widget, enforce its size budgets, and fail
+# if the committed bundles differ from a fresh build.
+check-widget:
+	cd frontend && npm run check:widget
 
 server:
 	go build -o bin/deskchat-server ./backend/cmd/deskchat-server

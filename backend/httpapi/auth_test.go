@@ -138,6 +138,28 @@ func TestVisitorSessionRateLimit(t *testing.T) {
 	e.visitor("three")
 }
 
+// TestVisitorFloodLimited: a widget cannot be used to flood; the limit
+// answers 429 and lifts with time.
+func TestVisitorFloodLimited(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) { c.API.VisitorSendRate = 3 })
+	v, _ := e.visitor("flooder")
+	conv := e.conversation(v, "one")    // 1
+	v.Send(e.ctx, conv.ID, "", "two")   // 2
+	v.Send(e.ctx, conv.ID, "", "three") // 3
+	_, _, err := v.Send(e.ctx, conv.ID, "", "four")
+	wantAPIError(t, err, 429, chat.ERateLimited)
+	_, _, _, err = v.StartConversation(e.ctx, chat.NewConversation{Text: "new one"})
+	wantAPIError(t, err, 429, chat.ERateLimited)
+	// Agents are not limited by it.
+	if _, _, err := e.support.Send(e.ctx, conv.ID, "", "agent reply"); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(time.Minute)
+	if _, _, err := v.Send(e.ctx, conv.ID, "", "later"); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestHealthz(t *testing.T) {
 	e := newEnv(t)
 	var out map[string]string

@@ -75,6 +75,9 @@ func (s *Server) handleCreateConversation(w http.ResponseWriter, r *http.Request
 		s.writeError(w, r, err)
 		return
 	}
+	if a.IsCustomer() && s.rateLimited(w, r, s.visitorSend, clientIP(r)) {
+		return
+	}
 	c, m, created, err := s.store.CreateConversation(r.Context(), a, nc)
 	if err != nil {
 		s.writeError(w, r, err)

@@ -44,7 +44,7 @@ func newEnv(t *testing.T, tweak ...func(*server.Config)) *env {
 	cfg := server.Config{
 		DBPath: filepath.Join(t.TempDir(), "deskchat.db"),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		API: httpapi.Config{Now: clock.Now, LoginRate: 1000, LoginAccountRate: 1000, VisitorRate: 1000,
+		API: httpapi.Config{Now: clock.Now, LoginRate: 1000, LoginAccountRate: 1000, VisitorRate: 1000, VisitorSendRate: 100000,
 			AllowedOrigins: []string{"https://shop.example.com", "https://*.partner.example"}},
 	}
 	for _, f := range tweak {

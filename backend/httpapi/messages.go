@@ -51,6 +51,9 @@ func (s *Server) handleSendMessage(w http.ResponseWriter, r *http.Request, a cha
 		s.writeError(w, r, err)
 		return
 	}
+	if a.IsCustomer() && s.rateLimited(w, r, s.visitorSend, clientIP(r)) {
+		return
+	}
 	m, created, err := s.store.SendMessage(r.Context(), a, id, nm)
 	if err != nil {
 		s.writeError(w, r, err)

@@ -42,3 +42,16 @@ func matchOrigin(pattern string, u *url.URL) bool {
 	}
 	return p.Host == host
 }
+
+// OriginAllowed reports whether a browser origin may use this server (for
+// the widget's frame and CSP).
+func (s *Server) OriginAllowed(origin, host string) bool { return s.originAllowed(origin, host) }
+
+// AllowedOrigins lists the configured and admin-set origins.
+func (s *Server) AllowedOrigins() []string {
+	out := append([]string{}, s.cfg.AllowedOrigins...)
+	if admin := s.origins.Load(); admin != nil {
+		out = append(out, *admin...)
+	}
+	return out
+}

@@ -35,6 +35,9 @@ type Config struct {
 	// sessions per minute per IP (defaults 20 and 30); LoginAccountRate per
 	// e-mail (default 10).
 	LoginRate, LoginAccountRate, VisitorRate int
+	// VisitorSendRate caps visitors' messages and new conversations per
+	// minute per IP (default 60), so a widget cannot be used to flood.
+	VisitorSendRate int
 }
 
 // Server is the HTTP API.
@@ -45,7 +48,7 @@ type Server struct {
 	log   *slog.Logger
 	mux   *http.ServeMux
 
-	loginIP, loginAccount, visitorIP *limiter
+	loginIP, loginAccount, visitorIP, visitorSend *limiter
 
 	// origins are the admin-configured allowed origins (settings), kept
 	// here so every request does not read the database.
@@ -84,11 +87,15 @@ func New(store chat.Store, h *hub.Hub, cfg Config) *Server {
 	if cfg.VisitorRate == 0 {
 		cfg.VisitorRate = 30
 	}
+	if cfg.VisitorSendRate == 0 {
+		cfg.VisitorSendRate = 60
+	}
 	s := &Server{
 		store: store, hub: h, cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(),
 		loginIP:      newLimiter(cfg.LoginRate, time.Minute, cfg.Now),
 		loginAccount: newLimiter(cfg.LoginAccountRate, time.Minute, cfg.Now),
 		visitorIP:    newLimiter(cfg.VisitorRate, time.Minute, cfg.Now),
+		visitorSend:  newLimiter(cfg.VisitorSendRate, time.Minute, cfg.Now),
 		stopping:     make(chan struct{}),
 	}
 	s.routes()

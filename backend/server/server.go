@@ -20,6 +20,7 @@ import (
 	"github.com/deskchat/deskchat/backend/httpapi"
 	"github.com/deskchat/deskchat/backend/hub"
 	"github.com/deskchat/deskchat/backend/sqlite"
+	"github.com/deskchat/deskchat/backend/widget"
 )
 
 // Config configures a Server.
@@ -66,8 +67,11 @@ func Open(cfg Config) (*Server, error) {
 	}
 	h.SetHead(last)
 	s := &Server{Store: st, Hub: h, API: httpapi.New(st, h, cfg.API), cfg: cfg, log: cfg.Logger, stop: make(chan struct{})}
+	root := http.NewServeMux()
+	(&widget.Handler{Allowed: s.API.OriginAllowed, Origins: s.API.AllowedOrigins}).Register(root)
+	root.Handle("/", s.API)
 	s.http = &http.Server{
-		Handler:           s.API,
+		Handler:           root,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,

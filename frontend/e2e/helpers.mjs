@@ -20,6 +20,7 @@
 // Never run `npx playwright install`: tests use the system chromium only.
 
 import { createReadStream } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -114,4 +115,47 @@ export async function serveDir(dir) {
         server.close(() => ok());
       }),
   };
+}
+
+/**
+ * Starts the real deskchat-server (DESKCHAT_SERVER, built by `make server`)
+ * on 127.0.0.1 with a fresh database and resolves with its base URL; it is
+ * stopped (SIGTERM) after the test. args are extra `serve` flags.
+ */
+export async function startServer(t, args = []) {
+  const serverBin = process.env.DESKCHAT_SERVER;
+  if (!serverBin) throw new Error('set DESKCHAT_SERVER to the deskchat-server binary (make test does)');
+  const dir = await mkdtemp(join(tmpdir(), 'deskchat-e2e-db-'));
+  const proc = spawn(serverBin, ['serve', '--db', join(dir, 'e2e.db'), '--addr', '127.0.0.1:0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(async () => {
+    if (proc.exitCode === null) {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+  let stderr = '';
+  proc.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) resolve(m[1]);
+    });
+    proc.once('exit', (code) => reject(new Error(`deskchat-server exited ${code}: ${stderr}`)));
+  });
+}
+
+/** Calls the server's API as a non-browser client would. */
+export async function api(base, method, path, { token, body } = {}) {
+  const headers = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
+  return data;
 }

@@ -3,39 +3,11 @@
 // an allowed origin can open a stream, a page on a foreign origin cannot,
 // even holding a valid token, and cannot create visitor sessions either.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { launchBrowser, serveDir } from './helpers.mjs';
-
-const serverBin = process.env.DESKCHAT_SERVER;
-
-/** Starts deskchat-server on a free port and resolves with its URL. */
-async function startServer(t, args) {
-  assert.ok(serverBin, 'set DESKCHAT_SERVER to the deskchat-server binary (make test does)');
-  const dir = await mkdtemp(join(tmpdir(), 'deskchat-e2e-db-'));
-  const proc = spawn(serverBin, ['serve', '--db', join(dir, 'e2e.db'), '--addr', '127.0.0.1:0', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  t.after(async () => {
-    proc.kill('SIGTERM');
-    await new Promise((r) => proc.once('exit', r));
-    await rm(dir, { recursive: true, force: true });
-  });
-  let stderr = '';
-  proc.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/\S+)/);
-      if (m) resolve(m[1]);
-    });
-    proc.once('exit', (code) => reject(new Error(`deskchat-server exited ${code}: ${stderr}`)));
-  });
-}
+import { launchBrowser, serveDir, startServer } from './helpers.mjs';
 
 /** In the page: open the stream, say hello, report the first frame or the close. */
 function openStream([wsURL, token]) {

@@ -72,6 +72,7 @@ func serveCmd() *cobra.Command {
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve() }()
 			fmt.Fprintf(cmd.OutOrStdout(), "deskchat-server listening on %s (database %s)\n", srv.URL(), db)
+			fmt.Fprintf(cmd.OutOrStdout(), "widget preview: %s/preview\n", srv.URL())
 			if withDemo {
 				fmt.Fprintf(cmd.OutOrStdout(), "demo sign-in: %s / %s (admin), %s (support), %s (no support flag)\n",
 					demo.Agents[0].Email, demo.Password, demo.Agents[1].Email, demo.Agents[3].Email)

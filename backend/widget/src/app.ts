@@ -1,0 +1,436 @@
+// The chat window inside the widget's iframe (on the chat server's origin).
+// It keeps the visitor token and an outbox in this origin's storage, shows
+// the conversation, sends with client ids (so retries never duplicate),
+// follows the event stream from its cursor, and talks to the host page only
+// by postMessage to the parent origin the server vouched for.
+
+import { renderText } from './linkify';
+
+type Author = { kind: 'user' | 'customer' | 'system'; id?: number; name: string };
+type Msg = {
+  id: number;
+  conversation_id: number;
+  author: Author;
+  text: string;
+  system?: string;
+  client_id?: string;
+  created_at: string;
+  edited_at?: string;
+  deleted_at?: string;
+};
+type Pending = { client_id: string; text: string; failed?: string };
+type Config = { online: boolean; message: string; greeting: string; title: string };
+type Frame = {
+  type: string;
+  epoch?: string;
+  head?: number;
+  seq?: number;
+  event?: { seq: number; type: string; conversation_id?: number; data: any };
+  error?: { code: string; message: string };
+};
+
+const parentOrigin = document.querySelector<HTMLMetaElement>('meta[name="deskchat-parent"]')?.content ?? '';
+const store = {
+  get: (k: string) => localStorage.getItem('deskchat.' + k),
+  set: (k: string, v: string) => localStorage.setItem('deskchat.' + k, v),
+  del: (k: string) => localStorage.removeItem('deskchat.' + k),
+};
+
+let token = store.get('token');
+let conversationId = Number(store.get('conversation') ?? 0);
+let visible = false;
+let unread = 0;
+let ws: WebSocket | null = null;
+let retry = 0;
+let flushing = false;
+const messages = new Map<number, Msg>();
+
+// ---- DOM -----------------------------------------------------------------
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', attrs: Record<string, string> = {}) => {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+};
+const app = document.getElementById('app')!;
+const header = el('header');
+const title = el('h1');
+const closeBtn = el('button', 'close', { type: 'button', 'aria-label': 'Close chat' });
+closeBtn.textContent = '×';
+header.append(title, closeBtn);
+const status = el('p', 'status', { role: 'status' });
+const log = el('ol', 'log', { role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
+const typing = el('p', 'typing', { 'aria-live': 'polite' });
+const intro = el('form', 'intro', { 'aria-label': 'Introduce yourself' });
+const nameIn = el('input', '', { type: 'text', placeholder: 'Your name (optional)', 'aria-label': 'Your name', maxlength: '200', autocomplete: 'name' });
+const emailIn = el('input', '', { type: 'email', placeholder: 'Your e-mail (optional)', 'aria-label': 'Your e-mail', maxlength: '254', autocomplete: 'email' });
+const introGo = el('button', 'primary', { type: 'submit' });
+introGo.textContent = 'Start chat';
+const introSkip = el('button', 'link', { type: 'button' });
+introSkip.textContent = 'Skip';
+intro.append(nameIn, emailIn, introGo, introSkip);
+const composer = el('form', 'composer', { 'aria-label': 'Write a message' });
+const input = el('textarea', '', { rows: '2', placeholder: 'Write a message…', 'aria-label': 'Message', maxlength: '5000' });
+const send = el('button', 'primary', { type: 'submit', 'aria-label': 'Send message' });
+send.textContent = 'Send';
+composer.append(input, send);
+app.append(header, status, log, typing, intro, composer);
+
+const toParent = (msg: Record<string, unknown>) => {
+  if (parentOrigin && window.parent !== window) window.parent.postMessage(msg, parentOrigin);
+};
+
+// ---- rendering -------------------------------------------------------------
+function renderConfig(c: Config) {
+  title.textContent = c.title;
+  status.textContent = c.message;
+  status.classList.toggle('offline', !c.online);
+}
+
+function outbox(): Pending[] {
+  try {
+    const v = JSON.parse(store.get('outbox') ?? '[]');
+    return Array.isArray(v) ? v : [];
+  } catch {
+    return [];
+  }
+}
+const saveOutbox = (o: Pending[]) => store.set('outbox', JSON.stringify(o));
+
+function render() {
+  const greeting = el('li', 'note');
+  greeting.textContent = (title.dataset.greeting ?? '') || 'Hi! How can we help?';
+  const items: HTMLElement[] = [greeting];
+  const sorted = [...messages.values()].sort((a, b) => a.id - b.id);
+  const sent = new Set(sorted.map((m) => m.client_id).filter(Boolean));
+  for (const m of sorted) items.push(renderMessage(m));
+  for (const p of outbox()) if (!sent.has(p.client_id)) items.push(renderPending(p));
+  log.replaceChildren(...items);
+  log.scrollTop = log.scrollHeight;
+  intro.hidden = !!token || store.get('introduced') === '1';
+  composer.hidden = !intro.hidden;
+}
+
+function renderMessage(m: Msg): HTMLElement {
+  if (m.author.kind === 'system') {
+    const li = el('li', 'note');
+    li.textContent = m.text;
+    return li;
+  }
+  const mine = m.author.kind === 'customer';
+  const li = el('li', mine ? 'msg mine' : 'msg theirs');
+  const who = el('span', 'who');
+  who.textContent = mine ? 'You' : m.author.name || 'Support';
+  const body = el('p', 'text');
+  if (m.deleted_at) {
+    body.classList.add('deleted');
+    body.textContent = 'This message was deleted.';
+  } else {
+    renderText(body, m.text);
+  }
+  li.append(who, body);
+  if (m.edited_at && !m.deleted_at) {
+    const ed = el('span', 'meta');
+    ed.textContent = 'edited';
+    li.append(ed);
+  }
+  return li;
+}
+
+function renderPending(p: Pending): HTMLElement {
+  const li = el('li', 'msg mine pending');
+  const who = el('span', 'who');
+  who.textContent = 'You';
+  const body = el('p', 'text');
+  renderText(body, p.text);
+  const meta = el('span', 'meta');
+  meta.textContent = p.failed ? `Not sent: ${p.failed}` : 'Sending…';
+  li.append(who, body, meta);
+  if (p.failed) {
+    const again = el('button', 'link', { type: 'button' });
+    again.textContent = 'Retry';
+    again.addEventListener('click', () => {
+      saveOutbox(outbox().map((q) => (q.client_id === p.client_id ? { client_id: q.client_id, text: q.text } : q)));
+      render();
+      flush();
+    });
+    li.append(again);
+  }
+  return li;
+}
+
+function addMessage(m: Msg) {
+  if (conversationId && m.conversation_id !== conversationId) return;
+  const isNew = !messages.has(m.id);
+  messages.set(m.id, m);
+  if (isNew && !visible && m.author.kind !== 'customer') {
+    unread++;
+    toParent({ type: 'unread', count: unread });
+  }
+  render();
+}
+
+// ---- API -------------------------------------------------------------------
+class HttpError extends Error {
+  constructor(public status: number, public code: string, message: string) {
+    super(message);
+  }
+}
+
+async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw new HttpError(res.status, data?.error?.code ?? 'http', data?.error?.message ?? res.statusText);
+  return data as T;
+}
+
+async function loadHistory() {
+  if (!token) return;
+  if (!conversationId) {
+    const page = await api<{ conversations: { id: number }[] }>('GET', '/v1/conversations?limit=1');
+    conversationId = page.conversations[0]?.id ?? 0;
+    if (conversationId) store.set('conversation', String(conversationId));
+  }
+  if (!conversationId) return;
+  const page = await api<{ messages: Msg[] }>('GET', `/v1/conversations/${conversationId}/messages?limit=100`);
+  messages.clear();
+  for (const m of page.messages) messages.set(m.id, m);
+  render();
+}
+
+function newClientId(): string {
+  return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** Sends the outbox in order. Client ids make a repeat harmless, so two
+ * tabs or a retry after a lost answer never duplicate a message. */
+async function flush() {
+  if (flushing) return;
+  flushing = true;
+  try {
+    for (const p of outbox()) {
+      if (p.failed) continue;
+      if (!token) {
+        const info: Record<string, string> = { page_url: document.referrer.slice(0, 2000), language: navigator.language,
+          time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? '' };
+        const name = store.get('name'), email = store.get('email');
+        if (name) info.name = name;
+        if (email) info.email = email;
+        const s = await api<{ token: string }>('POST', '/v1/widget/session', info);
+        token = s.token;
+        store.set('token', token);
+        connect();
+      }
+      let m: Msg;
+      if (!conversationId) {
+        const r = await api<{ conversation: { id: number }; message: Msg }>('POST', '/v1/conversations', { client_id: p.client_id, text: p.text });
+        conversationId = r.conversation.id;
+        store.set('conversation', String(conversationId));
+        m = r.message;
+      } else {
+        m = await api<Msg>('POST', `/v1/conversations/${conversationId}/messages`, { client_id: p.client_id, text: p.text });
+      }
+      saveOutbox(outbox().filter((q) => q.client_id !== p.client_id));
+      addMessage(m);
+    }
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 401) {
+      // The visitor token is gone (expired or revoked): start afresh.
+      token = null;
+      conversationId = 0;
+      store.del('token');
+      store.del('conversation');
+      store.del('cursor');
+      setTimeout(flush, 100);
+    } else if (err instanceof HttpError && err.status >= 400 && err.status < 500 && err.status !== 429) {
+      const first = outbox().find((q) => !q.failed);
+      if (first) saveOutbox(outbox().map((q) => (q === first || q.client_id === first.client_id ? { ...q, failed: err.message } : q)));
+    } else {
+      setTimeout(flush, 2000 + Math.random() * 1000); // network or server trouble: keep it, try again
+    }
+  } finally {
+    flushing = false;
+    render();
+  }
+}
+
+// ---- stream -----------------------------------------------------------------
+function connect() {
+  if (!token || ws) return;
+  const sock = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/v1/stream`);
+  ws = sock;
+  sock.onopen = () => {
+    const hello: Record<string, unknown> = { type: 'hello', token };
+    const cursor = Number(store.get('cursor') ?? 0), epoch = store.get('epoch');
+    if (cursor > 0 && epoch) Object.assign(hello, { cursor, epoch });
+    sock.send(JSON.stringify(hello));
+  };
+  sock.onmessage = (e) => onFrame(JSON.parse(e.data) as Frame);
+  sock.onclose = (e) => {
+    ws = null;
+    if (e.code === 4001) {
+      token = null;
+      store.del('token');
+      render();
+      return;
+    }
+    retry = Math.min(retry + 1, 6);
+    setTimeout(connect, (2 ** retry * 250) * (0.5 + Math.random()));
+  };
+}
+
+function onFrame(f: Frame) {
+  switch (f.type) {
+    case 'welcome':
+      retry = 0;
+      if (f.epoch) store.set('epoch', f.epoch);
+      if (!store.get('cursor')) store.set('cursor', String(f.head ?? 0));
+      loadHistory().catch(() => undefined);
+      flush();
+      break;
+    case 'caught_up':
+      store.set('cursor', String(f.seq ?? 0));
+      break;
+    case 'resync':
+      store.del('cursor');
+      store.del('epoch');
+      break;
+    case 'event':
+      if (f.event) {
+        onEvent(f.event.type, f.event.data);
+        store.set('cursor', String(f.event.seq));
+      }
+      break;
+    case 'ephemeral':
+      if (f.event?.type === 'typing' && f.event.data?.who?.kind === 'user' && f.event.conversation_id === conversationId) {
+        typing.textContent = `${f.event.data.who.name || 'Support'} is typing…`;
+        clearTimeout(typingTimer);
+        typingTimer = window.setTimeout(() => (typing.textContent = ''), 4000);
+      }
+      break;
+  }
+}
+let typingTimer = 0;
+
+function onEvent(type: string, data: any) {
+  switch (type) {
+    case 'message.created':
+      if (!conversationId && data.conversation_id) {
+        conversationId = data.conversation_id;
+        store.set('conversation', String(conversationId));
+      }
+      if (data.author?.kind === 'user') typing.textContent = '';
+      addMessage(data as Msg);
+      break;
+    case 'message.edited':
+    case 'message.deleted':
+      if (messages.has(data.id)) {
+        messages.set(data.id, data as Msg);
+        render();
+      }
+      break;
+    case 'widget.config':
+      renderConfig(data as Config);
+      break;
+  }
+}
+
+// ---- input -------------------------------------------------------------------
+let lastTyping = 0;
+input.addEventListener('input', () => {
+  const now = Date.now();
+  if (ws && ws.readyState === WebSocket.OPEN && conversationId && now - lastTyping > 2000) {
+    lastTyping = now;
+    ws.send(JSON.stringify({ type: 'typing', conversation_id: conversationId }));
+  }
+});
+input.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    composer.requestSubmit();
+  }
+});
+composer.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const text = input.value;
+  if (!text.trim()) return;
+  input.value = '';
+  saveOutbox([...outbox(), { client_id: newClientId(), text }]);
+  render();
+  flush();
+});
+intro.addEventListener('submit', (e) => {
+  e.preventDefault();
+  if (nameIn.value.trim()) store.set('name', nameIn.value.trim());
+  if (emailIn.value.trim()) store.set('email', emailIn.value.trim());
+  store.set('introduced', '1');
+  render();
+  input.focus();
+});
+introSkip.addEventListener('click', () => {
+  store.set('introduced', '1');
+  render();
+  input.focus();
+});
+closeBtn.addEventListener('click', () => toParent({ type: 'close' }));
+window.addEventListener('online', () => flush());
+// Another tab sent or received: pick up its outbox and conversation.
+window.addEventListener('storage', (e) => {
+  if (e.key === 'deskchat.token' && e.newValue && !token) {
+    token = e.newValue;
+    connect();
+  }
+  if (e.key === 'deskchat.outbox') render();
+});
+
+// The host page: only its vouched origin, only the parent window.
+window.addEventListener('message', (e: MessageEvent) => {
+  if (e.origin !== parentOrigin || e.source !== window.parent) return;
+  const d = e.data as { type?: string; name?: unknown; email?: unknown };
+  if (d?.type === 'open') {
+    visible = true;
+    unread = 0;
+    toParent({ type: 'unread', count: 0 });
+    input.focus();
+  } else if (d?.type === 'close') {
+    visible = false;
+  } else if (d?.type === 'identify') {
+    if (typeof d.name === 'string') store.set('name', d.name.slice(0, 200));
+    if (typeof d.email === 'string') store.set('email', d.email.slice(0, 254));
+    store.set('introduced', '1');
+    render();
+    if (token) api('PATCH', '/v1/widget/me', { name: store.get('name') ?? '', email: store.get('email') ?? '' }).catch(() => undefined);
+  }
+});
+
+// ---- start -------------------------------------------------------------------
+(async () => {
+  if (window.parent === window) visible = true; // opened on its own
+  try {
+    const c = await api<Config>('GET', '/v1/widget/config');
+    title.dataset.greeting = c.greeting;
+    renderConfig(c);
+  } catch {
+    title.textContent = 'Chat';
+  }
+  render();
+  if (token) {
+    try {
+      await api('GET', '/v1/me');
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 401) {
+        token = null;
+        store.del('token');
+      }
+    }
+  }
+  if (token) {
+    await loadHistory().catch(() => undefined);
+    connect();
+  }
+  flush();
+  toParent({ type: 'ready' });
+})();

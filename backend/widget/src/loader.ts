@@ -1,0 +1,104 @@
+// The deskchat loader: the one script a website embeds. It adds a launcher
+// button and an iframe that shows the chat window from the chat server's
+// own origin, so the host page's CSS and JS cannot reach the conversation.
+// It talks to the frame only by postMessage with an explicit target origin
+// and checks origin and source of everything it receives.
+//
+// API: window.deskchat.open(), .close(), .toggle(), .identify({name, email}).
+
+type Message = { type: string; [k: string]: unknown };
+
+(() => {
+  const w = window as unknown as { deskchat?: { loaded?: boolean } };
+  if (w.deskchat?.loaded) return; // idempotent: a second tag does nothing
+
+  const script =
+    (document.currentScript as HTMLScriptElement | null) ??
+    document.querySelector<HTMLScriptElement>('script[src*="/widget.js"]');
+  if (!script) return;
+  const server = new URL(script.src).origin;
+
+  const host = document.createElement('div');
+  host.setAttribute('data-deskchat', '');
+  const root = host.attachShadow({ mode: 'open' });
+  const style = document.createElement('style');
+  style.textContent = `
+    :host { all: initial; }
+    button { position: fixed; right: 20px; bottom: 20px; width: 56px; height: 56px; border-radius: 50%;
+      border: 0; background: #2563eb; color: #fff; cursor: pointer; box-shadow: 0 4px 14px rgba(0,0,0,.25);
+      z-index: 2147483646; font: 600 24px/56px system-ui, sans-serif; padding: 0; }
+    button:focus-visible { outline: 3px solid #93c5fd; outline-offset: 2px; }
+    .badge { position: absolute; top: -4px; right: -4px; min-width: 20px; height: 20px; border-radius: 10px;
+      background: #dc2626; color: #fff; font: 700 12px/20px system-ui, sans-serif; text-align: center; padding: 0 4px; }
+    .badge[hidden] { display: none; }
+    iframe { position: fixed; right: 20px; bottom: 88px; width: 380px; height: min(600px, calc(100vh - 108px));
+      border: 0; border-radius: 12px; box-shadow: 0 8px 30px rgba(0,0,0,.25); z-index: 2147483647; background: #fff; }
+    iframe[hidden] { display: none; }
+    @media (max-width: 480px) {
+      iframe { right: 0; bottom: 0; width: 100vw; height: 100vh; border-radius: 0; }
+    }`;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.setAttribute('aria-label', 'Open chat');
+  button.setAttribute('aria-expanded', 'false');
+  button.textContent = '💬';
+  const badge = document.createElement('span');
+  badge.className = 'badge';
+  badge.hidden = true;
+  badge.setAttribute('aria-label', 'unread messages');
+  button.append(badge);
+  const frame = document.createElement('iframe');
+  frame.title = 'Chat window';
+  frame.hidden = true;
+  frame.src = `${server}/widget/frame?origin=${encodeURIComponent(location.origin)}`;
+  root.append(style, frame, button);
+
+  let ready = false;
+  const queue: Message[] = [];
+  const post = (msg: Message) => {
+    if (ready && frame.contentWindow) frame.contentWindow.postMessage(msg, server);
+    else queue.push(msg);
+  };
+
+  const open = () => {
+    frame.hidden = false;
+    button.setAttribute('aria-expanded', 'true');
+    button.setAttribute('aria-label', 'Close chat');
+    post({ type: 'open' });
+  };
+  const close = () => {
+    frame.hidden = true;
+    button.setAttribute('aria-expanded', 'false');
+    button.setAttribute('aria-label', 'Open chat');
+    post({ type: 'close' });
+    button.focus();
+  };
+  const toggle = () => (frame.hidden ? open() : close());
+  const identify = (who: { name?: unknown; email?: unknown }) => {
+    const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 200) : undefined);
+    post({ type: 'identify', name: str(who?.name), email: str(who?.email) });
+  };
+
+  button.addEventListener('click', toggle);
+  window.addEventListener('message', (e: MessageEvent) => {
+    if (e.origin !== server || e.source !== frame.contentWindow) return;
+    const d = e.data as Message;
+    if (!d || typeof d.type !== 'string') return;
+    if (d.type === 'ready') {
+      ready = true;
+      queue.splice(0).forEach(post);
+      if (!frame.hidden) post({ type: 'open' });
+    } else if (d.type === 'unread') {
+      const n = typeof d.count === 'number' ? d.count : 0;
+      badge.textContent = n > 9 ? '9+' : String(n);
+      badge.hidden = n <= 0 || !frame.hidden;
+    } else if (d.type === 'close') {
+      close();
+    }
+  });
+
+  w.deskchat = Object.freeze({ loaded: true, open, close, toggle, identify });
+  const mount = () => document.body.append(host);
+  if (document.body) mount();
+  else document.addEventListener('DOMContentLoaded', mount);
+})();

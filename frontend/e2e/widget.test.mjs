@@ -1,0 +1,151 @@
+// The customer widget in real Chromium against the real server: a customer
+// opens /preview and writes, an agent answers through the API, the
+// helpdesk goes offline live, hostile text from both sides stays text, a
+// reload and a second tab keep the history, a message written offline is
+// sent once when the network returns, a phone-sized viewport works, and a
+// site that is not allowed cannot embed the chat window. Screenshots go to
+// frontend/e2e/artifacts/.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { api, launchBrowser, serveDir, startServer } from './helpers.mjs';
+
+const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
+const XSS_CUSTOMER = '<img src=x onerror="window.__xss=1;parent.__xss=1"> <script>window.__xss=2</script>';
+const XSS_AGENT = '<svg onload="window.__xss=3"></svg> javascript:window.__xss=4 https://example.com/?q=<b>bold</b>';
+
+test('customer widget end to end', async (t) => {
+  await mkdir(artifacts, { recursive: true });
+  const server = await startServer(t, ['--demo']);
+  const { token: ben } = await api(server, 'POST', '/v1/auth/login', { body: { email: 'ben@deskchat.test', password: 'deskchat-demo' } });
+  const { context, page, close } = await launchBrowser();
+  t.after(close);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  // 1. The customer opens the preview and the widget.
+  await page.goto(`${server}/preview`);
+  await page.locator('button[aria-label="Open chat"]').click();
+  const frame = page.frameLocator('iframe[title="Chat window"]');
+  await frame.locator('h1').filter({ hasText: 'Chat with us' }).waitFor();
+  await frame.getByLabel('Your name').fill('Sally E2E');
+  await frame.getByRole('button', { name: 'Start chat' }).click();
+  const box = frame.getByRole('textbox', { name: 'Message', exact: true });
+  await box.fill('Hello from the widget');
+  await box.press('Enter');
+  const log = frame.locator('ol.log');
+  await log.locator('li.msg.mine:not(.pending)').filter({ hasText: 'Hello from the widget' }).waitFor();
+
+  // 2. An agent answers through the API; the reply appears live.
+  const { conversations } = await api(server, 'GET', '/v1/conversations?section=customers&status=open', { token: ben });
+  const conv = conversations.find((c) => c.customer?.name === 'Sally E2E');
+  assert.ok(conv, 'the widget conversation reached the agent');
+  await api(server, 'POST', `/v1/conversations/${conv.id}/messages`, { token: ben, body: { client_id: 'r1', text: 'Hi Sally, Ben here.' } });
+  const reply = log.locator('li.msg.theirs').filter({ hasText: 'Hi Sally, Ben here.' });
+  await reply.waitFor();
+  assert.equal(await reply.locator('.who').textContent(), 'Ben Support');
+
+  // 3. The helpdesk goes offline: the offline message appears live.
+  await api(server, 'PUT', '/v1/helpdesk/online', { token: ben, body: { online: false } });
+  await frame.locator('p.status.offline').filter({ hasText: "We're offline right now" }).waitFor();
+
+  // 4. Hostile text from both sides is shown as text and runs nothing.
+  await box.fill(XSS_CUSTOMER);
+  await box.press('Enter');
+  await api(server, 'POST', `/v1/conversations/${conv.id}/messages`, { token: ben, body: { client_id: 'x1', text: XSS_AGENT } });
+  await log.locator('li.msg.mine:not(.pending)').filter({ hasText: '<script>window.__xss=2</script>' }).waitFor();
+  await log.locator('li.msg.theirs').filter({ hasText: '<svg onload=' }).waitFor();
+  assert.equal(await log.locator('img, svg, script, b').count(), 0, 'markup from messages became elements');
+  const link = log.locator('a[href^="https://example.com/"]');
+  assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
+  assert.equal(await log.locator('a[href^="javascript"]').count(), 0);
+  const chatFrame = page.frames().find((f) => f.url().includes('/widget/frame'));
+  await new Promise((r) => setTimeout(r, 300)); // give any injected handler a chance to fire
+  assert.equal(await chatFrame.evaluate(() => window.__xss), undefined);
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  await page.screenshot({ path: join(artifacts, 'widget-open.png') });
+
+  // 5. A reload keeps the history; so does a second tab.
+  await page.reload();
+  await page.locator('button[aria-label="Open chat"]').click();
+  await frame.locator('ol.log li.msg').filter({ hasText: 'Hello from the widget' }).waitFor();
+  await frame.locator('ol.log li.msg').filter({ hasText: 'Hi Sally, Ben here.' }).waitFor();
+  const tab2 = await context.newPage();
+  await tab2.goto(`${server}/preview`);
+  await tab2.locator('button[aria-label="Open chat"]').click();
+  await tab2.frameLocator('iframe[title="Chat window"]').locator('ol.log li.msg').filter({ hasText: 'Hi Sally, Ben here.' }).waitFor();
+  await tab2.close();
+
+  // 6. Written while the network is down: pending, then sent exactly once.
+  await context.setOffline(true);
+  await box.fill('sent while offline');
+  await box.press('Enter');
+  await log.locator('li.msg.pending').filter({ hasText: 'sent while offline' }).waitFor();
+  await context.setOffline(false);
+  await page.evaluate(() => 0); // let the page see the network return
+  await log.locator('li.msg.mine:not(.pending)').filter({ hasText: 'sent while offline' }).waitFor({ timeout: 15_000 });
+  const { messages } = await api(server, 'GET', `/v1/conversations/${conv.id}/messages?limit=200`, { token: ben });
+  assert.equal(messages.filter((m) => m.text === 'sent while offline').length, 1);
+  assert.equal(messages.filter((m) => m.system === 'offline_reply').length, 1, 'one automatic offline reply');
+  assert.deepEqual(errors, []);
+});
+
+test('phone-sized viewport', async (t) => {
+  await mkdir(artifacts, { recursive: true });
+  const server = await startServer(t);
+  const { context, close } = await launchBrowser();
+  t.after(close);
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 375, height: 667 });
+  await page.goto(`${server}/preview`);
+  await page.locator('button[aria-label="Open chat"]').click();
+  const iframe = page.locator('iframe[title="Chat window"]');
+  await page.frameLocator('iframe[title="Chat window"]').getByRole('button', { name: 'Skip' }).click();
+  const box = await iframe.boundingBox();
+  assert.equal(Math.round(box.width), 375);
+  await page.screenshot({ path: join(artifacts, 'widget-phone.png') });
+  // Keyboard: the close button in the window closes it.
+  await page.frameLocator('iframe[title="Chat window"]').getByRole('button', { name: 'Close chat' }).click();
+  await iframe.waitFor({ state: 'hidden' });
+});
+
+test('only allowed sites can embed the chat window', async (t) => {
+  const pages = await mkdtemp(join(tmpdir(), 'deskchat-sites-'));
+  t.after(() => rm(pages, { recursive: true, force: true }));
+  const allowedSite = await serveDir(pages);
+  t.after(allowedSite.close);
+  const foreignSite = await serveDir(pages);
+  t.after(foreignSite.close);
+  const server = await startServer(t, ['--allow-origin', allowedSite.url]);
+  await writeFile(join(pages, 'index.html'),
+    `<!doctype html><title>shop</title><p>A shop</p><script src="${server}/widget.js" async></script><script src="${server}/widget.js" async></script>`);
+  const { context, close } = await launchBrowser();
+  t.after(close);
+
+  const hasChat = async (page) => {
+    const f = page.frames().find((fr) => fr.url().includes('/widget/frame'));
+    return f ? f.evaluate(() => !!document.getElementById('app')).catch(() => false) : false;
+  };
+  const allowed = await context.newPage();
+  await allowed.goto(`${allowedSite.url}/`);
+  assert.equal(await allowed.locator('[data-deskchat]').count(), 1, 'the loader is idempotent');
+  await allowed.locator('button[aria-label="Open chat"]').click();
+  await allowed.frameLocator('iframe[title="Chat window"]').locator('h1').waitFor();
+  assert.equal(await hasChat(allowed), true);
+
+  const foreign = await context.newPage();
+  await foreign.goto(`${foreignSite.url}/`);
+  await foreign.locator('button[aria-label="Open chat"]').click();
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(await hasChat(foreign), false, 'a foreign site embedded the chat window');
+  // Nor can it open the widget's stream directly.
+  const closed = await foreign.evaluate((url) => new Promise((resolve) => {
+    const ws = new WebSocket(url);
+    ws.onopen = () => resolve('open');
+    ws.onclose = (e) => resolve(`closed ${e.code}`);
+  }), server.replace('http', 'ws') + '/v1/stream');
+  assert.equal(closed, 'closed 1006');
+});

@@ -1,0 +1,41 @@
+// Builds the customer widget (backend/widget/src → backend/widget/dist):
+// the loader websites embed and the chat window's app. Prints gzipped sizes
+// and fails when a budget is exceeded (issue 4: loader ≤ 5 KB, app JS+CSS
+// ≤ 40 KB, gzipped). The output is committed so the server builds without
+// Node; `--check` fails if the committed files differ from a fresh build.
+import { build } from 'esbuild';
+import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../backend/widget/', import.meta.url));
+const check = process.argv.includes('--check');
+const out = check ? await mkdtemp(join(tmpdir(), 'widget-')) : join(root, 'dist');
+
+const common = { bundle: true, minify: true, target: ['chrome100', 'firefox100', 'safari15'], legalComments: 'none', logLevel: 'error' };
+await build({ ...common, entryPoints: [join(root, 'src/loader.ts')], outfile: join(out, 'widget.js'), format: 'iife' });
+await build({ ...common, entryPoints: [join(root, 'src/app.ts')], outfile: join(out, 'app.js'), format: 'iife' });
+await build({ ...common, entryPoints: [join(root, 'src/app.css')], outfile: join(out, 'app.css') });
+
+const gz = async (f) => gzipSync(await readFile(join(out, f)), { level: 9 }).length;
+const loader = await gz('widget.js');
+const app = (await gz('app.js')) + (await gz('app.css'));
+const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
+console.log(`widget.js ${kb(loader)} gzipped (budget 5 KB); app.js + app.css ${kb(app)} gzipped (budget 40 KB)`);
+let failed = false;
+if (loader > 5 * 1024) { console.error('widget.js is over its 5 KB budget'); failed = true; }
+if (app > 40 * 1024) { console.error('the widget app is over its 40 KB budget'); failed = true; }
+if (check) {
+  for (const f of ['widget.js', 'app.js', 'app.css']) {
+    const fresh = await readFile(join(out, f));
+    const committed = await readFile(join(root, 'dist', f)).catch(() => Buffer.alloc(0));
+    if (!fresh.equals(committed)) {
+      console.error(`backend/widget/dist/${f} is stale: run make widget and commit it`);
+      failed = true;
+    }
+  }
+  await rm(out, { recursive: true, force: true });
+}
+if (failed) process.exit(1);
