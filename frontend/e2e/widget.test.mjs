@@ -90,6 +90,13 @@ test('customer widget end to end', async (t) => {
   const { messages } = await api(server, 'GET', `/v1/conversations/${conv.id}/messages?limit=200`, { token: ben });
   assert.equal(messages.filter((m) => m.text === 'sent while offline').length, 1);
   assert.equal(messages.filter((m) => m.system === 'offline_reply').length, 1, 'one automatic offline reply');
+  // 7. Closed window: an agent's reply shows as an unread badge on the launcher.
+  await page.locator('button[aria-label="Close chat"]').click();
+  await api(server, 'POST', `/v1/conversations/${conv.id}/messages`, { token: ben, body: { client_id: 'b1', text: 'Are you still there?' } });
+  const badge = page.locator('[data-deskchat] .badge');
+  await badge.filter({ hasText: '1' }).waitFor();
+  await page.locator('button[aria-label="Open chat"]').click();
+  await badge.waitFor({ state: 'hidden' });
   assert.deepEqual(errors, []);
 });
 
