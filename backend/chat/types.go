@@ -159,8 +159,9 @@ type Conversation struct {
 	LastActivityAt time.Time        `json:"last_activity_at"`
 	ClosedAt       *time.Time       `json:"closed_at,omitempty"`
 	LastMessage    *Message         `json:"last_message,omitempty"`
-	Item           *ItemRef         `json:"item,omitempty"` // linked ticket/task; never shown to customers
-	Unread         int              `json:"unread"`         // for the asking user
+	Item           *ItemRef         `json:"item,omitempty"`                 // linked ticket/task; never shown to customers
+	Unread         int              `json:"unread"`                         // for the asking user
+	LastReadID     int64            `json:"last_read_message_id,omitempty"` // the asking user's read mark
 }
 
 // HasParticipant reports whether user id takes part in c.

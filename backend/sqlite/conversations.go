@@ -84,6 +84,10 @@ func complete(ctx context.Context, q queryer, a chat.Actor, r *conversationRow) 
 		if c.Unread, err = unreadIn(ctx, q, a.ID, c.ID); err != nil {
 			return nil, err
 		}
+		if err := q.QueryRowContext(ctx, `SELECT COALESCE((SELECT last_read_message_id FROM read_state
+			WHERE user_id = ? AND conversation_id = ?), 0)`, a.ID, c.ID).Scan(&c.LastReadID); err != nil {
+			return nil, dbErr(err)
+		}
 	}
 	return &c, nil
 }

@@ -1,0 +1,85 @@
+package localstore
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/deskchat/deskchat/backend/chat"
+)
+
+// Outbox kinds.
+const (
+	OutSend   = "send"
+	OutEdit   = "edit"
+	OutDelete = "delete"
+	OutClose  = "close"
+	OutReopen = "reopen"
+	OutRead   = "read"
+)
+
+// Entry is one command waiting for the server. ClientID is the idempotency
+// key the server deduplicates by, so an entry sent twice (the app killed
+// between send and removal) still happens once.
+type Entry struct {
+	Seq            int64  `json:"seq"`
+	ClientID       string `json:"client_id"`
+	Kind           string `json:"kind"`
+	ConversationID int64  `json:"conversation_id"`
+	MessageID      int64  `json:"message_id,omitempty"`
+	Text           string `json:"text,omitempty"`
+	Failed         string `json:"failed,omitempty"` // the server refused it: shown with Retry
+}
+
+// Enqueue stores a command. A repeated client id is ignored.
+func (s *Store) Enqueue(ctx context.Context, e Entry) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO outbox (client_id, kind, conversation_id, message_id, text, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, e.ClientID, e.Kind, e.ConversationID, e.MessageID, e.Text, s.Now().UnixMilli())
+		return err
+	})
+}
+
+// Outbox lists waiting commands in order; with convID > 0, that
+// conversation's only.
+func (s *Store) Outbox(ctx context.Context, convID int64) ([]Entry, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, client_id, kind, conversation_id, message_id, text, failed FROM outbox
+		WHERE ? = 0 OR conversation_id = ? ORDER BY seq`, convID, convID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Entry{}
+	for rows.Next() {
+		var e Entry
+		if err := rows.Scan(&e.Seq, &e.ClientID, &e.Kind, &e.ConversationID, &e.MessageID, &e.Text, &e.Failed); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Sent removes a command the server accepted, applying its answer (a
+// message) in the same transaction so it never shows twice.
+func (s *Store) Sent(ctx context.Context, clientID string, m *chat.Message) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if m != nil {
+			if err := upsertMessage(ctx, tx, m); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE client_id = ?`, clientID)
+		return err
+	})
+}
+
+// Fail marks a command the server refused; Retry clears the mark.
+func (s *Store) Fail(ctx context.Context, clientID, reason string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE outbox SET failed = ? WHERE client_id = ?`, reason, clientID)
+		return err
+	})
+}
+
+// Retry clears a failure so the command is sent again.
+func (s *Store) Retry(ctx context.Context, clientID string) error { return s.Fail(ctx, clientID, "") }

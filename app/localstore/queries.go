@@ -1,0 +1,246 @@
+package localstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/deskchat/deskchat/backend/chat"
+)
+
+// member says I am in conversation c's My Conversations: a participant or
+// involved in its linked item. Needs :me.
+const member = `(c.participant = 1 OR EXISTS (SELECT 1 FROM item_people ip WHERE ip.item_number = c.item_number AND ip.user_id = :me))`
+
+// unread counts messages by others after my read mark. Needs :me.
+const unread = `(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id
+	AND m.id > COALESCE((SELECT last_read_message_id FROM read_state r WHERE r.conversation_id = c.id), 0)
+	AND m.author_kind <> 'system' AND m.deleted = 0 AND NOT (m.author_kind = 'user' AND m.author_id = :me))`
+
+// Support reports whether the signed-in user has the support flag.
+func (s *Store) Support(ctx context.Context) bool {
+	u, err := s.User(ctx, s.me)
+	return err == nil && u.Support
+}
+
+// ListConversations answers a section list locally, newest activity first.
+func (s *Store) ListConversations(ctx context.Context, f chat.ConversationFilter) ([]*chat.Conversation, error) {
+	q := `SELECT c.data, ` + unread + `, (SELECT data FROM messages m WHERE m.conversation_id = c.id AND m.system = ''
+		ORDER BY m.id DESC LIMIT 1), (SELECT data FROM customers cu WHERE cu.id = c.customer_id),
+		(SELECT data FROM items i WHERE i.number = c.item_number), c.last_activity_at FROM conversations c WHERE 1`
+	args := []any{sql.Named("me", s.me)}
+	switch f.Section {
+	case chat.SectionCustomers:
+		if !s.Support(ctx) {
+			return nil, chat.Errorf(chat.EForbidden, "From Customers is for customer-support users only.")
+		}
+		q += ` AND c.customer_id IS NOT NULL`
+	case chat.SectionMine:
+		q += ` AND ` + member
+	}
+	if f.Status != "" {
+		q += ` AND c.status = :status`
+		args = append(args, sql.Named("status", string(f.Status)))
+	}
+	if !f.BeforeActivity.IsZero() {
+		q += ` AND (c.last_activity_at < :bact OR (c.last_activity_at = :bact AND c.id < :bid))`
+		args = append(args, sql.Named("bact", f.BeforeActivity.UnixMilli()), sql.Named("bid", f.BeforeID))
+	}
+	q += ` ORDER BY c.last_activity_at DESC, c.id DESC LIMIT :limit`
+	args = append(args, sql.Named("limit", chat.PageLimit(f.Limit)))
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*chat.Conversation{}
+	for rows.Next() {
+		c, err := scanConversation(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func scanConversation(row interface{ Scan(...any) error }) (*chat.Conversation, error) {
+	var data string
+	var last, customer, item sql.NullString
+	var n int
+	var activity int64
+	if err := row.Scan(&data, &n, &last, &customer, &item, &activity); err != nil {
+		return nil, err
+	}
+	var c chat.Conversation
+	if err := json.Unmarshal([]byte(data), &c); err != nil {
+		return nil, err
+	}
+	c.Unread = n
+	c.LastActivityAt = time.UnixMilli(activity).UTC()
+	if last.Valid {
+		c.LastMessage = &chat.Message{}
+		json.Unmarshal([]byte(last.String), c.LastMessage)
+	}
+	if customer.Valid {
+		c.Customer = &chat.Customer{}
+		json.Unmarshal([]byte(customer.String), c.Customer)
+	}
+	if item.Valid {
+		var it chat.Item
+		if json.Unmarshal([]byte(item.String), &it) == nil {
+			c.Item = it.Ref()
+		}
+	}
+	return &c, nil
+}
+
+// Conversation returns one conversation.
+func (s *Store) Conversation(ctx context.Context, id int64) (*chat.Conversation, error) {
+	c, err := scanConversation(s.db.QueryRowContext(ctx, `SELECT c.data, `+unread+`, (SELECT data FROM messages m
+		WHERE m.conversation_id = c.id AND m.system = '' ORDER BY m.id DESC LIMIT 1), (SELECT data FROM customers cu WHERE cu.id = c.customer_id),
+		(SELECT data FROM items i WHERE i.number = c.item_number), c.last_activity_at FROM conversations c WHERE c.id = :id`,
+		sql.Named("me", s.me), sql.Named("id", id)))
+	if err == sql.ErrNoRows {
+		return nil, chat.Errorf(chat.ENotFound, "Conversation %d is not in the local store.", id)
+	}
+	return c, err
+}
+
+// Counts badges both sections: conversations with unread messages.
+func (s *Store) Counts(ctx context.Context) (*chat.SectionCounts, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT c.status, c.customer_id IS NOT NULL, `+member+` FROM conversations c
+		WHERE `+unread+` > 0`, sql.Named("me", s.me))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := &chat.SectionCounts{}
+	if s.Support(ctx) {
+		out.Customers = &chat.StatusCounts{}
+	}
+	for rows.Next() {
+		var status string
+		var customer, mine bool
+		if err := rows.Scan(&status, &customer, &mine); err != nil {
+			return nil, err
+		}
+		bump := func(sc *chat.StatusCounts) {
+			if status == string(chat.StatusOpen) {
+				sc.Open++
+			} else {
+				sc.Closed++
+			}
+		}
+		if customer && out.Customers != nil {
+			bump(out.Customers)
+		}
+		if mine {
+			bump(&out.Mine)
+		}
+	}
+	return out, rows.Err()
+}
+
+// Messages returns a page of a conversation, ascending: the newest page, or
+// the one just older than beforeID.
+func (s *Store) Messages(ctx context.Context, convID, beforeID int64, limit int) ([]*chat.Message, error) {
+	if beforeID <= 0 {
+		beforeID = 1 << 62
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT data FROM messages WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
+		convID, beforeID, chat.PageLimit(limit))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*chat.Message{}
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, err
+		}
+		m := &chat.Message{}
+		if err := json.Unmarshal([]byte(data), m); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, rows.Err()
+}
+
+// MarkReadLocal moves my read mark at once, before the server hears of it.
+func (s *Store) MarkReadLocal(ctx context.Context, convID, messageID int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error { return setRead(ctx, tx, convID, messageID) })
+}
+
+// Search finds messages in the local store, best first, with snippets as
+// text segments. Same word rules as the server: words only, prefixes.
+func (s *Store) Search(ctx context.Context, q string, limit int) ([]*chat.SearchResult, error) {
+	words, err := chat.SearchWords(q)
+	if err != nil {
+		return nil, err
+	}
+	parts := make([]string, len(words))
+	for i, w := range words {
+		parts[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"*`
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT m.id, m.conversation_id, snippet(messages_fts, 0, char(57344), char(57345), '…', 12),
+		c.status, f.rank, m.data FROM messages_fts f JOIN messages m ON m.id = f.rowid JOIN conversations c ON c.id = m.conversation_id
+		WHERE messages_fts MATCH ? AND m.deleted = 0 ORDER BY f.rank LIMIT ?`, strings.Join(parts, " "), chat.PageLimit(limit))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*chat.SearchResult{}
+	for rows.Next() {
+		r := &chat.SearchResult{Kind: chat.ResultMessage}
+		var snippet, data string
+		if err := rows.Scan(&r.MessageID, &r.ConversationID, &snippet, &r.Status, &r.Rank, &data); err != nil {
+			return nil, err
+		}
+		var m chat.Message
+		json.Unmarshal([]byte(data), &m)
+		r.Title, r.At = m.Author.Name, m.CreatedAt
+		r.Snippet = chat.SplitSnippet(snippet, '\uE000', '\uE001')
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// User returns a person from the local store.
+func (s *Store) User(ctx context.Context, id int64) (*chat.User, error) {
+	return getJSON[chat.User](ctx, s.db, `SELECT data FROM users WHERE id = ?`, id)
+}
+
+// Customer returns a customer from the local store.
+func (s *Store) Customer(ctx context.Context, id int64) (*chat.Customer, error) {
+	return getJSON[chat.Customer](ctx, s.db, `SELECT data FROM customers WHERE id = ?`, id)
+}
+
+// Item returns an item from the local store.
+func (s *Store) Item(ctx context.Context, number int64) (*chat.Item, error) {
+	return getJSON[chat.Item](ctx, s.db, `SELECT data FROM items WHERE number = ?`, number)
+}
+
+// Settings returns the helpdesk settings as last synced.
+func (s *Store) Settings(ctx context.Context) (*chat.Settings, error) {
+	return getJSON[chat.Settings](ctx, s.db, `SELECT data FROM settings WHERE key = 'helpdesk'`)
+}
+
+func getJSON[T any](ctx context.Context, db *sql.DB, q string, args ...any) (*T, error) {
+	var data string
+	err := db.QueryRowContext(ctx, q, args...).Scan(&data)
+	if err == sql.ErrNoRows {
+		return nil, chat.Errorf(chat.ENotFound, "Not in the local store.")
+	} else if err != nil {
+		return nil, err
+	}
+	v := new(T)
+	return v, json.Unmarshal([]byte(data), v)
+}

@@ -1,0 +1,75 @@
+package syncer
+
+import (
+	"context"
+
+	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/client"
+)
+
+// resync rebuilds the local history from the API when the event log can
+// not be replayed from our cursor. The outbox is kept. It records the head
+// it read before the snapshot, so events during the snapshot are replayed
+// (idempotently) on the next connection.
+func (e *Engine) resync(ctx context.Context) error {
+	e.state(State{Phase: PhaseSyncing})
+	st, err := e.Client.OpenStream(ctx, client.StreamOptions{}) // learn head and epoch
+	if err != nil {
+		return err
+	}
+	epoch, head := st.Welcome.Epoch, st.Welcome.Head
+	st.Close()
+	var convs []*chat.Conversation
+	var msgs []*chat.Message
+	cursor := ""
+	for {
+		page, err := e.Client.Conversations(ctx, "", "", cursor, chat.MaxPageSize)
+		if err != nil {
+			return err
+		}
+		convs = append(convs, page.Conversations...)
+		if page.NextCursor == "" {
+			break
+		}
+		cursor = page.NextCursor
+	}
+	items := map[int64]*chat.Item{}
+	for _, c := range convs {
+		// Newest page first, then backwards: without before/after the
+		// server answers the newest page.
+		before := int64(0)
+		for {
+			page, err := e.Client.Messages(ctx, c.ID, before, 0, chat.MaxPageSize)
+			if err != nil {
+				return err
+			}
+			msgs = append(msgs, page...)
+			if len(page) < chat.MaxPageSize {
+				break
+			}
+			before = page[0].ID
+		}
+		if c.Item != nil && items[c.Item.Number] == nil {
+			if it, err := e.Client.Item(ctx, c.Item.Number); err == nil {
+				items[c.Item.Number] = it
+			}
+		}
+	}
+	var users struct {
+		Users []*chat.User `json:"users"`
+	}
+	if _, err := e.Client.Do(ctx, "GET", "/v1/users", nil, &users); err != nil {
+		return err
+	}
+	itemList := make([]*chat.Item, 0, len(items))
+	for _, it := range items {
+		itemList = append(itemList, it)
+	}
+	if err := e.Store.Reset(ctx); err != nil {
+		return err
+	}
+	if err := e.Store.StoreSnapshot(ctx, convs, msgs, users.Users, itemList); err != nil {
+		return err
+	}
+	return e.Store.Apply(ctx, nil, head, epoch)
+}
