@@ -113,7 +113,7 @@ func login(t *testing.T, base, email string) *client.Client {
 }
 
 // engine starts a sync engine for c on a fresh local store.
-func engine(t *testing.T, c *client.Client, path string) (*syncer.Engine, *localstore.Store, func()) {
+func engine(t *testing.T, c *client.Client, path string, configure ...func(*syncer.Engine)) (*syncer.Engine, *localstore.Store, func()) {
 	t.Helper()
 	var me struct{ User chat.User }
 	if _, err := c.Do(context.Background(), "GET", "/v1/me", nil, &me); err != nil {
@@ -124,6 +124,9 @@ func engine(t *testing.T, c *client.Client, path string) (*syncer.Engine, *local
 		t.Fatal(err)
 	}
 	e := &syncer.Engine{Client: c, Store: st, BackoffBase: 50 * time.Millisecond, BackoffMax: 500 * time.Millisecond}
+	for _, f := range configure {
+		f(e)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { e.Run(ctx); close(done) }()
@@ -214,8 +217,9 @@ func TestInitialSyncLiveAndOffline(t *testing.T) {
 	ben := login(t, s.url(), "ben@deskchat.test")
 	var states []string
 	var mu sync.Mutex
-	e, st, stop := engine(t, ben, filepath.Join(t.TempDir(), "local.db"))
-	e.OnState = func(x syncer.State) { mu.Lock(); states = append(states, x.Phase); mu.Unlock() }
+	_, st, stop := engine(t, ben, filepath.Join(t.TempDir(), "local.db"), func(e *syncer.Engine) {
+		e.OnState = func(x syncer.State) { mu.Lock(); states = append(states, x.Phase); mu.Unlock() }
+	})
 	eventually(t, ben, st, 10*time.Second)
 
 	// Live: a new visitor conversation arrives.
