@@ -1,0 +1,191 @@
+package notify_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+
+	"github.com/deskchat/deskchat/app/localstore"
+	"github.com/deskchat/deskchat/app/notify"
+	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/client"
+)
+
+// TestMain runs the tests on a private D-Bus session bus: if there is none,
+// it runs itself again under dbus-run-session.
+func TestMain(m *testing.M) {
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		cmd := exec.Command("dbus-run-session", append([]string{"--", os.Args[0]}, os.Args[1:]...)...)
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			if ee, ok := err.(*exec.ExitError); ok {
+				os.Exit(ee.ExitCode())
+			}
+			fmt.Fprintln(os.Stderr, "dbus-run-session:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+type shown struct{ summary, body string }
+
+// notificationServer owns org.freedesktop.Notifications on the session bus
+// and reports every Notify call, as a desktop's notification daemon would.
+type notificationServer struct{ got chan shown }
+
+func (s *notificationServer) Notify(app string, replaces uint32, icon, summary, body string, actions []string,
+	hints map[string]dbus.Variant, timeout int32) (uint32, *dbus.Error) {
+	s.got <- shown{summary, body}
+	return 1, nil
+}
+func (s *notificationServer) GetCapabilities() ([]string, *dbus.Error) { return []string{"body"}, nil }
+func (s *notificationServer) GetServerInformation() (string, string, string, string, *dbus.Error) {
+	return "deskchat-test", "deskchat", "1", "1.2", nil
+}
+func (s *notificationServer) CloseNotification(id uint32) *dbus.Error { return nil }
+
+func serveNotifications(t *testing.T) chan shown {
+	t.Helper()
+	conn, err := dbus.ConnectSessionBus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	srv := &notificationServer{got: make(chan shown, 32)}
+	if err := conn.Export(srv, "/org/freedesktop/Notifications", "org.freedesktop.Notifications"); err != nil {
+		t.Fatal(err)
+	}
+	reply, err := conn.RequestName("org.freedesktop.Notifications", dbus.NameFlagDoNotQueue)
+	if err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("own the notification service: %v %v", reply, err)
+	}
+	return srv.got
+}
+
+func ev(seq int64, typ string, conv int64, data any) *client.StreamEvent {
+	b, _ := json.Marshal(data)
+	return &client.StreamEvent{Seq: seq, Type: typ, ConversationID: conv, Data: b}
+}
+
+func msg(id, conv int64, kind chat.ActorKind, author int64, name, text string) *client.StreamEvent {
+	return ev(id+100, chat.EventMessageCreated, conv, chat.Message{ID: id, ConversationID: conv,
+		Author: chat.Author{Kind: kind, ID: author, Name: name}, Text: text, CreatedAt: time.Now()})
+}
+
+// fixture: I am user 2 with the support flag; conversation 1 is Sally's,
+// 2 a team chat I am in, 3 a team chat I am not in.
+func fixture(t *testing.T) (*localstore.Store, *notify.Center, chan shown) {
+	got := serveNotifications(t)
+	st, err := localstore.Open(filepath.Join(t.TempDir(), "local.db"), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	now := time.Now()
+	err = st.Apply(context.Background(), []*client.StreamEvent{
+		ev(1, chat.EventUserCreated, 0, chat.User{ID: 2, Name: "Me", Support: true, Active: true}),
+		ev(2, chat.EventConversationCreated, 1, chat.Conversation{ID: 1, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 7,
+			Customer: &chat.Customer{ID: 7, Name: "Sally C"}, LastActivityAt: now}),
+		ev(3, chat.EventConversationCreated, 2, chat.Conversation{ID: 2, Kind: chat.ConversationTeam, Status: chat.StatusOpen,
+			Participants: []chat.Participant{{UserID: 2}, {UserID: 3}}, LastActivityAt: now}),
+		ev(4, chat.EventConversationCreated, 3, chat.Conversation{ID: 3, Kind: chat.ConversationTeam, Status: chat.StatusOpen,
+			Participants: []chat.Participant{{UserID: 3}, {UserID: 4}}, LastActivityAt: now}),
+	}, 4, "e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &notify.Center{Notifier: notify.Beeep{}, Store: st, Window: 200 * time.Millisecond}
+	return st, c, got
+}
+
+func expect(t *testing.T, got chan shown, want []shown) {
+	t.Helper()
+	var seen []shown
+	deadline := time.After(600 * time.Millisecond)
+	for {
+		select {
+		case s := <-got:
+			seen = append(seen, s)
+		case <-deadline:
+			if fmt.Sprint(seen) != fmt.Sprint(want) {
+				t.Fatalf("notifications = %v, want %v", seen, want)
+			}
+			return
+		}
+	}
+}
+
+func TestNotificationsOnDBus(t *testing.T) {
+	_, c, got := fixture(t)
+	tests := []struct {
+		name   string
+		events []*client.StreamEvent
+		live   bool
+		setup  func()
+		want   []shown
+	}{
+		{"customer message", []*client.StreamEvent{msg(10, 1, chat.KindCustomer, 7, "Sally C", "Where is my\norder?")}, true, nil,
+			[]shown{{"Sally C", "Where is my order?"}}},
+		{"new customer conversation", []*client.StreamEvent{ev(20, chat.EventConversationCreated, 1, chat.Conversation{ID: 1}),
+			msg(11, 1, chat.KindCustomer, 7, "Sally C", "Hello")}, true, nil, []shown{{"New conversation from Sally C", "Hello"}}},
+		{"my own message", []*client.StreamEvent{msg(12, 1, chat.KindUser, 2, "Me", "hi")}, true, nil, nil},
+		{"history during sync", []*client.StreamEvent{msg(13, 1, chat.KindCustomer, 7, "Sally C", "old")}, false, nil, nil},
+		{"system note", []*client.StreamEvent{ev(114, chat.EventMessageCreated, 1, chat.Message{ID: 14, ConversationID: 1,
+			Author: chat.Author{Kind: chat.KindSystem}, System: "closed", Text: "closed"})}, true, nil, nil},
+		{"teammate in my conversation", []*client.StreamEvent{msg(15, 2, chat.KindUser, 3, "Tom", "lunch?")}, true, nil,
+			[]shown{{"Tom", "lunch?"}}},
+		{"teammate elsewhere", []*client.StreamEvent{msg(16, 3, chat.KindUser, 3, "Tom", "not for me")}, true, nil, nil},
+		{"open and focused", []*client.StreamEvent{msg(17, 1, chat.KindCustomer, 7, "Sally C", "seen")}, true,
+			func() { c.SetView(1, true) }, nil},
+		{"open but window not focused", []*client.StreamEvent{msg(18, 1, chat.KindCustomer, 7, "Sally C", "unseen")}, true,
+			func() { c.SetView(1, false) }, []shown{{"Sally C", "unseen"}}},
+		{"muted", []*client.StreamEvent{msg(19, 1, chat.KindCustomer, 7, "Sally C", "quiet")}, true,
+			func() { c.SetView(0, false); c.SetMuted(true) }, nil},
+		{"burst from three customers", []*client.StreamEvent{
+			msg(30, 1, chat.KindCustomer, 7, "Sally C", "a"), msg(31, 1, chat.KindCustomer, 7, "Sally C", "b"),
+			msg(32, 1, chat.KindCustomer, 8, "Marco", "c"), msg(33, 1, chat.KindCustomer, 9, "Priya", "d"),
+			msg(34, 1, chat.KindCustomer, 9, "Priya", "e")}, true, func() { c.SetMuted(false) },
+			[]shown{{"deskchat", "5 new messages from 3 customers"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.setup != nil {
+				tt.setup()
+			}
+			// A burst may also arrive over several calls within the window.
+			for _, e := range tt.events {
+				c.Events([]*client.StreamEvent{e}, tt.live)
+			}
+			expect(t, got, tt.want)
+		})
+	}
+}
+
+// TestNoNotificationService: with nobody owning the service, beeep fails;
+// the center logs and goes on.
+func TestNoNotificationService(t *testing.T) {
+	err := notify.Beeep{}.Notify("t", "b")
+	if err == nil && !strings.Contains(os.Getenv("PATH"), "notify-send") {
+		t.Log("a notification service answered on this bus")
+	}
+	// The center must survive whatever the notifier says.
+	c := &notify.Center{Notifier: failing{}, Window: time.Millisecond}
+	st, _ := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 1)
+	defer st.Close()
+	c.Store = st
+	c.Events([]*client.StreamEvent{msg(1, 1, chat.KindCustomer, 7, "x", "y")}, true) // not in store: ignored, no panic
+}
+
+type failing struct{}
+
+func (failing) Notify(string, string) error { return fmt.Errorf("no notification service") }
