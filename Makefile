@@ -10,10 +10,15 @@ GO_TEST_FLAGS ?= -race -count=1 -timeout=15m
 RUN_DIR  ?= .run
 RUN_ADDR ?= 127.0.0.1:8080
 
-.PHONY: run test deps frontend widget check-widget server app test-go test-frontend test-e2e test-app vet clean
+.PHONY: run run-server test deps frontend widget check-widget server app test-go test-frontend test-e2e test-app vet clean
 
-## run: start the server on $(RUN_ADDR) with the demo helpdesk (until the desktop app lands)
-run: deps server
+## run: open the desktop app on its embedded local helpdesk (demo data);
+## it prints the widget preview URL. Needs a display.
+run: deps app
+	./build/bin/deskchat
+
+## run-server: the chat server alone with the demo helpdesk (headless hosts)
+run-server: deps server
 	@mkdir -p $(RUN_DIR)
 	./bin/deskchat-server serve --demo --db $(RUN_DIR)/deskchat.db --addr $(RUN_ADDR)
 
@@ -46,8 +51,9 @@ app: frontend
 vet: frontend
 	go vet ./...
 
-test-go: frontend
-	go test $(GO_TEST_FLAGS) ./...
+# The desktop sync tests run the real server binary (DESKCHAT_SERVER).
+test-go: frontend server
+	DESKCHAT_SERVER=$(CURDIR)/bin/deskchat-server go test $(GO_TEST_FLAGS) ./...
 
 test-frontend:
 	cd frontend && npm test
@@ -56,7 +62,7 @@ test-e2e: frontend server
 	cd frontend && DESKCHAT_SERVER=$(CURDIR)/bin/deskchat-server npm run test:e2e
 
 test-app: app
-	./scripts/app-smoke.sh build/bin/deskchat
+	SMOKE_OUT=$(CURDIR)/frontend/e2e/artifacts/app ./scripts/app-smoke.sh build/bin/deskchat
 
 clean:
 	rm -rf bin build/bin frontend/dist $(RUN_DIR)

@@ -12,6 +12,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 
 	"github.com/deskchat/deskchat/app"
+	"github.com/deskchat/deskchat/app/notify"
 )
 
 //go:embed all:frontend/dist
@@ -22,6 +23,9 @@ var version = ""
 
 func main() {
 	about := app.NewAboutService(version)
+	emitter := &app.WailsEmitter{}
+	session := &app.SessionService{Emit: emitter, Notifier: notify.Beeep{}}
+	inbox := &app.InboxService{Session: session}
 
 	err := wails.Run(&options.App{
 		Title:     app.AppName,
@@ -35,9 +39,22 @@ func main() {
 		BackgroundColour: &options.RGBA{R: 248, G: 250, B: 252, A: 255},
 		OnStartup: func(ctx context.Context) {
 			about.OnStartup(ctx)
+			emitter.Start(ctx)
+			// The embedded helpdesk or a saved session; the window shows
+			// meanwhile, with the sync state as it changes.
+			go func() {
+				if err := session.Startup(ctx); err != nil {
+					log.Printf("deskchat: start session: %v", err)
+				}
+			}()
+		},
+		OnShutdown: func(context.Context) {
+			session.Shutdown()
 		},
 		Bind: []any{
 			about,
+			session,
+			inbox,
 		},
 	})
 	if err != nil {

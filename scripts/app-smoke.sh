@@ -14,6 +14,9 @@ title=deskchat
 timeout_s=20
 out=${SMOKE_OUT:-$(mktemp -d -t deskchat-smoke.XXXXXX)}
 mkdir -p "$out"
+# A fresh config directory: the app starts in local helpdesk mode (embedded
+# server with demo data) exactly as on a new machine.
+export DESKCHAT_CONFIG_DIR=${DESKCHAT_CONFIG_DIR:-$(mktemp -d -t deskchat-smoke-config.XXXXXX)}
 
 [[ -x $bin ]] || { echo "app-smoke: $bin not found; run wails build first" >&2; exit 1; }
 
@@ -23,7 +26,9 @@ inner() {
   "$bin" >"$out/app.log" 2>&1 &
   app=$!
   if wid=$(timeout "$timeout_s" xdotool search --sync --onlyvisible --name "^$title\$" | head -n1) && [[ -n $wid ]]; then
-    sleep 1 # let WebKit paint before the screenshot
+    # Let the embedded helpdesk start, the sync finish and WebKit paint.
+    for _ in $(seq 1 20); do grep -q "local helpdesk running" "$out/app.log" && break; sleep 0.5; done
+    sleep 3
     import -window "$wid" "$out/window.png"
     echo "app-smoke: window $wid visible ($(xdotool getwindowgeometry "$wid" | tr -s ' \n' ' '))"
   else

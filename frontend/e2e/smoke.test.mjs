@@ -23,6 +23,6 @@ test('agent shell renders in chromium', async (t) => {
 
   assert.equal(await page.title(), 'deskchat');
   assert.equal(await heading.textContent(), 'deskchat — agent app');
-  assert.match(await page.locator('main').innerText(), /Sign-in coming soon/);
+  assert.match(await page.locator('main').innerText(), /Connecting…/);
   assert.deepEqual(errors, []);
 });

@@ -1,0 +1,59 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Config is what the app remembers between runs. It holds a bearer token,
+// so it is written 0600 in a 0700 directory.
+type Config struct {
+	ServerURL string `json:"server_url,omitempty"`
+	Token     string `json:"token,omitempty"`
+	UserID    int64  `json:"user_id,omitempty"`
+	Local     bool   `json:"local,omitempty"` // the embedded local helpdesk
+	Muted     bool   `json:"muted,omitempty"` // notifications off
+}
+
+// ConfigDir is os.UserConfigDir()/deskchat, or $DESKCHAT_CONFIG_DIR.
+func ConfigDir() (string, error) {
+	if d := os.Getenv("DESKCHAT_CONFIG_DIR"); d != "" {
+		return d, nil
+	}
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(base, "deskchat"), nil
+}
+
+// LoadConfig reads the config; a missing file is an empty config.
+func LoadConfig(dir string) (Config, error) {
+	var c Config
+	data, err := os.ReadFile(filepath.Join(dir, "config.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	} else if err != nil {
+		return c, err
+	}
+	return c, json.Unmarshal(data, &c)
+}
+
+// SaveConfig writes the config atomically with 0600 permissions.
+func SaveConfig(dir string, c Config) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(dir, "config.json.tmp")
+	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(dir, "config.json"))
+}

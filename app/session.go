@@ -1,0 +1,304 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/deskchat/deskchat/app/localstore"
+	"github.com/deskchat/deskchat/app/notify"
+	"github.com/deskchat/deskchat/app/syncer"
+	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/client"
+	"github.com/deskchat/deskchat/backend/demo"
+	"github.com/deskchat/deskchat/backend/server"
+)
+
+// SessionService signs in to a chat server (or starts the embedded local
+// helpdesk), keeps the token, and runs the sync engine and notifications
+// for the signed-in user. The other services read through it.
+type SessionService struct {
+	Emit     Emitter
+	Notifier notify.Notifier
+	Log      *slog.Logger
+	// Dir is the config directory (ConfigDir() when empty).
+	Dir string
+
+	mu      sync.Mutex
+	cfg     Config
+	user    *chat.User
+	store   *localstore.Store
+	engine  *syncer.Engine
+	center  *notify.Center
+	cancel  context.CancelFunc
+	done    chan struct{}
+	state   syncer.State
+	local   *server.Server
+	preview string
+}
+
+// SessionStatus is what the UI shows about the session.
+type SessionStatus struct {
+	SignedIn   bool         `json:"signed_in"`
+	ServerURL  string       `json:"server_url,omitempty"`
+	Local      bool         `json:"local"`
+	PreviewURL string       `json:"preview_url,omitempty"`
+	User       *chat.User   `json:"user,omitempty"`
+	Sync       syncer.State `json:"sync"`
+	Muted      bool         `json:"muted"`
+}
+
+// SignInParams are the sign-in form.
+type SignInParams struct {
+	ServerURL string `json:"server_url"`
+	Email     string `json:"email"`
+	Password  string `json:"password"`
+}
+
+func (s *SessionService) dir() (string, error) {
+	if s.Dir != "" {
+		return s.Dir, nil
+	}
+	return ConfigDir()
+}
+
+func (s *SessionService) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}
+
+// Startup resumes the saved session; with none saved, it starts the local
+// helpdesk, so a first start shows a working messenger with demo data.
+func (s *SessionService) Startup(ctx context.Context) error {
+	dir, err := s.dir()
+	if err != nil {
+		return err
+	}
+	cfg, err := LoadConfig(dir)
+	if err != nil {
+		return err
+	}
+	if cfg.ServerURL == "" || cfg.Local {
+		_, err := s.StartLocalHelpdesk()
+		return err
+	}
+	return s.resume(cfg)
+}
+
+// Shutdown stops syncing and the local helpdesk.
+func (s *SessionService) Shutdown() {
+	s.stopSync()
+	s.mu.Lock()
+	local := s.local
+	s.local = nil
+	s.mu.Unlock()
+	if local != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		local.Shutdown(ctx)
+	}
+}
+
+// Status reports the session.
+func (s *SessionService) Status() SessionStatus {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return SessionStatus{SignedIn: s.store != nil, ServerURL: s.cfg.ServerURL, Local: s.cfg.Local, PreviewURL: s.preview,
+		User: s.user, Sync: s.state, Muted: s.cfg.Muted}
+}
+
+// SignIn signs in to a server and starts syncing.
+func (s *SessionService) SignIn(p SignInParams) (SessionStatus, error) {
+	url := strings.TrimRight(strings.TrimSpace(p.ServerURL), "/")
+	if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
+		return SessionStatus{}, errors.New("the server address must start with http:// or https://")
+	}
+	c, tr, err := client.New(url).Login(context.Background(), p.Email, p.Password)
+	if err != nil {
+		return SessionStatus{}, err
+	}
+	s.stopSync()
+	cfg := Config{ServerURL: url, Token: c.Token, UserID: tr.User.ID, Local: s.isLocal(url), Muted: s.cfg.Muted}
+	if err := s.resume(cfg); err != nil {
+		return SessionStatus{}, err
+	}
+	return s.Status(), nil
+}
+
+func (s *SessionService) isLocal(url string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.local != nil && url == s.local.URL()
+}
+
+// SignOut revokes the token on the server and forgets it here.
+func (s *SessionService) SignOut() error {
+	s.mu.Lock()
+	cfg := s.cfg
+	s.mu.Unlock()
+	if cfg.Token != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := client.New(cfg.ServerURL).WithToken(cfg.Token).Logout(ctx); err != nil {
+			s.log().Warn("sign-out: server did not confirm", "err", err)
+		}
+	}
+	s.stopSync()
+	dir, err := s.dir()
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.cfg = Config{Muted: cfg.Muted}
+	s.user = nil
+	s.mu.Unlock()
+	s.Emit.Emit(EventSessionInfo, s.Status())
+	return SaveConfig(dir, Config{Muted: cfg.Muted})
+}
+
+// SetMuted turns desktop notifications off or on.
+func (s *SessionService) SetMuted(muted bool) error {
+	s.mu.Lock()
+	s.cfg.Muted = muted
+	cfg, center := s.cfg, s.center
+	s.mu.Unlock()
+	if center != nil {
+		center.SetMuted(muted)
+	}
+	dir, err := s.dir()
+	if err != nil {
+		return err
+	}
+	return SaveConfig(dir, cfg)
+}
+
+// StartLocalHelpdesk runs the chat server in this process on 127.0.0.1
+// (port 8080 when free) with its database in the config directory, seeds
+// the demo helpdesk on first start, and signs in as its admin.
+func (s *SessionService) StartLocalHelpdesk() (SessionStatus, error) {
+	dir, err := s.dir()
+	if err != nil {
+		return SessionStatus{}, err
+	}
+	s.mu.Lock()
+	running := s.local
+	s.mu.Unlock()
+	if running == nil {
+		srv, err := server.Open(server.Config{DBPath: filepath.Join(dir, "local-helpdesk.db"), Logger: s.log()})
+		if err != nil {
+			return SessionStatus{}, err
+		}
+		if err := demo.Seed(context.Background(), srv.Store); err != nil {
+			srv.Store.Close()
+			return SessionStatus{}, err
+		}
+		if err := srv.Listen("127.0.0.1:8080"); err != nil {
+			if err := srv.Listen("127.0.0.1:0"); err != nil {
+				srv.Store.Close()
+				return SessionStatus{}, err
+			}
+		}
+		go srv.Serve()
+		s.mu.Lock()
+		s.local, s.preview = srv, srv.URL()+"/preview"
+		s.mu.Unlock()
+		running = srv
+		s.log().Info("local helpdesk running", "url", srv.URL(), "widget preview", srv.URL()+"/preview")
+		fmt.Printf("deskchat: local helpdesk at %s; widget preview: %s/preview (demo agents sign in with password %s)\n",
+			srv.URL(), srv.URL(), demo.Password)
+	}
+	return s.SignIn(SignInParams{ServerURL: running.URL(), Email: demo.Agents[0].Email, Password: demo.Password})
+}
+
+// resume starts syncing with a saved or fresh token.
+func (s *SessionService) resume(cfg Config) error {
+	dir, err := s.dir()
+	if err != nil {
+		return err
+	}
+	c := client.New(cfg.ServerURL).WithToken(cfg.Token)
+	var me struct {
+		User *chat.User `json:"user"`
+	}
+	if _, err := c.Do(context.Background(), "GET", "/v1/me", nil, &me); err != nil {
+		// Offline: keep the saved user; the local store still answers.
+		if client.Code(err) == chat.EUnauthorized || client.Code(err) == chat.ETokenExpired {
+			return err
+		}
+		me.User = &chat.User{ID: cfg.UserID}
+	}
+	// One local store per server and user.
+	key := sha256.Sum256([]byte(fmt.Sprintf("%s|%d", cfg.ServerURL, me.User.ID)))
+	st, err := localstore.Open(filepath.Join(dir, "local-"+hex.EncodeToString(key[:6])+".db"), me.User.ID)
+	if err != nil {
+		return err
+	}
+	cfg.UserID = me.User.ID
+	if err := SaveConfig(dir, cfg); err != nil {
+		st.Close()
+		return err
+	}
+	center := &notify.Center{Notifier: s.Notifier, Store: st, Log: s.log()}
+	center.SetMuted(cfg.Muted)
+	e := &syncer.Engine{Client: c, Store: st,
+		OnState: func(x syncer.State) {
+			s.mu.Lock()
+			s.state = x
+			s.mu.Unlock()
+			s.Emit.Emit(EventSyncState, x)
+		},
+		OnEvents: func(evs []*client.StreamEvent, live bool) {
+			if s.Notifier != nil {
+				center.Events(evs, live)
+			}
+			s.Emit.Emit(EventInbox, map[string]bool{"live": live})
+		},
+		OnEphemeral: func(ev *client.StreamEvent) { s.Emit.Emit(EventEphemeral, ev) },
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	s.mu.Lock()
+	s.cfg, s.user, s.store, s.engine, s.center, s.cancel, s.done = cfg, me.User, st, e, center, cancel, done
+	s.mu.Unlock()
+	go func() {
+		defer close(done)
+		if err := e.Run(ctx); errors.Is(err, syncer.ErrSignedOut) {
+			s.log().Warn("signed out by the server", "err", err)
+		}
+	}()
+	s.Emit.Emit(EventSessionInfo, s.Status())
+	return nil
+}
+
+func (s *SessionService) stopSync() {
+	s.mu.Lock()
+	cancel, done, st := s.cancel, s.done, s.store
+	s.cancel, s.done, s.store, s.engine, s.center = nil, nil, nil, nil, nil
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+	if st != nil {
+		st.Close()
+	}
+}
+
+// current returns the store and engine of the signed-in session.
+func (s *SessionService) current() (*localstore.Store, *syncer.Engine, *notify.Center, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.store == nil {
+		return nil, nil, nil, errors.New("not signed in")
+	}
+	return s.store, s.engine, s.center, nil
+}
