@@ -15,10 +15,18 @@ import (
 // behind the rows. Unknown event types are skipped.
 func (s *Store) Apply(ctx context.Context, events []*client.StreamEvent, cursor int64, epoch string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
+		b := &batch{tx: tx, activity: map[int64]int64{}}
+		defer b.close()
 		for _, ev := range events {
-			if err := s.apply(ctx, tx, ev); err != nil {
+			if err := s.apply(ctx, b, ev); err != nil {
 				return err
 			}
+		}
+		if err := b.index(ctx); err != nil {
+			return err
+		}
+		if err := b.flushActivity(ctx); err != nil {
+			return err
 		}
 		if err := setMeta(ctx, tx, "cursor", strconv.FormatInt(cursor, 10)); err != nil {
 			return err
@@ -38,14 +46,104 @@ func (s *Store) Cursor(ctx context.Context) (int64, string, error) {
 	return n, e, err
 }
 
-func (s *Store) apply(ctx context.Context, tx *sql.Tx, ev *client.StreamEvent) error {
+// batch is one Apply: its transaction, prepared statements (an initial
+// sync applies tens of thousands of messages), the ids of new messages to
+// index in one go, and the conversations' newest activity, written once per
+// conversation at the end.
+type batch struct {
+	tx       *sql.Tx
+	insert   *sql.Stmt
+	update   *sql.Stmt
+	fresh    []int64
+	activity map[int64]int64
+}
+
+func (b *batch) close() {
+	for _, st := range []*sql.Stmt{b.insert, b.update} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// message stores a message event. A created message that is already here
+// is never newer than the stored one (events apply in order), so created
+// means insert-if-absent; edited and deleted update (the update trigger
+// re-indexes the text).
+func (b *batch) message(ctx context.Context, typ string, m *chat.Message, raw []byte) error {
+	var err error
+	if b.insert == nil {
+		if b.insert, err = b.tx.PrepareContext(ctx, insertMessageSQL); err != nil {
+			return err
+		}
+		if b.update, err = b.tx.PrepareContext(ctx, updateMessageSQL); err != nil {
+			return err
+		}
+	}
+	args := []any{m.ID, m.ConversationID, string(m.Author.Kind), m.Author.ID, m.System, m.Text, boolInt(m.DeletedAt != nil), string(raw)}
+	stmt := b.insert
+	if typ != chat.EventMessageCreated {
+		stmt = b.update
+		// The update trigger removes the old text from the index: rows of
+		// this batch must be in it first, or the external-content index
+		// is corrupted (SQLite: "database disk image is malformed").
+		if err := b.index(ctx); err != nil {
+			return err
+		}
+	}
+	res, err := stmt.ExecContext(ctx, args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 && typ != chat.EventMessageCreated {
+		// An edit of a message we never saw (a replay that began after
+		// it): store it whole.
+		if res, err = b.insert.ExecContext(ctx, args...); err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		if n > 0 {
+			b.fresh = append(b.fresh, m.ID)
+		}
+	} else if typ == chat.EventMessageCreated && n > 0 {
+		b.fresh = append(b.fresh, m.ID)
+	}
+	if at := m.CreatedAt.UnixMilli(); at > b.activity[m.ConversationID] {
+		b.activity[m.ConversationID] = at
+	}
+	return nil
+}
+
+// index adds the batch's new messages to the full-text index.
+func (b *batch) index(ctx context.Context) error {
+	if len(b.fresh) == 0 {
+		return nil
+	}
+	ids, _ := json.Marshal(b.fresh)
+	_, err := b.tx.ExecContext(ctx, `INSERT INTO messages_fts (rowid, text)
+		SELECT m.id, m.text FROM json_each(?) j JOIN messages m ON m.id = j.value`, string(ids))
+	b.fresh = nil
+	return err
+}
+
+func (b *batch) flushActivity(ctx context.Context) error {
+	for id, at := range b.activity {
+		if _, err := b.tx.ExecContext(ctx, `UPDATE conversations SET last_activity_at = MAX(last_activity_at, ?) WHERE id = ?`, at, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) apply(ctx context.Context, b *batch, ev *client.StreamEvent) error {
+	tx := b.tx
 	switch ev.Type {
 	case chat.EventMessageCreated, chat.EventMessageEdited, chat.EventMessageDeleted:
 		var m chat.Message
 		if err := json.Unmarshal(ev.Data, &m); err != nil {
 			return err
 		}
-		return upsertMessage(ctx, tx, &m)
+		return b.message(ctx, ev.Type, &m, ev.Data)
 	case chat.EventConversationCreated, chat.EventConversationClosed, chat.EventConversationReopened, chat.EventConversationUpdated:
 		var c chat.Conversation
 		if err := json.Unmarshal(ev.Data, &c); err != nil {
@@ -102,17 +200,26 @@ func setRead(ctx context.Context, tx *sql.Tx, convID, lastRead int64) error {
 	return err
 }
 
+const (
+	insertMessageSQL = `INSERT OR IGNORE INTO messages (id, conversation_id, author_kind, author_id, system, text, deleted, data)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`
+	updateMessageSQL = `UPDATE messages SET text = ?6, deleted = ?7, data = ?8 WHERE id = ?1
+		AND ?2 IS NOT NULL AND ?3 IS NOT NULL AND ?4 IS NOT NULL AND ?5 IS NOT NULL`
+)
+
+// upsertMessage stores one message outside a batch (the outbox's answers,
+// snapshots), indexing it if it is new.
 func upsertMessage(ctx context.Context, tx *sql.Tx, m *chat.Message) error {
+	b := &batch{tx: tx, activity: map[int64]int64{}}
+	defer b.close()
 	data, _ := json.Marshal(m)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, conversation_id, author_kind, author_id, system, text, deleted, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET text = excluded.text, deleted = excluded.deleted,
-		data = excluded.data`, m.ID, m.ConversationID, string(m.Author.Kind), m.Author.ID, m.System, m.Text,
-		boolInt(m.DeletedAt != nil), string(data)); err != nil {
+	if err := b.message(ctx, chat.EventMessageEdited, m, data); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE conversations SET last_activity_at = MAX(last_activity_at, ?) WHERE id = ?`,
-		m.CreatedAt.UnixMilli(), m.ConversationID)
-	return err
+	if err := b.index(ctx); err != nil {
+		return err
+	}
+	return b.flushActivity(ctx)
 }
 
 func (s *Store) upsertConversation(ctx context.Context, tx *sql.Tx, c *chat.Conversation) error {

