@@ -159,6 +159,9 @@ func report(b *testing.B, lat []time.Duration) {
 // Target: p95 ≤ 10 ms.
 func BenchmarkLocalSearch(b *testing.B) {
 	st := bigStore(b, benchMessages())
+	if w, err := strconv.Atoi(os.Getenv("DESKCHAT_BENCH_WINDOW")); err == nil {
+		localstore.SearchWindow = w
+	}
 	vocab := words(5000)
 	for _, tc := range []struct {
 		name    string

@@ -4,10 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"strings"
+	"sort"
 	"time"
 
 	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/fts"
 )
 
 // member says I am in conversation c's My Conversations: a participant or
@@ -179,38 +180,69 @@ func (s *Store) MarkReadLocal(ctx context.Context, convID, messageID int64) erro
 	return s.write(ctx, func(tx *sql.Tx) error { return setRead(ctx, tx, convID, messageID) })
 }
 
+// SearchWindow is how many of the newest matches local search ranks
+// (BenchmarkLocalSearch on 1,000,000 messages: p95 about 9 ms at 1,000,
+// 15 ms at 2,000; the target is 10 ms).
+var SearchWindow = 1000
+
 // Search finds messages in the local store, best first, with snippets as
-// text segments. Same word rules as the server: words only, prefixes.
+// text segments and the server's word rules. It ranks the newest
+// SearchWindow matches with BM25 computed in Go from fts5vocab document
+// counts (see backend/fts: FTS5's own bm25() walks each term's whole
+// doclist per query, ~10 ms for a common word in a million messages).
 func (s *Store) Search(ctx context.Context, q string, limit int) ([]*chat.SearchResult, error) {
 	words, err := chat.SearchWords(q)
 	if err != nil {
 		return nil, err
 	}
-	parts := make([]string, len(words))
+	limit = chat.PageLimit(limit)
+	docs := make([]int64, len(words))
 	for i, w := range words {
-		parts[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"*`
+		// Prefix range over the vocabulary: w ≤ term < w + U+10FFFF.
+		if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(doc), 0) FROM messages_vocab WHERE term >= ? AND term < ?`,
+			fts.Fold(w), fts.Fold(w)+"\U0010FFFF").Scan(&docs[i]); err != nil {
+			return nil, err
+		}
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT m.id, m.conversation_id, snippet(messages_fts, 0, char(57344), char(57345), '…', 12),
-		c.status, f.rank, m.data FROM messages_fts f JOIN messages m ON m.id = f.rowid JOIN conversations c ON c.id = m.conversation_id
-		WHERE messages_fts MATCH ? AND m.deleted = 0 ORDER BY f.rank LIMIT ?`, strings.Join(parts, " "), chat.PageLimit(limit))
+	var total int64
+	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(rowid), 0) FROM messages`).Scan(&total); err != nil {
+		return nil, err
+	}
+	scorer := fts.NewScorer(words, docs, total, 15)
+	rows, err := s.db.QueryContext(ctx, `SELECT m.id, m.conversation_id, c.status, m.text, m.data
+		FROM (SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?) h
+		JOIN messages m ON m.id = h.id JOIN conversations c ON c.id = m.conversation_id WHERE m.deleted = 0`,
+		fts.Query(words), SearchWindow)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []*chat.SearchResult{}
+	type hit struct {
+		r    *chat.SearchResult
+		text string
+		data string
+	}
+	var hits []hit
 	for rows.Next() {
-		r := &chat.SearchResult{Kind: chat.ResultMessage}
-		var snippet, data string
-		if err := rows.Scan(&r.MessageID, &r.ConversationID, &snippet, &r.Status, &r.Rank, &data); err != nil {
+		h := hit{r: &chat.SearchResult{Kind: chat.ResultMessage}}
+		if err := rows.Scan(&h.r.MessageID, &h.r.ConversationID, &h.r.Status, &h.text, &h.data); err != nil {
 			return nil, err
 		}
-		var m chat.Message
-		json.Unmarshal([]byte(data), &m)
-		r.Title, r.At = m.Author.Name, m.CreatedAt
-		r.Snippet = chat.SplitSnippet(snippet, '\uE000', '\uE001')
-		out = append(out, r)
+		h.r.Rank = -scorer.Score(h.text) // lower is better, like bm25()
+		hits = append(hits, h)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].r.Rank < hits[j].r.Rank })
+	out := []*chat.SearchResult{}
+	for _, h := range hits[:min(limit, len(hits))] {
+		var m chat.Message
+		json.Unmarshal([]byte(h.data), &m)
+		h.r.Title, h.r.At, h.r.Snippet = m.Author.Name, m.CreatedAt, fts.Snippet(h.text, words)
+		out = append(out, h.r)
+	}
+	return out, nil
 }
 
 // User returns a person from the local store.

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/fts"
 )
 
 func requireTeam(a chat.Actor) error {
@@ -305,7 +306,7 @@ func (s *Store) FindItems(ctx context.Context, a chat.Actor, query string, limit
 		return nil, err
 	}
 	rows, err := s.rdb.QueryContext(ctx, `SELECT i.id, i.type, i.title, i.status FROM items_fts f JOIN items i ON i.id = f.rowid
-		WHERE items_fts MATCH ? ORDER BY f.rank, i.id DESC LIMIT ?`, ftsQuery(words), chat.PageLimit(limit))
+		WHERE items_fts MATCH ? ORDER BY f.rank, i.id DESC LIMIT ?`, fts.Query(words), chat.PageLimit(limit))
 	if err != nil {
 		return nil, dbErr(err)
 	}

@@ -4,9 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"sort"
-	"strings"
 
 	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/fts"
 )
 
 // Snippet hit markers: private-use characters that the tokenizer treats as
@@ -15,16 +15,6 @@ const (
 	hitStart = '\uE000'
 	hitEnd   = '\uE001'
 )
-
-// ftsQuery quotes every word as a prefix term; quoting means user input
-// can never be FTS5 syntax, so it cannot fail to parse or reach columns.
-func ftsQuery(words []string) string {
-	parts := make([]string, len(words))
-	for i, w := range words {
-		parts[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"*`
-	}
-	return strings.Join(parts, " ")
-}
 
 // Search finds messages, customers and items the actor may see.
 func (s *Store) Search(ctx context.Context, a chat.Actor, q chat.SearchQuery) ([]*chat.SearchResult, error) {
@@ -41,7 +31,7 @@ func (s *Store) Search(ctx context.Context, a chat.Actor, q chat.SearchQuery) ([
 	}
 	// Section and status narrow the conversations searched.
 	convFilter := conversationVisible
-	args := append(visibilityArgs(a), sql.Named("match", ftsQuery(words)), sql.Named("limit", limit))
+	args := append(visibilityArgs(a), sql.Named("match", fts.Query(words)), sql.Named("limit", limit))
 	switch q.Section {
 	case "":
 	case chat.SectionCustomers:
@@ -138,97 +128,38 @@ func (s *Store) Search(ctx context.Context, a chat.Actor, q chat.SearchQuery) ([
 }
 
 // searchMessages ranks message hits inside FTS5 first (rowid and bm25
-// only, over the newest rankWindow matches), then checks visibility and
-// filters on those candidates, and computes snippets for the final rows
+// only, over the newest fts.RankWindow matches), then checks visibility and
+// filters on those candidates, and builds snippets for the final rows
 // alone. When too few candidates survive the filters (a user who sees
 // little), the candidates and the window grow until they cover every match.
 func (s *Store) searchMessages(ctx context.Context, tx *sql.Tx, words []string, convFilter string, args []any, limit int, out *[]*chat.SearchResult) error {
 	var hits []*chat.SearchResult
-	window := rankWindow
-	for cand := limit * 5; ; cand *= 8 {
-		ids, ranks, err := ftsCandidates(ctx, tx, args, cand, window)
-		if err != nil {
-			return err
-		}
+	err := fts.Widen(ctx, tx, "messages_fts", fts.Query(words), limit, fts.RankWindow, func(ids []int64, ranks []float64) (int, error) {
 		rows, err := tx.QueryContext(ctx, `SELECT m.conversation_id, m.id,
 				COALESCE(NULLIF(cu.name, ''), NULLIF(cu.email, ''), CASE WHEN c.customer_id IS NULL THEN 'Team conversation' ELSE 'Customer' END),
-				c.status, m.created_at, j.key
+				c.status, m.created_at, j.key, m.text
 			FROM json_each(:ids) j JOIN messages m ON m.id = j.value JOIN conversations c ON c.id = m.conversation_id
 			LEFT JOIN customers cu ON cu.id = c.customer_id
 			WHERE m.deleted_at IS NULL AND `+convFilter+`
 			ORDER BY j.key LIMIT :limit`, append(args, sql.Named("ids", string(marshal(ids))))...)
 		if err != nil {
-			return dbErr(err)
+			return 0, dbErr(err)
 		}
+		defer rows.Close()
 		hits = hits[:0]
 		for rows.Next() {
 			r := &chat.SearchResult{Kind: chat.ResultMessage}
 			var at int64
 			var pos int
-			if err := rows.Scan(&r.ConversationID, &r.MessageID, &r.Title, &r.Status, &at, &pos); err != nil {
-				rows.Close()
-				return dbErr(err)
+			var text string
+			if err := rows.Scan(&r.ConversationID, &r.MessageID, &r.Title, &r.Status, &at, &pos, &text); err != nil {
+				return 0, dbErr(err)
 			}
-			r.At, r.Rank = fromMS(at), ranks[pos]
+			r.At, r.Rank, r.Snippet = fromMS(at), ranks[pos], fts.Snippet(text, words)
 			hits = append(hits, r)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return dbErr(err)
-		}
-		// Enough results, or the candidates already were every match.
-		if len(hits) >= limit || (len(ids) < cand && window == 0) {
-			break
-		}
-		if len(ids) < cand {
-			window = 0 // the window is exhausted: rank every match
-		} else if window > 0 && cand*8 > window {
-			window *= 8
-		}
-	}
-	for _, r := range hits {
-		var text string
-		if err := tx.QueryRowContext(ctx, `SELECT text FROM messages WHERE id = ?`, r.MessageID).Scan(&text); err != nil {
-			return dbErr(err)
-		}
-		r.Snippet = makeSnippet(text, words)
-		*out = append(*out, r)
-	}
-	return nil
-}
-
-// rankWindow is how many of the newest matches bm25 ranks. Ranking costs
-// about a microsecond per matching message, so a word in 5% of a million
-// messages took 50 ms to rank in full; a helpdesk wants recent
-// conversations anyway. Measured by BenchmarkSearch.
-var rankWindow = 5000 // a var so tests can shrink it
-
-// ftsCandidates returns the best n message ids for the query, best first,
-// with their bm25 ranks, ranking only the newest window matches (0 = all).
-func ftsCandidates(ctx context.Context, tx *sql.Tx, args []any, n, window int) ([]int64, []float64, error) {
-	floor := int64(0)
-	if window > 0 {
-		// The rowid of the window-th newest match; none if fewer match.
-		err := tx.QueryRowContext(ctx, `SELECT rowid FROM messages_fts WHERE messages_fts MATCH :match
-			ORDER BY rowid DESC LIMIT 1 OFFSET :off`, append(args, sql.Named("off", window-1))...).Scan(&floor)
-		if err != nil && err != sql.ErrNoRows {
-			return nil, nil, dbErr(err)
-		}
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT rowid, rank FROM messages_fts WHERE messages_fts MATCH :match AND rowid >= :floor
-		ORDER BY rank LIMIT :cand`, append(args, sql.Named("cand", n), sql.Named("floor", floor))...)
-	if err != nil {
-		return nil, nil, dbErr(err)
-	}
-	defer rows.Close()
-	ids, ranks := make([]int64, 0, n), make([]float64, 0, n)
-	for rows.Next() {
-		var id int64
-		var rank float64
-		if err := rows.Scan(&id, &rank); err != nil {
-			return nil, nil, dbErr(err)
-		}
-		ids, ranks = append(ids, id), append(ranks, rank)
-	}
-	return ids, ranks, dbErr(rows.Err())
+		return len(hits), dbErr(rows.Err())
+	})
+	*out = append(*out, hits...)
+	return dbErr(err)
 }

@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/fts"
 )
 
 // TestRankWindowWidens: with a tiny rank window, a user who may see only
 // the oldest matches still finds them (the window and candidates grow).
 func TestRankWindowWidens(t *testing.T) {
-	defer func(w int) { rankWindow = w }(rankWindow)
-	rankWindow = 3
+	defer func(w int) { fts.RankWindow = w }(fts.RankWindow)
+	fts.RankWindow = 3
 	ctx := context.Background()
 	s, err := Open(filepath.Join(t.TempDir(), "d.db"), Options{})
 	if err != nil {

@@ -1,4 +1,4 @@
-package sqlite
+package fts
 
 import (
 	"testing"
@@ -6,7 +6,7 @@ import (
 	"github.com/deskchat/deskchat/backend/chat"
 )
 
-func TestMakeSnippet(t *testing.T) {
+func TestSnippet(t *testing.T) {
 	render := func(segs []chat.Segment) string {
 		out := ""
 		for _, s := range segs {
@@ -33,8 +33,25 @@ func TestMakeSnippet(t *testing.T) {
 		{"!!!", []string{"x"}, ""},
 	}
 	for _, tt := range tests {
-		if got := render(makeSnippet(tt.text, tt.words)); got != tt.want {
-			t.Errorf("makeSnippet(%q, %v) = %q, want %q", tt.text, tt.words, got, tt.want)
+		if got := render(Snippet(tt.text, tt.words)); got != tt.want {
+			t.Errorf("Snippet(%q, %v) = %q, want %q", tt.text, tt.words, got, tt.want)
 		}
+	}
+}
+
+func TestScorer(t *testing.T) {
+	s := NewScorer([]string{"parcel", "late"}, []int64{10, 500}, 10000, 8)
+	better := s.Score("my parcel is late, the parcel")
+	worse := s.Score("late again and again and again and again, parcel")
+	none := s.Score("nothing here")
+	if !(better > worse && worse > none && none == 0) {
+		t.Fatalf("scores %v %v %v", better, worse, none)
+	}
+	// A rare word outweighs a common one.
+	if s.Score("parcel x y") <= s.Score("late x y") {
+		t.Fatal("idf not applied")
+	}
+	if s.Score("Café PARCELS") <= 0 {
+		t.Fatal("prefix and case folding not applied")
 	}
 }

@@ -1,4 +1,8 @@
-package sqlite
+// Package fts is the full-text search both SQLite stores share (the
+// server's and the desktop's local one): turning words into an FTS5 query
+// that can never be syntax, ranking candidates inside FTS5 over the newest
+// matches, and cutting snippets in Go.
+package fts
 
 import (
 	"strings"
@@ -13,9 +17,9 @@ import (
 // snippetWords is how many words a snippet shows around the first hit.
 const snippetWords = 12
 
-// fold lower-cases a word and strips diacritics, as the FTS tokenizer
+// Fold lower-cases a word and strips diacritics, as the FTS tokenizer
 // (unicode61 remove_diacritics 2) does, so highlights match what matched.
-func fold(w string) string {
+func Fold(w string) string {
 	var b strings.Builder
 	for _, r := range norm.NFD.String(strings.ToLower(w)) {
 		if !unicode.Is(unicode.Mn, r) {
@@ -25,11 +29,11 @@ func fold(w string) string {
 	return b.String()
 }
 
-// makeSnippet cuts text to about snippetWords words around the first word
+// Snippet cuts text to about snippetWords words around the first word
 // that starts with one of the query words, marking every such word. FTS5's
 // snippet() would reload the whole doclist of each query term per row,
 // about 2 ms for a common prefix; the text is already here.
-func makeSnippet(text string, words []string) []chat.Segment {
+func Snippet(text string, words []string) []chat.Segment {
 	type token struct {
 		start, end int
 		hit        bool
@@ -50,10 +54,10 @@ func makeSnippet(text string, words []string) []chat.Segment {
 			}
 			j += size
 		}
-		w := fold(text[i:j])
+		w := Fold(text[i:j])
 		hit := false
 		for _, q := range words {
-			if strings.HasPrefix(w, fold(q)) {
+			if strings.HasPrefix(w, Fold(q)) {
 				hit = true
 				break
 			}
