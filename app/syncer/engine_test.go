@@ -49,10 +49,11 @@ func TestMain(m *testing.M) {
 
 // srv is a deskchat-server process on a fixed loopback address.
 type srv struct {
-	t    *testing.T
-	addr string
-	db   string
-	cmd  *exec.Cmd
+	t     *testing.T
+	addr  string
+	db    string
+	cmd   *exec.Cmd
+	extra []string // more serve flags for the next start
 }
 
 func freeAddr(t *testing.T) string {
@@ -75,7 +76,7 @@ func (s *srv) url() string { return "http://" + s.addr }
 
 func (s *srv) start() {
 	s.t.Helper()
-	s.cmd = exec.Command(serverBin, "serve", "--demo", "--db", s.db, "--addr", s.addr)
+	s.cmd = exec.Command(serverBin, append([]string{"serve", "--demo", "--db", s.db, "--addr", s.addr}, s.extra...)...)
 	out, _ := s.cmd.StdoutPipe()
 	s.cmd.Stderr = nil
 	if err := s.cmd.Start(); err != nil {
@@ -398,5 +399,56 @@ func TestOutboxSurvivesKill(t *testing.T) {
 		if c != 1 {
 			t.Fatalf("%q exists %d times", text, c)
 		}
+	}
+}
+
+// TestResyncKeepsOutbox: while the app is away the server prunes its event
+// log past the app's cursor; on return the app gets resync, rebuilds from
+// the API, keeps and sends its outbox, and equals the server again.
+func TestResyncKeepsOutbox(t *testing.T) {
+	s := startSrv(t)
+	ben := login(t, s.url(), "ben@deskchat.test")
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "local.db")
+	_, st, stop := engine(t, ben, path)
+	eventually(t, ben, st, 10*time.Second)
+	stop()
+
+	// Away: new traffic, then a restart that keeps only 3 events.
+	v, _, _ := client.New(s.url()).VisitorSession(ctx, chat.CustomerInfo{Name: "While away"})
+	conv, _, _, _ := v.StartConversation(ctx, chat.NewConversation{Text: "written while the app was closed"})
+	for i := 0; i < 5; i++ {
+		v.Send(ctx, conv.ID, "", fmt.Sprintf("more %d", i))
+	}
+	s.kill()
+	s.extra = []string{"--keep-events", "3"}
+	s.start()
+	ben = login(t, s.url(), "ben@deskchat.test")
+
+	local, err := localstore.Open(path, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The log really no longer reaches the app's cursor: equality below
+	// can only come from the snapshot path.
+	cursor, epoch, _ := local.Cursor(ctx)
+	if _, err := ben.OpenStream(ctx, client.StreamOptions{Cursor: &cursor, Epoch: epoch}); client.Code(err) != chat.EResync {
+		t.Fatalf("cursor %d still replayable: %v", cursor, err)
+	}
+	local.Enqueue(ctx, localstore.Entry{ClientID: "kept-1", Kind: localstore.OutSend, ConversationID: conv.ID, Text: "queued before the resync"})
+	local.Close()
+
+	_, st, stop = engine(t, ben, path)
+	defer stop()
+	eventually(t, ben, st, 15*time.Second)
+	msgs, _ := ben.Messages(ctx, conv.ID, 0, 0, 50)
+	n := 0
+	for _, m := range msgs {
+		if m.Text == "queued before the resync" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("outbox entry on the server %d times", n)
 	}
 }
