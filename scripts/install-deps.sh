@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 WAILS_VERSION=v2.16.0
 APT_PACKAGES=(
   libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config build-essential
-  xvfb xauth x11-utils xdotool imagemagick dbus-x11 at-spi2-core
+  xvfb xauth x11-utils xdotool imagemagick dbus-x11 dbus-daemon at-spi2-core
   chromium fonts-noto-color-emoji
 )
 
