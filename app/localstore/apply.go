@@ -127,8 +127,16 @@ func (b *batch) index(ctx context.Context) error {
 }
 
 func (b *batch) flushActivity(ctx context.Context) error {
+	if len(b.activity) == 0 {
+		return nil
+	}
+	stmt, err := b.tx.PrepareContext(ctx, `UPDATE conversations SET last_activity_at = MAX(last_activity_at, ?) WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
 	for id, at := range b.activity {
-		if _, err := b.tx.ExecContext(ctx, `UPDATE conversations SET last_activity_at = MAX(last_activity_at, ?) WHERE id = ?`, at, id); err != nil {
+		if _, err := stmt.ExecContext(ctx, at, id); err != nil {
 			return err
 		}
 	}
