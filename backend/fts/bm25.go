@@ -3,8 +3,6 @@ package fts
 import (
 	"math"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // BM25 parameters, as FTS5's bm25() uses by default.
@@ -49,20 +47,7 @@ func NewScorer(words []string, docs []int64, total int64, avgDL float64) *Scorer
 func (s *Scorer) Score(text string) float64 {
 	tf := make([]float64, len(s.Words))
 	dl := 0
-	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			i += size
-			continue
-		}
-		j := i
-		for j < len(text) {
-			r, size := utf8.DecodeRuneInString(text[j:])
-			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-				break
-			}
-			j += size
-		}
+	eachWord(text, func(i, j int) {
 		dl++
 		tok := Fold(text[i:j])
 		for k, w := range s.Words {
@@ -70,8 +55,7 @@ func (s *Scorer) Score(text string) float64 {
 				tf[k]++
 			}
 		}
-		i = j
-	}
+	})
 	score := 0.0
 	norm := k1 * (1 - b + b*float64(dl)/s.AvgDL)
 	for k, f := range tf {

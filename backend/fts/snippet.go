@@ -40,24 +40,15 @@ func Snippet(text string, words []string) []chat.Segment {
 	}
 	var toks []token
 	first := -1
-	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			i += size
-			continue
-		}
-		j := i
-		for j < len(text) {
-			r, size := utf8.DecodeRuneInString(text[j:])
-			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-				break
-			}
-			j += size
-		}
+	folded := make([]string, len(words))
+	for k, q := range words {
+		folded[k] = Fold(q)
+	}
+	eachWord(text, func(i, j int) {
 		w := Fold(text[i:j])
 		hit := false
-		for _, q := range words {
-			if strings.HasPrefix(w, Fold(q)) {
+		for _, q := range folded {
+			if strings.HasPrefix(w, q) {
 				hit = true
 				break
 			}
@@ -66,8 +57,7 @@ func Snippet(text string, words []string) []chat.Segment {
 			first = len(toks)
 		}
 		toks = append(toks, token{i, j, hit})
-		i = j
-	}
+	})
 	if len(toks) == 0 {
 		return []chat.Segment{}
 	}
@@ -106,4 +96,26 @@ func Snippet(text string, words []string) []chat.Segment {
 		add("…", false)
 	}
 	return out
+}
+
+// eachWord calls fn with the byte range of every word (a run of letters and
+// digits, the tokenizer's idea of a word) in text.
+func eachWord(text string, fn func(start, end int)) {
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			i += size
+			continue
+		}
+		j := i
+		for j < len(text) {
+			r, size := utf8.DecodeRuneInString(text[j:])
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				break
+			}
+			j += size
+		}
+		fn(i, j)
+		i = j
+	}
 }
