@@ -81,6 +81,17 @@ func (c *Client) OpenStream(ctx context.Context, opt StreamOptions) (*Stream, er
 		return nil, err
 	}
 	s := &Stream{Conn: conn}
+	// The server pings every 30 s: each ping proves the connection alive,
+	// so a connection silent for longer than LiveWait is dead (a laptop
+	// that slept, a half-open TCP) and Next fails instead of waiting forever.
+	conn.SetPingHandler(func(data string) error {
+		conn.SetReadDeadline(time.Now().Add(LiveWait))
+		err := conn.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(10*time.Second))
+		if err == websocket.ErrCloseSent {
+			return nil
+		}
+		return err
+	})
 	f, err := s.Next(ctx)
 	if err != nil {
 		conn.Close()
@@ -107,12 +118,17 @@ func handshakeCode(resp *http.Response) string {
 	return "handshake_failed"
 }
 
-// Next reads the next frame, honouring ctx's deadline.
+// LiveWait is how long a stream may be silent (no frame, no ping) before
+// it counts as dead: more than twice the server's 30 s ping period.
+var LiveWait = 70 * time.Second
+
+// Next reads the next frame, honouring ctx's deadline; without one it
+// fails after LiveWait of silence.
 func (s *Stream) Next(ctx context.Context) (*Frame, error) {
 	if dl, ok := ctx.Deadline(); ok {
 		s.Conn.SetReadDeadline(dl)
 	} else {
-		s.Conn.SetReadDeadline(time.Time{})
+		s.Conn.SetReadDeadline(time.Now().Add(LiveWait))
 	}
 	var f Frame
 	_, data, err := s.Conn.ReadMessage()

@@ -506,3 +506,34 @@ func TestStreamOrigin(t *testing.T) {
 		})
 	}
 }
+
+// TestClientNoticesSilence: a stream that hears nothing, not even a ping,
+// for client.LiveWait fails instead of waiting forever (a laptop that slept
+// on a half-open connection).
+func TestClientNoticesSilence(t *testing.T) {
+	e := newEnv(t)
+	defer func(w time.Duration) { client.LiveWait = w }(client.LiveWait)
+	client.LiveWait = 300 * time.Millisecond // far below the server's 30 s ping period
+	s, err := e.support.OpenStream(e.ctx, client.StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	done := make(chan error, 1)
+	go func() {
+		for {
+			if _, err := s.Next(context.Background()); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	select {
+	case err := <-done:
+		if !strings.Contains(err.Error(), "timeout") {
+			t.Fatalf("err = %v, want a timeout", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a silent stream was waited on forever")
+	}
+}
