@@ -157,7 +157,9 @@ func (s *Store) apply(ctx context.Context, b *batch, ev *client.StreamEvent) err
 		if err := json.Unmarshal(ev.Data, &c); err != nil {
 			return err
 		}
-		return s.upsertConversation(ctx, tx, &c)
+		// Only team-only events speak for the linked item; the others
+		// reach customers too and leave it out.
+		return s.upsertConversation(ctx, tx, &c, ev.Type == chat.EventConversationUpdated)
 	case chat.EventParticipantAdded:
 		var d struct {
 			Conversation chat.Conversation `json:"conversation"`
@@ -165,7 +167,7 @@ func (s *Store) apply(ctx context.Context, b *batch, ev *client.StreamEvent) err
 		if err := json.Unmarshal(ev.Data, &d); err != nil {
 			return err
 		}
-		return s.upsertConversation(ctx, tx, &d.Conversation)
+		return s.upsertConversation(ctx, tx, &d.Conversation, true)
 	case chat.EventReadUpdated:
 		var rs chat.ReadState
 		if err := json.Unmarshal(ev.Data, &rs); err != nil {
@@ -230,7 +232,7 @@ func upsertMessage(ctx context.Context, tx *sql.Tx, m *chat.Message) error {
 	return b.flushActivity(ctx)
 }
 
-func (s *Store) upsertConversation(ctx context.Context, tx *sql.Tx, c *chat.Conversation) error {
+func (s *Store) upsertConversation(ctx context.Context, tx *sql.Tx, c *chat.Conversation, itemKnown bool) error {
 	if c.Customer != nil {
 		if err := upsertCustomer(ctx, tx, c.Customer); err != nil {
 			return err
@@ -253,9 +255,10 @@ func (s *Store) upsertConversation(ctx context.Context, tx *sql.Tx, c *chat.Conv
 	data, _ := json.Marshal(c)
 	_, err := tx.ExecContext(ctx, `INSERT INTO conversations (id, kind, status, customer_id, item_number, last_activity_at, participant, data)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET status = excluded.status, customer_id = excluded.customer_id,
-		item_number = excluded.item_number, last_activity_at = MAX(last_activity_at, excluded.last_activity_at),
+		item_number = CASE WHEN ? THEN excluded.item_number ELSE item_number END, last_activity_at = MAX(last_activity_at, excluded.last_activity_at),
 		participant = excluded.participant, data = excluded.data`,
-		c.ID, string(c.Kind), string(c.Status), customer, item, c.LastActivityAt.UnixMilli(), boolInt(c.HasParticipant(s.me)), string(data))
+		c.ID, string(c.Kind), string(c.Status), customer, item, c.LastActivityAt.UnixMilli(), boolInt(c.HasParticipant(s.me)), string(data),
+		itemKnown)
 	return err
 }
 
@@ -306,7 +309,7 @@ func (s *Store) StoreSnapshot(ctx context.Context, convs []*chat.Conversation, m
 			}
 		}
 		for _, c := range convs {
-			if err := s.upsertConversation(ctx, tx, c); err != nil {
+			if err := s.upsertConversation(ctx, tx, c, true); err != nil {
 				return err
 			}
 		}

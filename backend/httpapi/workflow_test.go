@@ -125,12 +125,15 @@ func TestItemWorkflowLive(t *testing.T) {
 	if !strings.Contains(string(frames[len(frames)-1].Event.Data), "Any update?") {
 		t.Fatal("assignee did not get the customer's message")
 	}
+	// Closing and reopening publish the conversation to the customer too.
+	e.support.Close(e.ctx, conv.ID)
+	e.support.Reopen(e.ctx, conv.ID)
 	// The customer's stream: their message, never the item, link or note.
 	for _, f := range collect(t, vs, 500*time.Millisecond, nil) {
 		if f.Event == nil {
 			continue
 		}
-		if strings.HasPrefix(f.Event.Type, "item.") || f.Event.Type == chat.EventConversationUpdated ||
+		if strings.HasPrefix(f.Event.Type, "item.") || f.Event.Type == chat.EventConversationUpdated || strings.Contains(string(f.Event.Data), `"item":`) ||
 			strings.Contains(string(f.Event.Data), `"internal":true`) || strings.Contains(string(f.Event.Data), "PayPal\",\"status\"") {
 			t.Fatalf("customer got %s: %s", f.Event.Type, f.Event.Data)
 		}

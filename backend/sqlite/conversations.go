@@ -282,7 +282,7 @@ func (s *Store) CreateConversation(ctx context.Context, a chat.Actor, nc chat.Ne
 			if err != nil {
 				return err
 			}
-			full.Unread = 0
+			full.Unread, full.Item = 0, nil
 			if err := tx.appendEvent(ctx, &chat.Event{Type: chat.EventConversationCreated, Scope: chat.ScopeConversation, ConversationID: convID}, full); err != nil {
 				return err
 			}
@@ -408,6 +408,8 @@ func (tx *Tx) changeStatus(ctx context.Context, a chat.Actor, convID int64, to c
 	if err != nil {
 		return err
 	}
+	// The customer receives this event too: the linked item is the team's.
+	c.Item = nil
 	return tx.appendEvent(ctx, &chat.Event{Type: typ, Scope: chat.ScopeConversation, ConversationID: convID}, c)
 }
 
