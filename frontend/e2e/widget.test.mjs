@@ -156,3 +156,40 @@ test('only allowed sites can embed the chat window', async (t) => {
   }), server.replace('http', 'ws') + '/v1/stream');
   assert.equal(closed, 'closed 1006');
 });
+
+test('sending survives slow answers, a bad identify and two tabs', async (t) => {
+  const server = await startServer(t, ['--demo']);
+  const { token: ben } = await api(server, 'POST', '/v1/auth/login', { body: { email: 'ben@deskchat.test', password: 'deskchat-demo' } });
+  const { context, close } = await launchBrowser();
+  t.after(close);
+  // Every visitor session and first message answers slowly, so the second
+  // tab and the second message arrive while the first is in flight.
+  await context.route('**/v1/widget/session', async (route) => {
+    await new Promise((r) => setTimeout(r, 800));
+    await route.continue();
+  });
+  const open = async (page) => {
+    await page.goto(`${server}/preview`);
+    await page.locator('button[aria-label="Open chat"]').click();
+    return page.frameLocator('iframe[title="Chat window"]');
+  };
+  const tab1 = await context.newPage();
+  const f1 = await open(tab1);
+  // The host page passes an address the server refuses: chat still works.
+  await tab1.evaluate(() => window.deskchat.identify({ name: 'Twin Tabs', email: 'Sam Smith <sam@example.com>' }));
+  const box1 = f1.getByRole('textbox', { name: 'Message', exact: true });
+  await box1.fill('first message');
+  await box1.press('Enter');
+  await box1.fill('second message, typed while the first is sending');
+  await box1.press('Enter');
+  const tab2 = await context.newPage();
+  await open(tab2); // its frame flushes the same shared outbox
+  for (const text of ['first message', 'second message, typed while the first is sending']) {
+    await f1.locator('ol.log li.msg.mine:not(.pending)').filter({ hasText: text }).waitFor({ timeout: 15_000 });
+  }
+  const { conversations } = await api(server, 'GET', '/v1/conversations?section=customers', { token: ben });
+  const mine = conversations.filter((c) => c.customer?.name === 'Twin Tabs');
+  assert.equal(mine.length, 1, 'one visitor, one conversation');
+  const { messages } = await api(server, 'GET', `/v1/conversations/${mine[0].id}/messages`, { token: ben });
+  assert.deepEqual(messages.filter((m) => !m.system).map((m) => m.text), ['first message', 'second message, typed while the first is sending']);
+});

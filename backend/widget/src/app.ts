@@ -196,8 +196,8 @@ async function loadHistory() {
   }
   if (!conversationId) return;
   const page = await api<{ messages: Msg[] }>('GET', `/v1/conversations/${conversationId}/messages?limit=100`);
-  messages.clear();
-  for (const m of page.messages) messages.set(m.id, m);
+  // Merge: stream events that arrived meanwhile stay.
+  for (const m of page.messages) if (!messages.has(m.id)) messages.set(m.id, m);
   render();
 }
 
@@ -205,25 +205,68 @@ function newClientId(): string {
   return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
-/** Sends the outbox in order. Client ids make a repeat harmless, so two
- * tabs or a retry after a lost answer never duplicate a message. */
+/** Forgets the visitor (token revoked or expired): a new one is made at
+ * the next send, with a new conversation. */
+function resetVisitor() {
+  token = null;
+  conversationId = 0;
+  for (const k of ['token', 'conversation', 'cursor', 'epoch']) store.del(k);
+  messages.clear();
+  if (ws) {
+    ws.onclose = null;
+    ws.close();
+    ws = null;
+  }
+  render();
+}
+
+const emailOk = (e: string) => /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(e);
+
+/** Creates the visitor once, even with several tabs open: the first tab
+ * makes it, the others find its token in storage. */
+async function ensureVisitor() {
+  const create = async () => {
+    token = store.get('token');
+    if (token) return;
+    const info: Record<string, string> = { page_url: document.referrer.slice(0, 2000), language: navigator.language,
+      time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? '' };
+    const name = store.get('name'), email = store.get('email');
+    if (name) info.name = name;
+    if (email && emailOk(email)) info.email = email;
+    let s: { token: string };
+    try {
+      s = await api<{ token: string }>('POST', '/v1/widget/session', info);
+    } catch (err) {
+      // What the host page told us may be refused: never let it block chat.
+      if (!(err instanceof HttpError && err.status === 400)) throw err;
+      store.del('name');
+      store.del('email');
+      s = await api<{ token: string }>('POST', '/v1/widget/session', { language: info.language });
+    }
+    token = s.token;
+    store.set('token', token);
+  };
+  if (navigator.locks) await navigator.locks.request('deskchat-visitor', create);
+  else await create();
+  connect();
+}
+
+let flushAgain = false;
+
+/** Sends the outbox in order, re-reading it for every entry, so a message
+ * written meanwhile (here or in another tab) goes too. Client ids make a
+ * repeat harmless, so two tabs or a retry after a lost answer never
+ * duplicate a message. */
 async function flush() {
-  if (flushing) return;
+  if (flushing) {
+    flushAgain = true;
+    return;
+  }
   flushing = true;
   try {
-    for (const p of outbox()) {
-      if (p.failed) continue;
-      if (!token) {
-        const info: Record<string, string> = { page_url: document.referrer.slice(0, 2000), language: navigator.language,
-          time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? '' };
-        const name = store.get('name'), email = store.get('email');
-        if (name) info.name = name;
-        if (email) info.email = email;
-        const s = await api<{ token: string }>('POST', '/v1/widget/session', info);
-        token = s.token;
-        store.set('token', token);
-        connect();
-      }
+    for (let p = outbox().find((q) => !q.failed); p; p = outbox().find((q) => !q.failed)) {
+      if (!token) await ensureVisitor();
+      conversationId = conversationId || Number(store.get('conversation') ?? 0);
       let m: Msg;
       if (!conversationId) {
         const r = await api<{ conversation: { id: number }; message: Msg }>('POST', '/v1/conversations', { client_id: p.client_id, text: p.text });
@@ -233,27 +276,27 @@ async function flush() {
       } else {
         m = await api<Msg>('POST', `/v1/conversations/${conversationId}/messages`, { client_id: p.client_id, text: p.text });
       }
-      saveOutbox(outbox().filter((q) => q.client_id !== p.client_id));
+      const sent = p.client_id;
+      saveOutbox(outbox().filter((q) => q.client_id !== sent));
       addMessage(m);
     }
   } catch (err) {
     if (err instanceof HttpError && err.status === 401) {
-      // The visitor token is gone (expired or revoked): start afresh.
-      token = null;
-      conversationId = 0;
-      store.del('token');
-      store.del('conversation');
-      store.del('cursor');
-      setTimeout(flush, 100);
+      resetVisitor();
+      flushAgain = true;
     } else if (err instanceof HttpError && err.status >= 400 && err.status < 500 && err.status !== 429) {
       const first = outbox().find((q) => !q.failed);
-      if (first) saveOutbox(outbox().map((q) => (q === first || q.client_id === first.client_id ? { ...q, failed: err.message } : q)));
+      if (first) saveOutbox(outbox().map((q) => (q.client_id === first.client_id ? { ...q, failed: err.message } : q)));
     } else {
       setTimeout(flush, 2000 + Math.random() * 1000); // network or server trouble: keep it, try again
     }
   } finally {
     flushing = false;
     render();
+    if (flushAgain) {
+      flushAgain = false;
+      setTimeout(flush, 0);
+    }
   }
 }
 
@@ -269,12 +312,12 @@ function connect() {
     sock.send(JSON.stringify(hello));
   };
   sock.onmessage = (e) => onFrame(JSON.parse(e.data) as Frame);
+  const mine = token;
   sock.onclose = (e) => {
-    ws = null;
+    if (ws === sock) ws = null;
     if (e.code === 4001) {
-      token = null;
-      store.del('token');
-      render();
+      // Only if this socket's visitor is still ours (a new one may exist).
+      if (token === mine) resetVisitor();
       return;
     }
     retry = Math.min(retry + 1, 6);
@@ -383,6 +426,10 @@ window.addEventListener('storage', (e) => {
     token = e.newValue;
     connect();
   }
+  if (e.key === 'deskchat.conversation' && e.newValue && !conversationId) {
+    conversationId = Number(e.newValue);
+    loadHistory().catch(() => undefined);
+  }
   if (e.key === 'deskchat.outbox') render();
 });
 
@@ -399,7 +446,7 @@ window.addEventListener('message', (e: MessageEvent) => {
     visible = false;
   } else if (d?.type === 'identify') {
     if (typeof d.name === 'string') store.set('name', d.name.slice(0, 200));
-    if (typeof d.email === 'string') store.set('email', d.email.slice(0, 254));
+    if (typeof d.email === 'string' && emailOk(d.email)) store.set('email', d.email.slice(0, 254));
     store.set('introduced', '1');
     render();
     if (token) api('PATCH', '/v1/widget/me', { name: store.get('name') ?? '', email: store.get('email') ?? '' }).catch(() => undefined);
@@ -421,10 +468,7 @@ window.addEventListener('message', (e: MessageEvent) => {
     try {
       await api('GET', '/v1/me');
     } catch (err) {
-      if (err instanceof HttpError && err.status === 401) {
-        token = null;
-        store.del('token');
-      }
+      if (err instanceof HttpError && err.status === 401) resetVisitor();
     }
   }
   if (token) {
