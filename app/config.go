@@ -47,12 +47,20 @@ func SaveConfig(dir string, c Config) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
+	// An existing directory may have been created looser.
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return err
+	}
 	data, err := json.MarshalIndent(c, "", "  ")
 	if err != nil {
 		return err
 	}
 	tmp := filepath.Join(dir, "config.json.tmp")
 	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+		return err
+	}
+	// WriteFile keeps the mode of an existing file: set it.
+	if err := os.Chmod(tmp, 0o600); err != nil {
 		return err
 	}
 	return os.Rename(tmp, filepath.Join(dir, "config.json"))

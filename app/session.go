@@ -31,7 +31,8 @@ type SessionService struct {
 	// Dir is the config directory (ConfigDir() when empty).
 	Dir string
 
-	mu      sync.Mutex
+	op      sync.Mutex // one sign-in, sign-out or start at a time
+	mu      sync.Mutex // guards the fields below
 	cfg     Config
 	user    *chat.User
 	store   *localstore.Store
@@ -79,6 +80,8 @@ func (s *SessionService) log() *slog.Logger {
 // Startup resumes the saved session; with none saved, it starts the local
 // helpdesk, so a first start shows a working messenger with demo data.
 func (s *SessionService) Startup(ctx context.Context) error {
+	s.op.Lock()
+	defer s.op.Unlock()
 	dir, err := s.dir()
 	if err != nil {
 		return err
@@ -88,7 +91,7 @@ func (s *SessionService) Startup(ctx context.Context) error {
 		return err
 	}
 	if cfg.ServerURL == "" || cfg.Local {
-		_, err := s.StartLocalHelpdesk()
+		_, err := s.startLocalHelpdesk()
 		return err
 	}
 	return s.resume(cfg)
@@ -118,6 +121,12 @@ func (s *SessionService) Status() SessionStatus {
 
 // SignIn signs in to a server and starts syncing.
 func (s *SessionService) SignIn(p SignInParams) (SessionStatus, error) {
+	s.op.Lock()
+	defer s.op.Unlock()
+	return s.signIn(p)
+}
+
+func (s *SessionService) signIn(p SignInParams) (SessionStatus, error) {
 	url := strings.TrimRight(strings.TrimSpace(p.ServerURL), "/")
 	if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
 		return SessionStatus{}, errors.New("the server address must start with http:// or https://")
@@ -142,6 +151,8 @@ func (s *SessionService) isLocal(url string) bool {
 
 // SignOut revokes the token on the server and forgets it here.
 func (s *SessionService) SignOut() error {
+	s.op.Lock()
+	defer s.op.Unlock()
 	s.mu.Lock()
 	cfg := s.cfg
 	s.mu.Unlock()
@@ -185,6 +196,12 @@ func (s *SessionService) SetMuted(muted bool) error {
 // (port 8080 when free) with its database in the config directory, seeds
 // the demo helpdesk on first start, and signs in as its admin.
 func (s *SessionService) StartLocalHelpdesk() (SessionStatus, error) {
+	s.op.Lock()
+	defer s.op.Unlock()
+	return s.startLocalHelpdesk()
+}
+
+func (s *SessionService) startLocalHelpdesk() (SessionStatus, error) {
 	dir, err := s.dir()
 	if err != nil {
 		return SessionStatus{}, err
@@ -216,7 +233,7 @@ func (s *SessionService) StartLocalHelpdesk() (SessionStatus, error) {
 		fmt.Printf("deskchat: local helpdesk at %s; widget preview: %s/preview (demo agents sign in with password %s)\n",
 			srv.URL(), srv.URL(), demo.Password)
 	}
-	return s.SignIn(SignInParams{ServerURL: running.URL(), Email: demo.Agents[0].Email, Password: demo.Password})
+	return s.signIn(SignInParams{ServerURL: running.URL(), Email: demo.Agents[0].Email, Password: demo.Password})
 }
 
 // resume starts syncing with a saved or fresh token.
@@ -281,12 +298,15 @@ func (s *SessionService) resume(cfg Config) error {
 
 func (s *SessionService) stopSync() {
 	s.mu.Lock()
-	cancel, done, st := s.cancel, s.done, s.store
+	cancel, done, st, center := s.cancel, s.done, s.store, s.center
 	s.cancel, s.done, s.store, s.engine, s.center = nil, nil, nil, nil, nil
 	s.mu.Unlock()
 	if cancel != nil {
 		cancel()
 		<-done
+	}
+	if center != nil {
+		center.Stop() // no notification after sign-out
 	}
 	if st != nil {
 		st.Close()

@@ -15,7 +15,7 @@ import (
 // behind the rows. Unknown event types are skipped.
 func (s *Store) Apply(ctx context.Context, events []*client.StreamEvent, cursor int64, epoch string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		b := &batch{tx: tx, activity: map[int64]int64{}}
+		b := &batch{store: s, tx: tx, activity: map[int64]int64{}}
 		defer b.close()
 		for _, ev := range events {
 			if err := s.apply(ctx, b, ev); err != nil {
@@ -51,6 +51,7 @@ func (s *Store) Cursor(ctx context.Context) (int64, string, error) {
 // index in one go, and the conversations' newest activity, written once per
 // conversation at the end.
 type batch struct {
+	store    *Store
 	tx       *sql.Tx
 	insert   *sql.Stmt
 	update   *sql.Stmt
@@ -136,8 +137,14 @@ func (b *batch) flushActivity(ctx context.Context) error {
 	}
 	defer stmt.Close()
 	for id, at := range b.activity {
-		if _, err := stmt.ExecContext(ctx, at, id); err != nil {
+		res, err := stmt.ExecContext(ctx, at, id)
+		if err != nil {
 			return err
+		}
+		// Messages of a conversation we have no row for (a snapshot that
+		// missed it): the sync engine fetches it.
+		if n, _ := res.RowsAffected(); n == 0 && b.store != nil {
+			b.store.noteFresh(id)
 		}
 	}
 	return nil
@@ -253,6 +260,13 @@ func (s *Store) upsertConversation(ctx context.Context, tx *sql.Tx, c *chat.Conv
 	}
 	c.Unread, c.LastReadID, c.LastMessage = 0, 0, nil // per-user and derived: computed locally
 	data, _ := json.Marshal(c)
+	var known bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM conversations WHERE id = ?)`, c.ID).Scan(&known); err != nil {
+		return err
+	}
+	if !known {
+		s.noteFresh(c.ID)
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO conversations (id, kind, status, customer_id, item_number, last_activity_at, participant, data)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET status = excluded.status, customer_id = excluded.customer_id,
 		item_number = CASE WHEN ? THEN excluded.item_number ELSE item_number END, last_activity_at = MAX(last_activity_at, excluded.last_activity_at),
@@ -332,4 +346,29 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// Purge removes conversations the user may no longer see (unassigned,
+// unfollowed, unlinked, support flag taken away) with their messages, so
+// nothing they lost access to stays listed or searchable here. Unknown
+// support flag (my user not synced yet): nothing is purged.
+func (s *Store) Purge(ctx context.Context) error {
+	me, err := s.User(ctx, s.me)
+	if err != nil {
+		return nil
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		hidden := `SELECT c.id FROM conversations c WHERE NOT (` + member + ` OR (:support AND c.customer_id IS NOT NULL))`
+		args := []any{sql.Named("me", s.me), sql.Named("support", me.Support)}
+		for _, q := range []string{
+			`DELETE FROM messages WHERE conversation_id IN (` + hidden + `)`,
+			`DELETE FROM read_state WHERE conversation_id IN (` + hidden + `)`,
+			`DELETE FROM conversations WHERE id IN (` + hidden + `)`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

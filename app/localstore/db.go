@@ -33,6 +33,26 @@ type Store struct {
 	me int64      // the signed-in user, for membership and unread
 	// Now is the clock for outbox timestamps.
 	Now func() time.Time
+
+	freshMu sync.Mutex
+	fresh   []int64 // conversations first stored since the last TakeNew
+}
+
+func (s *Store) noteFresh(id int64) {
+	s.freshMu.Lock()
+	defer s.freshMu.Unlock()
+	s.fresh = append(s.fresh, id)
+}
+
+// TakeNew returns and forgets the conversations first stored, or seen
+// with messages but no row, since the last call (the sync engine fetches
+// their history).
+func (s *Store) TakeNew() []int64 {
+	s.freshMu.Lock()
+	defer s.freshMu.Unlock()
+	out := s.fresh
+	s.fresh = nil
+	return out
 }
 
 // Open opens (creating) the store at path for user me.

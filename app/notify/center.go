@@ -48,6 +48,18 @@ func (c *Center) SetMuted(m bool) {
 	c.muted = m
 }
 
+// Stop drops what is pending and shows nothing more (sign-out).
+func (c *Center) Stop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.timer != nil {
+		c.timer.Stop()
+		c.timer = nil
+	}
+	c.pending, c.started = nil, nil
+	c.muted = true
+}
+
 // SetView tells which conversation is open and whether the window has focus.
 func (c *Center) SetView(conversationID int64, focused bool) {
 	c.mu.Lock()
@@ -152,7 +164,7 @@ func (c *Center) add(n note) {
 func (c *Center) flush() {
 	c.mu.Lock()
 	pending := c.pending
-	c.pending, c.timer = nil, nil
+	c.pending, c.timer, c.started = nil, nil, nil // started lives one window
 	c.mu.Unlock()
 	if len(pending) == 0 {
 		return

@@ -166,6 +166,8 @@ func (e *Engine) session(ctx context.Context) (connected bool, err error) {
 
 	frames := make(chan *client.Frame, 256)
 	readErr := make(chan error, 1)
+	done := make(chan struct{}) // the session is over: the reader must not block
+	defer close(done)
 	go func() {
 		defer close(frames)
 		for {
@@ -174,9 +176,14 @@ func (e *Engine) session(ctx context.Context) (connected bool, err error) {
 				readErr <- err
 				return
 			}
-			frames <- f
+			select {
+			case frames <- f:
+			case <-done:
+				return
+			}
 		}
 	}()
+	fromZero := cursor == 0
 
 	var batch []*client.StreamEvent
 	live := false
@@ -186,6 +193,17 @@ func (e *Engine) session(ctx context.Context) (connected bool, err error) {
 		}
 		if err := e.Store.Apply(ctx, batch, to, epoch); err != nil {
 			return err
+		}
+		// Conversations that arrive without their history (I was just
+		// assigned, or added while away): fetch it. A replay from 0 brings
+		// everything itself.
+		if err := e.fetchHistory(ctx, e.Store.TakeNew(), fromZero && !live); err != nil {
+			return err
+		}
+		if live && touchesMembership(batch) {
+			if err := e.Store.Purge(ctx); err != nil {
+				return err
+			}
 		}
 		if e.OnEvents != nil && len(batch) > 0 {
 			e.OnEvents(batch, live)
@@ -233,6 +251,11 @@ func (e *Engine) session(ctx context.Context) (connected bool, err error) {
 			}
 		case "caught_up":
 			if err := flushBatch(f.Seq); err != nil {
+				return true, err
+			}
+			// Caught up: what I can no longer see goes (during a replay
+			// membership can look lost until its later events arrive).
+			if err := e.Store.Purge(ctx); err != nil {
 				return true, err
 			}
 			live = true
@@ -302,4 +325,53 @@ func (e *Engine) send(ctx context.Context, en localstore.Entry) (*chat.Message, 
 		return nil, err
 	}
 	return nil, &client.APIError{Status: 400, Code: chat.EInvalid, Message: "unknown outbox entry " + en.Kind}
+}
+
+// touchesMembership reports events that can take a conversation out of
+// what the user may see.
+func touchesMembership(events []*client.StreamEvent) bool {
+	for _, ev := range events {
+		switch ev.Type {
+		case chat.EventItemUpdated, chat.EventConversationUpdated, chat.EventUserUpdated:
+			return true
+		}
+	}
+	return false
+}
+
+// fetchHistory loads, through the API, conversations that reached the
+// local store without their history. During a replay from 0 the replay
+// itself brings every message, so then only conversations whose row is
+// missing are fetched.
+func (e *Engine) fetchHistory(ctx context.Context, fresh []int64, replayed bool) error {
+	for _, id := range fresh {
+		if replayed {
+			if _, err := e.Store.Conversation(ctx, id); err == nil {
+				continue
+			}
+		}
+		conv, err := e.Client.Conversation(ctx, id)
+		if client.Code(err) == chat.ENotFound {
+			continue // no longer mine
+		} else if err != nil {
+			return err
+		}
+		var msgs []*chat.Message
+		for before := int64(0); ; {
+			page, err := e.Client.Messages(ctx, id, before, 0, chat.MaxPageSize)
+			if err != nil {
+				return err
+			}
+			msgs = append(msgs, page...)
+			if len(page) < chat.MaxPageSize {
+				break
+			}
+			before = page[0].ID
+		}
+		if err := e.Store.StoreSnapshot(ctx, []*chat.Conversation{conv}, msgs, nil, nil); err != nil {
+			return err
+		}
+	}
+	e.Store.TakeNew() // the snapshot's own inserts need nothing more
+	return nil
 }

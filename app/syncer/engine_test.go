@@ -452,3 +452,51 @@ func TestResyncKeepsOutbox(t *testing.T) {
 		t.Fatalf("outbox entry on the server %d times", n)
 	}
 }
+
+// TestMembershipComesWithHistoryAndGoes: assigned to a ticket on a
+// customer conversation, a user without the support flag gets the whole
+// conversation locally; unassigned, it leaves the local store (not listed,
+// not searchable).
+func TestMembershipComesWithHistoryAndGoes(t *testing.T) {
+	s := startSrv(t)
+	ctx := context.Background()
+	ben := login(t, s.url(), "ben@deskchat.test")
+	chris := login(t, s.url(), "chris@deskchat.test")
+	_, st, stop := engine(t, chris, filepath.Join(t.TempDir(), "chris.db"))
+	defer stop()
+	eventually(t, chris, st, 10*time.Second)
+
+	var sally *chat.Conversation
+	page, _ := ben.Conversations(ctx, "", chat.ConversationCustomer, "", 50)
+	for _, c := range page.Conversations {
+		if c.Customer != nil && c.Customer.Name == "Sally C" {
+			sally = c
+		}
+	}
+	var chrisID int64
+	var me struct{ User chat.User }
+	chris.Do(ctx, "GET", "/v1/me", nil, &me)
+	chrisID = me.User.ID
+	it, err := ben.CreateItem(ctx, chat.NewItem{Type: chat.ItemTicket, Title: "Double charge", ConversationID: sally.ID, AssigneeIDs: []int64{chrisID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, chris, st, 10*time.Second)
+	msgs, _ := st.Messages(ctx, sally.ID, 0, 50)
+	if len(msgs) < 4 {
+		t.Fatalf("chris has %d of Sally's messages locally", len(msgs))
+	}
+	if res, _ := st.Search(ctx, "charges", 10); len(res) == 0 {
+		t.Fatal("Sally's history is not searchable for the assignee")
+	}
+	if _, err := ben.SetItemRole(ctx, it.Number, chrisID, chat.RoleAssignee, false); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, chris, st, 10*time.Second)
+	if _, err := st.Conversation(ctx, sally.ID); err == nil {
+		t.Fatal("Sally's conversation is still in chris's local store")
+	}
+	if res, _ := st.Search(ctx, "charges", 10); len(res) != 0 {
+		t.Fatalf("still searchable after losing access: %+v", res)
+	}
+}

@@ -80,6 +80,9 @@ func (c *Client) OpenStream(ctx context.Context, opt StreamOptions) (*Stream, er
 		conn.Close()
 		return nil, err
 	}
+	// Cancelling ctx while the welcome is awaited closes the connection.
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
 	s := &Stream{Conn: conn}
 	// The server pings every 30 s: each ping proves the connection alive,
 	// so a connection silent for longer than LiveWait is dead (a laptop
