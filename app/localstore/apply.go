@@ -314,31 +314,70 @@ func upsertItem(ctx context.Context, tx *sql.Tx, it *chat.Item) error {
 	return nil
 }
 
-// StoreSnapshot writes state fetched through the API (the resync path).
+// StoreSnapshot writes state fetched through the API (history of a
+// conversation that arrived without it).
 func (s *Store) StoreSnapshot(ctx context.Context, convs []*chat.Conversation, msgs []*chat.Message, users []*chat.User, items []*chat.Item) error {
+	return s.write(ctx, func(tx *sql.Tx) error { return s.snapshot(ctx, tx, convs, msgs, users, items) })
+}
+
+// ReplaceWithSnapshot is the resync: it forgets the synced history (not
+// the outbox) and stores the snapshot, its settings and the cursor it is
+// valid from, all in one transaction, so a crash never leaves half of it.
+func (s *Store) ReplaceWithSnapshot(ctx context.Context, convs []*chat.Conversation, msgs []*chat.Message, users []*chat.User,
+	items []*chat.Item, settings *chat.Settings, cursor int64, epoch string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		for _, u := range users {
-			if err := upsertUser(ctx, tx, u); err != nil {
+		for _, t := range []string{"users", "customers", "conversations", "messages", "items", "item_people", "read_state", "settings"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 				return err
 			}
 		}
-		for _, c := range convs {
-			if err := s.upsertConversation(ctx, tx, c, true); err != nil {
+		if err := s.snapshot(ctx, tx, convs, msgs, users, items); err != nil {
+			return err
+		}
+		if settings != nil {
+			data, _ := json.Marshal(settings)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, data) VALUES ('helpdesk', ?)`, string(data)); err != nil {
 				return err
 			}
 		}
-		for _, m := range msgs {
-			if err := upsertMessage(ctx, tx, m); err != nil {
-				return err
-			}
+		if err := setMeta(ctx, tx, "cursor", strconv.FormatInt(cursor, 10)); err != nil {
+			return err
 		}
-		for _, it := range items {
-			if err := upsertItem(ctx, tx, it); err != nil {
-				return err
-			}
-		}
-		return nil
+		return setMeta(ctx, tx, "epoch", epoch)
 	})
+}
+
+func (s *Store) snapshot(ctx context.Context, tx *sql.Tx, convs []*chat.Conversation, msgs []*chat.Message, users []*chat.User, items []*chat.Item) error {
+	for _, u := range users {
+		if err := upsertUser(ctx, tx, u); err != nil {
+			return err
+		}
+	}
+	for _, c := range convs {
+		if err := s.upsertConversation(ctx, tx, c, true); err != nil {
+			return err
+		}
+	}
+	b := &batch{tx: tx, activity: map[int64]int64{}}
+	defer b.close()
+	for _, m := range msgs {
+		data, _ := json.Marshal(m)
+		if err := b.message(ctx, chat.EventMessageEdited, m, data); err != nil {
+			return err
+		}
+	}
+	if err := b.index(ctx); err != nil {
+		return err
+	}
+	if err := b.flushActivity(ctx); err != nil {
+		return err
+	}
+	for _, it := range items {
+		if err := upsertItem(ctx, tx, it); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func boolInt(b bool) int {
