@@ -128,19 +128,7 @@ func (s *Store) Counts(ctx context.Context) (*chat.SectionCounts, error) {
 		if err := rows.Scan(&status, &customer, &mine); err != nil {
 			return nil, err
 		}
-		bump := func(sc *chat.StatusCounts) {
-			if status == string(chat.StatusOpen) {
-				sc.Open++
-			} else {
-				sc.Closed++
-			}
-		}
-		if customer && out.Customers != nil {
-			bump(out.Customers)
-		}
-		if mine {
-			bump(&out.Mine)
-		}
+		out.Count(chat.Status(status), customer, mine)
 	}
 	return out, rows.Err()
 }

@@ -159,3 +159,21 @@ type SectionCounts struct {
 	Customers *StatusCounts `json:"customers,omitempty"`
 	Mine      StatusCounts  `json:"mine"`
 }
+
+// Count adds one conversation with unread messages: to From Customers if it
+// has a customer (and the section is shown), to My Conversations if mine.
+func (sc *SectionCounts) Count(status Status, customer, mine bool) {
+	bump := func(c *StatusCounts) {
+		if status == StatusOpen {
+			c.Open++
+		} else {
+			c.Closed++
+		}
+	}
+	if customer && sc.Customers != nil {
+		bump(sc.Customers)
+	}
+	if mine {
+		bump(&sc.Mine)
+	}
+}

@@ -557,19 +557,7 @@ func (s *Store) SectionCounts(ctx context.Context, a chat.Actor) (*chat.SectionC
 		if err := rows.Scan(&status, &customer, &mine); err != nil {
 			return nil, dbErr(err)
 		}
-		bump := func(sc *chat.StatusCounts) {
-			if status == chat.StatusOpen {
-				sc.Open++
-			} else {
-				sc.Closed++
-			}
-		}
-		if customer && out.Customers != nil {
-			bump(out.Customers)
-		}
-		if mine {
-			bump(&out.Mine)
-		}
+		out.Count(status, customer, mine)
 	}
 	return out, dbErr(rows.Err())
 }
