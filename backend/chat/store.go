@@ -187,7 +187,8 @@ type ItemStore interface {
 	SetItemRole(ctx context.Context, a Actor, number, userID int64, role ItemRole, on bool) (*Item, error)
 	// LinkConversation links a conversation the actor may see to an item,
 	// replacing any previous link; number 0 unlinks. An internal system
-	// note records it.
+	// note records it. When the actor saw the conversation only through the
+	// old item, the change stands and the answer is nil.
 	LinkConversation(ctx context.Context, a Actor, conversationID, number int64) (*Conversation, error)
 	// SectionCounts counts conversations with unread messages per section
 	// and status, for badges.

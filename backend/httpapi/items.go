@@ -145,7 +145,7 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request, a chat.Actor
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, c)
+	writeConversationOrGone(w, c)
 }
 
 func (s *Server) handleUnlink(w http.ResponseWriter, r *http.Request, a chat.Actor) {
@@ -159,7 +159,7 @@ func (s *Server) handleUnlink(w http.ResponseWriter, r *http.Request, a chat.Act
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, c)
+	writeConversationOrGone(w, c)
 }
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, a chat.Actor) {
@@ -176,4 +176,14 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, a chat.Act
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"results": res})
+}
+
+// writeConversationOrGone answers the conversation, or 204 when the caller
+// no longer sees it (they unlinked the item they saw it through).
+func writeConversationOrGone(w http.ResponseWriter, c *chat.Conversation) {
+	if c == nil {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
 }

@@ -33,6 +33,20 @@ func findItemRef(ctx context.Context, q queryer, number int64) (*chat.ItemRef, e
 
 // loadItem reads an item with its people and the linked conversations a
 // may see (a zero actor sees all, for event data).
+// itemEvent is an item as team-wide event data: the linked conversations
+// by id only (whether they are visible differs per user) and the requester
+// without profile (loadItem with the zero actor).
+func itemEvent(ctx context.Context, q queryer, number int64) (*chat.Item, error) {
+	it, err := loadItem(ctx, q, chat.Actor{}, number)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range it.Conversations {
+		it.Conversations[i] = chat.ConversationRef{ID: c.ID, Kind: c.Kind}
+	}
+	return it, nil
+}
+
 func loadItem(ctx context.Context, q queryer, a chat.Actor, number int64) (*chat.Item, error) {
 	var it chat.Item
 	var requester sql.NullInt64
@@ -50,6 +64,11 @@ func loadItem(ctx context.Context, q queryer, a chat.Actor, number int64) (*chat
 	if requester.Valid {
 		if it.Requester, err = findCustomer(ctx, q, requester.Int64); err != nil {
 			return nil, err
+		}
+		// The requester's profile is for those who may see the customer;
+		// everyone else on the team sees who it is, not their details.
+		if a.Kind == "" || canSeeCustomer(ctx, q, a, requester.Int64) != nil {
+			it.Requester = &chat.Customer{ID: it.Requester.ID, Name: it.Requester.Name}
 		}
 	}
 	it.Assignees, it.Followers = []chat.Person{}, []chat.Person{}
@@ -218,7 +237,7 @@ func (s *Store) CreateItem(ctx context.Context, a chat.Actor, ni chat.NewItem) (
 	var answer *chat.Item
 	err := s.write(ctx, func(tx *Tx) error {
 		if ni.RequesterID != 0 {
-			if _, err := findCustomer(ctx, tx, ni.RequesterID); err != nil {
+			if err := canSeeCustomer(ctx, tx, a, ni.RequesterID); err != nil {
 				return chat.Errorf(chat.EInvalid, "Requester %d is not a customer.", ni.RequesterID)
 			}
 		}
@@ -247,7 +266,7 @@ func (s *Store) CreateItem(ctx context.Context, a chat.Actor, ni chat.NewItem) (
 				}
 			}
 		}
-		it, err := loadItem(ctx, tx, chat.Actor{}, number)
+		it, err := itemEvent(ctx, tx, number)
 		if err != nil {
 			return err
 		}
@@ -372,7 +391,7 @@ func (s *Store) UpdateItem(ctx context.Context, a chat.Actor, number int64, upd 
 				if it.Type != chat.ItemTicket {
 					return chat.Errorf(chat.EInvalid, "Only tickets have a requester.")
 				}
-				if _, err := findCustomer(ctx, tx, requester); err != nil {
+				if err := canSeeCustomer(ctx, tx, a, requester); err != nil {
 					return chat.Errorf(chat.EInvalid, "Requester %d is not a customer.", requester)
 				}
 			}
@@ -395,7 +414,7 @@ func (s *Store) UpdateItem(ctx context.Context, a chat.Actor, number int64, upd 
 // linked conversation when the item's people changed (the conversations'
 // audience changed with them).
 func (tx *Tx) itemChanged(ctx context.Context, number int64, peopleChanged bool) error {
-	it, err := loadItem(ctx, tx, chat.Actor{}, number)
+	it, err := itemEvent(ctx, tx, number)
 	if err != nil {
 		return err
 	}
@@ -483,6 +502,11 @@ func (s *Store) LinkConversation(ctx context.Context, a chat.Actor, convID, numb
 		}
 		var err error
 		c, err = tx.answer(ctx, a, convID)
+		if chat.ErrorCode(err) == chat.ENotFound {
+			// The caller saw it only through the old item: the change
+			// stands, and they no longer see the conversation.
+			c, err = nil, nil
+		}
 		return err
 	})
 	return c, err

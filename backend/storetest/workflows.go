@@ -24,6 +24,49 @@ var workflowTests = []struct {
 	{"SearchIndexFollowsEditsAndDeletes", testSearchIndex},
 	{"OnlineSwitchAndOfflineReply", testOfflineReply},
 	{"SettingsAreAdminOnly", testSettings},
+	{"ItemsDoNotExposeCustomers", testItemsDoNotExposeCustomers},
+	{"UnlinkByItemOnlyMember", testUnlinkByItemOnlyMember},
+}
+
+// testItemsDoNotExposeCustomers: items are the whole team's, but a
+// customer's profile only reaches those who may see that customer, and
+// item events carry neither profiles nor conversation details.
+func testItemsDoNotExposeCustomers(t *testing.T, f *fixture) {
+	f.s.UpdateCustomer(f.ctx, f.visitorA, f.visitorA.ID, chat.CustomerInfo{Email: "alice@private.example"})
+	conv, _ := f.customerConversation(f.visitorA, "my card was charged")
+	before := len(f.rec.Events())
+	it := f.item(f.support, chat.NewItem{Type: chat.ItemTicket, Title: "Charge", RequesterID: f.visitorA.ID, ConversationID: conv.ID})
+	if it.Requester == nil || it.Requester.Email != "alice@private.example" {
+		t.Fatalf("support user sees requester %+v", it.Requester)
+	}
+	got, err := f.s.FindItemByNumber(f.ctx, f.dev, it.Number)
+	if err != nil || got.Requester == nil || got.Requester.Name != "Alice" || got.Requester.Email != "" || got.Requester.PageURL != "" || len(got.Conversations) != 0 {
+		t.Fatalf("non-support outsider sees %+v / %+v", got.Requester, got.Conversations)
+	}
+	// Naming a customer one may not see is refused like an unknown one.
+	_, err = f.s.CreateItem(f.ctx, f.dev, chat.NewItem{Type: chat.ItemTicket, Title: "probe", RequesterID: f.visitorB.ID})
+	wantCode(t, err, chat.EInvalid)
+	for _, ev := range f.rec.Events()[before:] {
+		if strings.HasPrefix(ev.Type, "item.") && (strings.Contains(string(ev.Data), "alice@private.example") || strings.Contains(string(ev.Data), "customer_name")) {
+			t.Fatalf("%s carries customer details: %s", ev.Type, ev.Data)
+		}
+	}
+}
+
+// testUnlinkByItemOnlyMember: someone who sees a conversation only through
+// its item can unlink it (and then no longer sees it).
+func testUnlinkByItemOnlyMember(t *testing.T, f *fixture) {
+	conv, _ := f.customerConversation(f.visitorA, "help")
+	it := f.item(f.support, chat.NewItem{Type: chat.ItemTicket, Title: "Help", ConversationID: conv.ID, AssigneeIDs: []int64{f.dev.ID}})
+	c, err := f.s.LinkConversation(f.ctx, f.dev, conv.ID, 0)
+	if err != nil || c != nil {
+		t.Fatalf("unlink by the assignee: %+v, %v", c, err)
+	}
+	if got, _ := f.s.FindItemByNumber(f.ctx, f.support, it.Number); len(got.Conversations) != 0 {
+		t.Fatal("still linked")
+	}
+	_, err = f.s.FindConversationByID(f.ctx, f.dev, conv.ID)
+	wantCode(t, err, chat.ENotFound)
 }
 
 func ids(list []*chat.Conversation) []int64 {
