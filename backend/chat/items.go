@@ -51,8 +51,11 @@ const (
 
 // Limits of item fields.
 const (
-	MaxTitleRunes       = 200
-	MaxDescriptionRunes = 20000
+	MaxTitleRunes = 200
+	// MaxDescriptionRunes keeps any item inside a 64 KiB body or frame:
+	// 8,000 characters are at most 48 KB even when each becomes a 6-byte
+	// JSON escape.
+	MaxDescriptionRunes = 8000
 	MaxItemPeople       = 50
 )
 

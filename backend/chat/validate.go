@@ -2,6 +2,8 @@ package chat
 
 import (
 	"net/mail"
+	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -117,4 +119,24 @@ func PageLimit(n int) int {
 		return DefaultPageSize
 	}
 	return min(n, MaxPageSize)
+}
+
+var originPattern = regexp.MustCompile(`^(https?)://(\*\.)?([a-z0-9-]+(\.[a-z0-9-]+)*)(:([0-9]{1,5}))?$`)
+
+// CheckOrigin validates an allowed website origin: http(s)://host[:port],
+// optionally *.host for subdomains, lower-cased, nothing else. Origins go
+// into the widget's Content-Security-Policy, so anything looser (a `;`, a
+// quote, a bare `*`) could change that policy.
+func CheckOrigin(o string) (string, error) {
+	o = strings.ToLower(strings.TrimRight(strings.TrimSpace(o), "/"))
+	m := originPattern.FindStringSubmatch(o)
+	if m == nil {
+		return "", Errorf(EInvalid, "%q is not an origin like https://www.example.com or https://*.example.com.", o)
+	}
+	if m[6] != "" {
+		if port, _ := strconv.Atoi(m[6]); port < 1 || port > 65535 {
+			return "", Errorf(EInvalid, "%q has an invalid port.", o)
+		}
+	}
+	return o, nil
 }

@@ -12,6 +12,9 @@ import (
 // recent conversations anyway. Measured by BenchmarkSearch.
 var RankWindow = 5000
 
+// MaxCandidates caps how far a search widens for a user who sees little.
+var MaxCandidates = 50000
+
 // Query quotes every word as a prefix term; quoting means user input can
 // never be FTS5 syntax, so it cannot fail to parse or reach columns.
 func Query(words []string) string {
@@ -75,7 +78,10 @@ func Widen(ctx context.Context, q Querier, table, match string, limit, window in
 		if err != nil {
 			return err
 		}
-		if got >= limit || (len(ids) < cand && window == 0) {
+		// Enough, or every match was a candidate, or the cap: a user who
+		// may see almost nothing of a very common word gets what the
+		// newest MaxCandidates matches hold rather than a scan of all.
+		if got >= limit || (len(ids) < cand && window == 0) || cand >= MaxCandidates {
 			return nil
 		}
 		if len(ids) < cand {

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -157,6 +158,22 @@ func TestVisitorFloodLimited(t *testing.T) {
 	e.clock.Advance(time.Minute)
 	if _, _, err := v.Send(e.ctx, conv.ID, "", "later"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestUpdateMeAllOrNothing: a bad time zone refuses the whole update.
+func TestUpdateMeAllOrNothing(t *testing.T) {
+	e := newEnv(t)
+	_, err := e.support.Do(e.ctx, http.MethodPatch, "/v1/me", map[string]string{"name": "Renamed", "time_zone": "Mars/Base"}, nil)
+	wantAPIError(t, err, 400, chat.EInvalid)
+	var u chat.User
+	e.support.Do(e.ctx, http.MethodGet, fmt.Sprintf("/v1/users/%d", e.supportU.ID), nil, &u)
+	if u.Name != "Sam Support" {
+		t.Fatalf("name changed to %q by a refused update", u.Name)
+	}
+	if _, err := e.support.Do(e.ctx, http.MethodPatch, "/v1/me", map[string]string{"name": "Sam S.", "time_zone": "Europe/Berlin"}, &u); err != nil ||
+		u.Name != "Sam S." || u.TimeZone != "Europe/Berlin" {
+		t.Fatalf("update: %+v %v", u, err)
 	}
 }
 

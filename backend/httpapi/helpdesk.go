@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/deskchat/deskchat/backend/chat"
 )
@@ -93,6 +94,19 @@ func (s *Server) handleUpdateMe(w http.ResponseWriter, r *http.Request, a chat.A
 	if err != nil {
 		s.writeError(w, r, err)
 		return
+	}
+	// Both checked before either is written: no half-applied update.
+	if upd.TimeZone != nil {
+		if _, err := time.LoadLocation(*upd.TimeZone); err != nil || *upd.TimeZone == "" || *upd.TimeZone == "Local" {
+			s.writeError(w, r, chat.Errorf(chat.EInvalid, "%q is not an IANA time zone like Europe/Berlin.", *upd.TimeZone))
+			return
+		}
+	}
+	if upd.Name != nil {
+		if _, err := chat.CheckName(*upd.Name, false); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 	}
 	if upd.Name != nil {
 		if _, err := s.store.UpdateUser(r.Context(), a.ID, chat.UserUpdate{Name: upd.Name}); err != nil {

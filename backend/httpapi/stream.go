@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
 
 	"github.com/deskchat/deskchat/backend/auth"
 	"github.com/deskchat/deskchat/backend/chat"
@@ -120,12 +121,13 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 // stream is one connection. Only run's goroutine writes; one reader
 // goroutine reads and hands replies over.
 type stream struct {
-	s       *Server
-	conn    *websocket.Conn
-	replies chan any
-	actor   chat.Actor
-	ctx     context.Context
-	typed   map[int64]time.Time // last typing signal per conversation
+	s           *Server
+	conn        *websocket.Conn
+	replies     chan any
+	actor       chat.Actor
+	ctx         context.Context
+	typed       map[int64]time.Time // last typing signal per conversation
+	typingLimit *rate.Limiter       // all typing signals of this stream
 }
 
 // typingEvery is the most often one stream's typing signal for one
@@ -246,7 +248,10 @@ func (st *stream) run(ctx context.Context, authHeader string) {
 	}
 
 	// 3. The reader runs from here on, so pings are answered during replay.
-	st.actor, st.ctx, st.typed = actor, ctx, map[int64]time.Time{}
+	// At most 2 typing signals a second, burst 5, charged before any
+	// lookup, so frames for unknown or many conversations cannot make
+	// database work.
+	st.actor, st.ctx, st.typed, st.typingLimit = actor, ctx, map[int64]time.Time{}, rate.NewLimiter(2, 5)
 	st.replies = make(chan any, 16)
 	readerDone := make(chan struct{})
 	go st.read(readerDone)
@@ -378,7 +383,7 @@ func (st *stream) read(done chan struct{}) {
 // once per typingEvery; it is never stored.
 func (st *stream) typing(convID int64) error {
 	now := time.Now()
-	if now.Sub(st.typed[convID]) < typingEvery {
+	if now.Sub(st.typed[convID]) < typingEvery || !st.typingLimit.AllowN(now, 1) {
 		return nil
 	}
 	customer, members, err := st.s.store.ConversationAudience(st.ctx, st.actor, convID)

@@ -17,6 +17,7 @@ import (
 	// host without /usr/share/zoneinfo.
 	_ "time/tzdata"
 
+	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/httpapi"
 	"github.com/deskchat/deskchat/backend/hub"
 	"github.com/deskchat/deskchat/backend/sqlite"
@@ -54,6 +55,13 @@ func Open(cfg Config) (*Server, error) {
 	}
 	if cfg.API.Logger == nil {
 		cfg.API.Logger = cfg.Logger
+	}
+	for i, o := range cfg.API.AllowedOrigins {
+		checked, err := chat.CheckOrigin(o)
+		if err != nil {
+			return nil, fmt.Errorf("--allow-origin: %s", chat.ErrorMessage(err))
+		}
+		cfg.API.AllowedOrigins[i] = checked
 	}
 	h := hub.New(0)
 	st, err := sqlite.Open(cfg.DBPath, sqlite.Options{Publisher: h, Now: cfg.API.Now})

@@ -155,13 +155,19 @@ func (s *Store) ProposeItem(ctx context.Context, a chat.Actor, convID int64, typ
 			who = "Customer"
 		}
 		lines = append(lines, fmt.Sprintf("%s (%s): %s", who, m.CreatedAt.Format("2006-01-02 15:04 MST"), m.Text))
-		if title == "" && (m.Author.Kind == chat.KindCustomer || conv.Kind == chat.ConversationTeam) {
-			title = proposeTitle(m.Text)
-		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, dbErr(err)
 	}
+	// The title comes from the conversation's first message by the
+	// customer (by anyone, in a team conversation), however long it is.
+	var first string
+	err = tx.QueryRowContext(ctx, `SELECT text FROM messages WHERE conversation_id = ? AND system IS NULL AND deleted_at IS NULL
+		AND (author_kind = 'customer' OR ?) ORDER BY id LIMIT 1`, convID, conv.Kind == chat.ConversationTeam).Scan(&first)
+	if err != nil && err != sql.ErrNoRows {
+		return nil, dbErr(err)
+	}
+	title = proposeTitle(first)
 	if title == "" {
 		title = fmt.Sprintf("Conversation %d", convID)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -97,18 +96,16 @@ func (s *Store) UpdateSettings(ctx context.Context, a chat.Actor, upd chat.Setti
 	return st, err
 }
 
-// checkOrigins normalises allowed origins: scheme://host[:port], a leading
-// "*." for subdomains, nothing else.
+// checkOrigins validates the admin's allowed origins (chat.CheckOrigin).
 func checkOrigins(in []string) ([]string, error) {
 	if len(in) > chat.MaxOrigins {
 		return nil, chat.Errorf(chat.EInvalid, "At most %d allowed origins.", chat.MaxOrigins)
 	}
 	out := []string{}
 	for _, o := range in {
-		o = strings.ToLower(strings.TrimRight(strings.TrimSpace(o), "/"))
-		u, err := url.Parse(strings.Replace(o, "*.", "wildcard.", 1))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.User != nil {
-			return nil, chat.Errorf(chat.EInvalid, "%q is not an origin like https://www.example.com or https://*.example.com.", o)
+		o, err := chat.CheckOrigin(o)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, o)
 	}

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -246,6 +247,16 @@ func testProposeAndCreate(t *testing.T, f *fixture) {
 	}
 	_, err = f.s.CreateItem(f.ctx, f.dev, chat.NewItem{Type: chat.ItemTask, Title: "x", ConversationID: conv.ID})
 	wantCode(t, err, chat.ENotFound)
+
+	// The title is the first customer message even in a long conversation.
+	long, _ := f.customerConversation(f.visitorB, "Original problem line")
+	for i := 0; i < 105; i++ {
+		f.send(f.visitorB, long.ID, fmt.Sprintf("follow-up %d", i))
+	}
+	if p, _ := f.s.ProposeItem(f.ctx, f.support, long.ID, chat.ItemTicket); p.Title != "Original problem line" ||
+		len([]rune(p.Description)) > chat.MaxDescriptionRunes {
+		t.Fatalf("long conversation proposal: %q (%d characters)", p.Title, len([]rune(p.Description)))
+	}
 }
 
 func testLinkUnlink(t *testing.T, f *fixture) {
@@ -573,7 +584,9 @@ func testSettings(t *testing.T, f *fixture) {
 	if err != nil || st.OfflineMessage != msg || !slices.Equal(st.AllowedOrigins, []string{"https://www.example.com", "https://*.example.org"}) {
 		t.Fatalf("update = %+v, %v", st, err)
 	}
-	for _, bad := range [][]string{{"javascript:alert(1)"}, {"https://x.example/path"}, {"ftp://x.example"}, {"example.com"}} {
+	for _, bad := range [][]string{{"javascript:alert(1)"}, {"https://x.example/path"}, {"ftp://x.example"}, {"example.com"},
+		{"https://*"}, {"https://a.com;sandbox"}, {"https://a.com'unsafe-inline'"}, {"https://a.com#x"}, {"https://a.com?"},
+		{"https://foo*.example.com"}, {"https://a.com:"}, {"https://a.com:99999999"}, {"https://user@a.com"}} {
 		_, err := f.s.UpdateSettings(f.ctx, f.admin, chat.SettingsUpdate{AllowedOrigins: &bad})
 		wantCode(t, err, chat.EInvalid)
 	}
