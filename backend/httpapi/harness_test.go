@@ -27,12 +27,13 @@ const password = "correct horse battery"
 
 // env is a real server on loopback with a real SQLite file.
 type env struct {
-	t     *testing.T
-	ctx   context.Context
-	srv   *server.Server
-	url   string
-	clock *storetest.Clock
-	anon  *client.Client
+	t      *testing.T
+	ctx    context.Context
+	srv    *server.Server
+	url    string
+	dbPath string
+	clock  *storetest.Clock
+	anon   *client.Client
 
 	admin, support, support2, dev *client.Client
 	adminU, supportU, devU        *chat.User
@@ -58,7 +59,7 @@ func newEnv(t *testing.T, tweak ...func(*server.Config)) *env {
 		t.Fatal(err)
 	}
 	go srv.Serve()
-	e := &env{t: t, ctx: context.Background(), srv: srv, url: srv.URL(), clock: clock, anon: client.New(srv.URL())}
+	e := &env{t: t, ctx: context.Background(), srv: srv, url: srv.URL(), dbPath: cfg.DBPath, clock: clock, anon: client.New(srv.URL())}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

@@ -33,6 +33,7 @@ func (s *Server) handleUpdateSettings(w http.ResponseWriter, r *http.Request, a 
 		return
 	}
 	s.origins.Store(&st.AllowedOrigins)
+	s.originsAt.Store(time.Now().UnixNano())
 	writeJSON(w, http.StatusOK, st)
 }
 
@@ -68,16 +69,32 @@ func (s *Server) handleWidgetConfig(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, st.Widget())
 }
 
-// loadOrigins reads the admin-configured origins at start.
+// loadOrigins reads the admin-configured origins.
 func (s *Server) loadOrigins(ctx context.Context) {
 	st, err := s.store.Settings(ctx)
 	if err != nil {
 		s.log.Warn("load allowed origins", "err", err)
-		empty := []string{}
-		s.origins.Store(&empty)
+		if s.origins.Load() == nil {
+			empty := []string{}
+			s.origins.Store(&empty)
+		}
 		return
 	}
 	s.origins.Store(&st.AllowedOrigins)
+	s.originsAt.Store(time.Now().UnixNano())
+}
+
+// adminOrigins returns the admin-configured origins, refreshed when stale.
+func (s *Server) adminOrigins() []string {
+	if time.Since(time.Unix(0, s.originsAt.Load())) > s.cfg.OriginsTTL {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		s.loadOrigins(ctx)
+		cancel()
+	}
+	if o := s.origins.Load(); o != nil {
+		return *o
+	}
+	return nil
 }
 
 type meUpdate struct {

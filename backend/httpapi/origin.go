@@ -21,11 +21,9 @@ func (s *Server) originAllowed(origin, host string) bool {
 			return true
 		}
 	}
-	if admin := s.origins.Load(); admin != nil {
-		for _, pattern := range *admin {
-			if matchOrigin(pattern, u) {
-				return true
-			}
+	for _, pattern := range s.adminOrigins() {
+		if matchOrigin(pattern, u) {
+			return true
 		}
 	}
 	return false
@@ -49,9 +47,5 @@ func (s *Server) OriginAllowed(origin, host string) bool { return s.originAllowe
 
 // AllowedOrigins lists the configured and admin-set origins.
 func (s *Server) AllowedOrigins() []string {
-	out := append([]string{}, s.cfg.AllowedOrigins...)
-	if admin := s.origins.Load(); admin != nil {
-		out = append(out, *admin...)
-	}
-	return out
+	return append(append([]string{}, s.cfg.AllowedOrigins...), s.adminOrigins()...)
 }

@@ -35,6 +35,8 @@ type Config struct {
 	// sessions per minute per IP (defaults 20 and 30); LoginAccountRate per
 	// e-mail (default 10).
 	LoginRate, LoginAccountRate, VisitorRate int
+	// OriginsTTL is how long admin-set origins are cached (default 5 s).
+	OriginsTTL time.Duration
 	// VisitorSendRate caps visitors' messages and new conversations per
 	// minute per IP (default 60), so a widget cannot be used to flood.
 	VisitorSendRate int
@@ -51,8 +53,11 @@ type Server struct {
 	loginIP, loginAccount, visitorIP, visitorSend *limiter
 
 	// origins are the admin-configured allowed origins (settings), kept
-	// here so every request does not read the database.
-	origins atomic.Pointer[[]string]
+	// here so every request does not read the database; re-read when older
+	// than OriginsTTL (another process may change settings, a first load
+	// may have failed).
+	origins   atomic.Pointer[[]string]
+	originsAt atomic.Int64 // unix ns of the last load
 
 	// Streams in flight, so Shutdown can close them with a close frame.
 	streams   sync.WaitGroup
@@ -86,6 +91,9 @@ func New(store chat.Store, h *hub.Hub, cfg Config) *Server {
 	}
 	if cfg.VisitorRate == 0 {
 		cfg.VisitorRate = 30
+	}
+	if cfg.OriginsTTL == 0 {
+		cfg.OriginsTTL = 5 * time.Second
 	}
 	if cfg.VisitorSendRate == 0 {
 		cfg.VisitorSendRate = 60

@@ -10,8 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deskchat/deskchat/backend/auth"
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/client"
+	"github.com/deskchat/deskchat/backend/server"
+	"github.com/deskchat/deskchat/backend/sqlite"
 )
 
 // tap reads a stream's frames in a goroutine, so a test can wait for a
@@ -341,4 +344,30 @@ func TestTypingAndPresence(t *testing.T) {
 	if !strings.Contains(string(frames[len(frames)-1].Event.Data), fmt.Sprintf(`{"user_id":%d,"online":false}`, e.supportU.ID)) {
 		t.Fatalf("no offline presence: %+v", frames)
 	}
+}
+
+// TestOriginsChangedElsewhere: origins an admin sets through another
+// process (or a server restart that failed to read them) take effect
+// within the cache time.
+func TestOriginsChangedElsewhere(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) { c.API.OriginsTTL = 50 * time.Millisecond })
+	other, err := sqlite.Open(e.dbPath, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	admin, _, err := other.Authenticate(e.ctx, auth.HashToken(e.admin.Token), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	origins := []string{"https://elsewhere.example"}
+	if _, err := other.UpdateSettings(e.ctx, admin, chat.SettingsUpdate{AllowedOrigins: &origins}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	s, err := e.support.OpenStream(e.ctx, client.StreamOptions{Origin: "https://elsewhere.example"})
+	if err != nil {
+		t.Fatalf("origin set elsewhere not honoured: %v", err)
+	}
+	s.Close()
 }
