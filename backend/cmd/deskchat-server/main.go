@@ -48,13 +48,14 @@ func serveCmd() *cobra.Command {
 	var origins []string
 	var withDemo bool
 	var keep int64
+	var loginRate, visitorRate, visitorSendRate int
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the HTTP API and event streams",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 			srv, err := server.Open(server.Config{DBPath: db, Logger: log, KeepEvents: keep,
-				API: httpapi.Config{AllowedOrigins: origins}})
+				API: httpapi.Config{AllowedOrigins: origins, LoginRate: loginRate, VisitorRate: visitorRate, VisitorSendRate: visitorSendRate}})
 			if err != nil {
 				return err
 			}
@@ -93,6 +94,9 @@ func serveCmd() *cobra.Command {
 	cmd.Flags().StringSliceVar(&origins, "allow-origin", nil, "browser origin allowed besides the server's own (repeatable; https://*.example.com matches subdomains)")
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "seed the demo helpdesk if the database has none")
 	cmd.Flags().Int64Var(&keep, "keep-events", 0, "prune the event log to this many newest events (0 keeps all)")
+	cmd.Flags().IntVar(&loginRate, "login-rate", 0, "sign-in attempts per minute per IP (0: 20)")
+	cmd.Flags().IntVar(&visitorRate, "visitor-rate", 0, "new visitor sessions per minute per IP (0: 30)")
+	cmd.Flags().IntVar(&visitorSendRate, "visitor-send-rate", 0, "visitor messages and conversations per minute per IP (0: 60)")
 	return cmd
 }
 
