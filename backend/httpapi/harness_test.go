@@ -144,3 +144,13 @@ func wantAPIError(t *testing.T, err error, status int, code string) {
 		t.Fatalf("err = %v, want %d %s", err, status, code)
 	}
 }
+
+// userID returns the id of the user a client is signed in as.
+func (e *env) userID(c *client.Client) int64 {
+	e.t.Helper()
+	var me struct{ User chat.User }
+	if _, err := c.Do(e.ctx, http.MethodGet, "/v1/me", nil, &me); err != nil {
+		e.t.Fatal(err)
+	}
+	return me.User.ID
+}
