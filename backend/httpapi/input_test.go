@@ -1,12 +1,17 @@
 package httpapi_test
 
 import (
+	"database/sql"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/server"
 )
 
 // TestBadInput: every bad input answers its 4xx and stable code, never a
@@ -199,4 +204,44 @@ func TestCloseReopenOverHTTP(t *testing.T) {
 	}
 	_, err = e.support.Audit(e.ctx, m1.ID)
 	wantAPIError(t, err, 403, chat.EForbidden)
+}
+
+// TestLockedDatabase: while another process holds the database's write
+// lock past the busy timeout, a send answers 503 unavailable with
+// Retry-After and is not stored; once the lock is gone the retry (same
+// client id) is stored exactly once.
+func TestLockedDatabase(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) { c.BusyTimeout = 200 * time.Millisecond })
+	v, _ := e.visitor("Lena")
+	conv := e.conversation(v, "hello")
+	locker, err := sql.Open("sqlite3", "file:"+e.dbPath+"?_txlock=exclusive")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer locker.Close()
+	tx, err := locker.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = v.Send(e.ctx, conv.ID, "while-locked", "sent while locked")
+	wantAPIError(t, err, 503, chat.EUnavailable)
+	tx.Rollback()
+	m, created, err := v.Send(e.ctx, conv.ID, "while-locked", "sent while locked")
+	if err != nil || !created {
+		t.Fatalf("retry after the lock: %+v %t %v", m, created, err)
+	}
+	msgs, _ := v.Messages(e.ctx, conv.ID, 0, 0, 50)
+	n := 0
+	for _, x := range msgs {
+		if x.Text == "sent while locked" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("stored %d times", n)
+	}
+	status, code := e.raw("GET", "/healthz", "", nil, nil)
+	if status != 200 || code != "" {
+		t.Fatalf("healthz after the lock: %d %s", status, code)
+	}
 }

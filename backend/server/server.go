@@ -29,6 +29,9 @@ type Config struct {
 	DBPath string
 	API    httpapi.Config
 	Logger *slog.Logger
+	// BusyTimeout is how long a write waits for a locked database before
+	// answering 503 (default 5 s).
+	BusyTimeout time.Duration
 	// KeepEvents prunes the event log to this many newest events (0 keeps
 	// all). Clients with older cursors get a resync answer.
 	KeepEvents int64
@@ -64,7 +67,7 @@ func Open(cfg Config) (*Server, error) {
 		cfg.API.AllowedOrigins[i] = checked
 	}
 	h := hub.New(0)
-	st, err := sqlite.Open(cfg.DBPath, sqlite.Options{Publisher: h, Now: cfg.API.Now})
+	st, err := sqlite.Open(cfg.DBPath, sqlite.Options{Publisher: h, Now: cfg.API.Now, BusyTimeout: cfg.BusyTimeout})
 	if err != nil {
 		return nil, err
 	}
