@@ -41,6 +41,10 @@ type Options struct {
 	BusyTimeout time.Duration
 	// ReadConns sizes the read pool (default 4).
 	ReadConns int
+	// MaxPages caps the database size in pages (0: no cap). A write past
+	// it fails like a full disk (SQLITE_FULL): tests use it to fill the
+	// "disk", operators as a quota.
+	MaxPages int64
 }
 
 // Store is the SQLite chat.Store.
@@ -94,6 +98,13 @@ func Open(path string, opt Options) (*Store, error) {
 	if err := s.migrate(context.Background()); err != nil {
 		s.wdb.Close()
 		return nil, err
+	}
+	if opt.MaxPages > 0 {
+		// The writer is one long-lived connection, so the pragma holds.
+		if _, err := s.wdb.Exec(fmt.Sprintf("PRAGMA max_page_count = %d", opt.MaxPages)); err != nil {
+			s.wdb.Close()
+			return nil, err
+		}
 	}
 	q.Set("_txlock", "deferred")
 	q.Set("_query_only", "true")

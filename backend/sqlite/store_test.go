@@ -2,7 +2,9 @@ package sqlite_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,5 +112,61 @@ func TestExternalWritesArePublished(t *testing.T) {
 		if ev.Seq != int64(i+1) || ev.Type != chat.EventUserCreated || !ev.VisibleTo(chat.Actor{Kind: chat.KindUser, ID: 1}) {
 			t.Fatalf("event %d = %+v", i, ev)
 		}
+	}
+}
+
+// TestFullDiskFailsCleanly: when the database cannot grow (SQLite's full
+// disk error, forced with a page cap), a send fails with a retryable
+// unavailable error, nothing of it is stored or published, and reads go on.
+func TestFullDiskFailsCleanly(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "deskchat.db")
+	s, err := sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := s.CreateCustomer(ctx, chat.CustomerInfo{Name: "Fay"})
+	v := chat.Actor{Kind: chat.KindCustomer, ID: c.ID}
+	conv, _, _, err := s.CreateConversation(ctx, v, chat.NewConversation{Text: "first"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	rec := &storetest.Recorder{}
+	s, err = sqlite.Open(path, sqlite.Options{Publisher: rec, MaxPages: 1}) // below the current size: no growth at all
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var failed bool
+	long := strings.Repeat("payload ", 500)
+	for i := 0; i < 200 && !failed; i++ {
+		_, _, err := s.SendMessage(ctx, v, conv.ID, chat.NewMessage{ClientID: fmt.Sprintf("m%d", i), Text: long})
+		if err != nil {
+			if chat.ErrorCode(err) != chat.EUnavailable {
+				t.Fatalf("send on a full disk: %v (code %s), want unavailable", err, chat.ErrorCode(err))
+			}
+			failed = true
+			msgs, _ := s.ListMessages(ctx, v, conv.ID, chat.MessageFilter{Limit: 200})
+			for _, m := range msgs {
+				if m.ClientID == fmt.Sprintf("m%d", i) {
+					t.Fatal("the refused message was stored")
+				}
+			}
+			for _, ev := range rec.Events() {
+				if strings.Contains(string(ev.Data), fmt.Sprintf(`"client_id":"m%d"`, i)) {
+					t.Fatal("the refused message was published")
+				}
+			}
+		}
+	}
+	if !failed {
+		t.Fatal("the page cap never filled")
+	}
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("reads stop on a full disk: %v", err)
+	}
+	if _, err := s.FindConversationByID(ctx, v, conv.ID); err != nil {
+		t.Fatal(err)
 	}
 }
