@@ -500,3 +500,128 @@ func TestMembershipComesWithHistoryAndGoes(t *testing.T) {
 		t.Fatalf("still searchable after losing access: %+v", res)
 	}
 }
+
+// cutProxy forwards loopback TCP to target and cuts each of its first
+// `cuts` connections after `after` bytes from the server, mid-frame.
+type cutProxy struct {
+	l     net.Listener
+	mu    sync.Mutex
+	cuts  int
+	after int
+}
+
+func newCutProxy(t *testing.T, target string, cuts, after int) *cutProxy {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &cutProxy{l: l, cuts: cuts, after: after}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			p.mu.Lock()
+			cut := p.cuts > 0
+			if cut {
+				p.cuts--
+			}
+			p.mu.Unlock()
+			go p.serve(c, target, cut)
+		}
+	}()
+	return p
+}
+
+func (p *cutProxy) serve(c net.Conn, target string, cut bool) {
+	defer c.Close()
+	s, err := net.Dial("tcp", target)
+	if err != nil {
+		return
+	}
+	defer s.Close()
+	go func() {
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := c.Read(buf)
+			if n > 0 {
+				s.Write(buf[:n])
+			}
+			if err != nil {
+				s.Close()
+				return
+			}
+		}
+	}()
+	buf := make([]byte, 1500)
+	sent := 0
+	for {
+		n, err := s.Read(buf)
+		if n > 0 {
+			if cut && sent+n > p.after {
+				c.Write(buf[:(p.after-sent)/2+1]) // half of what is left: mid-frame
+				return
+			}
+			c.Write(buf[:n])
+			sent += n
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (p *cutProxy) url() string { return "http://" + p.l.Addr().String() }
+
+// TestConnectionsCutMidFrame: during the initial sync and while the outbox
+// is flushed, TCP connections are cut in the middle of frames and answers;
+// the engine recovers by itself and ends equal to the server, every queued
+// message sent exactly once.
+func TestConnectionsCutMidFrame(t *testing.T) {
+	s := startSrv(t)
+	ctx := context.Background()
+	ben := login(t, s.url(), "ben@deskchat.test")
+	page, _ := ben.Conversations(ctx, chat.StatusOpen, chat.ConversationCustomer, "", 1)
+	conv := page.Conversations[0].ID
+	for i := 0; i < 200; i++ { // a history worth several frames
+		ben.Send(ctx, conv, fmt.Sprintf("h%d", i), fmt.Sprintf("history line %d with some words in it", i))
+	}
+	proxy := newCutProxy(t, s.addr, 6, 6000)
+	viaProxy := client.New(proxy.url()).WithToken(ben.Token)
+	local := filepath.Join(t.TempDir(), "local.db")
+	st, _ := localstore.Open(local, 0)
+	for i := 0; i < 30; i++ {
+		st.Enqueue(ctx, localstore.Entry{ClientID: fmt.Sprintf("cut-%d", i), Kind: localstore.OutSend, ConversationID: conv, Text: fmt.Sprintf("queued %d", i)})
+	}
+	st.Close()
+	_, st, stop := engine(t, viaProxy, local)
+	defer stop()
+	eventually(t, ben, st, 20*time.Second)
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		if left, _ := st.Outbox(ctx, 0); len(left) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("outbox never emptied")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	eventually(t, ben, st, 10*time.Second)
+	_, msgs := serverView(t, ben)
+	count := map[string]int{}
+	for _, text := range msgs {
+		count[text]++
+	}
+	for i := 0; i < 30; i++ {
+		if n := count[fmt.Sprintf("queued %d", i)]; n != 1 {
+			t.Fatalf("queued %d is on the server %d times", i, n)
+		}
+	}
+	proxy.mu.Lock()
+	defer proxy.mu.Unlock()
+	if proxy.cuts != 0 {
+		t.Fatalf("only %d of 6 connections were cut", 6-proxy.cuts)
+	}
+}
