@@ -27,7 +27,7 @@ const password = "correct horse battery"
 
 // env is a real server on loopback with a real SQLite file.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context
 	srv    *server.Server
 	url    string
@@ -39,7 +39,7 @@ type env struct {
 	adminU, supportU, devU        *chat.User
 }
 
-func newEnv(t *testing.T, tweak ...func(*server.Config)) *env {
+func newEnv(t testing.TB, tweak ...func(*server.Config)) *env {
 	t.Helper()
 	clock := storetest.NewClock(time.Now().UTC())
 	cfg := server.Config{
