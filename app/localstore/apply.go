@@ -326,10 +326,8 @@ func (s *Store) StoreSnapshot(ctx context.Context, convs []*chat.Conversation, m
 func (s *Store) ReplaceWithSnapshot(ctx context.Context, convs []*chat.Conversation, msgs []*chat.Message, users []*chat.User,
 	items []*chat.Item, settings *chat.Settings, cursor int64, epoch string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		for _, t := range []string{"users", "customers", "conversations", "messages", "items", "item_people", "read_state", "settings"} {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
-				return err
-			}
+		if err := forget(ctx, tx); err != nil {
+			return err
 		}
 		if err := s.snapshot(ctx, tx, convs, msgs, users, items); err != nil {
 			return err

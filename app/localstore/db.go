@@ -145,15 +145,13 @@ func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 	return s.write(ctx, func(tx *sql.Tx) error { return setMeta(ctx, tx, key, value) })
 }
 
-// Reset forgets the synced history (not the outbox), for a resync.
-func (s *Store) Reset(ctx context.Context) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		for _, t := range []string{"users", "customers", "conversations", "messages", "items", "item_people", "read_state", "settings"} {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
-				return err
-			}
+// forget drops the synced history (not the outbox) inside tx.
+func forget(ctx context.Context, tx *sql.Tx) error {
+	for _, t := range []string{"users", "customers", "conversations", "messages", "items", "item_people", "read_state", "settings"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
+			return err
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key IN ('cursor', 'epoch')`)
-		return err
-	})
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key IN ('cursor', 'epoch')`)
+	return err
 }

@@ -100,9 +100,3 @@ func (e *Event) VisibleTo(a Actor) bool {
 type Publisher interface {
 	Publish(events []*Event)
 }
-
-// PublisherFunc adapts a function to Publisher.
-type PublisherFunc func([]*Event)
-
-// Publish calls f.
-func (f PublisherFunc) Publish(events []*Event) { f(events) }

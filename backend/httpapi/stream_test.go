@@ -394,28 +394,27 @@ func TestStreamFrames(t *testing.T) {
 		}
 		return &client.Stream{Conn: conn}
 	}
-	t.Run("first frame not hello", func(t *testing.T) {
-		s := dial()
-		s.Conn.WriteJSON(map[string]string{"type": "ping"})
-		f, _ := s.Next(timeout(t, 5*time.Second))
-		if f == nil || f.Type != "error" || f.Error.Code != chat.EInvalid {
-			t.Fatalf("frame = %+v", f)
-		}
-		if code := closeCode(t, s); code != websocket.ClosePolicyViolation {
-			t.Fatalf("close code %d", code)
-		}
-	})
-	t.Run("bad token", func(t *testing.T) {
-		s := dial()
-		s.Conn.WriteJSON(map[string]string{"type": "hello", "token": "forged"})
-		f, _ := s.Next(timeout(t, 5*time.Second))
-		if f == nil || f.Type != "error" || f.Error.Code != chat.EUnauthorized {
-			t.Fatalf("frame = %+v", f)
-		}
-		if code := closeCode(t, s); code != httpapi.CloseUnauthorized {
-			t.Fatalf("close code %d", code)
-		}
-	})
+	for _, tc := range []struct {
+		name  string
+		hello map[string]string
+		code  string
+		close int
+	}{
+		{"first frame not hello", map[string]string{"type": "ping"}, chat.EInvalid, websocket.ClosePolicyViolation},
+		{"bad token", map[string]string{"type": "hello", "token": "forged"}, chat.EUnauthorized, httpapi.CloseUnauthorized},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := dial()
+			s.Conn.WriteJSON(tc.hello)
+			f, _ := s.Next(timeout(t, 5*time.Second))
+			if f == nil || f.Type != "error" || f.Error.Code != tc.code {
+				t.Fatalf("frame = %+v", f)
+			}
+			if code := closeCode(t, s); code != tc.close {
+				t.Fatalf("close code %d", code)
+			}
+		})
+	}
 	t.Run("malformed hello", func(t *testing.T) {
 		s := dial()
 		s.Conn.WriteMessage(websocket.TextMessage, []byte(`{"type":"hello","token":`))
