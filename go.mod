@@ -3,6 +3,7 @@ module github.com/deskchat/deskchat
 go 1.26.8
 
 require (
+	fyne.io/systray v1.12.2
 	github.com/gen2brain/beeep v0.11.3
 	github.com/godbus/dbus/v5 v5.2.4
 	github.com/gorilla/websocket v1.5.3

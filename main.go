@@ -13,6 +13,7 @@ import (
 
 	"github.com/deskchat/deskchat/app"
 	"github.com/deskchat/deskchat/app/notify"
+	"github.com/deskchat/deskchat/app/tray"
 )
 
 //go:embed all:frontend/dist
@@ -24,14 +25,22 @@ var version = ""
 func main() {
 	about := app.NewAboutService(version)
 	emitter := &app.WailsEmitter{}
-	session := &app.SessionService{Emit: emitter, Notifier: notify.Beeep{}}
+	desktop := &app.DesktopService{Out: emitter}
+	session := &app.SessionService{Emit: desktop, Notifier: notify.Beeep{}}
+	desktop.Session = session
 	inbox := &app.InboxService{Session: session}
+	items := &app.ItemService{Session: session}
+	people := &app.PeopleService{Session: session}
+	helpdesk := &app.HelpdeskService{Session: session}
+	desktop.Helpdesk = helpdesk
+	icon := &tray.Tray{OnOnline: desktop.SetOnline, OnOpen: func() { desktop.Open(0) }, OnQuit: desktop.Quit}
+	desktop.Badge = icon
 
 	err := wails.Run(&options.App{
 		Title:     app.AppName,
-		Width:     1100,
-		Height:    720,
-		MinWidth:  720,
+		Width:     app.FullWidth,
+		Height:    app.FullHeight,
+		MinWidth:  app.CompactWidth,
 		MinHeight: 480,
 		AssetServer: &assetserver.Options{
 			Assets: assets,
@@ -40,6 +49,8 @@ func main() {
 		OnStartup: func(ctx context.Context) {
 			about.OnStartup(ctx)
 			emitter.Start(ctx)
+			desktop.Start(app.WailsWindow{Ctx: ctx})
+			icon.Start()
 			// The embedded helpdesk or a saved session; the window shows
 			// meanwhile, with the sync state as it changes.
 			go func() {
@@ -48,13 +59,19 @@ func main() {
 				}
 			}()
 		},
+		OnBeforeClose: func(context.Context) bool { return desktop.BeforeClose() },
 		OnShutdown: func(context.Context) {
 			session.Shutdown()
+			icon.Stop()
 		},
 		Bind: []any{
 			about,
 			session,
 			inbox,
+			items,
+			people,
+			helpdesk,
+			desktop,
 		},
 	})
 	if err != nil {

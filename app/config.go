@@ -16,6 +16,15 @@ type Config struct {
 	UserID    int64  `json:"user_id,omitempty"`
 	Local     bool   `json:"local,omitempty"` // the embedded local helpdesk
 	Muted     bool   `json:"muted,omitempty"` // notifications off
+	// HideOnClose: closing the main window hides it to the tray.
+	HideOnClose bool `json:"hide_on_close,omitempty"`
+	// CompactOnTop: the compact window stays above other windows.
+	CompactOnTop bool `json:"compact_on_top,omitempty"`
+}
+
+// prefs is c without the session: what survives sign-out and sign-in.
+func (c Config) prefs() Config {
+	return Config{Muted: c.Muted, HideOnClose: c.HideOnClose, CompactOnTop: c.CompactOnTop}
 }
 
 // ConfigDir is os.UserConfigDir()/deskchat, or $DESKCHAT_CONFIG_DIR.

@@ -8,10 +8,13 @@ import (
 
 // Event names the frontend listens to (namespaced by area).
 const (
-	EventSyncState   = "sync:state"      // syncer.State
-	EventInbox       = "inbox:changed"   // {live bool}: lists and counts may have changed
-	EventEphemeral   = "inbox:ephemeral" // typing and presence
-	EventSessionInfo = "session:changed" // SessionStatus
+	EventSyncState   = "sync:state"       // syncer.State
+	EventInbox       = "inbox:changed"    // {live bool}: lists and counts may have changed
+	EventEphemeral   = "inbox:ephemeral"  // typing and presence
+	EventSessionInfo = "session:changed"  // SessionStatus
+	EventHelpdesk    = "helpdesk:changed" // chat.Settings: the switch or options changed
+	EventWindowMode  = "window:mode"      // "compact" or "full"
+	EventOpen        = "window:open"      // a conversation id to show (tray, notification)
 )
 
 // Emitter sends events to the frontend. Services hold one so they compile

@@ -169,3 +169,92 @@ func (s *InboxService) queue(st *localstore.Store, e interface{ Kick() }, en loc
 	s.Session.Emit.Emit(EventInbox, map[string]bool{"live": true})
 	return nil
 }
+
+// Conversation returns one conversation from the local store (header,
+// status, linked item).
+func (s *InboxService) Conversation(p ConversationParams) (*chat.Conversation, error) {
+	st, _, _, err := s.Session.current()
+	if err != nil {
+		return nil, err
+	}
+	return st.Conversation(context.Background(), p.ConversationID)
+}
+
+// EditParams change one of my messages.
+type EditParams struct {
+	ConversationID int64  `json:"conversation_id"`
+	MessageID      int64  `json:"message_id"`
+	Text           string `json:"text"`
+}
+
+// Edit queues an edit of my message.
+func (s *InboxService) Edit(p EditParams) error {
+	if _, err := chat.CheckMessageText(p.Text); err != nil {
+		return err
+	}
+	st, e, _, err := s.Session.current()
+	if err != nil {
+		return err
+	}
+	return s.queue(st, e, localstore.Entry{Kind: localstore.OutEdit, ConversationID: p.ConversationID, MessageID: p.MessageID, Text: p.Text})
+}
+
+// MessageRef names a message.
+type MessageRef struct {
+	ConversationID int64 `json:"conversation_id"`
+	MessageID      int64 `json:"message_id"`
+}
+
+// Delete queues deleting my message (the UI asks for confirmation first).
+func (s *InboxService) Delete(p MessageRef) error {
+	st, e, _, err := s.Session.current()
+	if err != nil {
+		return err
+	}
+	return s.queue(st, e, localstore.Entry{Kind: localstore.OutDelete, ConversationID: p.ConversationID, MessageID: p.MessageID})
+}
+
+// Retry sends a refused outbox entry again.
+func (s *InboxService) Retry(clientID string) error {
+	st, e, _, err := s.Session.current()
+	if err != nil {
+		return err
+	}
+	if err := st.Retry(context.Background(), clientID); err != nil {
+		return err
+	}
+	e.Kick()
+	s.Session.Emit.Emit(EventInbox, map[string]bool{"live": true})
+	return nil
+}
+
+// Discard drops an outbox entry the user gave up on.
+func (s *InboxService) Discard(clientID string) error {
+	st, _, _, err := s.Session.current()
+	if err != nil {
+		return err
+	}
+	if err := st.Discard(context.Background(), clientID); err != nil {
+		return err
+	}
+	s.Session.Emit.Emit(EventInbox, map[string]bool{"live": true})
+	return nil
+}
+
+// Typing tells the other side I am typing (dropped when offline).
+func (s *InboxService) Typing(p ConversationParams) error {
+	_, e, _, err := s.Session.current()
+	if err != nil {
+		return err
+	}
+	return e.Typing(p.ConversationID)
+}
+
+// UnreadTotal counts conversations with unread messages.
+func (s *InboxService) UnreadTotal() (int, error) {
+	st, _, _, err := s.Session.current()
+	if err != nil {
+		return 0, err
+	}
+	return st.UnreadTotal(context.Background())
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -90,6 +91,9 @@ func (s *SessionService) Startup(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	s.mu.Lock()
+	s.cfg = cfg.prefs() // a fresh sign-in keeps them
+	s.mu.Unlock()
 	if cfg.ServerURL == "" || cfg.Local {
 		_, err := s.startLocalHelpdesk()
 		return err
@@ -136,7 +140,10 @@ func (s *SessionService) signIn(p SignInParams) (SessionStatus, error) {
 		return SessionStatus{}, err
 	}
 	s.stopSync()
-	cfg := Config{ServerURL: url, Token: c.Token, UserID: tr.User.ID, Local: s.isLocal(url), Muted: s.cfg.Muted}
+	s.mu.Lock()
+	cfg := s.cfg.prefs()
+	s.mu.Unlock()
+	cfg.ServerURL, cfg.Token, cfg.UserID, cfg.Local = url, c.Token, tr.User.ID, s.isLocal(url)
 	if err := s.resume(cfg); err != nil {
 		return SessionStatus{}, err
 	}
@@ -169,27 +176,39 @@ func (s *SessionService) SignOut() error {
 		return err
 	}
 	s.mu.Lock()
-	s.cfg = Config{Muted: cfg.Muted}
+	s.cfg = cfg.prefs()
 	s.user = nil
 	s.mu.Unlock()
 	s.Emit.Emit(EventSessionInfo, s.Status())
-	return SaveConfig(dir, Config{Muted: cfg.Muted})
+	return SaveConfig(dir, cfg.prefs())
 }
 
 // SetMuted turns desktop notifications off or on.
 func (s *SessionService) SetMuted(muted bool) error {
+	return s.updateConfig(func(c *Config) { c.Muted = muted })
+}
+
+// updateConfig changes and saves the config.
+func (s *SessionService) updateConfig(change func(*Config)) error {
 	s.mu.Lock()
-	s.cfg.Muted = muted
+	change(&s.cfg)
 	cfg, center := s.cfg, s.center
 	s.mu.Unlock()
 	if center != nil {
-		center.SetMuted(muted)
+		center.SetMuted(cfg.Muted)
 	}
 	dir, err := s.dir()
 	if err != nil {
 		return err
 	}
 	return SaveConfig(dir, cfg)
+}
+
+// config returns the current config.
+func (s *SessionService) config() Config {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cfg
 }
 
 // StartLocalHelpdesk runs the chat server in this process on 127.0.0.1
@@ -278,6 +297,12 @@ func (s *SessionService) resume(cfg Config) error {
 				center.Events(evs, live)
 			}
 			s.Emit.Emit(EventInbox, map[string]bool{"live": live})
+			for _, ev := range evs {
+				var hs chat.Settings
+				if ev.Type == chat.EventHelpdeskUpdated && json.Unmarshal(ev.Data, &hs) == nil {
+					s.Emit.Emit(EventHelpdesk, &hs)
+				}
+			}
 		},
 		OnEphemeral: func(ev *client.StreamEvent) { s.Emit.Emit(EventEphemeral, ev) },
 	}
@@ -318,7 +343,7 @@ func (s *SessionService) current() (*localstore.Store, *syncer.Engine, *notify.C
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.store == nil {
-		return nil, nil, nil, errors.New("not signed in")
+		return nil, nil, nil, errNotSignedIn
 	}
 	return s.store, s.engine, s.center, nil
 }

@@ -83,3 +83,11 @@ func (s *Store) Fail(ctx context.Context, clientID, reason string) error {
 
 // Retry clears a failure so the command is sent again.
 func (s *Store) Retry(ctx context.Context, clientID string) error { return s.Fail(ctx, clientID, "") }
+
+// Discard drops a command the user gave up on (a refused edit, say).
+func (s *Store) Discard(ctx context.Context, clientID string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE client_id = ?`, clientID)
+		return err
+	})
+}

@@ -133,6 +133,16 @@ func (s *Store) Counts(ctx context.Context) (*chat.SectionCounts, error) {
 	return out, rows.Err()
 }
 
+// UnreadTotal counts the conversations with unread messages that I see in
+// either section (the tray and window title show it).
+func (s *Store) UnreadTotal(ctx context.Context) (int, error) {
+	support := s.Support(ctx)
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM conversations c WHERE `+unread+` > 0
+		AND ((:support AND c.customer_id IS NOT NULL) OR `+member+`)`, sql.Named("me", s.me), sql.Named("support", support)).Scan(&n)
+	return n, err
+}
+
 // Messages returns a page of a conversation, ascending: the newest page, or
 // the one just older than beforeID.
 func (s *Store) Messages(ctx context.Context, convID, beforeID int64, limit int) ([]*chat.Message, error) {

@@ -55,6 +55,21 @@ type Engine struct {
 	kick    chan struct{}
 	flushMu sync.Mutex
 	once    sync.Once
+
+	liveMu sync.Mutex
+	live   *client.Stream // the connected stream, for typing signals
+}
+
+// Typing sends a typing signal when connected; offline it is dropped, as
+// a typing indicator is worthless later.
+func (e *Engine) Typing(convID int64) error {
+	e.liveMu.Lock()
+	st := e.live
+	e.liveMu.Unlock()
+	if st == nil {
+		return nil
+	}
+	return st.Typing(convID)
 }
 
 // catchUpBatch events are applied per transaction while catching up:
@@ -156,6 +171,14 @@ func (e *Engine) session(ctx context.Context) (connected bool, err error) {
 		return false, err
 	}
 	defer st.Close()
+	e.liveMu.Lock()
+	e.live = st
+	e.liveMu.Unlock()
+	defer func() {
+		e.liveMu.Lock()
+		e.live = nil
+		e.liveMu.Unlock()
+	}()
 	stop := context.AfterFunc(ctx, func() { st.Conn.Close() })
 	defer stop()
 	epoch, head := st.Welcome.Epoch, st.Welcome.Head

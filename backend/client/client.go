@@ -383,3 +383,41 @@ func (c *Client) UpdateSettings(ctx context.Context, upd chat.SettingsUpdate) (*
 	_, err := c.Do(ctx, http.MethodPatch, "/v1/settings", upd, &st)
 	return &st, err
 }
+
+// UpdateItem changes an item's title, description, status, priority or
+// requester.
+func (c *Client) UpdateItem(ctx context.Context, number int64, upd chat.ItemUpdate) (*chat.Item, error) {
+	var it chat.Item
+	_, err := c.Do(ctx, http.MethodPatch, "/v1/items/"+itoa(number), upd, &it)
+	return &it, err
+}
+
+// Users lists the team.
+func (c *Client) Users(ctx context.Context) ([]*chat.User, error) {
+	var out struct {
+		Users []*chat.User `json:"users"`
+	}
+	_, err := c.Do(ctx, http.MethodGet, "/v1/users", nil, &out)
+	return out.Users, err
+}
+
+// User returns one team member.
+func (c *Client) User(ctx context.Context, id int64) (*chat.User, error) {
+	var u chat.User
+	_, err := c.Do(ctx, http.MethodGet, "/v1/users/"+itoa(id), nil, &u)
+	return &u, err
+}
+
+// Customer returns a customer's details panel.
+func (c *Client) Customer(ctx context.Context, id int64) (*chat.CustomerDetails, error) {
+	var cd chat.CustomerDetails
+	_, err := c.Do(ctx, http.MethodGet, "/v1/customers/"+itoa(id), nil, &cd)
+	return &cd, err
+}
+
+// Settings returns the helpdesk switch and admin options.
+func (c *Client) Settings(ctx context.Context) (*chat.Settings, error) {
+	var st chat.Settings
+	_, err := c.Do(ctx, http.MethodGet, "/v1/settings", nil, &st)
+	return &st, err
+}

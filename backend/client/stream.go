@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -43,6 +44,8 @@ type StreamEvent struct {
 type Stream struct {
 	Conn    *websocket.Conn
 	Welcome Frame
+
+	writeMu sync.Mutex // gorilla allows one writer at a time
 }
 
 // StreamOptions say where to resume. Cursor nil starts at the head (live
@@ -148,4 +151,14 @@ func (s *Stream) Next(ctx context.Context) (*Frame, error) {
 func (s *Stream) Close() error {
 	s.Conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
 	return s.Conn.Close()
+}
+
+// Typing tells the conversation's other party that I am typing. The server
+// drops signals beyond one a second per conversation, so callers may call
+// it on every keystroke.
+func (s *Stream) Typing(convID int64) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.Conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	return s.Conn.WriteJSON(map[string]any{"type": "typing", "conversation_id": convID})
 }

@@ -1,0 +1,56 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/deskchat/deskchat/backend/client"
+)
+
+// onlineTimeout bounds calls that need the server, so a dead network
+// answers the UI within seconds instead of hanging a dialog.
+const onlineTimeout = 10 * time.Second
+
+// ErrOffline is returned by actions that need the server while it cannot
+// be reached. Replies, edits, deletes, close and reopen never need it: they
+// wait in the outbox.
+var ErrOffline = errors.New("The server cannot be reached right now; try again when deskchat is connected.")
+
+// online returns an API client for the signed-in user.
+func (s *SessionService) online() (*client.Client, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.store == nil {
+		return nil, errNotSignedIn
+	}
+	return client.New(s.cfg.ServerURL).WithToken(s.cfg.Token), nil
+}
+
+var errNotSignedIn = errors.New("Not signed in.")
+
+// call runs fn against the server with a timeout and turns its error into
+// a sentence the UI can show: the server's own message for a refusal,
+// ErrOffline for a network failure.
+func call[T any](s *SessionService, fn func(ctx context.Context, c *client.Client) (T, error)) (T, error) {
+	var zero T
+	c, err := s.online()
+	if err != nil {
+		return zero, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), onlineTimeout)
+	defer cancel()
+	v, err := fn(ctx, c)
+	if err != nil {
+		return zero, userError(err)
+	}
+	return v, nil
+}
+
+func userError(err error) error {
+	var ae *client.APIError
+	if errors.As(err, &ae) {
+		return errors.New(ae.Message)
+	}
+	return ErrOffline
+}

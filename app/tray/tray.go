@@ -1,0 +1,140 @@
+// Package tray shows deskchat in the desktop's status area as a
+// StatusNotifierItem (fyne.io/systray speaks D-Bus directly, so it runs
+// inside the Wails process next to GTK): the unread count in the title and
+// tooltip, and a menu with the helpdesk switch, Open deskchat and Quit.
+// Without a StatusNotifier host it only logs that registration failed and
+// the app works as before.
+package tray
+
+import (
+	_ "embed"
+	"fmt"
+	"sync"
+
+	"fyne.io/systray"
+)
+
+//go:embed icon.png
+var icon []byte
+
+// Tray is the one status icon of the process (systray is process-global).
+type Tray struct {
+	// OnOnline is called when the user flips the helpdesk switch in the
+	// menu; the tray shows the new state once SetOnline confirms it.
+	OnOnline func(online bool)
+	OnOpen   func()
+	OnQuit   func()
+
+	mu      sync.Mutex
+	ready   bool
+	unread  int
+	online  bool
+	known   bool // online is known
+	onlineI *systray.MenuItem
+	end     func()
+}
+
+// Start registers the icon. Call it once, from Wails' OnStartup.
+func (t *Tray) Start() {
+	start, end := systray.RunWithExternalLoop(t.onReady, func() {})
+	t.end = end
+	start()
+}
+
+// Stop removes the icon. Call it from Wails' OnShutdown.
+func (t *Tray) Stop() {
+	if t.end != nil {
+		t.end()
+	}
+}
+
+func (t *Tray) onReady() {
+	systray.SetIcon(icon)
+	onlineI := systray.AddMenuItemCheckbox("Online", "Helpdesk online: visitors are told to expect an answer", false)
+	openI := systray.AddMenuItem("Open deskchat", "Show the main window")
+	systray.AddSeparator()
+	quitI := systray.AddMenuItem("Quit", "Quit deskchat")
+	systray.SetOnTapped(func() { t.call(t.OnOpen) })
+	t.mu.Lock()
+	t.ready, t.onlineI = true, onlineI
+	t.mu.Unlock()
+	t.render()
+	go func() {
+		for {
+			select {
+			case <-onlineI.ClickedCh:
+				// The menu shows the server's state, not the click: the
+				// check mark moves once the switch is confirmed.
+				if t.OnOnline != nil {
+					t.OnOnline(!onlineI.Checked())
+				}
+			case <-openI.ClickedCh:
+				t.call(t.OnOpen)
+			case <-quitI.ClickedCh:
+				t.call(t.OnQuit)
+				return
+			}
+		}
+	}()
+}
+
+func (t *Tray) call(fn func()) {
+	if fn != nil {
+		fn()
+	}
+}
+
+// SetUnread shows the number of conversations with unread messages.
+func (t *Tray) SetUnread(n int) {
+	t.mu.Lock()
+	changed := t.unread != n
+	t.unread = n
+	t.mu.Unlock()
+	if changed {
+		t.render()
+	}
+}
+
+// SetOnline shows the helpdesk switch state.
+func (t *Tray) SetOnline(online bool) {
+	t.mu.Lock()
+	changed := !t.known || t.online != online
+	t.online, t.known = online, true
+	t.mu.Unlock()
+	if changed {
+		t.render()
+	}
+}
+
+// Label is the title and tooltip for a state, e.g. "deskchat: 3 unread ·
+// online".
+func Label(unread int, online, known bool) string {
+	s := "deskchat"
+	if unread > 0 {
+		s += fmt.Sprintf(": %d unread", unread)
+	}
+	if known {
+		if online {
+			s += " · online"
+		} else {
+			s += " · offline"
+		}
+	}
+	return s
+}
+
+func (t *Tray) render() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.ready {
+		return // onReady renders the state kept meanwhile
+	}
+	label := Label(t.unread, t.online, t.known)
+	systray.SetTitle(label)
+	systray.SetTooltip(label)
+	if t.online {
+		t.onlineI.Check()
+	} else {
+		t.onlineI.Uncheck()
+	}
+}
