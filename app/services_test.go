@@ -1,0 +1,250 @@
+package app_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/deskchat/deskchat/app"
+	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/client"
+)
+
+// recorder stands in for the Wails window and the tray icon (both need a
+// display and a D-Bus host; the tray itself is tested under D-Bus in e2e).
+type recorder struct {
+	mu      sync.Mutex
+	title   string
+	size    [2]int
+	onTop   bool
+	hidden  bool
+	unread  int
+	online  *bool
+	quitted bool
+}
+
+func (r *recorder) SetTitle(t string)     { r.mu.Lock(); r.title = t; r.mu.Unlock() }
+func (r *recorder) SetSize(w, h int)      { r.mu.Lock(); r.size = [2]int{w, h}; r.mu.Unlock() }
+func (r *recorder) SetAlwaysOnTop(b bool) { r.mu.Lock(); r.onTop = b; r.mu.Unlock() }
+func (r *recorder) Show()                 { r.mu.Lock(); r.hidden = false; r.mu.Unlock() }
+func (r *recorder) Hide()                 { r.mu.Lock(); r.hidden = true; r.mu.Unlock() }
+func (r *recorder) Quit()                 { r.mu.Lock(); r.quitted = true; r.mu.Unlock() }
+func (r *recorder) SetUnread(n int)       { r.mu.Lock(); r.unread = n; r.mu.Unlock() }
+func (r *recorder) SetOnline(b bool)      { r.mu.Lock(); r.online = &b; r.mu.Unlock() }
+func (r *recorder) get() recorder {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return recorder{title: r.title, size: r.size, onTop: r.onTop, hidden: r.hidden, unread: r.unread, online: r.online, quitted: r.quitted}
+}
+
+// TestAgentServices drives the services the agent UI binds, against the
+// embedded helpdesk: items from a conversation, details, people, a team
+// conversation, the helpdesk switch reaching the tray, the window title
+// following unread counts, compact mode, hide on close, edit and delete.
+func TestAgentServices(t *testing.T) {
+	rec := &recorder{}
+	desktop := &app.DesktopService{Out: app.NopEmitter{}, Badge: rec}
+	s := &app.SessionService{Emit: desktop, Dir: t.TempDir()}
+	desktop.Session = s
+	inbox := &app.InboxService{Session: s}
+	items := &app.ItemService{Session: s}
+	people := &app.PeopleService{Session: s}
+	helpdesk := &app.HelpdeskService{Session: s}
+	desktop.Helpdesk = helpdesk
+	desktop.Start(rec)
+	if err := s.Startup(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Shutdown()
+	waitFor(t, "sync", func() bool { return s.Status().Sync.Phase == "connected" })
+	var convs []*chat.Conversation
+	waitFor(t, "conversations", func() bool {
+		convs, _ = inbox.ListConversations(app.ListParams{Section: "customers", Status: "open"})
+		return len(convs) > 1
+	})
+
+	// The window title and tray follow the unread count.
+	total, err := inbox.UnreadTotal()
+	if err != nil || total == 0 {
+		t.Fatalf("unread total = %d, %v (demo data has unread conversations)", total, err)
+	}
+	waitFor(t, "title with the unread count", func() bool { return rec.get().title == app.Title(total) && rec.get().unread == total })
+	var unreadConv *chat.Conversation
+	for _, c := range convs {
+		if c.Unread > 0 {
+			unreadConv = c
+			break
+		}
+	}
+	if err := inbox.OpenConversation(app.OpenParams{ConversationID: unreadConv.ID, Focused: true}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "title after reading one", func() bool { return rec.get().title == app.Title(total-1) })
+
+	// A ticket from the conversation, pre-filled by the server, edited.
+	conv := convs[0]
+	prop, err := items.Propose(app.ProposeParams{ConversationID: conv.ID, Type: chat.ItemTicket})
+	if err != nil || prop.Title == "" || prop.ConversationID != conv.ID {
+		t.Fatalf("proposal = %+v, %v", prop, err)
+	}
+	prop.Title = "Edited: " + prop.Title
+	it, err := items.Create(*prop)
+	if err != nil || it.Number == 0 || !strings.HasPrefix(it.Title, "Edited: ") {
+		t.Fatalf("create = %+v, %v", it, err)
+	}
+	waitFor(t, "the item chip in the local store", func() bool {
+		c, _ := inbox.Conversation(app.ConversationParams{ConversationID: conv.ID})
+		return c != nil && c.Item != nil && c.Item.Number == it.Number
+	})
+	status := chat.ItemInProgress
+	if it, err = items.Update(app.UpdateItemParams{Number: it.Number, ItemUpdate: chat.ItemUpdate{Status: &status}}); err != nil || it.Status != status {
+		t.Fatalf("update = %+v, %v", it, err)
+	}
+	team, err := people.Team()
+	if err != nil || len(team) < 3 {
+		t.Fatalf("team = %v, %v", team, err)
+	}
+	ben := team[1]
+	if it, err = items.SetRole(app.RoleParams{Number: it.Number, UserID: ben.ID, Role: chat.RoleAssignee, On: true}); err != nil || len(it.Assignees) != 1 {
+		t.Fatalf("assign = %+v, %v", it, err)
+	}
+	found, err := items.Find("#" + itoa(it.Number))
+	if err != nil || len(found) != 1 || found[0].Number != it.Number {
+		t.Fatalf("find = %v, %v", found, err)
+	}
+	if _, err := items.Link(app.LinkParams{ConversationID: convs[1].ID, Number: it.Number}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := items.Get(it.Number); err != nil || len(got.Conversations) != 2 {
+		t.Fatalf("details = %+v, %v", got, err)
+	}
+	if _, err := items.Get(99999); err == nil || err == app.ErrOffline {
+		t.Fatalf("unknown item: %v", err)
+	}
+
+	// People.
+	cd, err := people.Customer(conv.CustomerID)
+	if err != nil || cd.Name == "" || len(cd.Conversations) == 0 || len(cd.Items) == 0 {
+		t.Fatalf("customer = %+v, %v", cd, err)
+	}
+	tc, err := people.StartTeamConversation(app.TeamParams{ParticipantIDs: []int64{ben.ID}, Text: "Can you look at the PayPal ticket?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := inbox.Conversation(app.ConversationParams{ConversationID: tc.ID}); err != nil || c.Kind != chat.ConversationTeam {
+		t.Fatalf("team conversation not in the local store at once: %+v, %v", c, err)
+	}
+
+	// The helpdesk switch reaches the tray through the event stream.
+	if _, err := helpdesk.SetOnline(false); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the tray to show offline", func() bool { o := rec.get().online; return o != nil && !*o })
+	if snip := helpdesk.WidgetSnippet(); !strings.Contains(snip, s.Status().ServerURL+"/widget.js") {
+		t.Fatalf("snippet = %s", snip)
+	}
+	msg := "Offline now, back at 9"
+	if st, err := helpdesk.UpdateSettings(chat.SettingsUpdate{OfflineMessage: &msg}); err != nil || st.OfflineMessage != msg {
+		t.Fatalf("settings = %+v, %v", st, err)
+	}
+
+	// Edit and delete my message through the outbox.
+	if err := inbox.Send(app.SendParams{ConversationID: conv.ID, Text: "first try"}); err != nil {
+		t.Fatal(err)
+	}
+	var mine *chat.Message
+	waitFor(t, "my message", func() bool {
+		v, _ := inbox.Messages(app.MessagesParams{ConversationID: conv.ID})
+		if v == nil || len(v.Pending) > 0 {
+			return false
+		}
+		for _, m := range v.Messages {
+			if m.Text == "first try" {
+				mine = m
+			}
+		}
+		return mine != nil
+	})
+	if err := inbox.Edit(app.EditParams{ConversationID: conv.ID, MessageID: mine.ID, Text: "second try"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := app.LoadConfig(s.Dir)
+	agent := client.New(cfg.ServerURL).WithToken(cfg.Token)
+	waitFor(t, "the edit on the server", func() bool {
+		msgs, _ := agent.Messages(context.Background(), conv.ID, 0, 0, 100)
+		for _, m := range msgs {
+			if m.ID == mine.ID {
+				return m.Text == "second try" && m.EditedAt != nil
+			}
+		}
+		return false
+	})
+	if err := inbox.Delete(app.MessageRef{ConversationID: conv.ID, MessageID: mine.ID}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the delete in the local store", func() bool {
+		v, _ := inbox.Messages(app.MessagesParams{ConversationID: conv.ID})
+		for _, m := range v.Messages {
+			if m.ID == mine.ID {
+				return m.DeletedAt != nil
+			}
+		}
+		return false
+	})
+	// Editing someone else's message is refused and kept with Retry/Discard.
+	if err := inbox.Edit(app.EditParams{ConversationID: conv.ID, MessageID: conv.LastMessage.ID, Text: "not mine"}); err != nil {
+		t.Fatal(err)
+	}
+	var failed string
+	waitFor(t, "the refusal", func() bool {
+		v, _ := inbox.Messages(app.MessagesParams{ConversationID: conv.ID})
+		for _, p := range v.Pending {
+			if p.Failed != "" {
+				failed = p.ClientID
+			}
+		}
+		return failed != ""
+	})
+	if err := inbox.Discard(failed); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := inbox.Messages(app.MessagesParams{ConversationID: conv.ID}); len(v.Pending) != 0 {
+		t.Fatalf("pending after discard: %+v", v.Pending)
+	}
+	if err := inbox.Typing(app.ConversationParams{ConversationID: conv.ID}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Compact mode and hide on close.
+	desktop.SetCompact(true)
+	if r := rec.get(); r.size != [2]int{app.CompactWidth, app.CompactHeight} || r.onTop {
+		t.Fatalf("compact: %+v", r)
+	}
+	if desktop.BeforeClose() {
+		t.Fatal("close hid the window although hide-on-close is off")
+	}
+	if err := desktop.SetPrefs(app.Prefs{HideOnClose: true, CompactOnTop: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !rec.get().onTop {
+		t.Fatal("always on top not applied in compact mode")
+	}
+	if !desktop.BeforeClose() || !rec.get().hidden {
+		t.Fatal("close did not hide to the tray")
+	}
+	desktop.Open(0)
+	if r := rec.get(); r.hidden || r.size != [2]int{app.FullWidth, app.FullHeight} || r.onTop {
+		t.Fatalf("open: %+v", r)
+	}
+	desktop.Quit()
+	if desktop.BeforeClose() || !rec.get().quitted {
+		t.Fatal("quit must close for real")
+	}
+	if p := desktop.Prefs(); !p.HideOnClose || !p.CompactOnTop || !p.Tray {
+		t.Fatalf("prefs = %+v", p)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
