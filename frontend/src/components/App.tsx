@@ -1,0 +1,75 @@
+// The agent app: sign-in, or the messenger (sidebar, list, conversation,
+// side panel, dialogs), or the compact window.
+import { useEffect } from 'preact/hooks';
+import { api } from '../lib/bridge';
+import { closeView, watchConversation } from '../stores/conversation';
+import { loadSettings, watchHelpdesk } from '../stores/helpdesk';
+import { show, watchInbox } from '../stores/inbox';
+import { searchOpen, openSearch, closeSearch } from '../stores/search';
+import { isSupport, loadSession, session, watchSession } from '../stores/session';
+import { mode, screen, watchWindow } from '../stores/window';
+import { Compact } from './Compact';
+import { ConversationList } from './ConversationList';
+import { ConversationView } from './ConversationView';
+import { ItemDialog } from './ItemDialog';
+import { SearchPalette } from './SearchPalette';
+import { SettingsPage } from './SettingsPage';
+import { SidePanel } from './SidePanel';
+import { SignIn } from './SignIn';
+import { Sidebar } from './Sidebar';
+import { TeamNew } from './TeamNew';
+
+/** Shows the first section the user has, once signed in. */
+async function enter() {
+  closeView();
+  screen.value = 'inbox';
+  await show(isSupport.value ? 'customers' : 'mine', 'open');
+  loadSettings();
+}
+
+export function App() {
+  useEffect(() => {
+    const offs = [watchSession(), watchInbox(), watchConversation(), watchHelpdesk(), watchWindow()];
+    loadSession();
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        searchOpen.value ? closeSearch() : openSearch();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      offs.forEach((f) => f());
+      window.removeEventListener('keydown', onKey);
+    };
+  }, []);
+  // A new sign-in (or a different user) starts at the first section.
+  const userKey = session.value?.signed_in ? `${session.value.server_url}|${session.value.user?.id}` : '';
+  useEffect(() => {
+    if (userKey) enter();
+  }, [userKey]);
+
+  if (!api()) return <main class="signin"><h1>deskchat</h1><p>Connecting…</p></main>;
+  const s = session.value;
+  if (!s) return <main class="signin"><h1>deskchat</h1><p>Starting…</p></main>;
+  if (!s.signed_in) return <SignIn />;
+  if (mode.value === 'compact') return <Compact />;
+  return (
+    <div class="app">
+      <Sidebar />
+      {screen.value === 'settings' ? (
+        <SettingsPage />
+      ) : screen.value === 'team-new' ? (
+        <TeamNew />
+      ) : (
+        <div class="inbox">
+          <ConversationList />
+          <ConversationView />
+        </div>
+      )}
+      <SidePanel />
+      {searchOpen.value && <SearchPalette />}
+      <ItemDialog />
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+// The compact tray-style window: the helpdesk switch, the unread count and
+// the latest conversations; a click opens the full window there.
+import { useEffect } from 'preact/hooks';
+import { on } from '../lib/bridge';
+import { latest, reloadLatest, unreadTotal } from '../stores/inbox';
+import { connection, isSupport } from '../stores/session';
+import { openFull, setCompact } from '../stores/window';
+import { ConversationRow } from './ConversationList';
+import { HelpdeskSwitch } from './HelpdeskSwitch';
+
+export function Compact() {
+  useEffect(() => {
+    reloadLatest(isSupport.value);
+    return on('inbox:changed', () => reloadLatest(isSupport.value));
+  }, []);
+  const n = unreadTotal.value;
+  return (
+    <div class="compact">
+      <header class="compact-header">
+        <strong>deskchat</strong>
+        <span class="unread-total" aria-label="Unread conversations">{n > 0 ? `${n} unread` : 'All read'}</span>
+        <button onClick={() => setCompact(false)} title="Full window">⤢</button>
+      </header>
+      <HelpdeskSwitch />
+      <div class={`conn conn-${connection.value.tone}`}><span class="dot" />{connection.value.label}</div>
+      <ul class="compact-list" aria-label="Latest conversations">
+        {latest.value.map((c) => (
+          <li key={c.id}><ConversationRow c={c} selected={false} onOpen={() => openFull(c.id)} /></li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+// The conversation list of the selected section and status.
+import { relativeTime } from '../lib/format';
+import type { Conversation } from '../lib/types';
+import { current, open } from '../stores/conversation';
+import { list, listError, loadMore, section, status } from '../stores/inbox';
+import { me } from '../stores/session';
+import { VirtualList } from './VirtualList';
+
+export const ROW_HEIGHT = 68;
+
+/** The name a conversation goes by: the customer, or the other participants. */
+export function conversationTitle(c: Conversation, myId?: number): string {
+  if (c.customer) return c.customer.name || c.customer.email || `Visitor ${c.customer.id}`;
+  const others = (c.participants ?? []).filter((p) => p.user_id !== myId).map((p) => p.name);
+  return others.length ? others.join(', ') : 'Just me';
+}
+
+/** The preview line: the last message, "You: …" when it is mine. */
+export function preview(c: Conversation, myId?: number): string {
+  const m = c.last_message;
+  if (!m) return '';
+  if (m.deleted_at) return 'Message deleted';
+  const who = m.author.kind === 'user' && m.author.id === myId ? 'You: ' : '';
+  return who + m.text.replace(/\s+/g, ' ');
+}
+
+export function ConversationRow({ c, selected, onOpen }: { c: Conversation; selected: boolean; onOpen: () => void }) {
+  const myId = me.value?.id;
+  return (
+    <button class={`conv-row${c.unread > 0 ? ' unread' : ''}${selected ? ' selected' : ''}`} data-id={c.id} onClick={onOpen}>
+      <div class="conv-top">
+        <span class="conv-title">{conversationTitle(c, myId)}</span>
+        <time class="conv-time" dateTime={c.last_activity_at}>{relativeTime(new Date(c.last_activity_at), new Date())}</time>
+      </div>
+      <div class="conv-bottom">
+        {c.item && <span class={`chip chip-${c.item.type}`}>#{c.item.number} {c.item.type}</span>}
+        <span class="conv-preview">{preview(c, myId)}</span>
+        {c.unread > 0 && <span class="unread-dot" aria-label={`${c.unread} unread`}>{c.unread}</span>}
+      </div>
+    </button>
+  );
+}
+
+export function ConversationList() {
+  const items = list.value;
+  const sel = current.value?.id;
+  const heading = `${section.value === 'customers' ? 'From Customers' : 'My Conversations'} · ${status.value === 'open' ? 'Open' : 'Closed'}`;
+  return (
+    <div class="conv-list">
+      <h1 class="list-heading">{heading}</h1>
+      {listError.value && <div class="error" role="alert">{listError.value}</div>}
+      {items.length === 0 ? (
+        <p class="empty">No {status.value} conversations.</p>
+      ) : (
+        <VirtualList
+          label={heading}
+          items={items}
+          rowHeight={ROW_HEIGHT}
+          itemKey={(c) => c.id}
+          onNearEnd={loadMore}
+          render={(c) => <ConversationRow c={c} selected={c.id === sel} onOpen={() => open(c.id)} />}
+        />
+      )}
+    </div>
+  );
+}

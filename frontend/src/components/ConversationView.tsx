@@ -1,0 +1,158 @@
+// The open conversation: header with status, Close/Reopen and the link
+// menu; messages grouped by day and author; pending sends; typing; composer.
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { OutboxEntry } from '../lib/types';
+import {
+  actionError, closeConversation, current, discard, groupMessages, hasOlder, highlight, loadOlder, messages, pending,
+  reopenConversation, retry, systemText, typing,
+} from '../stores/conversation';
+import { link, showPanel, startItem, startLink } from '../stores/panel';
+import { me } from '../stores/session';
+import { Composer } from './Composer';
+import { conversationTitle } from './ConversationList';
+import { MessageBubble } from './Message';
+
+function LinkMenu() {
+  const [openMenu, setOpen] = useState(false);
+  const c = current.value!;
+  const pick = (fn: () => void) => () => {
+    setOpen(false);
+    fn();
+  };
+  return (
+    <div class="link-menu">
+      <button aria-haspopup="menu" aria-expanded={openMenu} onClick={() => setOpen(!openMenu)}>
+        {c.item ? `#${c.item.number} ${c.item.type}` : 'Link'} ▾
+      </button>
+      {openMenu && (
+        <div class="menu" role="menu">
+          <button role="menuitem" onClick={pick(() => startItem(c.id, 'ticket'))}>Create ticket</button>
+          <button role="menuitem" onClick={pick(() => startItem(c.id, 'task'))}>Create task</button>
+          <button role="menuitem" onClick={pick(startLink)}>Link to existing item</button>
+          {c.item && (
+            <button role="menuitem" onClick={pick(() => showPanel({ kind: 'item', number: c.item!.number }))}>View item details</button>
+          )}
+          {c.item && <button role="menuitem" onClick={pick(() => link(c.id, 0))}>Unlink #{c.item.number}</button>}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function PendingSend({ e }: { e: OutboxEntry }) {
+  return (
+    <div class={`msg mine pending${e.failed ? ' failed' : ''}`} data-client-id={e.client_id}>
+      <div class="msg-text">{e.text}</div>
+      <div class="msg-meta">
+        {e.failed ? (
+          <>
+            <span class="tag failed">Not sent: {e.failed}</span>
+            <button onClick={() => retry(e)}>Retry</button>
+            <button onClick={() => discard(e)}>Discard</button>
+          </>
+        ) : (
+          <span class="tag">Sending…</span>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function Typing() {
+  const [, tick] = useState(0);
+  const t = typing.value;
+  useEffect(() => {
+    if (!t) return;
+    const id = setTimeout(() => tick((x) => x + 1), t.until - Date.now() + 10);
+    return () => clearTimeout(id);
+  }, [t]);
+  if (!t || t.until < Date.now()) return null;
+  return <div class="typing" aria-live="polite">{t.name} is typing…</div>;
+}
+
+export function ConversationView() {
+  const c = current.value;
+  const scroller = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+  const msgs = messages.value;
+  const pend = pending.value;
+  const myId = me.value?.id;
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const h = highlight.value;
+    if (h) {
+      document.getElementById(`m-${h}`)?.scrollIntoView({ block: 'center' });
+    } else if (stick.current) {
+      el.scrollTop = el.scrollHeight;
+    }
+  }, [msgs, pend, c?.id, highlight.value]);
+  useEffect(() => {
+    stick.current = true;
+  }, [c?.id]);
+  if (!c) return <div class="conv-view empty-view"><p>Select a conversation.</p></div>;
+  const rows = groupMessages(msgs, myId, new Date());
+  const ops = new Map<number, OutboxEntry[]>();
+  for (const p of pend) if (p.message_id) ops.set(p.message_id, [...(ops.get(p.message_id) ?? []), p]);
+  const statusOps = pend.filter((p) => p.kind === 'close' || p.kind === 'reopen');
+  return (
+    <section class="conv-view" aria-label={`Conversation with ${conversationTitle(c, myId)}`}>
+      <header class="conv-header">
+        <div>
+          <h2>{conversationTitle(c, myId)}</h2>
+          <div class="conv-sub">
+            <span class={`status status-${c.status}`}>{c.status === 'open' ? 'Open' : 'Closed'}</span>
+            {statusOps.length > 0 && <span class="tag">{statusOps[statusOps.length - 1].failed ? 'refused' : 'saving…'}</span>}
+            {c.customer && (
+              <button class="linklike" onClick={() => showPanel({ kind: 'customer', id: c.customer!.id })}>
+                {c.customer.email || 'Customer details'}
+              </button>
+            )}
+            {c.item && (
+              <button class={`chip chip-${c.item.type}`} onClick={() => showPanel({ kind: 'item', number: c.item!.number })}>
+                #{c.item.number} {c.item.title}
+              </button>
+            )}
+          </div>
+        </div>
+        <div class="conv-actions">
+          <LinkMenu />
+          {c.status === 'open' ? (
+            <button onClick={closeConversation}>Close</button>
+          ) : (
+            <button onClick={reopenConversation}>Reopen</button>
+          )}
+        </div>
+      </header>
+      {actionError.value && <div class="error" role="alert">{actionError.value}</div>}
+      <div
+        class="messages"
+        ref={scroller}
+        onScroll={(e) => {
+          const el = e.currentTarget as HTMLDivElement;
+          stick.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 40;
+          if (highlight.value && stick.current) highlight.value = null;
+        }}
+      >
+        {hasOlder.value && (
+          <button class="older" onClick={loadOlder}>Load older messages</button>
+        )}
+        {rows.map((r) => {
+          if (r.kind === 'day') return <div class="day" key={r.key}><span>{r.label}</span></div>;
+          if (r.kind === 'system') return <div class="system-note" key={r.key} data-message-id={r.message.id}>{systemText(r.message)}</div>;
+          return (
+            <div class={`group${r.mine ? ' mine' : ''} author-${r.author.kind}`} key={r.key}>
+              <div class="author">{r.mine ? 'You' : r.author.name}</div>
+              {r.messages.map((m) => (
+                <MessageBubble key={m.id} m={m} mine={r.mine} pendingOps={ops.get(m.id) ?? []} highlighted={highlight.value === m.id} />
+              ))}
+            </div>
+          );
+        })}
+        {pend.filter((p) => p.kind === 'send').map((p) => <PendingSend key={p.client_id} e={p} />)}
+        <Typing />
+      </div>
+      <Composer key={c.id} />
+    </section>
+  );
+}

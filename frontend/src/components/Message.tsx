@@ -1,0 +1,95 @@
+// One message with its menu: details of the author, copy, edit and delete
+// (own messages; delete asks first). Text is always rendered as text.
+import { useState } from 'preact/hooks';
+import type { Message, OutboxEntry } from '../lib/types';
+import { edit, remove } from '../stores/conversation';
+import { showPanel } from '../stores/panel';
+
+export async function copyText(text: string) {
+  const rt = (window as any).runtime;
+  if (rt?.ClipboardSetText) return rt.ClipboardSetText(text);
+  return navigator.clipboard?.writeText(text);
+}
+
+const time = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+
+export function MessageBubble({ m, mine, pendingOps, highlighted }: { m: Message; mine: boolean; pendingOps: OutboxEntry[]; highlighted: boolean }) {
+  const [menu, setMenu] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [draft, setDraft] = useState(m.text);
+  const deleted = !!m.deleted_at || pendingOps.some((p) => p.kind === 'delete' && !p.failed);
+  const pendingEdit = pendingOps.find((p) => p.kind === 'edit' && !p.failed);
+  const text = pendingEdit?.text ?? m.text;
+  const details = () => {
+    setMenu(false);
+    if (m.author.kind === 'customer' && m.author.id) showPanel({ kind: 'customer', id: m.author.id });
+    if (m.author.kind === 'user' && m.author.id) showPanel({ kind: 'user', id: m.author.id });
+  };
+  const save = () => {
+    setEditing(false);
+    if (draft.trim() && draft !== m.text) edit(m, draft);
+  };
+  return (
+    <div
+      class={`msg${deleted ? ' deleted' : ''}${m.internal ? ' internal' : ''}${highlighted ? ' highlighted' : ''}`}
+      data-message-id={m.id}
+      id={`m-${m.id}`}
+    >
+      {editing ? (
+        <div class="msg-edit">
+          <textarea
+            aria-label="Edit message"
+            value={draft}
+            onInput={(e) => setDraft((e.currentTarget as HTMLTextAreaElement).value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey) {
+                e.preventDefault();
+                save();
+              }
+              if (e.key === 'Escape') setEditing(false);
+            }}
+          />
+          <button onClick={save}>Save</button>
+          <button onClick={() => setEditing(false)}>Cancel</button>
+        </div>
+      ) : (
+        <div class="msg-text">{deleted ? <em>This message was deleted.</em> : text}</div>
+      )}
+      <div class="msg-meta">
+        <time dateTime={m.created_at}>{time(m.created_at)}</time>
+        {m.internal && <span class="tag">team only</span>}
+        {(m.edited_at || pendingEdit) && !deleted && <span class="tag">edited{pendingEdit ? ' · saving' : ''}</span>}
+        {pendingOps.filter((p) => p.failed).map((p) => (
+          <span class="tag failed" key={p.client_id}>{p.kind} refused: {p.failed}</span>
+        ))}
+        {!deleted && (
+          <button class="msg-menu-button" aria-label="Message menu" aria-haspopup="menu" onClick={() => setMenu(!menu)}>
+            ⋯
+          </button>
+        )}
+      </div>
+      {menu && (
+        <div class="menu" role="menu">
+          <button role="menuitem" onClick={details}>
+            {m.author.kind === 'customer' ? 'Customer details' : 'User details'}
+          </button>
+          <button role="menuitem" onClick={() => (setMenu(false), copyText(m.text))}>Copy text</button>
+          {mine && (
+            <button role="menuitem" onClick={() => (setMenu(false), setDraft(text), setEditing(true))}>Edit</button>
+          )}
+          {mine && (
+            <button role="menuitem" onClick={() => (setMenu(false), setConfirming(true))}>Delete</button>
+          )}
+        </div>
+      )}
+      {confirming && (
+        <div class="confirm" role="alertdialog" aria-label="Delete message">
+          Delete this message for everyone?
+          <button class="danger" onClick={() => (setConfirming(false), remove(m))}>Delete</button>
+          <button onClick={() => setConfirming(false)}>Cancel</button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+// The Ctrl+K search box: searches the local store as you type; a result
+// opens the conversation at that message (or the item's details).
+import type { SearchResult, Segment } from '../lib/types';
+import { open } from '../stores/conversation';
+import { showPanel } from '../stores/panel';
+import { active, closeSearch, move, query, results, searchError, setQuery } from '../stores/search';
+import { screen } from '../stores/window';
+
+/** Snippet segments as text, hits in <mark>: never HTML from the data. */
+export function Snippet({ segments }: { segments: Segment[] | null }) {
+  return <>{(segments ?? []).map((s, i) => (s.hit ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}</>;
+}
+
+export function choose(r: SearchResult) {
+  closeSearch();
+  screen.value = 'inbox';
+  if (r.kind === 'item' && r.item_number) showPanel({ kind: 'item', number: r.item_number });
+  if (r.conversation_id) open(r.conversation_id, r.message_id || undefined);
+}
+
+export function SearchPalette() {
+  const rs = results.value;
+  return (
+    <div class="overlay" onClick={(e) => e.target === e.currentTarget && closeSearch()}>
+      <div class="palette" role="dialog" aria-label="Search">
+        <input
+          autoFocus
+          aria-label="Search messages, customers and items"
+          placeholder="Search messages, customers, tickets…"
+          value={query.value}
+          onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowDown') (e.preventDefault(), move(1));
+            if (e.key === 'ArrowUp') (e.preventDefault(), move(-1));
+            if (e.key === 'Enter' && rs[active.value]) choose(rs[active.value]);
+            if (e.key === 'Escape') closeSearch();
+          }}
+        />
+        {searchError.value && <div class="error" role="alert">{searchError.value}</div>}
+        <ul class="results" role="listbox" aria-label="Results">
+          {rs.map((r, i) => (
+            <li key={`${r.kind}-${r.message_id ?? r.item_number ?? r.conversation_id}-${i}`} role="option" aria-selected={i === active.value}>
+              <button class={i === active.value ? 'active' : ''} onClick={() => choose(r)}>
+                <div class="result-title">
+                  <span class="kind">{r.kind}</span> {r.title}
+                  {r.status && <span class="muted"> · {r.status}</span>}
+                </div>
+                <div class="snippet"><Snippet segments={r.snippet} /></div>
+              </button>
+            </li>
+          ))}
+          {query.value.trim() && rs.length === 0 && !searchError.value && <li class="muted">No results.</li>}
+        </ul>
+      </div>
+    </div>
+  );
+}

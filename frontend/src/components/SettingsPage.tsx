@@ -1,0 +1,166 @@
+// Settings: account (server or local helpdesk, sign-out), notifications and
+// window behaviour; for admins the helpdesk options, the widget snippet and
+// the team members.
+import { useEffect, useState } from 'preact/hooks';
+import type { Settings } from '../lib/types';
+import {
+  addMember, helpdeskError, loadSettings, loadTeam, parseOrigins, saved, saveSettings, settings, snippet, team, updateMember,
+} from '../stores/helpdesk';
+import { busy, isAdmin, me, prefs, savePrefs, session, sessionError, signIn, signOut, useLocalHelpdesk } from '../stores/session';
+import { copyText } from './Message';
+import { HelpdeskSwitch } from './HelpdeskSwitch';
+
+function Account() {
+  const s = session.value!;
+  const [url, setUrl] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  return (
+    <section aria-label="Account">
+      <h2>Account</h2>
+      <p>
+        Signed in as <strong>{me.value?.name}</strong> ({me.value?.email}) {s.local ? 'on the local helpdesk' : 'at'} <code>{s.server_url}</code>
+      </p>
+      {s.local && s.preview_url && <p>Widget preview: <code>{s.preview_url}</code></p>}
+      <button onClick={signOut} disabled={busy.value}>Sign out</button>
+      <form
+        class="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          signIn(url, email, password);
+        }}
+      >
+        <h3>Use another server</h3>
+        <input aria-label="Server address" placeholder="https://chat.example.com" value={url} onInput={(e) => setUrl((e.currentTarget as HTMLInputElement).value)} required />
+        <input aria-label="E-mail" type="email" placeholder="E-mail" value={email} onInput={(e) => setEmail((e.currentTarget as HTMLInputElement).value)} required />
+        <input aria-label="Password" type="password" placeholder="Password" value={password} onInput={(e) => setPassword((e.currentTarget as HTMLInputElement).value)} required />
+        <button type="submit" disabled={busy.value}>Sign in</button>
+        {!s.local && <button type="button" onClick={useLocalHelpdesk} disabled={busy.value}>Use the local helpdesk</button>}
+      </form>
+      {sessionError.value && <div class="error" role="alert">{sessionError.value}</div>}
+    </section>
+  );
+}
+
+function Preferences() {
+  const p = prefs.value;
+  if (!p) return null;
+  const toggle = (k: 'muted' | 'hide_on_close' | 'compact_on_top') => (e: Event) =>
+    savePrefs({ ...p, [k]: k === 'muted' ? !(e.currentTarget as HTMLInputElement).checked : (e.currentTarget as HTMLInputElement).checked });
+  return (
+    <section aria-label="Desktop">
+      <h2>Desktop</h2>
+      <label class="check"><input type="checkbox" checked={!p.muted} onChange={toggle('muted')} /> Notifications for new customer messages</label>
+      <label class="check">
+        <input type="checkbox" checked={p.hide_on_close} disabled={!p.tray} onChange={toggle('hide_on_close')} /> Closing the window hides it to the tray
+        {!p.tray && <span class="muted"> (no tray)</span>}
+      </label>
+      <label class="check"><input type="checkbox" checked={p.compact_on_top} onChange={toggle('compact_on_top')} /> Keep the compact window on top</label>
+    </section>
+  );
+}
+
+function Options({ s }: { s: Settings }) {
+  const [f, setF] = useState({ ...s, origins: (s.allowed_origins ?? []).join('\n') });
+  useEffect(() => setF({ ...s, origins: (s.allowed_origins ?? []).join('\n') }), [s.online_message, s.offline_message, s.greeting, s.widget_title, (s.allowed_origins ?? []).join(), s.offline_auto_reply]);
+  const text = (k: 'online_message' | 'offline_message' | 'greeting' | 'widget_title' | 'origins') => (e: Event) =>
+    setF({ ...f, [k]: (e.currentTarget as HTMLInputElement).value });
+  return (
+    <form
+      aria-label="Helpdesk options"
+      onSubmit={(e) => {
+        e.preventDefault();
+        saveSettings({
+          online_message: f.online_message, offline_message: f.offline_message, greeting: f.greeting, widget_title: f.widget_title,
+          allowed_origins: parseOrigins(f.origins), offline_auto_reply: f.offline_auto_reply,
+        });
+      }}
+    >
+      <label>Online message<textarea rows={2} value={f.online_message} onInput={text('online_message')} /></label>
+      <label>Offline message<textarea rows={2} value={f.offline_message} onInput={text('offline_message')} /></label>
+      <label class="check">
+        <input type="checkbox" checked={f.offline_auto_reply} onChange={(e) => setF({ ...f, offline_auto_reply: (e.currentTarget as HTMLInputElement).checked })} />
+        Post the offline message as an automatic reply
+      </label>
+      <label>Widget greeting<input value={f.greeting} onInput={text('greeting')} /></label>
+      <label>Widget title<input value={f.widget_title} onInput={text('widget_title')} /></label>
+      <label>Allowed origins (one per line)<textarea rows={3} value={f.origins} onInput={text('origins')} placeholder="https://www.example.com" /></label>
+      <button type="submit" class="primary">Save options</button> <span class="muted">{saved.value}</span>
+    </form>
+  );
+}
+
+function Members() {
+  const [n, setN] = useState({ email: '', name: '', password: '', admin: false, support: true });
+  return (
+    <section aria-label="Team members">
+      <h2>Team members</h2>
+      <table class="members">
+        <thead><tr><th>Name</th><th>E-mail</th><th>Admin</th><th>Support</th><th>Status</th></tr></thead>
+        <tbody>
+          {team.value.map((u) => (
+            <tr key={u.id} data-user={u.id}>
+              <td><span class={`dot ${u.online ? 'online' : 'away'}`} /> {u.name}</td>
+              <td>{u.email}</td>
+              <td><input type="checkbox" aria-label={`${u.name} is admin`} checked={u.admin} disabled={u.id === me.value?.id} onChange={(e) => updateMember({ id: u.id, admin: (e.currentTarget as HTMLInputElement).checked })} /></td>
+              <td><input type="checkbox" aria-label={`${u.name} does customer support`} checked={u.support} onChange={(e) => updateMember({ id: u.id, support: (e.currentTarget as HTMLInputElement).checked })} /></td>
+              <td>
+                {u.active ? (
+                  u.id !== me.value?.id && <button onClick={() => updateMember({ id: u.id, active: false })}>Deactivate</button>
+                ) : (
+                  <button onClick={() => updateMember({ id: u.id, active: true })}>Reactivate</button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form
+        class="inline-form"
+        aria-label="Add a team member"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          if (await addMember(n)) setN({ email: '', name: '', password: '', admin: false, support: true });
+        }}
+      >
+        <h3>Add a member</h3>
+        <input aria-label="Name" placeholder="Name" value={n.name} required onInput={(e) => setN({ ...n, name: (e.currentTarget as HTMLInputElement).value })} />
+        <input aria-label="New member e-mail" type="email" placeholder="E-mail" value={n.email} required onInput={(e) => setN({ ...n, email: (e.currentTarget as HTMLInputElement).value })} />
+        <input aria-label="Initial password" type="password" placeholder="Initial password" value={n.password} required minLength={8} onInput={(e) => setN({ ...n, password: (e.currentTarget as HTMLInputElement).value })} />
+        <label class="check"><input type="checkbox" checked={n.admin} onChange={(e) => setN({ ...n, admin: (e.currentTarget as HTMLInputElement).checked })} /> Admin</label>
+        <label class="check"><input type="checkbox" checked={n.support} onChange={(e) => setN({ ...n, support: (e.currentTarget as HTMLInputElement).checked })} /> Customer support</label>
+        <button type="submit">Add</button>
+      </form>
+    </section>
+  );
+}
+
+export function SettingsPage() {
+  useEffect(() => {
+    loadSettings();
+    if (isAdmin.value) loadTeam();
+  }, []);
+  const s = settings.value;
+  return (
+    <div class="page settings">
+      <h1>Settings</h1>
+      <Account />
+      <Preferences />
+      <section aria-label="Helpdesk">
+        <h2>Helpdesk</h2>
+        <HelpdeskSwitch />
+        {helpdeskError.value && <div class="error" role="alert">{helpdeskError.value}</div>}
+        {isAdmin.value && s && <Options s={s} />}
+      </section>
+      {isAdmin.value && (
+        <section aria-label="Widget">
+          <h2>Website widget</h2>
+          <p>Put this tag into every page of the website:</p>
+          <textarea class="snippet" readOnly rows={2} value={snippet.value} aria-label="Widget snippet" />
+          <button onClick={() => copyText(snippet.value)}>Copy snippet</button>
+        </section>
+      )}
+      {isAdmin.value && <Members />}
+    </div>
+  );
+}

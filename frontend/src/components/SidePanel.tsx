@@ -1,0 +1,178 @@
+// The side panel: every field of an item (editable), or a customer's or
+// teammate's details with their conversations and items.
+import { useEffect, useState } from 'preact/hooks';
+import { ITEM_STATUSES, PRIORITIES, type Item, type Person } from '../lib/types';
+import { open } from '../stores/conversation';
+import { loadTeam, team } from '../stores/helpdesk';
+import { customer, item, panel, panelError, setRole, showPanel, updateItem, user } from '../stores/panel';
+import { me } from '../stores/session';
+
+const when = (iso?: string) => (iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '—');
+
+/** The local time in a time zone, e.g. "21:30 (Europe/Berlin)"; blank for an unknown zone. */
+export function localTime(zone: string, now = new Date()): string {
+  if (!zone) return '';
+  try {
+    return `${now.toLocaleTimeString('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit' })} (${zone})`;
+  } catch {
+    return '';
+  }
+}
+
+function People({ it, role, people }: { it: Item; role: 'assignee' | 'follower'; people: Person[] }) {
+  const others = team.value.filter((u) => u.active && !people.some((p) => p.id === u.id));
+  return (
+    <div class="people">
+      <ul>
+        {people.map((p) => (
+          <li key={p.id}>
+            {p.name}
+            <button aria-label={`Remove ${p.name}`} onClick={() => setRole(it.number, p.id, role, false)}>×</button>
+          </li>
+        ))}
+      </ul>
+      <select
+        aria-label={`Add ${role}`}
+        value=""
+        onChange={(e) => {
+          const id = Number((e.currentTarget as HTMLSelectElement).value);
+          if (id) setRole(it.number, id, role, true);
+        }}
+      >
+        <option value="">Add {role}…</option>
+        {others.map((u) => <option value={u.id} key={u.id}>{u.name}</option>)}
+      </select>
+    </div>
+  );
+}
+
+function ItemDetails({ it }: { it: Item }) {
+  const [title, setTitle] = useState(it.title);
+  const [desc, setDesc] = useState(it.description);
+  useEffect(() => {
+    setTitle(it.title);
+    setDesc(it.description);
+    if (team.value.length === 0) loadTeam();
+  }, [it.number, it.updated_at]);
+  const following = (it.followers ?? []).some((p) => p.id === me.value?.id);
+  return (
+    <div class="item-details" data-item={it.number}>
+      <h2>#{it.number} <span class={`chip chip-${it.type}`}>{it.type}</span></h2>
+      <label>
+        Title
+        <input value={title} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)}
+          onBlur={() => title !== it.title && updateItem(it.number, { title })} />
+      </label>
+      <label>
+        Status
+        <select value={it.status} onChange={(e) => updateItem(it.number, { status: (e.currentTarget as HTMLSelectElement).value })}>
+          {ITEM_STATUSES.map((s) => <option value={s} key={s}>{s.replace('_', ' ')}</option>)}
+        </select>
+      </label>
+      <label>
+        Priority
+        <select value={it.priority} onChange={(e) => updateItem(it.number, { priority: (e.currentTarget as HTMLSelectElement).value })}>
+          {PRIORITIES.map((p) => <option value={p} key={p}>{p}</option>)}
+        </select>
+      </label>
+      <label>
+        Description
+        <textarea rows={6} value={desc} onInput={(e) => setDesc((e.currentTarget as HTMLTextAreaElement).value)} />
+      </label>
+      {desc !== it.description && <button onClick={() => updateItem(it.number, { description: desc })}>Save description</button>}
+      <dl>
+        <dt>Requester</dt>
+        <dd>
+          {it.requester ? (
+            <button class="linklike" onClick={() => showPanel({ kind: 'customer', id: it.requester!.id })}>
+              {it.requester.name || it.requester.email}
+            </button>
+          ) : '—'}
+        </dd>
+        <dt>Creator</dt>
+        <dd>{it.creator?.name}</dd>
+        <dt>Created</dt>
+        <dd>{when(it.created_at)}</dd>
+        <dt>Updated</dt>
+        <dd>{when(it.updated_at)}</dd>
+      </dl>
+      <h3>Assignees</h3>
+      <People it={it} role="assignee" people={it.assignees ?? []} />
+      <h3>Followers</h3>
+      <People it={it} role="follower" people={it.followers ?? []} />
+      {me.value && (
+        <button onClick={() => setRole(it.number, me.value!.id, 'follower', !following)}>{following ? 'Unfollow' : 'Follow'}</button>
+      )}
+      <h3>Linked conversations</h3>
+      <ul class="refs">
+        {(it.conversations ?? []).map((c) => (
+          <li key={c.id}>
+            <button class="linklike" onClick={() => open(c.id)}>{c.customer_name || `Conversation ${c.id}`}</button> <span class="muted">{c.status}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function CustomerPanel() {
+  const c = customer.value;
+  if (!c) return null;
+  return (
+    <div class="person" data-customer={c.id}>
+      <h2>{c.name || c.email || `Visitor ${c.id}`}</h2>
+      <dl>
+        <dt>E-mail</dt><dd>{c.email || '—'}</dd>
+        <dt>Local time</dt><dd>{localTime(c.time_zone) || '—'}</dd>
+        <dt>Browser</dt><dd>{c.browser || '—'}</dd>
+        <dt>Language</dt><dd>{c.language || '—'}</dd>
+        <dt>Last page</dt><dd class="wrap">{c.page_url || '—'}</dd>
+        <dt>First seen</dt><dd>{when(c.first_seen)}</dd>
+        <dt>Last seen</dt><dd>{when(c.last_seen)}</dd>
+      </dl>
+      <h3>Conversations</h3>
+      <ul class="refs">
+        {(c.conversations ?? []).map((r) => (
+          <li key={r.id}><button class="linklike" onClick={() => open(r.id)}>Conversation {r.id}</button> <span class="muted">{r.status} · {when(r.last_activity_at)}</span></li>
+        ))}
+      </ul>
+      <h3>Tickets and tasks</h3>
+      <ul class="refs">
+        {(c.items ?? []).map((r) => (
+          <li key={r.number}><button class="linklike" onClick={() => showPanel({ kind: 'item', number: r.number })}>#{r.number} {r.title}</button> <span class="muted">{r.status}</span></li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function UserPanel() {
+  const u = user.value;
+  if (!u) return null;
+  return (
+    <div class="person" data-user={u.id}>
+      <h2>{u.name}</h2>
+      <dl>
+        <dt>E-mail</dt><dd>{u.email}</dd>
+        <dt>Local time</dt><dd>{localTime(u.time_zone) || '—'}</dd>
+        <dt>Presence</dt><dd>{u.online ? 'online' : 'offline'}</dd>
+        <dt>Roles</dt><dd>{[u.admin && 'admin', u.support && 'customer support'].filter(Boolean).join(', ') || 'team member'}</dd>
+        <dt>Member since</dt><dd>{when(u.created_at)}</dd>
+      </dl>
+    </div>
+  );
+}
+
+export function SidePanel() {
+  const p = panel.value;
+  if (!p) return null;
+  return (
+    <aside class="side-panel" aria-label="Details">
+      <button class="close-panel" aria-label="Close details" onClick={() => showPanel(null)}>×</button>
+      {panelError.value && <div class="error" role="alert">{panelError.value}</div>}
+      {p.kind === 'item' && item.value && <ItemDetails it={item.value} />}
+      {p.kind === 'customer' && <CustomerPanel />}
+      {p.kind === 'user' && <UserPanel />}
+    </aside>
+  );
+}

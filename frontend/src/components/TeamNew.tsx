@@ -1,0 +1,51 @@
+// Start a team conversation with one or more teammates.
+import { useEffect, useState } from 'preact/hooks';
+import { api, errorText } from '../lib/bridge';
+import { open } from '../stores/conversation';
+import { loadTeam, team } from '../stores/helpdesk';
+import { show } from '../stores/inbox';
+import { me } from '../stores/session';
+import { screen } from '../stores/window';
+
+export function TeamNew() {
+  const [picked, setPicked] = useState<number[]>([]);
+  const [text, setText] = useState('');
+  const [err, setErr] = useState('');
+  useEffect(() => {
+    loadTeam();
+  }, []);
+  const mates = team.value.filter((u) => u.active && u.id !== me.value?.id);
+  const toggle = (id: number) => setPicked(picked.includes(id) ? picked.filter((x) => x !== id) : [...picked, id]);
+  const start = async (e: Event) => {
+    e.preventDefault();
+    setErr('');
+    try {
+      const c = await api()!.PeopleService.StartTeamConversation({ participant_ids: picked, text });
+      screen.value = 'inbox';
+      await show('mine', 'open');
+      await open(c.id);
+    } catch (x) {
+      setErr(errorText(x));
+    }
+  };
+  return (
+    <form class="page team-new" onSubmit={start} aria-label="New team conversation">
+      <h1>New team conversation</h1>
+      {err && <div class="error" role="alert">{err}</div>}
+      <fieldset>
+        <legend>With</legend>
+        {mates.map((u) => (
+          <label class="check" key={u.id}>
+            <input type="checkbox" checked={picked.includes(u.id)} onChange={() => toggle(u.id)} />
+            <span class={`dot ${u.online ? 'online' : 'away'}`} /> {u.name} <span class="muted">{u.email}</span>
+          </label>
+        ))}
+      </fieldset>
+      <label>
+        Message
+        <textarea rows={4} value={text} required maxLength={5000} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
+      </label>
+      <button type="submit" class="primary" disabled={picked.length === 0 || !text.trim()}>Start conversation</button>
+    </form>
+  );
+}

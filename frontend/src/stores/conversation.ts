@@ -1,0 +1,209 @@
+// Conversation store: the open conversation, its messages and outbox
+// entries, typing indicators, and every action on it (reply, edit, delete,
+// close, reopen, retry).
+import { signal } from '@preact/signals';
+import { api, errorText, on } from '../lib/bridge';
+import type { Conversation, Ephemeral, Message, OutboxEntry } from '../lib/types';
+import { reloadSoon } from './inbox';
+
+export const PAGE = 50;
+
+export const current = signal<Conversation | null>(null);
+export const messages = signal<Message[]>([]);
+export const pending = signal<OutboxEntry[]>([]);
+export const hasOlder = signal(false);
+export const typing = signal<{ name: string; until: number } | null>(null);
+export const highlight = signal<number | null>(null); // a message to scroll to (search)
+export const actionError = signal('');
+
+let openSeq = 0;
+
+/** Opens a conversation (marking it read); with messageId, at that message. */
+export async function open(id: number, messageId?: number) {
+  const b = api();
+  if (!b) return;
+  const seq = ++openSeq;
+  typing.value = null;
+  actionError.value = '';
+  const [conv, view] = await Promise.all([
+    b.InboxService.Conversation({ conversation_id: id }),
+    b.InboxService.Messages({ conversation_id: id, limit: PAGE }),
+  ]);
+  if (seq !== openSeq) return;
+  let msgs = view.messages ?? [];
+  let more = msgs.length >= PAGE;
+  // A search hit further back: page back to it (bounded).
+  for (let i = 0; messageId && more && i < 40 && !msgs.some((m) => m.id === messageId); i++) {
+    const older = (await b.InboxService.Messages({ conversation_id: id, before_id: msgs[0].id, limit: PAGE })).messages ?? [];
+    msgs = older.concat(msgs);
+    more = older.length >= PAGE;
+  }
+  if (seq !== openSeq) return;
+  current.value = conv;
+  messages.value = msgs;
+  pending.value = view.pending ?? [];
+  hasOlder.value = more;
+  highlight.value = messageId ?? null;
+  await b.InboxService.OpenConversation({ conversation_id: id, focused: document.hasFocus() });
+  reloadSoon(0);
+}
+
+export function closeView() {
+  openSeq++;
+  current.value = null;
+  messages.value = [];
+  pending.value = [];
+}
+
+/** Re-reads the open conversation after a change, keeping older pages loaded. */
+export async function refresh() {
+  const b = api();
+  const conv = current.value;
+  if (!b || !conv) return;
+  const seq = openSeq;
+  const loaded = messages.value;
+  const oldest = loaded.length ? loaded[0].id : 0;
+  const [c, view] = await Promise.all([
+    b.InboxService.Conversation({ conversation_id: conv.id }).catch(() => null),
+    b.InboxService.Messages({ conversation_id: conv.id, limit: PAGE }),
+  ]);
+  if (seq !== openSeq) return;
+  if (!c) return closeView(); // no longer visible to me
+  const fresh = view.messages ?? [];
+  const keep = loaded.filter((m) => m.id >= oldest && (fresh.length === 0 || m.id < fresh[0].id));
+  current.value = c;
+  messages.value = keep.concat(fresh);
+  pending.value = view.pending ?? [];
+  if (c.unread > 0 && document.hasFocus()) {
+    await b.InboxService.OpenConversation({ conversation_id: c.id, focused: true });
+  }
+}
+
+export async function loadOlder() {
+  const b = api();
+  const conv = current.value;
+  if (!b || !conv || !hasOlder.value || messages.value.length === 0) return;
+  const older = (await b.InboxService.Messages({ conversation_id: conv.id, before_id: messages.value[0].id, limit: PAGE })).messages ?? [];
+  messages.value = older.concat(messages.value);
+  hasOlder.value = older.length >= PAGE;
+}
+
+async function act(fn: () => Promise<unknown>) {
+  actionError.value = '';
+  try {
+    await fn();
+    await refresh();
+  } catch (err) {
+    actionError.value = errorText(err);
+  }
+}
+
+const cid = () => current.value!.id;
+export const send = (text: string) => act(() => api()!.InboxService.Send({ conversation_id: cid(), text }));
+export const edit = (m: Message, text: string) =>
+  act(() => api()!.InboxService.Edit({ conversation_id: m.conversation_id, message_id: m.id, text }));
+export const remove = (m: Message) => act(() => api()!.InboxService.Delete({ conversation_id: m.conversation_id, message_id: m.id }));
+export const closeConversation = () => act(() => api()!.InboxService.Close({ conversation_id: cid() }));
+export const reopenConversation = () => act(() => api()!.InboxService.Reopen({ conversation_id: cid() }));
+export const retry = (e: OutboxEntry) => act(() => api()!.InboxService.Retry(e.client_id));
+export const discard = (e: OutboxEntry) => act(() => api()!.InboxService.Discard(e.client_id));
+
+let lastTyping = 0;
+/** Called on every keystroke; sends at most one signal a second. */
+export function typed(now = Date.now()) {
+  const conv = current.value;
+  if (!conv || now - lastTyping < 1000) return;
+  lastTyping = now;
+  api()?.InboxService.Typing({ conversation_id: conv.id }).catch(() => undefined);
+}
+
+/** Applies an ephemeral event: a typing signal shows for 4 s. */
+export function ephemeral(ev: Ephemeral, now = Date.now()) {
+  if (ev.type !== 'typing' || ev.conversation_id !== current.value?.id) return;
+  typing.value = { name: ev.data?.who?.name || 'Someone', until: now + 4000 };
+}
+
+export type Row =
+  | { kind: 'day'; key: string; label: string }
+  | { kind: 'system'; key: string; message: Message }
+  | { kind: 'group'; key: string; author: Message['author']; mine: boolean; messages: Message[] };
+
+const GROUP_GAP_MS = 5 * 60 * 1000;
+
+/** The day label of a date in local time, e.g. "Today", "Yesterday", "Mon 23 Nov 2026". */
+export function dayLabel(d: Date, now: Date): string {
+  const start = (x: Date) => new Date(x.getFullYear(), x.getMonth(), x.getDate()).getTime();
+  const days = Math.round((start(now) - start(d)) / 86_400_000);
+  if (days === 0) return 'Today';
+  if (days === 1) return 'Yesterday';
+  return d.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+/**
+ * groupMessages lays messages out the way a messenger does: a divider per
+ * day, consecutive messages of one author within five minutes in one
+ * group, system notes (closed, reopened, linked) on their own line.
+ */
+export function groupMessages(msgs: Message[], me: number | undefined, now: Date): Row[] {
+  const rows: Row[] = [];
+  let day = '';
+  let group: Extract<Row, { kind: 'group' }> | null = null;
+  let lastAt = 0;
+  for (const m of msgs) {
+    const at = new Date(m.created_at);
+    const label = dayLabel(at, now);
+    if (label !== day) {
+      day = label;
+      rows.push({ kind: 'day', key: `day-${m.id}`, label });
+      group = null;
+    }
+    if (m.system || m.author.kind === 'system') {
+      rows.push({ kind: 'system', key: `sys-${m.id}`, message: m });
+      group = null;
+      continue;
+    }
+    const same = group && group.author.kind === m.author.kind && group.author.id === m.author.id && at.getTime() - lastAt < GROUP_GAP_MS;
+    if (!same) {
+      group = { kind: 'group', key: `g-${m.id}`, author: m.author, mine: m.author.kind === 'user' && m.author.id === me, messages: [] };
+      rows.push(group);
+    }
+    group!.messages.push(m);
+    lastAt = at.getTime();
+  }
+  return rows;
+}
+
+/** What a system note says (the server writes the sentence). */
+export function systemText(m: Message): string {
+  if (m.system === 'offline_reply') return `Auto-reply: ${m.text}`;
+  return m.text || m.system || '';
+}
+
+export function watchConversation(): () => void {
+  const offs = [
+    on('inbox:changed', () => {
+      if (current.value) refreshSoon();
+    }),
+    on('inbox:ephemeral', (ev: Ephemeral) => ephemeral(ev)),
+  ];
+  const onFocus = () => {
+    const c = current.value;
+    if (c) api()?.InboxService.OpenConversation({ conversation_id: c.id, focused: document.hasFocus() }).then(() => reloadSoon(0));
+  };
+  window.addEventListener('focus', onFocus);
+  window.addEventListener('blur', onFocus);
+  return () => {
+    offs.forEach((f) => f());
+    window.removeEventListener('focus', onFocus);
+    window.removeEventListener('blur', onFocus);
+  };
+}
+
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+function refreshSoon() {
+  if (refreshTimer) return;
+  refreshTimer = setTimeout(() => {
+    refreshTimer = undefined;
+    refresh();
+  }, 40);
+}

@@ -1,0 +1,61 @@
+// Helpdesk store: the online/offline switch, the admin options and the
+// team (members, presence, admin flags).
+import { signal } from '@preact/signals';
+import { api, errorText, on } from '../lib/bridge';
+import type { Settings, User } from '../lib/types';
+
+export const settings = signal<Settings | null>(null);
+export const team = signal<User[]>([]);
+export const snippet = signal('');
+export const helpdeskError = signal('');
+export const saved = signal('');
+
+async function guard<T>(fn: () => Promise<T>): Promise<T | undefined> {
+  helpdeskError.value = '';
+  try {
+    return await fn();
+  } catch (err) {
+    helpdeskError.value = errorText(err);
+    return undefined;
+  }
+}
+
+export const loadSettings = () =>
+  guard(async () => {
+    settings.value = await api()!.HelpdeskService.Settings();
+    snippet.value = await api()!.HelpdeskService.WidgetSnippet();
+  });
+
+export const loadTeam = () => guard(async () => (team.value = (await api()!.PeopleService.Team()) ?? []));
+
+export const setOnline = (online: boolean) =>
+  guard(async () => (settings.value = await api()!.HelpdeskService.SetOnline(online)));
+
+export const saveSettings = (upd: Partial<Settings>) =>
+  guard(async () => {
+    settings.value = await api()!.HelpdeskService.UpdateSettings(upd);
+    saved.value = 'Saved';
+    setTimeout(() => (saved.value = ''), 2000);
+  });
+
+export const addMember = (p: { email: string; name: string; password: string; admin: boolean; support: boolean }) =>
+  guard(async () => {
+    await api()!.HelpdeskService.AddMember(p);
+    await loadTeam();
+    return true;
+  });
+
+export const updateMember = (p: { id: number; admin?: boolean; support?: boolean; active?: boolean }) =>
+  guard(async () => {
+    const u = await api()!.HelpdeskService.UpdateMember(p);
+    team.value = team.value.map((x) => (x.id === u.id ? { ...u, online: x.online } : x));
+  });
+
+/** Allowed origins as the admin types them: one per line, blanks dropped. */
+export function parseOrigins(text: string): string[] {
+  return text.split(/[\n,\s]+/).map((s) => s.trim()).filter(Boolean);
+}
+
+export function watchHelpdesk(): () => void {
+  return on('helpdesk:changed', (s: Settings) => (settings.value = s));
+}

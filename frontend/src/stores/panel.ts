@@ -1,0 +1,116 @@
+// Panel store: the side panel (item, customer or teammate details) and the
+// item dialogs (create from a conversation, link to an existing item).
+import { signal } from '@preact/signals';
+import { api, errorText } from '../lib/bridge';
+import type { CustomerDetails, Item, ItemRef, NewItem, User } from '../lib/types';
+
+export type Panel =
+  | { kind: 'item'; number: number }
+  | { kind: 'customer'; id: number }
+  | { kind: 'user'; id: number };
+
+export const panel = signal<Panel | null>(null);
+export const item = signal<Item | null>(null);
+export const customer = signal<CustomerDetails | null>(null);
+export const user = signal<User | null>(null);
+export const panelError = signal('');
+
+export async function showPanel(p: Panel | null) {
+  panel.value = p;
+  panelError.value = '';
+  item.value = null;
+  customer.value = null;
+  user.value = null;
+  if (p) await loadPanel();
+}
+
+export async function loadPanel() {
+  const p = panel.value;
+  const b = api();
+  if (!p || !b) return;
+  try {
+    if (p.kind === 'item') item.value = await b.ItemService.Get(p.number);
+    if (p.kind === 'customer') customer.value = await b.PeopleService.Customer(p.id);
+    if (p.kind === 'user') user.value = await b.PeopleService.User(p.id);
+  } catch (err) {
+    panelError.value = errorText(err);
+  }
+}
+
+async function itemChange(fn: () => Promise<Item>) {
+  panelError.value = '';
+  try {
+    item.value = await fn();
+  } catch (err) {
+    panelError.value = errorText(err);
+  }
+}
+
+export const updateItem = (number: number, upd: { title?: string; description?: string; status?: string; priority?: string }) =>
+  itemChange(() => api()!.ItemService.Update({ number, ...upd }));
+export const setRole = (number: number, user_id: number, role: 'assignee' | 'follower', on: boolean) =>
+  itemChange(() => api()!.ItemService.SetRole({ number, user_id, role, on }));
+
+// The create-item dialog: the server's proposal, edited, then created.
+export const draft = signal<NewItem | null>(null);
+export const dialogError = signal('');
+export const dialog = signal<'create' | 'link' | null>(null);
+
+export async function startItem(conversationId: number, type: 'ticket' | 'task') {
+  dialogError.value = '';
+  dialog.value = 'create';
+  draft.value = null;
+  try {
+    draft.value = await api()!.ItemService.Propose({ conversation_id: conversationId, type });
+  } catch (err) {
+    dialogError.value = errorText(err);
+  }
+}
+
+export async function createItem(ni: NewItem): Promise<Item | null> {
+  dialogError.value = '';
+  try {
+    const it = await api()!.ItemService.Create(ni);
+    dialog.value = null;
+    draft.value = null;
+    await showPanel({ kind: 'item', number: it.number });
+    return it;
+  } catch (err) {
+    dialogError.value = errorText(err);
+    return null;
+  }
+}
+
+// The link dialog: find items by number or words.
+export const found = signal<ItemRef[]>([]);
+let findSeq = 0;
+export async function findItems(q: string) {
+  const mine = ++findSeq;
+  if (!q.trim()) {
+    found.value = [];
+    return;
+  }
+  try {
+    const r = (await api()!.ItemService.Find(q)) ?? [];
+    if (mine === findSeq) found.value = r;
+  } catch (err) {
+    if (mine === findSeq) dialogError.value = errorText(err);
+  }
+}
+
+export async function link(conversationId: number, number: number) {
+  dialogError.value = '';
+  try {
+    await api()!.ItemService.Link({ conversation_id: conversationId, number });
+    dialog.value = null;
+    found.value = [];
+  } catch (err) {
+    dialogError.value = errorText(err);
+  }
+}
+
+export function startLink() {
+  dialogError.value = '';
+  found.value = [];
+  dialog.value = 'link';
+}

@@ -1,0 +1,79 @@
+// Session store: who is signed in where, the sync state and the window
+// preferences.
+import { computed, signal } from '@preact/signals';
+import { api, errorText, on } from '../lib/bridge';
+import type { Prefs, SessionStatus, SyncState } from '../lib/types';
+
+export const session = signal<SessionStatus | null>(null);
+export const sync = signal<SyncState>({ phase: 'connecting', progress: 0 });
+export const prefs = signal<Prefs | null>(null);
+export const sessionError = signal('');
+export const busy = signal(false);
+
+export const me = computed(() => session.value?.user ?? null);
+export const isSupport = computed(() => !!me.value?.support);
+export const isAdmin = computed(() => !!me.value?.admin);
+
+/** What the sidebar says about the connection. */
+export function describeSync(s: SyncState): { label: string; tone: 'ok' | 'busy' | 'bad' } {
+  switch (s.phase) {
+    case 'connected':
+      return { label: 'Connected', tone: 'ok' };
+    case 'syncing':
+      return { label: `Syncing ${Math.round((s.progress || 0) * 100)}%`, tone: 'busy' };
+    case 'reconnecting': {
+      const secs = s.retry_in ? Math.ceil(s.retry_in / 1e9) : 0;
+      return { label: secs > 0 ? `Reconnecting in ${secs} s` : 'Reconnecting…', tone: 'bad' };
+    }
+    case 'signed_out':
+      return { label: 'Signed out by the server', tone: 'bad' };
+    default:
+      return { label: 'Connecting…', tone: 'busy' };
+  }
+}
+
+export const connection = computed(() => describeSync(sync.value));
+
+export async function loadSession() {
+  const b = api();
+  if (!b) return;
+  const s = await b.SessionService.Status();
+  session.value = s;
+  if (s.sync?.phase) sync.value = s.sync;
+  prefs.value = await b.DesktopService.Prefs();
+}
+
+export function watchSession(): () => void {
+  const offs = [
+    on('session:changed', (s: SessionStatus) => {
+      session.value = s;
+      if (s.sync?.phase) sync.value = s.sync;
+    }),
+    on('sync:state', (s: SyncState) => (sync.value = s)),
+  ];
+  return () => offs.forEach((f) => f());
+}
+
+async function run(fn: () => Promise<SessionStatus | void>) {
+  busy.value = true;
+  sessionError.value = '';
+  try {
+    const s = await fn();
+    if (s) session.value = s;
+    await loadSession();
+  } catch (err) {
+    sessionError.value = errorText(err);
+  } finally {
+    busy.value = false;
+  }
+}
+
+export const signIn = (server_url: string, email: string, password: string) =>
+  run(() => api()!.SessionService.SignIn({ server_url, email, password }));
+export const signOut = () => run(() => api()!.SessionService.SignOut());
+export const useLocalHelpdesk = () => run(() => api()!.SessionService.StartLocalHelpdesk());
+
+export async function savePrefs(p: Prefs) {
+  prefs.value = p;
+  await api()?.DesktopService.SetPrefs(p);
+}

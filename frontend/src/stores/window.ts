@@ -1,0 +1,31 @@
+// Window store: the full window or the compact tray-style one, and the
+// screen shown in the main area.
+import { signal } from '@preact/signals';
+import { api, on } from '../lib/bridge';
+import { open } from './conversation';
+
+export const mode = signal<'full' | 'compact'>('full');
+export const screen = signal<'inbox' | 'settings' | 'team-new'>('inbox');
+
+export async function setCompact(on: boolean) {
+  mode.value = on ? 'compact' : 'full';
+  await api()?.DesktopService.SetCompact(on);
+}
+
+/** From the compact window: the full window at a conversation. */
+export async function openFull(conversationId: number) {
+  screen.value = 'inbox';
+  await setCompact(false);
+  await open(conversationId);
+}
+
+export function watchWindow(): () => void {
+  const offs = [
+    on('window:mode', (m: 'full' | 'compact') => (mode.value = m)),
+    on('window:open', (id: number) => {
+      screen.value = 'inbox';
+      open(id);
+    }),
+  ];
+  return () => offs.forEach((f) => f());
+}
