@@ -70,13 +70,13 @@ let events: Events | undefined;
 
 /** The bound services; undefined outside the desktop app (plain browser). */
 export function api(): Bridge | undefined {
-  return bridge ?? (window as any).go?.app;
+  return bridge ?? (globalThis as any).go?.app;
 }
 
 /** Subscribes to a Go event; a no-op outside the app. */
 export function on(name: string, cb: (data: any) => void): Unsubscribe {
   if (events) return events.on(name, cb);
-  const rt = (window as any).runtime;
+  const rt = (globalThis as any).runtime;
   if (!rt?.EventsOn) return () => undefined;
   return rt.EventsOn(name, cb);
 }

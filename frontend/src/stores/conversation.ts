@@ -18,6 +18,9 @@ export const actionError = signal('');
 
 let openSeq = 0;
 
+/** Whether the window has the focus (notifications stay quiet for the open conversation only then). */
+const focused = () => typeof document !== 'undefined' && document.hasFocus();
+
 /** Opens a conversation (marking it read); with messageId, at that message. */
 export async function open(id: number, messageId?: number) {
   const b = api();
@@ -44,7 +47,7 @@ export async function open(id: number, messageId?: number) {
   pending.value = view.pending ?? [];
   hasOlder.value = more;
   highlight.value = messageId ?? null;
-  await b.InboxService.OpenConversation({ conversation_id: id, focused: document.hasFocus() });
+  await b.InboxService.OpenConversation({ conversation_id: id, focused: focused() });
   reloadSoon(0);
 }
 
@@ -74,7 +77,7 @@ export async function refresh() {
   current.value = c;
   messages.value = keep.concat(fresh);
   pending.value = view.pending ?? [];
-  if (c.unread > 0 && document.hasFocus()) {
+  if (c.unread > 0 && focused()) {
     await b.InboxService.OpenConversation({ conversation_id: c.id, focused: true });
   }
 }
@@ -188,7 +191,7 @@ export function watchConversation(): () => void {
   ];
   const onFocus = () => {
     const c = current.value;
-    if (c) api()?.InboxService.OpenConversation({ conversation_id: c.id, focused: document.hasFocus() }).then(() => reloadSoon(0));
+    if (c) api()?.InboxService.OpenConversation({ conversation_id: c.id, focused: focused() }).then(() => reloadSoon(0));
   };
   window.addEventListener('focus', onFocus);
   window.addEventListener('blur', onFocus);

@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { setBridge } from '../lib/bridge';
+import type { Message } from '../lib/types';
+import { current, dayLabel, ephemeral, groupMessages, open, systemText, typed, typing } from './conversation';
+
+const at = (d: number, h: number, m: number) => new Date(2026, 10, d, h, m).toISOString();
+const msg = (id: number, who: [string, number], created: string, extra: Partial<Message> = {}): Message => ({
+  id, conversation_id: 1, author: { kind: who[0] as any, id: who[1], name: `${who[0]}${who[1]}` }, text: `t${id}`, created_at: created, ...extra,
+});
+
+describe('groupMessages', () => {
+  const now = new Date(2026, 10, 24, 12, 0);
+  it('groups by day and author, with system notes on their own', () => {
+    const rows = groupMessages(
+      [
+        msg(1, ['customer', 1], at(23, 9, 0)),
+        msg(2, ['customer', 1], at(23, 9, 2)),
+        msg(3, ['user', 7], at(23, 9, 3)),
+        msg(4, ['system', 0], at(23, 9, 4), { system: 'closed', text: 'Anna closed the conversation.' }),
+        msg(5, ['user', 7], at(23, 9, 5)),
+        msg(6, ['user', 7], at(24, 8, 0)),
+        msg(7, ['user', 7], at(24, 8, 30)),
+      ],
+      7,
+      now,
+    );
+    expect(rows.map((r) => (r.kind === 'group' ? `g${r.messages.map((m) => m.id).join('')}${r.mine ? 'm' : ''}` : r.kind === 'day' ? r.label : 's'))).toEqual([
+      'Yesterday', 'g12', 'g3m', 's', 'g5m', 'Today', 'g6m', 'g7m',
+    ]);
+  });
+  it('labels older days with the date', () => {
+    expect(dayLabel(new Date(2026, 10, 20, 10), new Date(2026, 10, 24))).toMatch(/^Fri,? 20 Nov 2026$/);
+  });
+  it('says what system notes say', () => {
+    expect(systemText(msg(1, ['system', 0], at(1, 1, 1), { system: 'offline_reply', text: 'Back at 9' }))).toBe('Auto-reply: Back at 9');
+    expect(systemText(msg(1, ['system', 0], at(1, 1, 1), { system: 'closed', text: 'Anna closed the conversation.' }))).toBe('Anna closed the conversation.');
+  });
+});
+
+describe('typing', () => {
+  afterEach(() => setBridge(undefined));
+  it('shows a typing signal of the open conversation only, and sends at most one a second', async () => {
+    const sent: number[] = [];
+    const opened: any[] = [];
+    setBridge({
+      InboxService: {
+        Conversation: async () => ({ id: 5, status: 'open' }),
+        Messages: async () => ({ messages: [], pending: [] }),
+        OpenConversation: async (p: any) => void opened.push(p),
+        Typing: async (p: any) => void sent.push(p.conversation_id),
+        ListConversations: async () => [],
+        Counts: async () => ({ mine: { open: 0, closed: 0 } }),
+        UnreadTotal: async () => 0,
+      },
+    } as any);
+    await open(5);
+    expect(current.value?.id).toBe(5);
+    expect(opened[0].conversation_id).toBe(5);
+    ephemeral({ type: 'typing', conversation_id: 6, data: { who: { name: 'Sally' } } }, 1000);
+    expect(typing.value).toBeNull();
+    ephemeral({ type: 'typing', conversation_id: 5, data: { who: { name: 'Sally' } } }, 1000);
+    expect(typing.value).toEqual({ name: 'Sally', until: 5000 });
+    typed(10_000);
+    typed(10_500);
+    typed(11_001);
+    await Promise.resolve();
+    expect(sent).toEqual([5, 5]);
+  });
+});
