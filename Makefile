@@ -10,7 +10,7 @@ GO_TEST_FLAGS ?= -race -count=1 -timeout=15m
 RUN_DIR  ?= .run
 RUN_ADDR ?= 127.0.0.1:8080
 
-.PHONY: run run-server test deps frontend widget check-widget server app test-go test-frontend test-e2e test-app vet clean
+.PHONY: run run-server test deps frontend widget check-widget server app test-go test-frontend test-e2e test-app test-agent vet clean
 
 ## run: open the desktop app on its embedded local helpdesk (demo data);
 ## it prints the widget preview URL. Needs a display.
@@ -23,7 +23,7 @@ run-server: deps server
 	./bin/deskchat-server serve --demo --db $(RUN_DIR)/deskchat.db --addr $(RUN_ADDR)
 
 ## test: install what is missing, build, and run every test
-test: deps check-widget frontend server vet test-go test-frontend test-e2e app test-app
+test: deps check-widget frontend server vet test-go test-frontend test-e2e app test-app test-agent
 	@echo "make test: all suites passed"
 
 deps:
@@ -63,6 +63,11 @@ test-e2e: frontend server
 
 test-app: app
 	SMOKE_OUT=$(CURDIR)/frontend/e2e/artifacts/app ./scripts/app-smoke.sh build/bin/deskchat
+
+# test-agent: the agent UI end to end through the app's real bindings
+# (wails dev under Xvfb + D-Bus, dunst, the tray watcher, Chromium).
+test-agent: frontend
+	./scripts/app-e2e.sh
 
 clean:
 	rm -rf bin build/bin frontend/dist $(RUN_DIR)

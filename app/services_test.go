@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,7 +47,7 @@ func (r *recorder) get() recorder {
 func TestAgentServices(t *testing.T) {
 	rec := &recorder{}
 	desktop := &app.DesktopService{Out: app.NopEmitter{}, Badge: rec}
-	s := &app.SessionService{Emit: desktop, Dir: t.TempDir()}
+	s := &app.SessionService{Emit: desktop, Dir: filepath.Join(t.TempDir(), "first", "start")} // created on demand
 	desktop.Session = s
 	inbox := &app.InboxService{Session: s}
 	items := &app.ItemService{Session: s}

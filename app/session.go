@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -229,6 +230,9 @@ func (s *SessionService) startLocalHelpdesk() (SessionStatus, error) {
 	running := s.local
 	s.mu.Unlock()
 	if running == nil {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return SessionStatus{}, err
+		}
 		srv, err := server.Open(server.Config{DBPath: filepath.Join(dir, "local-helpdesk.db"), Logger: s.log()})
 		if err != nil {
 			return SessionStatus{}, err

@@ -25,7 +25,7 @@ inner() {
   local bin=$1 title=$2 timeout_s=$3 out=$4 app wid status=0
   "$bin" >"$out/app.log" 2>&1 &
   app=$!
-  if wid=$(timeout "$timeout_s" xdotool search --sync --onlyvisible --name "^$title\$" | head -n1) && [[ -n $wid ]]; then
+  if wid=$(timeout "$timeout_s" xdotool search --sync --onlyvisible --name "^(\([0-9]+\) )?$title\$" | head -n1) && [[ -n $wid ]]; then
     # Let the embedded helpdesk start, the sync finish and WebKit paint.
     for _ in $(seq 1 20); do grep -q "local helpdesk running" "$out/app.log" && break; sleep 0.5; done
     sleep 3

@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config build-essential
   xvfb xauth x11-utils xdotool imagemagick dbus-x11 dbus-daemon at-spi2-core
   chromium fonts-noto-color-emoji
+  dunst libnotify-bin haskell-status-notifier-item-utils
 )
 
 log() { printf 'install-deps: %s\n' "$*"; }

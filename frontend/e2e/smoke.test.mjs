@@ -22,7 +22,8 @@ test('agent shell renders in chromium', async (t) => {
   await heading.waitFor({ timeout: 10_000 });
 
   assert.equal(await page.title(), 'deskchat');
-  assert.equal(await heading.textContent(), 'deskchat — agent app');
+  assert.equal(await heading.textContent(), 'deskchat');
+  // Outside the desktop app there are no bindings: the app waits for them.
   assert.match(await page.locator('main').innerText(), /Connecting…/);
   assert.deepEqual(errors, []);
 });

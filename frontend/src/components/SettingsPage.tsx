@@ -60,11 +60,18 @@ function Preferences() {
   );
 }
 
+type OptionFields = { online_message: string; offline_message: string; greeting: string; widget_title: string; origins: string; offline_auto_reply: boolean };
+
 function Options({ s }: { s: Settings }) {
-  const [f, setF] = useState({ ...s, origins: (s.allowed_origins ?? []).join('\n') });
-  useEffect(() => setF({ ...s, origins: (s.allowed_origins ?? []).join('\n') }), [s.online_message, s.offline_message, s.greeting, s.widget_title, (s.allowed_origins ?? []).join(), s.offline_auto_reply]);
-  const text = (k: 'online_message' | 'offline_message' | 'greeting' | 'widget_title' | 'origins') => (e: Event) =>
-    setF({ ...f, [k]: (e.currentTarget as HTMLInputElement).value });
+  // Only the admin's edits are state; everything else shows the settings as
+  // they are now, so a late load or another admin's change never reverts
+  // what is being typed, and a save shows the saved values.
+  const [edits, setEdits] = useState<Partial<OptionFields>>({});
+  const f: OptionFields = {
+    online_message: s.online_message, offline_message: s.offline_message, greeting: s.greeting, widget_title: s.widget_title,
+    origins: (s.allowed_origins ?? []).join('\n'), offline_auto_reply: s.offline_auto_reply, ...edits,
+  };
+  const text = (k: keyof OptionFields) => (e: Event) => setEdits({ ...edits, [k]: (e.currentTarget as HTMLInputElement).value });
   return (
     <form
       aria-label="Helpdesk options"
@@ -73,13 +80,13 @@ function Options({ s }: { s: Settings }) {
         saveSettings({
           online_message: f.online_message, offline_message: f.offline_message, greeting: f.greeting, widget_title: f.widget_title,
           allowed_origins: parseOrigins(f.origins), offline_auto_reply: f.offline_auto_reply,
-        });
+        }).then((ok) => ok && setEdits({}));
       }}
     >
       <label>Online message<textarea rows={2} value={f.online_message} onInput={text('online_message')} /></label>
       <label>Offline message<textarea rows={2} value={f.offline_message} onInput={text('offline_message')} /></label>
       <label class="check">
-        <input type="checkbox" checked={f.offline_auto_reply} onChange={(e) => setF({ ...f, offline_auto_reply: (e.currentTarget as HTMLInputElement).checked })} />
+        <input type="checkbox" checked={f.offline_auto_reply} onChange={(e) => setEdits({ ...edits, offline_auto_reply: (e.currentTarget as HTMLInputElement).checked })} />
         Post the offline message as an automatic reply
       </label>
       <label>Widget greeting<input value={f.greeting} onInput={text('greeting')} /></label>

@@ -47,13 +47,14 @@ function People({ it, role, people }: { it: Item; role: 'assignee' | 'follower';
 }
 
 function ItemDetails({ it }: { it: Item }) {
-  const [title, setTitle] = useState(it.title);
-  const [desc, setDesc] = useState(it.description);
+  // Edits in progress; null shows the item as it is now.
+  const [titleEdit, setTitle] = useState<string | null>(null);
+  const [descEdit, setDesc] = useState<string | null>(null);
+  const title = titleEdit ?? it.title;
+  const desc = descEdit ?? it.description;
   useEffect(() => {
-    setTitle(it.title);
-    setDesc(it.description);
     if (team.value.length === 0) loadTeam();
-  }, [it.number, it.updated_at]);
+  }, []);
   const following = (it.followers ?? []).some((p) => p.id === me.value?.id);
   return (
     <div class="item-details" data-item={it.number}>
@@ -61,7 +62,7 @@ function ItemDetails({ it }: { it: Item }) {
       <label>
         Title
         <input value={title} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)}
-          onBlur={() => title !== it.title && updateItem(it.number, { title })} />
+          onBlur={() => titleEdit !== null && titleEdit !== it.title && updateItem(it.number, { title }).then(() => setTitle(null))} />
       </label>
       <label>
         Status
@@ -79,7 +80,9 @@ function ItemDetails({ it }: { it: Item }) {
         Description
         <textarea rows={6} value={desc} onInput={(e) => setDesc((e.currentTarget as HTMLTextAreaElement).value)} />
       </label>
-      {desc !== it.description && <button onClick={() => updateItem(it.number, { description: desc })}>Save description</button>}
+      {descEdit !== null && descEdit !== it.description && (
+        <button onClick={() => updateItem(it.number, { description: desc }).then(() => setDesc(null))}>Save description</button>
+      )}
       <dl>
         <dt>Requester</dt>
         <dd>
@@ -170,7 +173,7 @@ export function SidePanel() {
     <aside class="side-panel" aria-label="Details">
       <button class="close-panel" aria-label="Close details" onClick={() => showPanel(null)}>×</button>
       {panelError.value && <div class="error" role="alert">{panelError.value}</div>}
-      {p.kind === 'item' && item.value && <ItemDetails it={item.value} />}
+      {p.kind === 'item' && item.value && <ItemDetails key={item.value.number} it={item.value} />}
       {p.kind === 'customer' && <CustomerPanel />}
       {p.kind === 'user' && <UserPanel />}
     </aside>

@@ -36,6 +36,7 @@ export const saveSettings = (upd: Partial<Settings>) =>
     settings.value = await api()!.HelpdeskService.UpdateSettings(upd);
     saved.value = 'Saved';
     setTimeout(() => (saved.value = ''), 2000);
+    return true;
   });
 
 export const addMember = (p: { email: string; name: string; password: string; admin: boolean; support: boolean }) =>

@@ -1,0 +1,261 @@
+// End-to-end test of the agent app through its real Go bindings, run by
+// scripts/app-e2e.sh inside Xvfb + a private D-Bus session where `wails dev`
+// serves the app (its embedded helpdesk with demo data, the sync engine,
+// notifications through dunst, the tray on D-Bus) at localhost:34115.
+// A customer uses the real widget in a second page.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { api, launchBrowser } from './helpers.mjs';
+
+const APP = 'http://localhost:34115';
+const OUT = process.env.E2E_OUT ?? join(import.meta.dirname, 'artifacts', 'agent');
+const shot = (page, name) => page.screenshot({ path: join(OUT, `${name}.png`) });
+const sh = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8' });
+
+const XSS = [
+  '<script>window.__xss=1</script>',
+  '<img src=x onerror="window.__xss=2">',
+  '<svg onload="window.__xss=3"></svg>',
+  '<a href="javascript:window.__xss=4">click</a>',
+  '<b>bold</b><i unclosed',
+].join(' ');
+
+/** What dunst has shown (closing the visible ones moves them to history). */
+function notifications() {
+  sh('dunstctl', ['close-all']);
+  const h = JSON.parse(sh('dunstctl', ['history']));
+  return (h.data?.[0] ?? []).map((n) => ({ summary: n.summary.data, body: n.body.data }));
+}
+
+/** The tray item's bus name, from the StatusNotifier watcher. */
+function trayName() {
+  const out = sh('busctl', ['--user', 'get-property', 'org.kde.StatusNotifierWatcher', '/StatusNotifierWatcher',
+    'org.kde.StatusNotifierWatcher', 'RegisteredStatusNotifierItems']);
+  const m = out.match(/"([^"/]+)/);
+  return m?.[1];
+}
+const trayProp = (name, prop) => sh('busctl', ['--user', 'get-property', name, '/StatusNotifierItem', 'org.kde.StatusNotifierItem', prop]);
+
+async function until(what, fn, timeout = 15_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+test('agent app: the whole support flow through the real bindings', { timeout: 240_000 }, async (t) => {
+  const { context, page, close } = await launchBrowser();
+  t.after(close);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const errors = [];
+  // wails dev's own browser IPC shim (/wails/ipc.js) throws once on a
+  // reconnect in a plain browser; only errors from our code count.
+  page.on('pageerror', (e) => /\/wails\/ipc\.js/.test(e.stack ?? '') || errors.push(`${e.message}\n${e.stack}`));
+  try {
+    await flow(page, context, errors);
+  } catch (err) {
+    await shot(page, 'failure').catch(() => undefined);
+    throw err;
+  }
+});
+
+async function flow(page, context, errors) {
+  // Start: the app signs in to its embedded helpdesk and syncs the demo data.
+  const t0 = Date.now();
+  await page.goto(APP);
+  await page.locator('nav.sidebar').waitFor({ timeout: 60_000 });
+  await page.locator('.conn-ok').waitFor({ timeout: 60_000 });
+  const status = await page.evaluate(() => window.go.app.SessionService.Status());
+  assert.ok(status.signed_in && status.local, 'signed in to the local helpdesk');
+  const server = status.server_url;
+  console.log(`sidebar connected ${Date.now() - t0} ms after load; server ${server}`);
+  const { token: anna } = await api(server, 'POST', '/v1/auth/login', { body: { email: 'anna@deskchat.test', password: 'deskchat-demo' } });
+  await api(server, 'PUT', '/v1/helpdesk/online', { token: anna, body: { online: true } });
+
+  // From Customers is shown for a support user, with demo conversations.
+  await page.locator('section[aria-label="From Customers"]').waitFor();
+  await page.locator('.conv-row').first().waitFor();
+  await shot(page, '01-inbox');
+
+  // A customer writes through the real widget (with hostile markup).
+  const customer = await context.newPage();
+  await customer.goto(`${server}/preview`);
+  await customer.locator('button[aria-label="Open chat"]').click();
+  const frame = customer.frameLocator('iframe[title="Chat window"]');
+  await frame.getByLabel('Your name').fill('Wendy Widget');
+  await frame.getByRole('button', { name: 'Start chat' }).click();
+  const box = frame.getByRole('textbox', { name: 'Message', exact: true });
+  await box.fill('My zanzibar parcel never arrived');
+  await box.press('Enter');
+  await box.fill(XSS);
+  await box.press('Enter');
+  await frame.locator('li.msg.mine:not(.pending)').filter({ hasText: '<b>bold</b>' }).waitFor();
+
+  // It shows up unread; opening it clears the marker.
+  const row = page.locator('.conv-row', { hasText: 'Wendy Widget' });
+  await row.waitFor();
+  assert.match(await row.getAttribute('class'), /unread/);
+  await row.click();
+  const view = page.locator('section.conv-view');
+  await view.locator('.msg-text', { hasText: 'zanzibar parcel' }).waitFor();
+  await until('the unread marker to clear', async () => !/unread/.test(await row.getAttribute('class')));
+
+  // Hostile text is rendered as text: no element from it, nothing ran.
+  const hostile = view.locator('.msg-text', { hasText: '<script>' });
+  assert.equal(await hostile.textContent(), XSS);
+  assert.equal(await view.locator('.messages img, .messages svg, .messages script, .messages b, .messages a').count(), 0);
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+
+  // Reply with the composer (Enter sends); the customer gets it.
+  const composer = page.getByRole('textbox', { name: 'Reply' });
+  await composer.fill('Hi Wendy, let me check the zanzibar tracking.');
+  await composer.press('Enter');
+  await view.locator('.group.mine .msg-text', { hasText: 'let me check the zanzibar tracking' }).waitFor();
+  await frame.locator('li.msg.theirs').filter({ hasText: 'let me check the zanzibar tracking' }).waitFor();
+  await shot(page, '02-conversation');
+
+  // Edit and delete my message through the message menu.
+  const mineId = await view.locator('.group.mine .msg', { hasText: 'let me check the zanzibar tracking' }).getAttribute('data-message-id');
+  const mine = view.locator(`.msg[data-message-id="${mineId}"]`);
+  await mine.getByRole('button', { name: 'Message menu' }).click();
+  await mine.getByRole('menuitem', { name: 'Edit' }).click();
+  await mine.getByRole('textbox', { name: 'Edit message' }).fill('Hi Wendy, checking the zanzibar tracking now.');
+  await mine.getByRole('button', { name: 'Save' }).click();
+  const edited = view.locator('.group.mine .msg', { hasText: 'checking the zanzibar tracking now' });
+  await edited.locator('.tag', { hasText: /^edited$/ }).waitFor();
+  await frame.locator('li.msg.theirs').filter({ hasText: 'checking the zanzibar tracking now' }).waitFor();
+  await composer.fill('A second note to delete');
+  await composer.press('Enter');
+  await until('it to be sent', async () => (await view.locator('.msg.pending').count()) === 0);
+  const doomedId = await view.locator('.group.mine .msg', { hasText: 'A second note to delete' }).getAttribute('data-message-id');
+  const doomed = view.locator(`.msg[data-message-id="${doomedId}"]`);
+  await doomed.getByRole('button', { name: 'Message menu' }).click();
+  await doomed.getByRole('menuitem', { name: 'Delete' }).click();
+  await view.getByRole('alertdialog', { name: 'Delete message' }).getByRole('button', { name: 'Delete' }).click();
+  await doomed.locator('.msg-text', { hasText: 'This message was deleted.' }).waitFor();
+
+  // Customer details from the message menu.
+  const theirs = view.locator('.msg', { hasText: 'zanzibar parcel' });
+  await theirs.getByRole('button', { name: 'Message menu' }).click();
+  await theirs.getByRole('menuitem', { name: 'Customer details' }).click();
+  const panel = page.locator('aside.side-panel');
+  await panel.locator('h2', { hasText: 'Wendy Widget' }).waitFor();
+  assert.match(await panel.innerText(), /Browser[\s\S]*Chrom/);
+  assert.match(await panel.innerText(), /Last page[\s\S]*\/preview/);
+
+  // Close it; it moves to Closed.
+  await view.getByRole('button', { name: 'Close', exact: true }).click();
+  await view.locator('.status-closed').waitFor();
+  await page.locator('.nav-entry[data-section=customers][data-status=closed]').click();
+  await page.locator('.conv-row', { hasText: 'Wendy Widget' }).waitFor();
+
+  // Look elsewhere; the customer answers: it reopens, with a notification.
+  await page.locator('.conv-row').filter({ hasNotText: 'Wendy Widget' }).first().click();
+  const before = notifications().length;
+  await box.fill('Still waiting for the zanzibar parcel!');
+  await box.press('Enter');
+  await page.locator('.nav-entry[data-section=customers][data-status=open]').click();
+  await page.locator('.conv-row', { hasText: 'Wendy Widget' }).waitFor();
+  const shown = await until('a desktop notification', () =>
+    notifications().slice(0, -before || undefined).find((n) => n.summary.includes('Wendy Widget')), 20_000).catch((err) => {
+    console.log('dunst history:', sh('dunstctl', ['history']), sh('dunstctl', ['count']));
+    throw err;
+  });
+  console.log(`notification: ${JSON.stringify(shown)}`);
+
+  // Create a ticket from it: pre-filled, edited, created, details shown.
+  await page.locator('.conv-row', { hasText: 'Wendy Widget' }).click();
+  await view.locator('.status-open').waitFor();
+  await view.getByRole('button', { name: /Link/ }).click();
+  await view.getByRole('menuitem', { name: 'Create ticket' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create item' });
+  const title = dialog.getByLabel('Title');
+  await until('the proposal', async () => (await title.inputValue()) === 'My zanzibar parcel never arrived');
+  await title.fill('Zanzibar parcel lost');
+  await dialog.getByLabel('Priority').selectOption('high');
+  await dialog.getByRole('button', { name: 'Create ticket' }).click();
+  const details = panel.locator('.item-details');
+  await details.waitFor();
+  assert.equal(await details.getByLabel('Title').inputValue(), 'Zanzibar parcel lost');
+  assert.equal(await details.getByLabel('Priority').inputValue(), 'high');
+  assert.match(await details.innerText(), /Requester\s*Wendy Widget/);
+  assert.match(await details.innerText(), /Assignees\s*Anna Admin/);
+  await details.getByLabel('Status').selectOption('in_progress');
+  const number = Number(await details.getAttribute('data-item'));
+  await until('the status on the server', async () =>
+    (await api(server, 'GET', `/v1/items/${number}`, { token: anna })).status === 'in_progress');
+  await view.locator('.conv-header .chip', { hasText: `#${number}` }).waitFor();
+  await shot(page, '03-ticket');
+
+  // Search (Ctrl+K) finds the message in the local store and opens it there.
+  await page.keyboard.press('Control+k');
+  const search = page.getByRole('textbox', { name: 'Search messages, customers and items' });
+  await search.fill('zanzibar');
+  const hit = page.locator('.results li', { hasText: 'zanzibar' }).first();
+  await hit.locator('mark').first().waitFor();
+  assert.equal((await hit.locator('mark').first().textContent()).toLowerCase(), 'zanzibar');
+  await shot(page, '04-search');
+  await search.press('Enter');
+  await view.locator('.msg.highlighted').waitFor();
+
+  // The helpdesk goes offline from the sidebar: the widget says so.
+  const sw = page.getByRole('switch', { name: 'Helpdesk online' });
+  assert.equal(await sw.isChecked(), true);
+  await sw.uncheck();
+  await frame.locator('p.status.offline').waitFor();
+  const offline = (await api(server, 'GET', '/v1/settings', { token: anna })).offline_message;
+  assert.equal(await frame.locator('p.status.offline').textContent(), offline);
+  await customer.screenshot({ path: join(OUT, '05-widget-offline.png') });
+
+  // The tray: registered on D-Bus, its title counts unread, its menu flips the switch.
+  const name = await until('the tray item', () => trayName());
+  assert.match(trayProp(name, 'Title'), /deskchat/);
+  assert.match(trayProp(name, 'Title'), /offline/);
+  const layout = sh('busctl', ['--user', '--json=short', 'call', '--', name, '/StatusNotifierItem/menu', 'com.canonical.dbusmenu', 'GetLayout', 'iias', '0', '-1', '0']);
+  assert.match(layout, /Online/);
+  assert.match(layout, /Open deskchat/);
+  assert.match(layout, /Quit/);
+  sh('busctl', ['--user', 'call', '--', name, '/StatusNotifierItem/menu', 'com.canonical.dbusmenu', 'Event', 'isvu', '1', 'clicked', 's', '', '0']);
+  await until('the server to be online again', async () => (await api(server, 'GET', '/v1/settings', { token: anna })).online);
+  await until('the tray to say online', () => /online/.test(trayProp(name, 'Title')));
+  await until('the UI switch to follow', () => sw.isChecked());
+  await frame.locator('p.status:not(.offline)').waitFor();
+
+  // A team conversation with Ben.
+  await page.getByRole('button', { name: 'New team conversation' }).click();
+  const form = page.getByRole('form', { name: 'New team conversation' });
+  await form.getByLabel(/Ben Support/).check();
+  await form.getByLabel('Message').fill('Ben, can you check the zanzibar courier?');
+  await form.getByRole('button', { name: 'Start conversation' }).click();
+  await view.locator('h2', { hasText: 'Ben Support' }).waitFor();
+  await view.locator('.msg-text', { hasText: 'zanzibar courier' }).waitFor();
+
+  // Settings: admin options and the widget snippet.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const snippet = page.getByRole('textbox', { name: 'Widget snippet' });
+  assert.equal(await snippet.inputValue(), `<script src="${server}/widget.js" async></script>`);
+  await page.locator('table.members tr', { hasText: 'ben@deskchat.test' }).waitFor();
+  await page.getByLabel('Widget greeting').fill('Hello from the e2e test');
+  await page.getByRole('button', { name: 'Save options' }).click();
+  await until('the greeting on the server', async () =>
+    (await api(server, 'GET', '/v1/settings', { token: anna })).greeting === 'Hello from the e2e test');
+  await shot(page, '06-settings');
+
+  // Compact mode: the switch, the unread count, the latest conversations; a click opens the full window there.
+  await page.getByRole('button', { name: 'Compact window' }).click();
+  await page.locator('.compact').waitFor();
+  await page.setViewportSize({ width: 360, height: 560 });
+  await page.getByRole('switch', { name: 'Helpdesk online' }).waitFor();
+  await page.locator('.compact-list .conv-row', { hasText: 'Wendy Widget' }).waitFor();
+  await shot(page, '07-compact');
+  await page.locator('.compact-list .conv-row', { hasText: 'Wendy Widget' }).click();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await view.locator('h2', { hasText: 'Wendy Widget' }).waitFor();
+
+  assert.deepEqual(errors, []);
+}
