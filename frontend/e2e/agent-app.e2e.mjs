@@ -81,6 +81,27 @@ async function flow(page, context, errors) {
   await page.locator('section[aria-label="From Customers"]').waitFor();
   await page.locator('.conv-row').first().waitFor();
   await shot(page, '01-inbox');
+  const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime);
+  console.log(`first contentful paint ${Math.round(fcp)} ms after navigation`);
+  // Switching conversations (a benchmark figure, printed, not asserted):
+  // click to the last page of messages on screen, for every demo row.
+  const switches = await page.evaluate(async () => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+    const out = [];
+    for (const row of [...document.querySelectorAll('.conv-row')].slice(0, 12)) {
+      const title = row.querySelector('.conv-title').textContent;
+      const t0 = performance.now();
+      row.click();
+      for (;;) {
+        await frame();
+        const h = document.querySelector('.conv-view h2');
+        if (h?.textContent === title && document.querySelector('.conv-view .msg')) break;
+      }
+      out.push(performance.now() - t0);
+    }
+    return out.sort((a, b) => a - b);
+  });
+  console.log(`switch conversation: n=${switches.length} median ${switches[switches.length >> 1].toFixed(1)} ms, max ${switches.at(-1).toFixed(1)} ms`);
 
   // A customer writes through the real widget (with hostile markup).
   const customer = await context.newPage();
@@ -110,6 +131,13 @@ async function flow(page, context, errors) {
   assert.equal(await hostile.textContent(), XSS);
   assert.equal(await view.locator('.messages img, .messages svg, .messages script, .messages b, .messages a').count(), 0);
   assert.equal(await page.evaluate(() => window.__xss), undefined);
+
+  // Hostile text from an agent (through the API) is text too.
+  const wendy = (await api(server, 'GET', '/v1/conversations?section=customers&status=open', { token: anna })).conversations
+    .find((c) => c.customer?.name === 'Wendy Widget');
+  await api(server, 'POST', `/v1/conversations/${wendy.id}/messages`, { token: anna, body: { client_id: 'xss-agent', text: `Agent says ${XSS}` } });
+  assert.equal(await view.locator('.msg-text', { hasText: 'Agent says' }).textContent(), `Agent says ${XSS}`);
+  assert.equal(await view.locator('.messages img, .messages svg, .messages script, .messages b, .messages a').count(), 0);
 
   // Reply with the composer (Enter sends); the customer gets it.
   const composer = page.getByRole('textbox', { name: 'Reply' });
@@ -200,8 +228,13 @@ async function flow(page, context, errors) {
   await hit.locator('mark').first().waitFor();
   assert.equal((await hit.locator('mark').first().textContent()).toLowerCase(), 'zanzibar');
   await shot(page, '04-search');
+  // Arrow keys move through the results; Enter opens the message there.
+  const results = await page.locator('.results li').allInnerTexts();
+  const target = results.findIndex((r) => /^message/i.test(r) && r.includes('waiting for the zanzibar'));
+  assert.ok(target >= 0, `the customer's reply is among the results: ${JSON.stringify(results)}`);
+  for (let i = 0; i < target; i++) await search.press('ArrowDown');
   await search.press('Enter');
-  await view.locator('.msg.highlighted').waitFor();
+  await view.locator('.msg.highlighted', { hasText: 'Still waiting for the zanzibar parcel' }).waitFor();
 
   // The helpdesk goes offline from the sidebar: the widget says so.
   const sw = page.getByRole('switch', { name: 'Helpdesk online' });
