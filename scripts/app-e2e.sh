@@ -59,10 +59,11 @@ until curl -sf -o /dev/null http://localhost:34115/; do
 done
 echo "app-e2e: wails dev serving after $((SECONDS - t0)) s"
 
-# The real app window (wails dev shows it too): a screenshot for the record.
-if wid=$(xdotool search --onlyvisible --name 'deskchat$' | head -n1) && [[ -n $wid ]]; then
-  import -window "$wid" "$E2E_OUT/00-app-window.png" || true
-fi
-
 cd frontend
 node --test --test-reporter=spec "${E2E_TEST:-e2e/agent-app.e2e.mjs}"
+
+# The real app window (wails dev shows it too, on the same bindings): a
+# screenshot of it after the flow, for the record.
+if wid=$(xdotool search --onlyvisible --name 'deskchat$' | head -n1) && [[ -n $wid ]]; then
+  import -window "$wid" "$E2E_OUT/08-app-window.png" || true
+fi

@@ -246,7 +246,12 @@ async function flow(page, context, errors) {
   await customer.screenshot({ path: join(OUT, '05-widget-offline.png') });
 
   // The tray: registered on D-Bus, its title counts unread, its menu flips the switch.
+  // The real window's title carries the unread count too.
+  const windowTitle = () => sh('bash', ['-c', "xdotool search --onlyvisible --name 'deskchat$' getwindowname %@"]).trim();
+  const unreadNow = await page.evaluate(() => window.go.app.InboxService.UnreadTotal());
+  await until(`the window title to count ${unreadNow} unread`, () => windowTitle() === (unreadNow ? `(${unreadNow}) deskchat` : 'deskchat'));
   const name = await until('the tray item', () => trayName());
+  assert.match(trayProp(name, 'Title'), new RegExp(unreadNow ? `${unreadNow} unread` : 'deskchat'));
   assert.match(trayProp(name, 'Title'), /deskchat/);
   assert.match(trayProp(name, 'Title'), /offline/);
   const layout = sh('busctl', ['--user', '--json=short', 'call', '--', name, '/StatusNotifierItem/menu', 'com.canonical.dbusmenu', 'GetLayout', 'iias', '0', '-1', '0']);

@@ -4,7 +4,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { OutboxEntry } from '../lib/types';
 import {
   actionError, closeConversation, current, discard, groupMessages, hasOlder, highlight, loadOlder, messages, pending,
-  reopenConversation, retry, systemText, typing,
+  reopenConversation, retry, systemText, typing, unsent,
 } from '../stores/conversation';
 import { link, showPanel, startItem, startLink } from '../stores/panel';
 import { me } from '../stores/session';
@@ -149,7 +149,7 @@ export function ConversationView() {
             </div>
           );
         })}
-        {pend.filter((p) => p.kind === 'send').map((p) => <PendingSend key={p.client_id} e={p} />)}
+        {unsent(msgs, pend).map((p) => <PendingSend key={p.client_id} e={p} />)}
         <Typing />
       </div>
       <Composer key={c.id} />

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setBridge } from '../lib/bridge';
 import type { Message } from '../lib/types';
-import { current, dayLabel, ephemeral, groupMessages, open, systemText, typed, typing } from './conversation';
+import { current, dayLabel, ephemeral, groupMessages, open, systemText, typed, typing, unsent } from './conversation';
 
 const at = (d: number, h: number, m: number) => new Date(2026, 10, d, h, m).toISOString();
 const msg = (id: number, who: [string, number], created: string, extra: Partial<Message> = {}): Message => ({
@@ -65,5 +65,17 @@ describe('typing', () => {
     typed(11_001);
     await Promise.resolve();
     expect(sent).toEqual([5, 5]);
+  });
+});
+
+describe('unsent', () => {
+  it('hides a send whose message already arrived, keeps the rest', () => {
+    const arrived = msg(9, ['user', 7], at(24, 9, 0), { client_id: 'app-1' });
+    const pend = [
+      { seq: 1, client_id: 'app-1', kind: 'send', conversation_id: 1, text: 'x' },
+      { seq: 2, client_id: 'app-2', kind: 'send', conversation_id: 1, text: 'y' },
+      { seq: 3, client_id: 'app-3', kind: 'edit', conversation_id: 1, message_id: 9, text: 'z' },
+    ] as any;
+    expect(unsent([arrived], pend).map((p) => p.client_id)).toEqual(['app-2']);
   });
 });

@@ -126,6 +126,16 @@ export function ephemeral(ev: Ephemeral, now = Date.now()) {
   typing.value = { name: ev.data?.who?.name || 'Someone', until: now + 4000 };
 }
 
+/**
+ * unsent drops outbox sends whose message already arrived through the
+ * stream (the server has it; the outbox entry goes a moment later), so a
+ * reply never shows twice.
+ */
+export function unsent(msgs: Message[], pend: OutboxEntry[]): OutboxEntry[] {
+  const arrived = new Set(msgs.map((m) => m.client_id).filter(Boolean));
+  return pend.filter((p) => p.kind === 'send' && !arrived.has(p.client_id));
+}
+
 export type Row =
   | { kind: 'day'; key: string; label: string }
   | { kind: 'system'; key: string; message: Message }
