@@ -16,7 +16,12 @@ import (
 // recorder stands in for the Wails window and the tray icon (both need a
 // display and a D-Bus host; the tray itself is tested under D-Bus in e2e).
 type recorder struct {
-	mu      sync.Mutex
+	mu sync.Mutex
+	seen
+}
+
+// seen is what the window and tray were last told.
+type seen struct {
 	title   string
 	size    [2]int
 	onTop   bool
@@ -34,10 +39,10 @@ func (r *recorder) Hide()                 { r.mu.Lock(); r.hidden = true; r.mu.U
 func (r *recorder) Quit()                 { r.mu.Lock(); r.quitted = true; r.mu.Unlock() }
 func (r *recorder) SetUnread(n int)       { r.mu.Lock(); r.unread = n; r.mu.Unlock() }
 func (r *recorder) SetOnline(b bool)      { r.mu.Lock(); r.online = &b; r.mu.Unlock() }
-func (r *recorder) get() recorder {
+func (r *recorder) get() seen {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return recorder{title: r.title, size: r.size, onTop: r.onTop, hidden: r.hidden, unread: r.unread, online: r.online, quitted: r.quitted}
+	return r.seen
 }
 
 // TestAgentServices drives the services the agent UI binds, against the
