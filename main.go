@@ -46,6 +46,11 @@ func main() {
 			Assets: assets,
 		},
 		BackgroundColour: &options.RGBA{R: 248, G: 250, B: 252, A: 255},
+		// One app per config directory: a second start shows the first.
+		SingleInstanceLock: &options.SingleInstanceLock{
+			UniqueId:               app.InstanceID(),
+			OnSecondInstanceLaunch: func(options.SecondInstanceData) { desktop.Open(0) },
+		},
 		OnStartup: func(ctx context.Context) {
 			about.OnStartup(ctx)
 			emitter.Start(ctx)

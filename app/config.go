@@ -1,11 +1,16 @@
 package app
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
+
+	"github.com/deskchat/deskchat/backend/chat"
 )
 
 // Config is what the app remembers between runs. It holds a bearer token,
@@ -20,6 +25,9 @@ type Config struct {
 	HideOnClose bool `json:"hide_on_close,omitempty"`
 	// CompactOnTop: the compact window stays above other windows.
 	CompactOnTop bool `json:"compact_on_top,omitempty"`
+	// User is the signed-in user as last seen, so an offline start still
+	// knows their name and flags (From Customers for support users).
+	User *chat.User `json:"user,omitempty"`
 }
 
 // prefs is c without the session: what survives sign-out and sign-in.
@@ -51,8 +59,13 @@ func LoadConfig(dir string) (Config, error) {
 	return c, json.Unmarshal(data, &c)
 }
 
+// saveMu serialises config writes (preferences and sign-in may race).
+var saveMu sync.Mutex
+
 // SaveConfig writes the config atomically with 0600 permissions.
 func SaveConfig(dir string, c Config) error {
+	saveMu.Lock()
+	defer saveMu.Unlock()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
@@ -73,4 +86,12 @@ func SaveConfig(dir string, c Config) error {
 		return err
 	}
 	return os.Rename(tmp, filepath.Join(dir, "config.json"))
+}
+
+// InstanceID names the app instance of this config directory (one window
+// per directory; tests with their own directories run side by side).
+func InstanceID() string {
+	dir, _ := ConfigDir()
+	sum := sha256.Sum256([]byte(dir))
+	return "deskchat-" + hex.EncodeToString(sum[:8])
 }

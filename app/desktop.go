@@ -24,6 +24,8 @@ type Window interface {
 type Badge interface {
 	SetUnread(n int)
 	SetOnline(online bool)
+	// Available reports whether the desktop shows it (a tray host runs).
+	Available() bool
 }
 
 // Window sizes of the two modes.
@@ -142,10 +144,10 @@ type Prefs struct {
 
 // Prefs returns the window settings.
 func (d *DesktopService) Prefs() Prefs {
-	cfg := d.Session.config()
+	cfg, tray := d.Session.config(), d.trayShown()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return Prefs{HideOnClose: cfg.HideOnClose, CompactOnTop: cfg.CompactOnTop, Muted: cfg.Muted, Tray: d.Badge != nil, Compact: d.compact}
+	return Prefs{HideOnClose: cfg.HideOnClose, CompactOnTop: cfg.CompactOnTop, Muted: cfg.Muted, Tray: tray, Compact: d.compact}
 }
 
 // SetPrefs saves the window settings (and applies always-on-top at once).
@@ -230,13 +232,16 @@ func (d *DesktopService) Quit() {
 	}
 }
 
+func (d *DesktopService) trayShown() bool { return d.Badge != nil && d.Badge.Available() }
+
 // BeforeClose decides what closing the window does: with hide-on-close and
-// a tray, it hides the window (and reports true: prevent the close).
+// a visible tray icon, it hides the window (and reports true: prevent the
+// close). Without a tray host, closing quits, or the window would be lost.
 func (d *DesktopService) BeforeClose() bool {
 	d.mu.Lock()
-	quitting, w, tray := d.quitting, d.Window, d.Badge != nil
+	quitting, w := d.quitting, d.Window
 	d.mu.Unlock()
-	if quitting || !tray || w == nil || !d.Session.config().HideOnClose {
+	if quitting || w == nil || !d.Session.config().HideOnClose || !d.trayShown() {
 		return false
 	}
 	w.Hide()

@@ -102,6 +102,17 @@ func (s *InboxService) OpenConversation(p OpenParams) error {
 	return s.queue(st, e, localstore.Entry{Kind: localstore.OutRead, ConversationID: p.ConversationID, MessageID: newest})
 }
 
+// SetFocus tells notifications whether the window showing a conversation
+// has the focus, without marking anything read (window blur and focus).
+func (s *InboxService) SetFocus(p OpenParams) error {
+	_, _, center, err := s.Session.current()
+	if err != nil {
+		return err
+	}
+	center.SetView(p.ConversationID, p.Focused)
+	return nil
+}
+
 // SendParams is a reply.
 type SendParams struct {
 	ConversationID int64  `json:"conversation_id"`

@@ -29,6 +29,7 @@ type seen struct {
 	unread  int
 	online  *bool
 	quitted bool
+	noTray  bool
 }
 
 func (r *recorder) SetTitle(t string)     { r.mu.Lock(); r.title = t; r.mu.Unlock() }
@@ -39,6 +40,7 @@ func (r *recorder) Hide()                 { r.mu.Lock(); r.hidden = true; r.mu.U
 func (r *recorder) Quit()                 { r.mu.Lock(); r.quitted = true; r.mu.Unlock() }
 func (r *recorder) SetUnread(n int)       { r.mu.Lock(); r.unread = n; r.mu.Unlock() }
 func (r *recorder) SetOnline(b bool)      { r.mu.Lock(); r.online = &b; r.mu.Unlock() }
+func (r *recorder) Available() bool       { r.mu.Lock(); defer r.mu.Unlock(); return !r.noTray }
 func (r *recorder) get() seen {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -237,6 +239,15 @@ func TestAgentServices(t *testing.T) {
 	if !rec.get().onTop {
 		t.Fatal("always on top not applied in compact mode")
 	}
+	rec.mu.Lock()
+	rec.noTray = true
+	rec.mu.Unlock()
+	if desktop.BeforeClose() || desktop.Prefs().Tray {
+		t.Fatal("without a tray host, closing must not hide the window (it could not be found again)")
+	}
+	rec.mu.Lock()
+	rec.noTray = false
+	rec.mu.Unlock()
 	if !desktop.BeforeClose() || !rec.get().hidden {
 		t.Fatal("close did not hide to the tray")
 	}

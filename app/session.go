@@ -191,18 +191,20 @@ func (s *SessionService) SetMuted(muted bool) error {
 
 // updateConfig changes and saves the config.
 func (s *SessionService) updateConfig(change func(*Config)) error {
-	s.mu.Lock()
-	change(&s.cfg)
-	cfg, center := s.cfg, s.center
-	s.mu.Unlock()
-	if center != nil {
-		center.SetMuted(cfg.Muted)
-	}
 	dir, err := s.dir()
 	if err != nil {
 		return err
 	}
-	return SaveConfig(dir, cfg)
+	// Saved under the lock, so the last change is the one on disk.
+	s.mu.Lock()
+	change(&s.cfg)
+	cfg, center := s.cfg, s.center
+	err = SaveConfig(dir, cfg)
+	s.mu.Unlock()
+	if center != nil {
+		center.SetMuted(cfg.Muted)
+	}
+	return err
 }
 
 // config returns the current config.
@@ -275,6 +277,9 @@ func (s *SessionService) resume(cfg Config) error {
 			return err
 		}
 		me.User = &chat.User{ID: cfg.UserID}
+		if cfg.User != nil && cfg.User.ID == cfg.UserID {
+			me.User = cfg.User // as last seen: name and flags
+		}
 	}
 	// One local store per server and user.
 	key := sha256.Sum256([]byte(fmt.Sprintf("%s|%d", cfg.ServerURL, me.User.ID)))
@@ -282,7 +287,11 @@ func (s *SessionService) resume(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	cfg.UserID = me.User.ID
+	cfg.UserID, cfg.User = me.User.ID, me.User
+	// Preferences changed meanwhile (during the /v1/me round trip) win.
+	s.mu.Lock()
+	cfg.Muted, cfg.HideOnClose, cfg.CompactOnTop = s.cfg.Muted, s.cfg.HideOnClose, s.cfg.CompactOnTop
+	s.mu.Unlock()
 	if err := SaveConfig(dir, cfg); err != nil {
 		st.Close()
 		return err

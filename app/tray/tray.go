@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"fyne.io/systray"
+	"github.com/godbus/dbus/v5"
 )
 
 //go:embed icon.png
@@ -64,9 +65,14 @@ func (t *Tray) onReady() {
 			select {
 			case <-onlineI.ClickedCh:
 				// The menu shows the server's state, not the click: the
-				// check mark moves once the switch is confirmed.
+				// check mark moves once the switch is confirmed. The call
+				// goes to the server, so it runs aside: systray drops
+				// clicks while this loop is busy.
+				t.mu.Lock()
+				want := !t.online
+				t.mu.Unlock()
 				if t.OnOnline != nil {
-					t.OnOnline(!onlineI.Checked())
+					go t.OnOnline(want)
 				}
 			case <-openI.ClickedCh:
 				t.call(t.OnOpen)
@@ -82,6 +88,19 @@ func (t *Tray) call(fn func()) {
 	if fn != nil {
 		fn()
 	}
+}
+
+// Available reports whether a StatusNotifier host is there to show the
+// icon (without one, systray only logs and nothing is visible, so hiding
+// the window to the tray would lose it).
+func (t *Tray) Available() bool {
+	conn, err := dbus.SessionBus()
+	if err != nil {
+		return false
+	}
+	var has bool
+	err = conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, "org.kde.StatusNotifierWatcher").Store(&has)
+	return err == nil && has
 }
 
 // SetUnread shows the number of conversations with unread messages.
