@@ -24,7 +24,10 @@ DESKCHAT_CONFIG_DIR=$(mktemp -d -t deskchat-e2e-config.XXXXXX)
 pids=()
 cleanup() {
   # SIGINT makes wails dev stop the app it started; the rest just go.
-  [[ -n ${wails_pid:-} ]] && kill -INT "$wails_pid" 2>/dev/null && wait "$wails_pid" 2>/dev/null
+  if [[ -n ${wails_pid:-} ]]; then
+    kill -INT "$wails_pid" 2>/dev/null || true
+    wait "$wails_pid" 2>/dev/null || true
+  fi
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   rm -rf "$DESKCHAT_CONFIG_DIR"
 }
@@ -46,6 +49,12 @@ wait_for 10 "notification daemon" bash -c "dbus-send --session --print-reply=lit
 status-notifier-watcher >"$E2E_OUT/sni-watcher.log" 2>&1 &
 pids+=($!)
 wait_for 10 "StatusNotifier watcher" busctl --user status org.kde.StatusNotifierWatcher
+
+# The port is fixed: another app serving it would be tested instead.
+if curl -sf -o /dev/null http://localhost:34115/; then
+  echo "app-e2e: something already serves localhost:34115 (another wails dev?)" >&2
+  exit 1
+fi
 
 # -s: frontend/dist is served from disk; -m: no go mod tidy. The first
 # start compiles the app with wails' dev flags (~90 s on 2 cores).

@@ -11,7 +11,18 @@ import { HelpdeskSwitch } from './HelpdeskSwitch';
 export function Compact() {
   useEffect(() => {
     reloadLatest(isSupport.value);
-    return on('inbox:changed', () => reloadLatest(isSupport.value));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const off = on('inbox:changed', () => {
+      // A burst of events costs one reload.
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        reloadLatest(isSupport.value);
+      }, 100);
+    });
+    return () => {
+      off();
+      clearTimeout(timer);
+    };
   }, []);
   const n = unreadTotal.value;
   return (

@@ -3,6 +3,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { current, send, typed } from '../stores/conversation';
 import { sync } from '../stores/session';
+import { composing } from './Message';
 
 export function Composer() {
   const [text, setText] = useState('');
@@ -12,7 +13,9 @@ export function Composer() {
     const t = text.trim();
     if (!t) return;
     setText('');
-    send(t);
+    // Queued locally, so this fails only on a refused text (too long):
+    // then the draft comes back.
+    send(t).then((ok) => ok || setText((cur) => cur || text));
     ref.current?.focus();
   };
   const closed = current.value?.status === 'closed';
@@ -36,7 +39,7 @@ export function Composer() {
           typed();
         }}
         onKeyDown={(e) => {
-          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+          if (e.key === 'Enter' && !e.shiftKey && !composing(e)) {
             e.preventDefault();
             submit();
           }

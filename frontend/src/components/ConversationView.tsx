@@ -74,12 +74,17 @@ export function ConversationView() {
   const c = current.value;
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
+  const shownId = useRef<number | undefined>(undefined);
   const msgs = messages.value;
   const pend = pending.value;
   const myId = me.value?.id;
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
+    if (shownId.current !== c?.id) {
+      shownId.current = c?.id; // another conversation: start at its end
+      stick.current = true;
+    }
     const h = highlight.value;
     if (h) {
       document.getElementById(`m-${h}`)?.scrollIntoView({ block: 'center' });
@@ -88,8 +93,11 @@ export function ConversationView() {
     }
   }, [msgs, pend, c?.id, highlight.value]);
   useEffect(() => {
-    stick.current = true;
-  }, [c?.id]);
+    // A search hit stays marked for a few seconds.
+    if (!highlight.value) return;
+    const id = setTimeout(() => (highlight.value = null), 4000);
+    return () => clearTimeout(id);
+  }, [highlight.value]);
   if (!c) return <div class="conv-view empty-view"><p>Select a conversation.</p></div>;
   const rows = groupMessages(msgs, myId, new Date());
   const ops = new Map<number, OutboxEntry[]>();
@@ -102,7 +110,17 @@ export function ConversationView() {
           <h2>{conversationTitle(c, myId)}</h2>
           <div class="conv-sub">
             <span class={`status status-${c.status}`}>{c.status === 'open' ? 'Open' : 'Closed'}</span>
-            {statusOps.length > 0 && <span class="tag">{statusOps[statusOps.length - 1].failed ? 'refused' : 'saving…'}</span>}
+            {statusOps.map((op) =>
+              op.failed ? (
+                <span class="refused" key={op.client_id}>
+                  <span class="tag failed">{op.kind} refused: {op.failed}</span>
+                  <button onClick={() => retry(op)}>Retry</button>
+                  <button onClick={() => discard(op)}>Discard</button>
+                </span>
+              ) : (
+                <span class="tag" key={op.client_id}>{op.kind === 'close' ? 'closing…' : 'reopening…'}</span>
+              ),
+            )}
             {c.customer && (
               <button class="linklike" onClick={() => showPanel({ kind: 'customer', id: c.customer!.id })}>
                 {c.customer.email || 'Customer details'}
@@ -131,7 +149,6 @@ export function ConversationView() {
         onScroll={(e) => {
           const el = e.currentTarget as HTMLDivElement;
           stick.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 40;
-          if (highlight.value && stick.current) highlight.value = null;
         }}
       >
         {hasOlder.value && (

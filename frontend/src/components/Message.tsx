@@ -2,7 +2,7 @@
 // (own messages; delete asks first). Text is always rendered as text.
 import { useState } from 'preact/hooks';
 import type { Message, OutboxEntry } from '../lib/types';
-import { edit, remove } from '../stores/conversation';
+import { discard, edit, remove, retry } from '../stores/conversation';
 import { showPanel } from '../stores/panel';
 
 export async function copyText(text: string) {
@@ -10,6 +10,9 @@ export async function copyText(text: string) {
   if (rt?.ClipboardSetText) return rt.ClipboardSetText(text);
   return navigator.clipboard?.writeText(text);
 }
+
+/** An Enter that ends an IME composition (WebKit reports keyCode 229) must not send. */
+export const composing = (e: KeyboardEvent) => e.isComposing || e.keyCode === 229;
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
 
@@ -43,7 +46,7 @@ export function MessageBubble({ m, mine, pendingOps, highlighted }: { m: Message
             value={draft}
             onInput={(e) => setDraft((e.currentTarget as HTMLTextAreaElement).value)}
             onKeyDown={(e) => {
-              if (e.key === 'Enter' && !e.shiftKey) {
+              if (e.key === 'Enter' && !e.shiftKey && !composing(e)) {
                 e.preventDefault();
                 save();
               }
@@ -61,7 +64,11 @@ export function MessageBubble({ m, mine, pendingOps, highlighted }: { m: Message
         {m.internal && <span class="tag">team only</span>}
         {(m.edited_at || pendingEdit) && !deleted && <span class="tag">edited{pendingEdit ? ' · saving' : ''}</span>}
         {pendingOps.filter((p) => p.failed).map((p) => (
-          <span class="tag failed" key={p.client_id}>{p.kind} refused: {p.failed}</span>
+          <span class="refused" key={p.client_id}>
+            <span class="tag failed">{p.kind} refused: {p.failed}</span>
+            <button onClick={() => retry(p)}>Retry</button>
+            <button onClick={() => discard(p)}>Discard</button>
+          </span>
         ))}
         {!deleted && (
           <button class="msg-menu-button" aria-label="Message menu" aria-haspopup="menu" onClick={() => setMenu(!menu)}>

@@ -3,8 +3,9 @@
 import type { SearchResult, Segment } from '../lib/types';
 import { open } from '../stores/conversation';
 import { showPanel } from '../stores/panel';
-import { active, closeSearch, move, query, results, searchError, setQuery } from '../stores/search';
+import { active, closeSearch, move, query, results, searchError, searching, setQuery } from '../stores/search';
 import { screen } from '../stores/window';
+import { composing } from './Message';
 
 /** Snippet segments as text, hits in <mark>: never HTML from the data. */
 export function Snippet({ segments }: { segments: Segment[] | null }) {
@@ -32,7 +33,8 @@ export function SearchPalette() {
           onKeyDown={(e) => {
             if (e.key === 'ArrowDown') (e.preventDefault(), move(1));
             if (e.key === 'ArrowUp') (e.preventDefault(), move(-1));
-            if (e.key === 'Enter' && rs[active.value]) choose(rs[active.value]);
+            // Not while the results are for an older query.
+            if (e.key === 'Enter' && !composing(e) && !searching.value && rs[active.value]) choose(rs[active.value]);
             if (e.key === 'Escape') closeSearch();
           }}
         />

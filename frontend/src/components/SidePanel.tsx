@@ -62,7 +62,7 @@ function ItemDetails({ it }: { it: Item }) {
       <label>
         Title
         <input value={title} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)}
-          onBlur={() => titleEdit !== null && titleEdit !== it.title && updateItem(it.number, { title }).then(() => setTitle(null))} />
+          onBlur={() => titleEdit !== null && titleEdit !== it.title && updateItem(it.number, { title }).then((ok) => ok && setTitle(null))} />
       </label>
       <label>
         Status
@@ -81,7 +81,7 @@ function ItemDetails({ it }: { it: Item }) {
         <textarea rows={6} value={desc} onInput={(e) => setDesc((e.currentTarget as HTMLTextAreaElement).value)} />
       </label>
       {descEdit !== null && descEdit !== it.description && (
-        <button onClick={() => updateItem(it.number, { description: desc }).then(() => setDesc(null))}>Save description</button>
+        <button onClick={() => updateItem(it.number, { description: desc }).then((ok) => ok && setDesc(null))}>Save description</button>
       )}
       <dl>
         <dt>Requester</dt>

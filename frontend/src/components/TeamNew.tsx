@@ -11,6 +11,7 @@ export function TeamNew() {
   const [picked, setPicked] = useState<number[]>([]);
   const [text, setText] = useState('');
   const [err, setErr] = useState('');
+  const [busy, setBusy] = useState(false);
   useEffect(() => {
     loadTeam();
   }, []);
@@ -18,6 +19,8 @@ export function TeamNew() {
   const toggle = (id: number) => setPicked(picked.includes(id) ? picked.filter((x) => x !== id) : [...picked, id]);
   const start = async (e: Event) => {
     e.preventDefault();
+    if (busy) return; // one conversation per click
+    setBusy(true);
     setErr('');
     try {
       const c = await api()!.PeopleService.StartTeamConversation({ participant_ids: picked, text });
@@ -26,6 +29,8 @@ export function TeamNew() {
       await open(c.id);
     } catch (x) {
       setErr(errorText(x));
+    } finally {
+      setBusy(false);
     }
   };
   return (
@@ -45,7 +50,7 @@ export function TeamNew() {
         Message
         <textarea rows={4} value={text} required maxLength={5000} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
       </label>
-      <button type="submit" class="primary" disabled={picked.length === 0 || !text.trim()}>Start conversation</button>
+      <button type="submit" class="primary" disabled={busy || picked.length === 0 || !text.trim()}>Start conversation</button>
     </form>
   );
 }

@@ -19,6 +19,7 @@ export interface Bridge {
     Conversation(p: { conversation_id: number }): Promise<Conversation>;
     Messages(p: { conversation_id: number; before_id?: number; limit?: number }): Promise<ConversationView>;
     OpenConversation(p: { conversation_id: number; focused: boolean }): Promise<void>;
+    SetFocus(p: { conversation_id: number; focused: boolean }): Promise<void>;
     Send(p: { conversation_id: number; text: string }): Promise<void>;
     Edit(p: { conversation_id: number; message_id: number; text: string }): Promise<void>;
     Delete(p: { conversation_id: number; message_id: number }): Promise<void>;

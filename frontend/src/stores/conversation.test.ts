@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setBridge } from '../lib/bridge';
 import type { Message } from '../lib/types';
-import { current, dayLabel, ephemeral, groupMessages, open, systemText, typed, typing, unsent } from './conversation';
+import { current, dayLabel, ephemeral, groupMessages, mergeNewest, open, systemText, typed, typing, unsent } from './conversation';
 
 const at = (d: number, h: number, m: number) => new Date(2026, 10, d, h, m).toISOString();
 const msg = (id: number, who: [string, number], created: string, extra: Partial<Message> = {}): Message => ({
@@ -77,5 +77,23 @@ describe('unsent', () => {
       { seq: 3, client_id: 'app-3', kind: 'edit', conversation_id: 1, message_id: 9, text: 'z' },
     ] as any;
     expect(unsent([arrived], pend).map((p) => p.client_id)).toEqual(['app-2']);
+  });
+});
+
+describe('mergeNewest', () => {
+  const m = (id: number) => msg(id, ['customer', 1], at(24, 9, 0));
+  const ids = (r: { messages: Message[] }) => r.messages.map((x) => x.id);
+  it('keeps older pages and replaces the newest', () => {
+    const r = mergeNewest([m(1), m(2), m(3), m(4)], [m(3), m(4), m(5)], 3);
+    expect(ids(r)).toEqual([1, 2, 3, 4, 5]);
+    expect(r.gap).toBe(false);
+  });
+  it('drops older pages instead of leaving a hole when more than a page arrived', () => {
+    const r = mergeNewest([m(1), m(2)], [m(7), m(8), m(9)], 3);
+    expect(ids(r)).toEqual([7, 8, 9]);
+    expect(r.gap).toBe(true);
+  });
+  it('a short newest page is the whole conversation', () => {
+    expect(ids(mergeNewest([m(1), m(2)], [m(1), m(2), m(3)], 50))).toEqual([1, 2, 3]);
   });
 });

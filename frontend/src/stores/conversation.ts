@@ -28,27 +28,32 @@ export async function open(id: number, messageId?: number) {
   const seq = ++openSeq;
   typing.value = null;
   actionError.value = '';
-  const [conv, view] = await Promise.all([
-    b.InboxService.Conversation({ conversation_id: id }),
-    b.InboxService.Messages({ conversation_id: id, limit: PAGE }),
-  ]);
-  if (seq !== openSeq) return;
-  let msgs = view.messages ?? [];
-  let more = msgs.length >= PAGE;
-  // A search hit further back: page back to it (bounded).
-  for (let i = 0; messageId && more && i < 40 && !msgs.some((m) => m.id === messageId); i++) {
-    const older = (await b.InboxService.Messages({ conversation_id: id, before_id: msgs[0].id, limit: PAGE })).messages ?? [];
-    msgs = older.concat(msgs);
-    more = older.length >= PAGE;
+  try {
+    const [conv, view] = await Promise.all([
+      b.InboxService.Conversation({ conversation_id: id }),
+      b.InboxService.Messages({ conversation_id: id, limit: PAGE }),
+    ]);
+    if (seq !== openSeq) return;
+    let msgs = view.messages ?? [];
+    let more = msgs.length >= PAGE;
+    // A search hit further back: page back to it (bounded).
+    for (let i = 0; messageId && more && i < 40 && !msgs.some((m) => m.id === messageId); i++) {
+      const older = (await b.InboxService.Messages({ conversation_id: id, before_id: msgs[0].id, limit: PAGE })).messages ?? [];
+      msgs = older.concat(msgs);
+      more = older.length >= PAGE;
+    }
+    if (seq !== openSeq) return;
+    current.value = conv;
+    messages.value = msgs;
+    pending.value = view.pending ?? [];
+    hasOlder.value = more;
+    highlight.value = messageId ?? null;
+    await b.InboxService.OpenConversation({ conversation_id: id, focused: focused() });
+    reloadSoon(0);
+  } catch (err) {
+    // Not (or no longer) in the local store, e.g. from a stale link.
+    if (seq === openSeq) actionError.value = `This conversation cannot be shown: ${errorText(err)}`;
   }
-  if (seq !== openSeq) return;
-  current.value = conv;
-  messages.value = msgs;
-  pending.value = view.pending ?? [];
-  hasOlder.value = more;
-  highlight.value = messageId ?? null;
-  await b.InboxService.OpenConversation({ conversation_id: id, focused: focused() });
-  reloadSoon(0);
 }
 
 export function closeView() {
@@ -58,47 +63,73 @@ export function closeView() {
   pending.value = [];
 }
 
+/**
+ * mergeNewest puts the newest page after the older pages already loaded.
+ * When the newest page does not reach back to what is loaded (more than a
+ * page arrived meanwhile), the older pages are dropped rather than leaving
+ * a hole: the gap is loaded by scrolling back like any older page.
+ */
+export function mergeNewest(loaded: Message[], fresh: Message[], pageSize: number): { messages: Message[]; gap: boolean } {
+  if (fresh.length === 0) return { messages: fresh, gap: false };
+  const lastLoaded = loaded.length ? loaded[loaded.length - 1].id : 0;
+  if (fresh.length >= pageSize && fresh[0].id > lastLoaded) return { messages: fresh, gap: true };
+  return { messages: loaded.filter((m) => m.id < fresh[0].id).concat(fresh), gap: false };
+}
+
 /** Re-reads the open conversation after a change, keeping older pages loaded. */
 export async function refresh() {
   const b = api();
   const conv = current.value;
   if (!b || !conv) return;
   const seq = openSeq;
-  const loaded = messages.value;
-  const oldest = loaded.length ? loaded[0].id : 0;
   const [c, view] = await Promise.all([
     b.InboxService.Conversation({ conversation_id: conv.id }).catch(() => null),
-    b.InboxService.Messages({ conversation_id: conv.id, limit: PAGE }),
+    b.InboxService.Messages({ conversation_id: conv.id, limit: PAGE }).catch(() => null),
   ]);
-  if (seq !== openSeq) return;
+  // Another conversation was opened meanwhile: this answer is stale.
+  if (seq !== openSeq || current.value?.id !== conv.id) return;
   if (!c) return closeView(); // no longer visible to me
-  const fresh = view.messages ?? [];
-  const keep = loaded.filter((m) => m.id >= oldest && (fresh.length === 0 || m.id < fresh[0].id));
+  if (!view) return;
+  const merged = mergeNewest(messages.value, view.messages ?? [], PAGE);
   current.value = c;
-  messages.value = keep.concat(fresh);
+  messages.value = merged.messages;
+  if (merged.gap) hasOlder.value = true;
   pending.value = view.pending ?? [];
   if (c.unread > 0 && focused()) {
     await b.InboxService.OpenConversation({ conversation_id: c.id, focused: true });
   }
 }
 
+let loadingOlder = false;
 export async function loadOlder() {
   const b = api();
   const conv = current.value;
-  if (!b || !conv || !hasOlder.value || messages.value.length === 0) return;
-  const older = (await b.InboxService.Messages({ conversation_id: conv.id, before_id: messages.value[0].id, limit: PAGE })).messages ?? [];
-  messages.value = older.concat(messages.value);
-  hasOlder.value = older.length >= PAGE;
+  if (!b || !conv || !hasOlder.value || messages.value.length === 0 || loadingOlder) return;
+  loadingOlder = true;
+  const seq = openSeq;
+  try {
+    const older = (await b.InboxService.Messages({ conversation_id: conv.id, before_id: messages.value[0].id, limit: PAGE })).messages ?? [];
+    if (seq !== openSeq || current.value?.id !== conv.id) return;
+    const first = messages.value[0]?.id ?? Infinity;
+    messages.value = older.filter((m) => m.id < first).concat(messages.value);
+    hasOlder.value = older.length >= PAGE;
+  } catch (err) {
+    actionError.value = errorText(err);
+  } finally {
+    loadingOlder = false;
+  }
 }
 
-async function act(fn: () => Promise<unknown>) {
+async function act(fn: () => Promise<unknown>): Promise<boolean> {
   actionError.value = '';
   try {
     await fn();
-    await refresh();
   } catch (err) {
     actionError.value = errorText(err);
+    return false;
   }
+  await refresh().catch(() => undefined);
+  return true;
 }
 
 const cid = () => current.value!.id;
@@ -111,12 +142,12 @@ export const reopenConversation = () => act(() => api()!.InboxService.Reopen({ c
 export const retry = (e: OutboxEntry) => act(() => api()!.InboxService.Retry(e.client_id));
 export const discard = (e: OutboxEntry) => act(() => api()!.InboxService.Discard(e.client_id));
 
-let lastTyping = 0;
-/** Called on every keystroke; sends at most one signal a second. */
+let lastTyping = { id: 0, at: 0 };
+/** Called on every keystroke; sends at most one signal a second per conversation. */
 export function typed(now = Date.now()) {
   const conv = current.value;
-  if (!conv || now - lastTyping < 1000) return;
-  lastTyping = now;
+  if (!conv || (lastTyping.id === conv.id && now - lastTyping.at < 1000)) return;
+  lastTyping = { id: conv.id, at: now };
   api()?.InboxService.Typing({ conversation_id: conv.id }).catch(() => undefined);
 }
 
@@ -199,9 +230,15 @@ export function watchConversation(): () => void {
     }),
     on('inbox:ephemeral', (ev: Ephemeral) => ephemeral(ev)),
   ];
+  // Focus and blur only tell notifications whether I am looking; coming
+  // back marks read only when something arrived meanwhile.
   const onFocus = () => {
     const c = current.value;
-    if (c) api()?.InboxService.OpenConversation({ conversation_id: c.id, focused: focused() }).then(() => reloadSoon(0));
+    const b = api();
+    if (!c || !b) return;
+    const f = focused();
+    b.InboxService.SetFocus({ conversation_id: c.id, focused: f }).catch(() => undefined);
+    if (f && c.unread > 0) refreshSoon();
   };
   window.addEventListener('focus', onFocus);
   window.addEventListener('blur', onFocus);

@@ -50,8 +50,11 @@ export async function reload() {
     ]);
     if (gen !== generation) return;
     const page = fresh ?? [];
-    list.value = mergeFirstPage(list.value, page, PAGE);
+    const merged = mergeFirstPage(list.value, page, PAGE);
+    list.value = merged;
+    // A short first page is the whole list; a full one may have more.
     if (page.length < PAGE) listEnd.value = true;
+    else if (merged.length === page.length) listEnd.value = false;
     counts.value = c;
     unreadTotal.value = total;
     listError.value = '';
@@ -74,9 +77,13 @@ export async function loadMore() {
         before_activity: Date.parse(last.last_activity_at), before_id: last.id,
       })) ?? [];
     if (gen !== generation) return;
-    const ids = new Set(cur.map((c) => c.id));
-    list.value = cur.concat(page.filter((c) => !ids.has(c.id)));
+    // Onto the list as it is now (a reload may have finished meanwhile).
+    const now = list.value;
+    const ids = new Set(now.map((c) => c.id));
+    list.value = now.concat(page.filter((c) => !ids.has(c.id)));
     if (page.length < PAGE) listEnd.value = true;
+  } catch (err) {
+    listError.value = String(err);
   } finally {
     loadingMore = false;
   }
@@ -127,6 +134,14 @@ export function latestOf(lists: Conversation[][], n: number): Conversation[] {
 export async function reloadLatest(support: boolean) {
   const b = api();
   if (!b) return;
+  try {
+    await latestNow(b, support);
+  } catch (err) {
+    listError.value = String(err);
+  }
+}
+
+async function latestNow(b: NonNullable<ReturnType<typeof api>>, support: boolean) {
   const lists = await Promise.all([
     support ? b.InboxService.ListConversations({ section: 'customers', status: 'open', limit: 20 }) : Promise.resolve([]),
     b.InboxService.ListConversations({ section: 'mine', status: 'open', limit: 20 }),

@@ -15,6 +15,8 @@ export const customer = signal<CustomerDetails | null>(null);
 export const user = signal<User | null>(null);
 export const panelError = signal('');
 
+let panelSeq = 0;
+
 export async function showPanel(p: Panel | null) {
   panel.value = p;
   panelError.value = '';
@@ -28,21 +30,34 @@ export async function loadPanel() {
   const p = panel.value;
   const b = api();
   if (!p || !b) return;
+  const mine = ++panelSeq; // a slower earlier load must not win
   try {
-    if (p.kind === 'item') item.value = await b.ItemService.Get(p.number);
-    if (p.kind === 'customer') customer.value = await b.PeopleService.Customer(p.id);
-    if (p.kind === 'user') user.value = await b.PeopleService.User(p.id);
+    if (p.kind === 'item') {
+      const it = await b.ItemService.Get(p.number);
+      if (mine === panelSeq) item.value = it;
+    }
+    if (p.kind === 'customer') {
+      const c = await b.PeopleService.Customer(p.id);
+      if (mine === panelSeq) customer.value = c;
+    }
+    if (p.kind === 'user') {
+      const u = await b.PeopleService.User(p.id);
+      if (mine === panelSeq) user.value = u;
+    }
   } catch (err) {
-    panelError.value = errorText(err);
+    if (mine === panelSeq) panelError.value = errorText(err);
   }
 }
 
-async function itemChange(fn: () => Promise<Item>) {
+/** Applies an item change; false (with the error shown) when refused. */
+async function itemChange(fn: () => Promise<Item>): Promise<boolean> {
   panelError.value = '';
   try {
     item.value = await fn();
+    return true;
   } catch (err) {
     panelError.value = errorText(err);
+    return false;
   }
 }
 
@@ -106,6 +121,7 @@ export async function link(conversationId: number, number: number) {
     found.value = [];
   } catch (err) {
     dialogError.value = errorText(err);
+    if (!dialog.value) panelError.value = errorText(err); // unlink from the menu: no dialog open
   }
 }
 

@@ -8,6 +8,7 @@ export const query = signal('');
 export const results = signal<SearchResult[]>([]);
 export const searchError = signal('');
 export const active = signal(0); // the highlighted result
+export const searching = signal(false); // results are for an older query
 
 let seq = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -15,6 +16,7 @@ let timer: ReturnType<typeof setTimeout> | undefined;
 /** Sets the query and searches after a short pause; stale answers are dropped. */
 export function setQuery(q: string, delay = 80) {
   query.value = q;
+  searching.value = true;
   clearTimeout(timer);
   timer = setTimeout(() => run(q), delay);
 }
@@ -24,6 +26,7 @@ export async function run(q: string) {
   if (q.trim() === '') {
     results.value = [];
     searchError.value = '';
+    searching.value = false;
     return;
   }
   try {
@@ -34,6 +37,8 @@ export async function run(q: string) {
     searchError.value = '';
   } catch (err) {
     if (mine === seq) searchError.value = errorText(err);
+  } finally {
+    if (mine === seq) searching.value = false;
   }
 }
 

@@ -74,6 +74,12 @@ export const signOut = () => run(() => api()!.SessionService.SignOut());
 export const useLocalHelpdesk = () => run(() => api()!.SessionService.StartLocalHelpdesk());
 
 export async function savePrefs(p: Prefs) {
+  const before = prefs.value;
   prefs.value = p;
-  await api()?.DesktopService.SetPrefs(p);
+  try {
+    await api()?.DesktopService.SetPrefs(p);
+  } catch (err) {
+    prefs.value = before;
+    sessionError.value = errorText(err);
+  }
 }
