@@ -53,6 +53,8 @@ type Store struct {
 	wdb     *sql.DB // one connection: the only writer
 	rdb     *sql.DB // read-only pool
 	writeMu sync.Mutex
+	queueMu sync.Mutex
+	queue   []*writeReq // writes waiting for the next commit
 	pub     chat.Publisher
 	now     func() time.Time
 	// published is the newest seq handed to pub (guarded by writeMu).
@@ -187,17 +189,128 @@ type Tx struct {
 	events []*chat.Event
 }
 
-// write runs fn in a write transaction under the store's write lock,
-// commits, and publishes the collected events before releasing the lock.
+// writeReq is one write waiting for a commit.
+type writeReq struct {
+	ctx  context.Context
+	fn   func(tx *Tx) error
+	done chan error
+}
+
+// maxBatch bounds how many writes share one commit.
+const maxBatch = 256
+
+// write runs fn in a write transaction, commits, and publishes the events
+// it appended before returning, so a write is acknowledged only once it
+// is durable. Writes that arrive while a commit is in progress are
+// committed together (group commit): synchronous=FULL costs one fsync per
+// commit, not per message. The caller that gets the write lock commits
+// every queued write; the others find theirs done.
 func (s *Store) write(ctx context.Context, fn func(tx *Tx) error) error {
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	s.queueMu.Lock()
+	s.queue = append(s.queue, req)
+	s.queueMu.Unlock()
+
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	for {
+		select {
+		case err := <-req.done: // committed (by us or by the caller before us)
+			return err
+		default:
+		}
+		// Ours is queued (FIFO): commit batches until it is done.
+		s.queueMu.Lock()
+		n := min(len(s.queue), maxBatch)
+		batch := s.queue[:n:n]
+		s.queue = append([]*writeReq(nil), s.queue[n:]...)
+		s.queueMu.Unlock()
+		s.commitBatch(batch)
+	}
+}
+
+// commitBatch runs a batch in one transaction (under writeMu) and tells
+// each request its result. A request whose fn fails is undone alone (a
+// savepoint per request); if SQLite itself fails (full disk, I/O, busy),
+// which may abort the whole transaction, every request of the batch runs
+// again in a transaction of its own so each gets its own answer.
+func (s *Store) commitBatch(batch []*writeReq) {
+	if len(batch) == 1 {
+		batch[0].done <- s.commitOne(batch[0])
+		return
+	}
+	fallback := func() {
+		for _, r := range batch {
+			r.done <- s.commitOne(r)
+		}
+	}
+	sqlTx, err := s.wdb.BeginTx(context.Background(), nil)
+	if err != nil {
+		fallback()
+		return
+	}
+	tx := &Tx{Tx: sqlTx, s: s}
+	results := make([]error, len(batch))
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			results[i] = err // given up before it ran: nothing written
+			continue
+		}
+		mark := len(tx.events)
+		if _, err := sqlTx.Exec(`SAVEPOINT w`); err != nil {
+			sqlTx.Rollback()
+			fallback()
+			return
+		}
+		tx.now = s.now().UTC()
+		err := r.fn(tx)
+		if err != nil && sqliteFailure(err) {
+			sqlTx.Rollback()
+			fallback()
+			return
+		}
+		if err != nil {
+			tx.events = tx.events[:mark]
+			if _, rerr := sqlTx.Exec(`ROLLBACK TO w`); rerr != nil {
+				sqlTx.Rollback()
+				fallback()
+				return
+			}
+			results[i] = dbErr(err)
+		}
+		if _, err := sqlTx.Exec(`RELEASE w`); err != nil {
+			sqlTx.Rollback()
+			fallback()
+			return
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		sqlTx.Rollback()
+		fallback()
+		return
+	}
+	s.publish(tx.events)
+	for i, r := range batch {
+		r.done <- results[i]
+	}
+}
+
+// sqliteFailure reports an error of SQLite itself rather than of the
+// request (a constraint is the request's: SQLite undoes only the statement).
+func sqliteFailure(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.Code != sqlite3.ErrConstraint
+}
+
+// commitOne runs one request in its own transaction.
+func (s *Store) commitOne(r *writeReq) error {
+	ctx := r.ctx
 	sqlTx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return dbErr(err)
 	}
 	tx := &Tx{Tx: sqlTx, s: s, now: s.now().UTC()}
-	if err := fn(tx); err != nil {
+	if err := r.fn(tx); err != nil {
 		sqlTx.Rollback()
 		return dbErr(err)
 	}
@@ -205,19 +318,25 @@ func (s *Store) write(ctx context.Context, fn func(tx *Tx) error) error {
 		sqlTx.Rollback()
 		return dbErr(err)
 	}
-	if len(tx.events) > 0 {
-		events := tx.events
-		if first := events[0].Seq; first > s.published+1 {
-			if missed, err := s.eventsForPublish(context.Background(), s.published, first-1); err == nil {
-				events = append(missed, events...)
-			}
-		}
-		if s.pub != nil {
-			s.pub.Publish(events)
-		}
-		s.published = events[len(events)-1].Seq
-	}
+	s.publish(tx.events)
 	return nil
+}
+
+// publish hands committed events to the publisher in seq order (under
+// writeMu), first any written by another process since the last publish.
+func (s *Store) publish(events []*chat.Event) {
+	if len(events) == 0 {
+		return
+	}
+	if first := events[0].Seq; first > s.published+1 {
+		if missed, err := s.eventsForPublish(context.Background(), s.published, first-1); err == nil {
+			events = append(missed, events...)
+		}
+	}
+	if s.pub != nil {
+		s.pub.Publish(events)
+	}
+	s.published = events[len(events)-1].Seq
 }
 
 // dbErr turns SQLite's transient failures into chat errors a client can act
