@@ -54,6 +54,9 @@ type StreamOptions struct {
 	Cursor *int64
 	Epoch  string
 	Origin string
+	// Dialer, when set, dials instead of a default one (the load tool binds
+	// source addresses and shrinks buffers with it).
+	Dialer *websocket.Dialer
 }
 
 // OpenStream connects, says hello and reads the welcome. A resync or an
@@ -64,7 +67,10 @@ func (c *Client) OpenStream(ctx context.Context, opt StreamOptions) (*Stream, er
 	if opt.Origin != "" {
 		h.Set("Origin", opt.Origin)
 	}
-	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second}
+	d := &websocket.Dialer{HandshakeTimeout: 10 * time.Second}
+	if opt.Dialer != nil {
+		d = opt.Dialer
+	}
 	conn, resp, err := d.DialContext(ctx, u, h)
 	if err != nil {
 		if resp != nil {

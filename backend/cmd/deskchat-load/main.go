@@ -1,0 +1,104 @@
+// Command deskchat-load puts a deskchat server under load on loopback and
+// reports what it measured: idle visitor streams held (and the server
+// memory each costs), messages accepted per second, send→ack latency,
+// delivery latency to agents (fan-out), server RSS and CPU, and errors.
+//
+// It starts a server (deskchat-server serve --demo on a temp database)
+// or targets one (--server), opens N visitor streams and M agent streams
+// from several 127.0.0.x source addresses (Linux allows ~28k ports per
+// address pair), raises its own file-descriptor limit, sends at a chosen
+// rate, and stops by itself (bounded time and count).
+//
+//	deskchat-load --visitors 2000 --senders 200 --agents 20 --rate 2000 --duration 10s
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+type config struct {
+	server      string // target; empty: spawn one
+	serverPID   int    // for RSS/CPU of a targeted server
+	binary      string // deskchat-server to spawn
+	visitors    int
+	senders     int
+	agents      int
+	rate        float64
+	duration    time.Duration
+	maxMessages int
+	addrs       int
+	jsonOut     string
+	timeout     time.Duration
+}
+
+func main() {
+	var c config
+	flag.StringVar(&c.server, "server", "", "target server URL (default: spawn one on 127.0.0.1)")
+	flag.IntVar(&c.serverPID, "server-pid", 0, "PID of the targeted server, for its RSS and CPU")
+	flag.StringVar(&c.binary, "binary", "bin/deskchat-server", "deskchat-server binary to spawn")
+	flag.IntVar(&c.visitors, "visitors", 1000, "visitor streams to open (idle, except the senders)")
+	flag.IntVar(&c.senders, "senders", 100, "visitors that send messages (each in its own conversation)")
+	flag.IntVar(&c.agents, "agents", 10, "agent streams (support users, receiving every customer message)")
+	flag.Float64Var(&c.rate, "rate", 1000, "messages per second to send, over all senders")
+	flag.DurationVar(&c.duration, "duration", 10*time.Second, "length of the send phase")
+	flag.IntVar(&c.maxMessages, "max-messages", 1_000_000, "stop sending after this many messages")
+	flag.IntVar(&c.addrs, "addrs", 0, "source addresses 127.0.0.2… to spread connections over (0: one per 20,000 connections)")
+	flag.StringVar(&c.jsonOut, "json", "", "also write the raw figures as JSON to this file")
+	flag.DurationVar(&c.timeout, "timeout", 10*time.Minute, "hard limit for the whole run")
+	flag.Parse()
+	if c.senders > c.visitors {
+		c.senders = c.visitors
+	}
+	if c.addrs <= 0 {
+		c.addrs = 1 + (c.visitors+c.agents)/20000
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+	defer cancel()
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	r, err := run(ctx, c)
+	if r != nil {
+		r.print(os.Stdout)
+		if c.jsonOut != "" {
+			data, _ := json.MarshalIndent(r, "", "  ")
+			if werr := os.WriteFile(c.jsonOut, data, 0o644); werr != nil {
+				fmt.Fprintln(os.Stderr, "deskchat-load:", werr)
+			}
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "deskchat-load:", err)
+		os.Exit(1)
+	}
+}
+
+// raiseFDLimit lifts the open-files limit (every stream is a socket): to
+// the kernel's nr_open when allowed (root), else to the hard limit. A
+// spawned server inherits it.
+func raiseFDLimit() (uint64, error) {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return 0, err
+	}
+	if data, err := os.ReadFile("/proc/sys/fs/nr_open"); err == nil {
+		if n, err := strconv.ParseUint(strings.TrimSpace(string(data)), 10, 64); err == nil && n > lim.Max {
+			if syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: n, Max: n}) == nil {
+				return n, nil
+			}
+		}
+	}
+	lim.Cur = lim.Max
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return 0, err
+	}
+	return lim.Cur, nil
+}

@@ -1,0 +1,296 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/client"
+	"github.com/deskchat/deskchat/backend/demo"
+)
+
+// source is one 127.0.0.x address with its HTTP client and stream dialer.
+type source struct {
+	http   *http.Client
+	dialer *websocket.Dialer
+}
+
+func newSource(ip string) *source {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 10 * time.Second}
+	tr := &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: 1024, MaxIdleConns: 4096}
+	return &source{
+		http: &http.Client{Transport: tr, Timeout: 30 * time.Second},
+		// Small buffers: an idle stream should cost the load tool little.
+		dialer: &websocket.Dialer{NetDialContext: d.DialContext, HandshakeTimeout: 30 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 512},
+	}
+}
+
+// run is one load run.
+type runner struct {
+	c         config
+	url       string
+	sources   []*source
+	errs      sync.Map // code -> *atomic.Int64
+	sentAt    sync.Map // client_id -> time.Time
+	ack       latencies
+	delivery  latencies
+	delivered atomic.Int64
+	streams   []*client.Stream
+	smu       sync.Mutex
+}
+
+func (r *runner) fail(code string) {
+	v, _ := r.errs.LoadOrStore(code, new(atomic.Int64))
+	v.(*atomic.Int64).Add(1)
+}
+
+func errCode(err error) string {
+	if c := client.Code(err); c != "" {
+		return c
+	}
+	if ae, ok := err.(*client.APIError); ok {
+		return fmt.Sprintf("http_%d", ae.Status)
+	}
+	return "network"
+}
+
+func (r *runner) src(i int) *source { return r.sources[i%len(r.sources)] }
+
+func (r *runner) keep(st *client.Stream) {
+	r.smu.Lock()
+	r.streams = append(r.streams, st)
+	r.smu.Unlock()
+}
+
+// read consumes a stream until it closes; agents time their deliveries.
+func (r *runner) read(st *client.Stream, agent bool) {
+	defer st.Conn.Close()
+	for {
+		st.Conn.SetReadDeadline(time.Now().Add(client.LiveWait))
+		_, data, err := st.Conn.ReadMessage()
+		if err != nil {
+			return
+		}
+		if !agent {
+			continue
+		}
+		var f client.Frame
+		if json.Unmarshal(data, &f) != nil || f.Type != "event" || f.Event == nil || f.Event.Type != chat.EventMessageCreated {
+			continue
+		}
+		var m chat.Message
+		if json.Unmarshal(f.Event.Data, &m) == nil {
+			if t, ok := r.sentAt.Load(m.ClientID); ok {
+				r.delivery.add(time.Since(t.(time.Time)))
+				r.delivered.Add(1)
+			}
+		}
+	}
+}
+
+// parallel runs fn(i) for i < n on up to width goroutines.
+func parallel(ctx context.Context, n, width int, fn func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(width, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func run(ctx context.Context, c config) (*Report, error) {
+	rep := &Report{Visitors: c.visitors, Agents: c.agents, TargetRate: c.rate, Errors: map[string]int{}}
+	var err error
+	if rep.FDLimit, err = raiseFDLimit(); err != nil {
+		return nil, fmt.Errorf("raise the fd limit: %w", err)
+	}
+	if need := uint64(c.visitors+c.agents)*2 + 256; rep.FDLimit < need && c.server == "" {
+		return nil, fmt.Errorf("fd limit %d is too low for %d streams (needs %d with a spawned server)", rep.FDLimit, c.visitors+c.agents, need)
+	}
+	r := &runner{c: c, url: c.server}
+	pid := c.serverPID
+	if c.server == "" {
+		s, err := spawn(ctx, c.binary)
+		if err != nil {
+			return nil, err
+		}
+		defer s.stop()
+		r.url, pid = s.url, s.cmd.Process.Pid
+	}
+	rep.Server = r.url
+	for i := range c.addrs {
+		r.sources = append(r.sources, newSource(fmt.Sprintf("127.0.0.%d", 2+i)))
+	}
+	rep.SourceAddrs = len(r.sources)
+	defer func() {
+		r.smu.Lock()
+		for _, st := range r.streams {
+			st.Conn.Close()
+		}
+		r.smu.Unlock()
+	}()
+
+	// Agents: the support users of the demo helpdesk, streams round-robin.
+	var tokens []string
+	for _, a := range demo.Agents {
+		if !a.Support {
+			continue
+		}
+		ac := client.New(r.url)
+		ac.HTTP = r.src(0).http
+		cl, _, err := ac.Login(ctx, a.Email, demo.Password)
+		if err != nil {
+			return nil, fmt.Errorf("agent login %s (is the server's demo helpdesk seeded?): %w", a.Email, err)
+		}
+		tokens = append(tokens, cl.Token)
+	}
+	for i := range c.agents {
+		ac := client.New(r.url).WithToken(tokens[i%len(tokens)])
+		st, err := ac.OpenStream(ctx, client.StreamOptions{Dialer: r.src(i).dialer})
+		if err != nil {
+			return nil, fmt.Errorf("agent stream: %w", err)
+		}
+		r.keep(st)
+		go r.read(st, true)
+	}
+
+	// Visitors: a session and an idle stream each.
+	rep.RSSBaseKB = rssKB(pid)
+	visitors := make([]*client.Client, c.visitors)
+	var open atomic.Int64
+	t0 := time.Now()
+	parallel(ctx, c.visitors, 64, func(i int) {
+		s := r.src(i)
+		vc := client.New(r.url)
+		vc.HTTP = s.http
+		cl, _, err := vc.VisitorSession(ctx, chat.CustomerInfo{Name: fmt.Sprintf("Load %d", i)})
+		if err != nil {
+			r.fail("session_" + errCode(err))
+			return
+		}
+		visitors[i] = cl
+		st, err := cl.OpenStream(ctx, client.StreamOptions{Dialer: s.dialer})
+		if err != nil {
+			r.fail("stream_" + errCode(err))
+			return
+		}
+		open.Add(1)
+		r.keep(st)
+		go r.read(st, false)
+	})
+	rep.ConnectSeconds = time.Since(t0).Seconds()
+	rep.VisitorsOpen = int(open.Load())
+	time.Sleep(2 * time.Second) // let the server settle (GC, buffers)
+	rep.RSSIdleKB = rssKB(pid)
+	if rep.VisitorsOpen > 0 && rep.RSSBaseKB > 0 {
+		rep.PerStreamKB = float64(rep.RSSIdleKB-rep.RSSBaseKB) / float64(rep.VisitorsOpen)
+	}
+
+	// Senders: each starts a conversation, then sends its share of the rate.
+	convs := make([]int64, c.senders)
+	parallel(ctx, c.senders, 32, func(i int) {
+		if visitors[i] == nil {
+			return
+		}
+		conv, _, _, err := visitors[i].StartConversation(ctx, chat.NewConversation{ClientID: fmt.Sprintf("start-%d", i), Text: "Hello, a load test here."})
+		if err != nil {
+			r.fail("start_" + errCode(err))
+			return
+		}
+		convs[i] = conv.ID
+	})
+	time.Sleep(500 * time.Millisecond) // those events reach the agents first
+	cpu0, start := cpuTicks(pid), time.Now()
+	r.send(ctx, visitors, convs, rep)
+	rep.SendSeconds = time.Since(start).Seconds()
+	rep.ServerCPU = float64(cpuTicks(pid)-cpu0) / ticksPerSecond / rep.SendSeconds
+	rep.RSSPeakKB = rssKB(pid)
+	// Deliveries still in flight.
+	want := int64(rep.Accepted * c.agents)
+	for end := time.Now().Add(5 * time.Second); r.delivered.Load() < want && time.Now().Before(end); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	rep.Ack = r.ack.summary()
+	rep.Delivery = r.delivery.summary()
+	rep.Deliveries = int(r.delivered.Load())
+	rep.DeliveriesPerS = float64(rep.Deliveries) / rep.SendSeconds
+	rep.Missing = int(want) - rep.Deliveries
+	if rep.SendSeconds > 0 {
+		rep.AcceptedPerSec = float64(rep.Accepted) / rep.SendSeconds
+	}
+	r.errs.Range(func(k, v any) bool {
+		rep.Errors[k.(string)] = int(v.(*atomic.Int64).Load())
+		return true
+	})
+	return rep, ctx.Err()
+}
+
+// send paces messages at the target rate (open loop: a tick every 1/rate
+// goes to whichever sender is free; ticks nobody can take are counted as
+// "behind") until the duration or the message count is reached.
+func (r *runner) send(ctx context.Context, visitors []*client.Client, convs []int64, rep *Report) {
+	ctx, cancel := context.WithTimeout(ctx, r.c.duration)
+	defer cancel()
+	ticks := make(chan int, r.c.senders)
+	var accepted atomic.Int64
+	var wg sync.WaitGroup
+	for w := range r.c.senders {
+		if visitors[w] == nil || convs[w] == 0 {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := range ticks {
+				id := fmt.Sprintf("load-%d-%d", w, n)
+				t := time.Now()
+				r.sentAt.Store(id, t)
+				// Not ctx: a send under way finishes, so "accepted" counts
+				// only answers the client saw.
+				_, _, err := visitors[w].Send(context.Background(), convs[w], id, "A load test message of ordinary length, with a few words.")
+				if err != nil {
+					r.fail("send_" + errCode(err))
+					continue
+				}
+				r.ack.add(time.Since(t))
+				accepted.Add(1)
+			}
+		}()
+	}
+	interval := time.Duration(float64(time.Second) / r.c.rate)
+	start := time.Now()
+	for n := 0; n < r.c.maxMessages && ctx.Err() == nil; n++ {
+		if d := time.Until(start.Add(time.Duration(n) * interval)); d > 0 {
+			select {
+			case <-time.After(d):
+			case <-ctx.Done():
+			}
+		}
+		select {
+		case ticks <- n:
+		default:
+			r.fail("behind") // every sender busy: the server is not keeping up
+		}
+	}
+	close(ticks)
+	wg.Wait()
+	rep.Accepted = int(accepted.Load())
+}
