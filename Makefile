@@ -10,7 +10,7 @@ GO_TEST_FLAGS ?= -race -count=1 -timeout=15m
 RUN_DIR  ?= .run
 RUN_ADDR ?= 127.0.0.1:8080
 
-.PHONY: run run-server test deps frontend widget check-widget server app test-go test-frontend test-e2e test-app test-agent vet clean
+.PHONY: run run-server test deps frontend widget check-widget server app test-go test-frontend test-e2e test-app test-agent test-load bench vet clean
 
 ## run: open the desktop app on its embedded local helpdesk (demo data);
 ## it prints the widget preview URL. Needs a display.
@@ -23,7 +23,7 @@ run-server: deps server
 	./bin/deskchat-server serve --demo --db $(RUN_DIR)/deskchat.db --addr $(RUN_ADDR)
 
 ## test: install what is missing, build, and run every test
-test: deps check-widget frontend server vet test-go test-frontend test-e2e app test-app test-agent
+test: deps check-widget frontend server vet test-go test-load test-frontend test-e2e app test-app test-agent
 	@echo "make test: all suites passed"
 
 deps:
@@ -63,6 +63,17 @@ test-e2e: frontend server
 
 test-app: app
 	SMOKE_OUT=$(CURDIR)/frontend/e2e/artifacts/app ./scripts/app-smoke.sh build/bin/deskchat
+
+# test-load: a few seconds of the load tool against a fresh server; any
+# error, missing delivery or unopened stream fails it.
+test-load: server
+	go build -o bin/deskchat-load ./backend/cmd/deskchat-load
+	./bin/deskchat-load --strict --visitors 300 --senders 30 --agents 3 --rate 300 --duration 3s --addrs 2
+
+## bench: every benchmark and load run on this machine; the report goes to
+## bench-out/report.txt (raw figures next to it), ready for docs/PERFORMANCE.md.
+bench: server
+	./scripts/bench.sh
 
 # test-agent: the agent UI end to end through the app's real bindings
 # (wails dev under Xvfb + D-Bus, dunst, the tray watcher, Chromium).

@@ -38,6 +38,7 @@ type config struct {
 	addrs       int
 	jsonOut     string
 	timeout     time.Duration
+	strict      bool
 }
 
 func main() {
@@ -54,6 +55,7 @@ func main() {
 	flag.IntVar(&c.addrs, "addrs", 0, "source addresses 127.0.0.2… to spread connections over (0: one per 20,000 connections)")
 	flag.StringVar(&c.jsonOut, "json", "", "also write the raw figures as JSON to this file")
 	flag.DurationVar(&c.timeout, "timeout", 10*time.Minute, "hard limit for the whole run")
+	flag.BoolVar(&c.strict, "strict", false, "exit 1 on any error, missing delivery or unopened stream (smoke tests)")
 	flag.Parse()
 	if c.senders > c.visitors {
 		c.senders = c.visitors
@@ -78,6 +80,12 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "deskchat-load:", err)
 		os.Exit(1)
+	}
+	if c.strict {
+		if problem := r.problem(); problem != "" {
+			fmt.Fprintln(os.Stderr, "deskchat-load: strict:", problem)
+			os.Exit(1)
+		}
 	}
 }
 

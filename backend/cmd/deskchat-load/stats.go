@@ -93,3 +93,18 @@ func (r *Report) print(w io.Writer) {
 		fmt.Fprintf(w, "errors: %v\n", r.Errors)
 	}
 }
+
+// problem names what makes a run unclean for --strict, or "".
+func (r *Report) problem() string {
+	switch {
+	case r.VisitorsOpen < r.Visitors:
+		return fmt.Sprintf("only %d of %d visitor streams opened", r.VisitorsOpen, r.Visitors)
+	case r.Accepted == 0:
+		return "no message was accepted"
+	case r.Missing != 0:
+		return fmt.Sprintf("%d deliveries missing", r.Missing)
+	case len(r.Errors) > 0:
+		return fmt.Sprintf("errors %v", r.Errors)
+	}
+	return ""
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every benchmark and load run on this machine and writes a plain-text
+# report to bench-out/report.txt (the raw go test output and the load
+# tool's JSON next to it). docs/PERFORMANCE.md records the latest figures.
+# Not part of `make test`: it takes several minutes (the first search run
+# builds a 1,000,000-message corpus in the temp directory).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export GOFLAGS=-tags=sqlite_fts5
+out=${BENCH_OUT:-bench-out}
+mkdir -p "$out"
+report=$out/report.txt
+: >"$report"
+say() { printf '%s\n' "$*" | tee -a "$report"; }
+
+say "deskchat benchmarks — $(date -u +%Y-%m-%dT%H:%MZ)"
+say "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+say "go: $(go version | cut -d' ' -f3-)"
+say ""
+
+go build -o bin/deskchat-server ./backend/cmd/deskchat-server
+go build -o bin/deskchat-load ./backend/cmd/deskchat-load
+
+bench() { # bench NAME PKG PATTERN BENCHTIME
+  say "== go test -bench '$3' -benchtime $4 $2"
+  go test -run XXX -bench "$3" -benchtime "$4" -count 1 "$2" 2>&1 | tee "$out/$1.txt" | grep -E '^Benchmark' | tee -a "$report"
+  say ""
+}
+bench send ./backend/sqlite/ SendMessage 3s
+bench search ./backend/sqlite/ 'Search$' 300x
+bench hub ./backend/hub/ . 1s
+bench localstore ./app/localstore/ . 1x
+
+load() { # load NAME ARGS...
+  local name=$1
+  shift
+  say "== deskchat-load $*"
+  ./bin/deskchat-load --json "$out/load-$name.json" "$@" 2>/dev/null | tee -a "$report"
+  say ""
+}
+load throughput --visitors 1000 --senders 200 --agents 1 --rate 2500 --duration 10s
+load fanout --visitors 1000 --senders 100 --agents 25 --rate 1000 --duration 10s
+# Streams are bounded by the open-files limit of both processes here.
+load idle --visitors 9000 --senders 10 --agents 1 --rate 50 --duration 3s --addrs 2
+
+say "report: $report"
