@@ -29,7 +29,8 @@ bench() { # bench NAME PKG PATTERN BENCHTIME
 bench send ./backend/sqlite/ SendMessage 3s
 bench search ./backend/sqlite/ 'Search$' 300x
 bench hub ./backend/hub/ . 1s
-bench localstore ./app/localstore/ . 1x
+bench localstore-apply ./app/localstore/ Apply 1s
+bench localstore-read ./app/localstore/ 'LocalSearch|OpenConversation' 200x
 
 load() { # load NAME ARGS...
   local name=$1
@@ -39,8 +40,10 @@ load() { # load NAME ARGS...
   say ""
 }
 load throughput --visitors 1000 --senders 200 --agents 1 --rate 2500 --duration 10s
-load fanout --visitors 1000 --senders 100 --agents 25 --rate 1000 --duration 10s
+load fanout --visitors 1000 --senders 100 --agents 30 --rate 1000 --duration 10s
 # Streams are bounded by the open-files limit of both processes here.
 load idle --visitors 9000 --senders 10 --agents 1 --rate 50 --duration 3s --addrs 2
+# 10,000 visitor streams resume from their cursors after a server restart.
+load reconnect --visitors 10000 --senders 100 --agents 1 --rate 500 --duration 5s --addrs 2 --restart
 
 say "report: $report"

@@ -39,6 +39,7 @@ type config struct {
 	jsonOut     string
 	timeout     time.Duration
 	strict      bool
+	restart     bool
 }
 
 func main() {
@@ -55,6 +56,7 @@ func main() {
 	flag.IntVar(&c.addrs, "addrs", 0, "source addresses 127.0.0.2… to spread connections over (0: one per 20,000 connections)")
 	flag.StringVar(&c.jsonOut, "json", "", "also write the raw figures as JSON to this file")
 	flag.DurationVar(&c.timeout, "timeout", 10*time.Minute, "hard limit for the whole run")
+	flag.BoolVar(&c.restart, "restart", false, "after sending, restart the spawned server and time every visitor stream resuming from its cursor")
 	flag.BoolVar(&c.strict, "strict", false, "exit 1 on any error, missing delivery or unopened stream (smoke tests)")
 	flag.Parse()
 	if c.senders > c.visitors {

@@ -17,9 +17,11 @@ import (
 
 // spawned is a deskchat-server started for the run.
 type spawned struct {
-	url string
-	cmd *exec.Cmd
-	dir string
+	url  string
+	cmd  *exec.Cmd
+	dir  string
+	args []string
+	bin  string
 }
 
 // spawn starts the server on a free loopback port with the demo helpdesk
@@ -35,34 +37,55 @@ func spawn(ctx context.Context, binary string) (*spawned, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(binary, "serve", "--demo", "--db", filepath.Join(dir, "load.db"), "--addr", addr,
-		"--login-rate", "100000", "--visitor-rate", "100000000", "--visitor-send-rate", "100000000")
-	cmd.Stderr = os.Stderr
-	// The server needs sockets too.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
+	s := &spawned{url: "http://" + addr, dir: dir, bin: binary, args: []string{"serve", "--demo", "--db", filepath.Join(dir, "load.db"), "--addr", addr,
+		"--login-rate", "100000", "--visitor-rate", "100000000", "--visitor-send-rate", "100000000"}}
+	if err := s.start(ctx); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	s := &spawned{url: "http://" + addr, cmd: cmd, dir: dir}
+	return s, nil
+}
+
+// start runs the server process and waits until it is healthy.
+func (s *spawned) start(ctx context.Context) error {
+	cmd := exec.Command(s.bin, s.args...)
+	cmd.Stderr = os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	s.cmd = cmd
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		res, err := http.Get(s.url + "/healthz")
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == 200 {
-				return s, nil
+				return nil
 			}
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
-			s.stop()
-			return nil, fmt.Errorf("server did not become healthy: %v", err)
+			s.halt()
+			return fmt.Errorf("server did not become healthy: %v", err)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 }
 
+// restart stops the server gracefully and starts it again on the same
+// database and address.
+func (s *spawned) restart(ctx context.Context) error {
+	s.halt()
+	return s.start(ctx)
+}
+
 func (s *spawned) stop() {
+	s.halt()
+	os.RemoveAll(s.dir)
+}
+
+// halt stops the process (SIGTERM, then SIGKILL after 10 s).
+func (s *spawned) halt() {
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan struct{})
 	go func() { s.cmd.Wait(); close(done) }()
@@ -72,7 +95,6 @@ func (s *spawned) stop() {
 		s.cmd.Process.Kill()
 		<-done
 	}
-	os.RemoveAll(s.dir)
 }
 
 // rssKB reads VmRSS of a process.

@@ -70,9 +70,18 @@ func (r *runner) keep(st *client.Stream) {
 	r.smu.Unlock()
 }
 
-// read consumes a stream until it closes; agents time their deliveries.
-func (r *runner) read(st *client.Stream, agent bool) {
+// visitor is one visitor's client and where its stream is in the log.
+type visitor struct {
+	c      *client.Client
+	epoch  string
+	cursor atomic.Int64
+}
+
+// read consumes a stream until it closes, keeping the visitor's cursor;
+// agents (v nil) time their deliveries.
+func (r *runner) read(st *client.Stream, v *visitor) {
 	defer st.Conn.Close()
+	agent := v == nil
 	for {
 		st.Conn.SetReadDeadline(time.Now().Add(client.LiveWait))
 		_, data, err := st.Conn.ReadMessage()
@@ -80,6 +89,13 @@ func (r *runner) read(st *client.Stream, agent bool) {
 			return
 		}
 		if !agent {
+			var f struct {
+				Type string `json:"type"`
+				Seq  int64  `json:"seq"`
+			}
+			if json.Unmarshal(data, &f) == nil && (f.Type == "event" || f.Type == "caught_up") && f.Seq > v.cursor.Load() {
+				v.cursor.Store(f.Seq)
+			}
 			continue
 		}
 		var f client.Frame
@@ -127,13 +143,13 @@ func run(ctx context.Context, c config) (*Report, error) {
 	}
 	r := &runner{c: c, url: c.server}
 	pid := c.serverPID
+	var sp *spawned
 	if c.server == "" {
-		s, err := spawn(ctx, c.binary)
-		if err != nil {
+		if sp, err = spawn(ctx, c.binary); err != nil {
 			return nil, err
 		}
-		defer s.stop()
-		r.url, pid = s.url, s.cmd.Process.Pid
+		defer sp.stop()
+		r.url, pid = sp.url, sp.cmd.Process.Pid
 	}
 	rep.Server = r.url
 	for i := range c.addrs {
@@ -169,12 +185,13 @@ func run(ctx context.Context, c config) (*Report, error) {
 			return nil, fmt.Errorf("agent stream: %w", err)
 		}
 		r.keep(st)
-		go r.read(st, true)
+		go r.read(st, nil)
 	}
 
 	// Visitors: a session and an idle stream each.
 	rep.RSSBaseKB = rssKB(pid)
 	visitors := make([]*client.Client, c.visitors)
+	vs := make([]*visitor, c.visitors)
 	var open atomic.Int64
 	t0 := time.Now()
 	parallel(ctx, c.visitors, 64, func(i int) {
@@ -192,9 +209,12 @@ func run(ctx context.Context, c config) (*Report, error) {
 			r.fail("stream_" + errCode(err))
 			return
 		}
+		v := &visitor{c: cl, epoch: st.Welcome.Epoch}
+		v.cursor.Store(st.Welcome.Head)
+		vs[i] = v
 		open.Add(1)
 		r.keep(st)
-		go r.read(st, false)
+		go r.read(st, v)
 	})
 	rep.ConnectSeconds = time.Since(t0).Seconds()
 	rep.VisitorsOpen = int(open.Load())
@@ -235,6 +255,11 @@ func run(ctx context.Context, c config) (*Report, error) {
 	rep.Missing = int(want) - rep.Deliveries
 	if rep.SendSeconds > 0 {
 		rep.AcceptedPerSec = float64(rep.Accepted) / rep.SendSeconds
+	}
+	if c.restart && sp != nil && ctx.Err() == nil {
+		if err := r.reconnect(ctx, sp, vs, rep); err != nil {
+			return rep, err
+		}
 	}
 	r.errs.Range(func(k, v any) bool {
 		rep.Errors[k.(string)] = int(v.(*atomic.Int64).Load())
@@ -293,4 +318,51 @@ func (r *runner) send(ctx context.Context, visitors []*client.Client, convs []in
 	close(ticks)
 	wg.Wait()
 	rep.Accepted = int(accepted.Load())
+}
+
+// reconnect restarts the spawned server and has every visitor stream
+// resume from its cursor at once, timing until all are caught up.
+func (r *runner) reconnect(ctx context.Context, sp *spawned, vs []*visitor, rep *Report) error {
+	t0 := time.Now()
+	if err := sp.restart(ctx); err != nil {
+		return fmt.Errorf("restart: %w", err)
+	}
+	up := time.Now()
+	rep.RestartSeconds = up.Sub(t0).Seconds()
+	var caught latencies
+	var resumed, resyncs atomic.Int64
+	parallel(ctx, len(vs), 256, func(i int) {
+		v := vs[i]
+		if v == nil {
+			return
+		}
+		cur := v.cursor.Load()
+		st, err := v.c.OpenStream(ctx, client.StreamOptions{Cursor: &cur, Epoch: v.epoch, Dialer: r.src(i).dialer})
+		if client.Code(err) == chat.EResync {
+			resyncs.Add(1)
+			return
+		}
+		if err != nil {
+			r.fail("reconnect_" + errCode(err))
+			return
+		}
+		r.keep(st)
+		for {
+			f, err := st.Next(ctx)
+			if err != nil {
+				r.fail("catchup_" + errCode(err))
+				return
+			}
+			if f.Type == "caught_up" {
+				caught.add(time.Since(up))
+				resumed.Add(1)
+				go r.read(st, v)
+				return
+			}
+		}
+	})
+	rep.Reconnected = int(resumed.Load())
+	rep.Resyncs = int(resyncs.Load())
+	rep.CaughtUp = caught.summary()
+	return nil
 }

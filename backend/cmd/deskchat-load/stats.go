@@ -70,6 +70,10 @@ type Report struct {
 	ServerCPU      float64        `json:"server_cpu_cores"`
 	RSSPeakKB      int64          `json:"server_rss_after_kb"`
 	Errors         map[string]int `json:"errors"`
+	RestartSeconds float64        `json:"restart_seconds,omitempty"`
+	Reconnected    int            `json:"reconnected,omitempty"`
+	Resyncs        int            `json:"resyncs,omitempty"`
+	CaughtUp       Summary        `json:"caught_up_after_restart"`
 }
 
 func (r *Report) print(w io.Writer) {
@@ -87,6 +91,10 @@ func (r *Report) print(w io.Writer) {
 	if r.RSSPeakKB > 0 {
 		fmt.Fprintf(w, "  server:     %.2f cores (user+sys), RSS %.1f MB after\n", r.ServerCPU, float64(r.RSSPeakKB)/1024)
 	}
+	if r.RestartSeconds > 0 {
+		fmt.Fprintf(w, "restart: server back in %.1f s; %d streams resumed from their cursors (%d resync), caught up %s after it was back\n",
+			r.RestartSeconds, r.Reconnected, r.Resyncs, r.CaughtUp)
+	}
 	if len(r.Errors) == 0 {
 		fmt.Fprintln(w, "errors: none")
 	} else {
@@ -103,6 +111,8 @@ func (r *Report) problem() string {
 		return "no message was accepted"
 	case r.Missing != 0:
 		return fmt.Sprintf("%d deliveries missing", r.Missing)
+	case r.RestartSeconds > 0 && r.Reconnected < r.VisitorsOpen:
+		return fmt.Sprintf("only %d of %d streams resumed after the restart", r.Reconnected, r.VisitorsOpen)
 	case len(r.Errors) > 0:
 		return fmt.Sprintf("errors %v", r.Errors)
 	}
