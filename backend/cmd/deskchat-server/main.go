@@ -170,6 +170,7 @@ func readPassword(in io.Reader, prompt io.Writer) (string, error) {
 
 func demoCmd() *cobra.Command {
 	var db string
+	var bulk, bulkMsgs int
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Seed a demo helpdesk (agents, customers, conversations) into the database",
@@ -181,12 +182,18 @@ func demoCmd() *cobra.Command {
 			defer st.Close()
 			if ok, err := demo.Seeded(cmd.Context(), st); err != nil {
 				return err
-			} else if ok {
+			} else if ok && bulk == 0 {
 				fmt.Fprintln(cmd.OutOrStdout(), "demo data already present")
 				return nil
 			}
 			if err := demo.Seed(cmd.Context(), st); err != nil {
 				return err
+			}
+			if bulk > 0 {
+				if err := demo.Bulk(cmd.Context(), st, bulk, bulkMsgs); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "added %d conversations of %d messages\n", bulk, bulkMsgs)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "seeded demo helpdesk into %s; agents sign in with password %q:\n", db, demo.Password)
 			for _, a := range demo.Agents {
@@ -196,5 +203,7 @@ func demoCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&db, "db", "deskchat.db", "SQLite database file")
+	cmd.Flags().IntVar(&bulk, "conversations", 0, "also add this many customer conversations (benchmarks of big helpdesks)")
+	cmd.Flags().IntVar(&bulkMsgs, "messages", 4, "messages in each added conversation")
 	return cmd
 }
