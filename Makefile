@@ -72,7 +72,7 @@ test-load: server
 
 ## bench: every benchmark and load run on this machine; the report goes to
 ## bench-out/report.txt (raw figures next to it), ready for docs/PERFORMANCE.md.
-bench: server
+bench: server app
 	./scripts/bench.sh
 
 # test-agent: the agent UI end to end through the app's real bindings

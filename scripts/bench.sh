@@ -46,4 +46,12 @@ load idle --visitors 9000 --senders 10 --agents 1 --rate 50 --duration 3s --addr
 # 10,000 visitor streams resume from their cursors after a server restart.
 load reconnect --visitors 10000 --senders 100 --agents 1 --rate 500 --duration 5s --addrs 2 --restart
 
+say "== scripts/app-bench.sh 10000 (the desktop app, real window under Xvfb)"
+if [[ -x build/bin/deskchat ]]; then
+  ./scripts/app-bench.sh 10000 2>/dev/null | grep -E '^(  pid|app-bench)' | tee -a "$report"
+else
+  say "skipped: build the app first (make app)"
+fi
+say ""
+
 say "report: $report"

@@ -187,6 +187,7 @@ type Tx struct {
 	s      *Store
 	now    time.Time
 	events []*chat.Event
+	stmts  map[string]*sql.Stmt // see stmtcache.go
 }
 
 // writeReq is one write waiting for a commit.
