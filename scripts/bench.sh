@@ -39,7 +39,8 @@ load() { # load NAME ARGS...
   ./bin/deskchat-load --json "$out/load-$name.json" "$@" 2>/dev/null | tee -a "$report"
   say ""
 }
-load throughput --visitors 1000 --senders 200 --agents 1 --rate 2500 --duration 10s
+load throughput --visitors 1000 --senders 200 --agents 1 --rate 2200 --duration 10s
+load steady --visitors 1000 --senders 100 --agents 1 --rate 500 --duration 10s
 load fanout --visitors 1000 --senders 100 --agents 30 --rate 1000 --duration 10s
 # Streams are bounded by the open-files limit of both processes here.
 load idle --visitors 9000 --senders 10 --agents 1 --rate 50 --duration 3s --addrs 2
