@@ -36,14 +36,14 @@ load() { # load NAME ARGS...
   local name=$1
   shift
   say "== deskchat-load $*"
-  ./bin/deskchat-load --json "$out/load-$name.json" "$@" 2>/dev/null | tee -a "$report"
+  ./bin/deskchat-load --json "$out/load-$name.json" "$@" 2>/dev/null | tee -a "$report" || say "deskchat-load failed (exit $?)"
   say ""
 }
 load throughput --visitors 1000 --senders 200 --agents 1 --rate 2200 --duration 10s
 load steady --visitors 1000 --senders 100 --agents 1 --rate 500 --duration 10s
 load fanout --visitors 1000 --senders 100 --agents 30 --rate 1000 --duration 10s
 # Streams are bounded by the open-files limit of both processes here.
-load idle --visitors 9000 --senders 10 --agents 1 --rate 50 --duration 3s --addrs 2
+load idle --visitors 15000 --senders 10 --agents 1 --rate 50 --duration 3s --addrs 2
 # 10,000 visitor streams resume from their cursors after a server restart.
 load reconnect --visitors 10000 --senders 100 --agents 1 --rate 500 --duration 5s --addrs 2 --restart
 

@@ -138,8 +138,10 @@ func run(ctx context.Context, c config) (*Report, error) {
 	if rep.FDLimit, err = raiseFDLimit(); err != nil {
 		return nil, fmt.Errorf("raise the fd limit: %w", err)
 	}
-	if need := uint64(c.visitors+c.agents)*2 + 256; rep.FDLimit < need && c.server == "" {
-		return nil, fmt.Errorf("fd limit %d is too low for %d streams (needs %d with a spawned server)", rep.FDLimit, c.visitors+c.agents, need)
+	// A socket per stream, pooled HTTP connections per source address,
+	// and some to spare; the spawned server inherits the same limit.
+	if need := uint64(c.visitors+c.agents) + uint64(1024*c.addrs) + 256; rep.FDLimit < need {
+		return nil, fmt.Errorf("fd limit %d is too low for %d streams (needs about %d)", rep.FDLimit, c.visitors+c.agents, need)
 	}
 	r := &runner{c: c, url: c.server}
 	pid := c.serverPID
