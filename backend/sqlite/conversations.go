@@ -247,6 +247,7 @@ func (s *Store) CreateConversation(ctx context.Context, a chat.Actor, nc chat.Ne
 	var m *chat.Message
 	created := false
 	err = s.write(ctx, func(tx *Tx) error {
+		convID, msgID, c, m, created = 0, 0, nil, nil, false // a write may run twice (group commit fallback)
 		createOrFind := func() error {
 			if nc.ClientID != "" {
 				err := tx.QueryRowContext(ctx, `SELECT id, COALESCE(first_message_id, 0)

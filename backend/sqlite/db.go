@@ -91,6 +91,10 @@ func Open(path string, opt Options) (*Store, error) {
 	q.Set("_busy_timeout", strconv.FormatInt(opt.BusyTimeout.Milliseconds(), 10))
 	q.Set("_synchronous", "FULL")
 	q.Set("_txlock", "immediate")
+	// mattn/go-sqlite3 keeps prepared statements per connection: the
+	// writer runs the same dozen statements for every message, and
+	// preparing them was most of the CPU of a small write.
+	q.Set("_stmt_cache_size", "128")
 	var err error
 	if s.wdb, err = sql.Open("sqlite3", "file:"+path+"?"+q.Encode()); err != nil {
 		return nil, err
@@ -187,7 +191,6 @@ type Tx struct {
 	s      *Store
 	now    time.Time
 	events []*chat.Event
-	stmts  map[string]*sql.Stmt // see stmtcache.go
 }
 
 // writeReq is one write waiting for a commit.
@@ -232,26 +235,60 @@ func (s *Store) write(ctx context.Context, fn func(tx *Tx) error) error {
 
 // commitBatch runs a batch in one transaction (under writeMu) and tells
 // each request its result. A request whose fn fails is undone alone (a
-// savepoint per request); if SQLite itself fails (full disk, I/O, busy),
-// which may abort the whole transaction, every request of the batch runs
-// again in a transaction of its own so each gets its own answer.
+// savepoint per request); if SQLite itself fails inside a request (full
+// disk, I/O, busy), which may abort the whole transaction, every request
+// runs again in a transaction of its own so each gets its own answer. A
+// failed BEGIN or COMMIT answers the whole batch (a COMMIT may have reached
+// the disk: running the writes again could store them twice).
 func (s *Store) commitBatch(batch []*writeReq) {
+	if len(batch) == 0 {
+		return
+	}
+	answered := 0
+	var sqlTx *sql.Tx
+	// A panic in a request must not keep the writer connection in a
+	// transaction nor leave the other callers waiting forever.
+	defer func() {
+		if p := recover(); p != nil {
+			if sqlTx != nil {
+				sqlTx.Rollback()
+			}
+			for _, r := range batch[answered:] {
+				r.done <- chat.Errorf(chat.EInternal, "The write failed.")
+			}
+			panic(p)
+		}
+	}()
+	answerAll := func(err error) {
+		for _, r := range batch[answered:] {
+			r.done <- err
+		}
+		answered = len(batch)
+	}
 	if len(batch) == 1 {
-		batch[0].done <- s.commitOne(batch[0])
+		err := s.commitOne(batch[0])
+		answerAll(err)
 		return
 	}
 	fallback := func() {
 		for _, r := range batch {
 			r.done <- s.commitOne(r)
+			answered++
 		}
 	}
-	sqlTx, err := s.wdb.BeginTx(context.Background(), nil)
-	if err != nil {
-		fallback()
+	var err error
+	if sqlTx, err = s.wdb.BeginTx(context.Background(), nil); err != nil {
+		sqlTx = nil
+		answerAll(dbErr(err))
 		return
 	}
 	tx := &Tx{Tx: sqlTx, s: s}
 	results := make([]error, len(batch))
+	abort := func() {
+		sqlTx.Rollback()
+		sqlTx = nil
+		fallback()
+	}
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			results[i] = err // given up before it ran: nothing written
@@ -259,41 +296,40 @@ func (s *Store) commitBatch(batch []*writeReq) {
 		}
 		mark := len(tx.events)
 		if _, err := sqlTx.Exec(`SAVEPOINT w`); err != nil {
-			sqlTx.Rollback()
-			fallback()
+			abort()
 			return
 		}
 		tx.now = s.now().UTC()
 		err := r.fn(tx)
 		if err != nil && sqliteFailure(err) {
-			sqlTx.Rollback()
-			fallback()
+			abort()
 			return
 		}
 		if err != nil {
 			tx.events = tx.events[:mark]
 			if _, rerr := sqlTx.Exec(`ROLLBACK TO w`); rerr != nil {
-				sqlTx.Rollback()
-				fallback()
+				abort()
 				return
 			}
 			results[i] = dbErr(err)
 		}
 		if _, err := sqlTx.Exec(`RELEASE w`); err != nil {
-			sqlTx.Rollback()
-			fallback()
+			abort()
 			return
 		}
 	}
 	if err := sqlTx.Commit(); err != nil {
 		sqlTx.Rollback()
-		fallback()
+		sqlTx = nil
+		answerAll(dbErr(err))
 		return
 	}
+	sqlTx = nil
 	s.publish(tx.events)
 	for i, r := range batch {
 		r.done <- results[i]
 	}
+	answered = len(batch)
 }
 
 // sqliteFailure reports an error of SQLite itself rather than of the
@@ -303,18 +339,28 @@ func sqliteFailure(err error) bool {
 	return errors.As(err, &se) && se.Code != sqlite3.ErrConstraint
 }
 
-// commitOne runs one request in its own transaction.
-func (s *Store) commitOne(r *writeReq) error {
-	ctx := r.ctx
-	sqlTx, err := s.wdb.BeginTx(ctx, nil)
+// commitOne runs one request in its own transaction. The transaction does
+// not follow the caller's context: once a write has started it finishes
+// (cancelling it would make database/sql drop the writer connection).
+func (s *Store) commitOne(r *writeReq) (err error) {
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
+	sqlTx, err := s.wdb.BeginTx(context.Background(), nil)
 	if err != nil {
 		return dbErr(err)
 	}
+	done := false
+	defer func() {
+		if !done {
+			sqlTx.Rollback() // fn failed or panicked
+		}
+	}()
 	tx := &Tx{Tx: sqlTx, s: s, now: s.now().UTC()}
 	if err := r.fn(tx); err != nil {
-		sqlTx.Rollback()
 		return dbErr(err)
 	}
+	done = true
 	if err := sqlTx.Commit(); err != nil {
 		sqlTx.Rollback()
 		return dbErr(err)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/deskchat/deskchat/backend/chat"
 )
@@ -156,5 +157,85 @@ func TestGroupCommitConcurrent(t *testing.T) {
 			t.Fatalf("event %d: seq %d duplicated or out of order", i, ev.Seq)
 		}
 		seen[ev.Seq] = true
+	}
+}
+
+// TestWritePanicDoesNotWedge: a write that panics answers the other writes
+// of its batch with an error, leaves no transaction open, and later
+// writes go through.
+func TestWritePanicDoesNotWedge(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "p.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	ok := func() *writeReq {
+		return &writeReq{ctx: ctx, done: make(chan error, 1), fn: func(tx *Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('x', 'y') ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
+			return err
+		}}
+	}
+	bad := &writeReq{ctx: ctx, done: make(chan error, 1), fn: func(tx *Tx) error { panic("boom") }}
+	batch := []*writeReq{ok(), bad, ok()}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the panic was swallowed")
+			}
+		}()
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+		s.commitBatch(batch)
+	}()
+	for i, r := range batch {
+		select {
+		case err := <-r.done:
+			if err == nil {
+				t.Errorf("request %d of the panicked batch reported success", i)
+			}
+		default:
+			t.Errorf("request %d was never answered", i)
+		}
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.CreateCustomer(ctx, chat.CustomerInfo{Name: "After the panic"})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("write after a panic: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("writes are wedged after a panic")
+	}
+}
+
+// TestCancelledWriteKeepsConnection: a caller that goes away while its
+// write runs does not interrupt it, and the writer connection (with its
+// page quota) survives.
+func TestCancelledWriteKeepsConnection(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "q.db"), Options{MaxPages: 5000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	err = s.write(ctx, func(tx *Tx) error {
+		cancel() // the client disconnects half-way
+		_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('half', 'way')`)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("a started write was interrupted: %v", err)
+	}
+	var pages int64
+	if err := s.wdb.QueryRow(`PRAGMA max_page_count`).Scan(&pages); err != nil || pages != 5000 {
+		t.Fatalf("writer connection lost its quota: max_page_count = %d, %v", pages, err)
+	}
+	if err := s.write(ctx, func(tx *Tx) error { return nil }); err == nil {
+		t.Fatal("a write whose caller had already gone away ran")
 	}
 }

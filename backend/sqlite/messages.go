@@ -101,6 +101,7 @@ func (s *Store) SendMessage(ctx context.Context, a chat.Actor, convID int64, nm 
 	var m *chat.Message
 	created := false
 	err = s.write(ctx, func(tx *Tx) error {
+		m, created = nil, false // a write may run twice (group commit fallback)
 		conv, err := visibleConversation(ctx, tx, a, convID)
 		if err != nil {
 			return err
