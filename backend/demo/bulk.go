@@ -41,7 +41,10 @@ func Bulk(ctx context.Context, s chat.Store, n, msgs int) error {
 	}
 	wg.Wait()
 	close(errs)
-	return <-errs
+	if err := <-errs; err != nil {
+		return err
+	}
+	return ctx.Err() // interrupted: not all were added
 }
 
 func bulkOne(ctx context.Context, s chat.Store, agent chat.Actor, i, msgs int) error {

@@ -59,6 +59,10 @@ func main() {
 	flag.BoolVar(&c.restart, "restart", false, "after sending, restart the spawned server and time every visitor stream resuming from its cursor")
 	flag.BoolVar(&c.strict, "strict", false, "exit 1 on any error, missing delivery or unopened stream (smoke tests)")
 	flag.Parse()
+	if c.rate <= 0 || c.visitors <= 0 || c.senders <= 0 || c.agents <= 0 {
+		fmt.Fprintln(os.Stderr, "deskchat-load: --rate, --visitors, --senders and --agents must be positive")
+		os.Exit(2)
+	}
 	if c.senders > c.visitors {
 		c.senders = c.visitors
 	}

@@ -33,7 +33,7 @@ func newSource(ip string) *source {
 	}
 }
 
-// run is one load run.
+// runner is one load run.
 type runner struct {
 	c         config
 	url       string
@@ -45,6 +45,9 @@ type runner struct {
 	delivered atomic.Int64
 	streams   []*client.Stream
 	smu       sync.Mutex
+	// closing is set while streams may close on purpose (a restart, the
+	// end of the run); any other close is an error.
+	closing atomic.Bool
 }
 
 func (r *runner) fail(code string) {
@@ -82,10 +85,17 @@ type visitor struct {
 func (r *runner) read(st *client.Stream, v *visitor) {
 	defer st.Conn.Close()
 	agent := v == nil
+	var seen map[string]bool
+	if agent {
+		seen = map[string]bool{}
+	}
 	for {
 		st.Conn.SetReadDeadline(time.Now().Add(client.LiveWait))
 		_, data, err := st.Conn.ReadMessage()
 		if err != nil {
+			if !r.closing.Load() {
+				r.fail("stream_closed")
+			}
 			return
 		}
 		if !agent {
@@ -104,7 +114,14 @@ func (r *runner) read(st *client.Stream, v *visitor) {
 		}
 		var m chat.Message
 		if json.Unmarshal(f.Event.Data, &m) == nil {
+			// Only our messages count (system notes such as the offline
+			// auto-reply carry no client id).
 			if t, ok := r.sentAt.Load(m.ClientID); ok {
+				if seen[m.ClientID] {
+					r.fail("duplicate_delivery")
+					continue
+				}
+				seen[m.ClientID] = true
 				r.delivery.add(time.Since(t.(time.Time)))
 				r.delivered.Add(1)
 			}
@@ -159,6 +176,7 @@ func run(ctx context.Context, c config) (*Report, error) {
 	}
 	rep.SourceAddrs = len(r.sources)
 	defer func() {
+		r.closing.Store(true)
 		r.smu.Lock()
 		for _, st := range r.streams {
 			st.Conn.Close()
@@ -276,7 +294,11 @@ func run(ctx context.Context, c config) (*Report, error) {
 func (r *runner) send(ctx context.Context, visitors []*client.Client, convs []int64, rep *Report) {
 	ctx, cancel := context.WithTimeout(ctx, r.c.duration)
 	defer cancel()
-	ticks := make(chan int, r.c.senders)
+	type tick struct {
+		n   int
+		due time.Time // latency counts from here, queueing included
+	}
+	ticks := make(chan tick, r.c.senders)
 	var accepted atomic.Int64
 	var wg sync.WaitGroup
 	for w := range r.c.senders {
@@ -286,9 +308,9 @@ func (r *runner) send(ctx context.Context, visitors []*client.Client, convs []in
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for n := range ticks {
-				id := fmt.Sprintf("load-%d-%d", w, n)
-				t := time.Now()
+			for tk := range ticks {
+				id := fmt.Sprintf("load-%d-%d", w, tk.n)
+				t := tk.due
 				r.sentAt.Store(id, t)
 				// Not ctx: a send under way finishes, so "accepted" counts
 				// only answers the client saw.
@@ -312,7 +334,7 @@ func (r *runner) send(ctx context.Context, visitors []*client.Client, convs []in
 			}
 		}
 		select {
-		case ticks <- n:
+		case ticks <- tick{n, start.Add(time.Duration(n) * interval)}:
 		default:
 			r.fail("behind") // every sender busy: the server is not keeping up
 		}
@@ -326,6 +348,8 @@ func (r *runner) send(ctx context.Context, visitors []*client.Client, convs []in
 // resume from its cursor at once, timing until all are caught up.
 func (r *runner) reconnect(ctx context.Context, sp *spawned, vs []*visitor, rep *Report) error {
 	t0 := time.Now()
+	r.closing.Store(true) // the server closes every stream (1001)
+	defer r.closing.Store(false)
 	if err := sp.restart(ctx); err != nil {
 		return fmt.Errorf("restart: %w", err)
 	}
