@@ -10,7 +10,7 @@ GO_TEST_FLAGS ?= -race -count=1 -timeout=15m
 RUN_DIR  ?= .run
 RUN_ADDR ?= 127.0.0.1:8080
 
-.PHONY: run run-server test deps frontend widget check-widget server app test-go test-frontend test-e2e test-app test-agent test-load bench vet clean
+.PHONY: run run-server test deps frontend widget check-widget server app test-go test-frontend test-e2e test-app test-agent test-load bench soak vet clean
 
 ## run: open the desktop app on its embedded local helpdesk (demo data);
 ## it prints the widget preview URL. Needs a display.
@@ -68,7 +68,17 @@ test-app: app
 # error, missing delivery or unopened stream fails it.
 test-load: server
 	go build -o bin/deskchat-load ./backend/cmd/deskchat-load
-	./bin/deskchat-load --strict --visitors 300 --senders 30 --agents 3 --rate 300 --duration 3s --addrs 2
+	./bin/deskchat-load --strict --visitors 300 --senders 30 --agents 3 --rate 300 --duration 3s --addrs 2 --slow 2 --flood 100
+
+## soak: the fault tests many times over (SOAK_COUNT, default 20) and a
+## minute of load with a flood, slow consumers and a server restart.
+SOAK_COUNT ?= 20
+soak: server
+	go build -o bin/deskchat-load ./backend/cmd/deskchat-load
+	DESKCHAT_SERVER=$(CURDIR)/bin/deskchat-server go test -race -count=$(SOAK_COUNT) -timeout=60m \
+	  -run 'SIGKILL|Kill|CutMidFrame|FullDisk|Locked|GroupCommit|Panic|Cancelled|AccessMatrix|DroppedConnection' ./backend/... ./app/...
+	./bin/deskchat-load --strict --visitors 5000 --senders 500 --agents 20 --rate 1500 --duration 60s \
+	  --slow 5 --flood 300 --addrs 2 --restart
 
 ## bench: every benchmark and load run on this machine; the report goes to
 ## bench-out/report.txt (raw figures next to it), ready for docs/PERFORMANCE.md.

@@ -41,6 +41,9 @@ load() { # load NAME ARGS...
 }
 load throughput --visitors 1000 --senders 200 --agents 1 --rate 2200 --duration 10s
 load steady --visitors 1000 --senders 100 --agents 1 --rate 500 --duration 10s
+# A flood on one conversation and slow consumers (agent streams that never
+# read) next to ordinary traffic: compare the delivery p99 with "steady".
+load isolation --visitors 1000 --senders 100 --agents 10 --rate 500 --duration 10s --slow 5 --flood 1000
 load fanout --visitors 1000 --senders 100 --agents 30 --rate 1000 --duration 10s
 # Streams are bounded by the open-files limit of both processes here.
 load idle --visitors 15000 --senders 10 --agents 1 --rate 50 --duration 3s --addrs 2

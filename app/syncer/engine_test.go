@@ -32,6 +32,10 @@ func TestMain(m *testing.M) {
 		flushProcess(db)
 		return
 	}
+	if db := os.Getenv("DESKCHAT_TEST_SYNC"); db != "" {
+		syncProcess(db)
+		return
+	}
 	dir, err := os.MkdirTemp("", "deskchat-syncer-")
 	if err != nil {
 		panic(err)
@@ -175,9 +179,18 @@ func localView(t *testing.T, st *localstore.Store) (map[int64]string, map[int64]
 	t.Helper()
 	ctx := context.Background()
 	convs, msgs := map[int64]string{}, map[int64]string{}
-	list, err := st.ListConversations(ctx, chat.ConversationFilter{Limit: 200})
-	if err != nil {
-		t.Fatal(err)
+	var list []*chat.Conversation
+	for f := (chat.ConversationFilter{Limit: 200}); ; {
+		page, err := st.ListConversations(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list = append(list, page...)
+		if len(page) < 200 {
+			break
+		}
+		last := page[len(page)-1]
+		f.BeforeActivity, f.BeforeID = last.LastActivityAt, last.ID
 	}
 	for _, cv := range list {
 		convs[cv.ID] = string(cv.Status)

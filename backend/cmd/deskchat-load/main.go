@@ -40,6 +40,8 @@ type config struct {
 	timeout     time.Duration
 	strict      bool
 	restart     bool
+	slow        int
+	flood       float64
 }
 
 func main() {
@@ -56,6 +58,8 @@ func main() {
 	flag.IntVar(&c.addrs, "addrs", 0, "source addresses 127.0.0.2… to spread connections over (0: one per 20,000 connections)")
 	flag.StringVar(&c.jsonOut, "json", "", "also write the raw figures as JSON to this file")
 	flag.DurationVar(&c.timeout, "timeout", 10*time.Minute, "hard limit for the whole run")
+	flag.IntVar(&c.slow, "slow", 0, "agent streams that never read (slow consumers the server must cut off)")
+	flag.Float64Var(&c.flood, "flood", 0, "messages per second flooding one extra conversation (not in the latency figures)")
 	flag.BoolVar(&c.restart, "restart", false, "after sending, restart the spawned server and time every visitor stream resuming from its cursor")
 	flag.BoolVar(&c.strict, "strict", false, "exit 1 on any error, missing delivery or unopened stream (smoke tests)")
 	flag.Parse()

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -208,6 +209,19 @@ func run(ctx context.Context, c config) (*Report, error) {
 		go r.read(st, nil)
 	}
 
+	// Slow consumers: agent streams that never read.
+	var slow []*client.Stream
+	for i := range c.slow {
+		ac := client.New(r.url).WithToken(tokens[i%len(tokens)])
+		st, err := ac.OpenStream(ctx, client.StreamOptions{Dialer: r.src(i).dialer})
+		if err != nil {
+			return nil, fmt.Errorf("slow stream: %w", err)
+		}
+		r.keep(st)
+		slow = append(slow, st)
+	}
+	rep.SlowStreams = len(slow)
+
 	// Visitors: a session and an idle stream each.
 	rep.RSSBaseKB = rssKB(pid)
 	visitors := make([]*client.Client, c.visitors)
@@ -259,7 +273,14 @@ func run(ctx context.Context, c config) (*Report, error) {
 	})
 	time.Sleep(500 * time.Millisecond) // those events reach the agents first
 	cpu0, start := cpuTicks(pid), time.Now()
+	floodDone := make(chan int, 1)
+	if c.flood > 0 {
+		go func() { floodDone <- r.floodOne(ctx) }()
+	} else {
+		floodDone <- 0
+	}
 	r.send(ctx, visitors, convs, rep)
+	rep.FloodAccepted = <-floodDone
 	rep.SendSeconds = time.Since(start).Seconds()
 	rep.ServerCPU = float64(cpuTicks(pid)-cpu0) / ticksPerSecond / rep.SendSeconds
 	rep.RSSPeakKB = rssKB(pid)
@@ -268,6 +289,19 @@ func run(ctx context.Context, c config) (*Report, error) {
 	for end := time.Now().Add(5 * time.Second); r.delivered.Load() < want && time.Now().Before(end); {
 		time.Sleep(50 * time.Millisecond)
 	}
+	var closedN atomic.Int64
+	var cwg sync.WaitGroup
+	for _, st := range slow {
+		cwg.Add(1)
+		go func() {
+			defer cwg.Done()
+			if closedSlow(st) {
+				closedN.Add(1)
+			}
+		}()
+	}
+	cwg.Wait()
+	rep.SlowClosed = int(closedN.Load())
 	rep.Ack = r.ack.summary()
 	rep.Delivery = r.delivery.summary()
 	rep.Deliveries = int(r.delivered.Load())
@@ -391,4 +425,62 @@ func (r *runner) reconnect(ctx context.Context, sp *spawned, vs []*visitor, rep 
 	rep.Resyncs = int(resyncs.Load())
 	rep.CaughtUp = caught.summary()
 	return nil
+}
+
+// floodOne floods one extra visitor conversation at --flood messages/s for
+// the send phase; its messages are not in the latency figures.
+func (r *runner) floodOne(ctx context.Context) int {
+	vc := client.New(r.url)
+	vc.HTTP = r.src(0).http
+	cl, _, err := vc.VisitorSession(ctx, chat.CustomerInfo{Name: "Flood"})
+	if err != nil {
+		r.fail("flood_" + errCode(err))
+		return 0
+	}
+	conv, _, _, err := cl.StartConversation(ctx, chat.NewConversation{ClientID: "flood-start", Text: "flood"})
+	if err != nil {
+		r.fail("flood_" + errCode(err))
+		return 0
+	}
+	ctx, cancel := context.WithTimeout(ctx, r.c.duration)
+	defer cancel()
+	interval := time.Duration(float64(time.Second) / r.c.flood)
+	sent := 0
+	// Eight at a time: one conversation written to as fast as it goes.
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	next := time.Now()
+	sem := make(chan struct{}, 8)
+	for n := 0; ctx.Err() == nil; n++ {
+		if d := time.Until(next); d > 0 {
+			time.Sleep(d)
+		}
+		next = next.Add(interval)
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if _, _, err := cl.Send(context.Background(), conv.ID, fmt.Sprintf("flood-%d", n), "flood message"); err == nil {
+				mu.Lock()
+				sent++
+				mu.Unlock()
+			} else if client.Code(err) != chat.ERateLimited {
+				r.fail("flood_" + errCode(err))
+			}
+		}()
+	}
+	wg.Wait()
+	return sent
+}
+
+// closedSlow drains a stream that was never read and reports whether the
+// server had cut it off as a slow consumer (close 4008).
+func closedSlow(st *client.Stream) bool {
+	for {
+		st.Conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+		if _, _, err := st.Conn.ReadMessage(); err != nil {
+			var ce *websocket.CloseError
+			return errors.As(err, &ce) && ce.Code == 4008
+		}
+	}
 }
