@@ -51,7 +51,9 @@ func serveProcess(t *testing.T, db, addr string) *exec.Cmd {
 // retries what was not acknowledged with the same client id, as the widget
 // does. Afterwards every message is on the server exactly once, everything
 // acknowledged before the kill survived it, and SQLite's integrity check
-// passes.
+// passes. Each visitor also follows its event stream the way the widget
+// does (reconnecting from its cursor after the kill): what it received is
+// exactly a full replay of its events, with no gap and no duplicate.
 func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")
@@ -70,6 +72,9 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 	ackedBeforeKill, retried := 0, 0
 	visitors := make([]*client.Client, clients)
 	convs := make([]int64, clients)
+	followers := make([]*follower, clients)
+	followCtx, stopFollowing := context.WithCancel(ctx)
+	defer stopFollowing()
 	var wg sync.WaitGroup
 	for i := 0; i < clients; i++ {
 		wg.Add(1)
@@ -90,6 +95,11 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 				visitors[i], _, err = client.New(base).VisitorSession(ctx, chat.CustomerInfo{Name: fmt.Sprintf("v%d", i)})
 				return err
 			})
+			followers[i] = &follower{}
+			if visitors[i] == nil {
+				return // reported by retry
+			}
+			go followers[i].run(followCtx, visitors[i])
 			retry("conversation", func() error {
 				c, _, _, err := visitors[i].StartConversation(ctx, chat.NewConversation{ClientID: "start", Text: "hello"})
 				if err == nil {
@@ -156,6 +166,31 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 	}
 	t.Logf("%d messages: %d acknowledged before the kill, %d needed a retry", clients*each, ackedBeforeKill, retried)
 
+	// Every visitor's stream: the seqs received across the kill equal a
+	// full replay from 0.
+	reconnects := 0
+	for i, v := range visitors {
+		want := replayAll(t, v)
+		f := followers[i]
+		for deadline := time.Now().Add(20 * time.Second); f.lastSeq() < want[len(want)-1]; {
+			if time.Now().After(deadline) {
+				t.Fatalf("visitor %d's stream did not catch up: at %d, want %d", i, f.lastSeq(), want[len(want)-1])
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		f.mu.Lock()
+		got, dups := fmt.Sprint(f.seqs), f.dups
+		reconnects += f.connects - 1
+		f.mu.Unlock()
+		if got != fmt.Sprint(want) || dups != 0 {
+			t.Fatalf("visitor %d received %s (%d duplicates), a full replay is %v", i, got, dups, want)
+		}
+	}
+	stopFollowing()
+	if reconnects < clients {
+		t.Fatalf("only %d stream reconnects for %d visitors: the kill did not cut the streams", reconnects, clients)
+	}
+
 	cmd.Process.Signal(syscall.SIGTERM)
 	cmd.Wait()
 	dbh, err := sql.Open("sqlite3", "file:"+db)
@@ -166,5 +201,81 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 	var ok string
 	if err := dbh.QueryRow(`PRAGMA integrity_check`).Scan(&ok); err != nil || ok != "ok" {
 		t.Fatalf("integrity_check = %q, %v", ok, err)
+	}
+}
+
+// follower keeps a visitor's event stream like the widget: from cursor 0,
+// and after any drop from the last seq it received.
+type follower struct {
+	mu       sync.Mutex
+	seqs     []int64
+	dups     int
+	connects int
+	epoch    string
+}
+
+func (f *follower) lastSeq() int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.seqs) == 0 {
+		return 0
+	}
+	return f.seqs[len(f.seqs)-1]
+}
+
+func (f *follower) run(ctx context.Context, c *client.Client) {
+	for ctx.Err() == nil {
+		cur := f.lastSeq()
+		st, err := c.OpenStream(ctx, client.StreamOptions{Cursor: &cur, Epoch: f.epoch})
+		if err != nil {
+			time.Sleep(20 * time.Millisecond) // the server is down: retry
+			continue
+		}
+		f.mu.Lock()
+		f.epoch = st.Welcome.Epoch
+		f.connects++
+		f.mu.Unlock()
+		for {
+			fr, err := st.Next(ctx)
+			if err != nil {
+				st.Conn.Close()
+				break
+			}
+			if fr.Type == "event" && fr.Event != nil {
+				f.mu.Lock()
+				if n := len(f.seqs); n > 0 && fr.Event.Seq <= f.seqs[n-1] {
+					f.dups++
+				} else {
+					f.seqs = append(f.seqs, fr.Event.Seq)
+				}
+				f.mu.Unlock()
+			}
+		}
+	}
+}
+
+// replayAll reads a visitor's whole event log from 0 until caught up.
+func replayAll(t *testing.T, c *client.Client) []int64 {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	zero := int64(0)
+	st, err := c.OpenStream(ctx, client.StreamOptions{Cursor: &zero})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var seqs []int64
+	for {
+		fr, err := st.Next(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch fr.Type {
+		case "event":
+			seqs = append(seqs, fr.Event.Seq)
+		case "caught_up":
+			return seqs
+		}
 	}
 }
