@@ -171,7 +171,17 @@ func (s *Store) ListEvents(ctx context.Context, a chat.Actor, afterSeq, untilSeq
 		return nil, chat.Errorf(chat.EUnauthorized, "Sign in first.")
 	}
 	args = append(args, sqlNamed("after", afterSeq), sqlNamed("until", untilSeq), sqlNamed("limit", limit))
-	rows, err := tx.QueryContext(ctx, `SELECT `+eventColumns+` FROM events e WHERE e.seq > :after AND e.seq <= :until AND `+filter+` ORDER BY e.seq LIMIT :limit`, args...)
+	q := `SELECT ` + eventColumns + ` FROM events e WHERE e.seq > :after AND e.seq <= :until AND ` + filter + ` ORDER BY e.seq LIMIT :limit`
+	if a.IsCustomer() {
+		// Two index ranges (events_customer, events_scope_all) instead of
+		// a scan of every event since the cursor.
+		q = `SELECT ` + eventColumns + ` FROM events e WHERE e.customer_id = :cid AND e.seq > :after AND e.seq <= :until
+			AND e.scope IN ('conversation', 'customer')
+			UNION ALL
+			SELECT ` + eventColumns + ` FROM events e WHERE e.scope = 'all' AND e.seq > :after AND e.seq <= :until
+			ORDER BY 1 LIMIT :limit`
+	}
+	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, dbErr(err)
 	}

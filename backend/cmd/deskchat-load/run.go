@@ -289,19 +289,22 @@ func run(ctx context.Context, c config) (*Report, error) {
 	for end := time.Now().Add(5 * time.Second); r.delivered.Load() < want && time.Now().Before(end); {
 		time.Sleep(50 * time.Millisecond)
 	}
-	var closedN atomic.Int64
+	var closedN, overflowN atomic.Int64
 	var cwg sync.WaitGroup
 	for _, st := range slow {
 		cwg.Add(1)
 		go func() {
 			defer cwg.Done()
-			if closedSlow(st) {
+			if closed, code := closedSlow(st); closed {
 				closedN.Add(1)
+				if code == 4008 {
+					overflowN.Add(1)
+				}
 			}
 		}()
 	}
 	cwg.Wait()
-	rep.SlowClosed = int(closedN.Load())
+	rep.SlowClosed, rep.SlowOverflow = int(closedN.Load()), int(overflowN.Load())
 	rep.Ack = r.ack.summary()
 	rep.Delivery = r.delivery.summary()
 	rep.Deliveries = int(r.delivered.Load())
@@ -474,13 +477,21 @@ func (r *runner) floodOne(ctx context.Context) int {
 }
 
 // closedSlow drains a stream that was never read and reports whether the
-// server had cut it off as a slow consumer (close 4008).
-func closedSlow(st *client.Stream) bool {
+// server had cut it off, and with which close code (4008: queue overflow;
+// 0: the connection was dropped, e.g. a write or pong deadline).
+func closedSlow(st *client.Stream) (bool, int) {
 	for {
 		st.Conn.SetReadDeadline(time.Now().Add(2 * time.Second))
 		if _, _, err := st.Conn.ReadMessage(); err != nil {
 			var ce *websocket.CloseError
-			return errors.As(err, &ce) && ce.Code == 4008
+			if errors.As(err, &ce) {
+				return true, ce.Code
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				return false, 0 // still open: the server kept it
+			}
+			return true, 0
 		}
 	}
 }

@@ -71,7 +71,8 @@ type Report struct {
 	RSSPeakKB      int64          `json:"server_rss_after_kb"`
 	Errors         map[string]int `json:"errors"`
 	SlowStreams    int            `json:"slow_streams,omitempty"`
-	SlowClosed     int            `json:"slow_closed_4008,omitempty"`
+	SlowClosed     int            `json:"slow_cut_off,omitempty"`
+	SlowOverflow   int            `json:"slow_closed_4008,omitempty"`
 	FloodAccepted  int            `json:"flood_accepted,omitempty"`
 	RestartSeconds float64        `json:"restart_seconds,omitempty"`
 	Reconnected    int            `json:"reconnected,omitempty"`
@@ -95,8 +96,8 @@ func (r *Report) print(w io.Writer) {
 		fmt.Fprintf(w, "  server:     %.2f cores (user+sys), RSS %.1f MB after\n", r.ServerCPU, float64(r.RSSPeakKB)/1024)
 	}
 	if r.SlowStreams > 0 || r.FloodAccepted > 0 {
-		fmt.Fprintf(w, "isolation: %d flood messages on one conversation; %d slow agent streams, %d cut off by the server (4008)\n",
-			r.FloodAccepted, r.SlowStreams, r.SlowClosed)
+		fmt.Fprintf(w, "isolation: %d flood messages on one conversation; %d slow agent streams, %d cut off by the server (%d with close 4008)\n",
+			r.FloodAccepted, r.SlowStreams, r.SlowClosed, r.SlowOverflow)
 	}
 	if r.RestartSeconds > 0 {
 		fmt.Fprintf(w, "restart: server back in %.1f s; %d streams resumed from their cursors (%d resync), caught up %s after it was back\n",
