@@ -42,6 +42,7 @@ type config struct {
 	restart     bool
 	slow        int
 	flood       float64
+	settle      time.Duration
 }
 
 func main() {
@@ -58,6 +59,7 @@ func main() {
 	flag.IntVar(&c.addrs, "addrs", 0, "source addresses 127.0.0.2… to spread connections over (0: one per 20,000 connections)")
 	flag.StringVar(&c.jsonOut, "json", "", "also write the raw figures as JSON to this file")
 	flag.DurationVar(&c.timeout, "timeout", 10*time.Minute, "hard limit for the whole run")
+	flag.DurationVar(&c.settle, "settle", 2*time.Second, "wait after the streams open before measuring the server's memory (the Go runtime forces a GC at least every 2 minutes)")
 	flag.IntVar(&c.slow, "slow", 0, "agent streams that never read (slow consumers the server must cut off)")
 	flag.Float64Var(&c.flood, "flood", 0, "messages per second flooding one extra conversation (not in the latency figures)")
 	flag.BoolVar(&c.restart, "restart", false, "after sending, restart the spawned server and time every visitor stream resuming from its cursor")

@@ -252,7 +252,7 @@ func run(ctx context.Context, c config) (*Report, error) {
 	})
 	rep.ConnectSeconds = time.Since(t0).Seconds()
 	rep.VisitorsOpen = int(open.Load())
-	time.Sleep(2 * time.Second) // let the server settle (GC, buffers)
+	time.Sleep(c.settle) // let the server settle (GC, stacks, buffers)
 	rep.RSSIdleKB = rssKB(pid)
 	if rep.VisitorsOpen > 0 && rep.RSSBaseKB > 0 {
 		rep.PerStreamKB = float64(rep.RSSIdleKB-rep.RSSBaseKB) / float64(rep.VisitorsOpen)
