@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/deskchat/deskchat/app/localstore"
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/client"
 )
@@ -18,14 +19,9 @@ func (s *HelpdeskService) Settings() (*chat.Settings, error) {
 	st, err := call(s.Session, func(ctx context.Context, c *client.Client) (*chat.Settings, error) {
 		return c.Settings(ctx)
 	})
-	if err == ErrOffline {
-		if ls, _, _, e := s.Session.current(); e == nil {
-			if local, e := ls.Settings(context.Background()); e == nil {
-				return local, nil
-			}
-		}
-	}
-	return st, err
+	return orLocal(s.Session, st, err, func(ctx context.Context, ls *localstore.Store) (*chat.Settings, error) {
+		return ls.Settings(ctx)
+	})
 }
 
 // SetOnline flips the helpdesk switch for the whole team and every widget.

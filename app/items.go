@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/deskchat/deskchat/app/localstore"
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/client"
 )
@@ -48,14 +49,9 @@ func (s *ItemService) Get(number int64) (*chat.Item, error) {
 	it, err := call(s.Session, func(ctx context.Context, c *client.Client) (*chat.Item, error) {
 		return c.Item(ctx, number)
 	})
-	if err == ErrOffline {
-		if st, _, _, e := s.Session.current(); e == nil {
-			if local, e := st.Item(context.Background(), number); e == nil {
-				return local, nil
-			}
-		}
-	}
-	return it, err
+	return orLocal(s.Session, it, err, func(ctx context.Context, st *localstore.Store) (*chat.Item, error) {
+		return st.Item(ctx, number)
+	})
 }
 
 // UpdateItemParams change an item; nil fields stay as they are.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/deskchat/deskchat/app/localstore"
 	"github.com/deskchat/deskchat/backend/client"
 )
 
@@ -53,4 +54,20 @@ func userError(err error) error {
 		return errors.New(ae.Message)
 	}
 	return ErrOffline
+}
+
+// orLocal answers from the local store when the server cannot be reached
+// (v, err come from call); other errors and successes pass through.
+func orLocal[T any](s *SessionService, v T, err error, local func(context.Context, *localstore.Store) (T, error)) (T, error) {
+	if err != ErrOffline {
+		return v, err
+	}
+	st, _, _, e := s.current()
+	if e != nil {
+		return v, err
+	}
+	if lv, e := local(context.Background(), st); e == nil {
+		return lv, nil
+	}
+	return v, err
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 
+	"github.com/deskchat/deskchat/app/localstore"
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/client"
 )
@@ -27,14 +28,9 @@ func (s *PeopleService) User(id int64) (*chat.User, error) {
 	u, err := call(s.Session, func(ctx context.Context, c *client.Client) (*chat.User, error) {
 		return c.User(ctx, id)
 	})
-	if err == ErrOffline {
-		if st, _, _, e := s.Session.current(); e == nil {
-			if local, e := st.User(context.Background(), id); e == nil {
-				return local, nil
-			}
-		}
-	}
-	return u, err
+	return orLocal(s.Session, u, err, func(ctx context.Context, st *localstore.Store) (*chat.User, error) {
+		return st.User(ctx, id)
+	})
 }
 
 // Customer returns the customer panel (local time, conversations, items);
@@ -43,14 +39,13 @@ func (s *PeopleService) Customer(id int64) (*chat.CustomerDetails, error) {
 	cd, err := call(s.Session, func(ctx context.Context, c *client.Client) (*chat.CustomerDetails, error) {
 		return c.Customer(ctx, id)
 	})
-	if err == ErrOffline {
-		if st, _, _, e := s.Session.current(); e == nil {
-			if local, e := st.Customer(context.Background(), id); e == nil {
-				return &chat.CustomerDetails{Customer: *local, Conversations: []chat.ConversationRef{}, Items: []chat.ItemRef{}}, nil
-			}
+	return orLocal(s.Session, cd, err, func(ctx context.Context, st *localstore.Store) (*chat.CustomerDetails, error) {
+		local, err := st.Customer(ctx, id)
+		if err != nil {
+			return nil, err
 		}
-	}
-	return cd, err
+		return &chat.CustomerDetails{Customer: *local, Conversations: []chat.ConversationRef{}, Items: []chat.ItemRef{}}, nil
+	})
 }
 
 // TeamParams start a team conversation.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -65,10 +66,7 @@ func TestLocalStoreSurvivesKillMidSync(t *testing.T) {
 		if db.QueryRow(`SELECT value FROM meta WHERE key = 'cursor'`).Scan(&v) != nil {
 			return 0
 		}
-		var n int64
-		for _, ch := range v {
-			n = n*10 + int64(ch-'0')
-		}
+		n, _ := strconv.ParseInt(v, 10, 64)
 		return n
 	}
 	deadline := time.Now().Add(60 * time.Second)

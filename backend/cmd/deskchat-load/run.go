@@ -199,6 +199,9 @@ func run(ctx context.Context, c config) (*Report, error) {
 		}
 		tokens = append(tokens, cl.Token)
 	}
+	if len(tokens) == 0 {
+		return nil, fmt.Errorf("the server has no demo support agent to sign in as")
+	}
 	for i := range c.agents {
 		ac := client.New(r.url).WithToken(tokens[i%len(tokens)])
 		st, err := ac.OpenStream(ctx, client.StreamOptions{Dialer: r.src(i).dialer})

@@ -8,7 +8,7 @@ import type { Section, Status } from '../lib/types';
 import { HelpdeskSwitch } from './HelpdeskSwitch';
 
 function Entry({ s, st, label }: { s: Section; st: Status; label: string }) {
-  const n = badge(s, st).value;
+  const n = badge(s, st);
   const active = screen.value === 'inbox' && section.value === s && status.value === st;
   return (
     <button

@@ -1,7 +1,7 @@
 // Inbox store: which section and status is shown, its conversation list
 // (paged, merged on every change so the scroll position survives), and the
 // unread badges.
-import { computed, signal } from '@preact/signals';
+import { signal } from '@preact/signals';
 import { api, on } from '../lib/bridge';
 import type { Conversation, Section, SectionCounts, Status } from '../lib/types';
 
@@ -98,13 +98,12 @@ export function show(s: Section, st: Status) {
   return reload();
 }
 
-/** Badge for a section and status. */
-export const badge = (s: Section, st: Status) =>
-  computed(() => {
-    const c = counts.value;
-    const sc = s === 'customers' ? c?.customers : c?.mine;
-    return sc ? sc[st] : 0;
-  });
+/** Badge for a section and status (read inside a render, it subscribes). */
+export function badge(s: Section, st: Status): number {
+  const c = counts.value;
+  const sc = s === 'customers' ? c?.customers : c?.mine;
+  return sc ? sc[st] : 0;
+}
 
 let pending: ReturnType<typeof setTimeout> | undefined;
 /** Coalesces a burst of changes into one reload. */
