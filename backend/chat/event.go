@@ -20,11 +20,15 @@ const (
 	EventUserCreated          = "user.created"
 	EventUserUpdated          = "user.updated"
 	EventCustomerUpdated      = "customer.updated"
-	EventConversationUpdated  = "conversation.updated" // linked item or audience changed
-	EventItemCreated          = "item.created"
-	EventItemUpdated          = "item.updated"
-	EventHelpdeskUpdated      = "helpdesk.updated" // settings, for the team
-	EventWidgetConfig         = "widget.config"    // the public part, for every widget
+	// EventCustomerErased: a customer was erased; the data is a
+	// CustomerErased. Clients drop the customer's details and the text of
+	// their messages.
+	EventCustomerErased      = "customer.erased"
+	EventConversationUpdated = "conversation.updated" // linked item or audience changed
+	EventItemCreated         = "item.created"
+	EventItemUpdated         = "item.updated"
+	EventHelpdeskUpdated     = "helpdesk.updated" // settings, for the team
+	EventWidgetConfig        = "widget.config"    // the public part, for every widget
 
 	// Ephemeral events: fanned out live, never stored, Seq 0.
 	EventTyping   = "typing"

@@ -81,6 +81,18 @@ type CustomerStore interface {
 	// UpdateCustomer records a visit: sets last seen and the non-empty
 	// fields of info. Only the customer themself may. ENotFound.
 	UpdateCustomer(ctx context.Context, a Actor, id int64, info CustomerInfo) (*Customer, error)
+	// EraseCustomer erases a customer (the right to erasure): their details
+	// (name, e-mail, page, browser, language, time zone) and the text of
+	// all their messages go from every table and every stored event, their
+	// audit entries with them; system notes and items lose the customer's
+	// words (see Scrubber); their conversations stay, marked erased; their
+	// sessions end. It appends customer.erased. Erasing twice answers the
+	// first erasure. Admins only (EForbidden, see CanEraseCustomer);
+	// ENotFound.
+	EraseCustomer(ctx context.Context, a Actor, id int64) (*Erasure, error)
+	// ListErasures returns the record of every erasure, newest first.
+	// Admins only (EForbidden).
+	ListErasures(ctx context.Context, a Actor) ([]*Erasure, error)
 }
 
 // ConversationStore keeps conversations and their participants.

@@ -91,6 +91,9 @@ type Customer struct {
 	Browser   string    `json:"browser"`
 	Language  string    `json:"language"`
 	TimeZone  string    `json:"time_zone"`
+	// ErasedAt is set once an admin erased the customer: every detail
+	// above is then empty for good.
+	ErasedAt *time.Time `json:"erased_at,omitempty"`
 }
 
 // CustomerDetails is the customer panel: the profile, the customer's local
@@ -158,6 +161,7 @@ type Conversation struct {
 	CreatedAt      time.Time        `json:"created_at"`
 	LastActivityAt time.Time        `json:"last_activity_at"`
 	ClosedAt       *time.Time       `json:"closed_at,omitempty"`
+	ErasedAt       *time.Time       `json:"erased_at,omitempty"` // its customer was erased; the conversation stays
 	LastMessage    *Message         `json:"last_message,omitempty"`
 	Item           *ItemRef         `json:"item,omitempty"`                 // linked ticket/task; never shown to customers
 	Unread         int              `json:"unread"`                         // for the asking user

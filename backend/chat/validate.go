@@ -8,14 +8,16 @@ import (
 	"unicode/utf8"
 )
 
-// CheckMessageText validates a message body: valid UTF-8, not blank, no NUL,
-// at most MaxMessageRunes characters. It returns the text unchanged (we keep
-// what the author typed, including leading spaces and newlines).
+// CheckMessageText validates a message body: valid UTF-8, something
+// visible (see Visible: a message of only U+200B is empty), no NUL, at most
+// MaxMessageRunes characters. It returns the text unchanged (we keep what
+// the author typed, including leading spaces and newlines). EInvalidUTF8,
+// EMessageEmpty, EInvalid, EMessageTooLong.
 func CheckMessageText(s string) (string, error) {
 	switch {
 	case !utf8.ValidString(s):
 		return "", Errorf(EInvalidUTF8, "Message text is not valid UTF-8.")
-	case strings.TrimSpace(s) == "":
+	case !Visible(s):
 		return "", Errorf(EMessageEmpty, "Message text is empty.")
 	case strings.ContainsRune(s, 0):
 		return "", Errorf(EInvalid, "Message text contains a NUL character.")
@@ -25,19 +27,68 @@ func CheckMessageText(s string) (string, error) {
 	return s, nil
 }
 
-// CheckName validates a person's name; empty is allowed when optional.
+// CheckName validates a person's name: one line, at most MaxNameRunes
+// characters, trimmed and balanced (see Balance). A name with nothing
+// visible is no name: "" when optional, EInvalid when required.
 func CheckName(s string, optional bool) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", Errorf(EInvalidUTF8, "Name is not valid UTF-8.")
 	}
 	s = strings.TrimSpace(s)
+	if !Visible(s) {
+		s = ""
+	}
 	switch {
 	case s == "" && !optional:
 		return "", Errorf(EInvalid, "Name is required.")
 	case utf8.RuneCountInString(s) > MaxNameRunes:
 		return "", Errorf(EInvalid, "Name is longer than %d characters.", MaxNameRunes)
-	case strings.ContainsAny(s, "\x00\r\n"):
+	case strings.ContainsFunc(s, func(r rune) bool { return r == 0 || paragraphSeparator(r) }):
 		return "", Errorf(EInvalid, "Name contains a control character.")
+	}
+	return Balance(s), nil
+}
+
+// CheckTitle validates an item title: something visible, one line, at
+// most MaxTitleRunes characters; trimmed and balanced. EInvalid,
+// EInvalidUTF8.
+func CheckTitle(s string) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", Errorf(EInvalidUTF8, "Title is not valid UTF-8.")
+	}
+	s = strings.TrimSpace(s)
+	if !Visible(s) || RuneLen(s) > MaxTitleRunes || strings.ContainsFunc(s, func(r rune) bool { return r == 0 || paragraphSeparator(r) }) {
+		return "", Errorf(EInvalid, "A title is 1 to %d characters on one line.", MaxTitleRunes)
+	}
+	return Balance(s), nil
+}
+
+// CheckDescription validates an item description: at most
+// MaxDescriptionRunes characters, no NUL; may be empty. EInvalid,
+// EInvalidUTF8.
+func CheckDescription(s string) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", Errorf(EInvalidUTF8, "Description is not valid UTF-8.")
+	}
+	if RuneLen(s) > MaxDescriptionRunes || strings.ContainsRune(s, 0) {
+		return "", Errorf(EInvalid, "A description is at most %d characters.", MaxDescriptionRunes)
+	}
+	if !Visible(s) {
+		return "", nil
+	}
+	return s, nil
+}
+
+// CheckSettingText validates an admin text (online and offline message,
+// greeting, widget title): at most MaxSettingRunes characters, no NUL,
+// trimmed; one with nothing visible is empty. EInvalid names the field.
+func CheckSettingText(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if !utf8.ValidString(s) || RuneLen(s) > MaxSettingRunes || strings.ContainsRune(s, 0) {
+		return "", Errorf(EInvalid, "%s must be valid text of at most %d characters.", field, MaxSettingRunes)
+	}
+	if !Visible(s) {
+		return "", nil
 	}
 	return s, nil
 }

@@ -26,7 +26,7 @@ func visibilityArgs(a chat.Actor) []any {
 }
 
 const conversationColumns = `c.id, c.kind, c.status, COALESCE(c.customer_id, 0), c.created_at, c.last_activity_at,
-	c.closed_at, COALESCE(c.last_message_id, 0), COALESCE(c.item_id, 0)`
+	c.closed_at, COALESCE(c.last_message_id, 0), COALESCE(c.item_id, 0), c.erased_at`
 
 type conversationRow struct {
 	chat.Conversation
@@ -37,11 +37,11 @@ type conversationRow struct {
 func scanConversation(row interface{ Scan(...any) error }) (*conversationRow, error) {
 	var r conversationRow
 	var created, activity int64
-	var closed sql.NullInt64
-	if err := row.Scan(&r.ID, &r.Kind, &r.Status, &r.CustomerID, &created, &activity, &closed, &r.lastMessageID, &r.itemID); err != nil {
+	var closed, erased sql.NullInt64
+	if err := row.Scan(&r.ID, &r.Kind, &r.Status, &r.CustomerID, &created, &activity, &closed, &r.lastMessageID, &r.itemID, &erased); err != nil {
 		return nil, err
 	}
-	r.CreatedAt, r.LastActivityAt, r.ClosedAt = fromMS(created), fromMS(activity), fromNullMS(closed)
+	r.CreatedAt, r.LastActivityAt, r.ClosedAt, r.ErasedAt = fromMS(created), fromMS(activity), fromNullMS(closed), fromNullMS(erased)
 	return &r, nil
 }
 
@@ -394,11 +394,12 @@ func (tx *Tx) answer(ctx context.Context, a chat.Actor, id int64) (*chat.Convers
 // appends the event.
 func (tx *Tx) changeStatus(ctx context.Context, a chat.Actor, convID int64, to chat.Status) error {
 	var closedAt any
-	typ, text, system := chat.EventConversationReopened, a.Name+" reopened the conversation.", "reopened"
+	typ, system := chat.EventConversationReopened, chat.NoteReopened
 	if to == chat.StatusClosed {
 		closedAt = ms(tx.now)
-		typ, text, system = chat.EventConversationClosed, a.Name+" closed the conversation.", "closed"
+		typ, system = chat.EventConversationClosed, chat.NoteClosed
 	}
+	text := chat.StatusNote(a, to)
 	if _, err := tx.ExecContext(ctx, `UPDATE conversations SET status = ?, closed_at = ? WHERE id = ?`, string(to), closedAt, convID); err != nil {
 		return err
 	}
@@ -459,10 +460,7 @@ func (tx *Tx) ensureParticipant(ctx context.Context, convID, userID int64) (bool
 	if err != nil {
 		return false, err
 	}
-	data := struct {
-		Conversation *chat.Conversation `json:"conversation"`
-		UserID       int64              `json:"user_id"`
-	}{c, userID}
+	data := &chat.ParticipantAdded{Conversation: c, UserID: userID}
 	return true, tx.appendEvent(ctx, &chat.Event{Type: chat.EventParticipantAdded, Scope: chat.ScopeConversationTeam, ConversationID: convID}, data)
 }
 

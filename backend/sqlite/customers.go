@@ -8,15 +8,16 @@ import (
 	"github.com/deskchat/deskchat/backend/chat"
 )
 
-const customerColumns = `id, name, email, first_seen, last_seen, page_url, browser, language, time_zone`
+const customerColumns = `id, name, email, first_seen, last_seen, page_url, browser, language, time_zone, erased_at`
 
 func scanCustomer(row interface{ Scan(...any) error }) (*chat.Customer, error) {
 	var c chat.Customer
 	var first, last int64
-	if err := row.Scan(&c.ID, &c.Name, &c.Email, &first, &last, &c.PageURL, &c.Browser, &c.Language, &c.TimeZone); err != nil {
+	var erased sql.NullInt64
+	if err := row.Scan(&c.ID, &c.Name, &c.Email, &first, &last, &c.PageURL, &c.Browser, &c.Language, &c.TimeZone, &erased); err != nil {
 		return nil, err
 	}
-	c.FirstSeen, c.LastSeen = fromMS(first), fromMS(last)
+	c.FirstSeen, c.LastSeen, c.ErasedAt = fromMS(first), fromMS(last), fromNullMS(erased)
 	return &c, nil
 }
 

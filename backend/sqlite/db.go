@@ -95,6 +95,10 @@ func Open(path string, opt Options) (*Store, error) {
 	// writer runs the same dozen statements for every message, and
 	// preparing them was most of the CPU of a small write.
 	q.Set("_stmt_cache_size", "128")
+	// Deleted content is overwritten with zeros: a deleted or edited
+	// message's earlier text, and an erased customer, leave no bytes in
+	// free pages.
+	q.Set("_secure_delete", "on")
 	var err error
 	if s.wdb, err = sql.Open("sqlite3", "file:"+path+"?"+q.Encode()); err != nil {
 		return nil, err

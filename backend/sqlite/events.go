@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -17,15 +18,62 @@ func (tx *Tx) appendEvent(ctx context.Context, ev *chat.Event, data any) error {
 	if err := audience(ctx, tx, ev); err != nil {
 		return err
 	}
-	err := tx.QueryRowContext(ctx, `INSERT INTO events (type, scope, conversation_id, customer_id, user_id, data, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+	messageID, itemID := chat.Carries(data)
+	err := tx.QueryRowContext(ctx, `INSERT INTO events (type, scope, conversation_id, customer_id, user_id, data, created_at, message_id, item_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
 		ev.Type, string(ev.Scope), nullID(ev.ConversationID), nullID(ev.CustomerID), nullID(ev.UserID),
-		string(ev.Data), ms(ev.CreatedAt)).Scan(&ev.Seq)
+		string(ev.Data), ms(ev.CreatedAt), nullID(messageID), nullID(itemID)).Scan(&ev.Seq)
 	if err != nil {
 		return err
 	}
 	tx.events = append(tx.events, ev)
 	return nil
+}
+
+// redact rewrites the stored events that carry a copy of what r changed,
+// found by where (over the events table) and args: sequence numbers and
+// order stay, so every cursor stays valid and resume stays lossless.
+// Events already handed to the hub are not touched; the events that
+// follow them (edited, deleted, erased) tell live clients.
+func (tx *Tx) redact(ctx context.Context, r *chat.Redaction, where string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, `SELECT seq, type, data FROM events WHERE `+where+` ORDER BY seq`, args...)
+	if err != nil {
+		return err
+	}
+	var changed []*chat.Event
+	for rows.Next() {
+		var ev chat.Event
+		var data string
+		if err := rows.Scan(&ev.Seq, &ev.Type, &data); err != nil {
+			rows.Close()
+			return err
+		}
+		ev.Data = []byte(data)
+		ok, err := r.Apply(&ev)
+		if err != nil {
+			rows.Close()
+			return fmt.Errorf("redact event %d: %w", ev.Seq, err)
+		}
+		if ok {
+			changed = append(changed, &ev)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, ev := range changed {
+		if _, err := tx.ExecContext(ctx, `UPDATE events SET data = ? WHERE seq = ?`, string(ev.Data), ev.Seq); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// redactMessage carries m's current state into every stored event that
+// holds a copy of it.
+func (tx *Tx) redactMessage(ctx context.Context, m *chat.Message) error {
+	return tx.redact(ctx, &chat.Redaction{Messages: map[int64]*chat.Message{m.ID: m}}, `message_id = ?`, m.ID)
 }
 
 // audience fills in who may receive a conversation- or customer-scoped

@@ -150,11 +150,7 @@ func (s *Store) ProposeItem(ctx context.Context, a chat.Actor, convID int64, typ
 		if err != nil {
 			return nil, dbErr(err)
 		}
-		who := m.Author.Name
-		if who == "" {
-			who = "Customer"
-		}
-		lines = append(lines, fmt.Sprintf("%s (%s): %s", who, m.CreatedAt.Format("2006-01-02 15:04 MST"), m.Text))
+		lines = append(lines, chat.TranscriptLine(m))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, dbErr(err)
@@ -167,7 +163,7 @@ func (s *Store) ProposeItem(ctx context.Context, a chat.Actor, convID int64, typ
 	if err != nil && err != sql.ErrNoRows {
 		return nil, dbErr(err)
 	}
-	title = proposeTitle(first)
+	title = chat.ProposedTitle(first)
 	if title == "" {
 		title = fmt.Sprintf("Conversation %d", convID)
 	}
@@ -182,30 +178,17 @@ func (s *Store) ProposeItem(ctx context.Context, a chat.Actor, convID int64, typ
 	return ni, nil
 }
 
-// proposeTitle takes the first line of a message, cut at a word boundary.
-func proposeTitle(text string) string {
-	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
-	line = strings.Join(strings.Fields(line), " ")
-	const max = 80
-	if utf8.RuneCountInString(line) <= max {
-		return line
-	}
-	r := []rune(line)[:max]
-	if i := strings.LastIndex(string(r), " "); i > max/2 {
-		return string(r)[:i] + "…"
-	}
-	return string(r) + "…"
-}
-
 func checkItemFields(title, desc *string, status *chat.ItemStatus, prio *chat.Priority) error {
+	var err error
 	if title != nil {
-		*title = strings.TrimSpace(*title)
-		if *title == "" || !utf8.ValidString(*title) || utf8.RuneCountInString(*title) > chat.MaxTitleRunes || strings.ContainsAny(*title, "\x00\n") {
-			return chat.Errorf(chat.EInvalid, "A title is 1 to %d characters on one line.", chat.MaxTitleRunes)
+		if *title, err = chat.CheckTitle(*title); err != nil {
+			return err
 		}
 	}
-	if desc != nil && (!utf8.ValidString(*desc) || utf8.RuneCountInString(*desc) > chat.MaxDescriptionRunes || strings.ContainsRune(*desc, 0)) {
-		return chat.Errorf(chat.EInvalid, "A description is at most %d characters.", chat.MaxDescriptionRunes)
+	if desc != nil {
+		if *desc, err = chat.CheckDescription(*desc); err != nil {
+			return err
+		}
 	}
 	if status != nil && !slices.Contains(chat.ItemStatuses, *status) {
 		return chat.Errorf(chat.EInvalid, "Status must be one of %v.", chat.ItemStatuses)
@@ -528,22 +511,20 @@ func (tx *Tx) link(ctx context.Context, a chat.Actor, convID, number int64) erro
 	if old == number {
 		return nil
 	}
-	var text string
+	var ref *chat.ItemRef
 	if number != 0 {
-		ref, err := findItemRef(ctx, tx, number)
-		if err != nil {
+		var err error
+		if ref, err = findItemRef(ctx, tx, number); err != nil {
 			return err
 		}
-		text = fmt.Sprintf("%s linked this conversation to %s #%d: %s", a.Name, ref.Type, ref.Number, ref.Title)
-	} else {
-		text = fmt.Sprintf("%s unlinked this conversation from #%d.", a.Name, old)
 	}
+	text := chat.LinkNote(a, ref, old)
 	if _, err := tx.ExecContext(ctx, `UPDATE conversations SET item_id = ? WHERE id = ?`, nullID(number), convID); err != nil {
 		return err
 	}
-	code := "linked"
+	code := chat.NoteLinked
 	if number == 0 {
-		code = "unlinked"
+		code = chat.NoteUnlinked
 	}
 	if _, err := tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, convID, text, note{code: code, internal: true}, ""); err != nil {
 		return err

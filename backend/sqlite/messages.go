@@ -115,13 +115,12 @@ func (s *Store) SendMessage(ctx context.Context, a chat.Actor, convID int64, nm 
 				return err
 			}
 		}
+		if err := chat.CanWriteIn(&conv.Conversation); err != nil {
+			return err
+		}
 		created = true
 		if conv.Status == chat.StatusClosed {
-			reopener := a
-			if reopener.Name == "" {
-				reopener.Name = "The customer"
-			}
-			if err := tx.changeStatus(ctx, reopener, convID, chat.StatusOpen); err != nil {
+			if err := tx.changeStatus(ctx, a, convID, chat.StatusOpen); err != nil {
 				return err
 			}
 		}
@@ -225,6 +224,9 @@ func (s *Store) EditMessage(ctx context.Context, a chat.Actor, id int64, text st
 		if m, err = findMessage(ctx, tx, id); err != nil {
 			return err
 		}
+		if err := tx.redactMessage(ctx, m); err != nil {
+			return err
+		}
 		return tx.appendEvent(ctx, &chat.Event{Type: chat.EventMessageEdited, Scope: chat.ScopeConversation, ConversationID: m.ConversationID}, m)
 	})
 	if err != nil {
@@ -256,6 +258,9 @@ func (s *Store) DeleteMessage(ctx context.Context, a chat.Actor, id int64) (*cha
 			return err
 		}
 		if m, err = findMessage(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := tx.redactMessage(ctx, m); err != nil {
 			return err
 		}
 		return tx.appendEvent(ctx, &chat.Event{Type: chat.EventMessageDeleted, Scope: chat.ScopeConversation, ConversationID: m.ConversationID}, m)

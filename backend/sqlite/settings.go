@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/deskchat/deskchat/backend/chat"
 )
@@ -75,9 +73,9 @@ func (s *Store) UpdateSettings(ctx context.Context, a chat.Actor, upd chat.Setti
 			if f.in == nil {
 				continue
 			}
-			v := strings.TrimSpace(*f.in)
-			if !utf8.ValidString(v) || utf8.RuneCountInString(v) > chat.MaxSettingRunes || strings.ContainsRune(v, 0) {
-				return chat.Errorf(chat.EInvalid, "%s must be valid text of at most %d characters.", f.name, chat.MaxSettingRunes)
+			v, err := chat.CheckSettingText(f.name, *f.in)
+			if err != nil {
+				return err
 			}
 			*f.out = v
 		}
@@ -137,7 +135,7 @@ func (s *Store) SetOnline(ctx context.Context, a chat.Actor, online bool) (*chat
 // own message is already stored: nothing they write waits for this.
 func (tx *Tx) offlineReply(ctx context.Context, convID int64) error {
 	st, err := loadSettings(ctx, tx)
-	if err != nil || st.Online || !st.OfflineAutoReply || strings.TrimSpace(st.OfflineMessage) == "" {
+	if err != nil || st.Online || !st.OfflineAutoReply || !chat.Visible(st.OfflineMessage) {
 		return err
 	}
 	var already bool
@@ -145,7 +143,7 @@ func (tx *Tx) offlineReply(ctx context.Context, convID int64) error {
 		AND system = 'offline_reply' AND created_at >= ?)`, convID, ms(st.OnlineChangedAt)).Scan(&already); err != nil || already {
 		return err
 	}
-	_, err = tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, convID, st.OfflineMessage, note{code: "offline_reply"}, "")
+	_, err = tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, convID, st.OfflineMessage, note{code: chat.NoteOfflineReply}, "")
 	return err
 }
 

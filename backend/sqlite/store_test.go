@@ -1,8 +1,11 @@
 package sqlite_test
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -168,5 +171,97 @@ func TestFullDiskFailsCleanly(t *testing.T) {
 	}
 	if _, err := s.FindConversationByID(ctx, v, conv.ID); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestUnsaidLeavesNoBytes: a deleted or edited message's earlier text is
+// in no table but the admin audit (FTS5 shadow tables included), and an
+// erased customer leaves no byte in the database file or its WAL at all.
+func TestUnsaidLeavesNoBytes(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "deskchat.db")
+	s, err := sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	u, _ := s.CreateUser(ctx, chat.NewUser{Email: "ada@test.example", Name: "Ada", PasswordHash: "h", Admin: true, Support: true})
+	admin := u.Actor(0)
+	c, err := s.CreateCustomer(ctx, chat.CustomerInfo{Name: "Quincy Xylophagous", Email: "quincy@xylo.example", PageURL: "https://shop.example/zyzzyva"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	quincy := chat.Actor{Kind: chat.KindCustomer, ID: c.ID, Name: c.Name}
+	conv, first, _, err := s.CreateConversation(ctx, quincy, chat.NewConversation{Text: "the vault code is xptarmigan"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, _, _ := s.SendMessage(ctx, quincy, conv.ID, chat.NewMessage{Text: "please delete qkestrelwing"})
+	s.SendMessage(ctx, admin, conv.ID, chat.NewMessage{Text: "Noted."})
+	if _, err := s.EditMessage(ctx, quincy, first.ID, "the vault code is (removed)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DeleteMessage(ctx, quincy, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	// FTS5 stores terms prefix-compressed: look for the tail of each word.
+	raw, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	tables, err := raw.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for tables.Next() {
+		var n string
+		tables.Scan(&n)
+		names = append(names, n)
+	}
+	tables.Close()
+	for _, name := range names {
+		rows, err := raw.QueryContext(ctx, `SELECT * FROM "`+name+`"`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			rows.Scan(ptrs...)
+			row := fmt.Sprint(vals...)
+			for _, v := range vals {
+				if b, ok := v.([]byte); ok {
+					row += string(b)
+				}
+			}
+			for _, w := range []string{"tarmigan", "kestrelwing"} {
+				if strings.Contains(row, w) && name != "message_audit" {
+					t.Errorf("table %s still holds %q: %.200s", name, w, row)
+				}
+			}
+		}
+		rows.Close()
+	}
+
+	if _, err := s.EraseCustomer(ctx, admin, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, suffix := range []string{"", "-wal"} {
+		b, err := os.ReadFile(path + suffix)
+		if err != nil && suffix == "" {
+			t.Fatal(err)
+		}
+		for _, w := range []string{"Xylophagous", "ylophagous", "quincy@xylo", "zyzzyva", "tarmigan", "kestrelwing"} {
+			if i := bytes.Index(b, []byte(w)); i >= 0 {
+				t.Errorf("%s still holds %q after the erasure (offset %d)", filepath.Base(path+suffix), w, i)
+			}
+		}
 	}
 }

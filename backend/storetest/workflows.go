@@ -183,7 +183,8 @@ func testProposeAndCreate(t *testing.T, f *fixture) {
 	if !strings.HasPrefix(p.Title, "My invoice shows the wrong address") || !strings.HasSuffix(p.Title, "…") || len([]rune(p.Title)) > 81 {
 		t.Errorf("title = %q", p.Title)
 	}
-	for _, want := range []string{"Alice (", "Sam Support (", "Which address should it show?", "Hauptstraße 5, Berlin"} {
+	// Names and texts are direction-isolated (chat.TranscriptLine).
+	for _, want := range []string{"\u2068Alice\u2069 (", "\u2068Sam Support\u2069 (", "\u2068Which address should it show?\u2069", "Hauptstraße 5, Berlin"} {
 		if !strings.Contains(p.Description, want) {
 			t.Errorf("description lacks %q:\n%s", want, p.Description)
 		}

@@ -1,0 +1,314 @@
+package storetest
+
+import (
+	"fmt"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/deskchat/deskchat/backend/chat"
+)
+
+// redactionTests: what was unsaid stays unsaid. An edit, a delete or an
+// erasure leaves the earlier text nowhere the store hands out but the
+// admin audit (and an erasure not even there), and the event log keeps
+// every sequence number, so resume stays lossless.
+var redactionTests = []struct {
+	name string
+	fn   func(*testing.T, *fixture)
+}{
+	{"EditAndDeleteRedactTheLog", testRedactEditDelete},
+	{"EraseCustomer", testEraseCustomer},
+	{"EraseCustomerRules", testEraseCustomerRules},
+}
+
+// replay returns every event a may see from the start of the log.
+func (f *fixture) replay(a chat.Actor) []*chat.Event {
+	f.t.Helper()
+	evs, err := f.s.ListEvents(f.ctx, a, 0, 0, 100000)
+	if err != nil {
+		f.t.Fatalf("ListEvents(%s %d): %v", a.Kind, a.ID, err)
+	}
+	return evs
+}
+
+// leaks lists the events whose data holds any of words.
+func leaks(evs []*chat.Event, words ...string) []string {
+	var out []string
+	for _, ev := range evs {
+		for _, w := range words {
+			if strings.Contains(string(ev.Data), w) {
+				out = append(out, ev.Type+" #"+fmt.Sprint(ev.Seq)+" holds "+w+": "+string(ev.Data))
+			}
+		}
+	}
+	return out
+}
+
+
+func seqs(evs []*chat.Event) []int64 {
+	out := make([]int64, len(evs))
+	for i, ev := range evs {
+		out[i] = ev.Seq
+	}
+	return out
+}
+
+func testRedactEditDelete(t *testing.T, f *fixture) {
+	conv, first := f.customerConversation(f.visitorA, "my password is swordfish-alpha")
+	f.send(f.support, conv.ID, "Please never send passwords here.")
+	second := f.send(f.visitorA, conv.ID, "and my pin is 4711-beta")
+	// conversation.closed carries the newest message (second) as last_message.
+	if _, err := f.s.CloseConversation(f.ctx, f.support, conv.ID); err != nil {
+		t.Fatal(err)
+	}
+	third := f.send(f.visitorA, conv.ID, "card 4111-gamma") // reopens: conversation.reopened carries it
+	before := seqs(f.replay(f.support))
+
+	if _, err := f.s.EditMessage(f.ctx, f.visitorA, first.ID, "my password is (removed)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.DeleteMessage(f.ctx, f.visitorA, second.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.DeleteMessage(f.ctx, f.admin, third.ID); err != nil {
+		t.Fatal(err)
+	}
+	secrets := []string{"swordfish-alpha", "4711-beta", "4111-gamma"}
+	for _, a := range []chat.Actor{f.visitorA, f.support, f.admin} {
+		evs := f.replay(a)
+		if l := leaks(evs, secrets...); len(l) > 0 {
+			t.Errorf("replay from 0 for %s %d still holds earlier text:\n%s", a.Kind, a.ID, strings.Join(l, "\n"))
+		}
+	}
+	// No hole, no reordering: the events before are still there, by the
+	// same numbers, followed by the edit and the deletes.
+	after := seqs(f.replay(f.support))
+	if !slices.Equal(after[:len(before)], before) || len(after) != len(before)+3 {
+		t.Fatalf("sequence numbers changed: before %v, after %v", before, after)
+	}
+	// The replayed message.created carries the current state.
+	for _, ev := range f.replay(f.visitorA) {
+		if ev.Type != chat.EventMessageCreated {
+			continue
+		}
+		var m chat.Message
+		json.Unmarshal(ev.Data, &m)
+		switch m.ID {
+		case first.ID:
+			if m.Text != "my password is (removed)" || m.EditedAt == nil {
+				t.Errorf("replayed created of the edited message = %+v", m)
+			}
+		case second.ID, third.ID:
+			if m.Text != "" || m.DeletedAt == nil {
+				t.Errorf("replayed created of a deleted message = %+v", m)
+			}
+		}
+	}
+	// Search and snippets, and proposals made later.
+	for _, q := range []string{"swordfish", "4711", "gamma"} {
+		res, err := f.s.Search(f.ctx, f.support, chat.SearchQuery{Text: q})
+		if err != nil || len(res) != 0 {
+			t.Errorf("search %q = %+v, %v", q, res, err)
+		}
+	}
+	p, err := f.s.ProposeItem(f.ctx, f.support, conv.ID, chat.ItemTicket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range secrets {
+		if strings.Contains(p.Title+p.Description, s) {
+			t.Errorf("proposal holds %q: %+v", s, p)
+		}
+	}
+	// The audit trail is the one place that keeps it, for admins.
+	audit, err := f.s.ListMessageAudit(f.ctx, f.admin, first.ID)
+	if err != nil || len(audit) != 1 || audit[0].OldText != "my password is swordfish-alpha" {
+		t.Fatalf("audit = %+v, %v", audit, err)
+	}
+}
+
+// eraseFixture: Erin with a profile, a conversation with a reopen, an
+// edit, a ticket made from the proposal and a link note; Bob beside her.
+type eraseFixture struct {
+	conv     *chat.Conversation
+	erin     chat.Actor
+	mine     []*chat.Message
+	agent    *chat.Message
+	item     *chat.Item
+	other    *chat.Conversation
+	token    []byte
+	personal []string
+}
+
+func (f *fixture) eraseFixture(t *testing.T) *eraseFixture {
+	e := &eraseFixture{}
+	c, err := f.s.CreateCustomer(f.ctx, chat.CustomerInfo{Name: "Erin Erasable", Email: "erin@erase.example",
+		PageURL: "https://shop.example/orders/erin-4471", Browser: "ErinBrowser/9", Language: "de-AT", TimeZone: "Europe/Vienna"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.erin = chat.Actor{Kind: chat.KindCustomer, ID: c.ID, Name: c.Name}
+	e.token = []byte("erin-session-token")
+	if _, err := f.s.CreateSession(f.ctx, chat.Session{TokenHash: e.token, CustomerID: c.ID, ExpiresAt: f.clock.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	var first *chat.Message
+	e.conv, first = f.customerConversation(e.erin, "Refund for order zebra-9931 please")
+	e.agent = f.send(f.support, e.conv.ID, "Sure, checking order zebra.")
+	if _, err := f.s.CloseConversation(f.ctx, f.support, e.conv.ID); err != nil {
+		t.Fatal(err)
+	}
+	second := f.send(e.erin, e.conv.ID, "My IBAN is quokka-DE44") // reopens
+	if _, err := f.s.EditMessage(f.ctx, e.erin, second.ID, "My IBAN is quokka-DE45"); err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.s.ProposeItem(f.ctx, f.support, e.conv.ID, chat.ItemTicket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.item, err = f.s.CreateItem(f.ctx, f.support, *p); err != nil {
+		t.Fatal(err)
+	}
+	e.mine = []*chat.Message{first, second}
+	e.other, _ = f.customerConversation(f.visitorB, "Bob's own question about wombat-77")
+	e.personal = []string{"Erin Erasable", "Erasable", "erin@erase.example", "erin-4471", "ErinBrowser", "Europe/Vienna",
+		"zebra-9931", "quokka-DE44", "quokka-DE45", "Refund for order"}
+	return e
+}
+
+func testEraseCustomer(t *testing.T, f *fixture) {
+	e := f.eraseFixture(t)
+	before := seqs(f.replay(f.support))
+	er, err := f.s.EraseCustomer(f.ctx, f.admin, e.erin.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if er.CustomerID != e.erin.ID || er.By.ID != f.admin.ID || er.Conversations != 1 || er.Messages != 2 {
+		t.Fatalf("erasure = %+v", er)
+	}
+
+	// The API's reads.
+	c, err := f.s.FindCustomerByID(f.ctx, f.support, e.erin.ID)
+	if err != nil || c.Name != "" || c.Email != "" || c.PageURL != "" || c.Browser != "" || c.Language != "" || c.TimeZone != "" || c.ErasedAt == nil {
+		t.Fatalf("erased customer = %+v, %v", c, err)
+	}
+	d, err := f.s.FindCustomerDetails(f.ctx, f.support, e.erin.ID)
+	if err != nil || d.LocalTime != "" || len(d.Conversations) != 1 {
+		t.Fatalf("details = %+v, %v", d, err)
+	}
+	conv, err := f.s.FindConversationByID(f.ctx, f.support, e.conv.ID)
+	if err != nil || conv.ErasedAt == nil || conv.Customer == nil || conv.Customer.Name != "" {
+		t.Fatalf("conversation after erasure = %+v, %v", conv, err)
+	}
+	msgs, _ := f.s.ListMessages(f.ctx, f.admin, e.conv.ID, chat.MessageFilter{})
+	var all strings.Builder
+	for _, m := range msgs {
+		b, _ := json.Marshal(m)
+		all.Write(b)
+		if m.Author.Kind == chat.KindCustomer && (m.Text != "" || m.DeletedAt == nil) {
+			t.Errorf("customer message kept text: %+v", m)
+		}
+		if m.ID == e.agent.ID && m.Text != "Sure, checking order zebra." {
+			t.Errorf("the agent's own message changed: %+v", m)
+		}
+	}
+	it, err := f.s.FindItemByNumber(f.ctx, f.admin, e.item.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(it)
+	all.Write(b)
+	b, _ = json.Marshal(conv)
+	all.Write(b)
+	b, _ = json.Marshal(d)
+	all.Write(b)
+	for _, m := range e.mine {
+		audit, err := f.s.ListMessageAudit(f.ctx, f.admin, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ = json.Marshal(audit)
+		all.Write(b)
+	}
+	for _, w := range e.personal {
+		if strings.Contains(all.String(), w) {
+			t.Errorf("%q is still readable through the store's reads:\n%s", w, all.String())
+		}
+	}
+	if it.Requester == nil || it.Requester.ID != e.erin.ID {
+		t.Errorf("the ticket lost its requester link: %+v", it.Requester)
+	}
+	// Search: nothing of hers, Bob's intact.
+	for _, q := range []string{"zebra", "quokka", "Erasable", "erin", "refund"} {
+		res, err := f.s.Search(f.ctx, f.admin, chat.SearchQuery{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range res {
+			b, _ := json.Marshal(r)
+			for _, w := range e.personal {
+				if strings.Contains(string(b), w) {
+					t.Errorf("search %q finds %s", q, b)
+				}
+			}
+			if r.ConversationID == e.conv.ID && r.Kind != chat.ResultMessage {
+				t.Errorf("search %q finds the erased customer: %s", q, b)
+			}
+		}
+	}
+	if res, _ := f.s.Search(f.ctx, f.admin, chat.SearchQuery{Text: "wombat"}); len(res) != 1 {
+		t.Errorf("Bob's message is no longer found: %+v", res)
+	}
+	// The event log, replayed from 0 by the team: every copy rewritten, no
+	// sequence number lost, customer.erased at the end.
+	evs := f.replay(f.admin)
+	if l := leaks(evs, e.personal...); len(l) > 0 {
+		t.Errorf("the event log still holds the customer:\n%s", strings.Join(l, "\n"))
+	}
+	after := seqs(f.replay(f.support))
+	if len(after) <= len(before) || !slices.Equal(after[:len(before)], before) {
+		t.Fatalf("sequence numbers changed: before %v, after %v", before, after)
+	}
+	last := evs[len(evs)-1]
+	var ce chat.CustomerErased
+	if last.Type != chat.EventCustomerErased || json.Unmarshal(last.Data, &ce) != nil || ce.Customer.ID != e.erin.ID ||
+		ce.Customer.ErasedAt == nil || !slices.Equal(ce.ConversationIDs, []int64{e.conv.ID}) {
+		t.Fatalf("last event = %s %s", last.Type, last.Data)
+	}
+	// Her sessions end; nobody writes into the conversation any more.
+	_, _, err = f.s.Authenticate(f.ctx, e.token, f.clock.Now())
+	wantCode(t, err, chat.EUnauthorized)
+	_, _, err = f.s.SendMessage(f.ctx, f.support, e.conv.ID, chat.NewMessage{Text: "still there?"})
+	wantCode(t, err, chat.EConflict)
+	// Bob is untouched.
+	if c, _ := f.s.FindCustomerByID(f.ctx, f.support, f.visitorB.ID); c.Name != "Bob" || c.ErasedAt != nil {
+		t.Errorf("Bob after Erin's erasure: %+v", c)
+	}
+	// Erasing twice answers the first erasure; the record names only the admin.
+	again, err := f.s.EraseCustomer(f.ctx, f.admin, e.erin.ID)
+	if err != nil || again.At != er.At || again.Messages != 2 {
+		t.Fatalf("second erasure = %+v, %v", again, err)
+	}
+	list, err := f.s.ListErasures(f.ctx, f.admin)
+	if err != nil || len(list) != 1 || list[0].CustomerID != e.erin.ID || list[0].By.Name != "Ada Admin" {
+		t.Fatalf("erasures = %+v, %v", list, err)
+	}
+}
+
+func testEraseCustomerRules(t *testing.T, f *fixture) {
+	e := f.eraseFixture(t)
+	for _, a := range []chat.Actor{f.support, f.dev, e.erin, f.visitorB} {
+		_, err := f.s.EraseCustomer(f.ctx, a, e.erin.ID)
+		wantCode(t, err, chat.EForbidden)
+		_, err = f.s.ListErasures(f.ctx, a)
+		wantCode(t, err, chat.EForbidden)
+	}
+	_, err := f.s.EraseCustomer(f.ctx, f.admin, 98765)
+	wantCode(t, err, chat.ENotFound)
+	if c, _ := f.s.FindCustomerByID(f.ctx, f.support, e.erin.ID); c.Name != "Erin Erasable" {
+		t.Fatalf("refused erasures changed the customer: %+v", c)
+	}
+}
