@@ -48,6 +48,17 @@ func (s *PeopleService) Customer(id int64) (*chat.CustomerDetails, error) {
 	})
 }
 
+// EraseCustomer erases a customer for good (admins; the right to erasure):
+// their details and the text of their messages leave the server, its event
+// log and, through customer.erased, every synced desktop, this one at once.
+// It needs the server (ErrOffline otherwise); a non-admin gets the server's
+// refusal.
+func (s *PeopleService) EraseCustomer(id int64) (*chat.Erasure, error) {
+	return call(s.Session, func(ctx context.Context, c *client.Client) (*chat.Erasure, error) {
+		return c.EraseCustomer(ctx, id)
+	})
+}
+
 // TeamParams start a team conversation.
 type TeamParams struct {
 	ParticipantIDs []int64 `json:"participant_ids"`

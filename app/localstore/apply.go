@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"strconv"
+	"time"
 
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/client"
@@ -14,7 +16,7 @@ import (
 // the same transaction, so a crash never leaves the cursor ahead of or
 // behind the rows. Unknown event types are skipped.
 func (s *Store) Apply(ctx context.Context, events []*client.StreamEvent, cursor int64, epoch string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
 		b := &batch{store: s, tx: tx, activity: map[int64]int64{}}
 		defer b.close()
 		for _, ev := range events {
@@ -33,6 +35,29 @@ func (s *Store) Apply(ctx context.Context, events []*client.StreamEvent, cursor 
 		}
 		return setMeta(ctx, tx, "epoch", epoch)
 	})
+	if err == nil && slices.ContainsFunc(events, redacts) {
+		s.dropEarlierPages(ctx)
+	}
+	return err
+}
+
+// redacts reports an event after which earlier text must leave the file.
+func redacts(ev *client.StreamEvent) bool {
+	switch ev.Type {
+	case chat.EventMessageEdited, chat.EventMessageDeleted, chat.EventCustomerErased:
+		return true
+	}
+	return false
+}
+
+// dropEarlierPages moves the WAL into the database and truncates it, so
+// the page images that still held an earlier text (the WAL keeps them
+// until it is reused) are gone; secure_delete zeroed the freed pages
+// already. Best effort: a busy reader leaves it to the next checkpoint.
+func (s *Store) dropEarlierPages(ctx context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
 }
 
 // Cursor returns the applied cursor and its epoch (0, "" before any sync).
@@ -202,12 +227,49 @@ func (s *Store) apply(ctx context.Context, b *batch, ev *client.StreamEvent) err
 			return err
 		}
 		return upsertItem(ctx, tx, &it)
+	case chat.EventCustomerErased:
+		var d chat.CustomerErased
+		if err := json.Unmarshal(ev.Data, &d); err != nil {
+			return err
+		}
+		return b.erase(ctx, &d)
 	case chat.EventHelpdeskUpdated:
 		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, data) VALUES ('helpdesk', ?)
 			ON CONFLICT (key) DO UPDATE SET data = excluded.data`, string(ev.Data))
 		return err
 	}
 	return nil
+}
+
+// erase drops what the store holds of an erased customer: their details,
+// the text of their messages (and its search entry), and marks their
+// conversations. Notes and items the erasure scrubbed arrive as
+// message.edited and item.updated.
+func (b *batch) erase(ctx context.Context, d *chat.CustomerErased) error {
+	if d.Customer == nil || d.Customer.ID == 0 {
+		return nil
+	}
+	// Rows of this batch must be indexed before the update trigger
+	// removes their text from the index (see message).
+	if err := b.index(ctx); err != nil {
+		return err
+	}
+	if err := upsertCustomer(ctx, b.tx, d.Customer); err != nil {
+		return err
+	}
+	at := time.Now().UTC().Format(time.RFC3339Nano)
+	if d.Customer.ErasedAt != nil {
+		at = d.Customer.ErasedAt.Format(time.RFC3339Nano)
+	}
+	if _, err := b.tx.ExecContext(ctx, `UPDATE messages SET text = '', deleted = 1,
+		data = json_set(data, '$.text', '', '$.author.name', '', '$.deleted_at', COALESCE(json_extract(data, '$.deleted_at'), ?))
+		WHERE author_kind = 'customer' AND author_id = ?`, at, d.Customer.ID); err != nil {
+		return err
+	}
+	customer, _ := json.Marshal(d.Customer)
+	_, err := b.tx.ExecContext(ctx, `UPDATE conversations SET data = json_set(data, '$.erased_at', ?, '$.customer', json(?))
+		WHERE customer_id = ?`, at, string(customer), d.Customer.ID)
+	return err
 }
 
 func setRead(ctx context.Context, tx *sql.Tx, convID, lastRead int64) error {

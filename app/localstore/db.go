@@ -57,7 +57,9 @@ func (s *Store) TakeNew() []int64 {
 
 // Open opens (creating) the store at path for user me.
 func Open(path string, me int64) (*Store, error) {
-	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_synchronous=NORMAL")
+	// secure_delete: rows deleted or rewritten (an edited or deleted
+	// message, an erased customer) leave zeros, not their text.
+	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_synchronous=NORMAL&_secure_delete=on")
 	if err != nil {
 		return nil, err
 	}

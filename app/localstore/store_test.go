@@ -1,8 +1,10 @@
 package localstore_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -136,5 +138,82 @@ func TestOutbox(t *testing.T) {
 	}
 	if res, _ := st.Search(ctx, "sent", 5); len(res) != 1 {
 		t.Fatal("a sent message is not searchable")
+	}
+}
+
+// TestUnsaidLeavesTheLocalFile: a message synced here and later edited or
+// deleted, and a customer later erased, leave no byte of the earlier text
+// or of the customer's details in the local database or its WAL, and
+// nothing of them is found by search.
+func TestUnsaidLeavesTheLocalFile(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "l.db")
+	st, err := localstore.Open(path, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sally := &chat.Customer{ID: 7, Name: "Sally Xanthippe", Email: "sally@xanthippe.example", PageURL: "https://shop.example/qwertzuiop"}
+	steps := [][]*client.StreamEvent{
+		{
+			event(1, chat.EventUserCreated, chat.User{ID: 2, Name: "Me", Support: true}),
+			event(2, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 7, Customer: sally}),
+			event(3, chat.EventMessageCreated, message(10, "my pin is xpelicanfeather", false, false)),
+			event(4, chat.EventMessageCreated, message(11, "the code is qcormorantwing", false, false)),
+			event(5, chat.EventMessageCreated, message(12, "I am Sally, reach me anytime", false, false)),
+		},
+		{event(6, chat.EventMessageEdited, message(10, "my pin is (removed)", true, false))},
+		{event(7, chat.EventMessageDeleted, message(11, "", false, true))},
+	}
+	for i, batch := range steps {
+		if err := st.Apply(ctx, batch, int64(5+i), "e"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	grep := func(words ...string) []string {
+		var found []string
+		for _, suffix := range []string{"", "-wal"} {
+			b, _ := os.ReadFile(path + suffix)
+			for _, w := range words {
+				if bytes.Contains(b, []byte(w)) {
+					found = append(found, filepath.Base(path+suffix)+": "+w)
+				}
+			}
+		}
+		return found
+	}
+	// FTS5 stores terms prefix-compressed: look for each word's tail.
+	if f := grep("pelicanfeather", "cormorantwing"); len(f) > 0 {
+		t.Errorf("earlier text left in the local file after edit/delete: %v", f)
+	}
+	for _, q := range []string{"pelicanfeather", "cormorantwing"} {
+		if res, _ := st.Search(ctx, q, 10); len(res) != 0 {
+			t.Errorf("Search(%q) = %+v", q, res)
+		}
+	}
+	if f := grep("Xanthippe", "reach me anytime"); len(f) < 2 {
+		t.Fatalf("the test lost its premise: %v", f)
+	}
+
+	erasedAt := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	if err := st.Apply(ctx, []*client.StreamEvent{event(8, chat.EventCustomerErased, chat.CustomerErased{
+		Customer: &chat.Customer{ID: 7, ErasedAt: &erasedAt}, ConversationIDs: []int64{1}})}, 8, "e"); err != nil {
+		t.Fatal(err)
+	}
+	if f := grep("anthippe", "sally@", "qwertzuiop", "reach me anytime", "anytime"); len(f) > 0 {
+		t.Errorf("the erased customer is still in the local file: %v", f)
+	}
+	msgs, _ := st.Messages(ctx, 1, 0, 50)
+	for _, m := range msgs {
+		if m.Text != "" || m.DeletedAt == nil || m.Author.Name != "" {
+			t.Errorf("message after erasure = %+v", m)
+		}
+	}
+	c, err := st.Conversation(ctx, 1)
+	if err != nil || c.ErasedAt == nil || c.Customer == nil || c.Customer.Name != "" || c.Customer.ErasedAt == nil {
+		t.Fatalf("conversation after erasure = %+v, %v", c, err)
+	}
+	if res, _ := st.Search(ctx, "anytime", 10); len(res) != 0 {
+		t.Errorf("erased text still found: %+v", res)
 	}
 }

@@ -421,3 +421,19 @@ func (c *Client) Settings(ctx context.Context) (*chat.Settings, error) {
 	_, err := c.Do(ctx, http.MethodGet, "/v1/settings", nil, &st)
 	return &st, err
 }
+
+// EraseCustomer erases a customer (admins): POST /v1/customers/{id}/erase.
+func (c *Client) EraseCustomer(ctx context.Context, id int64) (*chat.Erasure, error) {
+	var er chat.Erasure
+	_, err := c.Do(ctx, http.MethodPost, "/v1/customers/"+itoa(id)+"/erase", nil, &er)
+	return &er, err
+}
+
+// Erasures lists every erasure (admins): GET /v1/erasures.
+func (c *Client) Erasures(ctx context.Context) ([]*chat.Erasure, error) {
+	var out struct {
+		Erasures []*chat.Erasure `json:"erasures"`
+	}
+	_, err := c.Do(ctx, http.MethodGet, "/v1/erasures", nil, &out)
+	return out.Erasures, err
+}

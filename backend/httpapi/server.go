@@ -128,6 +128,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /v1/widget/session", s.handleWidgetSession)
 	m.HandleFunc("PATCH /v1/widget/me", s.authed(s.handleWidgetIdentify))
 	m.HandleFunc("GET /v1/customers/{id}", s.authed(s.handleGetCustomer))
+	m.HandleFunc("POST /v1/customers/{id}/erase", s.authed(s.handleEraseCustomer))
+	m.HandleFunc("GET /v1/erasures", s.authed(s.handleListErasures))
 
 	m.HandleFunc("GET /v1/conversations", s.authed(s.handleListConversations))
 	m.HandleFunc("POST /v1/conversations", s.authed(s.handleCreateConversation))

@@ -303,6 +303,9 @@ func (st *stream) run(ctx context.Context, authHeader string) {
 				st.closeWith(CloseSlowConsumer, "slow_consumer: reconnect with your cursor")
 			case hub.ReasonRevoked:
 				st.closeWith(CloseUnauthorized, "revoked")
+			case hub.ReasonErased:
+				// The widget forgets everything it kept of the visitor.
+				st.closeWith(CloseUnauthorized, "erased")
 			default:
 				st.closeWith(websocket.CloseGoingAway, "server shutting down")
 			}

@@ -81,3 +81,29 @@ func (s *Server) handleGetCustomer(w http.ResponseWriter, r *http.Request, a cha
 	}
 	writeJSON(w, http.StatusOK, c)
 }
+
+// handleEraseCustomer erases a customer (admins) and ends their streams,
+// which close with 4001 and the reason "erased".
+func (s *Server) handleEraseCustomer(w http.ResponseWriter, r *http.Request, a chat.Actor) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	er, err := s.store.EraseCustomer(r.Context(), a, id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.hub.CloseCustomer(id)
+	writeJSON(w, http.StatusOK, er)
+}
+
+func (s *Server) handleListErasures(w http.ResponseWriter, r *http.Request, a chat.Actor) {
+	list, err := s.store.ListErasures(r.Context(), a)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"erasures": list})
+}

@@ -23,6 +23,7 @@ import (
 const (
 	ReasonSlow     = "slow_consumer" // queue overflowed
 	ReasonRevoked  = "revoked"       // its session was revoked or the user changed
+	ReasonErased   = "erased"        // its customer was erased
 	ReasonShutdown = "shutdown"      // the server is stopping
 )
 
@@ -293,6 +294,11 @@ func (h *Hub) CloseSession(sessionID int64) {
 // password change).
 func (h *Hub) CloseUser(userID int64) {
 	h.CloseWhere(ReasonRevoked, func(a chat.Actor) bool { return a.IsUser() && a.ID == userID })
+}
+
+// CloseCustomer drops every stream of an erased customer.
+func (h *Hub) CloseCustomer(customerID int64) {
+	h.CloseWhere(ReasonErased, func(a chat.Actor) bool { return a.IsCustomer() && a.ID == customerID })
 }
 
 // Shutdown drops every stream and refuses new ones.

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ITEM_STATUSES, PRIORITIES, type Item, type Person } from '../lib/types';
 import { open } from '../stores/conversation';
 import { loadTeam, team } from '../stores/helpdesk';
-import { customer, item, panel, panelError, setRole, showPanel, updateItem, user } from '../stores/panel';
+import { customer, eraseCustomer, item, panel, panelError, setRole, showPanel, updateItem, user } from '../stores/panel';
 import { me } from '../stores/session';
 
 const when = (iso?: string) => (iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '—');
@@ -118,12 +118,50 @@ function ItemDetails({ it }: { it: Item }) {
   );
 }
 
+/** The admin's erase button with its confirmation (the right to erasure). */
+function EraseCustomer({ id, name }: { id: number; name: string }) {
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  if (!asking) {
+    return <button class="danger" onClick={() => setAsking(true)}>Erase customer…</button>;
+  }
+  return (
+    <div class="confirm-erase" role="alertdialog" aria-label="Erase customer">
+      <p>
+        Erase <bdi>{name}</bdi> for good? Their name, e-mail, browser, pages and the text of all their messages are removed
+        from the server and from every synced desktop. Their conversations stay, marked as erased. This cannot be undone.
+      </p>
+      <button class="danger" disabled={busy} onClick={async () => {
+        setBusy(true);
+        if (!(await eraseCustomer(id))) setBusy(false);
+        setAsking(false);
+      }}>Erase for good</button>
+      <button onClick={() => setAsking(false)} disabled={busy}>Cancel</button>
+    </div>
+  );
+}
+
 function CustomerPanel() {
   const c = customer.value;
   if (!c) return null;
+  const name = c.name || c.email || `Visitor ${c.id}`;
+  if (c.erased_at) {
+    return (
+      <div class="person" data-customer={c.id} data-erased="true">
+        <h2>Erased customer</h2>
+        <p class="muted">Erased {when(c.erased_at)}. Their details and the text of their messages are gone.</p>
+        <h3>Conversations</h3>
+        <ul class="refs">
+          {(c.conversations ?? []).map((r) => (
+            <li key={r.id}><button class="linklike" onClick={() => open(r.id)}>Conversation {r.id}</button> <span class="muted">{r.status}</span></li>
+          ))}
+        </ul>
+      </div>
+    );
+  }
   return (
     <div class="person" data-customer={c.id}>
-      <h2>{c.name || c.email || `Visitor ${c.id}`}</h2>
+      <h2>{name}</h2>
       <dl>
         <dt>E-mail</dt><dd>{c.email || '—'}</dd>
         <dt>Local time</dt><dd>{localTime(c.time_zone) || '—'}</dd>
@@ -142,9 +180,10 @@ function CustomerPanel() {
       <h3>Tickets and tasks</h3>
       <ul class="refs">
         {(c.items ?? []).map((r) => (
-          <li key={r.number}><button class="linklike" onClick={() => showPanel({ kind: 'item', number: r.number })}>#{r.number} {r.title}</button> <span class="muted">{r.status}</span></li>
+          <li key={r.number}><button class="linklike" onClick={() => showPanel({ kind: 'item', number: r.number })}>#{r.number} <bdi>{r.title}</bdi></button> <span class="muted">{r.status}</span></li>
         ))}
       </ul>
+      {me.value?.admin && <EraseCustomer id={c.id} name={name} />}
     </div>
   );
 }

@@ -2,7 +2,7 @@
 // event bus (window.runtime). Everything the UI does goes through here, so
 // unit tests can install a bridge of their own with setBridge.
 import type {
-  Conversation, ConversationView, CustomerDetails, Item, ItemRef, NewItem, Prefs, SearchResult,
+  Conversation, ConversationView, CustomerDetails, Erasure, Item, ItemRef, NewItem, Prefs, SearchResult,
   SectionCounts, SessionStatus, Settings, User,
 } from './types';
 
@@ -44,6 +44,7 @@ export interface Bridge {
     Team(): Promise<User[] | null>;
     User(id: number): Promise<User>;
     Customer(id: number): Promise<CustomerDetails>;
+    EraseCustomer(id: number): Promise<Erasure>;
     StartTeamConversation(p: { participant_ids: number[]; text: string }): Promise<Conversation>;
   };
   HelpdeskService: {

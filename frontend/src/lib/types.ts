@@ -9,7 +9,7 @@ export interface Participant { user_id: number; name: string; added_at: string }
 export interface ItemRef { number: number; type: 'ticket' | 'task'; title: string; status: string }
 export interface Customer {
   id: number; name: string; email: string; first_seen: string; last_seen: string;
-  page_url: string; browser: string; language: string; time_zone: string;
+  page_url: string; browser: string; language: string; time_zone: string; erased_at?: string;
 }
 export interface Message {
   id: number; conversation_id: number; author: Author; text: string; system?: string; internal?: boolean;
@@ -17,7 +17,7 @@ export interface Message {
 }
 export interface Conversation {
   id: number; kind: 'customer' | 'team'; status: Status; customer_id?: number; customer?: Customer;
-  participants: Participant[] | null; created_at: string; last_activity_at: string; closed_at?: string;
+  participants: Participant[] | null; created_at: string; last_activity_at: string; closed_at?: string; erased_at?: string;
   last_message?: Message; item?: ItemRef; unread: number; last_read_message_id?: number;
 }
 export interface OutboxEntry {
@@ -43,6 +43,9 @@ export interface NewItem {
   requester_id?: number; assignee_ids?: number[]; follower_ids?: number[]; conversation_id?: number;
 }
 export interface CustomerDetails extends Customer { local_time?: string; conversations: ConversationRef[] | null; items: ItemRef[] | null }
+export interface Erasure {
+  customer_id: number; by: Author; at: string; conversations: number; messages: number;
+}
 export interface Segment { text: string; hit?: boolean }
 export interface SearchResult {
   kind: 'message' | 'customer' | 'item'; conversation_id?: number; message_id?: number; item_number?: number;

@@ -49,6 +49,20 @@ export async function loadPanel() {
   }
 }
 
+/** Erases the customer in the panel (admins), then shows what is left of
+ * them; false (with the error shown) when refused. */
+export async function eraseCustomer(id: number): Promise<boolean> {
+  panelError.value = '';
+  try {
+    await api()!.PeopleService.EraseCustomer(id);
+    await loadPanel();
+    return true;
+  } catch (err) {
+    panelError.value = errorText(err);
+    return false;
+  }
+}
+
 /** Applies an item change; false (with the error shown) when refused. */
 async function itemChange(fn: () => Promise<Item>): Promise<boolean> {
   panelError.value = '';

@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { balance, codePoints, counterText, isolate, visible } from './text';
+
+// The same cases the Go rules pass (backend/chat/text_test.go).
+const cases = JSON.parse(readFileSync(new URL('../../../backend/chat/testdata/text.json', import.meta.url), 'utf8')) as {
+  visible: [string, boolean][]; balance: [string, string][]; isolate: [string, string][]; runes: [string, number][];
+};
+
+describe('text rules shared with the server', () => {
+  it.each(cases.visible)('visible(%j) is %s', (s, want) => expect(visible(s)).toBe(want));
+  it.each(cases.balance)('balance(%j)', (s, want) => expect(balance(s)).toBe(want));
+  it.each(cases.isolate)('isolate(%j)', (s, want) => expect(isolate(s)).toBe(want));
+  it.each(cases.runes)('codePoints(%j)', (s, want) => expect(codePoints(s)).toBe(want));
+});
+
+describe('counterText', () => {
+  it('stays quiet far from the limit and counts code points near it', () => {
+    expect(counterText('x'.repeat(100), 5000)).toBe('');
+    expect(counterText('😀'.repeat(4600), 5000)).toBe('4,600 / 5,000');
+    expect(counterText('😀'.repeat(5001), 5000)).toBe('5,001 / 5,000 · 1 too many');
+    // 3,000 emoji are 6,000 UTF-16 units but 3,000 characters: within the limit.
+    expect(counterText('😀'.repeat(3000), 5000)).toBe('');
+  });
+});

@@ -1,0 +1,95 @@
+// The text rules the server applies (backend/chat/text.go), for the agent
+// UI and the customer widget: what counts as visible, how user text is
+// direction-isolated inside a sentence we compose, and the length limits in
+// the server's unit, code points. backend/chat/testdata/text.json holds the
+// cases both sides must pass; a Go test checks the limits below against the
+// server's.
+
+/** Message text: 1–5,000 code points (chat.MaxMessageRunes). */
+export const MAX_MESSAGE = 5000;
+/** A person's name (chat.MaxNameRunes). */
+export const MAX_NAME = 200;
+/** An item title (chat.MaxTitleRunes). */
+export const MAX_TITLE = 200;
+/** An item description (chat.MaxDescriptionRunes). */
+export const MAX_DESCRIPTION = 8000;
+/** An admin text: messages, greeting, widget title (chat.MaxSettingRunes). */
+export const MAX_SETTING = 1000;
+/** An e-mail address, in bytes (RFC 5321; chat.MaxEmailBytes). */
+export const MAX_EMAIL_BYTES = 254;
+/** A search query (chat.MaxQueryRunes). */
+export const MAX_QUERY = 200;
+
+// Characters that show nothing on their own: white space, controls, format
+// characters, default-ignorable code points, marks without a base, and the
+// blank braille pattern (chat.Visible).
+const visibleChar = /[^\p{White_Space}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Mn}\p{Me}\u2800]/u;
+
+/** Whether s holds at least one character a reader can see. */
+export function visible(s: string): boolean {
+  return visibleChar.test(s);
+}
+
+/** The length of s in code points, the unit of every limit (not UTF-16 units). */
+export function codePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+const LRE = 0x202a, RLE = 0x202b, PDF = 0x202c, LRO = 0x202d, RLO = 0x202e;
+const LRI = 0x2066, RLI = 0x2067, FSI = 0x2068, PDI = 0x2069;
+const isIsolate = (c: number) => c === LRI || c === RLI || c === FSI;
+const isParagraphEnd = (c: number) => c === 0x0a || c === 0x0d || c === 0x1c || c === 0x1d || c === 0x1e || c === 0x85 || c === 0x2029;
+
+/** Neutralises unbalanced bidi controls (chat.Balance): stray PDF/PDI are
+ * dropped, controls still open at a paragraph's end are closed there. */
+export function balance(s: string): string {
+  if (!/[\u202a-\u202e\u2066-\u2069]/.test(s)) return s;
+  let out = '';
+  let open: number[] = [];
+  const closeAll = () => {
+    for (let i = open.length - 1; i >= 0; i--) out += isIsolate(open[i]) ? '\u2069' : '\u202c';
+    open = [];
+  };
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c === LRE || c === RLE || c === LRO || c === RLO || isIsolate(c)) {
+      open.push(c);
+    } else if (c === PDF) {
+      if (open.length === 0 || isIsolate(open[open.length - 1])) continue;
+      open.pop();
+    } else if (c === PDI) {
+      let i = open.length - 1;
+      while (i >= 0 && !isIsolate(open[i])) i--;
+      if (i < 0) continue;
+      open = open.slice(0, i);
+    } else if (isParagraphEnd(c)) {
+      closeAll();
+    }
+    out += ch;
+  }
+  closeAll();
+  return out;
+}
+
+/** User text ready for a sentence composed as plain text (a window or
+ * tray title, an aria-label, a notification): each line balanced and
+ * wrapped in FSI … PDI (chat.Isolate). In markup, use <bdi> instead. */
+export function isolate(s: string): string {
+  let out = '\u2068';
+  for (const ch of balance(s)) {
+    out += isParagraphEnd(ch.codePointAt(0)!) ? `\u2069${ch}\u2068` : ch;
+  }
+  return out + '\u2069';
+}
+
+/** What a length counter next to a field says, or '' while far from the
+ * limit: "4,812 / 5,000", and how many characters are over when over. */
+export function counterText(s: string, limit: number): string {
+  const n = codePoints(s);
+  if (n < limit * 0.9) return '';
+  const fmt = (v: number) => v.toLocaleString('en-GB');
+  if (n > limit) return `${fmt(n)} / ${fmt(limit)} · ${fmt(n - limit)} too many`;
+  return `${fmt(n)} / ${fmt(limit)}`;
+}
