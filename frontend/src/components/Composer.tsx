@@ -3,6 +3,8 @@
 import { useRef, useState } from 'preact/hooks';
 import { current, send, typed } from '../stores/conversation';
 import { sync } from '../stores/session';
+import { MAX_MESSAGE, visible } from '../lib/text';
+import { Counter, fits } from './Counter';
 import { composing } from './Message';
 
 export function Composer() {
@@ -11,7 +13,9 @@ export function Composer() {
   const offline = sync.value.phase !== 'connected';
   const submit = () => {
     const t = text.trim();
-    if (!t) return;
+    // Nothing visible is nothing to send; too long is kept as typed (the
+    // counter says by how much), never cut.
+    if (!visible(t) || !fits(t, MAX_MESSAGE)) return;
     setText('');
     // Queued locally, so this fails only on a refused text (too long):
     // then the draft comes back.
@@ -33,7 +37,6 @@ export function Composer() {
         placeholder={offline ? 'Offline: your reply is sent when the connection returns' : closed ? 'Reply… (this conversation is closed)' : 'Reply… (Enter sends, Shift+Enter new line)'}
         value={text}
         rows={2}
-        maxLength={5000}
         onInput={(e) => {
           setText((e.currentTarget as HTMLTextAreaElement).value);
           typed();
@@ -45,7 +48,10 @@ export function Composer() {
           }
         }}
       />
-      <button type="submit">Send</button>
+      <div class="composer-side">
+        <Counter text={text} limit={MAX_MESSAGE} />
+        <button type="submit" disabled={!fits(text.trim(), MAX_MESSAGE)}>Send</button>
+      </div>
     </form>
   );
 }

@@ -1,5 +1,6 @@
 // The conversation list of the selected section and status.
 import { relativeTime } from '../lib/format';
+import { isolate } from '../lib/text';
 import type { Conversation } from '../lib/types';
 import { current, open } from '../stores/conversation';
 import { list, listError, loadMore, section, status } from '../stores/inbox';
@@ -8,20 +9,24 @@ import { VirtualList } from './VirtualList';
 
 export const ROW_HEIGHT = 68;
 
-/** The name a conversation goes by: the customer, or the other participants. */
+/** The name a conversation goes by: the customer, or the other
+ * participants (each name isolated: several names share one line). */
 export function conversationTitle(c: Conversation, myId?: number): string {
+  if (c.erased_at || c.customer?.erased_at) return 'Erased customer';
   if (c.customer) return c.customer.name || c.customer.email || `Visitor ${c.customer.id}`;
   const others = (c.participants ?? []).filter((p) => p.user_id !== myId).map((p) => p.name);
-  return others.length ? others.join(', ') : 'Just me';
+  if (others.length === 1) return others[0];
+  return others.length ? others.map(isolate).join(', ') : 'Just me';
 }
 
-/** The preview line: the last message, "You: …" when it is mine. */
+/** The preview line: the last message, "You: …" when it is mine (the text
+ * isolated after our words). */
 export function preview(c: Conversation, myId?: number): string {
   const m = c.last_message;
   if (!m) return '';
   if (m.deleted_at) return 'Message deleted';
-  const who = m.author.kind === 'user' && m.author.id === myId ? 'You: ' : '';
-  return who + m.text.replace(/\s+/g, ' ');
+  const text = m.text.replace(/\s+/g, ' ');
+  return m.author.kind === 'user' && m.author.id === myId ? `You: ${isolate(text)}` : text;
 }
 
 export function ConversationRow({ c, selected, onOpen }: { c: Conversation; selected: boolean; onOpen: () => void }) {

@@ -1,6 +1,7 @@
 // The open conversation: header with status, Close/Reopen and the link
 // menu; messages grouped by day and author; pending sends; typing; composer.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { isolate } from '../lib/text';
 import type { OutboxEntry } from '../lib/types';
 import {
   actionError, closeConversation, current, discard, groupMessages, hasOlder, highlight, loadOlder, messages, pending,
@@ -67,7 +68,7 @@ function Typing() {
     return () => clearTimeout(id);
   }, [t]);
   if (!t || t.until < Date.now()) return null;
-  return <div class="typing" aria-live="polite">{t.name} is typing…</div>;
+  return <div class="typing" aria-live="polite"><bdi>{t.name}</bdi> is typing…</div>;
 }
 
 export function ConversationView() {
@@ -104,10 +105,10 @@ export function ConversationView() {
   for (const p of pend) if (p.message_id) ops.set(p.message_id, [...(ops.get(p.message_id) ?? []), p]);
   const statusOps = pend.filter((p) => p.kind === 'close' || p.kind === 'reopen');
   return (
-    <section class="conv-view" aria-label={`Conversation with ${conversationTitle(c, myId)}`}>
+    <section class="conv-view" aria-label={`Conversation with ${isolate(conversationTitle(c, myId))}`}>
       <header class="conv-header">
         <div>
-          <h2>{conversationTitle(c, myId)}</h2>
+          <h2><bdi>{conversationTitle(c, myId)}</bdi></h2>
           <div class="conv-sub">
             <span class={`status status-${c.status}`}>{c.status === 'open' ? 'Open' : 'Closed'}</span>
             {statusOps.map((op) =>
@@ -123,12 +124,12 @@ export function ConversationView() {
             )}
             {c.customer && (
               <button class="linklike" onClick={() => showPanel({ kind: 'customer', id: c.customer!.id })}>
-                {c.customer.email || 'Customer details'}
+                {c.customer.email ? <bdi>{c.customer.email}</bdi> : 'Customer details'}
               </button>
             )}
             {c.item && (
               <button class={`chip chip-${c.item.type}`} onClick={() => showPanel({ kind: 'item', number: c.item!.number })}>
-                #{c.item.number} {c.item.title}
+                #{c.item.number} <bdi>{c.item.title}</bdi>
               </button>
             )}
           </div>
@@ -159,7 +160,7 @@ export function ConversationView() {
           if (r.kind === 'system') return <div class="system-note" key={r.key} data-message-id={r.message.id}>{systemText(r.message)}</div>;
           return (
             <div class={`group${r.mine ? ' mine' : ''} author-${r.author.kind}`} key={r.key}>
-              <div class="author">{r.mine ? 'You' : r.author.name}</div>
+              <div class="author">{r.mine ? 'You' : <bdi>{r.author.name || (r.author.kind === 'customer' ? 'Customer' : 'Someone')}</bdi>}</div>
               {r.messages.map((m) => (
                 <MessageBubble key={m.id} m={m} mine={r.mine} pendingOps={ops.get(m.id) ?? []} highlighted={highlight.value === m.id} />
               ))}

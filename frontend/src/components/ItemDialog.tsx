@@ -5,6 +5,8 @@ import { PRIORITIES, type NewItem } from '../lib/types';
 import { current } from '../stores/conversation';
 import { createItem, dialog, dialogError, draft, findItems, found, link } from '../stores/panel';
 import { me } from '../stores/session';
+import { MAX_DESCRIPTION, MAX_TITLE, visible } from '../lib/text';
+import { Counter, fits } from './Counter';
 
 function CreateForm({ initial }: { initial: NewItem }) {
   const [f, setF] = useState<NewItem>({ priority: 'normal', ...initial });
@@ -28,11 +30,13 @@ function CreateForm({ initial }: { initial: NewItem }) {
       </label>
       <label>
         Title
-        <input value={f.title} onInput={set('title')} required maxLength={200} />
+        <input value={f.title} onInput={set('title')} required />
+        <Counter text={f.title} limit={MAX_TITLE} />
       </label>
       <label>
         Description
-        <textarea value={f.description} onInput={set('description')} rows={8} maxLength={8000} />
+        <textarea value={f.description} onInput={set('description')} rows={8} />
+        <Counter text={f.description} limit={MAX_DESCRIPTION} />
       </label>
       <label>
         Priority
@@ -46,7 +50,7 @@ function CreateForm({ initial }: { initial: NewItem }) {
         Assign to me
       </label>
       <div class="dialog-buttons">
-        <button type="submit" class="primary">Create {f.type}</button>
+        <button type="submit" class="primary" disabled={!visible(f.title) || !fits(f.title, MAX_TITLE) || !fits(f.description, MAX_DESCRIPTION)}>Create {f.type}</button>
         <button type="button" onClick={() => (dialog.value = null)}>Cancel</button>
       </div>
     </form>

@@ -1,9 +1,11 @@
 // One message with its menu: details of the author, copy, edit and delete
 // (own messages; delete asks first). Text is always rendered as text.
 import { useState } from 'preact/hooks';
+import { MAX_MESSAGE, visible } from '../lib/text';
 import type { Message, OutboxEntry } from '../lib/types';
 import { discard, edit, remove, retry } from '../stores/conversation';
 import { showPanel } from '../stores/panel';
+import { Counter, fits } from './Counter';
 
 export async function copyText(text: string) {
   const rt = (window as any).runtime;
@@ -30,8 +32,9 @@ export function MessageBubble({ m, mine, pendingOps, highlighted }: { m: Message
     if (m.author.kind === 'user' && m.author.id) showPanel({ kind: 'user', id: m.author.id });
   };
   const save = () => {
+    if (!fits(draft, MAX_MESSAGE)) return; // the counter says by how much
     setEditing(false);
-    if (draft.trim() && draft !== m.text) edit(m, draft);
+    if (visible(draft) && draft !== m.text) edit(m, draft);
   };
   return (
     <div
@@ -53,7 +56,8 @@ export function MessageBubble({ m, mine, pendingOps, highlighted }: { m: Message
               if (e.key === 'Escape') setEditing(false);
             }}
           />
-          <button onClick={save}>Save</button>
+          <Counter text={draft} limit={MAX_MESSAGE} />
+          <button onClick={save} disabled={!fits(draft, MAX_MESSAGE)}>Save</button>
           <button onClick={() => setEditing(false)}>Cancel</button>
         </div>
       ) : (

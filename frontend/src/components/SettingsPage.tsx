@@ -9,6 +9,8 @@ import {
 import { busy, isAdmin, me, prefs, savePrefs, session, sessionError, signIn, signOut, useLocalHelpdesk } from '../stores/session';
 import { copyText } from './Message';
 import { HelpdeskSwitch } from './HelpdeskSwitch';
+import { isolate, MAX_NAME, MAX_SETTING } from '../lib/text';
+import { Counter, fits } from './Counter';
 
 function Account() {
   const s = session.value!;
@@ -83,16 +85,16 @@ function Options({ s }: { s: Settings }) {
         }).then((ok) => ok && setEdits({}));
       }}
     >
-      <label>Online message<textarea rows={2} value={f.online_message} onInput={text('online_message')} /></label>
-      <label>Offline message<textarea rows={2} value={f.offline_message} onInput={text('offline_message')} /></label>
+      <label>Online message<textarea rows={2} value={f.online_message} onInput={text('online_message')} /><Counter text={f.online_message} limit={MAX_SETTING} /></label>
+      <label>Offline message<textarea rows={2} value={f.offline_message} onInput={text('offline_message')} /><Counter text={f.offline_message} limit={MAX_SETTING} /></label>
       <label class="check">
         <input type="checkbox" checked={f.offline_auto_reply} onChange={(e) => setEdits({ ...edits, offline_auto_reply: (e.currentTarget as HTMLInputElement).checked })} />
         Post the offline message as an automatic reply
       </label>
-      <label>Widget greeting<input value={f.greeting} onInput={text('greeting')} /></label>
-      <label>Widget title<input value={f.widget_title} onInput={text('widget_title')} /></label>
+      <label>Widget greeting<input value={f.greeting} onInput={text('greeting')} /><Counter text={f.greeting} limit={MAX_SETTING} /></label>
+      <label>Widget title<input value={f.widget_title} onInput={text('widget_title')} /><Counter text={f.widget_title} limit={MAX_SETTING} /></label>
       <label>Allowed origins (one per line)<textarea rows={3} value={f.origins} onInput={text('origins')} placeholder="https://www.example.com" /></label>
-      <button type="submit" class="primary">Save options</button> <span class="muted">{saved.value}</span>
+      <button type="submit" class="primary" disabled={[f.online_message, f.offline_message, f.greeting, f.widget_title].some((t) => !fits(t, MAX_SETTING))}>Save options</button> <span class="muted">{saved.value}</span>
     </form>
   );
 }
@@ -109,8 +111,8 @@ function Members() {
             <tr key={u.id} data-user={u.id}>
               <td><span class={`dot ${u.online ? 'online' : 'away'}`} /> {u.name}</td>
               <td>{u.email}</td>
-              <td><input type="checkbox" aria-label={`${u.name} is admin`} checked={u.admin} disabled={u.id === me.value?.id} onChange={(e) => updateMember({ id: u.id, admin: (e.currentTarget as HTMLInputElement).checked })} /></td>
-              <td><input type="checkbox" aria-label={`${u.name} does customer support`} checked={u.support} onChange={(e) => updateMember({ id: u.id, support: (e.currentTarget as HTMLInputElement).checked })} /></td>
+              <td><input type="checkbox" aria-label={`${isolate(u.name)} is admin`} checked={u.admin} disabled={u.id === me.value?.id} onChange={(e) => updateMember({ id: u.id, admin: (e.currentTarget as HTMLInputElement).checked })} /></td>
+              <td><input type="checkbox" aria-label={`${isolate(u.name)} does customer support`} checked={u.support} onChange={(e) => updateMember({ id: u.id, support: (e.currentTarget as HTMLInputElement).checked })} /></td>
               <td>
                 {u.active ? (
                   u.id !== me.value?.id && <button onClick={() => updateMember({ id: u.id, active: false })}>Deactivate</button>
@@ -132,6 +134,7 @@ function Members() {
       >
         <h3>Add a member</h3>
         <input aria-label="Name" placeholder="Name" value={n.name} required onInput={(e) => setN({ ...n, name: (e.currentTarget as HTMLInputElement).value })} />
+        <Counter text={n.name} limit={MAX_NAME} />
         <input aria-label="New member e-mail" type="email" placeholder="E-mail" value={n.email} required onInput={(e) => setN({ ...n, email: (e.currentTarget as HTMLInputElement).value })} />
         <input aria-label="Initial password" type="password" placeholder="Initial password" value={n.password} required minLength={8} onInput={(e) => setN({ ...n, password: (e.currentTarget as HTMLInputElement).value })} />
         <label class="check"><input type="checkbox" checked={n.admin} onChange={(e) => setN({ ...n, admin: (e.currentTarget as HTMLInputElement).checked })} /> Admin</label>

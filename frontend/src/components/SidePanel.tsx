@@ -6,6 +6,7 @@ import { open } from '../stores/conversation';
 import { loadTeam, team } from '../stores/helpdesk';
 import { customer, eraseCustomer, item, panel, panelError, setRole, showPanel, updateItem, user } from '../stores/panel';
 import { me } from '../stores/session';
+import { isolate } from '../lib/text';
 
 const when = (iso?: string) => (iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '—');
 
@@ -27,7 +28,7 @@ function People({ it, role, people }: { it: Item; role: 'assignee' | 'follower';
         {people.map((p) => (
           <li key={p.id}>
             {p.name}
-            <button aria-label={`Remove ${p.name}`} onClick={() => setRole(it.number, p.id, role, false)}>×</button>
+            <button aria-label={`Remove ${isolate(p.name)}`} onClick={() => setRole(it.number, p.id, role, false)}>×</button>
           </li>
         ))}
       </ul>

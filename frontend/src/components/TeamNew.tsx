@@ -6,6 +6,8 @@ import { loadTeam, team } from '../stores/helpdesk';
 import { show } from '../stores/inbox';
 import { me } from '../stores/session';
 import { screen } from '../stores/window';
+import { MAX_MESSAGE, visible } from '../lib/text';
+import { Counter, fits } from './Counter';
 
 export function TeamNew() {
   const [picked, setPicked] = useState<number[]>([]);
@@ -48,9 +50,10 @@ export function TeamNew() {
       </fieldset>
       <label>
         Message
-        <textarea rows={4} value={text} required maxLength={5000} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
+        <textarea rows={4} value={text} required onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
+        <Counter text={text} limit={MAX_MESSAGE} />
       </label>
-      <button type="submit" class="primary" disabled={busy || picked.length === 0 || !text.trim()}>Start conversation</button>
+      <button type="submit" class="primary" disabled={busy || picked.length === 0 || !visible(text) || !fits(text, MAX_MESSAGE)}>Start conversation</button>
     </form>
   );
 }

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import shared from '../../../backend/chat/testdata/text.json';
 import { balance, codePoints, counterText, isolate, visible } from './text';
 
 // The same cases the Go rules pass (backend/chat/text_test.go).
-const cases = JSON.parse(readFileSync(new URL('../../../backend/chat/testdata/text.json', import.meta.url), 'utf8')) as {
+const cases = shared as unknown as {
   visible: [string, boolean][]; balance: [string, string][]; isolate: [string, string][]; runes: [string, number][];
 };
 

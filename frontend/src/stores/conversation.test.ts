@@ -32,7 +32,7 @@ describe('groupMessages', () => {
     expect(dayLabel(new Date(2026, 10, 20, 10), new Date(2026, 10, 24))).toMatch(/^Fri,? 20 Nov 2026$/);
   });
   it('says what system notes say', () => {
-    expect(systemText(msg(1, ['system', 0], at(1, 1, 1), { system: 'offline_reply', text: 'Back at 9' }))).toBe('Auto-reply: Back at 9');
+    expect(systemText(msg(1, ['system', 0], at(1, 1, 1), { system: 'offline_reply', text: 'Back at 9' }))).toBe('Auto-reply: \u2068Back at 9\u2069');
     expect(systemText(msg(1, ['system', 0], at(1, 1, 1), { system: 'closed', text: 'Anna closed the conversation.' }))).toBe('Anna closed the conversation.');
   });
 });

@@ -5,6 +5,7 @@ import { signal } from '@preact/signals';
 import { api, errorText, on } from '../lib/bridge';
 import type { Conversation, Ephemeral, Message, OutboxEntry } from '../lib/types';
 import { reloadSoon } from './inbox';
+import { isolate } from '../lib/text';
 
 export const PAGE = 50;
 
@@ -219,7 +220,7 @@ export function groupMessages(msgs: Message[], me: number | undefined, now: Date
 
 /** What a system note says (the server writes the sentence). */
 export function systemText(m: Message): string {
-  if (m.system === 'offline_reply') return `Auto-reply: ${m.text}`;
+  if (m.system === 'offline_reply') return `Auto-reply: ${isolate(m.text)}`;
   return m.text || m.system || '';
 }
 

@@ -33,10 +33,17 @@ describe('conversation row text', () => {
   it('names the customer, else the other participants', () => {
     expect(conversationTitle({ ...base, customer: { id: 3, name: '', email: 'a@b.c' } }, 1)).toBe('a@b.c');
     expect(conversationTitle({ ...base, participants: [{ user_id: 1, name: 'Me' }, { user_id: 2, name: 'Ben' }] }, 1)).toBe('Ben');
+    // Several names on one line: each isolated, so a right-to-left override
+    // in one cannot reorder the others.
+    expect(conversationTitle({ ...base, participants: [{ user_id: 2, name: 'Ben\u202e' }, { user_id: 3, name: 'Sue' }] }, 1))
+      .toBe('\u2068Ben\u202e\u202c\u2069, \u2068Sue\u2069');
+    expect(conversationTitle({ ...base, customer: { id: 3, name: 'Sally', email: '', erased_at: 'x' } }, 1)).toBe('Erased customer');
   });
   it('previews my last message as "You:" and deleted ones as such', () => {
     const m = { id: 1, conversation_id: 1, author: { kind: 'user', id: 1, name: 'Me' }, text: 'hi\nthere', created_at: '' };
-    expect(preview({ ...base, last_message: m }, 1)).toBe('You: hi there');
+    expect(preview({ ...base, last_message: m }, 1)).toBe('You: \u2068hi there\u2069');
+    // Someone else's message is the whole line: nothing of ours around it.
+    expect(preview({ ...base, last_message: { ...m, author: { kind: 'customer', id: 3, name: 'S' } } }, 1)).toBe('hi there');
     expect(preview({ ...base, last_message: { ...m, deleted_at: 'x' } }, 1)).toBe('Message deleted');
   });
 });
