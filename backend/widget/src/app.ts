@@ -4,6 +4,7 @@
 // follows the event stream from its cursor, and talks to the host page only
 // by postMessage to the parent origin the server vouched for.
 
+import { codePoints, counterText, isolate, MAX_EMAIL_BYTES, MAX_MESSAGE, MAX_NAME, visible as hasVisible } from '../../../frontend/src/lib/text';
 import { renderText } from './linkify';
 
 type Author = { kind: 'user' | 'customer' | 'system'; id?: number; name: string };
@@ -62,18 +63,35 @@ const status = el('p', 'status', { role: 'status' });
 const log = el('ol', 'log', { role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
 const typing = el('p', 'typing', { 'aria-live': 'polite' });
 const intro = el('form', 'intro', { 'aria-label': 'Introduce yourself' });
-const nameIn = el('input', '', { type: 'text', placeholder: 'Your name (optional)', 'aria-label': 'Your name', maxlength: '200', autocomplete: 'name' });
-const emailIn = el('input', '', { type: 'email', placeholder: 'Your e-mail (optional)', 'aria-label': 'Your e-mail', maxlength: '254', autocomplete: 'email' });
+// No maxlength anywhere: it counts UTF-16 units, the server counts code
+// points, and it cuts pasted text without a word. A counter near the limit
+// says how much is left or how much is over instead.
+const nameIn = el('input', '', { type: 'text', placeholder: 'Your name (optional)', 'aria-label': 'Your name', autocomplete: 'name' });
+const emailIn = el('input', '', { type: 'email', placeholder: 'Your e-mail (optional)', 'aria-label': 'Your e-mail', autocomplete: 'email' });
+const introError = el('p', 'counter over', { role: 'alert' });
 const introGo = el('button', 'primary', { type: 'submit' });
 introGo.textContent = 'Start chat';
 const introSkip = el('button', 'link', { type: 'button' });
 introSkip.textContent = 'Skip';
-intro.append(nameIn, emailIn, introGo, introSkip);
+intro.append(nameIn, emailIn, introError, introGo, introSkip);
 const composer = el('form', 'composer', { 'aria-label': 'Write a message' });
-const input = el('textarea', '', { rows: '2', placeholder: 'Write a message…', 'aria-label': 'Message', maxlength: '5000' });
+const input = el('textarea', '', { rows: '2', placeholder: 'Write a message…', 'aria-label': 'Message' });
 const send = el('button', 'primary', { type: 'submit', 'aria-label': 'Send message' });
 send.textContent = 'Send';
-composer.append(input, send);
+const counter = el('span', 'counter', { 'aria-live': 'polite' });
+const side = el('div', 'side');
+side.append(counter, send);
+composer.append(input, side);
+
+/** Shows the counter near the limit; over it, the text stays as typed and
+ * cannot be sent until shortened. */
+function updateCounter() {
+  const over = codePoints(input.value) > MAX_MESSAGE;
+  counter.textContent = counterText(input.value, MAX_MESSAGE);
+  counter.classList.toggle('over', over);
+  counter.setAttribute('role', over ? 'alert' : 'status');
+  send.disabled = over;
+}
 app.append(header, status, log, typing, intro, composer);
 
 const toParent = (msg: Record<string, unknown>) => {
@@ -206,11 +224,14 @@ function newClientId(): string {
 }
 
 /** Forgets the visitor (token revoked or expired): a new one is made at
- * the next send, with a new conversation. */
-function resetVisitor() {
+ * the next send, with a new conversation. An erased visitor (the helpdesk
+ * honoured a right-to-erasure request) loses everything this browser kept:
+ * name, e-mail and unsent messages too. */
+function resetVisitor(erased = false) {
   token = null;
   conversationId = 0;
   for (const k of ['token', 'conversation', 'cursor', 'epoch']) store.del(k);
+  if (erased) for (const k of ['name', 'email', 'introduced', 'outbox']) store.del(k);
   messages.clear();
   if (ws) {
     ws.onclose = null;
@@ -220,7 +241,10 @@ function resetVisitor() {
   render();
 }
 
-const emailOk = (e: string) => /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(e);
+const emailOk = (e: string) => /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(e) && new TextEncoder().encode(e).length <= MAX_EMAIL_BYTES;
+const nameFits = (n: string) => codePoints(n) <= MAX_NAME;
+/** Cuts metadata (not typed text) at a code point, never inside one. */
+const clip = (s: string, n: number) => (codePoints(s) <= n ? s : Array.from(s).slice(0, n).join(''));
 
 /** Creates the visitor once, even with several tabs open: the first tab
  * makes it, the others find its token in storage. */
@@ -228,7 +252,7 @@ async function ensureVisitor() {
   const create = async () => {
     token = store.get('token');
     if (token) return;
-    const info: Record<string, string> = { page_url: document.referrer.slice(0, 2000), language: navigator.language,
+    const info: Record<string, string> = { page_url: clip(document.referrer, 2000), language: navigator.language,
       time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? '' };
     const name = store.get('name'), email = store.get('email');
     if (name) info.name = name;
@@ -317,7 +341,7 @@ function connect() {
     if (ws === sock) ws = null;
     if (e.code === 4001) {
       // Only if this socket's visitor is still ours (a new one may exist).
-      if (token === mine) resetVisitor();
+      if (token === mine) resetVisitor(e.reason === 'erased');
       return;
     }
     retry = Math.min(retry + 1, 6);
@@ -349,7 +373,7 @@ function onFrame(f: Frame) {
       break;
     case 'ephemeral':
       if (f.event?.type === 'typing' && f.event.data?.who?.kind === 'user' && f.event.conversation_id === conversationId) {
-        typing.textContent = `${f.event.data.who.name || 'Support'} is typing…`;
+        typing.textContent = `${isolate(f.event.data.who.name || 'Support')} is typing…`;
         clearTimeout(typingTimer);
         typingTimer = window.setTimeout(() => (typing.textContent = ''), 4000);
       }
@@ -384,6 +408,7 @@ function onEvent(type: string, data: any) {
 // ---- input -------------------------------------------------------------------
 let lastTyping = 0;
 input.addEventListener('input', () => {
+  updateCounter();
   const now = Date.now();
   if (ws && ws.readyState === WebSocket.OPEN && conversationId && now - lastTyping > 2000) {
     lastTyping = now;
@@ -399,16 +424,23 @@ input.addEventListener('keydown', (e) => {
 composer.addEventListener('submit', (e) => {
   e.preventDefault();
   const text = input.value;
-  if (!text.trim()) return;
+  // Nothing visible is nothing to send (a lone U+200B too); too long is
+  // kept, with the counter saying by how much.
+  if (!hasVisible(text) || codePoints(text) > MAX_MESSAGE) return;
   input.value = '';
+  updateCounter();
   saveOutbox([...outbox(), { client_id: newClientId(), text }]);
   render();
   flush();
 });
 intro.addEventListener('submit', (e) => {
   e.preventDefault();
-  if (nameIn.value.trim()) store.set('name', nameIn.value.trim());
-  if (emailIn.value.trim()) store.set('email', emailIn.value.trim());
+  const name = nameIn.value.trim(), email = emailIn.value.trim();
+  introError.textContent = nameFits(name) ? (email && !emailOk(email) ? 'That e-mail address does not look right.' : '')
+    : `Your name is ${codePoints(name) - MAX_NAME} characters too long.`;
+  if (introError.textContent) return;
+  if (hasVisible(name)) store.set('name', name);
+  if (email) store.set('email', email);
   store.set('introduced', '1');
   render();
   input.focus();
@@ -445,8 +477,13 @@ window.addEventListener('message', (e: MessageEvent) => {
   } else if (d?.type === 'close') {
     visible = false;
   } else if (d?.type === 'identify') {
-    if (typeof d.name === 'string') store.set('name', d.name.slice(0, 200));
-    if (typeof d.email === 'string' && emailOk(d.email)) store.set('email', d.email.slice(0, 254));
+    // What the page tells is taken whole or not at all (a console note
+    // says why), never cut.
+    if (typeof d.name === 'string') {
+      if (nameFits(d.name.trim())) store.set('name', d.name.trim());
+      else console.warn(`deskchat: identify() name is over ${MAX_NAME} characters; ignored`);
+    }
+    if (typeof d.email === 'string' && emailOk(d.email)) store.set('email', d.email);
     store.set('introduced', '1');
     render();
     if (token) api('PATCH', '/v1/widget/me', { name: store.get('name') ?? '', email: store.get('email') ?? '' }).catch(() => undefined);

@@ -18,40 +18,58 @@ type Message = { type: string; [k: string]: unknown };
   if (!script) return;
   const server = new URL(script.src).origin;
 
+  // Nothing here is inline markup or an inline stylesheet: a host page with
+  // a strict Content-Security-Policy (style-src 'self', no 'unsafe-inline',
+  // even require-trusted-types-for 'script') governs those, and would drop
+  // them. Styles are set through the CSSOM (element.style), which no CSP
+  // directive governs; elements are made with createElement, never from
+  // HTML strings. The host page needs script-src and frame-src for the chat
+  // server, nothing else.
+  type Style = Record<string, string>;
+  const css = (el: HTMLElement, style: Style) => {
+    for (const [k, v] of Object.entries(style)) el.style.setProperty(k, v, 'important');
+  };
   const host = document.createElement('div');
   host.setAttribute('data-deskchat', '');
+  css(host, { all: 'initial' });
   const root = host.attachShadow({ mode: 'open' });
-  const style = document.createElement('style');
-  style.textContent = `
-    :host { all: initial; }
-    button { position: fixed; right: 20px; bottom: 20px; width: 56px; height: 56px; border-radius: 50%;
-      border: 0; background: #2563eb; color: #fff; cursor: pointer; box-shadow: 0 4px 14px rgba(0,0,0,.25);
-      z-index: 2147483646; font: 600 24px/56px system-ui, sans-serif; padding: 0; }
-    button:focus-visible { outline: 3px solid #93c5fd; outline-offset: 2px; }
-    .badge { position: absolute; top: -4px; right: -4px; min-width: 20px; height: 20px; border-radius: 10px;
-      background: #dc2626; color: #fff; font: 700 12px/20px system-ui, sans-serif; text-align: center; padding: 0 4px; }
-    .badge[hidden] { display: none; }
-    iframe { position: fixed; right: 20px; bottom: 88px; width: 380px; height: min(600px, calc(100vh - 108px));
-      border: 0; border-radius: 12px; box-shadow: 0 8px 30px rgba(0,0,0,.25); z-index: 2147483647; background: #fff; }
-    iframe[hidden] { display: none; }
-    @media (max-width: 480px) {
-      iframe { right: 0; bottom: 0; width: 100vw; height: 100vh; border-radius: 0; }
-    }`;
+  const font = 'system-ui, -apple-system, "Segoe UI", sans-serif';
   const button = document.createElement('button');
   button.type = 'button';
   button.setAttribute('aria-label', 'Open chat');
   button.setAttribute('aria-expanded', 'false');
   button.textContent = '💬';
+  css(button, {
+    position: 'fixed', right: '20px', bottom: '20px', width: '56px', height: '56px', 'border-radius': '50%',
+    border: '0', background: '#2563eb', color: '#fff', cursor: 'pointer', 'box-shadow': '0 4px 14px rgba(0,0,0,.25)',
+    'z-index': '2147483646', font: `600 24px/56px ${font}`, padding: '0', margin: '0', display: 'block',
+  });
   const badge = document.createElement('span');
   badge.className = 'badge';
-  badge.hidden = true;
   badge.setAttribute('aria-label', 'unread messages');
+  css(badge, {
+    position: 'absolute', top: '-4px', right: '-4px', 'min-width': '20px', height: '20px', 'border-radius': '10px',
+    background: '#dc2626', color: '#fff', font: `700 12px/20px ${font}`, 'text-align': 'center', padding: '0 4px',
+    'box-sizing': 'border-box', display: 'none',
+  });
   button.append(badge);
   const frame = document.createElement('iframe');
   frame.title = 'Chat window';
-  frame.hidden = true;
   frame.src = `${server}/widget/frame?origin=${encodeURIComponent(location.origin)}`;
-  root.append(style, frame, button);
+  const phone = window.matchMedia('(max-width: 480px)');
+  let shown = false;
+  const layout = () => {
+    css(frame, {
+      position: 'fixed', border: '0', 'z-index': '2147483647', background: '#fff', display: shown ? 'block' : 'none',
+      ...(phone.matches
+        ? { right: '0', bottom: '0', width: '100vw', height: '100vh', 'border-radius': '0', 'box-shadow': 'none' }
+        : { right: '20px', bottom: '88px', width: '380px', height: 'min(600px, calc(100vh - 108px))', 'border-radius': '12px',
+            'box-shadow': '0 8px 30px rgba(0,0,0,.25)' }),
+    });
+  };
+  layout();
+  phone.addEventListener('change', layout);
+  root.append(frame, button);
 
   let ready = false;
   const queue: Message[] = [];
@@ -61,21 +79,25 @@ type Message = { type: string; [k: string]: unknown };
   };
 
   const open = () => {
-    frame.hidden = false;
+    shown = true;
+    layout();
     button.setAttribute('aria-expanded', 'true');
     button.setAttribute('aria-label', 'Close chat');
     post({ type: 'open' });
   };
   const close = () => {
-    frame.hidden = true;
+    shown = false;
+    layout();
     button.setAttribute('aria-expanded', 'false');
     button.setAttribute('aria-label', 'Open chat');
     post({ type: 'close' });
     button.focus();
   };
-  const toggle = () => (frame.hidden ? open() : close());
+  const toggle = () => (shown ? close() : open());
   const identify = (who: { name?: unknown; email?: unknown }) => {
-    const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 200) : undefined);
+    // Passed whole: the chat window checks them (a name too long is
+    // refused there, never cut).
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
     post({ type: 'identify', name: str(who?.name), email: str(who?.email) });
   };
 
@@ -87,11 +109,11 @@ type Message = { type: string; [k: string]: unknown };
     if (d.type === 'ready') {
       ready = true;
       queue.splice(0).forEach(post);
-      if (!frame.hidden) post({ type: 'open' });
+      if (shown) post({ type: 'open' });
     } else if (d.type === 'unread') {
       const n = typeof d.count === 'number' ? d.count : 0;
       badge.textContent = n > 9 ? '9+' : String(n);
-      badge.hidden = n <= 0 || !frame.hidden;
+      css(badge, { display: n <= 0 || shown ? 'none' : 'block' });
     } else if (d.type === 'close') {
       close();
     }
