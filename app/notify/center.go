@@ -35,6 +35,8 @@ type Center struct {
 
 type note struct {
 	conversation int64
+	message      int64
+	customerID   int64 // the author, when a customer
 	sender       string
 	customer     bool
 	preview      string
@@ -73,6 +75,22 @@ func (c *Center) Events(events []*client.StreamEvent, live bool) {
 		return // history arriving during sync
 	}
 	for _, ev := range events {
+		switch ev.Type {
+		case chat.EventMessageEdited, chat.EventMessageDeleted:
+			// What was unsaid is not shown: a message edited or deleted
+			// before its notification went out shows as it is now.
+			var m chat.Message
+			if json.Unmarshal(ev.Data, &m) == nil {
+				c.revise(func(n *note) bool { return n.message == m.ID }, m.DeletedAt == nil, preview(m.Text))
+			}
+			continue
+		case chat.EventCustomerErased:
+			var d chat.CustomerErased
+			if json.Unmarshal(ev.Data, &d) == nil && d.Customer != nil {
+				c.revise(func(n *note) bool { return n.customerID == d.Customer.ID }, false, "")
+			}
+			continue
+		}
 		if ev.Type == chat.EventConversationCreated {
 			c.mu.Lock()
 			if c.started == nil {
@@ -88,8 +106,12 @@ func (c *Center) Events(events []*client.StreamEvent, live bool) {
 		if json.Unmarshal(ev.Data, &m) != nil || !c.wanted(&m) {
 			continue
 		}
-		c.add(note{conversation: m.ConversationID, sender: senderName(&m), customer: m.Author.Kind == chat.KindCustomer,
-			preview: preview(m.Text)})
+		n := note{conversation: m.ConversationID, message: m.ID, sender: senderName(&m), customer: m.Author.Kind == chat.KindCustomer,
+			preview: preview(m.Text)}
+		if n.customer {
+			n.customerID = m.Author.ID
+		}
+		c.add(n)
 	}
 }
 
@@ -127,7 +149,7 @@ func (c *Center) wanted(m *chat.Message) bool {
 }
 
 func senderName(m *chat.Message) string {
-	if m.Author.Name != "" {
+	if chat.Visible(m.Author.Name) {
 		return m.Author.Name
 	}
 	if m.Author.Kind == chat.KindCustomer {
@@ -136,12 +158,32 @@ func senderName(m *chat.Message) string {
 	return "Someone"
 }
 
+// preview is the body of a one-message notification: the text on one
+// line, at most 120 characters, balanced (see chat.Balance).
 func preview(text string) string {
 	text = strings.Join(strings.Fields(text), " ")
 	if utf8.RuneCountInString(text) > 120 {
-		return string([]rune(text)[:119]) + "…"
+		text = string([]rune(text)[:119]) + "…"
 	}
-	return text
+	return chat.Balance(text)
+}
+
+// revise updates the pending notes that match: keep with a new preview,
+// or drop them. A window left with nothing shows nothing.
+func (c *Center) revise(match func(*note) bool, keep bool, text string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	kept := c.pending[:0]
+	for _, n := range c.pending {
+		if match(&n) {
+			if !keep {
+				continue
+			}
+			n.preview = text
+		}
+		kept = append(kept, n)
+	}
+	c.pending = kept
 }
 
 func (c *Center) add(n note) {
@@ -179,10 +221,12 @@ func (c *Center) flush() {
 func summarize(ns []note) (string, string) {
 	if len(ns) == 1 {
 		n := ns[0]
+		// Names inside our sentences are isolated; a name alone is the
+		// whole summary, balanced.
 		if n.started {
-			return "New conversation from " + n.sender, n.preview
+			return "New conversation from " + chat.Isolate(n.sender), n.preview
 		}
-		return n.sender, n.preview
+		return chat.Balance(n.sender), n.preview
 	}
 	senders := map[string]bool{}
 	customers := true
@@ -195,7 +239,7 @@ func summarize(ns []note) (string, string) {
 		who = "customers"
 	}
 	if len(senders) == 1 {
-		return ns[0].sender, fmt.Sprintf("%d new messages", len(ns))
+		return chat.Balance(ns[0].sender), fmt.Sprintf("%d new messages", len(ns))
 	}
 	return "deskchat", fmt.Sprintf("%d new messages from %d %s", len(ns), len(senders), who)
 }

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -41,27 +40,36 @@ type shown struct{ summary, body string }
 
 // notificationServer owns org.freedesktop.Notifications on the session bus
 // and reports every Notify call, as a desktop's notification daemon would.
-type notificationServer struct{ got chan shown }
+type notificationServer struct {
+	got  chan shown
+	caps []string
+}
 
 func (s *notificationServer) Notify(app string, replaces uint32, icon, summary, body string, actions []string,
 	hints map[string]dbus.Variant, timeout int32) (uint32, *dbus.Error) {
 	s.got <- shown{summary, body}
 	return 1, nil
 }
-func (s *notificationServer) GetCapabilities() ([]string, *dbus.Error) { return []string{"body"}, nil }
+func (s *notificationServer) GetCapabilities() ([]string, *dbus.Error) { return s.caps, nil }
 func (s *notificationServer) GetServerInformation() (string, string, string, string, *dbus.Error) {
 	return "deskchat-test", "deskchat", "1", "1.2", nil
 }
 func (s *notificationServer) CloseNotification(id uint32) *dbus.Error { return nil }
 
+// serveNotifications serves with the capabilities of a usual daemon (dunst,
+// GNOME, KDE): the body is markup.
 func serveNotifications(t *testing.T) chan shown {
+	return serveNotificationsWith(t, "body", "body-markup", "actions")
+}
+
+func serveNotificationsWith(t *testing.T, caps ...string) chan shown {
 	t.Helper()
 	conn, err := dbus.ConnectSessionBus()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	srv := &notificationServer{got: make(chan shown, 32)}
+	srv := &notificationServer{got: make(chan shown, 32), caps: caps}
 	if err := conn.Export(srv, "/org/freedesktop/Notifications", "org.freedesktop.Notifications"); err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +93,10 @@ func msg(id, conv int64, kind chat.ActorKind, author int64, name, text string) *
 // fixture: I am user 2 with the support flag; conversation 1 is Sally's,
 // 2 a team chat I am in, 3 a team chat I am not in.
 func fixture(t *testing.T) (*localstore.Store, *notify.Center, chan shown) {
-	got := serveNotifications(t)
+	return fixtureWith(t, serveNotifications(t))
+}
+
+func fixtureWith(t *testing.T, got chan shown) (*localstore.Store, *notify.Center, chan shown) {
 	st, err := localstore.Open(filepath.Join(t.TempDir(), "local.db"), 2)
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +148,7 @@ func TestNotificationsOnDBus(t *testing.T) {
 		{"customer message", []*client.StreamEvent{msg(10, 1, chat.KindCustomer, 7, "Sally C", "Where is my\norder?")}, true, nil,
 			[]shown{{"Sally C", "Where is my order?"}}},
 		{"new customer conversation", []*client.StreamEvent{ev(20, chat.EventConversationCreated, 1, chat.Conversation{ID: 1}),
-			msg(11, 1, chat.KindCustomer, 7, "Sally C", "Hello")}, true, nil, []shown{{"New conversation from Sally C", "Hello"}}},
+			msg(11, 1, chat.KindCustomer, 7, "Sally C", "Hello")}, true, nil, []shown{{"New conversation from \u2068Sally C\u2069", "Hello"}}},
 		{"my own message", []*client.StreamEvent{msg(12, 1, chat.KindUser, 2, "Me", "hi")}, true, nil, nil},
 		{"history during sync", []*client.StreamEvent{msg(13, 1, chat.KindCustomer, 7, "Sally C", "old")}, false, nil, nil},
 		{"system note", []*client.StreamEvent{ev(114, chat.EventMessageCreated, 1, chat.Message{ID: 14, ConversationID: 1,
@@ -156,6 +167,22 @@ func TestNotificationsOnDBus(t *testing.T) {
 			msg(32, 1, chat.KindCustomer, 8, "Marco", "c"), msg(33, 1, chat.KindCustomer, 9, "Priya", "d"),
 			msg(34, 1, chat.KindCustomer, 9, "Priya", "e")}, true, func() { c.SetMuted(false) },
 			[]shown{{"deskchat", "5 new messages from 3 customers"}}},
+		// User text is text in the body's markup (the daemon reads markup).
+		{"markup in a message", []*client.StreamEvent{msg(40, 1, chat.KindCustomer, 7, "Sally C", "Is 2 < 3 & 4 > 1? <b>urgent</b>")}, true, nil,
+			[]shown{{"Sally C", "Is 2 &lt; 3 &amp; 4 &gt; 1? &lt;b&gt;urgent&lt;/b&gt;"}}},
+		// A name cannot reverse the sentence around it.
+		{"right-to-left override in a name", []*client.StreamEvent{ev(41, chat.EventConversationCreated, 1, chat.Conversation{ID: 1}),
+			msg(42, 1, chat.KindCustomer, 7, "Sally\u202e", "hi")}, true, nil,
+			[]shown{{"New conversation from \u2068Sally\u202e\u202c\u2069", "hi"}}},
+		// What was unsaid before the window closed is not shown.
+		{"deleted before shown", []*client.StreamEvent{msg(43, 1, chat.KindCustomer, 7, "Sally C", "my password is hunter2"),
+			ev(143, chat.EventMessageDeleted, 1, chat.Message{ID: 43, ConversationID: 1, Author: chat.Author{Kind: chat.KindCustomer, ID: 7},
+				DeletedAt: ptr(time.Now())})}, true, nil, nil},
+		{"edited before shown", []*client.StreamEvent{msg(44, 1, chat.KindCustomer, 7, "Sally C", "my pin is 1234"),
+			ev(144, chat.EventMessageEdited, 1, chat.Message{ID: 44, ConversationID: 1, Author: chat.Author{Kind: chat.KindCustomer, ID: 7},
+				Text: "my pin is (removed)", EditedAt: ptr(time.Now())})}, true, nil, []shown{{"Sally C", "my pin is (removed)"}}},
+		{"customer erased before shown", []*client.StreamEvent{msg(45, 1, chat.KindCustomer, 7, "Sally C", "forget me"),
+			ev(145, chat.EventCustomerErased, 0, chat.CustomerErased{Customer: &chat.Customer{ID: 7}, ConversationIDs: []int64{1}})}, true, nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,21 +198,43 @@ func TestNotificationsOnDBus(t *testing.T) {
 	}
 }
 
-// TestNoNotificationService: with nobody owning the service, beeep fails;
-// the center logs and goes on.
-func TestNoNotificationService(t *testing.T) {
-	err := notify.Beeep{}.Notify("t", "b")
-	if err == nil && !strings.Contains(os.Getenv("PATH"), "notify-send") {
-		t.Log("a notification service answered on this bus")
-	}
-	// The center must survive whatever the notifier says.
-	c := &notify.Center{Notifier: failing{}, Window: time.Millisecond}
-	st, _ := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 1)
-	defer st.Close()
-	c.Store = st
-	c.Events([]*client.StreamEvent{msg(1, 1, chat.KindCustomer, 7, "x", "y")}, true) // not in store: ignored, no panic
+func ptr[T any](v T) *T { return &v }
+
+// TestPlainBodyDaemon: a daemon that does not read markup gets the text as
+// it is (escaping it would show "&lt;").
+func TestPlainBodyDaemon(t *testing.T) {
+	_, c, got := fixtureWith(t, serveNotificationsWith(t, "body"))
+	c.Events([]*client.StreamEvent{msg(50, 1, chat.KindCustomer, 7, "Sally C", "Is 2 < 3 & 4 > 1?")}, true)
+	expect(t, got, []shown{{"Sally C", "Is 2 < 3 & 4 > 1?"}})
 }
 
-type failing struct{}
+// TestNoNotificationService: with nobody owning the service, beeep fails
+// (D-Bus and notify-send alike); the center reports each failure and goes
+// on showing the next ones.
+func TestNoNotificationService(t *testing.T) {
+	if err := (notify.Beeep{}).Notify("t", "b"); err == nil {
+		t.Fatal("Notify succeeded with no notification service on the bus")
+	}
+	st, c, _ := fixtureWith(t, nil)
+	_ = st
+	f := &failing{calls: make(chan string, 4)}
+	c.Notifier = f
+	for i, text := range []string{"first", "second"} {
+		c.Events([]*client.StreamEvent{msg(int64(60+i), 1, chat.KindCustomer, 7, "Sally C", text)}, true)
+		select {
+		case body := <-f.calls:
+			if body != text {
+				t.Fatalf("notifier got %q, want %q", body, text)
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatalf("the center stopped notifying after a failure (%s)", text)
+		}
+	}
+}
 
-func (failing) Notify(string, string) error { return fmt.Errorf("no notification service") }
+type failing struct{ calls chan string }
+
+func (f *failing) Notify(_, body string) error {
+	f.calls <- body
+	return fmt.Errorf("no notification service")
+}
