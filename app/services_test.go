@@ -181,7 +181,7 @@ func TestAgentServices(t *testing.T) {
 	cfg, _ := app.LoadConfig(s.Dir)
 	agent := client.New(cfg.ServerURL).WithToken(cfg.Token)
 	waitFor(t, "the edit on the server", func() bool {
-		msgs, _ := agent.Messages(context.Background(), conv.ID, 0, 0, 100)
+		msgs, _ := agent.Messages(context.Background(), conv.ID, chat.MessageFilter{Limit: 100})
 		for _, m := range msgs {
 			if m.ID == mine.ID {
 				return m.Text == "second try" && m.EditedAt != nil

@@ -57,7 +57,7 @@ func TestLocalHelpdeskSession(t *testing.T) {
 	}
 	agent := client.New(st.ServerURL).WithToken(cfg.Token)
 	waitFor(t, "the reply on the server", func() bool {
-		msgs, _ := agent.Messages(context.Background(), target.ID, 0, 0, 50)
+		msgs, _ := agent.Messages(context.Background(), target.ID, chat.MessageFilter{Limit: 50})
 		return len(msgs) > 0 && msgs[len(msgs)-1].Text == "Sent from the desktop app"
 	})
 	waitFor(t, "the outbox to empty", func() bool {

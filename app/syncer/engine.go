@@ -379,17 +379,9 @@ func (e *Engine) fetchHistory(ctx context.Context, fresh []int64, replayed bool)
 		} else if err != nil {
 			return err
 		}
-		var msgs []*chat.Message
-		for before := int64(0); ; {
-			page, err := e.Client.Messages(ctx, id, before, 0, chat.MaxPageSize)
-			if err != nil {
-				return err
-			}
-			msgs = append(msgs, page...)
-			if len(page) < chat.MaxPageSize {
-				break
-			}
-			before = page[0].ID
+		msgs, err := e.Client.History(ctx, id)
+		if err != nil {
+			return err
 		}
 		if err := e.Store.StoreSnapshot(ctx, []*chat.Conversation{conv}, msgs, nil, nil); err != nil {
 			return err

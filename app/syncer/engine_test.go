@@ -152,19 +152,12 @@ func serverView(t *testing.T, c *client.Client) (map[int64]string, map[int64]str
 		}
 		for _, cv := range page.Conversations {
 			convs[cv.ID] = string(cv.Status)
-			before := int64(0)
-			for {
-				ms, err := c.Messages(ctx, cv.ID, before, 0, 200)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, m := range ms {
-					msgs[m.ID] = m.Text
-				}
-				if len(ms) < 200 {
-					break
-				}
-				before = ms[0].ID
+			ms, err := c.History(ctx, cv.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range ms {
+				msgs[m.ID] = m.Text
 			}
 		}
 		if page.NextCursor == "" {
@@ -454,7 +447,7 @@ func TestResyncKeepsOutbox(t *testing.T) {
 	_, st, stop = engine(t, ben, path)
 	defer stop()
 	eventually(t, ben, st, 15*time.Second)
-	msgs, _ := ben.Messages(ctx, conv.ID, 0, 0, 50)
+	msgs, _ := ben.Messages(ctx, conv.ID, chat.MessageFilter{Limit: 50})
 	n := 0
 	for _, m := range msgs {
 		if m.Text == "queued before the resync" {

@@ -36,20 +36,11 @@ func (e *Engine) resync(ctx context.Context) error {
 	}
 	items := map[int64]*chat.Item{}
 	for _, c := range convs {
-		// Newest page first, then backwards: without before/after the
-		// server answers the newest page.
-		before := int64(0)
-		for {
-			page, err := e.Client.Messages(ctx, c.ID, before, 0, chat.MaxPageSize)
-			if err != nil {
-				return err
-			}
-			msgs = append(msgs, page...)
-			if len(page) < chat.MaxPageSize {
-				break
-			}
-			before = page[0].ID
+		history, err := e.Client.History(ctx, c.ID)
+		if err != nil {
+			return err
 		}
+		msgs = append(msgs, history...)
 		if c.Item != nil && items[c.Item.Number] == nil {
 			if it, err := e.Client.Item(ctx, c.Item.Number); err == nil {
 				items[c.Item.Number] = it

@@ -226,14 +226,19 @@ type NewMessage struct {
 	Text     string `json:"text"`
 }
 
-// MessageFilter selects a page of messages. With BeforeID the page holds the
-// newest messages older than it (scrolling back); with AfterID the oldest
-// newer than it; with neither, the newest page. Pages are in ascending order.
+// MessageFilter selects a page of messages. With Before the page holds the
+// newest messages older than that id (scrolling back); with After the
+// oldest newer than it (catching up: After 0 is the very first page); with
+// neither, the newest page. Pages are in ascending order. nil means
+// absent, which is not the same as 0.
 type MessageFilter struct {
-	BeforeID int64
-	AfterID  int64
-	Limit    int
+	Before *int64
+	After  *int64
+	Limit  int
 }
+
+// ID returns a pointer to id, for the optional ids of filters.
+func ID(id int64) *int64 { return &id }
 
 // AuditAction names what happened to a message.
 type AuditAction string

@@ -206,23 +206,42 @@ func (c *Client) Send(ctx context.Context, convID int64, clientID, text string) 
 	return &m, status == http.StatusCreated, err
 }
 
-// Messages lists a page of messages (before/after 0 = unset).
-func (c *Client) Messages(ctx context.Context, convID, before, after int64, limit int) ([]*chat.Message, error) {
+// Messages lists a page of messages (see chat.MessageFilter: nil Before
+// and After is the newest page; After 0 the first).
+func (c *Client) Messages(ctx context.Context, convID int64, f chat.MessageFilter) ([]*chat.Message, error) {
 	q := url.Values{}
-	if before > 0 {
-		q.Set("before", itoa(before))
+	if f.Before != nil {
+		q.Set("before", itoa(*f.Before))
 	}
-	if after > 0 {
-		q.Set("after", itoa(after))
+	if f.After != nil {
+		q.Set("after", itoa(*f.After))
 	}
-	if limit > 0 {
-		q.Set("limit", strconv.Itoa(limit))
+	if f.Limit > 0 {
+		q.Set("limit", strconv.Itoa(f.Limit))
 	}
 	var page struct {
 		Messages []*chat.Message `json:"messages"`
 	}
 	_, err := c.Do(ctx, http.MethodGet, "/v1/conversations/"+itoa(convID)+"/messages?"+q.Encode(), nil, &page)
 	return page.Messages, err
+}
+
+// History returns every message of a conversation, oldest first, a full
+// page at a time from the very first (after=0).
+func (c *Client) History(ctx context.Context, convID int64) ([]*chat.Message, error) {
+	var all []*chat.Message
+	after := int64(0)
+	for {
+		page, err := c.Messages(ctx, convID, chat.MessageFilter{After: &after, Limit: chat.MaxPageSize})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if len(page) < chat.MaxPageSize {
+			return all, nil
+		}
+		after = page[len(page)-1].ID
+	}
 }
 
 // Edit replaces a message's text.

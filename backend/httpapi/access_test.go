@@ -18,7 +18,7 @@ func TestAccessMatrix(t *testing.T) {
 	visitorA, custA := e.visitor("Alice")
 	visitorB, _ := e.visitor("Bob")
 	convA := e.conversation(visitorA, "Alice's question")
-	msgs, _ := visitorA.Messages(e.ctx, convA.ID, 0, 0, 1)
+	msgs, _ := visitorA.Messages(e.ctx, convA.ID, chat.MessageFilter{Limit: 1})
 	msgA := msgs[0].ID
 	it, err := e.support.CreateItem(e.ctx, chat.NewItem{Type: chat.ItemTask, Title: "internal"})
 	if err != nil {

@@ -36,13 +36,16 @@ type conversationPage struct {
 }
 
 func (s *Server) handleListConversations(w http.ResponseWriter, r *http.Request, a chat.Actor) {
-	q := r.URL.Query()
-	f := chat.ConversationFilter{Status: chat.Status(q.Get("status")), Kind: chat.ConversationKind(q.Get("kind")),
-		Section: chat.Section(q.Get("section"))}
-	limit, err := queryInt(r, "limit")
-	if err == nil {
-		f.Limit = chat.PageLimit(int(min(limit, chat.MaxPageSize)))
-		err = decodeCursor(q.Get("cursor"), &f)
+	q := queryParams(r)
+	f := chat.ConversationFilter{
+		Section: chat.Section(q.oneOf("section", string(chat.SectionCustomers), string(chat.SectionMine))),
+		Status:  chat.Status(q.oneOf("status", string(chat.StatusOpen), string(chat.StatusClosed))),
+		Kind:    chat.ConversationKind(q.oneOf("kind", string(chat.ConversationCustomer), string(chat.ConversationTeam))),
+		Limit:   q.limit(),
+	}
+	err := decodeCursor(q.text("cursor"), &f)
+	if q.err != nil {
+		err = q.err
 	}
 	if err == nil && f.Kind == chat.ConversationCustomer && a.IsUser() && !a.Support {
 		// The "From Customers" list is for support users only.

@@ -7,6 +7,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -18,10 +20,8 @@ import (
 // rejecting unknown fields, trailing data, invalid UTF-8 and unpaired
 // surrogate escapes (which encoding/json would silently turn into U+FFFD).
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
-			return chat.Errorf(chat.EMediaType, "Send the body as application/json.")
-		}
+	if err := checkBodyType(r); err != nil {
+		return err
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, chat.MaxBodyBytes))
 	if err != nil {
@@ -32,6 +32,17 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return chat.Errorf(chat.EInvalidJSON, "The request body could not be read.")
 	}
 	return decodeBytes(data, v)
+}
+
+// checkBodyType answers EMediaType for a request that declares a body type
+// other than application/json (no Content-Type is taken as JSON).
+func checkBodyType(r *http.Request) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+			return chat.Errorf(chat.EMediaType, "Send the body as application/json.")
+		}
+	}
+	return nil
 }
 
 // decodeBytes is decodeJSON without the HTTP part; WebSocket frames use it.
@@ -111,15 +122,78 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return v, nil
 }
 
-// queryInt parses an optional non-negative integer query parameter.
-func queryInt(r *http.Request, name string) (int64, error) {
-	s := r.URL.Query().Get(name)
-	if s == "" {
-		return 0, nil
+// params reads a request's query string strictly. A parameter is either
+// absent or given once with a valid value: "after=" is not "no after", and
+// "after=0" means "after id 0" (the oldest page), never "no after". The
+// first problem is kept in err (EInvalid, naming the parameter) and later
+// reads return zero values.
+type params struct {
+	q   url.Values
+	err error
+}
+
+func queryParams(r *http.Request) *params { return &params{q: r.URL.Query()} }
+
+// raw returns the one value of name and whether it was given.
+func (p *params) raw(name string) (string, bool) {
+	vs, ok := p.q[name]
+	switch {
+	case p.err != nil || !ok:
+		return "", false
+	case len(vs) > 1:
+		p.err = chat.Errorf(chat.EInvalid, "Query parameter %s is given %d times; give it once.", name, len(vs))
+		return "", false
+	case vs[0] == "":
+		p.err = chat.Errorf(chat.EInvalid, "Query parameter %s is empty; leave it out or give a value.", name)
+		return "", false
+	}
+	return vs[0], true
+}
+
+// id reads an optional non-negative integer (an id); nil when absent.
+func (p *params) id(name string) *int64 {
+	s, ok := p.raw(name)
+	if !ok {
+		return nil
 	}
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || v < 0 {
-		return 0, chat.Errorf(chat.EInvalid, "Query parameter %s must be a non-negative integer.", name)
+		p.err = chat.Errorf(chat.EInvalid, "Query parameter %s must be a non-negative integer.", name)
+		return nil
 	}
-	return v, nil
+	return &v
+}
+
+// limit reads the optional page size, 1 to chat.MaxPageSize;
+// chat.DefaultPageSize when absent. Out of range is an error, not a clamp.
+func (p *params) limit() int {
+	s, ok := p.raw("limit")
+	if !ok {
+		return chat.DefaultPageSize
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 1 || v > chat.MaxPageSize {
+		p.err = chat.Errorf(chat.EInvalid, "Query parameter limit must be an integer from 1 to %d.", chat.MaxPageSize)
+		return 0
+	}
+	return v
+}
+
+// oneOf reads an optional value that must be one of allowed; "" when absent.
+func (p *params) oneOf(name string, allowed ...string) string {
+	s, ok := p.raw(name)
+	if !ok {
+		return ""
+	}
+	if !slices.Contains(allowed, s) {
+		p.err = chat.Errorf(chat.EInvalid, "Query parameter %s must be %s.", name, strings.Join(allowed, " or "))
+		return ""
+	}
+	return s
+}
+
+// text reads an optional free-text value; "" when absent.
+func (p *params) text(name string) string {
+	s, _ := p.raw(name)
+	return s
 }

@@ -14,6 +14,52 @@ import (
 	"github.com/deskchat/deskchat/backend/server"
 )
 
+// TestAfterZeroIsTheFirstPage: after=0 is "after id 0" (catching up from
+// the start), never "no after"; before=0 is the empty page before the
+// first; no parameter is the newest page.
+func TestAfterZeroIsTheFirstPage(t *testing.T) {
+	e := newEnv(t)
+	v, _ := e.visitor("Alice")
+	conv := e.conversation(v, "message 1")
+	for i := 2; i <= 250; i++ {
+		if _, _, err := v.Send(e.ctx, conv.ID, "", fmt.Sprintf("message %d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := e.support.Messages(e.ctx, conv.ID, chat.MessageFilter{Limit: 200, After: chat.ID(0)})
+	if err != nil || len(all) != 200 || all[0].Text != "message 1" || all[199].Text != "message 200" {
+		t.Fatalf("after=0&limit=200 = %d messages from %q to %q, %v", len(all), first(all), last(all), err)
+	}
+	newest, _ := e.support.Messages(e.ctx, conv.ID, chat.MessageFilter{})
+	if len(newest) != chat.DefaultPageSize || last(newest) != "message 250" || first(newest) != "message 201" {
+		t.Fatalf("no parameter = %d messages from %q to %q", len(newest), first(newest), last(newest))
+	}
+	if none, err := e.support.Messages(e.ctx, conv.ID, chat.MessageFilter{Before: chat.ID(0)}); err != nil || len(none) != 0 {
+		t.Fatalf("before=0 = %d messages, %v", len(none), err)
+	}
+	rest, _ := e.support.Messages(e.ctx, conv.ID, chat.MessageFilter{Limit: 200, After: chat.ID(all[199].ID)})
+	if len(rest) != 50 || first(rest) != "message 201" {
+		t.Fatalf("the next page = %d from %q", len(rest), first(rest))
+	}
+	if h, err := e.support.History(e.ctx, conv.ID); err != nil || len(h) != 250 || first(h) != "message 1" {
+		t.Fatalf("History = %d from %q, %v", len(h), first(h), err)
+	}
+}
+
+func first(ms []*chat.Message) string {
+	if len(ms) == 0 {
+		return ""
+	}
+	return ms[0].Text
+}
+
+func last(ms []*chat.Message) string {
+	if len(ms) == 0 {
+		return ""
+	}
+	return ms[len(ms)-1].Text
+}
+
 // TestBadInput: every bad input answers its 4xx and stable code, never a
 // 500, and changes nothing.
 func TestBadInput(t *testing.T) {
@@ -79,6 +125,30 @@ func TestBadInput(t *testing.T) {
 		{"bad login body", "POST", "/v1/auth/login", "", `{"email":1}`, nil, 400, chat.EInvalid},
 		{"widget name too long", "POST", "/v1/widget/session", "", `{"name":"` + strings.Repeat("n", 201) + `"}`, nil, 400, chat.EInvalid},
 		{"widget bad email", "POST", "/v1/widget/session", "", `{"email":"nope"}`, nil, 400, chat.EInvalid},
+		// The body's type is checked first, the token after.
+		{"login as a form", "POST", "/v1/auth/login", "", `email=a%40b.example&password=secret-password`, map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 415, chat.EMediaType},
+		{"form without a token", "POST", msgs, "", `text=hi`, map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 415, chat.EMediaType},
+		{"multipart without a token", "POST", "/v1/widget/session", "", `x`, map[string]string{"Content-Type": "multipart/form-data; boundary=x"}, 415, chat.EMediaType},
+		// Optional parameters: absent is not empty, not repeated, not out of range.
+		{"empty after", "GET", msgs + "?after=", sam, ``, nil, 400, chat.EInvalid},
+		{"empty before", "GET", msgs + "?before=", sam, ``, nil, 400, chat.EInvalid},
+		{"repeated after", "GET", msgs + "?after=1&after=2", sam, ``, nil, 400, chat.EInvalid},
+		{"negative after", "GET", msgs + "?after=-1", sam, ``, nil, 400, chat.EInvalid},
+		{"after 0 and before", "GET", msgs + "?after=0&before=9", sam, ``, nil, 400, chat.EInvalid},
+		{"limit 0", "GET", msgs + "?limit=0", sam, ``, nil, 400, chat.EInvalid},
+		{"limit over the page", "GET", msgs + "?limit=201", sam, ``, nil, 400, chat.EInvalid},
+		{"empty limit", "GET", "/v1/conversations?limit=", sam, ``, nil, 400, chat.EInvalid},
+		{"bad section", "GET", "/v1/conversations?section=all", sam, ``, nil, 400, chat.EInvalid},
+		{"empty status", "GET", "/v1/conversations?status=", sam, ``, nil, 400, chat.EInvalid},
+		{"bad kind", "GET", "/v1/conversations?kind=vip", sam, ``, nil, 400, chat.EInvalid},
+		{"empty cursor", "GET", "/v1/conversations?cursor=", sam, ``, nil, 400, chat.EInvalid},
+		{"search bad status", "GET", "/v1/search?q=x&status=pending", sam, ``, nil, 400, chat.EInvalid},
+		{"search bad section", "GET", "/v1/search?q=x&section=everything", sam, ``, nil, 400, chat.EInvalid},
+		{"search limit 0", "GET", "/v1/search?q=x&limit=0", sam, ``, nil, 400, chat.EInvalid},
+		{"search repeated q", "GET", "/v1/search?q=x&q=y", sam, ``, nil, 400, chat.EInvalid},
+		{"items limit over", "GET", "/v1/items?q=x&limit=1000", sam, ``, nil, 400, chat.EInvalid},
+		{"proposal bad type", "GET", fmt.Sprintf("/v1/conversations/%d/proposal?type=bug", conv.ID), sam, ``, nil, 400, chat.EInvalid},
+		{"proposal empty type", "GET", fmt.Sprintf("/v1/conversations/%d/proposal?type=", conv.ID), sam, ``, nil, 400, chat.EInvalid},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -93,7 +163,7 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 	// Nothing above changed the conversation.
-	got, err := e.support.Messages(e.ctx, conv.ID, 0, 0, 0)
+	got, err := e.support.Messages(e.ctx, conv.ID, chat.MessageFilter{Limit: 0})
 	if err != nil || len(got) != 2 || got[1].Text != "agent reply" {
 		t.Fatalf("messages after bad input: %d %v", len(got), err)
 	}
@@ -118,7 +188,7 @@ func TestVisitorIsolation(t *testing.T) {
 		call func() error
 	}{
 		{"get conversation", func() error { _, err := a.Conversation(e.ctx, convB.ID); return err }},
-		{"list messages", func() error { _, err := a.Messages(e.ctx, convB.ID, 0, 0, 0); return err }},
+		{"list messages", func() error { _, err := a.Messages(e.ctx, convB.ID, chat.MessageFilter{Limit: 0}); return err }},
 		{"send", func() error { _, _, err := a.Send(e.ctx, convB.ID, "", "hi B"); return err }},
 		{"edit", func() error { _, err := a.Edit(e.ctx, m.ID, "mine now"); return err }},
 		{"delete", func() error { _, err := a.Delete(e.ctx, m.ID); return err }},
@@ -134,7 +204,7 @@ func TestVisitorIsolation(t *testing.T) {
 	if _, err := a.Do(e.ctx, http.MethodGet, fmt.Sprintf("/v1/customers/%d", custA.ID), nil, nil); err != nil {
 		t.Fatalf("own profile: %v", err)
 	}
-	msgs, _ := e.support.Messages(e.ctx, convB.ID, 0, 0, 0)
+	msgs, _ := e.support.Messages(e.ctx, convB.ID, chat.MessageFilter{Limit: 0})
 	if len(msgs) != 2 || msgs[1].Text != "B again" {
 		t.Fatalf("B's conversation changed: %+v", msgs)
 	}
@@ -230,7 +300,7 @@ func TestLockedDatabase(t *testing.T) {
 	if err != nil || !created {
 		t.Fatalf("retry after the lock: %+v %t %v", m, created, err)
 	}
-	msgs, _ := v.Messages(e.ctx, conv.ID, 0, 0, 50)
+	msgs, _ := v.Messages(e.ctx, conv.ID, chat.MessageFilter{Limit: 50})
 	n := 0
 	for _, x := range msgs {
 		if x.Text == "sent while locked" {

@@ -21,7 +21,13 @@ func (s *Server) handleProposeItem(w http.ResponseWriter, r *http.Request, a cha
 		s.writeError(w, r, err)
 		return
 	}
-	p, err := s.store.ProposeItem(r.Context(), a, id, chat.ItemType(r.URL.Query().Get("type")))
+	q := queryParams(r)
+	typ := chat.ItemType(q.oneOf("type", string(chat.ItemTicket), string(chat.ItemTask)))
+	if q.err != nil {
+		s.writeError(w, r, q.err)
+		return
+	}
+	p, err := s.store.ProposeItem(r.Context(), a, id, typ)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -44,12 +50,13 @@ func (s *Server) handleCreateItem(w http.ResponseWriter, r *http.Request, a chat
 }
 
 func (s *Server) handleFindItems(w http.ResponseWriter, r *http.Request, a chat.Actor) {
-	limit, err := queryInt(r, "limit")
-	if err != nil {
-		s.writeError(w, r, err)
+	q := queryParams(r)
+	text, limit := q.text("q"), q.limit()
+	if q.err != nil {
+		s.writeError(w, r, q.err)
 		return
 	}
-	refs, err := s.store.FindItems(r.Context(), a, r.URL.Query().Get("q"), int(min(limit, chat.MaxPageSize)))
+	refs, err := s.store.FindItems(r.Context(), a, text, limit)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -163,14 +170,18 @@ func (s *Server) handleUnlink(w http.ResponseWriter, r *http.Request, a chat.Act
 }
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, a chat.Actor) {
-	q := r.URL.Query()
-	limit, err := queryInt(r, "limit")
-	if err != nil {
-		s.writeError(w, r, err)
+	q := queryParams(r)
+	sq := chat.SearchQuery{
+		Text:    q.text("q"),
+		Section: chat.Section(q.oneOf("section", string(chat.SectionCustomers), string(chat.SectionMine))),
+		Status:  chat.Status(q.oneOf("status", string(chat.StatusOpen), string(chat.StatusClosed))),
+		Limit:   q.limit(),
+	}
+	if q.err != nil {
+		s.writeError(w, r, q.err)
 		return
 	}
-	res, err := s.store.Search(r.Context(), a, chat.SearchQuery{Text: q.Get("q"), Section: chat.Section(q.Get("section")),
-		Status: chat.Status(q.Get("status")), Limit: int(min(limit, chat.MaxPageSize))})
+	res, err := s.store.Search(r.Context(), a, sq)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -12,19 +12,12 @@ type messagePage struct {
 
 func (s *Server) handleListMessages(w http.ResponseWriter, r *http.Request, a chat.Actor) {
 	id, err := pathID(r, "id")
-	var f chat.MessageFilter
+	q := queryParams(r)
+	f := chat.MessageFilter{Before: q.id("before"), After: q.id("after"), Limit: q.limit()}
 	if err == nil {
-		f.BeforeID, err = queryInt(r, "before")
+		err = q.err
 	}
-	if err == nil {
-		f.AfterID, err = queryInt(r, "after")
-	}
-	var limit int64
-	if err == nil {
-		limit, err = queryInt(r, "limit")
-		f.Limit = int(min(limit, chat.MaxPageSize))
-	}
-	if err == nil && f.BeforeID > 0 && f.AfterID > 0 {
+	if err == nil && f.Before != nil && f.After != nil {
 		err = chat.Errorf(chat.EInvalid, "Use before or after, not both.")
 	}
 	if err != nil {

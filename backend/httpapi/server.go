@@ -191,6 +191,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// The body's type is checked before anything else (the token too): a
+	// form sent anywhere answers 415, whoever sends it.
+	if err := checkBodyType(r); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 

@@ -242,7 +242,7 @@ func TestHelpdeskOfflineLive(t *testing.T) {
 		t.Fatalf("public config = %+v %v", public, err)
 	}
 	conv := e.conversation(v, "hello? anyone?")
-	msgs, _ := v.Messages(e.ctx, conv.ID, 0, 0, 0)
+	msgs, _ := v.Messages(e.ctx, conv.ID, chat.MessageFilter{Limit: 0})
 	if len(msgs) != 2 || msgs[0].Text != "hello? anyone?" || msgs[1].System != "offline_reply" {
 		t.Fatalf("offline conversation = %+v", msgs)
 	}

@@ -162,10 +162,10 @@ func (s *Store) ListMessages(ctx context.Context, a chat.Actor, convID int64, f 
 	team := !a.IsCustomer()
 	var rows *sql.Rows
 	switch {
-	case f.AfterID > 0:
-		rows, err = tx.QueryContext(ctx, where+` AND m.id > ? ORDER BY m.id ASC LIMIT ?`, convID, team, f.AfterID, limit)
-	case f.BeforeID > 0:
-		rows, err = tx.QueryContext(ctx, where+` AND m.id < ? ORDER BY m.id DESC LIMIT ?`, convID, team, f.BeforeID, limit)
+	case f.After != nil:
+		rows, err = tx.QueryContext(ctx, where+` AND m.id > ? ORDER BY m.id ASC LIMIT ?`, convID, team, *f.After, limit)
+	case f.Before != nil:
+		rows, err = tx.QueryContext(ctx, where+` AND m.id < ? ORDER BY m.id DESC LIMIT ?`, convID, team, *f.Before, limit)
 	default:
 		rows, err = tx.QueryContext(ctx, where+` ORDER BY m.id DESC LIMIT ?`, convID, team, limit)
 	}
@@ -184,7 +184,7 @@ func (s *Store) ListMessages(ctx context.Context, a chat.Actor, convID int64, f 
 	if err := rows.Err(); err != nil {
 		return nil, dbErr(err)
 	}
-	if f.AfterID <= 0 {
+	if f.After == nil {
 		// Fetched newest first; pages are always ascending.
 		for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
 			out[i], out[j] = out[j], out[i]

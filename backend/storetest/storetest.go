@@ -691,10 +691,10 @@ func testPaging(t *testing.T, f *fixture) {
 	if got := page(chat.MessageFilter{Limit: 10}); !slices.Equal(got, ids[15:]) {
 		t.Errorf("newest page = %v", got)
 	}
-	if got := page(chat.MessageFilter{Limit: 10, BeforeID: ids[15]}); !slices.Equal(got, ids[5:15]) {
+	if got := page(chat.MessageFilter{Limit: 10, Before: chat.ID(ids[15])}); !slices.Equal(got, ids[5:15]) {
 		t.Errorf("before page = %v", got)
 	}
-	if got := page(chat.MessageFilter{Limit: 10, AfterID: ids[2]}); !slices.Equal(got, ids[3:13]) {
+	if got := page(chat.MessageFilter{Limit: 10, After: chat.ID(ids[2])}); !slices.Equal(got, ids[3:13]) {
 		t.Errorf("after page = %v", got)
 	}
 	if got := page(chat.MessageFilter{Limit: 10000}); len(got) != 25 {

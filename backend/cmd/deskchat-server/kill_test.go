@@ -150,7 +150,7 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 		t.Fatalf("the kill did not land mid-send: %d acknowledged before, %d retried", ackedBeforeKill, retried)
 	}
 	for i, v := range visitors {
-		msgs, err := v.Messages(ctx, convs[i], 0, 0, 200)
+		msgs, err := v.Messages(ctx, convs[i], chat.MessageFilter{Limit: 200})
 		if err != nil {
 			t.Fatal(err)
 		}
