@@ -22,3 +22,33 @@ func CanWriteIn(c *Conversation) error {
 	}
 	return nil
 }
+
+// CanEditMessage: only its author edits a message (ENotAuthor); a system
+// note is nobody's to change (EForbidden); a deleted message stays deleted
+// (EInvalid). Edits are allowed in a closed conversation and do not reopen
+// it: fixing a typo is not a new message.
+func CanEditMessage(a Actor, m *Message) error {
+	switch {
+	case m.System != "" || m.Author.Kind == KindSystem:
+		return Errorf(EForbidden, "System notes cannot be edited or deleted.")
+	case m.Author.Kind != a.Kind || m.Author.ID != a.ID:
+		return Errorf(ENotAuthor, "Only the author can edit a message.")
+	case m.DeletedAt != nil:
+		return Errorf(EInvalid, "A deleted message cannot be edited.")
+	}
+	return nil
+}
+
+// CanDeleteMessage: its author or an admin deletes a message (ENotAuthor);
+// a system note is nobody's to change (EForbidden). Deleting a deleted
+// message is allowed and changes nothing (idempotent, like every retry).
+// Deletes do not reopen a closed conversation.
+func CanDeleteMessage(a Actor, m *Message) error {
+	switch {
+	case m.System != "" || m.Author.Kind == KindSystem:
+		return Errorf(EForbidden, "System notes cannot be edited or deleted.")
+	case (m.Author.Kind != a.Kind || m.Author.ID != a.ID) && !(a.IsUser() && a.Admin):
+		return Errorf(ENotAuthor, "Only the author or an admin can delete a message.")
+	}
+	return nil
+}

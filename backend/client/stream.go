@@ -28,7 +28,8 @@ type Frame struct {
 		Code    string `json:"code"`
 		Message string `json:"message"`
 	} `json:"error,omitempty"`
-	ID string `json:"id,omitempty"`
+	ID     string `json:"id,omitempty"`
+	Reason string `json:"reason,omitempty"` // resync: epoch, no_epoch, ahead or pruned
 }
 
 // StreamEvent is an event as clients receive it.

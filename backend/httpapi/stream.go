@@ -73,11 +73,22 @@ type seqFrame struct {
 }
 
 type errorFrame struct {
-	Type  string      `json:"type"` // error or resync
-	Error errorDetail `json:"error"`
-	Epoch string      `json:"epoch,omitempty"`
-	Head  int64       `json:"head,omitempty"`
+	Type   string      `json:"type"` // error or resync
+	Error  errorDetail `json:"error"`
+	Epoch  string      `json:"epoch,omitempty"`
+	Head   int64       `json:"head,omitempty"`
+	Reason string      `json:"reason,omitempty"` // resync only: one of the Resync* reasons
 }
+
+// Why a cursor cannot be replayed: the resync frame's "reason". Each has
+// its own message too; the client's answer is the same for all (reload,
+// reconnect), the reason is for logs and support.
+const (
+	ResyncEpoch   = "epoch"    // the cursor belongs to another event log (another database)
+	ResyncNoEpoch = "no_epoch" // a cursor above 0 came without the epoch it belongs to
+	ResyncAhead   = "ahead"    // the cursor is beyond the log's head
+	ResyncPruned  = "pruned"   // the log no longer holds the events after the cursor
+)
 
 type pongFrame struct {
 	Type string `json:"type"` // pong
@@ -225,8 +236,18 @@ func (st *stream) run(ctx context.Context, authHeader string) {
 	// A cursor means nothing without the epoch it belongs to (0, "from the
 	// beginning", is the one exception).
 	sentCursor := hello.Cursor != nil && *hello.Cursor > 0
-	if (sentCursor && hello.Epoch != epoch) || (hello.Epoch != "" && hello.Epoch != epoch) || cursor > head || cursor < 0 {
-		st.resync(epoch, head, "The event log changed since this cursor; resync.")
+	switch {
+	case cursor < 0:
+		st.fail(chat.Errorf(chat.EInvalid, "The cursor must not be negative."), websocket.ClosePolicyViolation)
+		return
+	case hello.Epoch != "" && hello.Epoch != epoch:
+		st.resync(epoch, head, ResyncEpoch, fmt.Sprintf("Cursor %d belongs to another event log (epoch %.8s…, this log is %.8s…); resync.", cursor, hello.Epoch, epoch))
+		return
+	case sentCursor && hello.Epoch == "":
+		st.resync(epoch, head, ResyncNoEpoch, fmt.Sprintf("Cursor %d came without its epoch; resync.", cursor))
+		return
+	case cursor > head:
+		st.resync(epoch, head, ResyncAhead, fmt.Sprintf("Cursor %d is beyond the log's head %d; resync.", cursor, head))
 		return
 	}
 	// Read the first replay page before the welcome, so a cursor that
@@ -235,7 +256,7 @@ func (st *stream) run(ctx context.Context, authHeader string) {
 	if cursor < head {
 		page, err = s.store.ListEvents(ctx, actor, cursor, head, replayPage)
 		if chat.ErrorCode(err) == chat.EResync {
-			st.resync(epoch, head, chat.ErrorMessage(err))
+			st.resync(epoch, head, ResyncPruned, chat.ErrorMessage(err))
 			return
 		} else if err != nil {
 			st.fail(err, websocket.CloseTryAgainLater)
@@ -270,7 +291,7 @@ func (st *stream) run(ctx context.Context, authHeader string) {
 		if page, err = s.store.ListEvents(ctx, actor, cursor, head, replayPage); err != nil {
 			// Pruning raced the replay: the client resyncs.
 			if chat.ErrorCode(err) == chat.EResync {
-				st.resync(epoch, head, chat.ErrorMessage(err))
+				st.resync(epoch, head, ResyncPruned, chat.ErrorMessage(err))
 			} else {
 				st.fail(err, websocket.CloseTryAgainLater)
 			}
@@ -332,8 +353,8 @@ func (st *stream) run(ctx context.Context, authHeader string) {
 	}
 }
 
-func (st *stream) resync(epoch string, head int64, msg string) {
-	st.write(errorFrame{Type: "resync", Error: errorDetail{chat.EResync, msg}, Epoch: epoch, Head: head})
+func (st *stream) resync(epoch string, head int64, reason, msg string) {
+	st.write(errorFrame{Type: "resync", Error: errorDetail{chat.EResync, msg}, Epoch: epoch, Head: head, Reason: reason})
 	st.closeWith(CloseResync, chat.EResync)
 }
 

@@ -302,6 +302,34 @@ func TestStreamResync(t *testing.T) {
 	if code := closeCode(t, s); code != httpapi.CloseResync {
 		t.Fatalf("close code %d", code)
 	}
+
+	// Each cause has its own reason and message.
+	epoch, _ := e.srv.Store.Epoch(e.ctx)
+	zero := int64(0)
+	for _, tc := range []struct {
+		hello  map[string]any
+		reason string
+		says   string
+	}{
+		{map[string]any{"cursor": old, "epoch": "not-this-log"}, httpapi.ResyncEpoch, "another event log"},
+		{map[string]any{"cursor": zero, "epoch": "not-this-log"}, httpapi.ResyncEpoch, "another event log"},
+		{map[string]any{"cursor": last}, httpapi.ResyncNoEpoch, "without its epoch"},
+		{map[string]any{"cursor": future + 1000, "epoch": epoch}, httpapi.ResyncAhead, "beyond the log's head"},
+		{map[string]any{"cursor": old, "epoch": epoch}, httpapi.ResyncPruned, "cannot be replayed"},
+	} {
+		conn, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(e.url, "http")+"/v1/stream", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tc.hello["type"], tc.hello["token"] = "hello", e.support.Token
+		conn.WriteJSON(tc.hello)
+		s := &client.Stream{Conn: conn}
+		f, err := s.Next(timeout(t, 5*time.Second))
+		if err != nil || f.Type != "resync" || f.Reason != tc.reason || !strings.Contains(f.Error.Message, tc.says) {
+			t.Errorf("hello %v: frame = %+v (%+v), %v; want reason %s", tc.hello, f, f.Error, err, tc.reason)
+		}
+		conn.Close()
+	}
 }
 
 // TestStreamClosedByServer: revocation, slow consumer and shutdown each

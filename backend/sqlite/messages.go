@@ -205,14 +205,10 @@ func (s *Store) EditMessage(ctx context.Context, a chat.Actor, id int64, text st
 		if m, err = visibleMessage(ctx, tx, a, id); err != nil {
 			return err
 		}
-		switch {
-		case m.System != "" || m.Author.Kind == chat.KindSystem:
-			return chat.Errorf(chat.EInvalid, "System notes cannot be edited.")
-		case m.Author.Kind != a.Kind || m.Author.ID != a.ID:
-			return chat.Errorf(chat.ENotAuthor, "Only the author can edit a message.")
-		case m.DeletedAt != nil:
-			return chat.Errorf(chat.EInvalid, "A deleted message cannot be edited.")
-		case m.Text == text:
+		if err := chat.CanEditMessage(a, m); err != nil {
+			return err
+		}
+		if m.Text == text {
 			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE messages SET text = ?, edited_at = ? WHERE id = ?`, text, ms(tx.now), id); err != nil {
@@ -243,12 +239,10 @@ func (s *Store) DeleteMessage(ctx context.Context, a chat.Actor, id int64) (*cha
 		if m, err = visibleMessage(ctx, tx, a, id); err != nil {
 			return err
 		}
-		switch {
-		case m.System != "" || m.Author.Kind == chat.KindSystem:
-			return chat.Errorf(chat.EInvalid, "System notes cannot be deleted.")
-		case (m.Author.Kind != a.Kind || m.Author.ID != a.ID) && !(a.IsUser() && a.Admin):
-			return chat.Errorf(chat.ENotAuthor, "Only the author or an admin can delete a message.")
-		case m.DeletedAt != nil:
+		if err := chat.CanDeleteMessage(a, m); err != nil {
+			return err
+		}
+		if m.DeletedAt != nil {
 			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE messages SET text = '', deleted_at = ? WHERE id = ?`, ms(tx.now), id); err != nil {

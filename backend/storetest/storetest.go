@@ -604,12 +604,34 @@ func testEditDeleteAudit(t *testing.T, f *fixture) {
 	_, err = f.s.ListMessageAudit(f.ctx, f.admin, 5555)
 	wantCode(t, err, chat.ENotFound)
 
-	// System notes are nobody's to edit or delete.
+	// System notes are nobody's to edit or delete: 403 forbidden, admins
+	// included (chat.CanEditMessage, chat.CanDeleteMessage).
 	f.s.CloseConversation(f.ctx, f.support, conv.ID)
 	msgs, _ = f.s.ListMessages(f.ctx, f.support, conv.ID, chat.MessageFilter{})
 	note := msgs[len(msgs)-1]
 	_, err = f.s.DeleteMessage(f.ctx, f.admin, note.ID)
-	wantCode(t, err, chat.EInvalid)
+	wantCode(t, err, chat.EForbidden)
+	_, err = f.s.EditMessage(f.ctx, f.support, note.ID, "rewritten history")
+	wantCode(t, err, chat.EForbidden)
+
+	// Edits and deletes in a closed conversation are allowed and do not
+	// reopen it; deleting twice answers the deleted message again.
+	mine := f.send(f.support, conv.ID, "Typo in thsi reply")
+	f.s.CloseConversation(f.ctx, f.support, conv.ID)
+	if _, err := f.s.EditMessage(f.ctx, f.support, mine.ID, "Typo fixed in this reply"); err != nil {
+		t.Fatal(err)
+	}
+	first2, err := f.s.DeleteMessage(f.ctx, f.support, mine.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := f.s.DeleteMessage(f.ctx, f.support, mine.ID)
+	if err != nil || again.DeletedAt == nil || !again.DeletedAt.Equal(*first2.DeletedAt) {
+		t.Fatalf("second delete = %+v, %v", again, err)
+	}
+	if c, _ := f.s.FindConversationByID(f.ctx, f.support, conv.ID); c.Status != chat.StatusClosed {
+		t.Fatalf("an edit or delete reopened the conversation: %s", c.Status)
+	}
 }
 
 func testUnread(t *testing.T, f *fixture) {
