@@ -286,6 +286,15 @@ async function flow(page, context, errors) {
   await view.locator('h2', { hasText: 'Ben Support' }).waitFor();
   await view.locator('.msg-text', { hasText: 'zanzibar courier' }).waitFor();
 
+  // A notification's body is text in the daemon's markup: dunst reads
+  // markup, so "<" and "&" arrive escaped and "<b>" is not bold.
+  const beforeMarkup = lastNotificationId();
+  await box.fill('Is 2 < 3 & 4 > 1? <b>urgent</b>');
+  await box.press('Enter');
+  const markup = await until('the notification of a message with markup', () =>
+    notifications().find((n) => n.id > beforeMarkup && n.summary.includes('Wendy Widget')), 20_000);
+  assert.equal(markup.body, 'Is 2 &lt; 3 &amp; 4 &gt; 1? &lt;b&gt;urgent&lt;/b&gt;');
+
   // Settings: admin options and the widget snippet.
   await page.getByRole('button', { name: 'Settings' }).click();
   const snippet = page.getByRole('textbox', { name: 'Widget snippet' });
@@ -307,6 +316,32 @@ async function flow(page, context, errors) {
   await page.locator('.compact-list .conv-row', { hasText: 'Wendy Widget' }).click();
   await page.setViewportSize({ width: 1280, height: 800 });
   await view.locator('h2', { hasText: 'Wendy Widget' }).waitFor();
+
+  // The right to erasure: the admin erases Wendy from her customer panel,
+  // after a confirmation. Her details and words leave the server, this
+  // desktop's screen and local search, and her browser forgets her.
+  const wendyId = wendy.customer_id;
+  await view.getByRole('button', { name: 'Customer details' }).click();
+  await panel.locator('h2', { hasText: 'Wendy Widget' }).waitFor();
+  await panel.getByRole('button', { name: 'Erase customer…' }).click();
+  const confirm = panel.getByRole('alertdialog', { name: 'Erase customer' });
+  assert.match(await confirm.innerText(), /Erase Wendy Widget for good\?/);
+  await shot(page, '08-erase-confirm');
+  await confirm.getByRole('button', { name: 'Erase for good' }).click();
+  await panel.locator('h2', { hasText: 'Erased customer' }).waitFor();
+  await view.locator('h2', { hasText: 'Erased customer' }).waitFor();
+  await until('her words to leave the screen', async () =>
+    (await view.locator('.msg-text', { hasText: 'zanzibar parcel' }).count()) === 0);
+  await page.locator('.conv-row', { hasText: 'Erased customer' }).first().waitFor();
+  assert.equal(await page.locator('.conv-row', { hasText: 'Wendy Widget' }).count(), 0);
+  const local = await page.evaluate(() => window.go.app.InboxService.Search({ query: 'arrived', limit: 20 }));
+  assert.deepEqual((local ?? []).filter((r) => r.conversation_id === wendy.id), [], 'local search still finds her words');
+  const erased = await api(server, 'GET', `/v1/customers/${wendyId}`, { token: anna });
+  assert.equal(erased.name, '');
+  assert.ok(erased.erased_at);
+  await frame.getByLabel('Your name').waitFor(); // the widget starts over: nothing of Wendy kept
+  assert.equal(await frame.locator('li.msg').count(), 0);
+  await shot(page, '09-erased');
 
   assert.deepEqual(errors, []);
 }
