@@ -330,6 +330,8 @@ async function flow(page, context, errors) {
   await confirm.getByRole('button', { name: 'Erase for good' }).click();
   await panel.locator('h2', { hasText: 'Erased customer' }).waitFor();
   await view.locator('h2', { hasText: 'Erased customer' }).waitFor();
+  await view.locator('.erased-note').waitFor(); // no composer: nobody could read a reply
+  assert.equal(await page.getByRole('textbox', { name: 'Reply' }).count(), 0);
   await until('her words to leave the screen', async () =>
     (await view.locator('.msg-text', { hasText: 'zanzibar parcel' }).count()) === 0);
   await page.locator('.conv-row', { hasText: 'Erased customer' }).first().waitFor();

@@ -162,7 +162,8 @@ export function ConversationView() {
             <div class={`group${r.mine ? ' mine' : ''} author-${r.author.kind}`} key={r.key}>
               <div class="author">{r.mine ? 'You' : <bdi>{r.author.name || (r.author.kind === 'customer' ? 'Customer' : 'Someone')}</bdi>}</div>
               {r.messages.map((m) => (
-                <MessageBubble key={m.id} m={m} mine={r.mine} pendingOps={ops.get(m.id) ?? []} highlighted={highlight.value === m.id} />
+                <MessageBubble key={m.id} m={m} mine={r.mine} pendingOps={ops.get(m.id) ?? []} highlighted={highlight.value === m.id}
+                  erased={!!c.erased_at && m.author.kind === 'customer'} />
               ))}
             </div>
           );
@@ -170,7 +171,11 @@ export function ConversationView() {
         {unsent(msgs, pend).map((p) => <PendingSend key={p.client_id} e={p} />)}
         <Typing />
       </div>
-      <Composer key={c.id} />
+      {c.erased_at ? (
+        <p class="erased-note" role="note">This customer was erased: the conversation is kept for the team and takes no new messages.</p>
+      ) : (
+        <Composer key={c.id} />
+      )}
     </section>
   );
 }

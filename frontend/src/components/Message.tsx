@@ -18,7 +18,9 @@ export const composing = (e: KeyboardEvent) => e.isComposing || e.keyCode === 22
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
 
-export function MessageBubble({ m, mine, pendingOps, highlighted }: { m: Message; mine: boolean; pendingOps: OutboxEntry[]; highlighted: boolean }) {
+export function MessageBubble({ m, mine, pendingOps, highlighted, erased = false }: {
+  m: Message; mine: boolean; pendingOps: OutboxEntry[]; highlighted: boolean; erased?: boolean;
+}) {
   const [menu, setMenu] = useState(false);
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -61,7 +63,7 @@ export function MessageBubble({ m, mine, pendingOps, highlighted }: { m: Message
           <button onClick={() => setEditing(false)}>Cancel</button>
         </div>
       ) : (
-        <div class="msg-text">{deleted ? <em>This message was deleted.</em> : text}</div>
+        <div class="msg-text">{deleted ? <em>{erased ? 'Erased with the customer.' : 'This message was deleted.'}</em> : text}</div>
       )}
       <div class="msg-meta">
         <time dateTime={m.created_at}>{time(m.created_at)}</time>
