@@ -25,7 +25,8 @@ test('the widget works on a page with a strict Content-Security-Policy', async (
   });
   let csp = '';
   await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  t.after(() => new Promise((r) => srv.close(r)));
+  // The browser keeps its connection alive: end it, or close() waits for it.
+  t.after(() => new Promise((r) => { srv.closeAllConnections(); srv.close(r); }));
   const site = `http://127.0.0.1:${srv.address().port}`;
   const server = await startServer(t, ['--demo', '--allow-origin', site]);
   // The README's policy: the chat server for script-src and frame-src.
