@@ -50,14 +50,40 @@ func redacts(ev *client.StreamEvent) bool {
 	return false
 }
 
-// dropEarlierPages moves the WAL into the database and truncates it, so
-// the page images that still held an earlier text (the WAL keeps them
-// until it is reused) are gone; secure_delete zeroed the freed pages
-// already. Best effort: a busy reader leaves it to the next checkpoint.
-func (s *Store) dropEarlierPages(ctx context.Context) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+// dropEarlierPages moves the WAL into the database and truncates it, in
+// the background on a connection of its own with a short busy timeout (it
+// never holds up the UI's reads or the next batch), so the page images that
+// still held an earlier text are gone; secure_delete zeroed the freed pages
+// already. It tries again while readers keep the WAL busy; one runs at a
+// time, and Close waits for it.
+func (s *Store) dropEarlierPages(context.Context) {
+	if !s.checkpointing.CompareAndSwap(false, true) {
+		s.checkpointAgain.Store(true)
+		return
+	}
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		defer s.checkpointing.Store(false)
+		db, err := sql.Open("sqlite3", "file:"+s.path+"?_busy_timeout=200&_secure_delete=on")
+		if err != nil {
+			return
+		}
+		defer db.Close()
+		for try := 0; try < 50; try++ {
+			s.checkpointAgain.Store(false)
+			var busy, logPages, done int
+			err := db.QueryRow(`PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &done)
+			if err == nil && busy == 0 && !s.checkpointAgain.Load() {
+				return
+			}
+			select {
+			case <-s.closing:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}()
 }
 
 // Cursor returns the applied cursor and its epoch (0, "" before any sync).
@@ -267,8 +293,14 @@ func (b *batch) erase(ctx context.Context, d *chat.CustomerErased) error {
 		return err
 	}
 	customer, _ := json.Marshal(d.Customer)
-	_, err := b.tx.ExecContext(ctx, `UPDATE conversations SET data = json_set(data, '$.erased_at', ?, '$.customer', json(?))
-		WHERE customer_id = ?`, at, string(customer), d.Customer.ID)
+	if _, err := b.tx.ExecContext(ctx, `UPDATE conversations SET data = json_set(data, '$.erased_at', ?, '$.customer', json(?))
+		WHERE customer_id = ?`, at, string(customer), d.Customer.ID); err != nil {
+		return err
+	}
+	// Items she requested name her (item.updated follows; this holds even
+	// for an item event this store never gets).
+	_, err := b.tx.ExecContext(ctx, `UPDATE items SET data = json_set(data, '$.requester.name', '')
+		WHERE json_extract(data, '$.requester.id') = ?`, d.Customer.ID)
 	return err
 }
 
@@ -387,6 +419,8 @@ func (s *Store) StoreSnapshot(ctx context.Context, convs []*chat.Conversation, m
 // valid from, all in one transaction, so a crash never leaves half of it.
 func (s *Store) ReplaceWithSnapshot(ctx context.Context, convs []*chat.Conversation, msgs []*chat.Message, users []*chat.User,
 	items []*chat.Item, settings *chat.Settings, cursor int64, epoch string) error {
+	// The forgotten history leaves the file too.
+	defer s.dropEarlierPages(ctx)
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if err := forget(ctx, tx); err != nil {
 			return err

@@ -18,6 +18,7 @@ import (
 	"io/fs"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
@@ -28,14 +29,22 @@ var migrations embed.FS
 
 // Store is the local store. Safe for concurrent use.
 type Store struct {
-	db *sql.DB
-	mu sync.Mutex // serialises writers
-	me int64      // the signed-in user, for membership and unread
+	db   *sql.DB
+	path string
+	mu   sync.Mutex // serialises writers
+	me   int64      // the signed-in user, for membership and unread
 	// Now is the clock for outbox timestamps.
 	Now func() time.Time
 
 	freshMu sync.Mutex
 	fresh   []int64 // conversations first stored since the last TakeNew
+
+	// The background checkpoint after a redaction (dropEarlierPages).
+	bg              sync.WaitGroup
+	closing         chan struct{}
+	closeOnce       sync.Once
+	checkpointing   atomic.Bool
+	checkpointAgain atomic.Bool
 }
 
 func (s *Store) noteFresh(id int64) {
@@ -64,7 +73,7 @@ func Open(path string, me int64) (*Store, error) {
 		return nil, err
 	}
 	db.SetMaxOpenConns(4)
-	s := &Store{db: db, me: me, Now: time.Now}
+	s := &Store{db: db, path: path, me: me, Now: time.Now, closing: make(chan struct{})}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, err
@@ -72,8 +81,13 @@ func Open(path string, me int64) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close waits for a background checkpoint to stop, then closes the
+// database.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.bg.Wait()
+	return s.db.Close()
+}
 
 // Me is the signed-in user's id.
 func (s *Store) Me() int64 { return s.me }

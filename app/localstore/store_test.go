@@ -182,8 +182,16 @@ func TestUnsaidLeavesTheLocalFile(t *testing.T) {
 		}
 		return found
 	}
+	// gone waits for the background checkpoint to leave none of words.
+	gone := func(words ...string) []string {
+		f := grep(words...)
+		for deadline := time.Now().Add(10 * time.Second); len(f) > 0 && time.Now().Before(deadline); f = grep(words...) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		return f
+	}
 	// FTS5 stores terms prefix-compressed: look for each word's tail.
-	if f := grep("pelicanfeather", "cormorantwing"); len(f) > 0 {
+	if f := gone("pelicanfeather", "cormorantwing"); len(f) > 0 {
 		t.Errorf("earlier text left in the local file after edit/delete: %v", f)
 	}
 	for _, q := range []string{"pelicanfeather", "cormorantwing"} {
@@ -200,7 +208,7 @@ func TestUnsaidLeavesTheLocalFile(t *testing.T) {
 		Customer: &chat.Customer{ID: 7, ErasedAt: &erasedAt}, ConversationIDs: []int64{1}})}, 8, "e"); err != nil {
 		t.Fatal(err)
 	}
-	if f := grep("anthippe", "sally@", "qwertzuiop", "reach me anytime", "anytime"); len(f) > 0 {
+	if f := gone("anthippe", "sally@", "qwertzuiop", "reach me anytime", "anytime"); len(f) > 0 {
 		t.Errorf("the erased customer is still in the local file: %v", f)
 	}
 	msgs, _ := st.Messages(ctx, 1, 0, 50)

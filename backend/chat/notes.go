@@ -3,6 +3,7 @@ package chat
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // System note codes (Message.System). Notes are written by deskchat
@@ -55,25 +56,72 @@ func ProposedTitle(text string) string {
 	if !Visible(line) {
 		return ""
 	}
-	if RuneLen(line) > MaxProposedTitleRunes {
-		r := []rune(line)[:MaxProposedTitleRunes]
-		if i := strings.LastIndex(string(r), " "); i > MaxProposedTitleRunes/2 {
-			line = string(r)[:i] + "…"
-		} else {
-			line = string(r) + "…"
+	if r := []rune(line); len(r) > MaxProposedTitleRunes {
+		r = r[:MaxProposedTitleRunes]
+		cut := len(r)
+		for i := len(r) - 1; i > MaxProposedTitleRunes/2; i-- { // the last space in the second half
+			if r[i] == ' ' {
+				cut = i
+				break
+			}
 		}
+		line = string(r[:cut]) + "…"
 	}
 	return Balance(line)
 }
 
+// transcriptIndent starts every line of a message after its first in a
+// transcript, so that a message's own line breaks cannot forge a line
+// that looks like another author's.
+const transcriptIndent = "    "
+
 // TranscriptLine is one message in a proposed item description:
-// "⁨Sally C⁩ (2026-11-24 21:02 UTC): ⁨text⁩". Name and text are isolated
-// (each line of a multi-line text on its own), so a name cannot turn the
-// text after it around, and an erasure can find exactly this text again.
+// "⁨Sally C⁩ (2026-11-24 21:02 UTC): ⁨text⁩", further lines of the text
+// indented. Name and text are isolated line by line (see Isolate), so a
+// name cannot turn the text after it around, and an edit or an erasure can
+// find exactly this text again.
 func TranscriptLine(m *Message) string {
+	return TranscriptLineOf(m.Author.Kind, m.Author.Name, m.CreatedAt, m.Text)
+}
+
+// TranscriptLineOf is TranscriptLine from its parts.
+func TranscriptLineOf(kind ActorKind, name string, at time.Time, text string) string {
 	fallback := "Someone"
-	if m.Author.Kind == KindCustomer {
+	if kind == KindCustomer {
 		fallback = "Customer"
 	}
-	return fmt.Sprintf("%s (%s): %s", Party(m.Author.Name, fallback), m.CreatedAt.UTC().Format("2006-01-02 15:04 MST"), Isolate(m.Text))
+	return Party(name, fallback) + " (" + at.UTC().Format("2006-01-02 15:04 MST") + "): " + TranscriptText(text)
+}
+
+// TranscriptText is a message text as a transcript line carries it: each
+// line isolated, every line after the first indented.
+func TranscriptText(text string) string {
+	iso := Isolate(text)
+	return strings.ReplaceAll(iso, "\n", "\n"+transcriptIndent)
+}
+
+// Transcript is the description ProposeItem suggests: the lines of msgs
+// (oldest first). When they do not fit in MaxDescriptionRunes, the oldest
+// whole messages are left out and the first line says how many; a message
+// is never cut in the middle.
+func Transcript(msgs []*Message) string {
+	lines := make([]string, len(msgs))
+	for i, m := range msgs {
+		lines[i] = TranscriptLine(m)
+	}
+	total := 0
+	first := len(lines)
+	for first > 0 {
+		n := RuneLen(lines[first-1]) + 1
+		if total+n > MaxDescriptionRunes-60 { // room for the note below
+			break
+		}
+		total += n
+		first--
+	}
+	out := strings.Join(lines[first:], "\n")
+	if first > 0 {
+		out = fmt.Sprintf("(%d earlier messages left out)\n", first) + out
+	}
+	return out
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // What was unsaid stays unsaid. An edit, a delete or an erasure changes a
@@ -38,9 +40,11 @@ type Erasure struct {
 	Messages      int       `json:"messages"`      // whose text went
 }
 
-// ErasedText replaces an erased customer's words in team text (system
-// notes, item titles and descriptions).
-const ErasedText = "[erased]"
+// Markers that stand where words went in team text.
+const (
+	ErasedText  = "[erased]"  // an erased customer's words
+	DeletedText = "[deleted]" // a deleted message's words
+)
 
 // Carries names what an event's data holds a copy of: the message (a
 // message event's message, a conversation event's last message) and the
@@ -78,6 +82,11 @@ type Redaction struct {
 	Messages  map[int64]*Message
 	Customers map[int64]*Customer
 	Items     map[int64]*Item
+}
+
+// NewRedaction returns an empty redaction.
+func NewRedaction() *Redaction {
+	return &Redaction{Messages: map[int64]*Message{}, Customers: map[int64]*Customer{}, Items: map[int64]*Item{}}
 }
 
 // Apply rewrites ev.Data so that every copy it holds of a message,
@@ -172,73 +181,191 @@ func (r *Redaction) item(it *Item) {
 	}
 }
 
-// Scrubber removes an erased customer's words from text the team wrote
-// around them: system notes, item titles and descriptions made from a
-// proposal. It finds what the product itself composed (isolated names and
-// texts, see Isolate and TranscriptLine; proposed titles) exactly, and the
-// customer's e-mail address anywhere; what a team member retyped in their
-// own words it cannot know.
+type pair struct{ old, new string }
+
+// Scrubber rewrites, in team text the product composed (item titles and
+// descriptions made from a proposal, link notes naming such a title, the
+// team's messages in an erased customer's conversations), the copies of
+// words that changed or must go. It finds what the product itself
+// composed, exactly: a transcript line or block (TranscriptLineOf,
+// TranscriptText), a proposed title (ProposedTitle), an isolated title in
+// a link note, and the forms written before names and texts were
+// isolated; and an erased customer's e-mail wherever it stands as an
+// address. What a team member retyped in their own words it cannot know.
 type Scrubber struct {
-	exact  []string // replaced wherever they occur
-	titles []string // a whole title equal to one of these is replaced
-	legacy []string // names, before notes and transcripts isolated them
-	texts  []string // message lines, before transcripts isolated them
+	lines  []pair            // whole transcript lines, replaced first
+	exact  []pair            // substrings, in order
+	titles map[string]string // whole titles
+	suffix []pair            // line endings (composed before isolation)
+	emails []pair            // addresses, where they stand alone
+	names  []pair            // whole words, in the team's messages only
 }
 
-// NewScrubber returns a scrubber for the customer's details (before the
-// erasure) and the texts of their messages.
-func NewScrubber(c *Customer, texts []string) *Scrubber {
-	s := &Scrubber{}
-	if Visible(c.Name) {
-		s.exact = append(s.exact, Isolate(c.Name))
-		s.legacy = append(s.legacy, c.Name)
+// NewScrubber returns an empty scrubber.
+func NewScrubber() *Scrubber { return &Scrubber{titles: map[string]string{}} }
+
+// Text records that a message's text old is now repl: its transcript
+// copy, the title proposed from it and that title in link notes become
+// repl's; with repl "" (a delete, an erasure) they become marker.
+func (s *Scrubber) Text(old, repl, marker string) {
+	if !Visible(old) {
+		return
 	}
-	if c.Email != "" {
-		s.exact = append(s.exact, c.Email)
+	block, title, single := marker, marker, marker
+	if repl != "" {
+		block, single = TranscriptText(repl), repl
+		if t := ProposedTitle(repl); t != "" {
+			title = t
+		}
 	}
-	for _, t := range texts {
-		if !Visible(t) {
+	if old != repl {
+		s.exact = append(s.exact, pair{TranscriptText(old), block})
+	}
+	if t := ProposedTitle(old); t != "" && t != title {
+		s.titles[t] = title
+		isoTitle := title
+		if title != marker {
+			isoTitle = Isolate(title)
+		}
+		s.exact = append(s.exact, pair{Isolate(t), isoTitle})
+		// "Ben linked this conversation to ticket #3: <title>"
+		s.suffix = append(s.suffix, pair{": " + t, ": " + title})
+	}
+	if !strings.ContainsFunc(old, paragraphSeparator) {
+		// "Sally (2026-11-24 21:02 UTC): <text>"
+		s.suffix = append(s.suffix, pair{"): " + old, "): " + single})
+	}
+}
+
+// Line records a transcript line of an erased customer's message, as
+// the product wrote it under one of their names (now or before, isolated
+// or not): the whole line becomes "[erased] (time): [erased]".
+func (s *Scrubber) Line(name string, at time.Time, text string) {
+	if !Visible(text) {
+		return
+	}
+	stamp := " (" + at.UTC().Format("2006-01-02 15:04 MST") + "): "
+	to := ErasedText + stamp + ErasedText
+	s.lines = append(s.lines, pair{TranscriptLineOf(KindCustomer, name, at, text), to})
+	legacy := name
+	if !Visible(legacy) {
+		legacy = "Customer"
+	}
+	if !strings.ContainsFunc(text, paragraphSeparator) {
+		s.lines = append(s.lines, pair{legacy + stamp + text, to})
+	}
+}
+
+// Email records an address that goes; it is replaced where it stands as
+// an address ("a@b.co" in "data@b.com" stays).
+func (s *Scrubber) Email(e string) {
+	if e != "" {
+		s.emails = append(s.emails, pair{e, ErasedText})
+	}
+}
+
+// Name records a name that goes from the team's messages in the erased
+// customer's conversations (whole words; one character is too little to
+// tell).
+func (s *Scrubber) Name(n string) {
+	if RuneLen(n) >= 2 && Visible(n) {
+		s.names = append(s.names, pair{n, ErasedText})
+	}
+}
+
+// Scrub returns team text (a title, a description, a note) with every
+// recorded copy replaced.
+func (s *Scrubber) Scrub(text string) string {
+	if t, ok := s.titles[text]; ok {
+		return t
+	}
+	for _, p := range s.lines {
+		text = strings.ReplaceAll(text, p.old, p.new)
+	}
+	for _, p := range s.exact {
+		text = strings.ReplaceAll(text, p.old, p.new)
+	}
+	if len(s.suffix) > 0 {
+		lines := strings.Split(text, "\n")
+		for i, line := range lines {
+			for _, p := range s.suffix {
+				if strings.HasSuffix(line, p.old) {
+					line = strings.TrimSuffix(line, p.old) + p.new
+				}
+			}
+			lines[i] = line
+		}
+		text = strings.Join(lines, "\n")
+	}
+	for _, p := range s.emails {
+		text = replaceBounded(text, p.old, p.new, emailChar, true)
+	}
+	return text
+}
+
+// ScrubMessage is Scrub for a message the team wrote in an erased
+// customer's conversation: their names go too, as whole words.
+func (s *Scrubber) ScrubMessage(text string) string {
+	text = s.Scrub(text)
+	for _, p := range s.names {
+		text = replaceBounded(text, p.old, p.new, wordChar, false)
+	}
+	return text
+}
+
+func emailChar(r rune) bool {
+	return r < 0x80 && (r == '.' || r == '_' || r == '%' || r == '+' || r == '-' || unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+func wordChar(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// replaceBounded replaces old by new where old is not part of a longer
+// run of inner characters on either side; fold compares ASCII letters
+// without case.
+func replaceBounded(text, old, new string, inner func(rune) bool, fold bool) string {
+	if old == "" {
+		return text
+	}
+	var b strings.Builder
+	i := 0
+	for i <= len(text)-len(old) {
+		j := index(text[i:], old, fold)
+		if j < 0 {
+			break
+		}
+		start, end := i+j, i+j+len(old)
+		before, _ := utf8.DecodeLastRuneInString(text[:start])
+		after, _ := utf8.DecodeRuneInString(text[end:])
+		if (start > 0 && inner(before)) || (end < len(text) && inner(after) && !(after == '.' && !nextInner(text[end+1:], inner))) {
+			b.WriteString(text[i : start+1])
+			i = start + 1
 			continue
 		}
-		for _, line := range strings.FieldsFunc(Balance(t), paragraphSeparator) {
-			if Visible(line) {
-				s.exact = append(s.exact, string(fsi)+line+string(pdi))
-				s.texts = append(s.texts, line)
-			}
-		}
-		if title := ProposedTitle(t); title != "" {
-			s.titles = append(s.titles, title)
-			s.exact = append(s.exact, Isolate(title))
-		}
+		b.WriteString(text[i:start])
+		b.WriteString(new)
+		i = end
 	}
-	return s
+	b.WriteString(text[i:])
+	return b.String()
 }
 
-// Scrub returns text with the customer's words replaced by ErasedText.
-func (s *Scrubber) Scrub(text string) string {
-	for _, t := range s.titles {
-		if text == t {
-			return ErasedText
+// nextInner reports whether s starts with an inner character (a "." that
+// ends a sentence is no part of an address).
+func nextInner(s string, inner func(rune) bool) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return s != "" && inner(r)
+}
+
+func index(s, sub string, fold bool) int {
+	if !fold {
+		return strings.Index(s, sub)
+	}
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
 		}
 	}
-	for _, e := range s.exact {
-		text = strings.ReplaceAll(text, e, ErasedText)
-	}
-	// Notes and transcripts written before names and texts were isolated:
-	// "Sally reopened the conversation.", "Sally (2026-…): text".
-	lines := strings.Split(text, "\n")
-	for i, line := range lines {
-		for _, n := range s.legacy {
-			if line == n+" reopened the conversation." || strings.HasPrefix(line, n+" (") {
-				line = ErasedText + strings.TrimPrefix(line, n)
-			}
-		}
-		for _, t := range s.texts {
-			if strings.HasSuffix(line, "): "+t) {
-				line = strings.TrimSuffix(line, t) + ErasedText
-			}
-		}
-		lines[i] = line
-	}
-	return strings.Join(lines, "\n")
+	return -1
 }

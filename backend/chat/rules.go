@@ -14,6 +14,20 @@ func CanEraseCustomer(a Actor) error {
 	return nil
 }
 
+// CanReadErasures: the record of erasures is for admins (EForbidden).
+func CanReadErasures(a Actor) error {
+	if !a.IsUser() || !a.Admin {
+		return Errorf(EForbidden, "Only admins can read the record of erasures.")
+	}
+	return nil
+}
+
+// CustomerGone is the answer to an erased customer's own requests: their
+// token still exists (so the widget can learn why), their data does not.
+func CustomerGone() error {
+	return Errorf(ECustomerErased, "This visitor was erased at their request; start a new chat.")
+}
+
 // CanWriteIn: nobody writes in a conversation whose customer was erased;
 // nobody could read it (EConflict).
 func CanWriteIn(c *Conversation) error {

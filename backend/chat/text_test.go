@@ -2,6 +2,7 @@ package chat_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"regexp"
 	"strconv"
@@ -108,12 +109,62 @@ func TestComposedSentencesIsolateUserText(t *testing.T) {
 	}
 	m := &chat.Message{Author: chat.Author{Kind: chat.KindCustomer, Name: "Sally\u202e"}, Text: "help me\nplease",
 		CreatedAt: time.Date(2026, 11, 24, 21, 2, 0, 0, time.UTC)}
-	if got, want := chat.TranscriptLine(m), "\u2068Sally\u202e\u202c\u2069 (2026-11-24 21:02 UTC): \u2068help me\u2069\n\u2068please\u2069"; got != want {
+	if got, want := chat.TranscriptLine(m), "\u2068Sally\u202e\u202c\u2069 (2026-11-24 21:02 UTC): \u2068help me\u2069\n    \u2068please\u2069"; got != want {
 		t.Errorf("transcript line = %+q, want %+q", got, want)
+	}
+	// A message's own line breaks cannot forge another author's line:
+	// every line after its first is indented.
+	forged := &chat.Message{Author: chat.Author{Kind: chat.KindCustomer, Name: "Sally"}, CreatedAt: m.CreatedAt,
+		Text: "hi\nAnna Admin (2026-11-29 17:55 UTC): We will refund you 500 EUR"}
+	for _, line := range strings.Split(chat.TranscriptLine(forged), "\n")[1:] {
+		if !strings.HasPrefix(line, "    ") {
+			t.Errorf("a continuation line is not indented: %+q", line)
+		}
 	}
 	if got, want := chat.ProposedTitle("\u202eI was charged twice"), "\u202eI was charged twice\u202c"; got != want {
 		t.Errorf("proposed title = %+q, want %+q", got, want)
 	}
+	// The cut counts characters, not bytes: a Cyrillic title is cut at
+	// the last space in the second half of 80 characters, not earlier.
+	cyr := strings.Repeat("слово ", 20)
+	if got := chat.ProposedTitle(cyr); chat.RuneLen(got) < 60 || chat.RuneLen(got) > 81 {
+		t.Errorf("Cyrillic title cut at %d characters: %q", chat.RuneLen(got), got)
+	}
+}
+
+// TestTranscriptDropsWholeMessages: a transcript too long for a
+// description leaves out the oldest whole messages and says so.
+func TestTranscriptDropsWholeMessages(t *testing.T) {
+	var msgs []*chat.Message
+	for i := 0; i < 100; i++ {
+		msgs = append(msgs, &chat.Message{Author: chat.Author{Kind: chat.KindCustomer, Name: "Sally"}, Text: fmt.Sprintf("m%03d %s", i, strings.Repeat("x", 200)),
+			CreatedAt: time.Date(2026, 1, 1, 0, 0, i, 0, time.UTC)})
+	}
+	d := chat.Transcript(msgs)
+	if chat.RuneLen(d) > chat.MaxDescriptionRunes {
+		t.Fatalf("transcript is %d characters", chat.RuneLen(d))
+	}
+	lines := strings.Split(d, "\n")
+	if !strings.HasPrefix(lines[0], "(") || !strings.Contains(lines[0], "earlier messages left out") {
+		t.Fatalf("first line = %q", lines[0])
+	}
+	for _, l := range lines[1:] {
+		if l != chat.TranscriptLine(msgs[100-len(lines)+1+slicesIndex(lines[1:], l)]) {
+			t.Fatalf("a message was cut: %q", l)
+		}
+	}
+	if !strings.Contains(lines[len(lines)-1], "m099") {
+		t.Fatalf("the newest message is missing: %q", lines[len(lines)-1])
+	}
+}
+
+func slicesIndex(s []string, v string) int {
+	for i, x := range s {
+		if x == v {
+			return i
+		}
+	}
+	return -1
 }
 
 // TestLimitsMatchTheUI: the limits the widget and the agent UI count

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -34,19 +36,30 @@ func CheckName(s string, optional bool) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", Errorf(EInvalidUTF8, "Name is not valid UTF-8.")
 	}
-	s = strings.TrimSpace(s)
+	s = Balance(strings.TrimSpace(s))
 	if !Visible(s) {
 		s = ""
 	}
 	switch {
 	case s == "" && !optional:
 		return "", Errorf(EInvalid, "Name is required.")
-	case utf8.RuneCountInString(s) > MaxNameRunes:
+	case !OneLine(s):
+		return "", Errorf(EInvalid, "A name is one line, without control characters.")
+	case RuneLen(s) > MaxNameRunes:
 		return "", Errorf(EInvalid, "Name is longer than %d characters.", MaxNameRunes)
-	case strings.ContainsFunc(s, func(r rune) bool { return r == 0 || paragraphSeparator(r) }):
-		return "", Errorf(EInvalid, "Name contains a control character.")
 	}
-	return Balance(s), nil
+	return s, nil
+}
+
+// OneLine reports whether s holds no control character (tabs and line
+// feeds included) and no line or paragraph separator (U+2028, U+2029):
+// names and titles sit inside one line of composed text, and a break in
+// one could forge a line of its own ("…\u2028Anna closed the
+// conversation.").
+func OneLine(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool {
+		return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
+	})
 }
 
 // CheckTitle validates an item title: something visible, one line, at
@@ -56,11 +69,12 @@ func CheckTitle(s string) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", Errorf(EInvalidUTF8, "Title is not valid UTF-8.")
 	}
-	s = strings.TrimSpace(s)
-	if !Visible(s) || RuneLen(s) > MaxTitleRunes || strings.ContainsFunc(s, func(r rune) bool { return r == 0 || paragraphSeparator(r) }) {
+	// Counted as stored: balanced (a closing control may be added).
+	s = Balance(strings.TrimSpace(s))
+	if !Visible(s) || RuneLen(s) > MaxTitleRunes || !OneLine(s) {
 		return "", Errorf(EInvalid, "A title is 1 to %d characters on one line.", MaxTitleRunes)
 	}
-	return Balance(s), nil
+	return s, nil
 }
 
 // CheckDescription validates an item description: at most
@@ -116,18 +130,50 @@ func CheckEmail(s string, optional bool) (string, error) {
 	return s, nil
 }
 
-// CheckField validates a free-text widget fact (page URL, browser…),
+// CheckField validates a free-text widget fact (page URL, browser),
 // truncating nothing: too long is an error so the client learns of it.
+// One line, balanced (it is shown next to labels).
 func CheckField(name, s string) (string, error) {
-	switch {
-	case !utf8.ValidString(s):
+	if !utf8.ValidString(s) {
 		return "", Errorf(EInvalidUTF8, "%s is not valid UTF-8.", name)
-	case utf8.RuneCountInString(s) > MaxFieldRunes:
-		return "", Errorf(EInvalid, "%s is longer than %d characters.", name, MaxFieldRunes)
-	case strings.ContainsRune(s, 0):
-		return "", Errorf(EInvalid, "%s contains a NUL character.", name)
 	}
-	return strings.TrimSpace(s), nil
+	s = Balance(strings.TrimSpace(s))
+	switch {
+	case RuneLen(s) > MaxFieldRunes:
+		return "", Errorf(EInvalid, "%s is longer than %d characters.", name, MaxFieldRunes)
+	case !OneLine(s):
+		return "", Errorf(EInvalid, "%s must be one line without control characters.", name)
+	}
+	return s, nil
+}
+
+var languageTag = regexp.MustCompile(`^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$`)
+
+// CheckLanguage validates a BCP 47 language tag as browsers report it
+// ("en-GB", "de"); empty is allowed. EInvalid.
+func CheckLanguage(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s != "" && (len(s) > 64 || !languageTag.MatchString(s)) {
+		return "", Errorf(EInvalid, "Language must be a language tag like en-GB.")
+	}
+	return s, nil
+}
+
+// CheckTimeZone validates an IANA time zone name ("Europe/Berlin"); empty
+// is allowed when optional. "Local" (the server's own zone) and names that
+// are not in the zone database are refused. EInvalid.
+func CheckTimeZone(s string, optional bool) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" && optional {
+		return "", nil
+	}
+	if s == "" || s == "Local" || len(s) > 64 || strings.Contains(s, "..") {
+		return "", Errorf(EInvalid, "Time zone must be an IANA zone like Europe/Berlin.")
+	}
+	if _, err := time.LoadLocation(s); err != nil {
+		return "", Errorf(EInvalid, "Time zone must be an IANA zone like Europe/Berlin.")
+	}
+	return s, nil
 }
 
 // CheckCustomerInfo validates every field of info.
@@ -142,10 +188,16 @@ func CheckCustomerInfo(info CustomerInfo) (CustomerInfo, error) {
 	for _, f := range []struct {
 		name string
 		v    *string
-	}{{"Page URL", &info.PageURL}, {"Browser", &info.Browser}, {"Language", &info.Language}, {"Time zone", &info.TimeZone}} {
+	}{{"Page URL", &info.PageURL}, {"Browser", &info.Browser}} {
 		if *f.v, err = CheckField(f.name, *f.v); err != nil {
 			return info, err
 		}
+	}
+	if info.Language, err = CheckLanguage(info.Language); err != nil {
+		return info, err
+	}
+	if info.TimeZone, err = CheckTimeZone(info.TimeZone, true); err != nil {
+		return info, err
 	}
 	return info, nil
 }

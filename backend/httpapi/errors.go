@@ -20,6 +20,7 @@ var statusOf = map[string]int{
 	chat.EMediaType:       http.StatusUnsupportedMediaType,
 	chat.EUnauthorized:    http.StatusUnauthorized,
 	chat.ETokenExpired:    http.StatusUnauthorized,
+	chat.ECustomerErased:  http.StatusUnauthorized,
 	chat.EBadCredentials:  http.StatusUnauthorized,
 	chat.EForbidden:       http.StatusForbidden,
 	chat.ENotAuthor:       http.StatusForbidden,
@@ -57,7 +58,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	switch code {
 	case chat.EUnavailable:
 		w.Header().Set("Retry-After", "1")
-	case chat.EUnauthorized, chat.ETokenExpired:
+	case chat.EUnauthorized, chat.ETokenExpired, chat.ECustomerErased:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="deskchat"`)
 	}
 	writeJSON(w, status, errorBody{errorDetail{code, chat.ErrorMessage(err)}})

@@ -326,7 +326,7 @@ func (st *stream) run(ctx context.Context, authHeader string) {
 				st.closeWith(CloseUnauthorized, "revoked")
 			case hub.ReasonErased:
 				// The widget forgets everything it kept of the visitor.
-				st.closeWith(CloseUnauthorized, "erased")
+				st.closeWith(CloseUnauthorized, chat.ECustomerErased)
 			default:
 				st.closeWith(websocket.CloseGoingAway, "server shutting down")
 			}

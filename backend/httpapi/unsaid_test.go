@@ -110,20 +110,20 @@ func TestEraseCustomerOverHTTP(t *testing.T) {
 	if err != nil || er.CustomerID != cust.ID || er.Messages != 1 || er.Conversations != 1 {
 		t.Fatalf("erase = %+v, %v", er, err)
 	}
-	// The visitor's stream: customer.erased may come first, then 4001 "erased".
+	// The visitor's stream: customer.erased may come first, then 4001 customer_erased.
 	ctx := timeout(t, 5*time.Second)
 	for {
 		_, err := vs.Next(ctx)
 		var ce *websocket.CloseError
 		if err != nil {
-			if !asCloseError(err, &ce) || ce.Code != 4001 || ce.Text != "erased" {
-				t.Fatalf("visitor stream ended with %v, want 4001 erased", err)
+			if !asCloseError(err, &ce) || ce.Code != 4001 || ce.Text != chat.ECustomerErased {
+				t.Fatalf("visitor stream ended with %v, want 4001 customer_erased", err)
 			}
 			break
 		}
 	}
 	_, err = v.Conversation(e.ctx, conv.ID)
-	wantAPIError(t, err, 401, chat.EUnauthorized)
+	wantAPIError(t, err, 401, chat.ECustomerErased)
 
 	personal := []string{"Erin", "Erasable", "erin@erase.example", "quokka"}
 	var reads strings.Builder

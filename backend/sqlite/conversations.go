@@ -248,6 +248,9 @@ func (s *Store) CreateConversation(ctx context.Context, a chat.Actor, nc chat.Ne
 	created := false
 	err = s.write(ctx, func(tx *Tx) error {
 		convID, msgID, c, m, created = 0, 0, nil, nil, false // a write may run twice (group commit fallback)
+		if err := refuseErased(ctx, tx, a); err != nil {
+			return err
+		}
 		createOrFind := func() error {
 			if nc.ClientID != "" {
 				err := tx.QueryRowContext(ctx, `SELECT id, COALESCE(first_message_id, 0)
@@ -403,7 +406,7 @@ func (tx *Tx) changeStatus(ctx context.Context, a chat.Actor, convID int64, to c
 	if _, err := tx.ExecContext(ctx, `UPDATE conversations SET status = ?, closed_at = ? WHERE id = ?`, string(to), closedAt, convID); err != nil {
 		return err
 	}
-	if _, err := tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, convID, text, note{code: system}, ""); err != nil {
+	if _, err := tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, convID, text, note{code: system, actor: a}, ""); err != nil {
 		return err
 	}
 	c, err := tx.conversationSnapshot(ctx, convID)

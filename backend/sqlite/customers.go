@@ -50,6 +50,23 @@ func (s *Store) CreateCustomer(ctx context.Context, info chat.CustomerInfo) (*ch
 	return c, err
 }
 
+// refuseErased answers chat.CustomerGone for a customer erased since they
+// authenticated: a request in flight when the erasure committed must not
+// write their data back.
+func refuseErased(ctx context.Context, q queryer, a chat.Actor) error {
+	if !a.IsCustomer() {
+		return nil
+	}
+	var erased sql.NullInt64
+	if err := q.QueryRowContext(ctx, `SELECT erased_at FROM customers WHERE id = ?`, a.ID).Scan(&erased); err != nil {
+		return err
+	}
+	if erased.Valid {
+		return chat.CustomerGone()
+	}
+	return nil
+}
+
 // FindCustomerByID returns a customer the actor may see.
 func (s *Store) FindCustomerByID(ctx context.Context, a chat.Actor, id int64) (*chat.Customer, error) {
 	if err := canSeeCustomer(ctx, s.rdb, a, id); err != nil {
@@ -95,6 +112,9 @@ func (s *Store) UpdateCustomer(ctx context.Context, a chat.Actor, id int64, info
 	}
 	var c *chat.Customer
 	err = s.write(ctx, func(tx *Tx) error {
+		if err := refuseErased(ctx, tx, a); err != nil {
+			return err
+		}
 		old, err := findCustomer(ctx, tx, id)
 		if err != nil {
 			return err

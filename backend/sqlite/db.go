@@ -62,6 +62,10 @@ type Store struct {
 	// user add against a live database) show up as a gap before our next
 	// events and are published first, so no live client skips them.
 	published int64
+
+	bg      sync.WaitGroup // background checkpoints (see checkpoint)
+	closing chan struct{}
+	closed  sync.Once
 }
 
 var _ chat.Store = (*Store)(nil)
@@ -81,7 +85,7 @@ func Open(path string, opt Options) (*Store, error) {
 	if opt.ReadConns == 0 {
 		opt.ReadConns = 4
 	}
-	s := &Store{path: path, pub: opt.Publisher, now: opt.Now}
+	s := &Store{path: path, pub: opt.Publisher, now: opt.Now, closing: make(chan struct{})}
 	// synchronous=FULL: an acknowledged message survives power loss, not
 	// only a crash of the process. _txlock=immediate takes the write lock at
 	// BEGIN so a transaction never fails half-way on lock upgrade.
@@ -131,8 +135,10 @@ func Open(path string, opt Options) (*Store, error) {
 	return s, nil
 }
 
-// Close closes both pools.
+// Close stops background work, then closes both pools.
 func (s *Store) Close() error {
+	s.closed.Do(func() { close(s.closing) })
+	s.bg.Wait()
 	return errors.Join(s.rdb.Close(), s.wdb.Close())
 }
 

@@ -4,19 +4,157 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"log/slog"
+	"time"
 
 	"github.com/deskchat/deskchat/backend/chat"
 )
 
+// scrubbed is what scrubCopies changed.
+type scrubbed struct {
+	notes []*chat.Message // system notes and team messages, in their new state
+	items []int64         // items whose title or description changed
+}
+
+// scrubCopies applies sc to the team text copied from the conversations
+// convs: the items made from them or linked to them (plus items), their
+// titles and descriptions; and the system notes of those conversations and
+// of every conversation linked to those items (link notes name the title).
+// It records the new states in red and returns what changed; the caller
+// appends the events.
+func (tx *Tx) scrubCopies(ctx context.Context, convs, items []int64, sc *chat.Scrubber, red *chat.Redaction) (*scrubbed, error) {
+	out := &scrubbed{}
+	cl := jsonIDs(convs)
+	il := jsonIDs(items)
+	related, err := int64s(ctx, tx, `SELECT id FROM items WHERE source_conversation_id IN (SELECT value FROM json_each(:c))
+		UNION SELECT item_id FROM conversations WHERE id IN (SELECT value FROM json_each(:c)) AND item_id IS NOT NULL
+		UNION SELECT value FROM json_each(:i) ORDER BY 1`, sql.Named("c", cl), sql.Named("i", il))
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range related {
+		var title, desc string
+		if err := tx.QueryRowContext(ctx, `SELECT title, description FROM items WHERE id = ?`, n).Scan(&title, &desc); err == sql.ErrNoRows {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		t, d := sc.Scrub(title), sc.Scrub(desc)
+		if t == title && d == desc {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE items SET title = ?, description = ?, updated_at = ? WHERE id = ?`, t, d, ms(tx.now), n); err != nil {
+			return nil, err
+		}
+		red.Items[n] = &chat.Item{Number: n, Title: t, Description: d}
+		out.items = append(out.items, n)
+	}
+	rl := jsonIDs(related)
+	noteConvs, err := int64s(ctx, tx, `SELECT value FROM json_each(:c)
+		UNION SELECT id FROM conversations WHERE item_id IN (SELECT value FROM json_each(:r)) ORDER BY 1`,
+		sql.Named("c", cl), sql.Named("r", rl))
+	if err != nil {
+		return nil, err
+	}
+	for _, cid := range noteConvs {
+		notes, err := tx.messages(ctx, messageSelect+` WHERE m.conversation_id = ? AND m.author_kind = 'system' AND m.text <> ''`, cid)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range notes {
+			if t := sc.Scrub(m.Text); t != m.Text {
+				if err := tx.rewriteText(ctx, m, t, red); err != nil {
+					return nil, err
+				}
+				out.notes = append(out.notes, m)
+			}
+		}
+	}
+	return out, nil
+}
+
+// messages reads the messages a query selects (messageSelect columns).
+func (tx *Tx) messages(ctx context.Context, query string, args ...any) ([]*chat.Message, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*chat.Message
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// rewriteText stores a scrubbed text for m (no audit: the old text is what
+// must go) and records m's new state in red.
+func (tx *Tx) rewriteText(ctx context.Context, m *chat.Message, text string, red *chat.Redaction) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET text = ? WHERE id = ?`, text, m.ID); err != nil {
+		return err
+	}
+	m.Text = text
+	red.Messages[m.ID] = m
+	return nil
+}
+
+// publishScrubbed rewrites the stored events that carry what a scrub
+// changed and appends the events that tell clients: message.edited for
+// each note or team message, item.updated (and conversation.updated, whose
+// item reference carries the title) for each item in items.
+func (tx *Tx) publishScrubbed(ctx context.Context, sc *scrubbed, items []int64, red *chat.Redaction) error {
+	for _, m := range sc.notes {
+		if err := tx.redact(ctx, red, `message_id = ?`, m.ID); err != nil {
+			return err
+		}
+	}
+	il := jsonIDs(items)
+	if err := tx.redact(ctx, red, `item_id IN (SELECT value FROM json_each(?))`, il); err != nil {
+		return err
+	}
+	for _, m := range sc.notes {
+		scope := chat.ScopeConversation
+		if m.Internal {
+			scope = chat.ScopeConversationTeam
+		}
+		if err := tx.appendEvent(ctx, &chat.Event{Type: chat.EventMessageEdited, Scope: scope, ConversationID: m.ConversationID}, m); err != nil {
+			return err
+		}
+	}
+	for _, n := range items {
+		if err := tx.itemChanged(ctx, n, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// propagateText carries a message's new text (an edit; "" for a delete)
+// into the copies the product made of it: transcripts and titles of items
+// made from its conversation, and link notes naming such a title.
+func (tx *Tx) propagateText(ctx context.Context, old, now *chat.Message, red *chat.Redaction) error {
+	sc := chat.NewScrubber()
+	sc.Text(old.Text, now.Text, chat.DeletedText)
+	changed, err := tx.scrubCopies(ctx, []int64{old.ConversationID}, nil, sc, red)
+	if err != nil {
+		return err
+	}
+	return tx.publishScrubbed(ctx, changed, changed.items, red)
+}
+
 // EraseCustomer erases a customer; see chat.CustomerStore. In one
 // transaction: the customer's details go, their messages lose their text
-// (and their audit entries, which hold earlier text), system notes and
-// items made from the conversation lose the customer's words (see
-// chat.Scrubber), the conversations are marked, the customer's sessions end,
-// and every stored event that carried any of it is rewritten. Then
-// customer.erased, message.edited (scrubbed notes) and item.updated
-// (scrubbed items) tell synced clients. After commit the WAL is
-// checkpointed so that no earlier page stays in it.
+// (and their audit entries, which hold earlier text), the team text made
+// from their conversations loses their words (see chat.Scrubber), the
+// conversations are marked, their sessions answer customer_erased, and
+// every stored event that carried any of it is rewritten. Then
+// customer.erased, message.edited (rewritten notes and team messages) and
+// item.updated tell synced clients. After commit the WAL is checkpointed
+// in the background, so that no earlier page stays in it.
 func (s *Store) EraseCustomer(ctx context.Context, a chat.Actor, id int64) (*chat.Erasure, error) {
 	if err := chat.CanEraseCustomer(a); err != nil {
 		return nil, err
@@ -30,10 +168,37 @@ func (s *Store) EraseCustomer(ctx context.Context, a chat.Actor, id int64) (*cha
 	if err != nil {
 		return nil, err
 	}
-	// Best effort: the pages written before the erasure leave the WAL
-	// (readers may hold it; the next automatic checkpoint then does).
-	s.wdb.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	s.checkpoint()
 	return er, nil
+}
+
+// checkpoint moves the WAL into the database and truncates it, in the
+// background on a connection of its own with a short busy timeout, so that
+// it never holds up writes; it tries again while readers keep the WAL busy.
+// Close waits for it.
+func (s *Store) checkpoint() {
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		db, err := sql.Open("sqlite3", "file:"+s.path+"?_busy_timeout=200&_secure_delete=on")
+		if err != nil {
+			slog.Warn("checkpoint after erasure", "err", err)
+			return
+		}
+		defer db.Close()
+		for try := 0; try < 50; try++ {
+			var busy, logPages, done int
+			if err := db.QueryRow(`PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &done); err == nil && busy == 0 {
+				return
+			}
+			select {
+			case <-s.closing:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+		slog.Warn("checkpoint after erasure: the WAL stayed busy; the next automatic checkpoint moves it")
+	}()
 }
 
 func (tx *Tx) erase(ctx context.Context, a chat.Actor, id int64) (*chat.Erasure, error) {
@@ -42,7 +207,7 @@ func (tx *Tx) erase(ctx context.Context, a chat.Actor, id int64) (*chat.Erasure,
 	} else if chat.ErrorCode(err) != chat.ENotFound {
 		return nil, err
 	}
-	old, err := findCustomer(ctx, tx, id)
+	current, err := findCustomer(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -50,166 +215,187 @@ func (tx *Tx) erase(ctx context.Context, a chat.Actor, id int64) (*chat.Erasure,
 	if err != nil {
 		return nil, err
 	}
-	// The customer's words, to find them where the team's text quotes them.
-	rows, err := tx.QueryContext(ctx, `SELECT id, text FROM messages WHERE author_kind = 'customer' AND author_id = ?`, id)
+	mine, err := tx.messages(ctx, messageSelect+` WHERE m.author_kind = 'customer' AND m.author_id = ?`, id)
 	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	var texts []string
-	for rows.Next() {
-		var mid int64
-		var text string
-		if err := rows.Scan(&mid, &text); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids, texts = append(ids, mid), append(texts, text)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	// Audit entries of their messages hold earlier texts of them.
-	for _, mid := range ids {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM message_audit WHERE message_id = ?`, mid); err != nil {
-			return nil, err
-		}
-	}
-	scrub := chat.NewScrubber(old, texts)
-
-	now := ms(tx.now)
-	if _, err := tx.ExecContext(ctx, `UPDATE customers SET name = '', email = '', page_url = '', browser = '', language = '',
-		time_zone = '', erased_at = ? WHERE id = ?`, now, id); err != nil {
-		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE messages SET text = '', deleted_at = COALESCE(deleted_at, ?)
-		WHERE author_kind = 'customer' AND author_id = ?`, now, id); err != nil {
-		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE conversations SET erased_at = ? WHERE customer_id = ?`, now, id); err != nil {
-		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE customer_id = ?`, id); err != nil {
 		return nil, err
 	}
 
-	red := &chat.Redaction{Messages: map[int64]*chat.Message{}, Customers: map[int64]*chat.Customer{}, Items: map[int64]*chat.Item{}}
-	for _, mid := range ids {
-		m, err := findMessage(ctx, tx, mid)
-		if err != nil {
-			return nil, err
-		}
-		red.Messages[mid] = m
-	}
-	// Items they requested or that their conversations are linked to.
-	items, err := int64s(ctx, tx, `SELECT id FROM items WHERE requester_id = :cust
-		UNION SELECT item_id FROM conversations WHERE customer_id = :cust AND item_id IS NOT NULL ORDER BY 1`, sql.Named("cust", id))
+	// What the product may have copied: every name and e-mail the customer
+	// had (their events tell the earlier ones), every version of every
+	// text (the audit tells the earlier ones).
+	names, emails, err := tx.customerAliases(ctx, current)
 	if err != nil {
 		return nil, err
 	}
-	// System notes in their conversations (a reopen by them, a link to a
-	// title made from their words) and in the conversations linked to
-	// those items (links to the same title).
-	list, _ := json.Marshal(items)
-	noteConvs, err := int64s(ctx, tx, `SELECT id FROM conversations WHERE customer_id = ?
-		UNION SELECT id FROM conversations WHERE item_id IN (SELECT value FROM json_each(?)) ORDER BY 1`, id, string(list))
-	if err != nil {
-		return nil, err
-	}
-	var notes []*chat.Message
-	for _, cid := range noteConvs {
-		rows, err := tx.QueryContext(ctx, messageSelect+` WHERE m.conversation_id = ? AND m.author_kind = 'system' AND m.text <> ''`, cid)
+	sc := chat.NewScrubber()
+	for _, m := range mine {
+		versions := []string{m.Text}
+		rows, err := tx.QueryContext(ctx, `SELECT old_text, new_text FROM message_audit WHERE message_id = ?`, m.ID)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
-			m, err := scanMessage(rows)
-			if err != nil {
+			var o, n string
+			if err := rows.Scan(&o, &n); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			if t := scrub.Scrub(m.Text); t != m.Text {
-				m.Text = t
-				notes = append(notes, m)
-			}
+			versions = append(versions, o, n)
 		}
 		rows.Close()
-		if err := rows.Err(); err != nil {
+		for _, t := range versions {
+			for _, n := range names {
+				sc.Line(n, m.CreatedAt, t)
+			}
+			sc.Text(t, "", chat.ErasedText)
+		}
+	}
+	for _, e := range emails {
+		sc.Email(e)
+	}
+	for _, n := range names {
+		sc.Name(n)
+	}
+
+	now := ms(tx.now)
+	for _, q := range []string{
+		`UPDATE customers SET name = '', email = '', page_url = '', browser = '', language = '', time_zone = '', erased_at = :now WHERE id = :id`,
+		// Client ids are the customer's own strings too.
+		`UPDATE messages SET text = '', client_id = NULL, deleted_at = COALESCE(deleted_at, :now) WHERE author_kind = 'customer' AND author_id = :id`,
+		`UPDATE conversations SET erased_at = :now, client_id = NULL WHERE customer_id = :id`,
+		`DELETE FROM message_audit WHERE message_id IN (SELECT id FROM messages WHERE author_kind = 'customer' AND author_id = :id)`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, sql.Named("now", now), sql.Named("id", id)); err != nil {
 			return nil, err
 		}
 	}
-	for _, m := range notes {
-		if _, err := tx.ExecContext(ctx, `UPDATE messages SET text = ? WHERE id = ?`, m.Text, m.ID); err != nil {
+
+	red := &chat.Redaction{Messages: map[int64]*chat.Message{}, Customers: map[int64]*chat.Customer{}, Items: map[int64]*chat.Item{}}
+	for _, m := range mine {
+		if red.Messages[m.ID], err = findMessage(ctx, tx, m.ID); err != nil {
 			return nil, err
 		}
-		red.Messages[m.ID] = m
 	}
-	var scrubbed []int64
-	for _, n := range items {
-		var title, desc string
-		if err := tx.QueryRowContext(ctx, `SELECT title, description FROM items WHERE id = ?`, n).Scan(&title, &desc); err != nil {
-			return nil, err
-		}
-		t, d := scrub.Scrub(title), scrub.Scrub(desc)
-		if t == title && d == desc {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE items SET title = ?, description = ?, updated_at = ? WHERE id = ?`, t, d, now, n); err != nil {
-			return nil, err
-		}
-		red.Items[n] = &chat.Item{Number: n, Title: t, Description: d}
-		scrubbed = append(scrubbed, n)
+	if red.Customers[id], err = findCustomer(ctx, tx, id); err != nil {
+		return nil, err
 	}
-	erased, err := findCustomer(ctx, tx, id)
+
+	// Their own notes (a reopen by their message) name them: they become
+	// "The customer reopened the conversation." Notes written before notes
+	// knew their actor are known by the customer's message right after.
+	cl := jsonIDs(convs)
+	own, err := tx.messages(ctx, messageSelect+` WHERE m.conversation_id IN (SELECT value FROM json_each(:c)) AND m.author_kind = 'system'
+		AND m.system = 'reopened' AND ((m.actor_kind = 'customer' AND m.actor_id = :id) OR (m.actor_kind IS NULL
+		AND EXISTS (SELECT 1 FROM messages n WHERE n.id = m.id + 1 AND n.author_kind = 'customer' AND n.author_id = :id)))`,
+		sql.Named("c", cl), sql.Named("id", id))
 	if err != nil {
 		return nil, err
 	}
-	red.Customers[id] = erased
+	changed := &scrubbed{}
+	nameless := chat.StatusNote(chat.Actor{Kind: chat.KindCustomer}, chat.StatusOpen)
+	for _, m := range own {
+		if m.Text != nameless {
+			if err := tx.rewriteText(ctx, m, nameless, red); err != nil {
+				return nil, err
+			}
+			changed.notes = append(changed.notes, m)
+		}
+	}
+	// The team's messages in their conversations: their e-mail and names.
+	team, err := tx.messages(ctx, messageSelect+` WHERE m.conversation_id IN (SELECT value FROM json_each(?)) AND m.author_kind = 'user'
+		AND m.deleted_at IS NULL`, cl)
+	if err != nil {
+		return nil, err
+	}
+	var rewritten []pair
+	for _, m := range team {
+		if t := sc.ScrubMessage(m.Text); t != m.Text {
+			rewritten = append(rewritten, pair{m.Text, t})
+			if err := tx.rewriteText(ctx, m, t, red); err != nil {
+				return nil, err
+			}
+			changed.notes = append(changed.notes, m)
+		}
+	}
+	// Their transcript copies follow, as after an edit.
+	for _, p := range rewritten {
+		sc.Text(p.old, p.new, chat.ErasedText)
+	}
+	// Items made from or linked to their conversations, or requested by
+	// them; notes naming those items.
+	requested, err := int64s(ctx, tx, `SELECT id FROM items WHERE requester_id = ?`, id)
+	if err != nil {
+		return nil, err
+	}
+	copies, err := tx.scrubCopies(ctx, convs, requested, sc, red)
+	if err != nil {
+		return nil, err
+	}
+	changed.notes = append(changed.notes, copies.notes...)
+	// Every related item is published again: the requester's name went
+	// from all of them, the words from some.
+	il := jsonIDs(requested)
+	related, err := int64s(ctx, tx, `SELECT id FROM items WHERE source_conversation_id IN (SELECT value FROM json_each(:c))
+		UNION SELECT item_id FROM conversations WHERE id IN (SELECT value FROM json_each(:c)) AND item_id IS NOT NULL
+		UNION SELECT value FROM json_each(:i) ORDER BY 1`, sql.Named("c", cl), sql.Named("i", il))
+	if err != nil {
+		return nil, err
+	}
 
 	// Every stored copy: the events of their conversations and profile
-	// (customer_id), and of the scrubbed items.
+	// (customer_id), then of the notes, team messages and items.
 	if err := tx.redact(ctx, red, `customer_id = ?`, id); err != nil {
 		return nil, err
 	}
-	for _, m := range notes {
-		if err := tx.redact(ctx, red, `message_id = ? AND customer_id IS NOT ?`, m.ID, id); err != nil {
-			return nil, err
-		}
-	}
-	if len(scrubbed) > 0 {
-		list, _ := json.Marshal(scrubbed)
-		if err := tx.redact(ctx, red, `item_id IN (SELECT value FROM json_each(?)) AND (customer_id IS NULL OR customer_id <> ?)`, string(list), id); err != nil {
-			return nil, err
-		}
-	}
-
 	er := &chat.Erasure{CustomerID: id, By: chat.Author{Kind: a.Kind, ID: a.ID, Name: a.Name}, At: tx.now,
-		Conversations: len(convs), Messages: len(ids)}
+		Conversations: len(convs), Messages: len(mine)}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO customer_erasures (customer_id, actor_id, actor_name, at, conversations, messages)
 		VALUES (?, ?, ?, ?, ?, ?)`, id, a.ID, a.Name, now, er.Conversations, er.Messages); err != nil {
 		return nil, err
 	}
-	for _, m := range notes {
-		scope := chat.ScopeConversation
-		if m.Internal {
-			scope = chat.ScopeConversationTeam
-		}
-		if err := tx.appendEvent(ctx, &chat.Event{Type: chat.EventMessageEdited, Scope: scope, ConversationID: m.ConversationID}, m); err != nil {
-			return nil, err
-		}
-	}
-	for _, n := range scrubbed {
-		// peopleChanged: the linked conversations carry the title too.
-		if err := tx.itemChanged(ctx, n, true); err != nil {
-			return nil, err
-		}
+	if err := tx.publishScrubbed(ctx, changed, related, red); err != nil {
+		return nil, err
 	}
 	if convs == nil {
 		convs = []int64{}
 	}
 	return er, tx.appendEvent(ctx, &chat.Event{Type: chat.EventCustomerErased, Scope: chat.ScopeCustomer, CustomerID: id},
-		&chat.CustomerErased{Customer: erased, ConversationIDs: convs})
+		&chat.CustomerErased{Customer: red.Customers[id], ConversationIDs: convs})
+}
+
+// customerAliases returns every name and e-mail a customer had: now, and
+// as their stored events show them before (profile updates, conversation
+// snapshots, their messages' author names).
+func (tx *Tx) customerAliases(ctx context.Context, c *chat.Customer) (names, emails []string, err error) {
+	seenN, seenE := map[string]bool{}, map[string]bool{}
+	add := func(n, e string) {
+		if n != "" && !seenN[n] {
+			seenN[n] = true
+			names = append(names, n)
+		}
+		if e != "" && !seenE[e] {
+			seenE[e] = true
+			emails = append(emails, e)
+		}
+	}
+	add(c.Name, c.Email)
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT
+		COALESCE(json_extract(data, '$.name'), json_extract(data, '$.customer.name'), json_extract(data, '$.conversation.customer.name'),
+			CASE WHEN json_extract(data, '$.author.kind') = 'customer' THEN json_extract(data, '$.author.name') END, ''),
+		COALESCE(json_extract(data, '$.email'), json_extract(data, '$.customer.email'), json_extract(data, '$.conversation.customer.email'), '')
+		FROM events WHERE customer_id = ? AND type <> ?`, c.ID, chat.EventCustomerErased)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n, e string
+		if err := rows.Scan(&n, &e); err != nil {
+			return nil, nil, err
+		}
+		add(n, e)
+	}
+	return names, emails, rows.Err()
 }
 
 func findErasure(ctx context.Context, q queryer, customerID int64) (*chat.Erasure, error) {
@@ -228,7 +414,7 @@ func findErasure(ctx context.Context, q queryer, customerID int64) (*chat.Erasur
 
 // ListErasures returns every erasure, newest first; see chat.CustomerStore.
 func (s *Store) ListErasures(ctx context.Context, a chat.Actor) ([]*chat.Erasure, error) {
-	if err := chat.CanEraseCustomer(a); err != nil {
+	if err := chat.CanReadErasures(a); err != nil {
 		return nil, err
 	}
 	rows, err := s.rdb.QueryContext(ctx, `SELECT customer_id, actor_id, actor_name, at, conversations, messages
@@ -248,4 +434,15 @@ func (s *Store) ListErasures(ctx context.Context, a chat.Actor) ([]*chat.Erasure
 		out = append(out, er)
 	}
 	return out, dbErr(rows.Err())
+}
+
+type pair struct{ old, new string }
+
+// jsonIDs is ids as a JSON array for json_each ("[]", never "null").
+func jsonIDs(ids []int64) string {
+	if len(ids) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(ids)
+	return string(b)
 }

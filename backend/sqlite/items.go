@@ -7,8 +7,6 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/fts"
@@ -143,14 +141,13 @@ func (s *Store) ProposeItem(ctx context.Context, a chat.Actor, convID int64, typ
 		return nil, dbErr(err)
 	}
 	defer rows.Close()
-	var lines []string
-	title := ""
+	var msgs []*chat.Message
 	for rows.Next() {
 		m, err := scanMessage(rows)
 		if err != nil {
 			return nil, dbErr(err)
 		}
-		lines = append(lines, chat.TranscriptLine(m))
+		msgs = append(msgs, m)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, dbErr(err)
@@ -163,15 +160,11 @@ func (s *Store) ProposeItem(ctx context.Context, a chat.Actor, convID int64, typ
 	if err != nil && err != sql.ErrNoRows {
 		return nil, dbErr(err)
 	}
-	title = chat.ProposedTitle(first)
+	title := chat.ProposedTitle(first)
 	if title == "" {
 		title = fmt.Sprintf("Conversation %d", convID)
 	}
-	desc := strings.Join(lines, "\n")
-	if utf8.RuneCountInString(desc) > chat.MaxDescriptionRunes {
-		desc = string([]rune(desc)[utf8.RuneCountInString(desc)-chat.MaxDescriptionRunes:])
-	}
-	ni := &chat.NewItem{Type: typ, Title: title, Description: desc, Status: chat.ItemNew, Priority: chat.PriorityNormal, ConversationID: convID}
+	ni := &chat.NewItem{Type: typ, Title: title, Description: chat.Transcript(msgs), Status: chat.ItemNew, Priority: chat.PriorityNormal, ConversationID: convID}
 	if typ == chat.ItemTicket {
 		ni.RequesterID = conv.CustomerID
 	}
@@ -235,9 +228,11 @@ func (s *Store) CreateItem(ctx context.Context, a chat.Actor, ni chat.NewItem) (
 				return err
 			}
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO items (type, title, description, status, priority, requester_id, creator_id, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, string(ni.Type), ni.Title, ni.Description, string(ni.Status), string(ni.Priority),
-			nullID(ni.RequesterID), a.ID, ms(tx.now), ms(tx.now))
+		// The conversation it is made from is its source for good: an edit,
+		// delete or erasure there finds the transcript copied here.
+		res, err := tx.ExecContext(ctx, `INSERT INTO items (type, title, description, status, priority, requester_id, creator_id, created_at, updated_at,
+			source_conversation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, string(ni.Type), ni.Title, ni.Description, string(ni.Status), string(ni.Priority),
+			nullID(ni.RequesterID), a.ID, ms(tx.now), ms(tx.now), nullID(ni.ConversationID))
 		if err != nil {
 			return err
 		}
@@ -526,7 +521,7 @@ func (tx *Tx) link(ctx context.Context, a chat.Actor, convID, number int64) erro
 	if number == 0 {
 		code = chat.NoteUnlinked
 	}
-	if _, err := tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, convID, text, note{code: code, internal: true}, ""); err != nil {
+	if _, err := tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, convID, text, note{code: code, internal: true, actor: a}, ""); err != nil {
 		return err
 	}
 	if err := tx.conversationUpdated(ctx, convID); err != nil {

@@ -52,14 +52,16 @@ func visibleMessage(ctx context.Context, q queryer, a chat.Actor, id int64) (*ch
 type note struct {
 	code     string
 	internal bool
+	actor    chat.Actor // who caused it (none for the offline reply)
 }
 
 // insertMessage appends a message (or a system note when n is set), bumps
 // the conversation's activity and appends message.created.
 func (tx *Tx) insertMessage(ctx context.Context, a chat.Actor, convID int64, text string, n note, clientID string) (*chat.Message, error) {
 	system := n.code
-	res, err := tx.ExecContext(ctx, `INSERT INTO messages (conversation_id, author_kind, author_id, text, system, internal, client_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, convID, string(a.Kind), nullID(a.ID), text, nullString(system), boolInt(n.internal), nullString(clientID), ms(tx.now))
+	res, err := tx.ExecContext(ctx, `INSERT INTO messages (conversation_id, author_kind, author_id, text, system, internal, client_id, created_at,
+		actor_kind, actor_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, convID, string(a.Kind), nullID(a.ID), text, nullString(system),
+		boolInt(n.internal), nullString(clientID), ms(tx.now), nullString(string(n.actor.Kind)), nullID(n.actor.ID))
 	if err != nil {
 		return nil, err
 	}
@@ -102,6 +104,9 @@ func (s *Store) SendMessage(ctx context.Context, a chat.Actor, convID int64, nm 
 	created := false
 	err = s.write(ctx, func(tx *Tx) error {
 		m, created = nil, false // a write may run twice (group commit fallback)
+		if err := refuseErased(ctx, tx, a); err != nil {
+			return err
+		}
 		conv, err := visibleConversation(ctx, tx, a, convID)
 		if err != nil {
 			return err
@@ -217,10 +222,14 @@ func (s *Store) EditMessage(ctx context.Context, a chat.Actor, id int64, text st
 		if err := tx.audit(ctx, a, id, chat.AuditEdit, m.Text, text); err != nil {
 			return err
 		}
+		old := m
 		if m, err = findMessage(ctx, tx, id); err != nil {
 			return err
 		}
 		if err := tx.redactMessage(ctx, m); err != nil {
+			return err
+		}
+		if err := tx.propagateText(ctx, old, m, chat.NewRedaction()); err != nil {
 			return err
 		}
 		return tx.appendEvent(ctx, &chat.Event{Type: chat.EventMessageEdited, Scope: chat.ScopeConversation, ConversationID: m.ConversationID}, m)
@@ -251,10 +260,14 @@ func (s *Store) DeleteMessage(ctx context.Context, a chat.Actor, id int64) (*cha
 		if err := tx.audit(ctx, a, id, chat.AuditDelete, m.Text, ""); err != nil {
 			return err
 		}
+		old := m
 		if m, err = findMessage(ctx, tx, id); err != nil {
 			return err
 		}
 		if err := tx.redactMessage(ctx, m); err != nil {
+			return err
+		}
+		if err := tx.propagateText(ctx, old, m, chat.NewRedaction()); err != nil {
 			return err
 		}
 		return tx.appendEvent(ctx, &chat.Event{Type: chat.EventMessageDeleted, Scope: chat.ScopeConversation, ConversationID: m.ConversationID}, m)

@@ -62,8 +62,12 @@ func (s *Store) Authenticate(ctx context.Context, tokenHash []byte, now time.Tim
 		return u.Actor(sess.ID), &sess, nil
 	}
 	var name string
-	if err := s.rdb.QueryRowContext(ctx, `SELECT name FROM customers WHERE id = ?`, sess.CustomerID).Scan(&name); err != nil {
+	var erased sql.NullInt64
+	if err := s.rdb.QueryRowContext(ctx, `SELECT name, erased_at FROM customers WHERE id = ?`, sess.CustomerID).Scan(&name, &erased); err != nil {
 		return chat.Actor{}, nil, chat.Errorf(chat.EUnauthorized, "The token is unknown or revoked.")
+	}
+	if erased.Valid {
+		return chat.Actor{}, nil, chat.CustomerGone()
 	}
 	return chat.Actor{Kind: chat.KindCustomer, ID: sess.CustomerID, Name: name, SessionID: sess.ID}, &sess, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"time"
 
 	"github.com/deskchat/deskchat/backend/chat"
 )
@@ -152,11 +151,12 @@ func (s *Store) SetUserTimeZone(ctx context.Context, a chat.Actor, tz string) (*
 	if !a.IsUser() {
 		return nil, chat.Errorf(chat.EForbidden, "Only team members have a profile time zone.")
 	}
-	if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" || len(tz) > 64 {
-		return nil, chat.Errorf(chat.EInvalid, "%q is not an IANA time zone like Europe/Berlin.", tz)
+	tz, err := chat.CheckTimeZone(tz, false)
+	if err != nil {
+		return nil, err
 	}
 	var u *chat.User
-	err := s.write(ctx, func(tx *Tx) error {
+	err = s.write(ctx, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET time_zone = ? WHERE id = ?`, tz, a.ID); err != nil {
 			return err
 		}

@@ -22,6 +22,172 @@ var redactionTests = []struct {
 	{"EditAndDeleteRedactTheLog", testRedactEditDelete},
 	{"EraseCustomer", testEraseCustomer},
 	{"EraseCustomerRules", testEraseCustomerRules},
+	{"EditsReachItemsMadeFromTheConversation", testEditsReachItems},
+	{"ErasureFindsEveryCopy", testErasureFindsEveryCopy},
+	{"ErasureKeepsTheTeamsRecord", testErasureKeepsTheTeamsRecord},
+	{"ErasedCustomerCannotWriteBack", testErasedCannotWriteBack},
+}
+
+// teamText is everything the team reads of a conversation and its items:
+// items (as the admin sees them), every message, and the admin's replay.
+func (f *fixture) teamText(convID int64, items ...int64) string {
+	f.t.Helper()
+	var b strings.Builder
+	for _, n := range items {
+		it, err := f.s.FindItemByNumber(f.ctx, f.admin, n)
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		j, _ := json.Marshal(it)
+		b.Write(j)
+	}
+	msgs, _ := f.s.ListMessages(f.ctx, f.admin, convID, chat.MessageFilter{Limit: chat.MaxPageSize})
+	j, _ := json.Marshal(msgs)
+	b.Write(j)
+	for _, ev := range f.replay(f.admin) {
+		b.Write(ev.Data)
+	}
+	return b.String()
+}
+
+// testEditsReachItems: a ticket and a task were made from a conversation
+// (the task later unlinked); the customer edits one message and deletes
+// another. The transcripts, the proposed titles and the link notes follow:
+// the new text, or "[deleted]".
+func testEditsReachItems(t *testing.T, f *fixture) {
+	conv, first := f.customerConversation(f.visitorA, "Firstline alphasecret about frobnicator\nsecond line betasecret")
+	second := f.send(f.visitorA, conv.ID, "my phone is gammasecret-555")
+	f.send(f.support, conv.ID, "Let me check.")
+	p, _ := f.s.ProposeItem(f.ctx, f.support, conv.ID, chat.ItemTask)
+	task := f.item(f.support, *p)
+	if _, err := f.s.LinkConversation(f.ctx, f.support, conv.ID, 0); err != nil { // unlinked again
+		t.Fatal(err)
+	}
+	p, _ = f.s.ProposeItem(f.ctx, f.support, conv.ID, chat.ItemTicket)
+	ticket := f.item(f.support, *p)
+	if !strings.Contains(ticket.Title+ticket.Description+task.Description, "alphasecret") {
+		t.Fatalf("premise: the items hold the text: %+v", ticket)
+	}
+
+	if _, err := f.s.EditMessage(f.ctx, f.visitorA, first.ID, "Cleanfirst line only"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.DeleteMessage(f.ctx, f.visitorA, second.ID); err != nil {
+		t.Fatal(err)
+	}
+	all := f.teamText(conv.ID, ticket.Number, task.Number)
+	for _, w := range []string{"alphasecret", "betasecret", "gammasecret"} {
+		if strings.Contains(all, w) {
+			t.Errorf("%q is still readable after the edit/delete:\n%s", w, all)
+		}
+	}
+	it, _ := f.s.FindItemByNumber(f.ctx, f.admin, ticket.Number)
+	if it.Title != "Cleanfirst line only" || !strings.Contains(it.Description, "\u2068Cleanfirst line only\u2069") ||
+		!strings.Contains(it.Description, "): [deleted]") || !strings.Contains(it.Description, "Let me check.") {
+		t.Errorf("ticket after the edit and delete: %q / %q", it.Title, it.Description)
+	}
+	if res, _ := f.s.Search(f.ctx, f.admin, chat.SearchQuery{Text: "alphasecret"}); len(res) != 0 {
+		t.Errorf("search still finds the edited text: %+v", res)
+	}
+	// A title the team wrote themselves is theirs: it stays.
+	title := "Frobnicator trouble"
+	f.s.UpdateItem(f.ctx, f.support, ticket.Number, chat.ItemUpdate{Title: &title})
+	f.s.EditMessage(f.ctx, f.visitorA, first.ID, "Third version")
+	if it, _ := f.s.FindItemByNumber(f.ctx, f.admin, ticket.Number); it.Title != title {
+		t.Errorf("a title the team wrote changed to %q", it.Title)
+	}
+}
+
+// testErasureFindsEveryCopy: the cases an erasure must not miss: a task
+// made from the conversation and unlinked, a ticket she requested whose
+// text has nothing of hers, a name she had before, her message's client
+// id, and her e-mail and name in the team's messages to her.
+func testErasureFindsEveryCopy(t *testing.T, f *fixture) {
+	c, _ := f.s.CreateCustomer(f.ctx, chat.CustomerInfo{Name: "Oldname Yarrowby", Email: "zorblax@uniqmail.example"})
+	zor := chat.Actor{Kind: chat.KindCustomer, ID: c.ID, Name: c.Name}
+	conv, _, _, err := f.s.CreateConversation(f.ctx, zor, chat.NewConversation{Text: "omegasecret order", ClientID: "Wanda-DOB-1990-01-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.send(f.support, conv.ID, "We will mail zorblax@uniqmail.example today, Oldname Yarrowby. (Not data@uniqmail.example.com.)")
+	f.s.CloseConversation(f.ctx, f.support, conv.ID)
+	f.send(zor, conv.ID, "more lambdasecret") // reopens: a note naming her
+	p, _ := f.s.ProposeItem(f.ctx, f.support, conv.ID, chat.ItemTask)
+	task := f.item(f.support, *p)
+	f.s.LinkConversation(f.ctx, f.support, conv.ID, 0)
+	printer := f.item(f.support, chat.NewItem{Type: chat.ItemTicket, Title: "Printer broken", RequesterID: c.ID})
+	if _, err := f.s.UpdateCustomer(f.ctx, zor, c.ID, chat.CustomerInfo{Name: "Newname Zed"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.EraseCustomer(f.ctx, f.admin, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	all := f.teamText(conv.ID, task.Number, printer.Number)
+	for _, w := range []string{"Oldname", "Yarrowby", "Newname", "zorblax@", "omegasecret", "lambdasecret", "Wanda-DOB"} {
+		if strings.Contains(all, w) {
+			t.Errorf("%q is still readable after the erasure:\n%s", w, all)
+		}
+	}
+	if !strings.Contains(all, "data@uniqmail.example.com") {
+		t.Errorf("another address that merely contains hers was changed")
+	}
+	if !strings.Contains(all, "The customer reopened the conversation.") {
+		t.Errorf("her reopen note does not read as the customer's")
+	}
+	if it, _ := f.s.FindItemByNumber(f.ctx, f.admin, printer.Number); it.Title != "Printer broken" || it.Requester == nil || it.Requester.Name != "" {
+		t.Errorf("her ticket after the erasure: %+v %+v", it, it.Requester)
+	}
+}
+
+// testErasureKeepsTheTeamsRecord: a visitor who calls themselves like an
+// agent cannot wipe the agent from the record: notes and transcript lines
+// of the agent stay.
+func testErasureKeepsTheTeamsRecord(t *testing.T, f *fixture) {
+	c, _ := f.s.CreateCustomer(f.ctx, chat.CustomerInfo{Name: "Sam Support", Email: "sam@test.example"})
+	fake := chat.Actor{Kind: chat.KindCustomer, ID: c.ID, Name: c.Name}
+	conv, _, _, _ := f.s.CreateConversation(f.ctx, fake, chat.NewConversation{Text: "hello"})
+	f.send(f.support, conv.ID, "Sam here, replying to you")
+	f.s.CloseConversation(f.ctx, f.support, conv.ID)
+	p, _ := f.s.ProposeItem(f.ctx, f.support, conv.ID, chat.ItemTask)
+	task := f.item(f.support, *p)
+	if _, err := f.s.EraseCustomer(f.ctx, f.admin, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	msgs, _ := f.s.ListMessages(f.ctx, f.admin, conv.ID, chat.MessageFilter{})
+	var notes []string
+	for _, m := range msgs {
+		if m.System != "" {
+			notes = append(notes, m.Text)
+		}
+	}
+	if !slices.Contains(notes, "\u2068Sam Support\u2069 closed the conversation.") {
+		t.Errorf("the agent's close note lost its author: %q", notes)
+	}
+	it, _ := f.s.FindItemByNumber(f.ctx, f.admin, task.Number)
+	if !strings.Contains(it.Description, "\u2068Sam Support\u2069 (") || !strings.Contains(it.Description, "replying to you") {
+		t.Errorf("the agent's transcript line lost its author: %q", it.Description)
+	}
+	if strings.Contains(it.Description, "hello") {
+		t.Errorf("the customer's line stayed: %q", it.Description)
+	}
+}
+
+// testErasedCannotWriteBack: a request of the customer in flight when the
+// erasure committed writes nothing back.
+func testErasedCannotWriteBack(t *testing.T, f *fixture) {
+	conv, _ := f.customerConversation(f.visitorA, "hi")
+	if _, err := f.s.EraseCustomer(f.ctx, f.admin, f.visitorA.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.s.UpdateCustomer(f.ctx, f.visitorA, f.visitorA.ID, chat.CustomerInfo{Name: "Alice Again", Email: "alice@again.example"})
+	wantCode(t, err, chat.ECustomerErased)
+	_, _, _, err = f.s.CreateConversation(f.ctx, f.visitorA, chat.NewConversation{Text: "new chat"})
+	wantCode(t, err, chat.ECustomerErased)
+	_, _, err = f.s.SendMessage(f.ctx, f.visitorA, conv.ID, chat.NewMessage{Text: "still here"})
+	wantCode(t, err, chat.ECustomerErased)
+	if c, _ := f.s.FindCustomerByID(f.ctx, f.admin, f.visitorA.ID); c.Name != "" || c.Email != "" {
+		t.Fatalf("the erased customer was written back: %+v", c)
+	}
 }
 
 // replay returns every event a may see from the start of the log.
@@ -279,8 +445,9 @@ func testEraseCustomer(t *testing.T, f *fixture) {
 		t.Fatalf("last event = %s %s", last.Type, last.Data)
 	}
 	// Her sessions end; nobody writes into the conversation any more.
+	// The token still answers, so the widget learns why: customer_erased.
 	_, _, err = f.s.Authenticate(f.ctx, e.token, f.clock.Now())
-	wantCode(t, err, chat.EUnauthorized)
+	wantCode(t, err, chat.ECustomerErased)
 	_, _, err = f.s.SendMessage(f.ctx, f.support, e.conv.ID, chat.NewMessage{Text: "still there?"})
 	wantCode(t, err, chat.EConflict)
 	// Bob is untouched.

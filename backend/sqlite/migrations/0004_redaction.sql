@@ -43,9 +43,75 @@ CREATE TABLE customer_erasures (
 	messages      INTEGER NOT NULL
 );
 
--- Deleted index entries are removed from the index's pages at once, not
--- only marked (FTS5 secure-delete), and the indexes are rebuilt from the
--- current text, so no term of an earlier text stays in the file.
+-- Where an item was made from (its proposal's conversation), so an edit,
+-- delete or erasure finds the transcript it copied, linked or not.
+ALTER TABLE items ADD COLUMN source_conversation_id INTEGER;
+UPDATE items SET source_conversation_id = (SELECT MIN(c.id) FROM conversations c WHERE c.item_id = items.id);
+CREATE INDEX items_source ON items (source_conversation_id) WHERE source_conversation_id IS NOT NULL;
+
+-- Who caused a system note (a close, a reopen, a link), so an erasure
+-- rewrites the customer's own notes and nobody else's.
+ALTER TABLE messages ADD COLUMN actor_kind TEXT;
+ALTER TABLE messages ADD COLUMN actor_id INTEGER;
+
+-- Full-text indexes again, with the bidi controls as separators (the
+-- separators string below holds, invisibly, U+202A-U+202E, U+2066-U+2069,
+-- U+200E, U+200F and U+061C): the
+-- product isolates names in notes (U+2068 ... U+2069) and unicode61 would
+-- glue them to the first and last word ("⁨anna"). Deleted entries leave
+-- the index pages at once (FTS5 secure-delete), and the indexes are built
+-- from the current text, so no term of an earlier text stays in the file.
+DROP TRIGGER messages_fts_insert;
+DROP TRIGGER messages_fts_delete;
+DROP TRIGGER messages_fts_update;
+DROP TABLE messages_fts;
+CREATE VIRTUAL TABLE messages_fts USING fts5 (text, content = 'messages', content_rowid = 'id',
+	tokenize = "unicode61 remove_diacritics 2 separators '‪‫‬‭‮⁦⁧⁨⁩‎‏؜'");
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+	INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+	INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+	INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+	INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+END;
+
+DROP TRIGGER customers_fts_insert;
+DROP TRIGGER customers_fts_delete;
+DROP TRIGGER customers_fts_update;
+DROP TABLE customers_fts;
+CREATE VIRTUAL TABLE customers_fts USING fts5 (name, email, content = 'customers', content_rowid = 'id',
+	tokenize = "unicode61 remove_diacritics 2 separators '‪‫‬‭‮⁦⁧⁨⁩‎‏؜'");
+CREATE TRIGGER customers_fts_insert AFTER INSERT ON customers BEGIN
+	INSERT INTO customers_fts (rowid, name, email) VALUES (new.id, new.name, new.email);
+END;
+CREATE TRIGGER customers_fts_delete AFTER DELETE ON customers BEGIN
+	INSERT INTO customers_fts (customers_fts, rowid, name, email) VALUES ('delete', old.id, old.name, old.email);
+END;
+CREATE TRIGGER customers_fts_update AFTER UPDATE OF name, email ON customers BEGIN
+	INSERT INTO customers_fts (customers_fts, rowid, name, email) VALUES ('delete', old.id, old.name, old.email);
+	INSERT INTO customers_fts (rowid, name, email) VALUES (new.id, new.name, new.email);
+END;
+
+DROP TRIGGER items_fts_insert;
+DROP TRIGGER items_fts_delete;
+DROP TRIGGER items_fts_update;
+DROP TABLE items_fts;
+CREATE VIRTUAL TABLE items_fts USING fts5 (title, content = 'items', content_rowid = 'id',
+	tokenize = "unicode61 remove_diacritics 2 separators '‪‫‬‭‮⁦⁧⁨⁩‎‏؜'");
+CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
+	INSERT INTO items_fts (rowid, title) VALUES (new.id, new.title);
+END;
+CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
+	INSERT INTO items_fts (items_fts, rowid, title) VALUES ('delete', old.id, old.title);
+END;
+CREATE TRIGGER items_fts_update AFTER UPDATE OF title ON items BEGIN
+	INSERT INTO items_fts (items_fts, rowid, title) VALUES ('delete', old.id, old.title);
+	INSERT INTO items_fts (rowid, title) VALUES (new.id, new.title);
+END;
+
 INSERT INTO messages_fts (messages_fts, rank) VALUES ('secure-delete', 1);
 INSERT INTO customers_fts (customers_fts, rank) VALUES ('secure-delete', 1);
 INSERT INTO items_fts (items_fts, rank) VALUES ('secure-delete', 1);
