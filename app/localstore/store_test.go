@@ -225,3 +225,26 @@ func TestUnsaidLeavesTheLocalFile(t *testing.T) {
 		t.Errorf("erased text still found: %+v", res)
 	}
 }
+
+// TestSearchFindsIsolatedNames: "anna" finds a note that isolates the name.
+func TestSearchFindsIsolatedNames(t *testing.T) {
+	ctx := context.Background()
+	st, err := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	note := chat.Message{ID: 5, ConversationID: 1, Author: chat.Author{Kind: chat.KindSystem}, System: chat.NoteClosed,
+		Text: "\u2068Anna Admin\u2069 closed the conversation.", CreatedAt: time.Now()}
+	if err := st.Apply(ctx, []*client.StreamEvent{
+		event(1, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 7}),
+		event(2, chat.EventMessageCreated, note),
+	}, 2, "e"); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"anna", "admin"} {
+		if res, err := st.Search(ctx, q, 10); err != nil || len(res) != 1 {
+			t.Errorf("Search(%q) = %+v, %v", q, res, err)
+		}
+	}
+}

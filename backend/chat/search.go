@@ -9,8 +9,9 @@ import (
 
 // Search limits: a query is a handful of words, never a query language.
 const (
-	MaxQueryRunes = 200
-	MaxQueryWords = 8
+	MaxQueryRunes      = 200
+	MaxQueryWords      = 8
+	DefaultSearchLimit = 20 // results when the caller does not say
 )
 
 // SearchQuery is what a user typed plus filters.

@@ -41,7 +41,7 @@ func (s *Server) handleListConversations(w http.ResponseWriter, r *http.Request,
 		Section: chat.Section(q.oneOf("section", string(chat.SectionCustomers), string(chat.SectionMine))),
 		Status:  chat.Status(q.oneOf("status", string(chat.StatusOpen), string(chat.StatusClosed))),
 		Kind:    chat.ConversationKind(q.oneOf("kind", string(chat.ConversationCustomer), string(chat.ConversationTeam))),
-		Limit:   q.limit(),
+		Limit:   q.limit(chat.DefaultPageSize),
 	}
 	err := decodeCursor(q.text("cursor"), &f)
 	if q.err != nil {

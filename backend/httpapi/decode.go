@@ -38,11 +38,88 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 // other than application/json (no Content-Type is taken as JSON).
 func checkBodyType(r *http.Request) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
-		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+		mt, params, err := mime.ParseMediaType(ct)
+		if err != nil || mt != "application/json" {
 			return chat.Errorf(chat.EMediaType, "Send the body as application/json.")
 		}
+		if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+			return chat.Errorf(chat.EMediaType, "Send the body as UTF-8 (charset=utf-8).")
+		}
+	}
+	if ce := r.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+		return chat.Errorf(chat.EMediaType, "Send the body without a Content-Encoding.")
 	}
 	return nil
+}
+
+// emptyBody answers an endpoint that takes no body: nothing (or white
+// space, or {}) is fine; anything else is EInvalidJSON, so a client that
+// meant to send something learns it was not read.
+func emptyBody(w http.ResponseWriter, r *http.Request) error {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, chat.MaxBodyBytes))
+	if err != nil {
+		return chat.Errorf(chat.EBodyTooLarge, "This endpoint takes no body.")
+	}
+	if t := bytes.TrimSpace(data); len(t) != 0 && !bytes.Equal(t, []byte("{}")) {
+		return chat.Errorf(chat.EInvalidJSON, "This endpoint takes no body.")
+	}
+	return nil
+}
+
+// duplicateKey returns the first key that appears twice in one JSON
+// object of data ("" if none): encoding/json would keep the last, and a
+// proxy or another parser the first.
+func duplicateKey(data []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type frame struct {
+		object bool
+		keys   map[string]bool
+		key    bool // the next string token is a key
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		var top *frame
+		if n := len(stack); n > 0 {
+			top = stack[n-1]
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				if top != nil && top.object {
+					top.key = true
+				}
+				stack = append(stack, &frame{object: true, keys: map[string]bool{}, key: true})
+			case '[':
+				if top != nil && top.object {
+					top.key = true
+				}
+				stack = append(stack, &frame{})
+			default:
+				stack = stack[:len(stack)-1]
+			}
+		case string:
+			if top != nil && top.object && top.key {
+				if top.keys[t] {
+					return t
+				}
+				top.keys[t] = true
+				top.key = false
+				continue
+			}
+			if top != nil && top.object {
+				top.key = true
+			}
+		default:
+			if top != nil && top.object {
+				top.key = true
+			}
+		}
+	}
 }
 
 // decodeBytes is decodeJSON without the HTTP part; WebSocket frames use it.
@@ -53,6 +130,9 @@ func decodeBytes(data []byte, v any) error {
 	// Exactly one JSON object: not null, not an array, not a bare value.
 	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) > 0 && trimmed[0] != '{' {
 		return chat.Errorf(chat.EInvalidJSON, "The body must be a JSON object.")
+	}
+	if k := duplicateKey(data); k != "" {
+		return chat.Errorf(chat.EInvalidJSON, "The body has the key %q twice.", k)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -132,7 +212,29 @@ type params struct {
 	err error
 }
 
-func queryParams(r *http.Request) *params { return &params{q: r.URL.Query()} }
+// queryParams parses the query string; a malformed one (a bad %-escape, a
+// ";" separator) is an error, never a silently dropped parameter.
+func queryParams(r *http.Request) *params {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return &params{q: url.Values{}, err: chat.Errorf(chat.EInvalid, "The query string is malformed: %s.", strings.TrimPrefix(err.Error(), "invalid semicolon separator in query"))}
+	}
+	return &params{q: q}
+}
+
+// digits reports whether s is one or more ASCII digits (no sign, no
+// spaces, no hex): the only form an id or a limit takes.
+func digits(s string) bool {
+	if s == "" || len(s) > 18 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // raw returns the one value of name and whether it was given.
 func (p *params) raw(name string) (string, bool) {
@@ -157,22 +259,22 @@ func (p *params) id(name string) *int64 {
 		return nil
 	}
 	v, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || v < 0 {
+	if err != nil || !digits(s) {
 		p.err = chat.Errorf(chat.EInvalid, "Query parameter %s must be a non-negative integer.", name)
 		return nil
 	}
 	return &v
 }
 
-// limit reads the optional page size, 1 to chat.MaxPageSize;
-// chat.DefaultPageSize when absent. Out of range is an error, not a clamp.
-func (p *params) limit() int {
+// limit reads the optional page size, 1 to chat.MaxPageSize; def when
+// absent. Out of range is an error, not a clamp.
+func (p *params) limit(def int) int {
 	s, ok := p.raw("limit")
 	if !ok {
-		return chat.DefaultPageSize
+		return def
 	}
 	v, err := strconv.Atoi(s)
-	if err != nil || v < 1 || v > chat.MaxPageSize {
+	if err != nil || !digits(s) || v < 1 || v > chat.MaxPageSize {
 		p.err = chat.Errorf(chat.EInvalid, "Query parameter limit must be an integer from 1 to %d.", chat.MaxPageSize)
 		return 0
 	}

@@ -64,6 +64,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, status, errorBody{errorDetail{code, chat.ErrorMessage(err)}})
 }
 
+// writeBare answers err without a request log (for wrappers without the
+// server at hand); err is never internal there.
+func writeBare(w http.ResponseWriter, err error) {
+	writeJSON(w, statusOf[chat.ErrorCode(err)], errorBody{errorDetail{chat.ErrorCode(err), chat.ErrorMessage(err)}})
+}
+
 // writeJSON answers with v as JSON.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

@@ -149,6 +149,30 @@ func TestBadInput(t *testing.T) {
 		{"items limit over", "GET", "/v1/items?q=x&limit=1000", sam, ``, nil, 400, chat.EInvalid},
 		{"proposal bad type", "GET", fmt.Sprintf("/v1/conversations/%d/proposal?type=bug", conv.ID), sam, ``, nil, 400, chat.EInvalid},
 		{"proposal empty type", "GET", fmt.Sprintf("/v1/conversations/%d/proposal?type=", conv.ID), sam, ``, nil, 400, chat.EInvalid},
+		// A malformed query string is an error, not a dropped parameter.
+		{"bad escape in after", "GET", msgs + "?after=%zz", sam, ``, nil, 400, chat.EInvalid},
+		{"semicolon separator", "GET", msgs + "?limit=1;after=0", sam, ``, nil, 400, chat.EInvalid},
+		{"signed after", "GET", msgs + "?after=+5", sam, ``, nil, 400, chat.EInvalid},
+		{"bad escape in status", "GET", "/v1/conversations?status=%zz", sam, ``, nil, 400, chat.EInvalid},
+		{"bad escape in search", "GET", "/v1/search?q=ship&limit=%zz", sam, ``, nil, 400, chat.EInvalid},
+		// The body is UTF-8 JSON, plain, with each key once.
+		{"other charset", "POST", msgs, sam, `{"text":"hi"}`, map[string]string{"Content-Type": "application/json; charset=iso-8859-1"}, 415, chat.EMediaType},
+		{"compressed body", "POST", msgs, sam, `{"text":"hi"}`, map[string]string{"Content-Encoding": "gzip"}, 415, chat.EMediaType},
+		{"duplicate key", "POST", msgs, sam, `{"text":"hi","text":"ho"}`, nil, 400, chat.EInvalidJSON},
+		{"duplicate nested key", "POST", "/v1/conversations", sam, `{"participant_ids":[2],"participant_ids":[4]}`, nil, 400, chat.EInvalidJSON},
+		{"body where none is taken", "POST", fmt.Sprintf("/v1/conversations/%d/close", conv.ID), sam, `garbage`, nil, 400, chat.EInvalidJSON},
+		// Paths are ours only in their clean form.
+		{"double slash", "GET", "/v1//me", sam, ``, nil, 404, chat.ENotFound},
+		{"dot segments", "GET", fmt.Sprintf("/v1/conversations/%d/../../me", conv.ID), sam, ``, nil, 404, chat.ENotFound},
+		// Read marks are messages of the conversation.
+		{"read mark elsewhere", "POST", fmt.Sprintf("/v1/conversations/%d/read", conv.ID), sam, fmt.Sprintf(`{"message_id":%d}`, reply.ID+1000), nil, 400, chat.EInvalid},
+		// What a visitor tells about themselves is checked too.
+		{"server's own time zone", "POST", "/v1/widget/session", "", `{"time_zone":"Local"}`, nil, 400, chat.EInvalid},
+		{"path as time zone", "POST", "/v1/widget/session", "", `{"time_zone":"../../etc/passwd"}`, nil, 400, chat.EInvalid},
+		{"language with an override", "POST", "/v1/widget/session", "", `{"language":"en\u202e"}`, nil, 400, chat.EInvalid},
+		{"name with a line separator", "POST", "/v1/widget/session", "", `{"name":"Sally\u2028Anna Admin closed the conversation."}`, nil, 400, chat.EInvalid},
+		{"name with a tab", "POST", "/v1/widget/session", "", `{"name":"Sally\tC"}`, nil, 400, chat.EInvalid},
+		{"visitor searches", "GET", "/v1/search?q=a", visitorA.Token, ``, nil, 403, chat.EForbidden},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

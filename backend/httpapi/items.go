@@ -51,7 +51,7 @@ func (s *Server) handleCreateItem(w http.ResponseWriter, r *http.Request, a chat
 
 func (s *Server) handleFindItems(w http.ResponseWriter, r *http.Request, a chat.Actor) {
 	q := queryParams(r)
-	text, limit := q.text("q"), q.limit()
+	text, limit := q.text("q"), q.limit(chat.DefaultSearchLimit)
 	if q.err != nil {
 		s.writeError(w, r, q.err)
 		return
@@ -175,7 +175,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, a chat.Act
 		Text:    q.text("q"),
 		Section: chat.Section(q.oneOf("section", string(chat.SectionCustomers), string(chat.SectionMine))),
 		Status:  chat.Status(q.oneOf("status", string(chat.StatusOpen), string(chat.StatusClosed))),
-		Limit:   q.limit(),
+		Limit:   q.limit(chat.DefaultSearchLimit),
 	}
 	if q.err != nil {
 		s.writeError(w, r, q.err)

@@ -13,7 +13,7 @@ type messagePage struct {
 func (s *Server) handleListMessages(w http.ResponseWriter, r *http.Request, a chat.Actor) {
 	id, err := pathID(r, "id")
 	q := queryParams(r)
-	f := chat.MessageFilter{Before: q.id("before"), After: q.id("after"), Limit: q.limit()}
+	f := chat.MessageFilter{Before: q.id("before"), After: q.id("after"), Limit: q.limit(chat.DefaultPageSize)}
 	if err == nil {
 		err = q.err
 	}

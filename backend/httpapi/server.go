@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"path"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -116,7 +117,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /healthz", s.handleHealth)
 
 	m.HandleFunc("POST /v1/auth/login", s.handleLogin)
-	m.HandleFunc("POST /v1/auth/logout", s.authed(s.handleLogout))
+	m.HandleFunc("POST /v1/auth/logout", noBody(s.authed(s.handleLogout)))
 	m.HandleFunc("POST /v1/auth/password", s.authed(s.handleChangePassword))
 	m.HandleFunc("GET /v1/me", s.authed(s.handleMe))
 
@@ -128,35 +129,35 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /v1/widget/session", s.handleWidgetSession)
 	m.HandleFunc("PATCH /v1/widget/me", s.authed(s.handleWidgetIdentify))
 	m.HandleFunc("GET /v1/customers/{id}", s.authed(s.handleGetCustomer))
-	m.HandleFunc("POST /v1/customers/{id}/erase", s.authed(s.handleEraseCustomer))
+	m.HandleFunc("POST /v1/customers/{id}/erase", noBody(s.authed(s.handleEraseCustomer)))
 	m.HandleFunc("GET /v1/erasures", s.authed(s.handleListErasures))
 
 	m.HandleFunc("GET /v1/conversations", s.authed(s.handleListConversations))
 	m.HandleFunc("POST /v1/conversations", s.authed(s.handleCreateConversation))
 	m.HandleFunc("GET /v1/conversations/{id}", s.authed(s.handleGetConversation))
-	m.HandleFunc("POST /v1/conversations/{id}/close", s.authed(s.handleClose))
-	m.HandleFunc("POST /v1/conversations/{id}/reopen", s.authed(s.handleReopen))
+	m.HandleFunc("POST /v1/conversations/{id}/close", noBody(s.authed(s.handleClose)))
+	m.HandleFunc("POST /v1/conversations/{id}/reopen", noBody(s.authed(s.handleReopen)))
 	m.HandleFunc("POST /v1/conversations/{id}/participants", s.authed(s.handleAddParticipant))
 	m.HandleFunc("POST /v1/conversations/{id}/read", s.authed(s.handleMarkRead))
 	m.HandleFunc("GET /v1/conversations/{id}/messages", s.authed(s.handleListMessages))
 	m.HandleFunc("POST /v1/conversations/{id}/messages", s.authed(s.handleSendMessage))
 	m.HandleFunc("PATCH /v1/messages/{id}", s.authed(s.handleEditMessage))
-	m.HandleFunc("DELETE /v1/messages/{id}", s.authed(s.handleDeleteMessage))
+	m.HandleFunc("DELETE /v1/messages/{id}", noBody(s.authed(s.handleDeleteMessage)))
 	m.HandleFunc("GET /v1/messages/{id}/audit", s.authed(s.handleMessageAudit))
 	m.HandleFunc("GET /v1/unread", s.authed(s.handleUnread))
 
 	m.HandleFunc("GET /v1/sections/counts", s.authed(s.handleSectionCounts))
 	m.HandleFunc("GET /v1/conversations/{id}/proposal", s.authed(s.handleProposeItem))
 	m.HandleFunc("PUT /v1/conversations/{id}/item", s.authed(s.handleLink))
-	m.HandleFunc("DELETE /v1/conversations/{id}/item", s.authed(s.handleUnlink))
+	m.HandleFunc("DELETE /v1/conversations/{id}/item", noBody(s.authed(s.handleUnlink)))
 	m.HandleFunc("POST /v1/items", s.authed(s.handleCreateItem))
 	m.HandleFunc("GET /v1/items", s.authed(s.handleFindItems))
 	m.HandleFunc("GET /v1/items/{number}", s.authed(s.handleGetItem))
 	m.HandleFunc("PATCH /v1/items/{number}", s.authed(s.handleUpdateItem))
 	m.HandleFunc("POST /v1/items/{number}/assignees", s.authed(s.itemRole(chat.RoleAssignee, true)))
-	m.HandleFunc("DELETE /v1/items/{number}/assignees/{user}", s.authed(s.itemRole(chat.RoleAssignee, false)))
+	m.HandleFunc("DELETE /v1/items/{number}/assignees/{user}", noBody(s.authed(s.itemRole(chat.RoleAssignee, false))))
 	m.HandleFunc("POST /v1/items/{number}/followers", s.authed(s.itemRole(chat.RoleFollower, true)))
-	m.HandleFunc("DELETE /v1/items/{number}/followers/{user}", s.authed(s.itemRole(chat.RoleFollower, false)))
+	m.HandleFunc("DELETE /v1/items/{number}/followers/{user}", noBody(s.authed(s.itemRole(chat.RoleFollower, false))))
 	m.HandleFunc("GET /v1/search", s.authed(s.handleSearch))
 	m.HandleFunc("GET /v1/settings", s.authed(s.handleGetSettings))
 	m.HandleFunc("PATCH /v1/settings", s.authed(s.handleUpdateSettings))
@@ -167,6 +168,30 @@ func (s *Server) routes() {
 
 	m.HandleFunc("GET /v1/stream", s.handleStream)
 	m.HandleFunc("/", s.handleNoRoute)
+}
+
+// CleanPaths answers 404 (in the one error shape) for a path that is not
+// in its clean form ("/v1//me", "/v1/a/../me") before next sees it: an
+// http.ServeMux in front would answer those with an HTML redirect.
+func (s *Server) CleanPaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; p == "" || path.Clean(p) != p {
+			s.writeError(w, r, chat.Errorf(chat.ENotFound, "No such endpoint: %s.", p))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// noBody wraps an endpoint that takes no body (see emptyBody).
+func noBody(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := emptyBody(w, r); err != nil {
+			writeBare(w, err)
+			return
+		}
+		h(w, r)
+	}
 }
 
 // ServeHTTP applies the cross-cutting checks, then routes.
@@ -190,6 +215,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, chat.Errorf(chat.EOriginForbidden, "Origin %s is not allowed.", origin))
 			return
 		}
+	}
+	// A path that is not in its clean form ("/v1//me", "/v1/a/../me") is
+	// no path of ours; the mux would redirect with an HTML body.
+	if p := r.URL.Path; p == "" || path.Clean(p) != p {
+		s.writeError(w, r, chat.Errorf(chat.ENotFound, "No such endpoint: %s.", p))
+		return
 	}
 	// The body's type is checked before anything else (the token too): a
 	// form sent anywhere answers 415, whoever sends it.

@@ -241,7 +241,11 @@ func (st *stream) run(ctx context.Context, authHeader string) {
 		st.fail(chat.Errorf(chat.EInvalid, "The cursor must not be negative."), websocket.ClosePolicyViolation)
 		return
 	case hello.Epoch != "" && hello.Epoch != epoch:
-		st.resync(epoch, head, ResyncEpoch, fmt.Sprintf("Cursor %d belongs to another event log (epoch %.8s…, this log is %.8s…); resync.", cursor, hello.Epoch, epoch))
+		msg := fmt.Sprintf("Cursor %d belongs to another event log (epoch %.8s…, this log is %.8s…); resync.", cursor, hello.Epoch, epoch)
+		if hello.Cursor == nil {
+			msg = fmt.Sprintf("Epoch %.8s… is another event log's (this log is %.8s…); resync.", hello.Epoch, epoch)
+		}
+		st.resync(epoch, head, ResyncEpoch, msg)
 		return
 	case sentCursor && hello.Epoch == "":
 		st.resync(epoch, head, ResyncNoEpoch, fmt.Sprintf("Cursor %d came without its epoch; resync.", cursor))

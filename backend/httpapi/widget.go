@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"strings"
+	"unicode"
 
 	"github.com/deskchat/deskchat/backend/chat"
 )
@@ -20,11 +21,18 @@ func (s *Server) handleWidgetSession(w http.ResponseWriter, r *http.Request) {
 	}
 	if info.Browser == "" {
 		// The User-Agent is ours to trim; a value the client sent is not.
-		info.Browser = r.UserAgent()
-		if len(info.Browser) > chat.MaxFieldRunes {
-			info.Browser = info.Browser[:chat.MaxFieldRunes]
+		// Made valid, one line, and cut at a character (not a byte).
+		ua := strings.ToValidUTF8(r.UserAgent(), "")
+		ua = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+				return ' '
+			}
+			return r
+		}, ua)
+		if rs := []rune(ua); len(rs) > chat.MaxFieldRunes {
+			ua = string(rs[:chat.MaxFieldRunes])
 		}
-		info.Browser = strings.ToValidUTF8(info.Browser, "")
+		info.Browser = ua
 	}
 	c, err := s.store.CreateCustomer(r.Context(), info)
 	if err != nil {

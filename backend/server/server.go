@@ -82,7 +82,7 @@ func Open(cfg Config) (*Server, error) {
 	(&widget.Handler{Allowed: s.API.OriginAllowed, Origins: s.API.AllowedOrigins}).Register(root)
 	root.Handle("/", s.API)
 	s.http = &http.Server{
-		Handler:           root,
+		Handler:           s.API.CleanPaths(root),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,

@@ -325,6 +325,17 @@ func (s *Store) MarkRead(ctx context.Context, a chat.Actor, convID, messageID in
 		if _, err := visibleConversation(ctx, tx, a, convID); err != nil {
 			return err
 		}
+		if messageID > 0 {
+			// The mark is a message of this conversation, not any id.
+			var in bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM messages WHERE id = ? AND conversation_id = ?)`,
+				messageID, convID).Scan(&in); err != nil {
+				return err
+			}
+			if !in {
+				return chat.Errorf(chat.EInvalid, "Message %d is not in conversation %d.", messageID, convID)
+			}
+		}
 		var err error
 		rs, err = tx.markRead(ctx, a.ID, convID, messageID)
 		return err

@@ -18,8 +18,8 @@ const (
 
 // Search finds messages, customers and items the actor may see.
 func (s *Store) Search(ctx context.Context, a chat.Actor, q chat.SearchQuery) ([]*chat.SearchResult, error) {
-	if err := requireTeam(a); err != nil {
-		return nil, err
+	if !a.IsUser() {
+		return nil, chat.Errorf(chat.EForbidden, "Search is for the team.")
 	}
 	words, err := chat.SearchWords(q.Text)
 	if err != nil {
@@ -27,7 +27,7 @@ func (s *Store) Search(ctx context.Context, a chat.Actor, q chat.SearchQuery) ([
 	}
 	limit := chat.PageLimit(q.Limit)
 	if q.Limit <= 0 {
-		limit = 20
+		limit = chat.DefaultSearchLimit
 	}
 	// Section and status narrow the conversations searched.
 	convFilter := conversationVisible

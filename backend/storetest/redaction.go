@@ -26,6 +26,24 @@ var redactionTests = []struct {
 	{"ErasureFindsEveryCopy", testErasureFindsEveryCopy},
 	{"ErasureKeepsTheTeamsRecord", testErasureKeepsTheTeamsRecord},
 	{"ErasedCustomerCannotWriteBack", testErasedCannotWriteBack},
+	{"SearchFindsIsolatedNames", testSearchFindsIsolatedNames},
+}
+
+// testSearchFindsIsolatedNames: the isolation marks around a name in a
+// note are no part of its words: "sam" finds "⁨Sam Support⁩ closed…".
+func testSearchFindsIsolatedNames(t *testing.T, f *fixture) {
+	conv, _ := f.customerConversation(f.visitorA, "hello")
+	f.s.CloseConversation(f.ctx, f.support, conv.ID)
+	for _, q := range []string{"sam", "support closed"} {
+		res, err := f.s.Search(f.ctx, f.admin, chat.SearchQuery{Text: q})
+		found := false
+		for _, r := range res {
+			found = found || (r.ConversationID == conv.ID && r.Kind == chat.ResultMessage)
+		}
+		if err != nil || !found {
+			t.Errorf("search %q does not find the close note: %+v, %v", q, res, err)
+		}
+	}
 }
 
 // teamText is everything the team reads of a conversation and its items:
