@@ -19,7 +19,7 @@ import (
 // checked with Visible, so "empty" means "nothing to see", not "no bytes".
 // The same rule runs in the widget and the agent UI
 // (frontend/src/lib/text.ts), held to the same cases by
-// testdata/visible.json.
+// testdata/text.json.
 func Visible(s string) bool {
 	for _, r := range s {
 		if !invisible(r) {

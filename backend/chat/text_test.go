@@ -20,6 +20,7 @@ type textCases struct {
 	Balance [][2]string `json:"balance"`
 	Isolate [][2]string `json:"isolate"`
 	Runes   [][2]any    `json:"runes"`
+	OneLine [][2]any    `json:"oneLine"`
 }
 
 func loadTextCases(t *testing.T) textCases {
@@ -49,6 +50,11 @@ func TestTextRules(t *testing.T) {
 	for _, v := range c.Isolate {
 		if got := chat.Isolate(v[0]); got != v[1] {
 			t.Errorf("Isolate(%+q) = %+q, want %+q", v[0], got, v[1])
+		}
+	}
+	for _, v := range c.OneLine {
+		if got := chat.OneLine(v[0].(string)); got != v[1].(bool) {
+			t.Errorf("OneLine(%+q) = %t, want %v", v[0], got, v[1])
 		}
 	}
 	for _, v := range c.Runes {

@@ -4,7 +4,7 @@
 // follows the event stream from its cursor, and talks to the host page only
 // by postMessage to the parent origin the server vouched for.
 
-import { codePoints, counterText, isolate, MAX_EMAIL_BYTES, MAX_MESSAGE, MAX_NAME, visible as hasVisible } from '../../../frontend/src/lib/text';
+import { codePoints, counterText, isolate, MAX_EMAIL_BYTES, MAX_MESSAGE, MAX_NAME, oneLine, visible as hasVisible } from '../../../frontend/src/lib/text';
 import { renderText } from './linkify';
 
 type Author = { kind: 'user' | 'customer' | 'system'; id?: number; name: string };
@@ -214,10 +214,18 @@ async function loadHistory() {
   }
   if (!conversationId) return;
   const page = await api<{ messages: Msg[] }>('GET', `/v1/conversations/${conversationId}/messages?limit=100`);
-  // Merge: stream events that arrived meanwhile stay.
-  for (const m of page.messages) if (!messages.has(m.id)) messages.set(m.id, m);
+  // The server's copy wins: an edit or delete made while this window was
+  // away (or past a resync) replaces what it kept. A newer copy that
+  // arrived on the stream meanwhile stays.
+  for (const m of page.messages) {
+    const kept = messages.get(m.id);
+    if (!kept || version(m) >= version(kept)) messages.set(m.id, m);
+  }
   render();
 }
+
+/** How recent a copy of a message is: its last edit or delete. */
+const version = (m: Msg) => Math.max(Date.parse(m.created_at) || 0, Date.parse(m.edited_at ?? '') || 0, Date.parse(m.deleted_at ?? '') || 0);
 
 function newClientId(): string {
   return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -305,7 +313,9 @@ async function flush() {
       addMessage(m);
     }
   } catch (err) {
-    if (err instanceof HttpError && err.status === 401) {
+    if (err instanceof HttpError && err.code === 'customer_erased') {
+      resetVisitor(true); // erased at their request: nothing is sent again
+    } else if (err instanceof HttpError && err.status === 401) {
       resetVisitor();
       flushAgain = true;
     } else if (err instanceof HttpError && err.status >= 400 && err.status < 500 && err.status !== 429) {
@@ -341,7 +351,7 @@ function connect() {
     if (ws === sock) ws = null;
     if (e.code === 4001) {
       // Only if this socket's visitor is still ours (a new one may exist).
-      if (token === mine) resetVisitor(e.reason === 'erased');
+      if (token === mine) resetVisitor(e.reason === 'customer_erased');
       return;
     }
     retry = Math.min(retry + 1, 6);
@@ -362,8 +372,12 @@ function onFrame(f: Frame) {
       store.set('cursor', String(f.seq ?? 0));
       break;
     case 'resync':
+      // Events were lost to the gap: what is kept may be stale (edited or
+      // deleted meanwhile); the history is loaded again after reconnecting.
       store.del('cursor');
       store.del('epoch');
+      messages.clear();
+      render();
       break;
     case 'event':
       if (f.event) {
@@ -436,8 +450,9 @@ composer.addEventListener('submit', (e) => {
 intro.addEventListener('submit', (e) => {
   e.preventDefault();
   const name = nameIn.value.trim(), email = emailIn.value.trim();
-  introError.textContent = nameFits(name) ? (email && !emailOk(email) ? 'That e-mail address does not look right.' : '')
-    : `Your name is ${codePoints(name) - MAX_NAME} characters too long.`;
+  introError.textContent = !nameFits(name) ? `Your name is ${codePoints(name) - MAX_NAME} characters too long.`
+    : !oneLine(name) ? 'Your name must be one line.'
+    : email && !emailOk(email) ? 'That e-mail address does not look right.' : '';
   if (introError.textContent) return;
   if (hasVisible(name)) store.set('name', name);
   if (email) store.set('email', email);
@@ -480,8 +495,10 @@ window.addEventListener('message', (e: MessageEvent) => {
     // What the page tells is taken whole or not at all (a console note
     // says why), never cut.
     if (typeof d.name === 'string') {
-      if (nameFits(d.name.trim())) store.set('name', d.name.trim());
-      else console.warn(`deskchat: identify() name is over ${MAX_NAME} characters; ignored`);
+      const name = d.name.trim();
+      if (!nameFits(name)) console.warn(`deskchat: identify() name is over ${MAX_NAME} characters; ignored`);
+      else if (!oneLine(name)) console.warn('deskchat: identify() name has a line break or control character; ignored');
+      else store.set('name', name);
     }
     if (typeof d.email === 'string' && emailOk(d.email)) store.set('email', d.email);
     store.set('introduced', '1');
@@ -505,7 +522,7 @@ window.addEventListener('message', (e: MessageEvent) => {
     try {
       await api('GET', '/v1/me');
     } catch (err) {
-      if (err instanceof HttpError && err.status === 401) resetVisitor();
+      if (err instanceof HttpError && err.status === 401) resetVisitor(err.code === 'customer_erased');
     }
   }
   if (token) {

@@ -18,6 +18,7 @@ import { SidePanel } from './SidePanel';
 import { SignIn } from './SignIn';
 import { Sidebar } from './Sidebar';
 import { TeamNew } from './TeamNew';
+import { watchPanel } from '../stores/panel';
 
 /** Shows the first section the user has, once signed in. */
 async function enter() {
@@ -29,7 +30,7 @@ async function enter() {
 
 export function App() {
   useEffect(() => {
-    const offs = [watchSession(), watchInbox(), watchConversation(), watchHelpdesk(), watchWindow()];
+    const offs = [watchSession(), watchInbox(), watchConversation(), watchHelpdesk(), watchWindow(), watchPanel()];
     loadSession();
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {

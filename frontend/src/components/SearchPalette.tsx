@@ -6,6 +6,8 @@ import { showPanel } from '../stores/panel';
 import { active, closeSearch, move, query, results, searchError, searching, setQuery } from '../stores/search';
 import { screen } from '../stores/window';
 import { composing } from './Message';
+import { MAX_QUERY } from '../lib/text';
+import { Counter } from './Counter';
 
 /** Snippet segments as text, hits in <mark>: never HTML from the data. */
 export function Snippet({ segments }: { segments: Segment[] | null }) {
@@ -38,6 +40,7 @@ export function SearchPalette() {
             if (e.key === 'Escape') closeSearch();
           }}
         />
+        <Counter text={query.value} limit={MAX_QUERY} />
         {searchError.value && <div class="error" role="alert">{searchError.value}</div>}
         <ul class="results" role="listbox" aria-label="Results">
           {rs.map((r, i) => (

@@ -6,7 +6,8 @@ import { open } from '../stores/conversation';
 import { loadTeam, team } from '../stores/helpdesk';
 import { customer, eraseCustomer, item, panel, panelError, setRole, showPanel, updateItem, user } from '../stores/panel';
 import { me } from '../stores/session';
-import { isolate } from '../lib/text';
+import { isolate, MAX_DESCRIPTION, MAX_TITLE, visible } from '../lib/text';
+import { Counter, fits } from './Counter';
 
 const when = (iso?: string) => (iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '—');
 
@@ -63,7 +64,9 @@ function ItemDetails({ it }: { it: Item }) {
       <label>
         Title
         <input value={title} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)}
-          onBlur={() => titleEdit !== null && titleEdit !== it.title && updateItem(it.number, { title }).then((ok) => ok && setTitle(null))} />
+          onBlur={() => titleEdit !== null && titleEdit !== it.title && visible(title) && fits(title, MAX_TITLE) &&
+            updateItem(it.number, { title }).then((ok) => ok && setTitle(null))} />
+        <Counter text={title} limit={MAX_TITLE} />
       </label>
       <label>
         Status
@@ -80,9 +83,10 @@ function ItemDetails({ it }: { it: Item }) {
       <label>
         Description
         <textarea rows={6} value={desc} onInput={(e) => setDesc((e.currentTarget as HTMLTextAreaElement).value)} />
+        <Counter text={desc} limit={MAX_DESCRIPTION} />
       </label>
       {descEdit !== null && descEdit !== it.description && (
-        <button onClick={() => updateItem(it.number, { description: desc }).then((ok) => ok && setDesc(null))}>Save description</button>
+        <button disabled={!fits(desc, MAX_DESCRIPTION)} onClick={() => updateItem(it.number, { description: desc }).then((ok) => ok && setDesc(null))}>Save description</button>
       )}
       <dl>
         <dt>Requester</dt>

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import shared from '../../../backend/chat/testdata/text.json';
-import { balance, codePoints, counterText, isolate, visible } from './text';
+import { balance, codePoints, counterText, isolate, oneLine, visible } from './text';
 
 // The same cases the Go rules pass (backend/chat/text_test.go).
 const cases = shared as unknown as {
   visible: [string, boolean][]; balance: [string, string][]; isolate: [string, string][]; runes: [string, number][];
+  oneLine: [string, boolean][];
 };
 
 describe('text rules shared with the server', () => {
@@ -12,6 +13,7 @@ describe('text rules shared with the server', () => {
   it.each(cases.balance)('balance(%j)', (s, want) => expect(balance(s)).toBe(want));
   it.each(cases.isolate)('isolate(%j)', (s, want) => expect(isolate(s)).toBe(want));
   it.each(cases.runes)('codePoints(%j)', (s, want) => expect(codePoints(s)).toBe(want));
+  it.each(cases.oneLine)('oneLine(%j) is %s', (s, want) => expect(oneLine(s)).toBe(want));
 });
 
 describe('counterText', () => {

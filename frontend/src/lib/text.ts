@@ -30,6 +30,12 @@ export function visible(s: string): boolean {
   return visibleChar.test(s);
 }
 
+/** Whether s has no control character (tab and line feed included) and no
+ * line or paragraph separator: names and titles are one line (chat.OneLine). */
+export function oneLine(s: string): boolean {
+  return !/[\p{Cc}\u2028\u2029]/u.test(s);
+}
+
 /** The length of s in code points, the unit of every limit (not UTF-16 units). */
 export function codePoints(s: string): number {
   let n = 0;

@@ -1,7 +1,7 @@
 // Panel store: the side panel (item, customer or teammate details) and the
 // item dialogs (create from a conversation, link to an existing item).
 import { signal } from '@preact/signals';
-import { api, errorText } from '../lib/bridge';
+import { api, errorText, on } from '../lib/bridge';
 import type { CustomerDetails, Item, ItemRef, NewItem, User } from '../lib/types';
 
 export type Panel =
@@ -143,4 +143,22 @@ export function startLink() {
   dialogError.value = '';
   found.value = [];
   dialog.value = 'link';
+}
+
+/** Keeps an open customer panel current: a change synced to this desktop
+ * (an erasure by another admin, a new name) shows at once. A burst of
+ * changes costs one reload. */
+export function watchPanel(): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const off = on('inbox:changed', () => {
+    if (panel.value?.kind !== 'customer') return;
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      loadPanel();
+    }, 200);
+  });
+  return () => {
+    off();
+    clearTimeout(timer);
+  };
 }
