@@ -90,7 +90,7 @@ func TranscriptLineOf(kind ActorKind, name string, at time.Time, text string) st
 	if kind == KindCustomer {
 		fallback = "Customer"
 	}
-	return Party(name, fallback) + " (" + at.UTC().Format("2006-01-02 15:04 MST") + "): " + TranscriptText(text)
+	return Party(name, fallback) + stamp(at) + TranscriptText(text)
 }
 
 // TranscriptText is a message text as a transcript line carries it: each

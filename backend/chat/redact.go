@@ -197,6 +197,7 @@ type Scrubber struct {
 	exact  []pair            // substrings, in order
 	titles map[string]string // whole titles
 	suffix []pair            // line endings (composed before isolation)
+	links  []pair            // endings of link notes (the title)
 	emails []pair            // addresses, where they stand alone
 	names  []pair            // whole words, in the team's messages only
 }
@@ -204,10 +205,12 @@ type Scrubber struct {
 // NewScrubber returns an empty scrubber.
 func NewScrubber() *Scrubber { return &Scrubber{titles: map[string]string{}} }
 
-// Text records that a message's text old is now repl: its transcript
-// copy, the title proposed from it and that title in link notes become
-// repl's; with repl "" (a delete, an erasure) they become marker.
-func (s *Scrubber) Text(old, repl, marker string) {
+// Text records that the text old of a message written at at is now repl:
+// its transcript copy (found with its time stamp, so the same words in
+// another message stay), the title proposed from it and that title in link
+// notes become repl's; with repl "" (a delete, an erasure) they become
+// marker.
+func (s *Scrubber) Text(old, repl string, at time.Time, marker string) {
 	if !Visible(old) {
 		return
 	}
@@ -218,8 +221,9 @@ func (s *Scrubber) Text(old, repl, marker string) {
 			title = t
 		}
 	}
+	st := stamp(at)
 	if old != repl {
-		s.exact = append(s.exact, pair{TranscriptText(old), block})
+		s.exact = append(s.exact, pair{st + TranscriptText(old), st + block})
 	}
 	if t := ProposedTitle(old); t != "" && t != title {
 		s.titles[t] = title
@@ -227,14 +231,19 @@ func (s *Scrubber) Text(old, repl, marker string) {
 		if title != marker {
 			isoTitle = Isolate(title)
 		}
-		s.exact = append(s.exact, pair{Isolate(t), isoTitle})
-		// "Ben linked this conversation to ticket #3: <title>"
-		s.suffix = append(s.suffix, pair{": " + t, ": " + title})
+		// A link note ends in the title: "⁨Ben⁩ linked this conversation to
+		// ticket #3: ⁨<title>⁩", or before isolation "…: <title>".
+		s.links = append(s.links, pair{": " + Isolate(t), ": " + isoTitle}, pair{": " + t, ": " + title})
 	}
 	if !strings.ContainsFunc(old, paragraphSeparator) {
 		// "Sally (2026-11-24 21:02 UTC): <text>"
-		s.suffix = append(s.suffix, pair{"): " + old, "): " + single})
+		s.suffix = append(s.suffix, pair{st + old, st + single})
 	}
+}
+
+// stamp is the time part of a transcript line: " (2026-11-24 21:02 UTC): ".
+func stamp(at time.Time) string {
+	return " (" + at.UTC().Format("2006-01-02 15:04 MST") + "): "
 }
 
 // Line records a transcript line of an erased customer's message, as
@@ -244,15 +253,15 @@ func (s *Scrubber) Line(name string, at time.Time, text string) {
 	if !Visible(text) {
 		return
 	}
-	stamp := " (" + at.UTC().Format("2006-01-02 15:04 MST") + "): "
-	to := ErasedText + stamp + ErasedText
+	st := stamp(at)
+	to := ErasedText + st + ErasedText
 	s.lines = append(s.lines, pair{TranscriptLineOf(KindCustomer, name, at, text), to})
 	legacy := name
 	if !Visible(legacy) {
 		legacy = "Customer"
 	}
 	if !strings.ContainsFunc(text, paragraphSeparator) {
-		s.lines = append(s.lines, pair{legacy + stamp + text, to})
+		s.lines = append(s.lines, pair{legacy + st + text, to})
 	}
 }
 
@@ -273,12 +282,18 @@ func (s *Scrubber) Name(n string) {
 	}
 }
 
-// Scrub returns team text (a title, a description, a note) with every
-// recorded copy replaced.
-func (s *Scrubber) Scrub(text string) string {
-	if t, ok := s.titles[text]; ok {
+// ScrubTitle returns an item title with every recorded copy replaced: a
+// title that is exactly one proposed from a recorded text, or holds one.
+func (s *Scrubber) ScrubTitle(title string) string {
+	if t, ok := s.titles[title]; ok {
 		return t
 	}
+	return s.Scrub(title)
+}
+
+// Scrub returns team text (a description, a note) with every recorded
+// copy replaced.
+func (s *Scrubber) Scrub(text string) string {
 	for _, p := range s.lines {
 		text = strings.ReplaceAll(text, p.old, p.new)
 	}
@@ -299,6 +314,18 @@ func (s *Scrubber) Scrub(text string) string {
 	}
 	for _, p := range s.emails {
 		text = replaceBounded(text, p.old, p.new, emailChar, true)
+	}
+	return text
+}
+
+// ScrubNote is Scrub for a system note: a link note ending in a recorded
+// title gets the new title.
+func (s *Scrubber) ScrubNote(text string) string {
+	text = s.Scrub(text)
+	for _, p := range s.links {
+		if strings.HasSuffix(text, p.old) {
+			text = strings.TrimSuffix(text, p.old) + p.new
+		}
 	}
 	return text
 }

@@ -39,7 +39,7 @@ func (tx *Tx) scrubCopies(ctx context.Context, convs, items []int64, sc *chat.Sc
 		} else if err != nil {
 			return nil, err
 		}
-		t, d := sc.Scrub(title), sc.Scrub(desc)
+		t, d := sc.ScrubTitle(title), sc.Scrub(desc)
 		if t == title && d == desc {
 			continue
 		}
@@ -62,7 +62,7 @@ func (tx *Tx) scrubCopies(ctx context.Context, convs, items []int64, sc *chat.Sc
 			return nil, err
 		}
 		for _, m := range notes {
-			if t := sc.Scrub(m.Text); t != m.Text {
+			if t := sc.ScrubNote(m.Text); t != m.Text {
 				if err := tx.rewriteText(ctx, m, t, red); err != nil {
 					return nil, err
 				}
@@ -138,7 +138,7 @@ func (tx *Tx) publishScrubbed(ctx context.Context, sc *scrubbed, items []int64, 
 // made from its conversation, and link notes naming such a title.
 func (tx *Tx) propagateText(ctx context.Context, old, now *chat.Message, red *chat.Redaction) error {
 	sc := chat.NewScrubber()
-	sc.Text(old.Text, now.Text, chat.DeletedText)
+	sc.Text(old.Text, now.Text, old.CreatedAt, chat.DeletedText)
 	changed, err := tx.scrubCopies(ctx, []int64{old.ConversationID}, nil, sc, red)
 	if err != nil {
 		return err
@@ -247,7 +247,7 @@ func (tx *Tx) erase(ctx context.Context, a chat.Actor, id int64) (*chat.Erasure,
 			for _, n := range names {
 				sc.Line(n, m.CreatedAt, t)
 			}
-			sc.Text(t, "", chat.ErasedText)
+			sc.Text(t, "", m.CreatedAt, chat.ErasedText)
 		}
 	}
 	for _, e := range emails {
@@ -307,10 +307,14 @@ func (tx *Tx) erase(ctx context.Context, a chat.Actor, id int64) (*chat.Erasure,
 	if err != nil {
 		return nil, err
 	}
-	var rewritten []pair
+	type rewrite struct {
+		old, new string
+		at       time.Time
+	}
+	var rewritten []rewrite
 	for _, m := range team {
 		if t := sc.ScrubMessage(m.Text); t != m.Text {
-			rewritten = append(rewritten, pair{m.Text, t})
+			rewritten = append(rewritten, rewrite{m.Text, t, m.CreatedAt})
 			if err := tx.rewriteText(ctx, m, t, red); err != nil {
 				return nil, err
 			}
@@ -318,8 +322,8 @@ func (tx *Tx) erase(ctx context.Context, a chat.Actor, id int64) (*chat.Erasure,
 		}
 	}
 	// Their transcript copies follow, as after an edit.
-	for _, p := range rewritten {
-		sc.Text(p.old, p.new, chat.ErasedText)
+	for _, r := range rewritten {
+		sc.Text(r.old, r.new, r.at, chat.ErasedText)
 	}
 	// Items made from or linked to their conversations, or requested by
 	// them; notes naming those items.
@@ -435,8 +439,6 @@ func (s *Store) ListErasures(ctx context.Context, a chat.Actor) ([]*chat.Erasure
 	}
 	return out, dbErr(rows.Err())
 }
-
-type pair struct{ old, new string }
 
 // jsonIDs is ids as a JSON array for json_each ("[]", never "null").
 func jsonIDs(ids []int64) string {

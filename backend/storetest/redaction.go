@@ -164,7 +164,10 @@ func testErasureKeepsTheTeamsRecord(t *testing.T, f *fixture) {
 	c, _ := f.s.CreateCustomer(f.ctx, chat.CustomerInfo{Name: "Sam Support", Email: "sam@test.example"})
 	fake := chat.Actor{Kind: chat.KindCustomer, ID: c.ID, Name: c.Name}
 	conv, _, _, _ := f.s.CreateConversation(f.ctx, fake, chat.NewConversation{Text: "hello"})
+	f.send(fake, conv.ID, "ok")
+	f.clock.Advance(2 * time.Minute)
 	f.send(f.support, conv.ID, "Sam here, replying to you")
+	f.send(f.support, conv.ID, "ok") // the same words, the agent's: they stay
 	f.s.CloseConversation(f.ctx, f.support, conv.ID)
 	p, _ := f.s.ProposeItem(f.ctx, f.support, conv.ID, chat.ItemTask)
 	task := f.item(f.support, *p)
@@ -187,6 +190,9 @@ func testErasureKeepsTheTeamsRecord(t *testing.T, f *fixture) {
 	}
 	if strings.Contains(it.Description, "hello") {
 		t.Errorf("the customer's line stayed: %q", it.Description)
+	}
+	if strings.Count(it.Description, "\u2068ok\u2069") != 1 || !strings.Contains(it.Description, "\u2069 (2026-01-02 03:06 UTC): \u2068ok\u2069") {
+		t.Errorf("the agent's own \"ok\" was not kept (or hers was): %q", it.Description)
 	}
 }
 
