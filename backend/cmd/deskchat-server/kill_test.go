@@ -131,7 +131,16 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 			}
 		}(i)
 	}
-	time.Sleep(300 * time.Millisecond)
+	// Kill once sends are flowing (not after a fixed time: on a loaded
+	// machine the 50 visitors may still be starting then).
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		mu.Lock()
+		n := ackedBeforeKill
+		mu.Unlock()
+		if n >= 20 || time.Now().After(deadline) {
+			break
+		}
+	}
 	mu.Lock()
 	cmd.Process.Signal(syscall.SIGKILL) // mid-send, no shutdown at all
 	close(killed)
