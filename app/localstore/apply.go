@@ -288,7 +288,7 @@ func (b *batch) erase(ctx context.Context, d *chat.CustomerErased) error {
 		at = d.Customer.ErasedAt.Format(time.RFC3339Nano)
 	}
 	if _, err := b.tx.ExecContext(ctx, `UPDATE messages SET text = '', deleted = 1,
-		data = json_set(data, '$.text', '', '$.author.name', '', '$.deleted_at', COALESCE(json_extract(data, '$.deleted_at'), ?))
+		data = json_remove(json_set(data, '$.text', '', '$.author.name', '', '$.deleted_at', COALESCE(json_extract(data, '$.deleted_at'), ?)), '$.client_id')
 		WHERE author_kind = 'customer' AND author_id = ?`, at, d.Customer.ID); err != nil {
 		return err
 	}

@@ -160,7 +160,11 @@ func TestUnsaidLeavesTheLocalFile(t *testing.T) {
 			event(2, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 7, Customer: sally}),
 			event(3, chat.EventMessageCreated, message(10, "my pin is xpelicanfeather", false, false)),
 			event(4, chat.EventMessageCreated, message(11, "the code is qcormorantwing", false, false)),
-			event(5, chat.EventMessageCreated, message(12, "I am Sally, reach me anytime", false, false)),
+			event(5, chat.EventMessageCreated, func() chat.Message {
+				m := message(12, "I am Sally, reach me anytime", false, false)
+				m.ClientID = "Sally-DOB-1990-01-01"
+				return m
+			}()),
 		},
 		{event(6, chat.EventMessageEdited, message(10, "my pin is (removed)", true, false))},
 		{event(7, chat.EventMessageDeleted, message(11, "", false, true))},
@@ -208,7 +212,7 @@ func TestUnsaidLeavesTheLocalFile(t *testing.T) {
 		Customer: &chat.Customer{ID: 7, ErasedAt: &erasedAt}, ConversationIDs: []int64{1}})}, 8, "e"); err != nil {
 		t.Fatal(err)
 	}
-	if f := gone("anthippe", "sally@", "qwertzuiop", "reach me anytime", "anytime"); len(f) > 0 {
+	if f := gone("anthippe", "sally@", "qwertzuiop", "reach me anytime", "anytime", "Sally-DOB"); len(f) > 0 {
 		t.Errorf("the erased customer is still in the local file: %v", f)
 	}
 	msgs, _ := st.Messages(ctx, 1, 0, 50)

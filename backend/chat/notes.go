@@ -3,7 +3,7 @@ package chat
 import (
 	"fmt"
 	"strings"
-	"time"
+	"unicode"
 )
 
 // System note codes (Message.System). Notes are written by deskchat
@@ -32,26 +32,41 @@ func StatusNote(a Actor, to Status) string {
 }
 
 // LinkNote is the internal note of a link (ref set) or an unlink (ref nil,
-// old the item it had): "⁨Ben⁩ linked this conversation to ticket #3:
-// ⁨Refund⁩". Name and title are isolated.
+// old the item it had): "⁨Ben⁩ linked this conversation to ticket #3." The
+// name is isolated; the title is not copied into the note (the link shows
+// the item's title as it is now), so no later change of it leaves an old
+// one behind.
 func LinkNote(a Actor, ref *ItemRef, old int64) string {
 	who := Party(a.Name, "Someone")
 	if ref == nil {
 		return fmt.Sprintf("%s unlinked this conversation from #%d.", who, old)
 	}
-	return fmt.Sprintf("%s linked this conversation to %s #%d: %s", who, ref.Type, ref.Number, Isolate(ref.Title))
+	return fmt.Sprintf("%s linked this conversation to %s #%d.", who, ref.Type, ref.Number)
 }
 
 // MaxProposedTitleRunes is where a proposed title is cut (at a word).
 const MaxProposedTitleRunes = 80
 
 // ProposedTitle is the title ProposeItem suggests from a message: its first
-// line with runs of white space folded, cut at a word boundary after at
-// most MaxProposedTitleRunes characters ("…" marks the cut), and balanced
-// (see Balance) so that it cannot reorder what is shown after it. "" when
-// the line has nothing visible.
+// line with control characters and runs of white space folded to one
+// space, cut at a word boundary after at most MaxProposedTitleRunes
+// characters ("…" marks the cut), and balanced (see Balance) so that it
+// cannot reorder what is shown after it. "" when the line has nothing
+// visible.
 func ProposedTitle(text string) string {
+	return Balance(proposedTitle(text))
+}
+
+// proposedTitle is ProposedTitle before balancing: the form titles took
+// before this version, which an erasure still looks for.
+func proposedTitle(text string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
+	line = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, line)
 	line = strings.Join(strings.Fields(line), " ")
 	if !Visible(line) {
 		return ""
@@ -67,61 +82,26 @@ func ProposedTitle(text string) string {
 		}
 		line = string(r[:cut]) + "…"
 	}
-	return Balance(line)
+	return line
 }
 
-// transcriptIndent starts every line of a message after its first in a
-// transcript, so that a message's own line breaks cannot forge a line
-// that looks like another author's.
-const transcriptIndent = "    "
-
-// TranscriptLine is one message in a proposed item description:
-// "⁨Sally C⁩ (2026-11-24 21:02 UTC): ⁨text⁩", further lines of the text
-// indented. Name and text are isolated line by line (see Isolate), so a
-// name cannot turn the text after it around, and an edit or an erasure can
-// find exactly this text again.
-func TranscriptLine(m *Message) string {
-	return TranscriptLineOf(m.Author.Kind, m.Author.Name, m.CreatedAt, m.Text)
-}
-
-// TranscriptLineOf is TranscriptLine from its parts.
-func TranscriptLineOf(kind ActorKind, name string, at time.Time, text string) string {
-	fallback := "Someone"
-	if kind == KindCustomer {
-		fallback = "Customer"
+// ProposalSummary is the description ProposeItem suggests: where the item
+// comes from, not a copy of what was said. The conversation stays linked,
+// so the item shows its messages as they are now; an edit, a delete or an
+// erasure there leaves nothing behind in the item.
+// "From conversation #12: 6 messages, 2026-11-24 21:02 to 21:15 UTC."
+func ProposalSummary(convID int64, msgs []*Message) string {
+	if len(msgs) == 0 {
+		return fmt.Sprintf("From conversation #%d.", convID)
 	}
-	return Party(name, fallback) + stamp(at) + TranscriptText(text)
-}
-
-// TranscriptText is a message text as a transcript line carries it: each
-// line isolated, every line after the first indented.
-func TranscriptText(text string) string {
-	iso := Isolate(text)
-	return strings.ReplaceAll(iso, "\n", "\n"+transcriptIndent)
-}
-
-// Transcript is the description ProposeItem suggests: the lines of msgs
-// (oldest first). When they do not fit in MaxDescriptionRunes, the oldest
-// whole messages are left out and the first line says how many; a message
-// is never cut in the middle.
-func Transcript(msgs []*Message) string {
-	lines := make([]string, len(msgs))
-	for i, m := range msgs {
-		lines[i] = TranscriptLine(m)
+	first, last := msgs[0].CreatedAt.UTC(), msgs[len(msgs)-1].CreatedAt.UTC()
+	until := last.Format("15:04 MST")
+	if last.Format("2006-01-02") != first.Format("2006-01-02") {
+		until = last.Format("2006-01-02 15:04 MST")
 	}
-	total := 0
-	first := len(lines)
-	for first > 0 {
-		n := RuneLen(lines[first-1]) + 1
-		if total+n > MaxDescriptionRunes-60 { // room for the note below
-			break
-		}
-		total += n
-		first--
+	n := "1 message"
+	if len(msgs) != 1 {
+		n = fmt.Sprintf("%d messages", len(msgs))
 	}
-	out := strings.Join(lines[first:], "\n")
-	if first > 0 {
-		out = fmt.Sprintf("(%d earlier messages left out)\n", first) + out
-	}
-	return out
+	return fmt.Sprintf("From conversation #%d: %s, %s to %s.", convID, n, first.Format("2006-01-02 15:04"), until)
 }

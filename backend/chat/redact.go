@@ -75,24 +75,105 @@ func Carries(data any) (messageID, itemNumber int64) {
 	return messageID, itemNumber
 }
 
-// Redaction is what stored copies must show now: messages in their
-// current state (after an edit, a delete or an erasure), erased customers,
-// and items whose title or description an erasure scrubbed.
-type Redaction struct {
+// How the event log keeps nothing unsaid. Events carry the state of their
+// moment. When a message is edited or deleted, or a customer erased, every
+// stored event holding a copy of it is stripped once (Strip: the copy's
+// text, the customer's details and an item's title and description
+// emptied) and marked; reading a marked event fills its copies from the
+// current rows (Current.Fill). So the log holds no earlier text at rest, an
+// event is rewritten at most once however often its message changes, and
+// every reader of the log sees the current state.
+
+// Current holds the current state of what marked events carry copies of.
+type Current struct {
 	Messages  map[int64]*Message
 	Customers map[int64]*Customer
-	Items     map[int64]*Item
+	Items     map[int64]*Item // title, description and requester matter
 }
 
-// NewRedaction returns an empty redaction.
-func NewRedaction() *Redaction {
-	return &Redaction{Messages: map[int64]*Message{}, Customers: map[int64]*Customer{}, Items: map[int64]*Item{}}
+// NewCurrent returns an empty Current.
+func NewCurrent() *Current {
+	return &Current{Messages: map[int64]*Message{}, Customers: map[int64]*Customer{}, Items: map[int64]*Item{}}
 }
 
-// Apply rewrites ev.Data so that every copy it holds of a message,
-// customer or item in r shows the current state. It reports whether the
-// data changed. Data of types it does not know stays as it is.
-func (r *Redaction) Apply(ev *Event) (bool, error) {
+// Fill rewrites ev.Data so that every copy it holds of a message, customer
+// or item in c shows the current state. It reports whether the data
+// changed. Data of types it does not know stays as it is.
+func (c *Current) Fill(ev *Event) (bool, error) {
+	return rewrite(ev, c.message, c.customer, c.item)
+}
+
+// Strip rewrites ev.Data into the form a marked event is stored in: every
+// message copy without its text and client id, every customer copy without
+// their details, every item copy without title, description and requester
+// name. It reports whether the data changed.
+func Strip(ev *Event) (bool, error) {
+	return rewrite(ev,
+		func(m *Message) *Message {
+			m.Text, m.ClientID = "", ""
+			if m.Author.Kind == KindCustomer {
+				m.Author.Name = ""
+			}
+			return m
+		},
+		func(cu *Customer) *Customer {
+			return &Customer{ID: cu.ID, FirstSeen: cu.FirstSeen, LastSeen: cu.LastSeen, ErasedAt: cu.ErasedAt}
+		},
+		func(it *ItemCopy) { it.title, it.description, it.requesterName = "", "", "" })
+}
+
+// ItemCopy is the part of an item copy a redaction touches.
+type ItemCopy struct {
+	number                            int64
+	title, description, requesterName string
+}
+
+func (c *Current) message(m *Message) *Message {
+	if now := c.Messages[m.ID]; now != nil {
+		cp := *now
+		return &cp
+	}
+	if m.Author.Kind == KindCustomer {
+		if cu := c.Customers[m.Author.ID]; cu != nil {
+			m.Author.Name = cu.Name
+		}
+	}
+	return m
+}
+
+func (c *Current) customer(cu *Customer) *Customer {
+	if now := c.Customers[cu.ID]; now != nil {
+		cp := *now
+		return &cp
+	}
+	return cu
+}
+
+func (c *Current) item(it *ItemCopy) {
+	if now := c.Items[it.number]; now != nil {
+		it.title, it.description = now.Title, now.Description
+	}
+}
+
+// rewrite applies the three rewrites to every copy ev's data carries.
+func rewrite(ev *Event, msg func(*Message) *Message, cust func(*Customer) *Customer, item func(*ItemCopy)) (bool, error) {
+	conversation := func(c *Conversation) {
+		if c == nil {
+			return
+		}
+		if c.Customer != nil {
+			c.Customer = cust(c.Customer)
+			c.ErasedAt = c.Customer.ErasedAt
+		}
+		if c.LastMessage != nil {
+			c.LastMessage = msg(c.LastMessage)
+		}
+		if c.Item != nil {
+			cp := &ItemCopy{number: c.Item.Number, title: c.Item.Title}
+			item(cp)
+			c.Item.Title = cp.title
+		}
+	}
 	var out any
 	switch ev.Type {
 	case EventMessageCreated, EventMessageEdited, EventMessageDeleted:
@@ -100,36 +181,54 @@ func (r *Redaction) Apply(ev *Event) (bool, error) {
 		if err := json.Unmarshal(ev.Data, &m); err != nil {
 			return false, err
 		}
-		out = r.message(&m)
+		out = msg(&m)
 	case EventConversationCreated, EventConversationClosed, EventConversationReopened, EventConversationUpdated:
 		var c Conversation
 		if err := json.Unmarshal(ev.Data, &c); err != nil {
 			return false, err
 		}
-		r.conversation(&c)
+		conversation(&c)
 		out = &c
 	case EventParticipantAdded:
 		var d ParticipantAdded
 		if err := json.Unmarshal(ev.Data, &d); err != nil {
 			return false, err
 		}
-		r.conversation(d.Conversation)
+		conversation(d.Conversation)
 		out = &d
 	case EventCustomerUpdated:
 		var c Customer
 		if err := json.Unmarshal(ev.Data, &c); err != nil {
 			return false, err
 		}
-		out = &c
-		if e := r.Customers[c.ID]; e != nil {
-			out = e
+		out = cust(&c)
+	case EventCustomerErased:
+		var d CustomerErased
+		if err := json.Unmarshal(ev.Data, &d); err != nil {
+			return false, err
 		}
+		if d.Customer != nil {
+			d.Customer = cust(d.Customer)
+		}
+		out = &d
 	case EventItemCreated, EventItemUpdated:
 		var it Item
 		if err := json.Unmarshal(ev.Data, &it); err != nil {
 			return false, err
 		}
-		r.item(&it)
+		cp := &ItemCopy{number: it.Number, title: it.Title, description: it.Description}
+		if it.Requester != nil {
+			cp.requesterName = it.Requester.Name
+		}
+		item(cp)
+		it.Title, it.Description = cp.title, cp.description
+		if it.Requester != nil {
+			// Item events name the requester only: {id, name}.
+			it.Requester = &Customer{ID: it.Requester.ID, Name: cust(&Customer{ID: it.Requester.ID, Name: cp.requesterName}).Name}
+		}
+		for i := range it.Conversations {
+			it.Conversations[i].CustomerName = ""
+		}
 		out = &it
 	default:
 		return false, nil
@@ -145,123 +244,50 @@ func (r *Redaction) Apply(ev *Event) (bool, error) {
 	return true, nil
 }
 
-func (r *Redaction) message(m *Message) *Message {
-	if now := r.Messages[m.ID]; now != nil {
-		return now
-	}
-	if m.Author.Kind == KindCustomer && r.Customers[m.Author.ID] != nil {
-		m.Author.Name = ""
-	}
-	return m
-}
-
-func (r *Redaction) conversation(c *Conversation) {
-	if c == nil {
-		return
-	}
-	if c.Customer != nil && r.Customers[c.Customer.ID] != nil {
-		e := *r.Customers[c.Customer.ID]
-		c.Customer = &e
-		c.ErasedAt = e.ErasedAt
-	}
-	if c.LastMessage != nil {
-		c.LastMessage = r.message(c.LastMessage)
-	}
-	if c.Item != nil && r.Items[c.Item.Number] != nil {
-		c.Item.Title = r.Items[c.Item.Number].Title
-	}
-}
-
-func (r *Redaction) item(it *Item) {
-	if now := r.Items[it.Number]; now != nil {
-		it.Title, it.Description = now.Title, now.Description
-	}
-	if it.Requester != nil && r.Customers[it.Requester.ID] != nil {
-		it.Requester.Name = ""
-	}
+// Scrubber rewrites, in team text written before this version (item
+// titles and descriptions that copied a transcript, link notes naming a
+// title), the copies of an erased customer's words, and in the team's
+// messages of the customer's own conversations their e-mail and full name.
+// It finds what the product composed, exactly (a transcript line "Name
+// (time): text", a proposed title, a link note ending in that title), and
+// the e-mail where it stands as an address. Items made since carry no copy
+// (see ProposalSummary); what a team member retyped in their own words it
+// cannot know.
+type Scrubber struct {
+	exact  []pair            // substrings, in order
+	titles map[string]string // whole titles
+	links  []pair            // endings of link notes
+	emails []pair            // addresses, where they stand alone
+	names  []pair            // full names, as whole words, in messages
 }
 
 type pair struct{ old, new string }
 
-// Scrubber rewrites, in team text the product composed (item titles and
-// descriptions made from a proposal, link notes naming such a title, the
-// team's messages in an erased customer's conversations), the copies of
-// words that changed or must go. It finds what the product itself
-// composed, exactly: a transcript line or block (TranscriptLineOf,
-// TranscriptText), a proposed title (ProposedTitle), an isolated title in
-// a link note, and the forms written before names and texts were
-// isolated; and an erased customer's e-mail wherever it stands as an
-// address. What a team member retyped in their own words it cannot know.
-type Scrubber struct {
-	lines  []pair            // whole transcript lines, replaced first
-	exact  []pair            // substrings, in order
-	titles map[string]string // whole titles
-	suffix []pair            // line endings (composed before isolation)
-	links  []pair            // endings of link notes (the title)
-	emails []pair            // addresses, where they stand alone
-	names  []pair            // whole words, in the team's messages only
-}
-
 // NewScrubber returns an empty scrubber.
 func NewScrubber() *Scrubber { return &Scrubber{titles: map[string]string{}} }
-
-// Text records that the text old of a message written at at is now repl:
-// its transcript copy (found with its time stamp, so the same words in
-// another message stay), the title proposed from it and that title in link
-// notes become repl's; with repl "" (a delete, an erasure) they become
-// marker.
-func (s *Scrubber) Text(old, repl string, at time.Time, marker string) {
-	if !Visible(old) {
-		return
-	}
-	block, title, single := marker, marker, marker
-	if repl != "" {
-		block, single = TranscriptText(repl), repl
-		if t := ProposedTitle(repl); t != "" {
-			title = t
-		}
-	}
-	st := stamp(at)
-	if old != repl {
-		s.exact = append(s.exact, pair{st + TranscriptText(old), st + block})
-	}
-	if t := ProposedTitle(old); t != "" && t != title {
-		s.titles[t] = title
-		isoTitle := title
-		if title != marker {
-			isoTitle = Isolate(title)
-		}
-		// A link note ends in the title: "⁨Ben⁩ linked this conversation to
-		// ticket #3: ⁨<title>⁩", or before isolation "…: <title>".
-		s.links = append(s.links, pair{": " + Isolate(t), ": " + isoTitle}, pair{": " + t, ": " + title})
-	}
-	if !strings.ContainsFunc(old, paragraphSeparator) {
-		// "Sally (2026-11-24 21:02 UTC): <text>"
-		s.suffix = append(s.suffix, pair{st + old, st + single})
-	}
-}
 
 // stamp is the time part of a transcript line: " (2026-11-24 21:02 UTC): ".
 func stamp(at time.Time) string {
 	return " (" + at.UTC().Format("2006-01-02 15:04 MST") + "): "
 }
 
-// Line records a transcript line of an erased customer's message, as
-// the product wrote it under one of their names (now or before, isolated
-// or not): the whole line becomes "[erased] (time): [erased]".
+// Line records a message of the erased customer as a transcript copied it
+// under one of their names: "Name (time): text" becomes "[erased] (time):
+// [erased]"; the title proposed from the text, and a link note ending in
+// it, become [erased].
 func (s *Scrubber) Line(name string, at time.Time, text string) {
 	if !Visible(text) {
 		return
 	}
-	st := stamp(at)
-	to := ErasedText + st + ErasedText
-	s.lines = append(s.lines, pair{TranscriptLineOf(KindCustomer, name, at, text), to})
-	legacy := name
-	if !Visible(legacy) {
-		legacy = "Customer"
+	if !Visible(name) {
+		name = "Customer"
 	}
-	if !strings.ContainsFunc(text, paragraphSeparator) {
-		s.lines = append(s.lines, pair{legacy + st + text, to})
+	st := stamp(at)
+	s.exact = append(s.exact, pair{name + st + text, ErasedText + st + ErasedText})
+	if t := proposedTitle(text); t != "" {
+		s.titles[t] = ErasedText
+		s.titles[Balance(t)] = ErasedText
+		s.links = append(s.links, pair{": " + t, ": " + ErasedText})
 	}
 }
 
@@ -273,17 +299,16 @@ func (s *Scrubber) Email(e string) {
 	}
 }
 
-// Name records a name that goes from the team's messages in the erased
-// customer's conversations (whole words; one character is too little to
-// tell).
+// Name records a full name that goes from the team's messages: only a
+// name of two words or more ("Sally Carter"), as whole words; a single
+// word ("Sally", or "the") is too common to tell from other text.
 func (s *Scrubber) Name(n string) {
-	if RuneLen(n) >= 2 && Visible(n) {
+	if len(strings.Fields(n)) >= 2 && Visible(n) {
 		s.names = append(s.names, pair{n, ErasedText})
 	}
 }
 
-// ScrubTitle returns an item title with every recorded copy replaced: a
-// title that is exactly one proposed from a recorded text, or holds one.
+// ScrubTitle returns an item title with every recorded copy replaced.
 func (s *Scrubber) ScrubTitle(title string) string {
 	if t, ok := s.titles[title]; ok {
 		return t
@@ -291,26 +316,11 @@ func (s *Scrubber) ScrubTitle(title string) string {
 	return s.Scrub(title)
 }
 
-// Scrub returns team text (a description, a note) with every recorded
-// copy replaced.
+// Scrub returns team text (a description) with every recorded copy
+// replaced.
 func (s *Scrubber) Scrub(text string) string {
-	for _, p := range s.lines {
-		text = strings.ReplaceAll(text, p.old, p.new)
-	}
 	for _, p := range s.exact {
 		text = strings.ReplaceAll(text, p.old, p.new)
-	}
-	if len(s.suffix) > 0 {
-		lines := strings.Split(text, "\n")
-		for i, line := range lines {
-			for _, p := range s.suffix {
-				if strings.HasSuffix(line, p.old) {
-					line = strings.TrimSuffix(line, p.old) + p.new
-				}
-			}
-			lines[i] = line
-		}
-		text = strings.Join(lines, "\n")
 	}
 	for _, p := range s.emails {
 		text = replaceBounded(text, p.old, p.new, emailChar, true)
@@ -319,7 +329,7 @@ func (s *Scrubber) Scrub(text string) string {
 }
 
 // ScrubNote is Scrub for a system note: a link note ending in a recorded
-// title gets the new title.
+// title ends in [erased].
 func (s *Scrubber) ScrubNote(text string) string {
 	text = s.Scrub(text)
 	for _, p := range s.links {
@@ -330,8 +340,8 @@ func (s *Scrubber) ScrubNote(text string) string {
 	return text
 }
 
-// ScrubMessage is Scrub for a message the team wrote in an erased
-// customer's conversation: their names go too, as whole words.
+// ScrubMessage is Scrub for a message the team wrote in the erased
+// customer's conversation: their full names go too.
 func (s *Scrubber) ScrubMessage(text string) string {
 	text = s.Scrub(text)
 	for _, p := range s.names {
@@ -339,7 +349,6 @@ func (s *Scrubber) ScrubMessage(text string) string {
 	}
 	return text
 }
-
 func emailChar(r rune) bool {
 	return r < 0x80 && (r == '.' || r == '_' || r == '%' || r == '+' || r == '-' || unicode.IsLetter(r) || unicode.IsDigit(r))
 }

@@ -28,6 +28,16 @@ func CustomerGone() error {
 	return Errorf(ECustomerErased, "This visitor was erased at their request; start a new chat.")
 }
 
+// CanLinkTo: nobody links a conversation whose customer was erased to an
+// item (EConflict): an item made from it now would only carry what the
+// erasure took away.
+func CanLinkTo(c *Conversation) error {
+	if c.ErasedAt != nil {
+		return Errorf(EConflict, "This conversation's customer was erased; it cannot be linked to an item.")
+	}
+	return nil
+}
+
 // CanWriteIn: nobody writes in a conversation whose customer was erased;
 // nobody could read it (EConflict).
 func CanWriteIn(c *Conversation) error {

@@ -2,7 +2,6 @@ package chat_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"regexp"
 	"strconv"
@@ -109,23 +108,11 @@ func TestComposedSentencesIsolateUserText(t *testing.T) {
 	if got, want := chat.StatusNote(ben, chat.StatusClosed), "\u2068Ben\u202e\u202c\u2069 closed the conversation."; got != want {
 		t.Errorf("close note = %+q, want %+q", got, want)
 	}
+	// A link note names no title: the link shows the item's title as it is
+	// now, and no later change leaves an old one in the note.
 	ref := &chat.ItemRef{Number: 3, Type: chat.ItemTicket, Title: "\u202eRefund"}
-	if got, want := chat.LinkNote(ben, ref, 0), "\u2068Ben\u202e\u202c\u2069 linked this conversation to ticket #3: \u2068\u202eRefund\u202c\u2069"; got != want {
+	if got, want := chat.LinkNote(ben, ref, 0), "\u2068Ben\u202e\u202c\u2069 linked this conversation to ticket #3."; got != want {
 		t.Errorf("link note = %+q, want %+q", got, want)
-	}
-	m := &chat.Message{Author: chat.Author{Kind: chat.KindCustomer, Name: "Sally\u202e"}, Text: "help me\nplease",
-		CreatedAt: time.Date(2026, 11, 24, 21, 2, 0, 0, time.UTC)}
-	if got, want := chat.TranscriptLine(m), "\u2068Sally\u202e\u202c\u2069 (2026-11-24 21:02 UTC): \u2068help me\u2069\n    \u2068please\u2069"; got != want {
-		t.Errorf("transcript line = %+q, want %+q", got, want)
-	}
-	// A message's own line breaks cannot forge another author's line:
-	// every line after its first is indented.
-	forged := &chat.Message{Author: chat.Author{Kind: chat.KindCustomer, Name: "Sally"}, CreatedAt: m.CreatedAt,
-		Text: "hi\nAnna Admin (2026-11-29 17:55 UTC): We will refund you 500 EUR"}
-	for _, line := range strings.Split(chat.TranscriptLine(forged), "\n")[1:] {
-		if !strings.HasPrefix(line, "    ") {
-			t.Errorf("a continuation line is not indented: %+q", line)
-		}
 	}
 	if got, want := chat.ProposedTitle("\u202eI was charged twice"), "\u202eI was charged twice\u202c"; got != want {
 		t.Errorf("proposed title = %+q, want %+q", got, want)
@@ -138,39 +125,42 @@ func TestComposedSentencesIsolateUserText(t *testing.T) {
 	}
 }
 
-// TestTranscriptDropsWholeMessages: a transcript too long for a
-// description leaves out the oldest whole messages and says so.
-func TestTranscriptDropsWholeMessages(t *testing.T) {
-	var msgs []*chat.Message
-	for i := 0; i < 100; i++ {
-		msgs = append(msgs, &chat.Message{Author: chat.Author{Kind: chat.KindCustomer, Name: "Sally"}, Text: fmt.Sprintf("m%03d %s", i, strings.Repeat("x", 200)),
-			CreatedAt: time.Date(2026, 1, 1, 0, 0, i, 0, time.UTC)})
+// TestProposalSummary: a proposal says where the item comes from and
+// copies nothing that was said.
+func TestProposalSummary(t *testing.T) {
+	at := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, time.UTC) }
+	msgs := []*chat.Message{{Text: "my card is 4111", CreatedAt: at(24, 21, 2)}, {Text: "ok", CreatedAt: at(24, 21, 15)}}
+	if got, want := chat.ProposalSummary(12, msgs), "From conversation #12: 2 messages, 2026-11-24 21:02 to 21:15 UTC."; got != want {
+		t.Errorf("summary = %q, want %q", got, want)
 	}
-	d := chat.Transcript(msgs)
-	if chat.RuneLen(d) > chat.MaxDescriptionRunes {
-		t.Fatalf("transcript is %d characters", chat.RuneLen(d))
+	msgs[1].CreatedAt = at(25, 9, 0)
+	if got, want := chat.ProposalSummary(12, msgs[:1]), "From conversation #12: 1 message, 2026-11-24 21:02 to 21:02 UTC."; got != want {
+		t.Errorf("summary = %q, want %q", got, want)
 	}
-	lines := strings.Split(d, "\n")
-	if !strings.HasPrefix(lines[0], "(") || !strings.Contains(lines[0], "earlier messages left out") {
-		t.Fatalf("first line = %q", lines[0])
+	if got := chat.ProposalSummary(12, msgs); !strings.HasSuffix(got, "to 2026-11-25 09:00 UTC.") {
+		t.Errorf("summary over two days = %q", got)
 	}
-	for _, l := range lines[1:] {
-		if l != chat.TranscriptLine(msgs[100-len(lines)+1+slicesIndex(lines[1:], l)]) {
-			t.Fatalf("a message was cut: %q", l)
-		}
-	}
-	if !strings.Contains(lines[len(lines)-1], "m099") {
-		t.Fatalf("the newest message is missing: %q", lines[len(lines)-1])
+	// Control characters never reach a title.
+	if got := chat.ProposedTitle("Refund\x1bnow\x1cplease"); got != "Refund now please" {
+		t.Errorf("title = %q", got)
 	}
 }
 
-func slicesIndex(s []string, v string) int {
-	for i, x := range s {
-		if x == v {
-			return i
-		}
+// TestScrubberBounds: an address inside a longer one stays; single-word
+// names are left, full names go as whole words.
+func TestScrubberBounds(t *testing.T) {
+	sc := chat.NewScrubber()
+	sc.Email("a@b.co")
+	sc.Name("the")
+	sc.Name("Quentin Quixotic")
+	got := sc.ScrubMessage("Mail a@b.co, not data@b.com or a@b.com. Restart the router, Quentin Quixotic. QuentinQuixotic stays.")
+	want := "Mail [erased], not data@b.com or a@b.com. Restart the router, [erased]. QuentinQuixotic stays."
+	if got != want {
+		t.Errorf("ScrubMessage = %q\nwant %q", got, want)
 	}
-	return -1
+	if got := sc.ScrubMessage("Write to A@B.CO."); got != "Write to [erased]." {
+		t.Errorf("case-insensitive address: %q", got)
+	}
 }
 
 // TestLimitsMatchTheUI: the limits the widget and the agent UI count

@@ -73,6 +73,11 @@ func (s *Server) handleEditMessage(w http.ResponseWriter, r *http.Request, a cha
 		s.writeError(w, r, err)
 		return
 	}
+	// Visitors' edits and deletes share the send limit: each costs the
+	// writer a rewrite of the events that carried the text.
+	if a.IsCustomer() && s.rateLimited(w, r, s.visitorSend, clientIP(r)) {
+		return
+	}
 	m, err := s.store.EditMessage(r.Context(), a, id, req.Text)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -85,6 +90,9 @@ func (s *Server) handleDeleteMessage(w http.ResponseWriter, r *http.Request, a c
 	id, err := pathID(r, "id")
 	if err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if a.IsCustomer() && s.rateLimited(w, r, s.visitorSend, clientIP(r)) {
 		return
 	}
 	m, err := s.store.DeleteMessage(r.Context(), a, id)

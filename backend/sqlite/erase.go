@@ -10,151 +10,18 @@ import (
 	"github.com/deskchat/deskchat/backend/chat"
 )
 
-// scrubbed is what scrubCopies changed.
-type scrubbed struct {
-	notes []*chat.Message // system notes and team messages, in their new state
-	items []int64         // items whose title or description changed
-}
-
-// scrubCopies applies sc to the team text copied from the conversations
-// convs: the items made from them or linked to them (plus items), their
-// titles and descriptions; and the system notes of those conversations and
-// of every conversation linked to those items (link notes name the title).
-// It records the new states in red and returns what changed; the caller
-// appends the events.
-func (tx *Tx) scrubCopies(ctx context.Context, convs, items []int64, sc *chat.Scrubber, red *chat.Redaction) (*scrubbed, error) {
-	out := &scrubbed{}
-	cl := jsonIDs(convs)
-	il := jsonIDs(items)
-	related, err := int64s(ctx, tx, `SELECT id FROM items WHERE source_conversation_id IN (SELECT value FROM json_each(:c))
-		UNION SELECT item_id FROM conversations WHERE id IN (SELECT value FROM json_each(:c)) AND item_id IS NOT NULL
-		UNION SELECT value FROM json_each(:i) ORDER BY 1`, sql.Named("c", cl), sql.Named("i", il))
-	if err != nil {
-		return nil, err
-	}
-	for _, n := range related {
-		var title, desc string
-		if err := tx.QueryRowContext(ctx, `SELECT title, description FROM items WHERE id = ?`, n).Scan(&title, &desc); err == sql.ErrNoRows {
-			continue
-		} else if err != nil {
-			return nil, err
-		}
-		t, d := sc.ScrubTitle(title), sc.Scrub(desc)
-		if t == title && d == desc {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE items SET title = ?, description = ?, updated_at = ? WHERE id = ?`, t, d, ms(tx.now), n); err != nil {
-			return nil, err
-		}
-		red.Items[n] = &chat.Item{Number: n, Title: t, Description: d}
-		out.items = append(out.items, n)
-	}
-	rl := jsonIDs(related)
-	noteConvs, err := int64s(ctx, tx, `SELECT value FROM json_each(:c)
-		UNION SELECT id FROM conversations WHERE item_id IN (SELECT value FROM json_each(:r)) ORDER BY 1`,
-		sql.Named("c", cl), sql.Named("r", rl))
-	if err != nil {
-		return nil, err
-	}
-	for _, cid := range noteConvs {
-		notes, err := tx.messages(ctx, messageSelect+` WHERE m.conversation_id = ? AND m.author_kind = 'system' AND m.text <> ''`, cid)
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range notes {
-			if t := sc.ScrubNote(m.Text); t != m.Text {
-				if err := tx.rewriteText(ctx, m, t, red); err != nil {
-					return nil, err
-				}
-				out.notes = append(out.notes, m)
-			}
-		}
-	}
-	return out, nil
-}
-
-// messages reads the messages a query selects (messageSelect columns).
-func (tx *Tx) messages(ctx context.Context, query string, args ...any) ([]*chat.Message, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*chat.Message
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
-}
-
-// rewriteText stores a scrubbed text for m (no audit: the old text is what
-// must go) and records m's new state in red.
-func (tx *Tx) rewriteText(ctx context.Context, m *chat.Message, text string, red *chat.Redaction) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE messages SET text = ? WHERE id = ?`, text, m.ID); err != nil {
-		return err
-	}
-	m.Text = text
-	red.Messages[m.ID] = m
-	return nil
-}
-
-// publishScrubbed rewrites the stored events that carry what a scrub
-// changed and appends the events that tell clients: message.edited for
-// each note or team message, item.updated (and conversation.updated, whose
-// item reference carries the title) for each item in items.
-func (tx *Tx) publishScrubbed(ctx context.Context, sc *scrubbed, items []int64, red *chat.Redaction) error {
-	for _, m := range sc.notes {
-		if err := tx.redact(ctx, red, `message_id = ?`, m.ID); err != nil {
-			return err
-		}
-	}
-	il := jsonIDs(items)
-	if err := tx.redact(ctx, red, `item_id IN (SELECT value FROM json_each(?))`, il); err != nil {
-		return err
-	}
-	for _, m := range sc.notes {
-		scope := chat.ScopeConversation
-		if m.Internal {
-			scope = chat.ScopeConversationTeam
-		}
-		if err := tx.appendEvent(ctx, &chat.Event{Type: chat.EventMessageEdited, Scope: scope, ConversationID: m.ConversationID}, m); err != nil {
-			return err
-		}
-	}
-	for _, n := range items {
-		if err := tx.itemChanged(ctx, n, true); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// propagateText carries a message's new text (an edit; "" for a delete)
-// into the copies the product made of it: transcripts and titles of items
-// made from its conversation, and link notes naming such a title.
-func (tx *Tx) propagateText(ctx context.Context, old, now *chat.Message, red *chat.Redaction) error {
-	sc := chat.NewScrubber()
-	sc.Text(old.Text, now.Text, old.CreatedAt, chat.DeletedText)
-	changed, err := tx.scrubCopies(ctx, []int64{old.ConversationID}, nil, sc, red)
-	if err != nil {
-		return err
-	}
-	return tx.publishScrubbed(ctx, changed, changed.items, red)
-}
-
 // EraseCustomer erases a customer; see chat.CustomerStore. In one
-// transaction: the customer's details go, their messages lose their text
-// (and their audit entries, which hold earlier text), the team text made
-// from their conversations loses their words (see chat.Scrubber), the
-// conversations are marked, their sessions answer customer_erased, and
-// every stored event that carried any of it is rewritten. Then
-// customer.erased, message.edited (rewritten notes and team messages) and
-// item.updated tell synced clients. After commit the WAL is checkpointed
-// in the background, so that no earlier page stays in it.
+// transaction: the customer's details go; their messages lose their text
+// and client id, and their audit entries go; the team's messages in their
+// conversations (and those messages' audit entries) lose their e-mail and
+// full name; their own reopen notes name nobody; item titles proposed from
+// their messages become "Conversation N"; copies made before this version
+// (transcripts in descriptions, titles in link notes) lose their words (see
+// chat.Scrubber); the conversations are marked; their tokens answer
+// customer_erased; and every stored event carrying any of it is stripped.
+// Then message.edited, item.updated and customer.erased tell synced
+// clients. After commit the WAL is checkpointed in the background, so that
+// no earlier page stays in it.
 func (s *Store) EraseCustomer(ctx context.Context, a chat.Actor, id int64) (*chat.Erasure, error) {
 	if err := chat.CanEraseCustomer(a); err != nil {
 		return nil, err
@@ -215,39 +82,29 @@ func (tx *Tx) erase(ctx context.Context, a chat.Actor, id int64) (*chat.Erasure,
 	if err != nil {
 		return nil, err
 	}
+	cl := jsonIDs(convs)
 	mine, err := tx.messages(ctx, messageSelect+` WHERE m.author_kind = 'customer' AND m.author_id = ?`, id)
 	if err != nil {
 		return nil, err
 	}
 
-	// What the product may have copied: every name and e-mail the customer
-	// had (their events tell the earlier ones), every version of every
-	// text (the audit tells the earlier ones).
+	// Copies made before this version may hold every name and e-mail they
+	// had (their events tell the earlier ones) and every version of their
+	// texts (the audit tells the earlier ones).
 	names, emails, err := tx.customerAliases(ctx, current)
 	if err != nil {
 		return nil, err
 	}
 	sc := chat.NewScrubber()
 	for _, m := range mine {
-		versions := []string{m.Text}
-		rows, err := tx.QueryContext(ctx, `SELECT old_text, new_text FROM message_audit WHERE message_id = ?`, m.ID)
+		versions, err := tx.versions(ctx, m)
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var o, n string
-			if err := rows.Scan(&o, &n); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			versions = append(versions, o, n)
-		}
-		rows.Close()
 		for _, t := range versions {
-			for _, n := range names {
+			for _, n := range append(names, "") {
 				sc.Line(n, m.CreatedAt, t)
 			}
-			sc.Text(t, "", m.CreatedAt, chat.ErasedText)
 		}
 	}
 	for _, e := range emails {
@@ -270,20 +127,17 @@ func (tx *Tx) erase(ctx context.Context, a chat.Actor, id int64) (*chat.Erasure,
 		}
 	}
 
-	red := &chat.Redaction{Messages: map[int64]*chat.Message{}, Customers: map[int64]*chat.Customer{}, Items: map[int64]*chat.Item{}}
-	for _, m := range mine {
-		if red.Messages[m.ID], err = findMessage(ctx, tx, m.ID); err != nil {
-			return nil, err
+	var changed []*chat.Message // notes and team messages, in their new state
+	rewrite := func(m *chat.Message, text string) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET text = ? WHERE id = ?`, text, m.ID); err != nil {
+			return err
 		}
+		m.Text = text
+		changed = append(changed, m)
+		return nil
 	}
-	if red.Customers[id], err = findCustomer(ctx, tx, id); err != nil {
-		return nil, err
-	}
-
-	// Their own notes (a reopen by their message) name them: they become
-	// "The customer reopened the conversation." Notes written before notes
-	// knew their actor are known by the customer's message right after.
-	cl := jsonIDs(convs)
+	// Their own reopen notes name them; notes written before notes knew
+	// their actor are known by the customer's message right after.
 	own, err := tx.messages(ctx, messageSelect+` WHERE m.conversation_id IN (SELECT value FROM json_each(:c)) AND m.author_kind = 'system'
 		AND m.system = 'reopened' AND ((m.actor_kind = 'customer' AND m.actor_id = :id) OR (m.actor_kind IS NULL
 		AND EXISTS (SELECT 1 FROM messages n WHERE n.id = m.id + 1 AND n.author_kind = 'customer' AND n.author_id = :id)))`,
@@ -291,80 +145,186 @@ func (tx *Tx) erase(ctx context.Context, a chat.Actor, id int64) (*chat.Erasure,
 	if err != nil {
 		return nil, err
 	}
-	changed := &scrubbed{}
 	nameless := chat.StatusNote(chat.Actor{Kind: chat.KindCustomer}, chat.StatusOpen)
 	for _, m := range own {
 		if m.Text != nameless {
-			if err := tx.rewriteText(ctx, m, nameless, red); err != nil {
+			if err := rewrite(m, nameless); err != nil {
 				return nil, err
 			}
-			changed.notes = append(changed.notes, m)
 		}
 	}
-	// The team's messages in their conversations: their e-mail and names.
+	// The team's messages to them: their e-mail and full name, in the
+	// message and in its audit entries (no new audit: the old text is what
+	// must go; the erasure record stands for the change).
 	team, err := tx.messages(ctx, messageSelect+` WHERE m.conversation_id IN (SELECT value FROM json_each(?)) AND m.author_kind = 'user'
 		AND m.deleted_at IS NULL`, cl)
 	if err != nil {
 		return nil, err
 	}
-	type rewrite struct {
-		old, new string
-		at       time.Time
-	}
-	var rewritten []rewrite
 	for _, m := range team {
 		if t := sc.ScrubMessage(m.Text); t != m.Text {
-			rewritten = append(rewritten, rewrite{m.Text, t, m.CreatedAt})
-			if err := tx.rewriteText(ctx, m, t, red); err != nil {
+			if err := rewrite(m, t); err != nil {
 				return nil, err
 			}
-			changed.notes = append(changed.notes, m)
 		}
 	}
-	// Their transcript copies follow, as after an edit.
-	for _, r := range rewritten {
-		sc.Text(r.old, r.new, r.at, chat.ErasedText)
-	}
-	// Items made from or linked to their conversations, or requested by
-	// them; notes naming those items.
-	requested, err := int64s(ctx, tx, `SELECT id FROM items WHERE requester_id = ?`, id)
-	if err != nil {
-		return nil, err
-	}
-	copies, err := tx.scrubCopies(ctx, convs, requested, sc, red)
-	if err != nil {
-		return nil, err
-	}
-	changed.notes = append(changed.notes, copies.notes...)
-	// Every related item is published again: the requester's name went
-	// from all of them, the words from some.
-	il := jsonIDs(requested)
-	related, err := int64s(ctx, tx, `SELECT id FROM items WHERE source_conversation_id IN (SELECT value FROM json_each(:c))
-		UNION SELECT item_id FROM conversations WHERE id IN (SELECT value FROM json_each(:c)) AND item_id IS NOT NULL
-		UNION SELECT value FROM json_each(:i) ORDER BY 1`, sql.Named("c", cl), sql.Named("i", il))
-	if err != nil {
+	if err := tx.scrubAudit(ctx, cl, sc); err != nil {
 		return nil, err
 	}
 
-	// Every stored copy: the events of their conversations and profile
-	// (customer_id), then of the notes, team messages and items.
-	if err := tx.redact(ctx, red, `customer_id = ?`, id); err != nil {
+	// Items: titles proposed from their messages; copies made before this
+	// version in the items made from, linked to or requested by them; link
+	// notes naming such a title, wherever they stand.
+	if err := tx.retitle(ctx, `m.author_kind = 'customer' AND m.author_id = ?`, id); err != nil {
 		return nil, err
 	}
+	related, err := int64s(ctx, tx, `SELECT id FROM items WHERE source_conversation_id IN (SELECT value FROM json_each(:c))
+		OR requester_id = :id OR id IN (SELECT item_id FROM conversations WHERE id IN (SELECT value FROM json_each(:c))) ORDER BY id`,
+		sql.Named("c", cl), sql.Named("id", id))
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range related {
+		var title, desc string
+		if err := tx.QueryRowContext(ctx, `SELECT title, description FROM items WHERE id = ?`, n).Scan(&title, &desc); err != nil {
+			return nil, err
+		}
+		t, d := sc.ScrubTitle(title), sc.Scrub(desc)
+		if t != title || d != desc {
+			if _, err := tx.ExecContext(ctx, `UPDATE items SET title = ?, description = ?, updated_at = ? WHERE id = ?`, t, d, now, n); err != nil {
+				return nil, err
+			}
+		}
+	}
+	links, err := tx.messages(ctx, messageSelect+` WHERE m.system = 'linked' AND m.text LIKE '%: %'`)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range links {
+		if t := sc.ScrubNote(m.Text); t != m.Text {
+			if err := rewrite(m, t); err != nil {
+				return nil, err
+			}
+		}
+	}
+
+	// Every stored copy: the events of their conversations, profile and
+	// requested items (customer_id), of the rewritten messages, of the
+	// related items.
+	if err := tx.strip(ctx, `customer_id = ?`, id); err != nil {
+		return nil, err
+	}
+	for _, m := range changed {
+		if err := tx.strip(ctx, `message_id = ?`, m.ID); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.strip(ctx, `item_id IN (SELECT value FROM json_each(?))`, jsonIDs(related)); err != nil {
+		return nil, err
+	}
+
 	er := &chat.Erasure{CustomerID: id, By: chat.Author{Kind: a.Kind, ID: a.ID, Name: a.Name}, At: tx.now,
 		Conversations: len(convs), Messages: len(mine)}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO customer_erasures (customer_id, actor_id, actor_name, at, conversations, messages)
 		VALUES (?, ?, ?, ?, ?, ?)`, id, a.ID, a.Name, now, er.Conversations, er.Messages); err != nil {
 		return nil, err
 	}
-	if err := tx.publishScrubbed(ctx, changed, related, red); err != nil {
+	for _, m := range changed {
+		scope := chat.ScopeConversation
+		if m.Internal {
+			scope = chat.ScopeConversationTeam
+		}
+		if err := tx.appendEvent(ctx, &chat.Event{Type: chat.EventMessageEdited, Scope: scope, ConversationID: m.ConversationID}, m); err != nil {
+			return nil, err
+		}
+	}
+	// Every related item again: the requester's name went from all of
+	// them, words from some.
+	for _, n := range related {
+		if err := tx.itemChanged(ctx, n, false); err != nil {
+			return nil, err
+		}
+	}
+	erased, err := findCustomer(ctx, tx, id)
+	if err != nil {
 		return nil, err
 	}
 	if convs == nil {
 		convs = []int64{}
 	}
 	return er, tx.appendEvent(ctx, &chat.Event{Type: chat.EventCustomerErased, Scope: chat.ScopeCustomer, CustomerID: id},
-		&chat.CustomerErased{Customer: red.Customers[id], ConversationIDs: convs})
+		&chat.CustomerErased{Customer: erased, ConversationIDs: convs})
+}
+
+// versions returns every text a message had: now, and before (its audit).
+func (tx *Tx) versions(ctx context.Context, m *chat.Message) ([]string, error) {
+	out := []string{m.Text}
+	rows, err := tx.QueryContext(ctx, `SELECT old_text, new_text FROM message_audit WHERE message_id = ?`, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var o, n string
+		if err := rows.Scan(&o, &n); err != nil {
+			return nil, err
+		}
+		out = append(out, o, n)
+	}
+	return out, rows.Err()
+}
+
+// scrubAudit takes the erased customer's e-mail and full name out of the
+// audit entries of the team's messages in their conversations (cl).
+func (tx *Tx) scrubAudit(ctx context.Context, cl string, sc *chat.Scrubber) error {
+	rows, err := tx.QueryContext(ctx, `SELECT a.id, a.old_text, a.new_text FROM message_audit a JOIN messages m ON m.id = a.message_id
+		WHERE m.conversation_id IN (SELECT value FROM json_each(?)) AND m.author_kind = 'user'`, cl)
+	if err != nil {
+		return err
+	}
+	type entry struct {
+		id       int64
+		old, new string
+	}
+	var todo []entry
+	for rows.Next() {
+		var e entry
+		if err := rows.Scan(&e.id, &e.old, &e.new); err != nil {
+			rows.Close()
+			return err
+		}
+		if o, n := sc.ScrubMessage(e.old), sc.ScrubMessage(e.new); o != e.old || n != e.new {
+			todo = append(todo, entry{e.id, o, n})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, e := range todo {
+		if _, err := tx.ExecContext(ctx, `UPDATE message_audit SET old_text = ?, new_text = ? WHERE id = ?`, e.old, e.new, e.id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// messages reads the messages a query selects (messageSelect columns).
+func (tx *Tx) messages(ctx context.Context, query string, args ...any) ([]*chat.Message, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*chat.Message
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
 
 // customerAliases returns every name and e-mail a customer had: now, and
@@ -385,7 +345,8 @@ func (tx *Tx) customerAliases(ctx context.Context, c *chat.Customer) (names, ema
 	add(c.Name, c.Email)
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT
 		COALESCE(json_extract(data, '$.name'), json_extract(data, '$.customer.name'), json_extract(data, '$.conversation.customer.name'),
-			CASE WHEN json_extract(data, '$.author.kind') = 'customer' THEN json_extract(data, '$.author.name') END, ''),
+			CASE WHEN json_extract(data, '$.author.kind') = 'customer' THEN json_extract(data, '$.author.name') END,
+			json_extract(data, '$.requester.name'), ''),
 		COALESCE(json_extract(data, '$.email'), json_extract(data, '$.customer.email'), json_extract(data, '$.conversation.customer.email'), '')
 		FROM events WHERE customer_id = ? AND type <> ?`, c.ID, chat.EventCustomerErased)
 	if err != nil {

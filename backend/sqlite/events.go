@@ -19,6 +19,11 @@ func (tx *Tx) appendEvent(ctx context.Context, ev *chat.Event, data any) error {
 		return err
 	}
 	messageID, itemID := chat.Carries(data)
+	if it, ok := data.(*chat.Item); ok && it.Requester != nil {
+		// An item event is found by its requester too (an erasure strips
+		// every copy of their name); scope team ignores customer_id.
+		ev.CustomerID = it.Requester.ID
+	}
 	err := tx.QueryRowContext(ctx, `INSERT INTO events (type, scope, conversation_id, customer_id, user_id, data, created_at, message_id, item_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
 		ev.Type, string(ev.Scope), nullID(ev.ConversationID), nullID(ev.CustomerID), nullID(ev.UserID),
@@ -30,17 +35,20 @@ func (tx *Tx) appendEvent(ctx context.Context, ev *chat.Event, data any) error {
 	return nil
 }
 
-// redact rewrites the stored events that carry a copy of what r changed,
-// found by where (over the events table) and args: sequence numbers and
-// order stay, so every cursor stays valid and resume stays lossless.
-// Events already handed to the hub are not touched; the events that
-// follow them (edited, deleted, erased) tell live clients.
-func (tx *Tx) redact(ctx context.Context, r *chat.Redaction, where string, args ...any) error {
-	rows, err := tx.QueryContext(ctx, `SELECT seq, type, data FROM events WHERE `+where+` ORDER BY seq`, args...)
+// strip marks the stored events found by where (over the events table) as
+// carrying copies that must be read from the current rows, and empties
+// those copies (chat.Strip): the log then holds no earlier text. An event
+// is stripped once; later edits of the same message find it marked and
+// cost nothing. Sequence numbers and order stay, so every cursor stays
+// valid and resume stays lossless. Events already handed to the hub are
+// not touched; the events that follow them (edited, deleted, erased) tell
+// live clients.
+func (tx *Tx) strip(ctx context.Context, where string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, `SELECT seq, type, data FROM events WHERE redacted = 0 AND (`+where+`) ORDER BY seq`, args...)
 	if err != nil {
 		return err
 	}
-	var changed []*chat.Event
+	var todo []*chat.Event
 	for rows.Next() {
 		var ev chat.Event
 		var data string
@@ -49,31 +57,66 @@ func (tx *Tx) redact(ctx context.Context, r *chat.Redaction, where string, args 
 			return err
 		}
 		ev.Data = []byte(data)
-		ok, err := r.Apply(&ev)
-		if err != nil {
-			rows.Close()
-			return fmt.Errorf("redact event %d: %w", ev.Seq, err)
-		}
-		if ok {
-			changed = append(changed, &ev)
-		}
+		todo = append(todo, &ev)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for _, ev := range changed {
-		if _, err := tx.ExecContext(ctx, `UPDATE events SET data = ? WHERE seq = ?`, string(ev.Data), ev.Seq); err != nil {
+	for _, ev := range todo {
+		if _, err := chat.Strip(ev); err != nil {
+			return fmt.Errorf("strip event %d: %w", ev.Seq, err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE events SET data = ?, redacted = 1 WHERE seq = ?`, string(ev.Data), ev.Seq); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// redactMessage carries m's current state into every stored event that
-// holds a copy of it.
-func (tx *Tx) redactMessage(ctx context.Context, m *chat.Message) error {
-	return tx.redact(ctx, &chat.Redaction{Messages: map[int64]*chat.Message{m.ID: m}}, `message_id = ?`, m.ID)
+// fill gives the marked events among evs their copies from the current
+// rows (chat.Current.Fill): messages by message_id, customers by
+// customer_id (an item event's is its requester's), items by item_id.
+func fill(ctx context.Context, q queryer, evs []*storedEvent) error {
+	cur := chat.NewCurrent()
+	for _, ev := range evs {
+		if !ev.redacted {
+			continue
+		}
+		if ev.messageID != 0 && cur.Messages[ev.messageID] == nil {
+			m, err := findMessage(ctx, q, ev.messageID)
+			if err == nil {
+				cur.Messages[m.ID] = m
+			} else if chat.ErrorCode(err) != chat.ENotFound {
+				return err
+			}
+		}
+		if ev.CustomerID != 0 && cur.Customers[ev.CustomerID] == nil {
+			c, err := findCustomer(ctx, q, ev.CustomerID)
+			if err == nil {
+				cur.Customers[c.ID] = c
+			} else if chat.ErrorCode(err) != chat.ENotFound {
+				return err
+			}
+		}
+		if ev.itemID != 0 && cur.Items[ev.itemID] == nil {
+			it := &chat.Item{Number: ev.itemID}
+			err := q.QueryRowContext(ctx, `SELECT title, description FROM items WHERE id = ?`, ev.itemID).Scan(&it.Title, &it.Description)
+			if err == nil {
+				cur.Items[it.Number] = it
+			} else if err != sql.ErrNoRows {
+				return err
+			}
+		}
+	}
+	for _, ev := range evs {
+		if ev.redacted {
+			if _, err := cur.Fill(ev.Event); err != nil {
+				return fmt.Errorf("fill event %d: %w", ev.Seq, err)
+			}
+		}
+	}
+	return nil
 }
 
 // audience fills in who may receive a conversation- or customer-scoped
@@ -108,15 +151,19 @@ func audience(ctx context.Context, q queryer, ev *chat.Event) error {
 // eventsForPublish reads events (after, until] written by another process,
 // with their audience as of now, for the hub.
 func (s *Store) eventsForPublish(ctx context.Context, after, until int64) ([]*chat.Event, error) {
-	rows, err := s.wdb.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE seq > ? AND seq <= ? ORDER BY seq`, after, until)
+	rows, err := s.wdb.QueryContext(ctx, `SELECT `+eventColumns+` FROM events e WHERE seq > ? AND seq <= ? ORDER BY seq`, after, until)
 	if err != nil {
 		return nil, err
 	}
-	out, err := scanEvents(rows)
+	stored, err := scanEvents(rows)
 	rows.Close()
 	if err != nil {
 		return nil, err
 	}
+	if err := fill(ctx, s.wdb, stored); err != nil {
+		return nil, err
+	}
+	out := events(stored)
 	for _, ev := range out {
 		if err := audience(ctx, s.wdb, ev); err != nil {
 			return nil, err
@@ -233,26 +280,49 @@ func (s *Store) ListEvents(ctx context.Context, a chat.Actor, afterSeq, untilSeq
 	if err != nil {
 		return nil, dbErr(err)
 	}
-	defer rows.Close()
-	out, err := scanEvents(rows)
-	return out, dbErr(err)
+	stored, err := scanEvents(rows)
+	rows.Close()
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	if err := fill(ctx, tx, stored); err != nil {
+		return nil, dbErr(err)
+	}
+	return events(stored), nil
 }
 
 // eventColumns are read by scanEvents.
-const eventColumns = `seq, type, scope, COALESCE(conversation_id, 0), COALESCE(customer_id, 0), COALESCE(user_id, 0), data, created_at`
+const eventColumns = `e.seq, e.type, e.scope, COALESCE(e.conversation_id, 0), COALESCE(e.customer_id, 0), COALESCE(e.user_id, 0), e.data, e.created_at,
+	e.redacted, COALESCE(e.message_id, 0), COALESCE(e.item_id, 0)`
+
+// storedEvent is an event as read from the log, with what fill needs.
+type storedEvent struct {
+	*chat.Event
+	redacted          bool
+	messageID, itemID int64
+}
+
+func events(stored []*storedEvent) []*chat.Event {
+	out := make([]*chat.Event, len(stored))
+	for i, ev := range stored {
+		out[i] = ev.Event
+	}
+	return out
+}
 
 // scanEvents reads rows of eventColumns.
-func scanEvents(rows *sql.Rows) ([]*chat.Event, error) {
-	var out []*chat.Event
+func scanEvents(rows *sql.Rows) ([]*storedEvent, error) {
+	var out []*storedEvent
 	for rows.Next() {
-		var ev chat.Event
+		ev := &storedEvent{Event: &chat.Event{}}
 		var data string
 		var created int64
-		if err := rows.Scan(&ev.Seq, &ev.Type, &ev.Scope, &ev.ConversationID, &ev.CustomerID, &ev.UserID, &data, &created); err != nil {
+		if err := rows.Scan(&ev.Seq, &ev.Type, &ev.Scope, &ev.ConversationID, &ev.CustomerID, &ev.UserID, &data, &created,
+			&ev.redacted, &ev.messageID, &ev.itemID); err != nil {
 			return nil, err
 		}
 		ev.Data, ev.CreatedAt = []byte(data), fromMS(created)
-		out = append(out, &ev)
+		out = append(out, ev)
 	}
 	return out, rows.Err()
 }

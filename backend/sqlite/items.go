@@ -134,9 +134,9 @@ func (s *Store) ProposeItem(ctx context.Context, a chat.Actor, convID int64, typ
 	if err != nil {
 		return nil, err
 	}
-	// The transcript: the last 100 messages by people, oldest first.
-	rows, err := tx.QueryContext(ctx, `SELECT * FROM (`+messageSelect+` WHERE m.conversation_id = ? AND m.system IS NULL
-		AND m.deleted_at IS NULL ORDER BY m.id DESC LIMIT 100) ORDER BY 1`, convID)
+	// What the summary counts: the messages by people, oldest first.
+	rows, err := tx.QueryContext(ctx, messageSelect+` WHERE m.conversation_id = ? AND m.system IS NULL
+		AND m.deleted_at IS NULL ORDER BY m.id`, convID)
 	if err != nil {
 		return nil, dbErr(err)
 	}
@@ -152,23 +152,66 @@ func (s *Store) ProposeItem(ctx context.Context, a chat.Actor, convID int64, typ
 	if err := rows.Err(); err != nil {
 		return nil, dbErr(err)
 	}
-	// The title comes from the conversation's first message by the
-	// customer (by anyone, in a team conversation), however long it is.
-	var first string
-	err = tx.QueryRowContext(ctx, `SELECT text FROM messages WHERE conversation_id = ? AND system IS NULL AND deleted_at IS NULL
-		AND (author_kind = 'customer' OR ?) ORDER BY id LIMIT 1`, convID, conv.Kind == chat.ConversationTeam).Scan(&first)
-	if err != nil && err != sql.ErrNoRows {
+	_, title, err := titleSource(ctx, tx, conv)
+	if err != nil {
 		return nil, dbErr(err)
 	}
-	title := chat.ProposedTitle(first)
-	if title == "" {
-		title = fmt.Sprintf("Conversation %d", convID)
-	}
-	ni := &chat.NewItem{Type: typ, Title: title, Description: chat.Transcript(msgs), Status: chat.ItemNew, Priority: chat.PriorityNormal, ConversationID: convID}
+	// The description says where the item comes from; the conversation
+	// stays linked, so no word of it is copied (an edit, a delete or an
+	// erasure there leaves nothing behind in the item).
+	ni := &chat.NewItem{Type: typ, Title: title, Description: chat.ProposalSummary(convID, msgs), Status: chat.ItemNew,
+		Priority: chat.PriorityNormal, ConversationID: convID}
 	if typ == chat.ItemTicket {
 		ni.RequesterID = conv.CustomerID
 	}
 	return ni, nil
+}
+
+// followTitle returns the title to store for an item made from conv with
+// the given title, and the message it follows (0: none, the team's own).
+// A title proposed from any version of the title message's text (its
+// audit remembers earlier ones) is the one proposed from it now.
+func (tx *Tx) followTitle(ctx context.Context, conv *conversationRow, title string) (string, int64, error) {
+	id, now, err := titleSource(ctx, tx, conv)
+	if err != nil || id == 0 {
+		return title, 0, err
+	}
+	if title == now {
+		return title, id, nil
+	}
+	m, err := findMessage(ctx, tx, id)
+	if err != nil {
+		return "", 0, err
+	}
+	versions, err := tx.versions(ctx, m)
+	if err != nil {
+		return "", 0, err
+	}
+	for _, v := range versions {
+		if t := chat.ProposedTitle(v); t != "" && t == title {
+			return now, id, nil
+		}
+	}
+	return title, 0, nil
+}
+
+// titleSource finds the message a title is proposed from: the
+// conversation's first message by the customer (by anyone, in a team
+// conversation), and the title proposed from it ("Conversation N" when there
+// is none).
+func titleSource(ctx context.Context, q queryer, conv *conversationRow) (int64, string, error) {
+	var id int64
+	var text string
+	err := q.QueryRowContext(ctx, `SELECT id, text FROM messages WHERE conversation_id = ? AND system IS NULL AND deleted_at IS NULL
+		AND (author_kind = 'customer' OR ?) ORDER BY id LIMIT 1`, conv.ID, conv.Kind == chat.ConversationTeam).Scan(&id, &text)
+	if err != nil && err != sql.ErrNoRows {
+		return 0, "", err
+	}
+	title := chat.ProposedTitle(text)
+	if title == "" {
+		return 0, fmt.Sprintf("Conversation %d", conv.ID), nil
+	}
+	return id, title, nil
 }
 
 func checkItemFields(title, desc *string, status *chat.ItemStatus, prio *chat.Priority) error {
@@ -223,16 +266,26 @@ func (s *Store) CreateItem(ctx context.Context, a chat.Actor, ni chat.NewItem) (
 				return chat.Errorf(chat.EInvalid, "Requester %d is not a customer.", ni.RequesterID)
 			}
 		}
+		title, titleFrom := ni.Title, int64(0)
 		if ni.ConversationID != 0 {
-			if _, err := visibleConversation(ctx, tx, a, ni.ConversationID); err != nil {
+			conv, err := visibleConversation(ctx, tx, a, ni.ConversationID)
+			if err != nil {
+				return err
+			}
+			if err := chat.CanLinkTo(&conv.Conversation); err != nil {
+				return err
+			}
+			// A title proposed from the conversation keeps following its
+			// message (until the team writes its own); one proposed from a
+			// text edited or deleted since is the text as it is now.
+			if title, titleFrom, err = tx.followTitle(ctx, conv, ni.Title); err != nil {
 				return err
 			}
 		}
-		// The conversation it is made from is its source for good: an edit,
-		// delete or erasure there finds the transcript copied here.
+		// The conversation it is made from is its source for good.
 		res, err := tx.ExecContext(ctx, `INSERT INTO items (type, title, description, status, priority, requester_id, creator_id, created_at, updated_at,
-			source_conversation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, string(ni.Type), ni.Title, ni.Description, string(ni.Status), string(ni.Priority),
-			nullID(ni.RequesterID), a.ID, ms(tx.now), ms(tx.now), nullID(ni.ConversationID))
+			source_conversation_id, title_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, string(ni.Type), title, ni.Description, string(ni.Status),
+			string(ni.Priority), nullID(ni.RequesterID), a.ID, ms(tx.now), ms(tx.now), nullID(ni.ConversationID), nullID(titleFrom))
 		if err != nil {
 			return err
 		}
@@ -353,8 +406,12 @@ func (s *Store) UpdateItem(ctx context.Context, a chat.Actor, number int64, upd 
 		if err != nil {
 			return err
 		}
-		if upd.Title != nil {
+		if upd.Title != nil && *upd.Title != it.Title {
 			it.Title = *upd.Title
+			// The team's own title: it follows no message any more.
+			if _, err := tx.ExecContext(ctx, `UPDATE items SET title_message_id = NULL WHERE id = ?`, number); err != nil {
+				return err
+			}
 		}
 		if upd.Description != nil {
 			it.Description = *upd.Description
@@ -478,13 +535,18 @@ func (s *Store) LinkConversation(ctx context.Context, a chat.Actor, convID, numb
 	}
 	var c *chat.Conversation
 	err := s.write(ctx, func(tx *Tx) error {
-		if _, err := visibleConversation(ctx, tx, a, convID); err != nil {
+		conv, err := visibleConversation(ctx, tx, a, convID)
+		if err != nil {
 			return err
+		}
+		if number != 0 {
+			if err := chat.CanLinkTo(&conv.Conversation); err != nil {
+				return err
+			}
 		}
 		if err := tx.link(ctx, a, convID, number); err != nil {
 			return err
 		}
-		var err error
 		c, err = tx.answer(ctx, a, convID)
 		if chat.ErrorCode(err) == chat.ENotFound {
 			// The caller saw it only through the old item: the change

@@ -222,14 +222,10 @@ func (s *Store) EditMessage(ctx context.Context, a chat.Actor, id int64, text st
 		if err := tx.audit(ctx, a, id, chat.AuditEdit, m.Text, text); err != nil {
 			return err
 		}
-		old := m
 		if m, err = findMessage(ctx, tx, id); err != nil {
 			return err
 		}
-		if err := tx.redactMessage(ctx, m); err != nil {
-			return err
-		}
-		if err := tx.propagateText(ctx, old, m, chat.NewRedaction()); err != nil {
+		if err := tx.textChanged(ctx, m); err != nil {
 			return err
 		}
 		return tx.appendEvent(ctx, &chat.Event{Type: chat.EventMessageEdited, Scope: chat.ScopeConversation, ConversationID: m.ConversationID}, m)
@@ -260,14 +256,10 @@ func (s *Store) DeleteMessage(ctx context.Context, a chat.Actor, id int64) (*cha
 		if err := tx.audit(ctx, a, id, chat.AuditDelete, m.Text, ""); err != nil {
 			return err
 		}
-		old := m
 		if m, err = findMessage(ctx, tx, id); err != nil {
 			return err
 		}
-		if err := tx.redactMessage(ctx, m); err != nil {
-			return err
-		}
-		if err := tx.propagateText(ctx, old, m, chat.NewRedaction()); err != nil {
+		if err := tx.textChanged(ctx, m); err != nil {
 			return err
 		}
 		return tx.appendEvent(ctx, &chat.Event{Type: chat.EventMessageDeleted, Scope: chat.ScopeConversation, ConversationID: m.ConversationID}, m)

@@ -89,3 +89,37 @@ func BenchmarkSendMessage(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEditMessage measures an edit's cost as a message is edited over
+// and over (each edit strips the stored events that still carry the text,
+// once each, so the cost must not grow with the number of edits), and a
+// delete of a message whose item title follows it.
+//
+//	go test -tags sqlite_fts5 -run XXX -bench EditMessage -benchtime 2000x ./backend/sqlite/
+func BenchmarkEditMessage(b *testing.B) {
+	s, actors, convs := benchConversations(b, 1)
+	ctx := context.Background()
+	m, _, err := s.SendMessage(ctx, actors[0], convs[0], chat.NewMessage{Text: "version 0"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var first, last time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if _, err := s.EditMessage(ctx, actors[0], m.ID, fmt.Sprintf("version %d of a message that is edited again and again", i+1)); err != nil {
+			b.Fatal(err)
+		}
+		d := time.Since(t0)
+		if i < 10 {
+			first += d
+		}
+		if i >= b.N-10 {
+			last += d
+		}
+	}
+	if b.N >= 20 {
+		b.ReportMetric(float64(first.Microseconds())/10, "first10-µs/edit")
+		b.ReportMetric(float64(last.Microseconds())/10, "last10-µs/edit")
+	}
+}

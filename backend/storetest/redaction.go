@@ -22,7 +22,7 @@ var redactionTests = []struct {
 	{"EditAndDeleteRedactTheLog", testRedactEditDelete},
 	{"EraseCustomer", testEraseCustomer},
 	{"EraseCustomerRules", testEraseCustomerRules},
-	{"EditsReachItemsMadeFromTheConversation", testEditsReachItems},
+	{"ItemsFollowTheirTitleMessage", testEditsReachItems},
 	{"ErasureFindsEveryCopy", testErasureFindsEveryCopy},
 	{"ErasureKeepsTheTeamsRecord", testErasureKeepsTheTeamsRecord},
 	{"ErasedCustomerCannotWriteBack", testErasedCannotWriteBack},
@@ -68,10 +68,11 @@ func (f *fixture) teamText(convID int64, items ...int64) string {
 	return b.String()
 }
 
-// testEditsReachItems: a ticket and a task were made from a conversation
-// (the task later unlinked); the customer edits one message and deletes
-// another. The transcripts, the proposed titles and the link notes follow:
-// the new text, or "[deleted]".
+// testEditsReachItems: items made from a conversation copy no word of it
+// but the title proposed from its first message, which follows that
+// message (an edit, a delete) until the team writes its own; a proposal
+// taken before an edit gets the title as it is now; link notes name no
+// title.
 func testEditsReachItems(t *testing.T, f *fixture) {
 	conv, first := f.customerConversation(f.visitorA, "Firstline alphasecret about frobnicator\nsecond line betasecret")
 	second := f.send(f.visitorA, conv.ID, "my phone is gammasecret-555")
@@ -81,15 +82,15 @@ func testEditsReachItems(t *testing.T, f *fixture) {
 	if _, err := f.s.LinkConversation(f.ctx, f.support, conv.ID, 0); err != nil { // unlinked again
 		t.Fatal(err)
 	}
-	p, _ = f.s.ProposeItem(f.ctx, f.support, conv.ID, chat.ItemTicket)
-	ticket := f.item(f.support, *p)
-	if !strings.Contains(ticket.Title+ticket.Description+task.Description, "alphasecret") {
-		t.Fatalf("premise: the items hold the text: %+v", ticket)
+	stale, _ := f.s.ProposeItem(f.ctx, f.support, conv.ID, chat.ItemTicket) // taken now, used after the edit
+	if !strings.Contains(stale.Title, "alphasecret") || strings.Contains(stale.Description, "secret") {
+		t.Fatalf("premise: the proposal = %+v", stale)
 	}
 
 	if _, err := f.s.EditMessage(f.ctx, f.visitorA, first.ID, "Cleanfirst line only"); err != nil {
 		t.Fatal(err)
 	}
+	ticket := f.item(f.support, *stale)
 	if _, err := f.s.DeleteMessage(f.ctx, f.visitorA, second.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -99,41 +100,59 @@ func testEditsReachItems(t *testing.T, f *fixture) {
 			t.Errorf("%q is still readable after the edit/delete:\n%s", w, all)
 		}
 	}
-	it, _ := f.s.FindItemByNumber(f.ctx, f.admin, ticket.Number)
-	if it.Title != "Cleanfirst line only" || !strings.Contains(it.Description, "\u2068Cleanfirst line only\u2069") ||
-		!strings.Contains(it.Description, "): [deleted]") || !strings.Contains(it.Description, "Let me check.") {
-		t.Errorf("ticket after the edit and delete: %q / %q", it.Title, it.Description)
+	for _, n := range []int64{ticket.Number, task.Number} {
+		if it, _ := f.s.FindItemByNumber(f.ctx, f.admin, n); it.Title != "Cleanfirst line only" {
+			t.Errorf("item #%d title = %q, want the title proposed from the message now", n, it.Title)
+		}
 	}
 	if res, _ := f.s.Search(f.ctx, f.admin, chat.SearchQuery{Text: "alphasecret"}); len(res) != 0 {
 		t.Errorf("search still finds the edited text: %+v", res)
 	}
-	// A title the team wrote themselves is theirs: it stays.
-	title := "Frobnicator trouble"
+	// Deleted, the message leaves "Conversation N".
+	if _, err := f.s.DeleteMessage(f.ctx, f.visitorA, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if it, _ := f.s.FindItemByNumber(f.ctx, f.admin, task.Number); it.Title != "Conversation "+itoa(conv.ID) {
+		t.Errorf("title after the delete = %q", it.Title)
+	}
+	// A title the team wrote themselves is theirs: it stays, whatever the
+	// customer writes, edits or deletes, even the same words.
+	title := "Refund approved"
 	f.s.UpdateItem(f.ctx, f.support, ticket.Number, chat.ItemUpdate{Title: &title})
-	f.s.EditMessage(f.ctx, f.visitorA, first.ID, "Third version")
+	m := f.send(f.visitorA, conv.ID, "Refund approved")
+	f.s.DeleteMessage(f.ctx, f.visitorA, m.ID)
 	if it, _ := f.s.FindItemByNumber(f.ctx, f.admin, ticket.Number); it.Title != title {
 		t.Errorf("a title the team wrote changed to %q", it.Title)
 	}
 }
 
-// testErasureFindsEveryCopy: the cases an erasure must not miss: a task
-// made from the conversation and unlinked, a ticket she requested whose
-// text has nothing of hers, a name she had before, her message's client
-// id, and her e-mail and name in the team's messages to her.
+// testErasureFindsEveryCopy: the cases an erasure must not miss: an item
+// whose description copied a transcript (as before this version), made
+// from the conversation and unlinked; a ticket she requested once; a name
+// she had before; her messages' client ids; her e-mail and full name in
+// the team's messages and their audit; a proposal open while she was erased.
 func testErasureFindsEveryCopy(t *testing.T, f *fixture) {
 	c, _ := f.s.CreateCustomer(f.ctx, chat.CustomerInfo{Name: "Oldname Yarrowby", Email: "zorblax@uniqmail.example"})
 	zor := chat.Actor{Kind: chat.KindCustomer, ID: c.ID, Name: c.Name}
-	conv, _, _, err := f.s.CreateConversation(f.ctx, zor, chat.NewConversation{Text: "omegasecret order", ClientID: "Wanda-DOB-1990-01-01"})
+	conv, first, _, err := f.s.CreateConversation(f.ctx, zor, chat.NewConversation{Text: "omegasecret order", ClientID: "Wanda-DOB-1990-01-01"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.send(f.support, conv.ID, "We will mail zorblax@uniqmail.example today, Oldname Yarrowby. (Not data@uniqmail.example.com.)")
+	reply := f.send(f.support, conv.ID, "We will mail zorblax@uniqmail.example today, Oldname Yarrowby. (Not data@uniqmail.example.com.)")
+	f.s.EditMessage(f.ctx, f.support, reply.ID, "We will mail zorblax@uniqmail.example tomorrow, Oldname Yarrowby. (Not data@uniqmail.example.com.)")
 	f.s.CloseConversation(f.ctx, f.support, conv.ID)
-	f.send(zor, conv.ID, "more lambdasecret") // reopens: a note naming her
+	f.send(zor, conv.ID, "more lambdasecret\nsecond line thetasecret") // reopens: a note naming her
 	p, _ := f.s.ProposeItem(f.ctx, f.support, conv.ID, chat.ItemTask)
 	task := f.item(f.support, *p)
+	// A transcript as items carried before this version, team lines too.
+	legacy := "Oldname Yarrowby (2026-01-02 03:04 UTC): omegasecret order\nSam Support (2026-01-02 03:04 UTC): Noted.\n" +
+		"Oldname Yarrowby (2026-01-02 03:04 UTC): more lambdasecret\nsecond line thetasecret"
+	f.s.UpdateItem(f.ctx, f.support, task.Number, chat.ItemUpdate{Description: &legacy})
 	f.s.LinkConversation(f.ctx, f.support, conv.ID, 0)
 	printer := f.item(f.support, chat.NewItem{Type: chat.ItemTicket, Title: "Printer broken", RequesterID: c.ID})
+	other := f.visitorB.ID
+	f.s.UpdateItem(f.ctx, f.support, printer.Number, chat.ItemUpdate{RequesterID: &other}) // she was the requester once
+	open, _ := f.s.ProposeItem(f.ctx, f.support, conv.ID, chat.ItemTicket)
 	if _, err := f.s.UpdateCustomer(f.ctx, zor, c.ID, chat.CustomerInfo{Name: "Newname Zed"}); err != nil {
 		t.Fatal(err)
 	}
@@ -141,58 +160,75 @@ func testErasureFindsEveryCopy(t *testing.T, f *fixture) {
 		t.Fatal(err)
 	}
 	all := f.teamText(conv.ID, task.Number, printer.Number)
-	for _, w := range []string{"Oldname", "Yarrowby", "Newname", "zorblax@", "omegasecret", "lambdasecret", "Wanda-DOB"} {
+	audit, _ := f.s.ListMessageAudit(f.ctx, f.admin, reply.ID)
+	b, _ := json.Marshal(audit)
+	all += string(b)
+	for _, w := range []string{"Oldname", "Yarrowby", "Newname", "zorblax@", "omegasecret", "lambdasecret", "thetasecret", "Wanda-DOB"} {
 		if strings.Contains(all, w) {
 			t.Errorf("%q is still readable after the erasure:\n%s", w, all)
 		}
 	}
-	if !strings.Contains(all, "data@uniqmail.example.com") {
-		t.Errorf("another address that merely contains hers was changed")
+	if !strings.Contains(all, "data@uniqmail.example.com") || !strings.Contains(all, "Sam Support (2026-01-02 03:04 UTC): Noted.") {
+		t.Errorf("the team's own text changed: %s", all)
 	}
 	if !strings.Contains(all, "The customer reopened the conversation.") {
 		t.Errorf("her reopen note does not read as the customer's")
 	}
-	if it, _ := f.s.FindItemByNumber(f.ctx, f.admin, printer.Number); it.Title != "Printer broken" || it.Requester == nil || it.Requester.Name != "" {
-		t.Errorf("her ticket after the erasure: %+v %+v", it, it.Requester)
+	if it, _ := f.s.FindItemByNumber(f.ctx, f.admin, task.Number); it.Title != "Conversation "+itoa(conv.ID) {
+		t.Errorf("the title proposed from her message = %q", it.Title)
 	}
+	_ = first
+	// The proposal taken before the erasure cannot bring her words back.
+	_, err = f.s.CreateItem(f.ctx, f.support, *open)
+	wantCode(t, err, chat.EConflict)
+	_, err = f.s.LinkConversation(f.ctx, f.support, conv.ID, printer.Number)
+	wantCode(t, err, chat.EConflict)
 }
 
 // testErasureKeepsTheTeamsRecord: a visitor who calls themselves like an
-// agent cannot wipe the agent from the record: notes and transcript lines
-// of the agent stay.
+// agent, or like a common word, cannot wipe the team's record: the agent's
+// notes, transcript lines and words stay.
 func testErasureKeepsTheTeamsRecord(t *testing.T, f *fixture) {
 	c, _ := f.s.CreateCustomer(f.ctx, chat.CustomerInfo{Name: "Sam Support", Email: "sam@test.example"})
 	fake := chat.Actor{Kind: chat.KindCustomer, ID: c.ID, Name: c.Name}
 	conv, _, _, _ := f.s.CreateConversation(f.ctx, fake, chat.NewConversation{Text: "hello"})
 	f.send(fake, conv.ID, "ok")
 	f.clock.Advance(2 * time.Minute)
-	f.send(f.support, conv.ID, "Sam here, replying to you")
+	f.send(f.support, conv.ID, "Restart the router and check the cable.")
 	f.send(f.support, conv.ID, "ok") // the same words, the agent's: they stay
 	f.s.CloseConversation(f.ctx, f.support, conv.ID)
 	p, _ := f.s.ProposeItem(f.ctx, f.support, conv.ID, chat.ItemTask)
 	task := f.item(f.support, *p)
-	if _, err := f.s.EraseCustomer(f.ctx, f.admin, c.ID); err != nil {
-		t.Fatal(err)
-	}
-	msgs, _ := f.s.ListMessages(f.ctx, f.admin, conv.ID, chat.MessageFilter{})
-	var notes []string
-	for _, m := range msgs {
-		if m.System != "" {
-			notes = append(notes, m.Text)
+	legacy := "Sam Support (2026-01-02 03:04 UTC): hello\nSam Support (2026-01-02 03:04 UTC): ok\nSam Support (2026-01-02 03:06 UTC): ok"
+	f.s.UpdateItem(f.ctx, f.support, task.Number, chat.ItemUpdate{Description: &legacy})
+	t2, _, _, _ := f.s.CreateConversation(f.ctx, f.visitorB, chat.NewConversation{Text: "hi"})
+	c2, _ := f.s.CreateCustomer(f.ctx, chat.CustomerInfo{Name: "the"})
+	word := chat.Actor{Kind: chat.KindCustomer, ID: c2.ID, Name: c2.Name}
+	conv2, _, _, _ := f.s.CreateConversation(f.ctx, word, chat.NewConversation{Text: "help"})
+	f.send(f.support, conv2.ID, "Restart the router and check the cable.")
+	_ = t2
+	for _, id := range []int64{c.ID, c2.ID} {
+		if _, err := f.s.EraseCustomer(f.ctx, f.admin, id); err != nil {
+			t.Fatal(err)
 		}
 	}
-	if !slices.Contains(notes, "\u2068Sam Support\u2069 closed the conversation.") {
-		t.Errorf("the agent's close note lost its author: %q", notes)
+	msgs, _ := f.s.ListMessages(f.ctx, f.admin, conv.ID, chat.MessageFilter{})
+	var texts []string
+	for _, m := range msgs {
+		texts = append(texts, m.Text)
+	}
+	for _, want := range []string{"\u2068Sam Support\u2069 closed the conversation.", "Restart the router and check the cable.", "ok"} {
+		if !slices.Contains(texts, want) {
+			t.Errorf("the team's %q is gone: %q", want, texts)
+		}
 	}
 	it, _ := f.s.FindItemByNumber(f.ctx, f.admin, task.Number)
-	if !strings.Contains(it.Description, "\u2068Sam Support\u2069 (") || !strings.Contains(it.Description, "replying to you") {
-		t.Errorf("the agent's transcript line lost its author: %q", it.Description)
+	if want := "[erased] (2026-01-02 03:04 UTC): [erased]\n[erased] (2026-01-02 03:04 UTC): [erased]\nSam Support (2026-01-02 03:06 UTC): ok"; it.Description != want {
+		t.Errorf("transcript after the erasure:\n%q\nwant\n%q", it.Description, want)
 	}
-	if strings.Contains(it.Description, "hello") {
-		t.Errorf("the customer's line stayed: %q", it.Description)
-	}
-	if strings.Count(it.Description, "\u2068ok\u2069") != 1 || !strings.Contains(it.Description, "\u2069 (2026-01-02 03:06 UTC): \u2068ok\u2069") {
-		t.Errorf("the agent's own \"ok\" was not kept (or hers was): %q", it.Description)
+	msgs, _ = f.s.ListMessages(f.ctx, f.admin, conv2.ID, chat.MessageFilter{})
+	if msgs[len(msgs)-1].Text != "Restart the router and check the cable." {
+		t.Errorf("a customer named \"the\" took words from the team: %q", msgs[len(msgs)-1].Text)
 	}
 }
 

@@ -18,17 +18,23 @@ UPDATE events SET message_id = CASE
 CREATE INDEX events_message ON events (message_id) WHERE message_id IS NOT NULL;
 CREATE INDEX events_item ON events (item_id) WHERE item_id IS NOT NULL;
 
--- Edits and deletes made before this migration left their earlier text in
--- the log: every copy takes the message's current text now.
-UPDATE events SET data = json_set(data, '$.text', (SELECT m.text FROM messages m WHERE m.id = events.message_id))
-	WHERE type IN ('message.created', 'message.edited', 'message.deleted')
-	AND message_id IN (SELECT id FROM messages WHERE edited_at IS NOT NULL OR deleted_at IS NOT NULL);
-UPDATE events SET data = json_set(data, '$.last_message.text', (SELECT m.text FROM messages m WHERE m.id = events.message_id))
-	WHERE type LIKE 'conversation.%' AND type <> 'conversation.participant_added'
-	AND message_id IN (SELECT id FROM messages WHERE edited_at IS NOT NULL OR deleted_at IS NOT NULL);
-UPDATE events SET data = json_set(data, '$.conversation.last_message.text', (SELECT m.text FROM messages m WHERE m.id = events.message_id))
-	WHERE type = 'conversation.participant_added'
-	AND message_id IN (SELECT id FROM messages WHERE edited_at IS NOT NULL OR deleted_at IS NOT NULL);
+-- A stripped event (redacted = 1) holds no copy of a message's text or a
+-- customer's details: reading it fills them from the current rows. Edits
+-- and deletes made before this migration left their earlier text in the
+-- log: those events are stripped now.
+ALTER TABLE events ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0 CHECK (redacted IN (0, 1));
+UPDATE events SET redacted = 1, data = CASE
+		WHEN type IN ('message.created', 'message.edited', 'message.deleted') THEN json_set(data, '$.text', '')
+		WHEN type = 'conversation.participant_added' THEN json_set(data, '$.conversation.last_message.text', '')
+		ELSE json_set(data, '$.last_message.text', '')
+	END
+	WHERE message_id IN (SELECT id FROM messages WHERE edited_at IS NOT NULL OR deleted_at IS NOT NULL)
+	AND (type LIKE 'message.%' OR type LIKE 'conversation.%');
+-- An item event is found by its requester too (an erasure strips their
+-- name from every copy); its scope is the team's, so customer_id does not
+-- change who receives it.
+UPDATE events SET customer_id = json_extract(data, '$.requester.id')
+	WHERE type IN ('item.created', 'item.updated') AND json_extract(data, '$.requester.id') IS NOT NULL;
 
 -- Erasure (the right to erasure): the customer and their conversations
 -- stay, marked; the record of each erasure names only the admin.
@@ -43,11 +49,16 @@ CREATE TABLE customer_erasures (
 	messages      INTEGER NOT NULL
 );
 
--- Where an item was made from (its proposal's conversation), so an edit,
--- delete or erasure finds the transcript it copied, linked or not.
+-- Where an item was made from (its proposal's conversation), so an erasure
+-- finds the transcript items made before this version copied, linked or
+-- not; and the message its title was proposed from, so an edit, a delete or
+-- an erasure of that message changes the title too (until the team writes
+-- a title of its own).
 ALTER TABLE items ADD COLUMN source_conversation_id INTEGER;
 UPDATE items SET source_conversation_id = (SELECT MIN(c.id) FROM conversations c WHERE c.item_id = items.id);
 CREATE INDEX items_source ON items (source_conversation_id) WHERE source_conversation_id IS NOT NULL;
+ALTER TABLE items ADD COLUMN title_message_id INTEGER;
+CREATE INDEX items_title_message ON items (title_message_id) WHERE title_message_id IS NOT NULL;
 
 -- Who caused a system note (a close, a reopen, a link), so an erasure
 -- rewrites the customer's own notes and nobody else's.
