@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/deskchat/deskchat/app/localstore"
+	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/client"
 )
 
@@ -49,9 +50,9 @@ func call[T any](s *SessionService, fn func(ctx context.Context, c *client.Clien
 }
 
 func userError(err error) error {
-	var ae *client.APIError
-	if errors.As(err, &ae) {
-		return errors.New(ae.Message)
+	var e *chat.Error
+	if errors.As(err, &e) {
+		return errors.New(e.Message)
 	}
 	return ErrOffline
 }

@@ -305,7 +305,7 @@ func (s *SessionService) resume(cfg Config) error {
 			s.mu.Unlock()
 			s.Emit.Emit(EventSyncState, x)
 		},
-		OnEvents: func(evs []*client.StreamEvent, live bool) {
+		OnEvents: func(evs []*chat.Event, live bool) {
 			if s.Notifier != nil {
 				center.Events(evs, live)
 			}
@@ -317,7 +317,7 @@ func (s *SessionService) resume(cfg Config) error {
 				}
 			}
 		},
-		OnEphemeral: func(ev *client.StreamEvent) { s.Emit.Emit(EventEphemeral, ev) },
+		OnEphemeral: func(ev *chat.Event) { s.Emit.Emit(EventEphemeral, ev) },
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -9,13 +9,12 @@ import (
 	"time"
 
 	"github.com/deskchat/deskchat/backend/chat"
-	"github.com/deskchat/deskchat/backend/client"
 )
 
 // Apply applies a batch of events in order and records cursor and epoch in
 // the same transaction, so a crash never leaves the cursor ahead of or
 // behind the rows. Unknown event types are skipped.
-func (s *Store) Apply(ctx context.Context, events []*client.StreamEvent, cursor int64, epoch string) error {
+func (s *Store) Apply(ctx context.Context, events []*chat.Event, cursor int64, epoch string) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		b := &batch{store: s, tx: tx, activity: map[int64]int64{}}
 		defer b.close()
@@ -42,7 +41,7 @@ func (s *Store) Apply(ctx context.Context, events []*client.StreamEvent, cursor 
 }
 
 // redacts reports an event after which earlier text must leave the file.
-func redacts(ev *client.StreamEvent) bool {
+func redacts(ev *chat.Event) bool {
 	switch ev.Type {
 	case chat.EventMessageEdited, chat.EventMessageDeleted, chat.EventCustomerErased:
 		return true
@@ -201,7 +200,7 @@ func (b *batch) flushActivity(ctx context.Context) error {
 	return nil
 }
 
-func (s *Store) apply(ctx context.Context, b *batch, ev *client.StreamEvent) error {
+func (s *Store) apply(ctx context.Context, b *batch, ev *chat.Event) error {
 	tx := b.tx
 	switch ev.Type {
 	case chat.EventMessageCreated, chat.EventMessageEdited, chat.EventMessageDeleted:

@@ -15,7 +15,6 @@ import (
 
 	"github.com/deskchat/deskchat/app/localstore"
 	"github.com/deskchat/deskchat/backend/chat"
-	"github.com/deskchat/deskchat/backend/client"
 )
 
 // words is a Zipf-distributed vocabulary like the server's search bench.
@@ -38,10 +37,10 @@ func words(n int) []string {
 }
 
 // messageEvents makes n message.created events over convs conversations.
-func messageEvents(n, convs, firstID int, vocab []string) []*client.StreamEvent {
+func messageEvents(n, convs, firstID int, vocab []string) []*chat.Event {
 	r := rand.New(rand.NewPCG(uint64(firstID), 4))
 	zipf := rand.NewZipf(rand.New(rand.NewPCG(5, uint64(firstID))), 1.1, 2, uint64(len(vocab)-1))
-	out := make([]*client.StreamEvent, n)
+	out := make([]*chat.Event, n)
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range out {
 		var text strings.Builder
@@ -55,17 +54,17 @@ func messageEvents(n, convs, firstID int, vocab []string) []*client.StreamEvent 
 		m := chat.Message{ID: id, ConversationID: int64(1 + i%convs), Author: chat.Author{Kind: chat.KindCustomer, ID: int64(1 + i%convs), Name: "C"},
 			Text: text.String(), CreatedAt: at.Add(time.Duration(id) * time.Second)}
 		data, _ := json.Marshal(m)
-		out[i] = &client.StreamEvent{Seq: id, Type: chat.EventMessageCreated, ConversationID: m.ConversationID, Data: data}
+		out[i] = &chat.Event{Seq: id, Type: chat.EventMessageCreated, ConversationID: m.ConversationID, Data: data}
 	}
 	return out
 }
 
-func conversationEvents(convs int) []*client.StreamEvent {
-	var out []*client.StreamEvent
+func conversationEvents(convs int) []*chat.Event {
+	var out []*chat.Event
 	for c := 1; c <= convs; c++ {
 		data, _ := json.Marshal(chat.Conversation{ID: int64(c), Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: int64(c),
 			Customer: &chat.Customer{ID: int64(c), Name: fmt.Sprintf("Customer %d", c)}})
-		out = append(out, &client.StreamEvent{Type: chat.EventConversationCreated, ConversationID: int64(c), Data: data})
+		out = append(out, &chat.Event{Type: chat.EventConversationCreated, ConversationID: int64(c), Data: data})
 	}
 	return out
 }

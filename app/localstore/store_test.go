@@ -11,12 +11,11 @@ import (
 
 	"github.com/deskchat/deskchat/app/localstore"
 	"github.com/deskchat/deskchat/backend/chat"
-	"github.com/deskchat/deskchat/backend/client"
 )
 
-func event(seq int64, typ string, data any) *client.StreamEvent {
+func event(seq int64, typ string, data any) *chat.Event {
 	b, _ := json.Marshal(data)
-	return &client.StreamEvent{Seq: seq, Type: typ, Data: b}
+	return &chat.Event{Seq: seq, Type: typ, Data: b}
 }
 
 func message(id int64, text string, edited, deleted bool) chat.Message {
@@ -42,7 +41,7 @@ func TestApplyIsIdempotentAndIndexed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	batch := []*client.StreamEvent{
+	batch := []*chat.Event{
 		event(1, chat.EventUserCreated, chat.User{ID: 2, Name: "Me", Support: true}),
 		event(2, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 7,
 			Customer: &chat.Customer{ID: 7, Name: "Sally"}}),
@@ -86,7 +85,7 @@ func TestMembershipThroughItems(t *testing.T) {
 	ctx := context.Background()
 	st, _ := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
 	defer st.Close()
-	st.Apply(ctx, []*client.StreamEvent{
+	st.Apply(ctx, []*chat.Event{
 		event(1, chat.EventUserCreated, chat.User{ID: 2, Name: "Me"}),
 		event(2, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 7}),
 	}, 2, "e")
@@ -99,12 +98,12 @@ func TestMembershipThroughItems(t *testing.T) {
 	}
 	item := chat.Item{Number: 5, Type: chat.ItemTicket, Title: "t", Creator: chat.Person{ID: 3}, Assignees: []chat.Person{{ID: 2}},
 		Conversations: []chat.ConversationRef{{ID: 1}}}
-	st.Apply(ctx, []*client.StreamEvent{event(3, chat.EventItemUpdated, item)}, 3, "e")
+	st.Apply(ctx, []*chat.Event{event(3, chat.EventItemUpdated, item)}, 3, "e")
 	if mine() != 1 {
 		t.Fatal("assignee does not see the linked conversation in mine")
 	}
 	item.Assignees = nil
-	st.Apply(ctx, []*client.StreamEvent{event(4, chat.EventItemUpdated, item)}, 4, "e")
+	st.Apply(ctx, []*chat.Event{event(4, chat.EventItemUpdated, item)}, 4, "e")
 	if mine() != 0 {
 		t.Fatal("still in mine after being unassigned")
 	}
@@ -127,7 +126,7 @@ func TestOutbox(t *testing.T) {
 		t.Fatalf("outbox = %+v", all)
 	}
 	m := message(20, "sent", false, false)
-	st.Apply(ctx, []*client.StreamEvent{event(1, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationTeam, Status: chat.StatusOpen})}, 1, "e")
+	st.Apply(ctx, []*chat.Event{event(1, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationTeam, Status: chat.StatusOpen})}, 1, "e")
 	if err := st.Sent(ctx, "a", &m); err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +153,7 @@ func TestUnsaidLeavesTheLocalFile(t *testing.T) {
 	}
 	defer st.Close()
 	sally := &chat.Customer{ID: 7, Name: "Sally Xanthippe", Email: "sally@xanthippe.example", PageURL: "https://shop.example/qwertzuiop"}
-	steps := [][]*client.StreamEvent{
+	steps := [][]*chat.Event{
 		{
 			event(1, chat.EventUserCreated, chat.User{ID: 2, Name: "Me", Support: true}),
 			event(2, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 7, Customer: sally}),
@@ -208,7 +207,7 @@ func TestUnsaidLeavesTheLocalFile(t *testing.T) {
 	}
 
 	erasedAt := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
-	if err := st.Apply(ctx, []*client.StreamEvent{event(8, chat.EventCustomerErased, chat.CustomerErased{
+	if err := st.Apply(ctx, []*chat.Event{event(8, chat.EventCustomerErased, chat.CustomerErased{
 		Customer: &chat.Customer{ID: 7, ErasedAt: &erasedAt}, ConversationIDs: []int64{1}})}, 8, "e"); err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +239,7 @@ func TestSearchFindsIsolatedNames(t *testing.T) {
 	defer st.Close()
 	note := chat.Message{ID: 5, ConversationID: 1, Author: chat.Author{Kind: chat.KindSystem}, System: chat.NoteClosed,
 		Text: "\u2068Anna Admin\u2069 closed the conversation.", CreatedAt: time.Now()}
-	if err := st.Apply(ctx, []*client.StreamEvent{
+	if err := st.Apply(ctx, []*chat.Event{
 		event(1, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 7}),
 		event(2, chat.EventMessageCreated, note),
 	}, 2, "e"); err != nil {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/deskchat/deskchat/app/localstore"
 	"github.com/deskchat/deskchat/backend/chat"
-	"github.com/deskchat/deskchat/backend/client"
 )
 
 // Center decides, coalesces and shows notifications.
@@ -70,7 +69,7 @@ func (c *Center) SetView(conversationID int64, focused bool) {
 }
 
 // Events is the sync engine's OnEvents hook.
-func (c *Center) Events(events []*client.StreamEvent, live bool) {
+func (c *Center) Events(events []*chat.Event, live bool) {
 	if !live {
 		return // history arriving during sync
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/deskchat/deskchat/app/localstore"
 	"github.com/deskchat/deskchat/app/notify"
 	"github.com/deskchat/deskchat/backend/chat"
-	"github.com/deskchat/deskchat/backend/client"
 )
 
 // TestMain runs the tests on a private D-Bus session bus: if there is none,
@@ -80,12 +79,12 @@ func serveNotificationsWith(t *testing.T, caps ...string) chan shown {
 	return srv.got
 }
 
-func ev(seq int64, typ string, conv int64, data any) *client.StreamEvent {
+func ev(seq int64, typ string, conv int64, data any) *chat.Event {
 	b, _ := json.Marshal(data)
-	return &client.StreamEvent{Seq: seq, Type: typ, ConversationID: conv, Data: b}
+	return &chat.Event{Seq: seq, Type: typ, ConversationID: conv, Data: b}
 }
 
-func msg(id, conv int64, kind chat.ActorKind, author int64, name, text string) *client.StreamEvent {
+func msg(id, conv int64, kind chat.ActorKind, author int64, name, text string) *chat.Event {
 	return ev(id+100, chat.EventMessageCreated, conv, chat.Message{ID: id, ConversationID: conv,
 		Author: chat.Author{Kind: kind, ID: author, Name: name}, Text: text, CreatedAt: time.Now()})
 }
@@ -103,7 +102,7 @@ func fixtureWith(t *testing.T, got chan shown) (*localstore.Store, *notify.Cente
 	}
 	t.Cleanup(func() { st.Close() })
 	now := time.Now()
-	err = st.Apply(context.Background(), []*client.StreamEvent{
+	err = st.Apply(context.Background(), []*chat.Event{
 		ev(1, chat.EventUserCreated, 0, chat.User{ID: 2, Name: "Me", Support: true, Active: true}),
 		ev(2, chat.EventConversationCreated, 1, chat.Conversation{ID: 1, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 7,
 			Customer: &chat.Customer{ID: 7, Name: "Sally C"}, LastActivityAt: now}),
@@ -140,48 +139,48 @@ func TestNotificationsOnDBus(t *testing.T) {
 	_, c, got := fixture(t)
 	tests := []struct {
 		name   string
-		events []*client.StreamEvent
+		events []*chat.Event
 		live   bool
 		setup  func()
 		want   []shown
 	}{
-		{"customer message", []*client.StreamEvent{msg(10, 1, chat.KindCustomer, 7, "Sally C", "Where is my\norder?")}, true, nil,
+		{"customer message", []*chat.Event{msg(10, 1, chat.KindCustomer, 7, "Sally C", "Where is my\norder?")}, true, nil,
 			[]shown{{"Sally C", "Where is my order?"}}},
-		{"new customer conversation", []*client.StreamEvent{ev(20, chat.EventConversationCreated, 1, chat.Conversation{ID: 1}),
+		{"new customer conversation", []*chat.Event{ev(20, chat.EventConversationCreated, 1, chat.Conversation{ID: 1}),
 			msg(11, 1, chat.KindCustomer, 7, "Sally C", "Hello")}, true, nil, []shown{{"New conversation from \u2068Sally C\u2069", "Hello"}}},
-		{"my own message", []*client.StreamEvent{msg(12, 1, chat.KindUser, 2, "Me", "hi")}, true, nil, nil},
-		{"history during sync", []*client.StreamEvent{msg(13, 1, chat.KindCustomer, 7, "Sally C", "old")}, false, nil, nil},
-		{"system note", []*client.StreamEvent{ev(114, chat.EventMessageCreated, 1, chat.Message{ID: 14, ConversationID: 1,
+		{"my own message", []*chat.Event{msg(12, 1, chat.KindUser, 2, "Me", "hi")}, true, nil, nil},
+		{"history during sync", []*chat.Event{msg(13, 1, chat.KindCustomer, 7, "Sally C", "old")}, false, nil, nil},
+		{"system note", []*chat.Event{ev(114, chat.EventMessageCreated, 1, chat.Message{ID: 14, ConversationID: 1,
 			Author: chat.Author{Kind: chat.KindSystem}, System: "closed", Text: "closed"})}, true, nil, nil},
-		{"teammate in my conversation", []*client.StreamEvent{msg(15, 2, chat.KindUser, 3, "Tom", "lunch?")}, true, nil,
+		{"teammate in my conversation", []*chat.Event{msg(15, 2, chat.KindUser, 3, "Tom", "lunch?")}, true, nil,
 			[]shown{{"Tom", "lunch?"}}},
-		{"teammate elsewhere", []*client.StreamEvent{msg(16, 3, chat.KindUser, 3, "Tom", "not for me")}, true, nil, nil},
-		{"open and focused", []*client.StreamEvent{msg(17, 1, chat.KindCustomer, 7, "Sally C", "seen")}, true,
+		{"teammate elsewhere", []*chat.Event{msg(16, 3, chat.KindUser, 3, "Tom", "not for me")}, true, nil, nil},
+		{"open and focused", []*chat.Event{msg(17, 1, chat.KindCustomer, 7, "Sally C", "seen")}, true,
 			func() { c.SetView(1, true) }, nil},
-		{"open but window not focused", []*client.StreamEvent{msg(18, 1, chat.KindCustomer, 7, "Sally C", "unseen")}, true,
+		{"open but window not focused", []*chat.Event{msg(18, 1, chat.KindCustomer, 7, "Sally C", "unseen")}, true,
 			func() { c.SetView(1, false) }, []shown{{"Sally C", "unseen"}}},
-		{"muted", []*client.StreamEvent{msg(19, 1, chat.KindCustomer, 7, "Sally C", "quiet")}, true,
+		{"muted", []*chat.Event{msg(19, 1, chat.KindCustomer, 7, "Sally C", "quiet")}, true,
 			func() { c.SetView(0, false); c.SetMuted(true) }, nil},
-		{"burst from three customers", []*client.StreamEvent{
+		{"burst from three customers", []*chat.Event{
 			msg(30, 1, chat.KindCustomer, 7, "Sally C", "a"), msg(31, 1, chat.KindCustomer, 7, "Sally C", "b"),
 			msg(32, 1, chat.KindCustomer, 8, "Marco", "c"), msg(33, 1, chat.KindCustomer, 9, "Priya", "d"),
 			msg(34, 1, chat.KindCustomer, 9, "Priya", "e")}, true, func() { c.SetMuted(false) },
 			[]shown{{"deskchat", "5 new messages from 3 customers"}}},
 		// User text is text in the body's markup (the daemon reads markup).
-		{"markup in a message", []*client.StreamEvent{msg(40, 1, chat.KindCustomer, 7, "Sally C", "Is 2 < 3 & 4 > 1? <b>urgent</b>")}, true, nil,
+		{"markup in a message", []*chat.Event{msg(40, 1, chat.KindCustomer, 7, "Sally C", "Is 2 < 3 & 4 > 1? <b>urgent</b>")}, true, nil,
 			[]shown{{"Sally C", "Is 2 &lt; 3 &amp; 4 &gt; 1? &lt;b&gt;urgent&lt;/b&gt;"}}},
 		// A name cannot reverse the sentence around it.
-		{"right-to-left override in a name", []*client.StreamEvent{ev(41, chat.EventConversationCreated, 1, chat.Conversation{ID: 1}),
+		{"right-to-left override in a name", []*chat.Event{ev(41, chat.EventConversationCreated, 1, chat.Conversation{ID: 1}),
 			msg(42, 1, chat.KindCustomer, 7, "Sally\u202e", "hi")}, true, nil,
 			[]shown{{"New conversation from \u2068Sally\u202e\u202c\u2069", "hi"}}},
 		// What was unsaid before the window closed is not shown.
-		{"deleted before shown", []*client.StreamEvent{msg(43, 1, chat.KindCustomer, 7, "Sally C", "my password is hunter2"),
+		{"deleted before shown", []*chat.Event{msg(43, 1, chat.KindCustomer, 7, "Sally C", "my password is hunter2"),
 			ev(143, chat.EventMessageDeleted, 1, chat.Message{ID: 43, ConversationID: 1, Author: chat.Author{Kind: chat.KindCustomer, ID: 7},
 				DeletedAt: ptr(time.Now())})}, true, nil, nil},
-		{"edited before shown", []*client.StreamEvent{msg(44, 1, chat.KindCustomer, 7, "Sally C", "my pin is 1234"),
+		{"edited before shown", []*chat.Event{msg(44, 1, chat.KindCustomer, 7, "Sally C", "my pin is 1234"),
 			ev(144, chat.EventMessageEdited, 1, chat.Message{ID: 44, ConversationID: 1, Author: chat.Author{Kind: chat.KindCustomer, ID: 7},
 				Text: "my pin is (removed)", EditedAt: ptr(time.Now())})}, true, nil, []shown{{"Sally C", "my pin is (removed)"}}},
-		{"customer erased before shown", []*client.StreamEvent{msg(45, 1, chat.KindCustomer, 7, "Sally C", "forget me"),
+		{"customer erased before shown", []*chat.Event{msg(45, 1, chat.KindCustomer, 7, "Sally C", "forget me"),
 			ev(145, chat.EventCustomerErased, 0, chat.CustomerErased{Customer: &chat.Customer{ID: 7}, ConversationIDs: []int64{1}})}, true, nil, nil},
 	}
 	for _, tt := range tests {
@@ -191,7 +190,7 @@ func TestNotificationsOnDBus(t *testing.T) {
 			}
 			// A burst may also arrive over several calls within the window.
 			for _, e := range tt.events {
-				c.Events([]*client.StreamEvent{e}, tt.live)
+				c.Events([]*chat.Event{e}, tt.live)
 			}
 			expect(t, got, tt.want)
 		})
@@ -204,7 +203,7 @@ func ptr[T any](v T) *T { return &v }
 // it is (escaping it would show "&lt;").
 func TestPlainBodyDaemon(t *testing.T) {
 	_, c, got := fixtureWith(t, serveNotificationsWith(t, "body"))
-	c.Events([]*client.StreamEvent{msg(50, 1, chat.KindCustomer, 7, "Sally C", "Is 2 < 3 & 4 > 1?")}, true)
+	c.Events([]*chat.Event{msg(50, 1, chat.KindCustomer, 7, "Sally C", "Is 2 < 3 & 4 > 1?")}, true)
 	expect(t, got, []shown{{"Sally C", "Is 2 < 3 & 4 > 1?"}})
 }
 
@@ -220,7 +219,7 @@ func TestNoNotificationService(t *testing.T) {
 	f := &failing{calls: make(chan string, 4)}
 	c.Notifier = f
 	for i, text := range []string{"first", "second"} {
-		c.Events([]*client.StreamEvent{msg(int64(60+i), 1, chat.KindCustomer, 7, "Sally C", text)}, true)
+		c.Events([]*chat.Event{msg(int64(60+i), 1, chat.KindCustomer, 7, "Sally C", text)}, true)
 		select {
 		case body := <-f.calls:
 			if body != text {

@@ -46,9 +46,9 @@ type Engine struct {
 	OnState func(State)
 	// OnEvents is told of applied events; live is false for history
 	// arriving during catch-up (no notifications for those). May be nil.
-	OnEvents func(events []*client.StreamEvent, live bool)
+	OnEvents func(events []*chat.Event, live bool)
 	// OnEphemeral receives typing and presence. May be nil.
-	OnEphemeral func(ev *client.StreamEvent)
+	OnEphemeral func(ev *chat.Event)
 	// BackoffBase and BackoffMax bound the reconnect delay (500 ms, 30 s).
 	BackoffBase, BackoffMax time.Duration
 
@@ -208,7 +208,7 @@ func (e *Engine) session(ctx context.Context) (connected bool, err error) {
 	}()
 	fromZero := cursor == 0
 
-	var batch []*client.StreamEvent
+	var batch []*chat.Event
 	live := false
 	flushBatch := func(to int64) error {
 		if len(batch) == 0 && to == cursor {
@@ -255,7 +255,7 @@ func (e *Engine) session(ctx context.Context) (connected bool, err error) {
 		if !ok {
 			err := <-readErr
 			var ce *websocket.CloseError
-			if errors.As(err, &ce) && ce.Code == 4001 {
+			if errors.As(err, &ce) && ce.Code == chat.CloseUnauthorized {
 				return true, ErrSignedOut
 			}
 			return true, err
@@ -315,9 +315,8 @@ func (e *Engine) Flush(ctx context.Context) error {
 			}
 			continue
 		}
-		var ae *client.APIError
-		if errors.As(err, &ae) && ae.Status >= 400 && ae.Status < 500 && ae.Status != 429 && ae.Status != 401 {
-			if err := e.Store.Fail(ctx, en.ClientID, ae.Message); err != nil {
+		if chat.Refused(err) {
+			if err := e.Store.Fail(ctx, en.ClientID, chat.ErrorMessage(err)); err != nil {
 				return err
 			}
 			continue
@@ -347,12 +346,12 @@ func (e *Engine) send(ctx context.Context, en localstore.Entry) (*chat.Message, 
 		_, err := c.MarkRead(ctx, en.ConversationID, en.MessageID)
 		return nil, err
 	}
-	return nil, &client.APIError{Status: 400, Code: chat.EInvalid, Message: "unknown outbox entry " + en.Kind}
+	return nil, chat.Errorf(chat.EInvalid, "Unknown outbox entry %s.", en.Kind)
 }
 
 // touchesMembership reports events that can take a conversation out of
 // what the user may see.
-func touchesMembership(events []*client.StreamEvent) bool {
+func touchesMembership(events []*chat.Event) bool {
 	for _, ev := range events {
 		switch ev.Type {
 		case chat.EventItemUpdated, chat.EventConversationUpdated, chat.EventUserUpdated:

@@ -69,3 +69,21 @@ func ErrorMessage(err error) string {
 	}
 	return "Internal error."
 }
+
+// Refused reports whether err is the server's refusal of the request
+// itself, one the same request meets again (a bad text, a forbidden act, an
+// unknown id): a client stops retrying it and shows the message. It is
+// false for a network failure, and for answers that say "later" or "sign
+// in" (rate_limited, unavailable, internal, unauthorized, token_expired,
+// customer_erased, resync_required).
+func Refused(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Code {
+	case ERateLimited, EUnavailable, EInternal, EUnauthorized, ETokenExpired, ECustomerErased, EResync:
+		return false
+	}
+	return true
+}

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -37,20 +38,16 @@ func (c *Client) WithToken(token string) *Client {
 	return &cc
 }
 
-// APIError is an error answer: the HTTP status and the error body.
-type APIError struct {
-	Status  int
-	Code    string
-	Message string
-}
+// Errors cross the wire as themselves: an error answer comes back as the
+// server's *chat.Error (its stable code and message), so callers branch on
+// codes with chat.ErrorCode or errors.As, never on HTTP numbers. Failures
+// to reach the server at all stay the network's errors.
 
-func (e *APIError) Error() string {
-	return fmt.Sprintf("deskchat: %d %s: %s", e.Status, e.Code, e.Message)
-}
-
-// Code returns the error code of err if it is an *APIError, else "".
+// Code returns the deskchat error code of err, or "" when err is not an
+// answer of the server (a network failure).
 func Code(err error) string {
-	if e, ok := err.(*APIError); ok {
+	var e *chat.Error
+	if errors.As(err, &e) {
 		return e.Code
 	}
 	return ""
@@ -92,13 +89,7 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) (in
 		return resp.StatusCode, err
 	}
 	if resp.StatusCode >= 400 {
-		var eb struct {
-			Error struct{ Code, Message string } `json:"error"`
-		}
-		if err := json.Unmarshal(data, &eb); err != nil || eb.Error.Code == "" {
-			return resp.StatusCode, &APIError{Status: resp.StatusCode, Code: "unparsable", Message: string(data)}
-		}
-		return resp.StatusCode, &APIError{Status: resp.StatusCode, Code: eb.Error.Code, Message: eb.Error.Message}
+		return resp.StatusCode, answerError(resp.StatusCode, data)
 	}
 	if out != nil && len(data) > 0 {
 		if err := json.Unmarshal(data, out); err != nil {
@@ -106,6 +97,17 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) (in
 		}
 	}
 	return resp.StatusCode, nil
+}
+
+// answerError rebuilds the *chat.Error of an error answer. An answer
+// without the error shape (a proxy's page) is unavailable: nothing says
+// the request was refused, and its body is not shown to anyone.
+func answerError(status int, body []byte) error {
+	var eb chat.ErrorResponse
+	if err := json.Unmarshal(body, &eb); err != nil || eb.Error.Code == "" {
+		return chat.Errorf(chat.EUnavailable, "The server answered HTTP %d without an error of its own; try again later.", status)
+	}
+	return &chat.Error{Code: eb.Error.Code, Message: eb.Error.Message}
 }
 
 // TokenResponse answers login and widget session creation.

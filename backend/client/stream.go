@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -14,32 +15,8 @@ import (
 	"github.com/deskchat/deskchat/backend/chat"
 )
 
-// Frame is any frame the server sends on the stream; Type says which
-// fields are set.
-type Frame struct {
-	Type   string       `json:"type"` // welcome, event, caught_up, resync, error, pong
-	Epoch  string       `json:"epoch,omitempty"`
-	Head   int64        `json:"head,omitempty"`
-	Cursor int64        `json:"cursor,omitempty"`
-	Seq    int64        `json:"seq,omitempty"`
-	Actor  chat.Author  `json:"actor"`
-	Event  *StreamEvent `json:"event,omitempty"`
-	Error  *struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error,omitempty"`
-	ID     string `json:"id,omitempty"`
-	Reason string `json:"reason,omitempty"` // resync: epoch, no_epoch, ahead or pruned
-}
-
-// StreamEvent is an event as clients receive it.
-type StreamEvent struct {
-	Seq            int64           `json:"seq"`
-	Type           string          `json:"type"`
-	ConversationID int64           `json:"conversation_id,omitempty"`
-	Data           json.RawMessage `json:"data"`
-	CreatedAt      time.Time       `json:"created_at"`
-}
+// Frame is any frame the server sends (see chat.ServerFrame).
+type Frame = chat.ServerFrame
 
 // Stream is an open event stream.
 type Stream struct {
@@ -60,8 +37,9 @@ type StreamOptions struct {
 	Dialer *websocket.Dialer
 }
 
-// OpenStream connects, says hello and reads the welcome. A resync or an
-// auth failure comes back as an *APIError with the server's code.
+// OpenStream connects, says hello and reads the welcome. A refused
+// upgrade, a resync or an auth failure comes back as the server's
+// *chat.Error.
 func (c *Client) OpenStream(ctx context.Context, opt StreamOptions) (*Stream, error) {
 	u := "ws" + strings.TrimPrefix(c.BaseURL, "http") + "/v1/stream"
 	h := http.Header{}
@@ -75,17 +53,12 @@ func (c *Client) OpenStream(ctx context.Context, opt StreamOptions) (*Stream, er
 	conn, resp, err := d.DialContext(ctx, u, h)
 	if err != nil {
 		if resp != nil {
-			return nil, &APIError{Status: resp.StatusCode, Code: handshakeCode(resp), Message: err.Error()}
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+			return nil, answerError(resp.StatusCode, body)
 		}
 		return nil, err
 	}
-	hello := map[string]any{"type": "hello", "token": c.Token}
-	if opt.Cursor != nil {
-		hello["cursor"] = *opt.Cursor
-	}
-	if opt.Epoch != "" {
-		hello["epoch"] = opt.Epoch
-	}
+	hello := chat.ClientFrame{Type: chat.FrameHello, Token: c.Token, Cursor: opt.Cursor, Epoch: opt.Epoch}
 	if err := conn.WriteJSON(hello); err != nil {
 		conn.Close()
 		return nil, err
@@ -110,25 +83,15 @@ func (c *Client) OpenStream(ctx context.Context, opt StreamOptions) (*Stream, er
 		conn.Close()
 		return nil, err
 	}
-	if f.Type != "welcome" {
+	if f.Type != chat.FrameWelcome {
 		conn.Close()
-		if f.Error != nil {
-			return nil, &APIError{Code: f.Error.Code, Message: f.Error.Message}
+		if e := f.Err(); e != nil {
+			return nil, e
 		}
 		return nil, fmt.Errorf("deskchat: expected welcome, got %s", f.Type)
 	}
 	s.Welcome = *f
 	return s, nil
-}
-
-func handshakeCode(resp *http.Response) string {
-	var eb struct {
-		Error struct{ Code string } `json:"error"`
-	}
-	if json.NewDecoder(resp.Body).Decode(&eb) == nil && eb.Error.Code != "" {
-		return eb.Error.Code
-	}
-	return "handshake_failed"
 }
 
 // LiveWait is how long a stream may be silent (no frame, no ping) before
@@ -167,5 +130,5 @@ func (s *Stream) Typing(convID int64) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	s.Conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
-	return s.Conn.WriteJSON(map[string]any{"type": "typing", "conversation_id": convID})
+	return s.Conn.WriteJSON(chat.ClientFrame{Type: chat.FrameTyping, ConversationID: convID})
 }

@@ -34,14 +34,14 @@ var statusOf = map[string]int{
 	chat.EInternal:        http.StatusInternalServerError,
 }
 
-// errorBody is the one error shape: {"error":{"code":"…","message":"…"}}.
-type errorBody struct {
-	Error errorDetail `json:"error"`
-}
 
-type errorDetail struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+// StatusOf is the HTTP status the server answers an error code with
+// (500 for a code it does not know).
+func StatusOf(code string) int {
+	if status, ok := statusOf[code]; ok {
+		return status
+	}
+	return http.StatusInternalServerError
 }
 
 // writeError answers with err's code and status. Internal errors are
@@ -61,13 +61,13 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case chat.EUnauthorized, chat.ETokenExpired, chat.ECustomerErased:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="deskchat"`)
 	}
-	writeJSON(w, status, errorBody{errorDetail{code, chat.ErrorMessage(err)}})
+	writeJSON(w, status, chat.ErrorResponse{Error: chat.ErrorBody{Code: code, Message: chat.ErrorMessage(err)}})
 }
 
 // writeBare answers err without a request log (for wrappers without the
 // server at hand); err is never internal there.
 func writeBare(w http.ResponseWriter, err error) {
-	writeJSON(w, statusOf[chat.ErrorCode(err)], errorBody{errorDetail{chat.ErrorCode(err), chat.ErrorMessage(err)}})
+	writeJSON(w, statusOf[chat.ErrorCode(err)], chat.ErrorResponse{Error: chat.ErrorBody{Code: chat.ErrorCode(err), Message: chat.ErrorMessage(err)}})
 }
 
 // writeJSON answers with v as JSON.

@@ -20,7 +20,7 @@ func FuzzDecodeBytes(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, v := range []any{&clientFrame{}, &chat.NewMessage{}, &chat.CustomerInfo{}, &chat.NewItem{}} {
+		for _, v := range []any{&chat.ClientFrame{}, &chat.NewMessage{}, &chat.CustomerInfo{}, &chat.NewItem{}} {
 			err := decodeBytes(data, v)
 			if err == nil {
 				continue

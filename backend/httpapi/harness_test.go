@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -137,10 +138,12 @@ func (e *env) raw(method, path, token string, body []byte, header map[string]str
 	return resp.StatusCode, eb.Error.Code
 }
 
+// wantAPIError checks the server's error as the client rebuilds it (a
+// *chat.Error) and the status the server's one table gives its code.
 func wantAPIError(t *testing.T, err error, status int, code string) {
 	t.Helper()
-	ae, ok := err.(*client.APIError)
-	if !ok || ae.Status != status || ae.Code != code {
+	var e *chat.Error
+	if !errors.As(err, &e) || e.Code != code || httpapi.StatusOf(code) != status {
 		t.Fatalf("err = %v, want %d %s", err, status, code)
 	}
 }

@@ -26,13 +26,6 @@ const (
 	visitorQueue = 64               // visitors get few events; keep them cheap
 )
 
-// WebSocket close codes beyond RFC 6455's, in the private range.
-const (
-	CloseResync       = 4000 // cursor cannot be replayed: resync, then reconnect
-	CloseUnauthorized = 4001 // bad, expired or revoked token
-	CloseSlowConsumer = 4008 // queue overflowed: reconnect and resume
-)
-
 var upgrader = websocket.Upgrader{
 	ReadBufferSize:  1024,
 	WriteBufferSize: 4096,
@@ -41,58 +34,6 @@ var upgrader = websocket.Upgrader{
 	WriteBufferPool: &sync.Pool{},
 	// Origin is checked before Upgrade, with our own error answer.
 	CheckOrigin: func(*http.Request) bool { return true },
-}
-
-// Frames a client sends.
-type clientFrame struct {
-	Type           string `json:"type"`
-	Token          string `json:"token,omitempty"`
-	Cursor         *int64 `json:"cursor,omitempty"`
-	Epoch          string `json:"epoch,omitempty"`
-	ID             string `json:"id,omitempty"`
-	ConversationID int64  `json:"conversation_id,omitempty"`
-}
-
-// Frames the server sends.
-type welcomeFrame struct {
-	Type   string      `json:"type"` // welcome
-	Epoch  string      `json:"epoch"`
-	Head   int64       `json:"head"`
-	Cursor int64       `json:"cursor"`
-	Actor  chat.Author `json:"actor"`
-}
-
-type eventFrame struct {
-	Type  string      `json:"type"` // event
-	Event *chat.Event `json:"event"`
-}
-
-type seqFrame struct {
-	Type string `json:"type"` // caught_up
-	Seq  int64  `json:"seq"`
-}
-
-type errorFrame struct {
-	Type   string      `json:"type"` // error or resync
-	Error  errorDetail `json:"error"`
-	Epoch  string      `json:"epoch,omitempty"`
-	Head   int64       `json:"head,omitempty"`
-	Reason string      `json:"reason,omitempty"` // resync only: one of the Resync* reasons
-}
-
-// Why a cursor cannot be replayed: the resync frame's "reason". Each has
-// its own message too; the client's answer is the same for all (reload,
-// reconnect), the reason is for logs and support.
-const (
-	ResyncEpoch   = "epoch"    // the cursor belongs to another event log (another database)
-	ResyncNoEpoch = "no_epoch" // a cursor above 0 came without the epoch it belongs to
-	ResyncAhead   = "ahead"    // the cursor is beyond the log's head
-	ResyncPruned  = "pruned"   // the log no longer holds the events after the cursor
-)
-
-type pongFrame struct {
-	Type string `json:"type"` // pong
-	ID   string `json:"id,omitempty"`
 }
 
 // handleStream upgrades to a WebSocket and runs the event stream.
@@ -165,60 +106,99 @@ func (st *stream) closeWith(code int, reason string) {
 }
 
 func (st *stream) fail(err error, code int) {
-	st.write(errorFrame{Type: "error", Error: errorDetail{chat.ErrorCode(err), chat.ErrorMessage(err)}})
+	st.write(frameError(err))
 	st.closeWith(code, chat.ErrorCode(err))
 }
 
+// run is the stream's life, phase by phase: handshake (the hello and the
+// subscription), replay (the cursor up to the head), live (until a close).
 func (st *stream) run(ctx context.Context, authHeader string) {
+	hs, ok := st.handshake(ctx, authHeader)
+	if !ok {
+		return
+	}
+	defer st.s.hub.Unsubscribe(hs.sub)
+	// The reader runs from here on, so pings are answered during replay.
+	// At most 2 typing signals a second, burst 5, charged before any
+	// lookup, so frames for unknown or many conversations cannot make
+	// database work.
+	st.actor, st.ctx, st.typed, st.typingLimit = hs.actor, ctx, map[int64]time.Time{}, rate.NewLimiter(2, 5)
+	st.replies = make(chan any, 16)
+	readerDone := make(chan struct{})
+	go st.read(readerDone)
+	if !st.replay(ctx, hs) {
+		return
+	}
+	st.live(hs, readerDone)
+}
+
+// handshaken is what the handshake established.
+type handshaken struct {
+	actor  chat.Actor
+	sess   *chat.Session
+	sub    *hub.Sub
+	epoch  string
+	head   int64
+	cursor int64
+	page   []*chat.Event // the first replay page, read before the welcome
+}
+
+// handshake reads the hello, authenticates it, subscribes before replaying
+// (so nothing committed in between is missed: the hub delivers everything
+// after head, the store has everything up to head), checks the cursor, and
+// sends the welcome. On failure it has answered and closed; the caller
+// only returns. On success the caller unsubscribes.
+func (st *stream) handshake(ctx context.Context, authHeader string) (*handshaken, bool) {
 	s := st.s
-	// 1. hello: token (unless sent as a header), cursor, epoch.
 	st.conn.SetReadDeadline(time.Now().Add(helloWait))
-	var hello clientFrame
+	var hello chat.ClientFrame
 	_, data, err := st.conn.ReadMessage()
 	if err != nil {
 		st.closeWith(websocket.ClosePolicyViolation, "hello expected")
-		return
+		return nil, false
 	}
 	if err := decodeBytes(data, &hello); err != nil {
 		st.fail(err, websocket.ClosePolicyViolation)
-		return
+		return nil, false
 	}
-	if hello.Type != "hello" {
+	if hello.Type != chat.FrameHello {
 		st.fail(chat.Errorf(chat.EInvalid, "The first frame must be a hello."), websocket.ClosePolicyViolation)
-		return
+		return nil, false
 	}
 	token := hello.Token
 	if token == "" {
 		token, _ = auth.ParseBearer(authHeader)
 	}
 	if token == "" {
-		st.fail(chat.Errorf(chat.EUnauthorized, "The hello needs a token."), CloseUnauthorized)
-		return
+		st.fail(chat.Errorf(chat.EUnauthorized, "The hello needs a token."), chat.CloseUnauthorized)
+		return nil, false
 	}
 	actor, sess, err := s.store.Authenticate(ctx, auth.HashToken(token), s.cfg.Now())
 	if err != nil {
-		code := CloseUnauthorized
+		code := chat.CloseUnauthorized
 		if chat.ErrorCode(err) == chat.EUnavailable {
 			code = websocket.CloseTryAgainLater
 		}
 		st.fail(err, code)
-		return
+		return nil, false
 	}
 	epoch, err := s.store.Epoch(ctx)
 	if err != nil {
 		st.fail(err, websocket.CloseInternalServerErr)
-		return
+		return nil, false
 	}
-
-	// 2. Subscribe before replaying, so nothing committed in between is
-	// missed: the hub delivers everything after head, the store has
-	// everything up to head.
 	queue := s.cfg.StreamQueue
 	if actor.IsCustomer() {
 		queue = min(queue, visitorQueue)
 	}
 	sub, head := s.hub.Subscribe(actor, queue)
-	defer s.hub.Unsubscribe(sub)
+	hs := &handshaken{actor: actor, sess: sess, sub: sub, epoch: epoch, head: head}
+	ok := false
+	defer func() {
+		if !ok {
+			s.hub.Unsubscribe(sub)
+		}
+	}()
 	// A logout, deactivation or change of flags between Authenticate and
 	// Subscribe closed nothing (this stream was not subscribed yet): look
 	// again now that any later change will reach the subscription.
@@ -226,98 +206,107 @@ func (st *stream) run(ctx context.Context, authHeader string) {
 		if err == nil {
 			err = chat.Errorf(chat.EUnauthorized, "Your account changed while connecting; connect again.")
 		}
-		st.fail(err, CloseUnauthorized)
-		return
+		st.fail(err, chat.CloseUnauthorized)
+		return nil, false
 	}
-	cursor := head
+	hs.cursor = head
 	if hello.Cursor != nil {
-		cursor = *hello.Cursor
+		hs.cursor = *hello.Cursor
 	}
-	// A cursor means nothing without the epoch it belongs to (0, "from the
-	// beginning", is the one exception).
-	sentCursor := hello.Cursor != nil && *hello.Cursor > 0
-	switch {
-	case cursor < 0:
-		st.fail(chat.Errorf(chat.EInvalid, "The cursor must not be negative."), websocket.ClosePolicyViolation)
-		return
-	case hello.Epoch != "" && hello.Epoch != epoch:
-		msg := fmt.Sprintf("Cursor %d belongs to another event log (epoch %.8s…, this log is %.8s…); resync.", cursor, hello.Epoch, epoch)
-		if hello.Cursor == nil {
-			msg = fmt.Sprintf("Epoch %.8s… is another event log's (this log is %.8s…); resync.", hello.Epoch, epoch)
-		}
-		st.resync(epoch, head, ResyncEpoch, msg)
-		return
-	case sentCursor && hello.Epoch == "":
-		st.resync(epoch, head, ResyncNoEpoch, fmt.Sprintf("Cursor %d came without its epoch; resync.", cursor))
-		return
-	case cursor > head:
-		st.resync(epoch, head, ResyncAhead, fmt.Sprintf("Cursor %d is beyond the log's head %d; resync.", cursor, head))
-		return
+	if !st.checkCursor(hs, hello) {
+		return nil, false
 	}
 	// Read the first replay page before the welcome, so a cursor that
 	// cannot be replayed gets resync instead of a welcome.
-	var page []*chat.Event
-	if cursor < head {
-		page, err = s.store.ListEvents(ctx, actor, cursor, head, replayPage)
+	if hs.cursor < head {
+		hs.page, err = s.store.ListEvents(ctx, actor, hs.cursor, head, replayPage)
 		if chat.ErrorCode(err) == chat.EResync {
-			st.resync(epoch, head, ResyncPruned, chat.ErrorMessage(err))
-			return
+			st.resync(hs, chat.ResyncPruned, chat.ErrorMessage(err))
+			return nil, false
 		} else if err != nil {
 			st.fail(err, websocket.CloseTryAgainLater)
-			return
+			return nil, false
 		}
 	}
-	if err := st.write(welcomeFrame{Type: "welcome", Epoch: epoch, Head: head, Cursor: cursor,
+	if err := st.write(chat.WelcomeFrame{Type: chat.FrameWelcome, Epoch: epoch, Head: head, Cursor: hs.cursor,
 		Actor: chat.Author{Kind: actor.Kind, ID: actor.ID, Name: actor.Name}}); err != nil {
-		return
+		return nil, false
 	}
+	ok = true
+	return hs, true
+}
 
-	// 3. The reader runs from here on, so pings are answered during replay.
-	// At most 2 typing signals a second, burst 5, charged before any
-	// lookup, so frames for unknown or many conversations cannot make
-	// database work.
-	st.actor, st.ctx, st.typed, st.typingLimit = actor, ctx, map[int64]time.Time{}, rate.NewLimiter(2, 5)
-	st.replies = make(chan any, 16)
-	readerDone := make(chan struct{})
-	go st.read(readerDone)
+// checkCursor answers a cursor that cannot be replayed (resync, with its
+// reason) or that is no cursor (an error); it reports whether to go on. A
+// cursor means nothing without the epoch it belongs to (0, "from the
+// beginning", is the one exception).
+func (st *stream) checkCursor(hs *handshaken, hello chat.ClientFrame) bool {
+	sentCursor := hello.Cursor != nil && *hello.Cursor > 0
+	switch {
+	case hs.cursor < 0:
+		st.fail(chat.Errorf(chat.EInvalid, "The cursor must not be negative."), websocket.ClosePolicyViolation)
+		return false
+	case hello.Epoch != "" && hello.Epoch != hs.epoch:
+		msg := fmt.Sprintf("Cursor %d belongs to another event log (epoch %.8s…, this log is %.8s…); resync.", hs.cursor, hello.Epoch, hs.epoch)
+		if hello.Cursor == nil {
+			msg = fmt.Sprintf("Epoch %.8s… is another event log's (this log is %.8s…); resync.", hello.Epoch, hs.epoch)
+		}
+		st.resync(hs, chat.ResyncEpoch, msg)
+		return false
+	case sentCursor && hello.Epoch == "":
+		st.resync(hs, chat.ResyncNoEpoch, fmt.Sprintf("Cursor %d came without its epoch; resync.", hs.cursor))
+		return false
+	case hs.cursor > hs.head:
+		st.resync(hs, chat.ResyncAhead, fmt.Sprintf("Cursor %d is beyond the log's head %d; resync.", hs.cursor, hs.head))
+		return false
+	}
+	return true
+}
 
-	// 4. Replay (cursor, head] from the store, a page at a time.
+// replay sends (cursor, head] from the store a page at a time, then
+// caught_up. It reports whether the stream goes on.
+func (st *stream) replay(ctx context.Context, hs *handshaken) bool {
+	page, cursor := hs.page, hs.cursor
 	for {
 		for _, ev := range page {
-			if err := st.write(eventFrame{"event", ev}); err != nil {
-				return
+			if err := st.write(chat.EventFrame{Type: chat.FrameEvent, Event: ev}); err != nil {
+				return false
 			}
 		}
 		if len(page) < replayPage {
 			break
 		}
 		cursor = page[len(page)-1].Seq
-		if page, err = s.store.ListEvents(ctx, actor, cursor, head, replayPage); err != nil {
+		var err error
+		if page, err = st.s.store.ListEvents(ctx, hs.actor, cursor, hs.head, replayPage); err != nil {
 			// Pruning raced the replay: the client resyncs.
 			if chat.ErrorCode(err) == chat.EResync {
-				st.resync(epoch, head, ResyncPruned, chat.ErrorMessage(err))
+				st.resync(hs, chat.ResyncPruned, chat.ErrorMessage(err))
 			} else {
 				st.fail(err, websocket.CloseTryAgainLater)
 			}
-			return
+			return false
 		}
 	}
-	if err := st.write(seqFrame{"caught_up", head}); err != nil {
-		return
-	}
+	return st.write(chat.CaughtUpFrame{Type: chat.FrameCaughtUp, Seq: hs.head}) == nil
+}
 
-	// 5. Live.
+// live sends committed events as they come, answers the reader's frames
+// and pings, until the hub drops the subscription, the server stops, the
+// token expires or the peer goes.
+func (st *stream) live(hs *handshaken, readerDone chan struct{}) {
+	s, sub := st.s, hs.sub
 	ping := time.NewTicker(pingPeriod)
 	defer ping.Stop()
 	for {
 		select {
 		case ev := <-sub.C:
-			frame := eventFrame{"event", ev}
+			frame := chat.EventFrame{Type: chat.FrameEvent, Event: ev}
 			if ev.Seq == 0 { // ephemeral: typing, presence
 				if ev.Origin == st.origin() {
 					continue
 				}
-				frame.Type = "ephemeral"
+				frame.Type = chat.FrameEphemeral
 			}
 			if err := st.write(frame); err != nil {
 				return
@@ -325,12 +314,12 @@ func (st *stream) run(ctx context.Context, authHeader string) {
 		case <-sub.Done():
 			switch sub.Reason() {
 			case hub.ReasonSlow:
-				st.closeWith(CloseSlowConsumer, "slow_consumer: reconnect with your cursor")
+				st.closeWith(chat.CloseSlowConsumer, "slow_consumer: reconnect with your cursor")
 			case hub.ReasonRevoked:
-				st.closeWith(CloseUnauthorized, "revoked")
+				st.closeWith(chat.CloseUnauthorized, "revoked")
 			case hub.ReasonErased:
 				// The widget forgets everything it kept of the visitor.
-				st.closeWith(CloseUnauthorized, chat.ECustomerErased)
+				st.closeWith(chat.CloseUnauthorized, chat.ECustomerErased)
 			default:
 				st.closeWith(websocket.CloseGoingAway, "server shutting down")
 			}
@@ -343,8 +332,8 @@ func (st *stream) run(ctx context.Context, authHeader string) {
 				return
 			}
 		case <-ping.C:
-			if !s.cfg.Now().Before(sess.ExpiresAt) {
-				st.fail(chat.Errorf(chat.ETokenExpired, "The token has expired; sign in again."), CloseUnauthorized)
+			if !s.cfg.Now().Before(hs.sess.ExpiresAt) {
+				st.fail(chat.Errorf(chat.ETokenExpired, "The token has expired; sign in again."), chat.CloseUnauthorized)
 				return
 			}
 			st.conn.SetWriteDeadline(time.Now().Add(writeWait))
@@ -357,9 +346,9 @@ func (st *stream) run(ctx context.Context, authHeader string) {
 	}
 }
 
-func (st *stream) resync(epoch string, head int64, reason, msg string) {
-	st.write(errorFrame{Type: "resync", Error: errorDetail{chat.EResync, msg}, Epoch: epoch, Head: head, Reason: reason})
-	st.closeWith(CloseResync, chat.EResync)
+func (st *stream) resync(hs *handshaken, reason, msg string) {
+	st.write(chat.ErrorFrame{Type: chat.FrameResync, Error: chat.ErrorBody{Code: chat.EResync, Message: msg}, Epoch: hs.epoch, Head: hs.head, Reason: reason})
+	st.closeWith(chat.CloseResync, chat.EResync)
 }
 
 // read handles client frames after the hello until the connection ends.
@@ -377,19 +366,19 @@ func (st *stream) read(done chan struct{}) {
 		}
 		st.conn.SetReadDeadline(time.Now().Add(pongWait))
 		var reply any
-		var f clientFrame
+		var f chat.ClientFrame
 		switch err := decodeBytes(data, &f); {
 		case kind != websocket.TextMessage:
 			reply = frameError(chat.Errorf(chat.EInvalid, "Send JSON text frames."))
 		case err != nil:
 			reply = frameError(err)
-		case f.Type == "ping":
-			reply = pongFrame{"pong", f.ID}
-		case f.Type == "typing":
+		case f.Type == chat.FramePing:
+			reply = chat.PongFrame{Type: chat.FramePong, ID: f.ID}
+		case f.Type == chat.FrameTyping:
 			if err := st.typing(f.ConversationID); err != nil {
 				reply = frameError(err)
 			}
-		case f.Type == "hello":
+		case f.Type == chat.FrameHello:
 			reply = frameError(chat.Errorf(chat.EInvalid, "Hello was already received."))
 		default:
 			reply = frameError(chat.Errorf(chat.EInvalid, "Unknown frame type %q.", f.Type))
@@ -419,15 +408,12 @@ func (st *stream) typing(convID int64) error {
 		return err
 	}
 	st.typed[convID] = now
-	data, _ := json.Marshal(struct {
-		ConversationID int64       `json:"conversation_id"`
-		Who            chat.Author `json:"who"`
-	}{convID, chat.Author{Kind: st.actor.Kind, ID: st.actor.ID, Name: st.actor.Name}})
+	data, _ := json.Marshal(chat.TypingData{ConversationID: convID, Who: chat.Author{Kind: st.actor.Kind, ID: st.actor.ID, Name: st.actor.Name}})
 	st.s.hub.Ephemeral(&chat.Event{Type: chat.EventTyping, Scope: chat.ScopeConversation, ConversationID: convID,
 		CustomerID: customer, Participants: members, Data: data, CreatedAt: now.UTC(), Origin: st.origin()})
 	return nil
 }
 
-func frameError(err error) errorFrame {
-	return errorFrame{Type: "error", Error: errorDetail{chat.ErrorCode(err), chat.ErrorMessage(err)}}
+func frameError(err error) chat.ErrorFrame {
+	return chat.ErrorFrame{Type: chat.FrameError, Error: chat.ErrorBody{Code: chat.ErrorCode(err), Message: chat.ErrorMessage(err)}}
 }

@@ -15,7 +15,6 @@ import (
 
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/client"
-	"github.com/deskchat/deskchat/backend/httpapi"
 	"github.com/deskchat/deskchat/backend/hub"
 )
 
@@ -41,10 +40,10 @@ func closeCode(t *testing.T, s *client.Stream) int {
 }
 
 // readUntilCaughtUp collects the events of the replay.
-func readUntilCaughtUp(t *testing.T, s *client.Stream) ([]*client.StreamEvent, int64) {
+func readUntilCaughtUp(t *testing.T, s *client.Stream) ([]*chat.Event, int64) {
 	t.Helper()
 	ctx := timeout(t, 10*time.Second)
-	var out []*client.StreamEvent
+	var out []*chat.Event
 	for {
 		f, err := s.Next(ctx)
 		if err != nil {
@@ -299,7 +298,7 @@ func TestStreamResync(t *testing.T) {
 	if err != nil || f.Type != "resync" || f.Error.Code != chat.EResync || f.Head != last {
 		t.Fatalf("resync frame = %+v, %v", f, err)
 	}
-	if code := closeCode(t, s); code != httpapi.CloseResync {
+	if code := closeCode(t, s); code != chat.CloseResync {
 		t.Fatalf("close code %d", code)
 	}
 
@@ -311,11 +310,11 @@ func TestStreamResync(t *testing.T) {
 		reason string
 		says   string
 	}{
-		{map[string]any{"cursor": old, "epoch": "not-this-log"}, httpapi.ResyncEpoch, "another event log"},
-		{map[string]any{"cursor": zero, "epoch": "not-this-log"}, httpapi.ResyncEpoch, "another event log"},
-		{map[string]any{"cursor": last}, httpapi.ResyncNoEpoch, "without its epoch"},
-		{map[string]any{"cursor": future + 1000, "epoch": epoch}, httpapi.ResyncAhead, "beyond the log's head"},
-		{map[string]any{"cursor": old, "epoch": epoch}, httpapi.ResyncPruned, "cannot be replayed"},
+		{map[string]any{"cursor": old, "epoch": "not-this-log"}, chat.ResyncEpoch, "another event log"},
+		{map[string]any{"cursor": zero, "epoch": "not-this-log"}, chat.ResyncEpoch, "another event log"},
+		{map[string]any{"cursor": last}, chat.ResyncNoEpoch, "without its epoch"},
+		{map[string]any{"cursor": future + 1000, "epoch": epoch}, chat.ResyncAhead, "beyond the log's head"},
+		{map[string]any{"cursor": old, "epoch": epoch}, chat.ResyncPruned, "cannot be replayed"},
 	} {
 		conn, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(e.url, "http")+"/v1/stream", nil)
 		if err != nil {
@@ -346,7 +345,7 @@ func TestStreamClosedByServer(t *testing.T) {
 			t.Fatal(err)
 		}
 		c.Logout(e.ctx)
-		if code := closeCode(t, s); code != httpapi.CloseUnauthorized {
+		if code := closeCode(t, s); code != chat.CloseUnauthorized {
 			t.Fatalf("close code %d", code)
 		}
 		_, err = c.OpenStream(e.ctx, client.StreamOptions{})
@@ -362,7 +361,7 @@ func TestStreamClosedByServer(t *testing.T) {
 		epoch, cursor := s.Welcome.Epoch, s.Welcome.Head
 		m, _, _ := v.Send(e.ctx, conv.ID, "", "while slow")
 		e.srv.Hub.CloseWhere(hub.ReasonSlow, func(a chat.Actor) bool { return a.IsUser() })
-		if code := closeCode(t, s); code != httpapi.CloseSlowConsumer {
+		if code := closeCode(t, s); code != chat.CloseSlowConsumer {
 			t.Fatalf("close code %d", code)
 		}
 		s, err = e.support.OpenStream(e.ctx, client.StreamOptions{Cursor: &cursor, Epoch: epoch})
@@ -388,7 +387,7 @@ func TestStreamClosedByServer(t *testing.T) {
 		}
 		off := false
 		e.admin.UpdateUser(e.ctx, e.devU.ID, chat.UserUpdate{Active: &off})
-		if code := closeCode(t, s); code != httpapi.CloseUnauthorized {
+		if code := closeCode(t, s); code != chat.CloseUnauthorized {
 			t.Fatalf("close code %d", code)
 		}
 	})
@@ -429,7 +428,7 @@ func TestStreamFrames(t *testing.T) {
 		close int
 	}{
 		{"first frame not hello", map[string]string{"type": "ping"}, chat.EInvalid, websocket.ClosePolicyViolation},
-		{"bad token", map[string]string{"type": "hello", "token": "forged"}, chat.EUnauthorized, httpapi.CloseUnauthorized},
+		{"bad token", map[string]string{"type": "hello", "token": "forged"}, chat.EUnauthorized, chat.CloseUnauthorized},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := dial()

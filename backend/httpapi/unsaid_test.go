@@ -18,7 +18,7 @@ import (
 
 // replayAll opens a stream with hello cursor 0 and returns every replayed
 // event's data, as one string, and the events.
-func replayAll(t *testing.T, c *client.Client) (string, []*client.StreamEvent) {
+func replayAll(t *testing.T, c *client.Client) (string, []*chat.Event) {
 	t.Helper()
 	zero := int64(0)
 	s, err := c.OpenStream(context.Background(), client.StreamOptions{Cursor: &zero})

@@ -138,10 +138,7 @@ func (h *Hub) disconnected(userID int64) {
 }
 
 func presenceEvent(userID int64, online bool) *chat.Event {
-	data, _ := json.Marshal(struct {
-		UserID int64 `json:"user_id"`
-		Online bool  `json:"online"`
-	}{userID, online})
+	data, _ := json.Marshal(chat.PresenceData{UserID: userID, Online: online})
 	return &chat.Event{Type: chat.EventPresence, Scope: chat.ScopeTeam, Data: data, CreatedAt: time.Now().UTC()}
 }
 

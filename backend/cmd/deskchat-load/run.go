@@ -60,9 +60,6 @@ func errCode(err error) string {
 	if c := client.Code(err); c != "" {
 		return c
 	}
-	if ae, ok := err.(*client.APIError); ok {
-		return fmt.Sprintf("http_%d", ae.Status)
-	}
 	return "network"
 }
 
