@@ -3,8 +3,6 @@ package chat_test
 import (
 	"encoding/json"
 	"os"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -160,37 +158,5 @@ func TestScrubberBounds(t *testing.T) {
 	}
 	if got := sc.ScrubMessage("Write to A@B.CO."); got != "Write to [erased]." {
 		t.Errorf("case-insensitive address: %q", got)
-	}
-}
-
-// TestLimitsMatchTheUI: the limits the widget and the agent UI count
-// against are the server's, in the same unit (code points).
-func TestLimitsMatchTheUI(t *testing.T) {
-	b, err := os.ReadFile("../../frontend/src/lib/text.ts")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]int{
-		"MAX_MESSAGE":     chat.MaxMessageRunes,
-		"MAX_NAME":        chat.MaxNameRunes,
-		"MAX_TITLE":       chat.MaxTitleRunes,
-		"MAX_DESCRIPTION": chat.MaxDescriptionRunes,
-		"MAX_SETTING":     chat.MaxSettingRunes,
-		"MAX_EMAIL_BYTES": chat.MaxEmailBytes,
-		"MAX_QUERY":       chat.MaxQueryRunes,
-	}
-	re := regexp.MustCompile(`export const (MAX_[A-Z_]+) = ([0-9_]+);`)
-	got := map[string]int{}
-	for _, m := range re.FindAllStringSubmatch(string(b), -1) {
-		n, _ := strconv.Atoi(strings.ReplaceAll(m[2], "_", ""))
-		got[m[1]] = n
-	}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("frontend/src/lib/text.ts %s = %d, the server's limit is %d", k, got[k], v)
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("text.ts declares %v; the test knows %v", got, want)
 	}
 }

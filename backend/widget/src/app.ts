@@ -5,30 +5,14 @@
 // by postMessage to the parent origin the server vouched for.
 
 import { codePoints, counterText, isolate, MAX_EMAIL_BYTES, MAX_MESSAGE, MAX_NAME, oneLine, visible as hasVisible } from '../../../frontend/src/lib/text';
+import {
+  CLOSE_UNAUTHORIZED, E_CUSTOMER_ERASED, EVENT_MESSAGE_CREATED, EVENT_MESSAGE_DELETED, EVENT_MESSAGE_EDITED, EVENT_TYPING,
+  EVENT_WIDGET_CONFIG, FRAME_CAUGHT_UP, FRAME_EPHEMERAL, FRAME_EVENT, FRAME_HELLO, FRAME_RESYNC, FRAME_TYPING, FRAME_WELCOME,
+  type ClientFrame, type Message as Msg, type ServerFrame as Frame, type TypingData, type WidgetConfig as Config,
+} from '../../../frontend/src/lib/protocol.gen';
 import { renderText } from './linkify';
 
-type Author = { kind: 'user' | 'customer' | 'system'; id?: number; name: string };
-type Msg = {
-  id: number;
-  conversation_id: number;
-  author: Author;
-  text: string;
-  system?: string;
-  client_id?: string;
-  created_at: string;
-  edited_at?: string;
-  deleted_at?: string;
-};
 type Pending = { client_id: string; text: string; failed?: string };
-type Config = { online: boolean; message: string; greeting: string; title: string };
-type Frame = {
-  type: string;
-  epoch?: string;
-  head?: number;
-  seq?: number;
-  event?: { seq: number; type: string; conversation_id?: number; data: any };
-  error?: { code: string; message: string };
-};
 
 const parentOrigin = document.querySelector<HTMLMetaElement>('meta[name="deskchat-parent"]')?.content ?? '';
 const store = {
@@ -313,7 +297,7 @@ async function flush() {
       addMessage(m);
     }
   } catch (err) {
-    if (err instanceof HttpError && err.code === 'customer_erased') {
+    if (err instanceof HttpError && err.code === E_CUSTOMER_ERASED) {
       resetVisitor(true); // erased at their request: nothing is sent again
     } else if (err instanceof HttpError && err.status === 401) {
       resetVisitor();
@@ -340,7 +324,7 @@ function connect() {
   const sock = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/v1/stream`);
   ws = sock;
   sock.onopen = () => {
-    const hello: Record<string, unknown> = { type: 'hello', token };
+    const hello: ClientFrame = { type: FRAME_HELLO, token: token ?? '' };
     const cursor = Number(store.get('cursor') ?? 0), epoch = store.get('epoch');
     if (cursor > 0 && epoch) Object.assign(hello, { cursor, epoch });
     sock.send(JSON.stringify(hello));
@@ -349,9 +333,9 @@ function connect() {
   const mine = token;
   sock.onclose = (e) => {
     if (ws === sock) ws = null;
-    if (e.code === 4001) {
+    if (e.code === CLOSE_UNAUTHORIZED) {
       // Only if this socket's visitor is still ours (a new one may exist).
-      if (token === mine) resetVisitor(e.reason === 'customer_erased');
+      if (token === mine) resetVisitor(e.reason === E_CUSTOMER_ERASED);
       return;
     }
     retry = Math.min(retry + 1, 6);
@@ -361,17 +345,17 @@ function connect() {
 
 function onFrame(f: Frame) {
   switch (f.type) {
-    case 'welcome':
+    case FRAME_WELCOME:
       retry = 0;
       if (f.epoch) store.set('epoch', f.epoch);
       if (!store.get('cursor')) store.set('cursor', String(f.head ?? 0));
       loadHistory().catch(() => undefined);
       flush();
       break;
-    case 'caught_up':
+    case FRAME_CAUGHT_UP:
       store.set('cursor', String(f.seq ?? 0));
       break;
-    case 'resync':
+    case FRAME_RESYNC:
       // Events were lost to the gap: what is kept may be stale (edited or
       // deleted meanwhile); the history is loaded again after reconnecting.
       store.del('cursor');
@@ -379,26 +363,28 @@ function onFrame(f: Frame) {
       messages.clear();
       render();
       break;
-    case 'event':
+    case FRAME_EVENT:
       if (f.event) {
         onEvent(f.event.type, f.event.data);
         store.set('cursor', String(f.event.seq));
       }
       break;
-    case 'ephemeral':
-      if (f.event?.type === 'typing' && f.event.data?.who?.kind === 'user' && f.event.conversation_id === conversationId) {
-        typing.textContent = `${isolate(f.event.data.who.name || 'Support')} is typing…`;
+    case FRAME_EPHEMERAL: {
+      const t = f.event?.type === EVENT_TYPING ? (f.event.data as TypingData) : undefined;
+      if (t && t.who.kind === 'user' && f.event?.conversation_id === conversationId) {
+        typing.textContent = `${isolate(t.who.name || 'Support')} is typing…`;
         clearTimeout(typingTimer);
         typingTimer = window.setTimeout(() => (typing.textContent = ''), 4000);
       }
       break;
+    }
   }
 }
 let typingTimer = 0;
 
 function onEvent(type: string, data: any) {
   switch (type) {
-    case 'message.created':
+    case EVENT_MESSAGE_CREATED:
       if (!conversationId && data.conversation_id) {
         conversationId = data.conversation_id;
         store.set('conversation', String(conversationId));
@@ -406,14 +392,14 @@ function onEvent(type: string, data: any) {
       if (data.author?.kind === 'user') typing.textContent = '';
       addMessage(data as Msg);
       break;
-    case 'message.edited':
-    case 'message.deleted':
+    case EVENT_MESSAGE_EDITED:
+    case EVENT_MESSAGE_DELETED:
       if (messages.has(data.id)) {
         messages.set(data.id, data as Msg);
         render();
       }
       break;
-    case 'widget.config':
+    case EVENT_WIDGET_CONFIG:
       renderConfig(data as Config);
       break;
   }
@@ -426,7 +412,7 @@ input.addEventListener('input', () => {
   const now = Date.now();
   if (ws && ws.readyState === WebSocket.OPEN && conversationId && now - lastTyping > 2000) {
     lastTyping = now;
-    ws.send(JSON.stringify({ type: 'typing', conversation_id: conversationId }));
+    ws.send(JSON.stringify({ type: FRAME_TYPING, conversation_id: conversationId } satisfies ClientFrame));
   }
 });
 input.addEventListener('keydown', (e) => {
@@ -522,7 +508,7 @@ window.addEventListener('message', (e: MessageEvent) => {
     try {
       await api('GET', '/v1/me');
     } catch (err) {
-      if (err instanceof HttpError && err.status === 401) resetVisitor(err.code === 'customer_erased');
+      if (err instanceof HttpError && err.status === 401) resetVisitor(err.code === E_CUSTOMER_ERASED);
     }
   }
   if (token) {

@@ -2,23 +2,11 @@
 // UI and the customer widget: what counts as visible, how user text is
 // direction-isolated inside a sentence we compose, and the length limits in
 // the server's unit, code points. backend/chat/testdata/text.json holds the
-// cases both sides must pass; a Go test checks the limits below against the
-// server's.
+// cases both sides must pass.
 
-/** Message text: 1–5,000 code points (chat.MaxMessageRunes). */
-export const MAX_MESSAGE = 5000;
-/** A person's name (chat.MaxNameRunes). */
-export const MAX_NAME = 200;
-/** An item title (chat.MaxTitleRunes). */
-export const MAX_TITLE = 200;
-/** An item description (chat.MaxDescriptionRunes). */
-export const MAX_DESCRIPTION = 8000;
-/** An admin text: messages, greeting, widget title (chat.MaxSettingRunes). */
-export const MAX_SETTING = 1000;
-/** An e-mail address, in bytes (RFC 5321; chat.MaxEmailBytes). */
-export const MAX_EMAIL_BYTES = 254;
-/** A search query (chat.MaxQueryRunes). */
-export const MAX_QUERY = 200;
+// The limits, in code points (e-mail in bytes), are the server's own,
+// generated from Go.
+export { MAX_DESCRIPTION, MAX_EMAIL_BYTES, MAX_MESSAGE, MAX_NAME, MAX_QUERY, MAX_SETTING, MAX_TITLE } from './protocol.gen';
 
 // Characters that show nothing on their own: white space, controls, format
 // characters, default-ignorable code points, marks without a base, and the
