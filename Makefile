@@ -68,7 +68,7 @@ test-app: app
 # error, missing delivery or unopened stream fails it.
 test-load: server
 	go build -o bin/deskchat-load ./backend/cmd/deskchat-load
-	./bin/deskchat-load --strict --visitors 300 --senders 30 --agents 3 --rate 300 --duration 3s --addrs 2 --slow 2 --flood 100
+	./bin/deskchat-load --strict --customers 300 --senders 30 --agents 3 --rate 300 --duration 3s --addrs 2 --slow 2 --flood 100
 
 ## soak: the fault tests many times over (SOAK_COUNT, default 20) and a
 ## minute of load with a flood, slow consumers and a server restart.
@@ -77,7 +77,7 @@ soak: server
 	go build -o bin/deskchat-load ./backend/cmd/deskchat-load
 	DESKCHAT_SERVER=$(CURDIR)/bin/deskchat-server go test -race -count=$(SOAK_COUNT) -timeout=60m \
 	  -run 'SIGKILL|Kill|CutMidFrame|FullDisk|Locked|GroupCommit|Panic|Cancelled|AccessMatrix|DroppedConnection' ./backend/... ./app/...
-	./bin/deskchat-load --strict --visitors 5000 --senders 500 --agents 20 --rate 1500 --duration 60s \
+	./bin/deskchat-load --strict --customers 5000 --senders 500 --agents 20 --rate 1500 --duration 60s \
 	  --slow 5 --flood 300 --addrs 2 --restart
 
 ## bench: every benchmark and load run on this machine; the report goes to

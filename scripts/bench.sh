@@ -39,16 +39,16 @@ load() { # load NAME ARGS...
   ./bin/deskchat-load --json "$out/load-$name.json" "$@" 2>/dev/null | tee -a "$report" || say "deskchat-load failed (exit $?)"
   say ""
 }
-load throughput --visitors 1000 --senders 200 --agents 1 --rate 2200 --duration 10s
-load steady --visitors 1000 --senders 100 --agents 1 --rate 500 --duration 10s
+load throughput --customers 1000 --senders 200 --agents 1 --rate 2200 --duration 10s
+load steady --customers 1000 --senders 100 --agents 1 --rate 500 --duration 10s
 # A flood on one conversation and slow consumers (agent streams that never
 # read) next to ordinary traffic: compare the delivery p99 with "steady".
-load isolation --visitors 1000 --senders 100 --agents 10 --rate 500 --duration 10s --slow 5 --flood 1000
-load fanout --visitors 1000 --senders 100 --agents 30 --rate 1000 --duration 10s
+load isolation --customers 1000 --senders 100 --agents 10 --rate 500 --duration 10s --slow 5 --flood 1000
+load fanout --customers 1000 --senders 100 --agents 30 --rate 1000 --duration 10s
 # Streams are bounded by the open-files limit of both processes here.
-load idle --visitors 15000 --senders 10 --agents 1 --rate 50 --duration 3s --addrs 2
-# 10,000 visitor streams resume from their cursors after a server restart.
-load reconnect --visitors 10000 --senders 100 --agents 1 --rate 500 --duration 5s --addrs 2 --restart
+load idle --customers 15000 --senders 10 --agents 1 --rate 50 --duration 3s --addrs 2
+# 10,000 customer streams resume from their cursors after a server restart.
+load reconnect --customers 10000 --senders 100 --agents 1 --rate 500 --duration 5s --addrs 2 --restart
 
 say "== scripts/app-bench.sh 10000 (the desktop app, real window under Xvfb)"
 if [[ -x build/bin/deskchat ]]; then

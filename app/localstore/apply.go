@@ -351,7 +351,10 @@ func (s *Store) upsertConversation(ctx context.Context, tx *sql.Tx, c *chat.Conv
 			return err
 		}
 	}
-	c.Unread, c.LastReadID, c.LastMessage = 0, 0, nil // per-user and derived: computed locally
+	// Per-user and derived, computed locally; the linked item is kept by
+	// number only (its title comes from the items table), so no old title
+	// stays in the row when the item changes.
+	c.Unread, c.LastReadID, c.LastMessage, c.Item = 0, 0, nil, nil
 	data, _ := json.Marshal(c)
 	var known bool
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM conversations WHERE id = ?)`, c.ID).Scan(&known); err != nil {

@@ -251,3 +251,42 @@ func TestSearchFindsIsolatedNames(t *testing.T) {
 		}
 	}
 }
+
+// TestConversationKeepsNoItemTitle: a conversation row keeps its item by
+// number only, so a title changed since (an edit of the message it was
+// proposed from, an erasure) leaves no old title in the file.
+func TestConversationKeepsNoItemTitle(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "l.db")
+	st, err := localstore.Open(path, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	conv := chat.Conversation{ID: 1, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 7,
+		Item: &chat.ItemRef{Number: 3, Type: chat.ItemTicket, Title: "Localtitlesecret words"}}
+	it := chat.Item{Number: 3, Type: chat.ItemTicket, Title: "Localtitlesecret words", Conversations: []chat.ConversationRef{{ID: 1}}}
+	if err := st.Apply(ctx, []*chat.Event{event(1, chat.EventConversationUpdated, conv), event(2, chat.EventItemCreated, it)}, 2, "e"); err != nil {
+		t.Fatal(err)
+	}
+	it.Title = "Clean title"
+	if err := st.Apply(ctx, []*chat.Event{event(3, chat.EventItemUpdated, it), event(4, chat.EventMessageDeleted, message(9, "", false, true))}, 4, "e"); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := st.Conversation(ctx, 1)
+	if c.Item == nil || c.Item.Title != "Clean title" {
+		t.Fatalf("conversation item = %+v", c.Item)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b, _ := os.ReadFile(path)
+		w, _ := os.ReadFile(path + "-wal")
+		if !bytes.Contains(append(b, w...), []byte("Localtitlesecret")) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the old title is still in the local file")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -229,8 +229,8 @@ func TestInitialSyncLiveAndOffline(t *testing.T) {
 	})
 	eventually(t, ben, st, 10*time.Second)
 
-	// Live: a new visitor conversation arrives.
-	v, _, _ := client.New(s.url()).VisitorSession(context.Background(), chat.CustomerInfo{Name: "Live Larry"})
+	// Live: a new customer conversation arrives.
+	v, _, _ := client.New(s.url()).CreateWidgetSession(context.Background(), chat.CustomerInfo{Name: "Live Larry"})
 	conv, _, _, _ := v.StartConversation(context.Background(), chat.NewConversation{Text: "live question about invoices"})
 	eventually(t, ben, st, 10*time.Second)
 
@@ -248,6 +248,16 @@ func TestInitialSyncLiveAndOffline(t *testing.T) {
 	counts, _ := st.Counts(ctx)
 	if counts.Customers == nil || counts.Customers.Open == 0 {
 		t.Fatalf("offline counts: %+v", counts)
+	}
+	// The engine notices the server gone (its stream breaks) on its own
+	// time: wait for it rather than race it.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		mu.Lock()
+		seen := slices.Contains(states, syncer.PhaseReconnecting)
+		mu.Unlock()
+		if seen {
+			break
+		}
 	}
 	stop()
 	mu.Lock()
@@ -279,7 +289,7 @@ func TestKilledServerAndDroppedConnection(t *testing.T) {
 			for v == nil || conv == nil { // retry through the outage
 				var err error
 				if v == nil {
-					v, _, err = client.New(s.url()).VisitorSession(ctx, chat.CustomerInfo{Name: fmt.Sprintf("sender %d", i)})
+					v, _, err = client.New(s.url()).CreateWidgetSession(ctx, chat.CustomerInfo{Name: fmt.Sprintf("sender %d", i)})
 					if err != nil {
 						v = nil
 					}
@@ -421,7 +431,7 @@ func TestResyncKeepsOutbox(t *testing.T) {
 	stop()
 
 	// Away: new traffic, then a restart that keeps only 3 events.
-	v, _, _ := client.New(s.url()).VisitorSession(ctx, chat.CustomerInfo{Name: "While away"})
+	v, _, _ := client.New(s.url()).CreateWidgetSession(ctx, chat.CustomerInfo{Name: "While away"})
 	conv, _, _, _ := v.StartConversation(ctx, chat.NewConversation{Text: "written while the app was closed"})
 	for i := 0; i < 5; i++ {
 		v.Send(ctx, conv.ID, "", fmt.Sprintf("more %d", i))

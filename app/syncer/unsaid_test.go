@@ -66,7 +66,7 @@ func TestUnsaidReachesSyncedDesktops(t *testing.T) {
 	ben := login(t, s.url(), "ben@deskchat.test")
 	sam := login(t, s.url(), "dana@deskchat.test")
 	anna := login(t, s.url(), "anna@deskchat.test")
-	v, tr, err := client.New(s.url()).VisitorSession(ctx, chat.CustomerInfo{Name: "Quentin Quixotic", Email: "quentin@quixotic.example",
+	v, tr, err := client.New(s.url()).CreateWidgetSession(ctx, chat.CustomerInfo{Name: "Quentin Quixotic", Email: "quentin@quixotic.example",
 		PageURL: "https://shop.example/orders/xylograph"})
 	if err != nil {
 		t.Fatal(err)

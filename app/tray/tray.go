@@ -51,7 +51,7 @@ func (t *Tray) Stop() {
 
 func (t *Tray) onReady() {
 	systray.SetIcon(icon)
-	onlineI := systray.AddMenuItemCheckbox("Online", "Helpdesk online: visitors are told to expect an answer", false)
+	onlineI := systray.AddMenuItemCheckbox("Online", "Helpdesk online: customers are told to expect an answer", false)
 	openI := systray.AddMenuItem("Open deskchat", "Show the main window")
 	systray.AddSeparator()
 	quitI := systray.AddMenuItem("Quit", "Quit deskchat")

@@ -17,7 +17,7 @@ const (
 	EMessageTooLong  = "message_too_long"       // message text over MaxMessageRunes
 	EUnauthorized    = "unauthorized"           // no token, unknown or revoked token
 	ETokenExpired    = "token_expired"          // token past its expiry
-	ECustomerErased  = "customer_erased"        // the visitor's customer was erased: forget everything
+	ECustomerErased  = "customer_erased"        // the customer's customer was erased: forget everything
 	EBadCredentials  = "bad_credentials"        // login failed
 	EForbidden       = "forbidden"              // authenticated but not allowed
 	ENotAuthor       = "not_author"             // edit/delete of someone else's message

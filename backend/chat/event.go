@@ -53,7 +53,7 @@ const (
 	ScopeUser Scope = "user"
 	// ScopeTeam: every user (people directory changes).
 	ScopeTeam Scope = "team"
-	// ScopeAll: every user and every visitor (helpdesk status, later).
+	// ScopeAll: every user and every customer (helpdesk status, later).
 	ScopeAll Scope = "all"
 )
 

@@ -9,14 +9,14 @@ import (
 func TestEventVisibleTo(t *testing.T) {
 	support := chat.Actor{Kind: chat.KindUser, ID: 1, Support: true}
 	dev := chat.Actor{Kind: chat.KindUser, ID: 2}
-	visitor := chat.Actor{Kind: chat.KindCustomer, ID: 7}
+	customer := chat.Actor{Kind: chat.KindCustomer, ID: 7}
 	other := chat.Actor{Kind: chat.KindCustomer, ID: 8}
 	nobody := chat.Actor{}
 	custConv := &chat.Event{Scope: chat.ScopeConversation, CustomerID: 7}
 	custConvWithDev := &chat.Event{Scope: chat.ScopeConversation, CustomerID: 7, Participants: []int64{2}}
 	teamOnly := &chat.Event{Scope: chat.ScopeConversationTeam, CustomerID: 7, Participants: []int64{2}}
 	teamChat := &chat.Event{Scope: chat.ScopeConversation, Participants: []int64{2}}
-	customer := &chat.Event{Scope: chat.ScopeCustomer, CustomerID: 7}
+	profile := &chat.Event{Scope: chat.ScopeCustomer, CustomerID: 7}
 	private := &chat.Event{Scope: chat.ScopeUser, UserID: 2}
 	team := &chat.Event{Scope: chat.ScopeTeam}
 	all := &chat.Event{Scope: chat.ScopeAll}
@@ -31,22 +31,22 @@ func TestEventVisibleTo(t *testing.T) {
 		{"support sees customer conversation", custConv, support, true},
 		{"non-support does not", custConv, dev, false},
 		{"non-support participant does", custConvWithDev, dev, true},
-		{"its visitor does", custConv, visitor, true},
-		{"another visitor does not", custConv, other, false},
-		{"team-only event hidden from visitor", teamOnly, visitor, false},
+		{"its customer does", custConv, customer, true},
+		{"another customer does not", custConv, other, false},
+		{"team-only event hidden from customer", teamOnly, customer, false},
 		{"team-only event to support", teamOnly, support, true},
 		{"team chat to participant", teamChat, dev, true},
 		{"team chat not to support outsider", teamChat, support, false},
-		{"team chat not to visitor", teamChat, visitor, false},
-		{"customer profile to the customer", customer, visitor, true},
-		{"customer profile to support", customer, support, true},
-		{"customer profile not to outsider user", customer, dev, false},
+		{"team chat not to customer", teamChat, customer, false},
+		{"customer profile to the customer", profile, customer, true},
+		{"customer profile to support", profile, support, true},
+		{"customer profile not to outsider user", profile, dev, false},
 		{"read state to its user", private, dev, true},
 		{"read state not to others", private, support, false},
-		{"read state not to visitors", private, visitor, false},
+		{"read state not to customers", private, customer, false},
 		{"team event to users", team, dev, true},
-		{"team event not to visitors", team, visitor, false},
-		{"all to visitors", all, visitor, true},
+		{"team event not to customers", team, customer, false},
+		{"all to customers", all, customer, true},
 		{"nothing to nobody", all, nobody, false},
 		{"unknown scope to nobody", unknown, support, false},
 	}

@@ -3,6 +3,7 @@ package chat
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -258,7 +259,7 @@ type Scrubber struct {
 	titles map[string]string // whole titles
 	links  []pair            // endings of link notes
 	emails []pair            // addresses, where they stand alone
-	names  []pair            // full names, as whole words, in messages
+	names  []*regexp.Regexp  // full names, as whole words, spelt loosely
 }
 
 type pair struct{ old, new string }
@@ -299,21 +300,37 @@ func (s *Scrubber) Email(e string) {
 	}
 }
 
-// Name records a full name that goes from the team's messages: only a
-// name of two words or more ("Sally Carter"), as whole words; a single
-// word ("Sally", or "the") is too common to tell from other text.
+// Name records a full name that goes from the team's text about the
+// customer: only a name of two words or more ("Sally Carter"), as whole
+// words, in any case, with any white space or invisible characters
+// between and around its words; a single word ("Sally", or "the") is too
+// common to tell from other text.
 func (s *Scrubber) Name(n string) {
-	if len(strings.Fields(n)) >= 2 && Visible(n) {
-		s.names = append(s.names, pair{n, ErasedText})
+	words := strings.FieldsFunc(n, invisible)
+	if len(words) < 2 {
+		return
 	}
+	for i, w := range words {
+		words[i] = regexp.QuoteMeta(w)
+	}
+	sep := `[\s\p{Cf}\p{Zs}]+`
+	s.names = append(s.names, regexp.MustCompile(`(?i)(^|[^\p{L}\p{N}])(`+strings.Join(words, sep)+`)([^\p{L}\p{N}]|$)`))
 }
 
-// ScrubTitle returns an item title with every recorded copy replaced.
+// ScrubTitle returns an item title made before this version with every
+// recorded copy replaced (a title proposed from the customer's words is
+// [erased]).
 func (s *Scrubber) ScrubTitle(title string) string {
 	if t, ok := s.titles[title]; ok {
 		return t
 	}
-	return s.Scrub(title)
+	return s.ScrubItem(title)
+}
+
+// ScrubItem returns the title or description of an item about the
+// customer with their copies, e-mail and full name replaced.
+func (s *Scrubber) ScrubItem(text string) string {
+	return s.scrubNames(s.Scrub(text))
 }
 
 // Scrub returns team text (a description) with every recorded copy
@@ -343,18 +360,21 @@ func (s *Scrubber) ScrubNote(text string) string {
 // ScrubMessage is Scrub for a message the team wrote in the erased
 // customer's conversation: their full names go too.
 func (s *Scrubber) ScrubMessage(text string) string {
-	text = s.Scrub(text)
-	for _, p := range s.names {
-		text = replaceBounded(text, p.old, p.new, wordChar, false)
+	return s.scrubNames(s.Scrub(text))
+}
+
+func (s *Scrubber) scrubNames(text string) string {
+	for _, re := range s.names {
+		// Repeated: a match's trailing boundary may be the next one's start.
+		for prev, n := "", 0; prev != text && n < 8; n++ {
+			prev = text
+			text = re.ReplaceAllString(text, "${1}"+ErasedText+"${3}")
+		}
 	}
 	return text
 }
 func emailChar(r rune) bool {
 	return r < 0x80 && (r == '.' || r == '_' || r == '%' || r == '+' || r == '-' || unicode.IsLetter(r) || unicode.IsDigit(r))
-}
-
-func wordChar(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
 // replaceBounded replaces old by new where old is not part of a longer

@@ -25,7 +25,7 @@ func CanReadErasures(a Actor) error {
 // CustomerGone is the answer to an erased customer's own requests: their
 // token still exists (so the widget can learn why), their data does not.
 func CustomerGone() error {
-	return Errorf(ECustomerErased, "This visitor was erased at their request; start a new chat.")
+	return Errorf(ECustomerErased, "This customer was erased at their request; start a new chat.")
 }
 
 // CanLinkTo: nobody links a conversation whose customer was erased to an

@@ -28,7 +28,7 @@ func DefaultSettings() Settings {
 	}
 }
 
-// WidgetConfig is the public part of the settings, for visitors.
+// WidgetConfig is the public part of the settings, for customers.
 type WidgetConfig struct {
 	Online   bool   `json:"online"`
 	Message  string `json:"message"` // the online or the offline message
@@ -36,7 +36,7 @@ type WidgetConfig struct {
 	Title    string `json:"title"`
 }
 
-// Widget returns what visitors are shown.
+// Widget returns what customers are shown.
 func (s *Settings) Widget() WidgetConfig {
 	msg := s.OnlineMessage
 	if !s.Online {

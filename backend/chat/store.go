@@ -68,9 +68,9 @@ type SessionStore interface {
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
 }
 
-// CustomerStore keeps website visitors.
+// CustomerStore keeps website customers.
 type CustomerStore interface {
-	// CreateCustomer adds a visitor with what the widget reports.
+	// CreateCustomer adds a customer with what the widget reports.
 	CreateCustomer(ctx context.Context, info CustomerInfo) (*Customer, error)
 	// FindCustomerByID returns a customer the actor may see: the customer
 	// themself, or a user who may see one of their conversations. ENotFound.

@@ -159,4 +159,16 @@ func TestScrubberBounds(t *testing.T) {
 	if got := sc.ScrubMessage("Write to A@B.CO."); got != "Write to [erased]." {
 		t.Errorf("case-insensitive address: %q", got)
 	}
+	// A full name in any case, with any white space or invisible
+	// characters between and around its words.
+	sc2 := chat.NewScrubber()
+	sc2.Name("\u202eJolene Marquardt")
+	for _, in := range []string{"Hello JOLENE  MARQUARDT!", "Hello Jolene\u00a0Marquardt!", "Hello Jolene Marquardt\u200e!", "Hello jolene\u200bmarquardt!"} {
+		if got := sc2.ScrubMessage(in); !strings.HasPrefix(got, "Hello [erased]") {
+			t.Errorf("ScrubMessage(%+q) = %+q", in, got)
+		}
+	}
+	if got := sc2.ScrubMessage("JoleneMarquardt and Jolene Marquardts"); got != "JoleneMarquardt and Jolene Marquardts" {
+		t.Errorf("parts of other words were taken: %q", got)
+	}
 }

@@ -23,7 +23,7 @@ type ActorKind string
 
 const (
 	KindUser     ActorKind = "user"     // a team member (agent)
-	KindCustomer ActorKind = "customer" // a website visitor
+	KindCustomer ActorKind = "customer" // a website customer
 	KindSystem   ActorKind = "system"   // deskchat itself (closed/reopened notes)
 )
 
@@ -42,7 +42,7 @@ type Actor struct {
 // IsUser reports whether a is a team member.
 func (a Actor) IsUser() bool { return a.Kind == KindUser && a.ID != 0 }
 
-// IsCustomer reports whether a is a visitor.
+// IsCustomer reports whether a is a customer.
 func (a Actor) IsCustomer() bool { return a.Kind == KindCustomer && a.ID != 0 }
 
 // User is a team member.
@@ -80,7 +80,7 @@ type UserUpdate struct {
 	Active  *bool   `json:"active,omitempty"`
 }
 
-// Customer is a website visitor. Name and e-mail are optional.
+// Customer is a website customer. Name and e-mail are optional.
 type Customer struct {
 	ID        int64     `json:"id"`
 	Name      string    `json:"name"`
@@ -105,7 +105,7 @@ type CustomerDetails struct {
 	Items         []ItemRef         `json:"items"`
 }
 
-// CustomerInfo is what the widget reports about a visitor. Empty fields
+// CustomerInfo is what the widget reports about a customer. Empty fields
 // leave the stored value unchanged on update.
 type CustomerInfo struct {
 	Name     string `json:"name,omitempty"`
@@ -121,7 +121,7 @@ type Session struct {
 	ID         int64
 	TokenHash  []byte
 	UserID     int64 // set for team members
-	CustomerID int64 // set for visitors
+	CustomerID int64 // set for customers
 	CreatedAt  time.Time
 	ExpiresAt  time.Time
 }

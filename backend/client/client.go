@@ -139,8 +139,8 @@ func (c *Client) ChangePassword(ctx context.Context, current, next string) error
 	return err
 }
 
-// VisitorSession starts a widget visitor and returns a client for them.
-func (c *Client) VisitorSession(ctx context.Context, info chat.CustomerInfo) (*Client, *TokenResponse, error) {
+// CreateWidgetSession starts a widget customer and returns a client for them.
+func (c *Client) CreateWidgetSession(ctx context.Context, info chat.CustomerInfo) (*Client, *TokenResponse, error) {
 	var tr TokenResponse
 	if _, err := c.Do(ctx, http.MethodPost, "/v1/widget/session", info, &tr); err != nil {
 		return nil, nil, err

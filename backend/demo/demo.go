@@ -104,14 +104,14 @@ func Seed(ctx context.Context, s chat.Store) error {
 		if err != nil {
 			return err
 		}
-		visitor := chat.Actor{Kind: chat.KindCustomer, ID: cust.ID, Name: cust.Name}
-		conv, _, _, err := s.CreateConversation(ctx, visitor, chat.NewConversation{ClientID: fmt.Sprintf("demo-%d", i), Text: sc.lines[0].text})
+		customer := chat.Actor{Kind: chat.KindCustomer, ID: cust.ID, Name: cust.Name}
+		conv, _, _, err := s.CreateConversation(ctx, customer, chat.NewConversation{ClientID: fmt.Sprintf("demo-%d", i), Text: sc.lines[0].text})
 		if err != nil {
 			return err
 		}
 		var last *chat.Message
 		for j, l := range sc.lines[1:] {
-			who := visitor
+			who := customer
 			if l.who != "c" {
 				who = agents[l.who]
 			}

@@ -15,10 +15,10 @@ import (
 // exactly what that role may see or do.
 func TestAccessMatrix(t *testing.T) {
 	e := newEnv(t)
-	visitorA, custA := e.visitor("Alice")
-	visitorB, _ := e.visitor("Bob")
-	convA := e.conversation(visitorA, "Alice's question")
-	msgs, _ := visitorA.Messages(e.ctx, convA.ID, chat.MessageFilter{Limit: 1})
+	customerA, custA := e.customer("Alice")
+	customerB, _ := e.customer("Bob")
+	convA := e.conversation(customerA, "Alice's question")
+	msgs, _ := customerA.Messages(e.ctx, convA.ID, chat.MessageFilter{Limit: 1})
 	msgA := msgs[0].ID
 	it, err := e.support.CreateItem(e.ctx, chat.NewItem{Type: chat.ItemTask, Title: "internal"})
 	if err != nil {
@@ -36,15 +36,15 @@ func TestAccessMatrix(t *testing.T) {
 		token string
 	}{
 		{"admin", e.admin.Token}, {"support", e.support.Token}, {"nonsupport", e.dev.Token}, {"deactivated", gone.Token},
-		{"visitorA", visitorA.Token}, {"visitorB", visitorB.Token}, {"none", ""}, {"expired", expiredToken},
+		{"customerA", customerA.Token}, {"customerB", customerB.Token}, {"none", ""}, {"expired", expiredToken},
 	}
 	const (
 		ok, created              = 200, 201
 		unauth, forbid, notFound = 401, 403, 404
 	)
-	// users/visitors give the answer for the five groups of signed-in
+	// users/customers give the answer for the five groups of signed-in
 	// roles; the three without a valid token always get 401.
-	type want struct{ admin, support, nonsupport, visitorA, visitorB int }
+	type want struct{ admin, support, nonsupport, customerA, customerB int }
 	team := func(s int) want { return want{s, s, s, forbid, forbid} }
 	n := 0
 	body := func(v any) []byte { b, _ := json.Marshal(v); return b }
@@ -94,7 +94,7 @@ func TestAccessMatrix(t *testing.T) {
 		for _, role := range roles {
 			t.Run(row.method+" "+row.path+" as "+role.name, func(t *testing.T) {
 				expect := map[string]int{"admin": row.want.admin, "support": row.want.support, "nonsupport": row.want.nonsupport,
-					"visitorA": row.want.visitorA, "visitorB": row.want.visitorB, "deactivated": unauth, "none": unauth, "expired": unauth}[role.name]
+					"customerA": row.want.customerA, "customerB": row.want.customerB, "deactivated": unauth, "none": unauth, "expired": unauth}[role.name]
 				var b []byte
 				if row.body != nil {
 					b = row.body()

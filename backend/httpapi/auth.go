@@ -119,7 +119,7 @@ type passwordRequest struct {
 
 func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request, a chat.Actor) {
 	if !a.IsUser() {
-		s.writeError(w, r, chat.Errorf(chat.EForbidden, "Visitors have no password."))
+		s.writeError(w, r, chat.Errorf(chat.EForbidden, "Customers have no password."))
 		return
 	}
 	var req passwordRequest

@@ -129,21 +129,21 @@ func TestLoginRateLimit(t *testing.T) {
 	}
 }
 
-func TestVisitorSessionRateLimit(t *testing.T) {
-	e := newEnv(t, func(c *server.Config) { c.API.VisitorRate = 2 })
-	e.visitor("one")
-	e.visitor("two")
-	_, _, err := e.anon.VisitorSession(e.ctx, chat.CustomerInfo{})
+func TestCustomerSessionRateLimit(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) { c.API.WidgetSessionRate = 2 })
+	e.customer("one")
+	e.customer("two")
+	_, _, err := e.anon.CreateWidgetSession(e.ctx, chat.CustomerInfo{})
 	wantAPIError(t, err, 429, chat.ERateLimited)
 	e.clock.Advance(time.Minute)
-	e.visitor("three")
+	e.customer("three")
 }
 
-// TestVisitorFloodLimited: a widget cannot be used to flood; the limit
+// TestCustomerFloodLimited: a widget cannot be used to flood; the limit
 // answers 429 and lifts with time.
-func TestVisitorFloodLimited(t *testing.T) {
-	e := newEnv(t, func(c *server.Config) { c.API.VisitorSendRate = 3 })
-	v, _ := e.visitor("flooder")
+func TestCustomerFloodLimited(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) { c.API.CustomerSendRate = 3 })
+	v, _ := e.customer("flooder")
 	conv := e.conversation(v, "one")    // 1
 	v.Send(e.ctx, conv.ID, "", "two")   // 2
 	v.Send(e.ctx, conv.ID, "", "three") // 3

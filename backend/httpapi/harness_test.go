@@ -46,7 +46,7 @@ func newEnv(t testing.TB, tweak ...func(*server.Config)) *env {
 	cfg := server.Config{
 		DBPath: filepath.Join(t.TempDir(), "deskchat.db"),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		API: httpapi.Config{Now: clock.Now, LoginRate: 1000, LoginAccountRate: 1000, VisitorRate: 1000, VisitorSendRate: 100000,
+		API: httpapi.Config{Now: clock.Now, LoginRate: 1000, LoginAccountRate: 1000, WidgetSessionRate: 1000, CustomerSendRate: 100000,
 			AllowedOrigins: []string{"https://shop.example.com", "https://*.partner.example"}},
 	}
 	for _, f := range tweak {
@@ -88,9 +88,9 @@ func (e *env) user(email, name string, admin, support bool) (*chat.User, *client
 	return u, c
 }
 
-func (e *env) visitor(name string) (*client.Client, *chat.Customer) {
+func (e *env) customer(name string) (*client.Client, *chat.Customer) {
 	e.t.Helper()
-	c, tr, err := e.anon.VisitorSession(e.ctx, chat.CustomerInfo{Name: name, PageURL: "https://shop.example.com/"})
+	c, tr, err := e.anon.CreateWidgetSession(e.ctx, chat.CustomerInfo{Name: name, PageURL: "https://shop.example.com/"})
 	if err != nil {
 		e.t.Fatal(err)
 	}

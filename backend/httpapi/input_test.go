@@ -19,7 +19,7 @@ import (
 // first; no parameter is the newest page.
 func TestAfterZeroIsTheFirstPage(t *testing.T) {
 	e := newEnv(t)
-	v, _ := e.visitor("Alice")
+	v, _ := e.customer("Alice")
 	conv := e.conversation(v, "message 1")
 	for i := 2; i <= 250; i++ {
 		if _, _, err := v.Send(e.ctx, conv.ID, "", fmt.Sprintf("message %d", i)); err != nil {
@@ -64,9 +64,9 @@ func last(ms []*chat.Message) string {
 // 500, and changes nothing.
 func TestBadInput(t *testing.T) {
 	e := newEnv(t)
-	visitorA, _ := e.visitor("Alice")
-	visitorB, _ := e.visitor("Bob")
-	conv := e.conversation(visitorA, "hello")
+	customerA, _ := e.customer("Alice")
+	customerB, _ := e.customer("Bob")
+	conv := e.conversation(customerA, "hello")
 	reply, _, err := e.support.Send(e.ctx, conv.ID, "", "agent reply")
 	if err != nil {
 		t.Fatal(err)
@@ -111,12 +111,12 @@ func TestBadInput(t *testing.T) {
 		{"no token", "GET", "/v1/unread", "", ``, nil, 401, chat.EUnauthorized},
 		{"garbage token", "GET", "/v1/unread", "not-a-token", ``, nil, 401, chat.EUnauthorized},
 		{"basic auth", "GET", "/v1/unread", "", ``, map[string]string{"Authorization": "Basic YTpi"}, 401, chat.EUnauthorized},
-		{"foreign visitor token", "GET", msgs, visitorB.Token, ``, nil, 404, chat.ENotFound},
-		{"foreign visitor sends", "POST", msgs, visitorB.Token, `{"text":"hijack"}`, nil, 404, chat.ENotFound},
+		{"foreign customer token", "GET", msgs, customerB.Token, ``, nil, 404, chat.ENotFound},
+		{"foreign customer sends", "POST", msgs, customerB.Token, `{"text":"hijack"}`, nil, 404, chat.ENotFound},
 		{"edit someone else's message", "PATCH", fmt.Sprintf("/v1/messages/%d", reply.ID), e.support2.Token, `{"text":"x"}`, nil, 403, chat.ENotAuthor},
-		{"visitor edits agent message", "PATCH", fmt.Sprintf("/v1/messages/%d", reply.ID), visitorA.Token, `{"text":"x"}`, nil, 403, chat.ENotAuthor},
-		{"visitor closes", "POST", fmt.Sprintf("/v1/conversations/%d/close", conv.ID), visitorA.Token, ``, nil, 403, chat.EForbidden},
-		{"visitor lists users", "GET", "/v1/users", visitorA.Token, ``, nil, 403, chat.EForbidden},
+		{"customer edits agent message", "PATCH", fmt.Sprintf("/v1/messages/%d", reply.ID), customerA.Token, `{"text":"x"}`, nil, 403, chat.ENotAuthor},
+		{"customer closes", "POST", fmt.Sprintf("/v1/conversations/%d/close", conv.ID), customerA.Token, ``, nil, 403, chat.EForbidden},
+		{"customer lists users", "GET", "/v1/users", customerA.Token, ``, nil, 403, chat.EForbidden},
 		{"foreign origin POST", "POST", msgs, sam, `{"text":"x"}`, map[string]string{"Origin": "https://evil.example"}, 403, chat.EOriginForbidden},
 		{"null origin POST", "POST", "/v1/widget/session", "", `{}`, map[string]string{"Origin": "null"}, 403, chat.EOriginForbidden},
 		{"unknown route", "GET", "/v1/nope", sam, ``, nil, 404, chat.ENotFound},
@@ -166,13 +166,13 @@ func TestBadInput(t *testing.T) {
 		{"dot segments", "GET", fmt.Sprintf("/v1/conversations/%d/../../me", conv.ID), sam, ``, nil, 404, chat.ENotFound},
 		// Read marks are messages of the conversation.
 		{"read mark elsewhere", "POST", fmt.Sprintf("/v1/conversations/%d/read", conv.ID), sam, fmt.Sprintf(`{"message_id":%d}`, reply.ID+1000), nil, 400, chat.EInvalid},
-		// What a visitor tells about themselves is checked too.
+		// What a customer tells about themselves is checked too.
 		{"server's own time zone", "POST", "/v1/widget/session", "", `{"time_zone":"Local"}`, nil, 400, chat.EInvalid},
 		{"path as time zone", "POST", "/v1/widget/session", "", `{"time_zone":"../../etc/passwd"}`, nil, 400, chat.EInvalid},
 		{"language with an override", "POST", "/v1/widget/session", "", `{"language":"en\u202e"}`, nil, 400, chat.EInvalid},
 		{"name with a line separator", "POST", "/v1/widget/session", "", `{"name":"Sally\u2028Anna Admin closed the conversation."}`, nil, 400, chat.EInvalid},
 		{"name with a tab", "POST", "/v1/widget/session", "", `{"name":"Sally\tC"}`, nil, 400, chat.EInvalid},
-		{"visitor searches", "GET", "/v1/search?q=a", visitorA.Token, ``, nil, 403, chat.EForbidden},
+		{"customer searches", "GET", "/v1/search?q=a", customerA.Token, ``, nil, 403, chat.EForbidden},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -193,12 +193,12 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-// TestVisitorIsolation: visitor A cannot read, write or see visitor B's
+// TestCustomerIsolation: customer A cannot read, write or see customer B's
 // conversation through any endpoint.
-func TestVisitorIsolation(t *testing.T) {
+func TestCustomerIsolation(t *testing.T) {
 	e := newEnv(t)
-	a, custA := e.visitor("Alice")
-	b, custB := e.visitor("Bob")
+	a, custA := e.customer("Alice")
+	b, custB := e.customer("Bob")
 	convA := e.conversation(a, "A's secret")
 	convB := e.conversation(b, "B's secret")
 	m, _, _ := b.Send(e.ctx, convB.ID, "", "B again")
@@ -238,7 +238,7 @@ func TestVisitorIsolation(t *testing.T) {
 // conversations, and sees only conversations they take part in.
 func TestNonSupportUser(t *testing.T) {
 	e := newEnv(t)
-	v, _ := e.visitor("Carol")
+	v, _ := e.customer("Carol")
 	conv := e.conversation(v, "help please")
 	_, err := e.dev.Conversations(e.ctx, "", chat.ConversationCustomer, "", 0)
 	wantAPIError(t, err, 403, chat.EForbidden)
@@ -264,7 +264,7 @@ func TestNonSupportUser(t *testing.T) {
 // 201 for a new message and 200 for a repeated client id.
 func TestCloseReopenOverHTTP(t *testing.T) {
 	e := newEnv(t)
-	v, _ := e.visitor("Sally")
+	v, _ := e.customer("Sally")
 	conv := e.conversation(v, "Charged twice")
 	if c, err := e.support.Close(e.ctx, conv.ID); err != nil || c.Status != chat.StatusClosed {
 		t.Fatalf("close: %+v %v", c, err)
@@ -306,7 +306,7 @@ func TestCloseReopenOverHTTP(t *testing.T) {
 // client id) is stored exactly once.
 func TestLockedDatabase(t *testing.T) {
 	e := newEnv(t, func(c *server.Config) { c.BusyTimeout = 200 * time.Millisecond })
-	v, _ := e.visitor("Lena")
+	v, _ := e.customer("Lena")
 	conv := e.conversation(v, "hello")
 	locker, err := sql.Open("sqlite3", "file:"+e.dbPath+"?_txlock=exclusive")
 	if err != nil {

@@ -44,7 +44,7 @@ func (s *Server) handleSendMessage(w http.ResponseWriter, r *http.Request, a cha
 		s.writeError(w, r, err)
 		return
 	}
-	if a.IsCustomer() && s.rateLimited(w, r, s.visitorSend, clientIP(r)) {
+	if a.IsCustomer() && s.rateLimited(w, r, s.customerSends, clientIP(r)) {
 		return
 	}
 	m, created, err := s.store.SendMessage(r.Context(), a, id, nm)
@@ -73,9 +73,9 @@ func (s *Server) handleEditMessage(w http.ResponseWriter, r *http.Request, a cha
 		s.writeError(w, r, err)
 		return
 	}
-	// Visitors' edits and deletes share the send limit: each costs the
+	// Customers' edits and deletes share the send limit: each costs the
 	// writer a rewrite of the events that carried the text.
-	if a.IsCustomer() && s.rateLimited(w, r, s.visitorSend, clientIP(r)) {
+	if a.IsCustomer() && s.rateLimited(w, r, s.customerSends, clientIP(r)) {
 		return
 	}
 	m, err := s.store.EditMessage(r.Context(), a, id, req.Text)
@@ -92,7 +92,7 @@ func (s *Server) handleDeleteMessage(w http.ResponseWriter, r *http.Request, a c
 		s.writeError(w, r, err)
 		return
 	}
-	if a.IsCustomer() && s.rateLimited(w, r, s.visitorSend, clientIP(r)) {
+	if a.IsCustomer() && s.rateLimited(w, r, s.customerSends, clientIP(r)) {
 		return
 	}
 	m, err := s.store.DeleteMessage(r.Context(), a, id)

@@ -24,23 +24,23 @@ type Config struct {
 	AllowedOrigins []string
 	// UserTokenTTL is how long a team member's token lives (default 30 days).
 	UserTokenTTL time.Duration
-	// VisitorTokenTTL is how long a visitor's token lives (default 180 days).
-	VisitorTokenTTL time.Duration
+	// CustomerTokenTTL is how long a customer's token lives (default 180 days).
+	CustomerTokenTTL time.Duration
 	// Now is the clock (tests move it to expire tokens).
 	Now func() time.Time
 	// Logger receives internal errors. Defaults to slog.Default().
 	Logger *slog.Logger
 	// StreamQueue is each stream's live-event queue (default 1024).
 	StreamQueue int
-	// LoginRate and VisitorRate cap login attempts and new visitor
+	// LoginRate and WidgetSessionRate cap login attempts and new customer
 	// sessions per minute per IP (defaults 20 and 30); LoginAccountRate per
 	// e-mail (default 10).
-	LoginRate, LoginAccountRate, VisitorRate int
+	LoginRate, LoginAccountRate, WidgetSessionRate int
 	// OriginsTTL is how long admin-set origins are cached (default 5 s).
 	OriginsTTL time.Duration
-	// VisitorSendRate caps visitors' messages and new conversations per
+	// CustomerSendRate caps customers' messages and new conversations per
 	// minute per IP (default 60), so a widget cannot be used to flood.
-	VisitorSendRate int
+	CustomerSendRate int
 }
 
 // Server is the HTTP API.
@@ -51,7 +51,7 @@ type Server struct {
 	log   *slog.Logger
 	mux   *http.ServeMux
 
-	loginIP, loginAccount, visitorIP, visitorSend *limiter
+	loginIP, loginAccount, widgetSessions, customerSends *limiter
 
 	// origins are the admin-configured allowed origins (settings), kept
 	// here so every request does not read the database; re-read when older
@@ -72,8 +72,8 @@ func New(store chat.Store, h *hub.Hub, cfg Config) *Server {
 	if cfg.UserTokenTTL == 0 {
 		cfg.UserTokenTTL = 30 * 24 * time.Hour
 	}
-	if cfg.VisitorTokenTTL == 0 {
-		cfg.VisitorTokenTTL = 180 * 24 * time.Hour
+	if cfg.CustomerTokenTTL == 0 {
+		cfg.CustomerTokenTTL = 180 * 24 * time.Hour
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -90,21 +90,21 @@ func New(store chat.Store, h *hub.Hub, cfg Config) *Server {
 	if cfg.LoginAccountRate == 0 {
 		cfg.LoginAccountRate = 10
 	}
-	if cfg.VisitorRate == 0 {
-		cfg.VisitorRate = 30
+	if cfg.WidgetSessionRate == 0 {
+		cfg.WidgetSessionRate = 30
 	}
 	if cfg.OriginsTTL == 0 {
 		cfg.OriginsTTL = 5 * time.Second
 	}
-	if cfg.VisitorSendRate == 0 {
-		cfg.VisitorSendRate = 60
+	if cfg.CustomerSendRate == 0 {
+		cfg.CustomerSendRate = 60
 	}
 	s := &Server{
 		store: store, hub: h, cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(),
 		loginIP:      newLimiter(cfg.LoginRate, time.Minute, cfg.Now),
 		loginAccount: newLimiter(cfg.LoginAccountRate, time.Minute, cfg.Now),
-		visitorIP:    newLimiter(cfg.VisitorRate, time.Minute, cfg.Now),
-		visitorSend:  newLimiter(cfg.VisitorSendRate, time.Minute, cfg.Now),
+		widgetSessions:    newLimiter(cfg.WidgetSessionRate, time.Minute, cfg.Now),
+		customerSends:  newLimiter(cfg.CustomerSendRate, time.Minute, cfg.Now),
 		stopping:     make(chan struct{}),
 	}
 	s.routes()

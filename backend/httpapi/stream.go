@@ -23,7 +23,7 @@ const (
 	pongWait     = 70 * time.Second // silence after which the peer is gone
 	pingPeriod   = 30 * time.Second // < pongWait
 	replayPage   = 500              // events per store read during replay
-	visitorQueue = 64               // visitors get few events; keep them cheap
+	customerQueue = 64               // customers get few events; keep them cheap
 )
 
 var upgrader = websocket.Upgrader{
@@ -189,7 +189,7 @@ func (st *stream) handshake(ctx context.Context, authHeader string) (*handshaken
 	}
 	queue := s.cfg.StreamQueue
 	if actor.IsCustomer() {
-		queue = min(queue, visitorQueue)
+		queue = min(queue, customerQueue)
 	}
 	sub, head := s.hub.Subscribe(actor, queue)
 	hs := &handshaken{actor: actor, sess: sess, sub: sub, epoch: epoch, head: head}
@@ -318,7 +318,7 @@ func (st *stream) live(hs *handshaken, readerDone chan struct{}) {
 			case hub.ReasonRevoked:
 				st.closeWith(chat.CloseUnauthorized, "revoked")
 			case hub.ReasonErased:
-				// The widget forgets everything it kept of the visitor.
+				// The widget forgets everything it kept of the customer.
 				st.closeWith(chat.CloseUnauthorized, chat.ECustomerErased)
 			default:
 				st.closeWith(websocket.CloseGoingAway, "server shutting down")

@@ -60,7 +60,7 @@ func readUntilCaughtUp(t *testing.T, s *client.Stream) ([]*chat.Event, int64) {
 	}
 }
 
-// TestStreamResumeAfterDrop: while visitors send concurrently, an agent's
+// TestStreamResumeAfterDrop: while customers send concurrently, an agent's
 // connection is cut twice mid-stream; resuming from its cursor it gets
 // every event exactly once and in order.
 func TestStreamResumeAfterDrop(t *testing.T) {
@@ -71,11 +71,11 @@ func TestStreamResumeAfterDrop(t *testing.T) {
 	}
 	epoch, head0 := start.Welcome.Epoch, start.Welcome.Head
 
-	const visitors, each = 6, 40
+	const customers, each = 6, 40
 	var wg sync.WaitGroup
-	errc := make(chan error, visitors*each)
-	for i := 0; i < visitors; i++ {
-		v, _ := e.visitor(fmt.Sprintf("v%d", i))
+	errc := make(chan error, customers*each)
+	for i := 0; i < customers; i++ {
+		v, _ := e.customer(fmt.Sprintf("v%d", i))
 		wg.Add(1)
 		go func(v *client.Client, i int) {
 			defer wg.Done()
@@ -182,8 +182,8 @@ func TestStreamResumeAfterDrop(t *testing.T) {
 	if !slices.Equal(seqs, wantSeqs) {
 		t.Fatalf("got %d events, replay has %d; first difference matters", len(seqs), len(wantSeqs))
 	}
-	if len(msgIDs) != visitors*(each+1)+1 {
-		t.Fatalf("saw %d distinct messages, want %d", len(msgIDs), visitors*(each+1)+1)
+	if len(msgIDs) != customers*(each+1)+1 {
+		t.Fatalf("saw %d distinct messages, want %d", len(msgIDs), customers*(each+1)+1)
 	}
 	for id, n := range msgIDs {
 		if n != 1 {
@@ -192,12 +192,12 @@ func TestStreamResumeAfterDrop(t *testing.T) {
 	}
 }
 
-// TestStreamVisitorSeesOnlyOwn: visitor A's stream carries A's
+// TestStreamCustomerSeesOnlyOwn: customer A's stream carries A's
 // conversation only, and a replay from 0 too.
-func TestStreamVisitorSeesOnlyOwn(t *testing.T) {
+func TestStreamCustomerSeesOnlyOwn(t *testing.T) {
 	e := newEnv(t)
-	a, _ := e.visitor("A")
-	b, _ := e.visitor("B")
+	a, _ := e.customer("A")
+	b, _ := e.customer("B")
 	convA := e.conversation(a, "A1")
 	sa, err := a.OpenStream(e.ctx, client.StreamOptions{})
 	if err != nil {
@@ -218,10 +218,10 @@ func TestStreamVisitorSeesOnlyOwn(t *testing.T) {
 			continue
 		}
 		if f.Event.ConversationID != convA.ID {
-			t.Fatalf("visitor A got an event of conversation %d: %s", f.Event.ConversationID, f.Event.Type)
+			t.Fatalf("customer A got an event of conversation %d: %s", f.Event.ConversationID, f.Event.Type)
 		}
 		if f.Event.Type == chat.EventParticipantAdded || f.Event.Type == chat.EventReadUpdated {
-			t.Fatalf("visitor got internal event %s", f.Event.Type)
+			t.Fatalf("customer got internal event %s", f.Event.Type)
 		}
 		if f.Event.Type == chat.EventMessageCreated && strings.Contains(string(f.Event.Data), "to A") {
 			break
@@ -258,7 +258,7 @@ func TestStreamVisitorSeesOnlyOwn(t *testing.T) {
 
 func TestStreamResync(t *testing.T) {
 	e := newEnv(t)
-	v, _ := e.visitor("A")
+	v, _ := e.customer("A")
 	conv := e.conversation(v, "hello")
 	for i := 0; i < 5; i++ {
 		v.Send(e.ctx, conv.ID, "", fmt.Sprintf("m%d", i))
@@ -335,7 +335,7 @@ func TestStreamResync(t *testing.T) {
 // close the stream with their own code; a slow consumer resumes losslessly.
 func TestStreamClosedByServer(t *testing.T) {
 	e := newEnv(t)
-	v, _ := e.visitor("A")
+	v, _ := e.customer("A")
 	conv := e.conversation(v, "hello")
 
 	t.Run("logout closes 4001", func(t *testing.T) {

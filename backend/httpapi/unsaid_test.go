@@ -35,12 +35,12 @@ func replayAll(t *testing.T, c *client.Client) (string, []*chat.Event) {
 	return b.String(), evs
 }
 
-// TestReplayCarriesNoEarlierText is the report: a visitor writes "secret",
+// TestReplayCarriesNoEarlierText is the report: a customer writes "secret",
 // deletes it (or edits it), opens /v1/stream with cursor 0, and the
 // replayed message.created must not carry it. Agents neither.
 func TestReplayCarriesNoEarlierText(t *testing.T) {
 	e := newEnv(t)
-	v, _ := e.visitor("Sally")
+	v, _ := e.customer("Sally")
 	conv := e.conversation(v, "hello")
 	deleted, _, err := v.Send(e.ctx, conv.ID, "", "secret-to-delete")
 	if err != nil {
@@ -57,7 +57,7 @@ func TestReplayCarriesNoEarlierText(t *testing.T) {
 	if _, err := e.support.Edit(e.ctx, agent.ID, "agent text"); err != nil {
 		t.Fatal(err)
 	}
-	for name, c := range map[string]*client.Client{"visitor": v, "support agent": e.support, "admin": e.admin} {
+	for name, c := range map[string]*client.Client{"customer": v, "support agent": e.support, "admin": e.admin} {
 		all, evs := replayAll(t, c)
 		for _, secret := range []string{"secret-to-delete", "secret-to-edit", "secret-agent-typo"} {
 			if strings.Contains(all, secret) {
@@ -88,7 +88,7 @@ func TestReplayCarriesNoEarlierText(t *testing.T) {
 // readable through the API, a stream replay or search; non-admins cannot.
 func TestEraseCustomerOverHTTP(t *testing.T) {
 	e := newEnv(t)
-	v, cust := e.visitor("Erin Erasable")
+	v, cust := e.customer("Erin Erasable")
 	if _, err := v.Do(e.ctx, http.MethodPatch, "/v1/widget/me", chat.CustomerInfo{Email: "erin@erase.example"}, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -110,14 +110,14 @@ func TestEraseCustomerOverHTTP(t *testing.T) {
 	if err != nil || er.CustomerID != cust.ID || er.Messages != 1 || er.Conversations != 1 {
 		t.Fatalf("erase = %+v, %v", er, err)
 	}
-	// The visitor's stream: customer.erased may come first, then 4001 customer_erased.
+	// The customer's stream: customer.erased may come first, then 4001 customer_erased.
 	ctx := timeout(t, 5*time.Second)
 	for {
 		_, err := vs.Next(ctx)
 		var ce *websocket.CloseError
 		if err != nil {
 			if !asCloseError(err, &ce) || ce.Code != 4001 || ce.Text != chat.ECustomerErased {
-				t.Fatalf("visitor stream ended with %v, want 4001 customer_erased", err)
+				t.Fatalf("customer stream ended with %v, want 4001 customer_erased", err)
 			}
 			break
 		}
@@ -160,11 +160,11 @@ func asCloseError(err error, ce **websocket.CloseError) bool {
 	return ok
 }
 
-// TestVisitorSendRate: the documented default, 60 messages a minute per
+// TestCustomerSendRate: the documented default, 60 messages a minute per
 // address; the 61st answers 429 with Retry-After.
-func TestVisitorSendRate(t *testing.T) {
-	e := newEnv(t, func(c *server.Config) { c.API.VisitorSendRate = 0 }) // the default
-	v, _ := e.visitor("chatty")
+func TestCustomerSendRate(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) { c.API.CustomerSendRate = 0 }) // the default
+	v, _ := e.customer("chatty")
 	conv := e.conversation(v, "1")
 	for i := 2; i <= 60; i++ {
 		if _, _, err := v.Send(e.ctx, conv.ID, "", fmt.Sprint(i)); err != nil {
@@ -188,7 +188,7 @@ func TestVisitorSendRate(t *testing.T) {
 // than an older text as if it were the latest.
 func TestLastMessageIsTheNewestEvenDeleted(t *testing.T) {
 	e := newEnv(t)
-	v, _ := e.visitor("Sally")
+	v, _ := e.customer("Sally")
 	conv := e.conversation(v, "older text")
 	m, _, _ := v.Send(e.ctx, conv.ID, "", "newest text")
 	v.Delete(e.ctx, m.ID)

@@ -8,7 +8,7 @@ import (
 	"github.com/deskchat/deskchat/backend/chat"
 )
 
-// handleWidgetSession creates a visitor and its token. The widget calls it
+// handleWidgetSession creates a customer and its token. The widget calls it
 // once and keeps the token in its own origin's storage.
 func (s *Server) handleWidgetSession(w http.ResponseWriter, r *http.Request) {
 	var info chat.CustomerInfo
@@ -16,7 +16,7 @@ func (s *Server) handleWidgetSession(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if s.rateLimited(w, r, s.visitorIP, clientIP(r)) {
+	if s.rateLimited(w, r, s.widgetSessions, clientIP(r)) {
 		return
 	}
 	if info.Browser == "" {
@@ -39,7 +39,7 @@ func (s *Server) handleWidgetSession(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	resp, err := s.issueToken(r, 0, c.ID, s.cfg.VisitorTokenTTL)
+	resp, err := s.issueToken(r, 0, c.ID, s.cfg.CustomerTokenTTL)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -48,10 +48,10 @@ func (s *Server) handleWidgetSession(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, resp)
 }
 
-// handleWidgetIdentify records a visit and what the visitor told us.
+// handleWidgetIdentify records a visit and what the customer told us.
 func (s *Server) handleWidgetIdentify(w http.ResponseWriter, r *http.Request, a chat.Actor) {
 	if !a.IsCustomer() {
-		s.writeError(w, r, chat.Errorf(chat.EForbidden, "Only visitors have a widget profile."))
+		s.writeError(w, r, chat.Errorf(chat.EForbidden, "Only customers have a widget profile."))
 		return
 	}
 	var info chat.CustomerInfo

@@ -88,7 +88,7 @@ func sectionIDs(t *testing.T, c *client.Client, s chat.Section, st chat.Status) 
 // customer's next message; the customer sees none of it.
 func TestItemWorkflowLive(t *testing.T) {
 	e := newEnv(t)
-	v, cust := e.visitor("Sally C")
+	v, cust := e.customer("Sally C")
 	conv := e.conversation(v, "The checkout page crashes when I pay with PayPal")
 	vstream, _ := v.OpenStream(e.ctx, client.StreamOptions{})
 	defer vstream.Close()
@@ -190,7 +190,7 @@ func TestItemWorkflowLive(t *testing.T) {
 
 func TestSearchOverHTTP(t *testing.T) {
 	e := newEnv(t)
-	v, _ := e.visitor("Quentin")
+	v, _ := e.customer("Quentin")
 	conv := e.conversation(v, "my parcel tracking number is wrong")
 	e.support.StartConversation(e.ctx, chat.NewConversation{ParticipantIDs: []int64{e.devU.ID}, Text: "parcel service contract renewal"})
 	res, err := e.support.Search(e.ctx, "parcel", "", "")
@@ -219,10 +219,10 @@ func TestSearchOverHTTP(t *testing.T) {
 }
 
 // TestHelpdeskOfflineLive: the switch reaches every widget live; offline
-// visitors still write and get one automatic reply.
+// customers still write and get one automatic reply.
 func TestHelpdeskOfflineLive(t *testing.T) {
 	e := newEnv(t)
-	v, _ := e.visitor("Olga")
+	v, _ := e.customer("Olga")
 	vstream, _ := v.OpenStream(e.ctx, client.StreamOptions{})
 	defer vstream.Close()
 	vs := newTap(vstream)
@@ -283,8 +283,8 @@ func TestAdminOriginsAllowStreams(t *testing.T) {
 func TestTypingAndPresence(t *testing.T) {
 	e := newEnv(t)
 	e.srv.Hub.Grace = 100 * time.Millisecond
-	a, _ := e.visitor("A")
-	b, _ := e.visitor("B")
+	a, _ := e.customer("A")
+	b, _ := e.customer("B")
 	conv := e.conversation(a, "hi")
 	astream, _ := a.OpenStream(e.ctx, client.StreamOptions{})
 	defer astream.Close()
@@ -303,7 +303,7 @@ func TestTypingAndPresence(t *testing.T) {
 	}
 	for _, f := range collect(t, bs, 300*time.Millisecond, nil) {
 		if f.Type == "ephemeral" {
-			t.Fatalf("visitor B got %s", f.Event.Type)
+			t.Fatalf("customer B got %s", f.Event.Type)
 		}
 	}
 	for _, f := range collect(t, as, 300*time.Millisecond, nil) {

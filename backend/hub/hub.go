@@ -6,8 +6,8 @@
 // reconnects and replays from its cursor, so a slow reader never delays
 // anyone else and never loses an event.
 //
-// Subscriptions are indexed by audience: a visitor's stream is looked at
-// only for events of that visitor, so 100,000 idle widgets cost nothing per
+// Subscriptions are indexed by audience: a customer's stream is looked at
+// only for events of that customer, so 100,000 idle widgets cost nothing per
 // event.
 package hub
 

@@ -11,8 +11,8 @@ import (
 var (
 	support  = chat.Actor{Kind: chat.KindUser, ID: 1, Support: true, SessionID: 11}
 	dev      = chat.Actor{Kind: chat.KindUser, ID: 2, SessionID: 12}
-	visitorA = chat.Actor{Kind: chat.KindCustomer, ID: 100, SessionID: 13}
-	visitorB = chat.Actor{Kind: chat.KindCustomer, ID: 200, SessionID: 14}
+	customerA = chat.Actor{Kind: chat.KindCustomer, ID: 100, SessionID: 13}
+	customerB = chat.Actor{Kind: chat.KindCustomer, ID: 200, SessionID: 14}
 )
 
 func msg(seq, customer int64, participants ...int64) *chat.Event {
@@ -39,7 +39,7 @@ func drain(s *hub.Sub) []int64 {
 func TestDeliversByAudience(t *testing.T) {
 	h := hub.New(10)
 	subs := map[string]*hub.Sub{}
-	for name, a := range map[string]chat.Actor{"support": support, "dev": dev, "A": visitorA, "B": visitorB} {
+	for name, a := range map[string]chat.Actor{"support": support, "dev": dev, "A": customerA, "B": customerB} {
 		s, head := h.Subscribe(a, 8)
 		if head != 10 {
 			t.Fatalf("head = %d", head)
@@ -74,7 +74,7 @@ func TestSlowConsumerIsDroppedAlone(t *testing.T) {
 	h := hub.New(0)
 	slow, _ := h.Subscribe(support, 2)
 	<-slow.C // its own presence
-	fast, _ := h.Subscribe(visitorA, 100)
+	fast, _ := h.Subscribe(customerA, 100)
 	for seq := int64(1); seq <= 5; seq++ {
 		h.Publish([]*chat.Event{msg(seq, 100)})
 		drainOne(fast)
@@ -113,7 +113,7 @@ func TestCloseSessionUserAndShutdown(t *testing.T) {
 	h := hub.New(0)
 	s1, _ := h.Subscribe(support, 1)
 	s2, _ := h.Subscribe(chat.Actor{Kind: chat.KindUser, ID: 1, Support: true, SessionID: 99}, 1)
-	s3, _ := h.Subscribe(visitorA, 1)
+	s3, _ := h.Subscribe(customerA, 1)
 	h.CloseSession(11)
 	if !closed(s1) || closed(s2) || closed(s3) {
 		t.Fatal("CloseSession closed the wrong streams")
@@ -126,7 +126,7 @@ func TestCloseSessionUserAndShutdown(t *testing.T) {
 	if !closed(s3) || s3.Reason() != hub.ReasonShutdown {
 		t.Fatal("Shutdown left a stream open")
 	}
-	late, _ := h.Subscribe(visitorB, 1)
+	late, _ := h.Subscribe(customerB, 1)
 	if !closed(late) {
 		t.Fatal("subscribed after shutdown")
 	}
@@ -143,9 +143,9 @@ func closed(s *hub.Sub) bool {
 	}
 }
 
-// BenchmarkPublishManyIdleVisitors: one event against 100,000 idle
-// visitor streams and 20 agents; the audience index keeps it cheap.
-func BenchmarkPublishManyIdleVisitors(b *testing.B) {
+// BenchmarkPublishManyIdleCustomers: one event against 100,000 idle
+// customer streams and 20 agents; the audience index keeps it cheap.
+func BenchmarkPublishManyIdleCustomers(b *testing.B) {
 	h := hub.New(0)
 	for i := int64(0); i < 100_000; i++ {
 		h.Subscribe(chat.Actor{Kind: chat.KindCustomer, ID: i + 1}, 4)
@@ -199,12 +199,12 @@ func TestPresenceWithGrace(t *testing.T) {
 	if got := presence(); len(got) != 1 || got[0] != `{"user_id":1,"online":false}` || h.Online()[1] {
 		t.Fatalf("after grace: %v", got)
 	}
-	// Visitors have no presence and never see the team's.
-	v, _ := h.Subscribe(visitorA, 4)
+	// Customers have no presence and never see the team's.
+	v, _ := h.Subscribe(customerA, 4)
 	h.Subscribe(support, 4)
 	select {
 	case ev := <-v.C:
-		t.Fatalf("visitor got %s", ev.Type)
+		t.Fatalf("customer got %s", ev.Type)
 	case <-time.After(20 * time.Millisecond):
 	}
 }
@@ -212,10 +212,10 @@ func TestPresenceWithGrace(t *testing.T) {
 func TestEphemeralTyping(t *testing.T) {
 	h := hub.New(5)
 	sup, _ := h.Subscribe(support, 8)
-	a, _ := h.Subscribe(visitorA, 8)
-	b, _ := h.Subscribe(visitorB, 8)
+	a, _ := h.Subscribe(customerA, 8)
+	b, _ := h.Subscribe(customerB, 8)
 	drain(sup)
-	h.Ephemeral(&chat.Event{Type: chat.EventTyping, Scope: chat.ScopeConversation, ConversationID: 3, CustomerID: visitorA.ID})
+	h.Ephemeral(&chat.Event{Type: chat.EventTyping, Scope: chat.ScopeConversation, ConversationID: 3, CustomerID: customerA.ID})
 	for name, tc := range map[string]struct {
 		s    *hub.Sub
 		want bool

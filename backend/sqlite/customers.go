@@ -29,7 +29,7 @@ func findCustomer(ctx context.Context, q queryer, id int64) (*chat.Customer, err
 	return c, dbErr(err)
 }
 
-// CreateCustomer adds a visitor.
+// CreateCustomer adds a customer.
 func (s *Store) CreateCustomer(ctx context.Context, info chat.CustomerInfo) (*chat.Customer, error) {
 	info, err := chat.CheckCustomerInfo(info)
 	if err != nil {

@@ -186,10 +186,17 @@ func (tx *Tx) erase(ctx context.Context, a chat.Actor, id int64) (*chat.Erasure,
 	}
 	for _, n := range related {
 		var title, desc string
-		if err := tx.QueryRowContext(ctx, `SELECT title, description FROM items WHERE id = ?`, n).Scan(&title, &desc); err != nil {
+		var legacy bool
+		if err := tx.QueryRowContext(ctx, `SELECT title, description, legacy FROM items WHERE id = ?`, n).Scan(&title, &desc, &legacy); err != nil {
 			return nil, err
 		}
-		t, d := sc.ScrubTitle(title), sc.Scrub(desc)
+		// A title equal to one proposed from her words is a copy only in
+		// an item made before this version; since then a proposed title
+		// follows its message (retitled above) and any other is the team's.
+		t, d := sc.ScrubItem(title), sc.ScrubItem(desc)
+		if legacy {
+			t = sc.ScrubTitle(title)
+		}
 		if t != title || d != desc {
 			if _, err := tx.ExecContext(ctx, `UPDATE items SET title = ?, description = ?, updated_at = ? WHERE id = ?`, t, d, now, n); err != nil {
 				return nil, err

@@ -169,30 +169,34 @@ func (s *Store) ProposeItem(ctx context.Context, a chat.Actor, convID int64, typ
 
 // followTitle returns the title to store for an item made from conv with
 // the given title, and the message it follows (0: none, the team's own).
-// A title proposed from any version of the title message's text (its
-// audit remembers earlier ones) is the one proposed from it now.
+// The title proposed now follows its message. A title proposed from a text
+// the conversation no longer holds (a message deleted or edited since, its
+// audit remembers) is replaced by the one proposed now: a proposal taken
+// before an edit or a delete cannot bring the earlier text back.
 func (tx *Tx) followTitle(ctx context.Context, conv *conversationRow, title string) (string, int64, error) {
 	id, now, err := titleSource(ctx, tx, conv)
-	if err != nil || id == 0 {
-		return title, 0, err
+	if err != nil {
+		return "", 0, err
 	}
 	if title == now {
 		return title, id, nil
 	}
-	m, err := findMessage(ctx, tx, id)
+	rows, err := tx.QueryContext(ctx, `SELECT a.old_text FROM message_audit a JOIN messages m ON m.id = a.message_id
+		WHERE m.conversation_id = ?`, conv.ID)
 	if err != nil {
 		return "", 0, err
 	}
-	versions, err := tx.versions(ctx, m)
-	if err != nil {
-		return "", 0, err
-	}
-	for _, v := range versions {
-		if t := chat.ProposedTitle(v); t != "" && t == title {
+	defer rows.Close()
+	for rows.Next() {
+		var old string
+		if err := rows.Scan(&old); err != nil {
+			return "", 0, err
+		}
+		if t := chat.ProposedTitle(old); t != "" && t == title {
 			return now, id, nil
 		}
 	}
-	return title, 0, nil
+	return title, 0, rows.Err()
 }
 
 // titleSource finds the message a title is proposed from: the

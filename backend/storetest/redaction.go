@@ -32,7 +32,7 @@ var redactionTests = []struct {
 // testSearchFindsIsolatedNames: the isolation marks around a name in a
 // note are no part of its words: "sam" finds "⁨Sam Support⁩ closed…".
 func testSearchFindsIsolatedNames(t *testing.T, f *fixture) {
-	conv, _ := f.customerConversation(f.visitorA, "hello")
+	conv, _ := f.customerConversation(f.customerA, "hello")
 	f.s.CloseConversation(f.ctx, f.support, conv.ID)
 	for _, q := range []string{"sam", "support closed"} {
 		res, err := f.s.Search(f.ctx, f.admin, chat.SearchQuery{Text: q})
@@ -74,8 +74,8 @@ func (f *fixture) teamText(convID int64, items ...int64) string {
 // taken before an edit gets the title as it is now; link notes name no
 // title.
 func testEditsReachItems(t *testing.T, f *fixture) {
-	conv, first := f.customerConversation(f.visitorA, "Firstline alphasecret about frobnicator\nsecond line betasecret")
-	second := f.send(f.visitorA, conv.ID, "my phone is gammasecret-555")
+	conv, first := f.customerConversation(f.customerA, "Firstline alphasecret about frobnicator\nsecond line betasecret")
+	second := f.send(f.customerA, conv.ID, "my phone is gammasecret-555")
 	f.send(f.support, conv.ID, "Let me check.")
 	p, _ := f.s.ProposeItem(f.ctx, f.support, conv.ID, chat.ItemTask)
 	task := f.item(f.support, *p)
@@ -87,11 +87,11 @@ func testEditsReachItems(t *testing.T, f *fixture) {
 		t.Fatalf("premise: the proposal = %+v", stale)
 	}
 
-	if _, err := f.s.EditMessage(f.ctx, f.visitorA, first.ID, "Cleanfirst line only"); err != nil {
+	if _, err := f.s.EditMessage(f.ctx, f.customerA, first.ID, "Cleanfirst line only"); err != nil {
 		t.Fatal(err)
 	}
 	ticket := f.item(f.support, *stale)
-	if _, err := f.s.DeleteMessage(f.ctx, f.visitorA, second.ID); err != nil {
+	if _, err := f.s.DeleteMessage(f.ctx, f.customerA, second.ID); err != nil {
 		t.Fatal(err)
 	}
 	all := f.teamText(conv.ID, ticket.Number, task.Number)
@@ -108,8 +108,23 @@ func testEditsReachItems(t *testing.T, f *fixture) {
 	if res, _ := f.s.Search(f.ctx, f.admin, chat.SearchQuery{Text: "alphasecret"}); len(res) != 0 {
 		t.Errorf("search still finds the edited text: %+v", res)
 	}
+	// A proposal taken before the message it was made from is deleted, or
+	// edited to nothing visible on its first line, cannot bring it back.
+	conv2, gone := f.customerConversation(f.customerB, "Httpsecret my password is hunter2")
+	f.send(f.customerB, conv2.ID, "second message")
+	p2, _ := f.s.ProposeItem(f.ctx, f.support, conv2.ID, chat.ItemTicket)
+	f.s.DeleteMessage(f.ctx, f.customerB, gone.ID)
+	if it := f.item(f.support, *p2); it.Title != "second message" {
+		t.Errorf("a stale proposal made the title %q", it.Title)
+	}
+	conv3, blank := f.customerConversation(f.customerB, "Blanksecret words")
+	p3, _ := f.s.ProposeItem(f.ctx, f.support, conv3.ID, chat.ItemTask)
+	f.s.EditMessage(f.ctx, f.customerB, blank.ID, "\u200b\nnever mind")
+	if it := f.item(f.support, *p3); it.Title != "Conversation "+itoa(conv3.ID) {
+		t.Errorf("a stale proposal made the title %q", it.Title)
+	}
 	// Deleted, the message leaves "Conversation N".
-	if _, err := f.s.DeleteMessage(f.ctx, f.visitorA, first.ID); err != nil {
+	if _, err := f.s.DeleteMessage(f.ctx, f.customerA, first.ID); err != nil {
 		t.Fatal(err)
 	}
 	if it, _ := f.s.FindItemByNumber(f.ctx, f.admin, task.Number); it.Title != "Conversation "+itoa(conv.ID) {
@@ -119,8 +134,8 @@ func testEditsReachItems(t *testing.T, f *fixture) {
 	// customer writes, edits or deletes, even the same words.
 	title := "Refund approved"
 	f.s.UpdateItem(f.ctx, f.support, ticket.Number, chat.ItemUpdate{Title: &title})
-	m := f.send(f.visitorA, conv.ID, "Refund approved")
-	f.s.DeleteMessage(f.ctx, f.visitorA, m.ID)
+	m := f.send(f.customerA, conv.ID, "Refund approved")
+	f.s.DeleteMessage(f.ctx, f.customerA, m.ID)
 	if it, _ := f.s.FindItemByNumber(f.ctx, f.admin, ticket.Number); it.Title != title {
 		t.Errorf("a title the team wrote changed to %q", it.Title)
 	}
@@ -150,7 +165,12 @@ func testErasureFindsEveryCopy(t *testing.T, f *fixture) {
 	f.s.UpdateItem(f.ctx, f.support, task.Number, chat.ItemUpdate{Description: &legacy})
 	f.s.LinkConversation(f.ctx, f.support, conv.ID, 0)
 	printer := f.item(f.support, chat.NewItem{Type: chat.ItemTicket, Title: "Printer broken", RequesterID: c.ID})
-	other := f.visitorB.ID
+	// The team's own items about her: her full name goes (any spelling),
+	// a title the team wrote in her words stays theirs.
+	callback := f.item(f.support, chat.NewItem{Type: chat.ItemTask, Title: "Call back OLDNAME  Yarrowby", RequesterID: 0,
+		Description: "Oldname\u00a0Yarrowby\u200e wants a refund", ConversationID: conv.ID})
+	teamTitle := f.item(f.support, chat.NewItem{Type: chat.ItemTicket, Title: "omegasecret order", RequesterID: c.ID})
+	other := f.customerB.ID
 	f.s.UpdateItem(f.ctx, f.support, printer.Number, chat.ItemUpdate{RequesterID: &other}) // she was the requester once
 	open, _ := f.s.ProposeItem(f.ctx, f.support, conv.ID, chat.ItemTicket)
 	if _, err := f.s.UpdateCustomer(f.ctx, zor, c.ID, chat.CustomerInfo{Name: "Newname Zed"}); err != nil {
@@ -159,17 +179,25 @@ func testErasureFindsEveryCopy(t *testing.T, f *fixture) {
 	if _, err := f.s.EraseCustomer(f.ctx, f.admin, c.ID); err != nil {
 		t.Fatal(err)
 	}
-	all := f.teamText(conv.ID, task.Number, printer.Number)
+	all := f.teamText(conv.ID, task.Number, printer.Number, callback.Number)
 	audit, _ := f.s.ListMessageAudit(f.ctx, f.admin, reply.ID)
 	b, _ := json.Marshal(audit)
 	all += string(b)
-	for _, w := range []string{"Oldname", "Yarrowby", "Newname", "zorblax@", "omegasecret", "lambdasecret", "thetasecret", "Wanda-DOB"} {
+	// The team's own title (checked below) is the one place her words may stay.
+	all = strings.ReplaceAll(all, `"title":"omegasecret order"`, "")
+	for _, w := range []string{"Oldname", "OLDNAME", "Yarrowby", "Newname", "zorblax@", "omegasecret", "lambdasecret", "thetasecret", "Wanda-DOB"} {
 		if strings.Contains(all, w) {
 			t.Errorf("%q is still readable after the erasure:\n%s", w, all)
 		}
 	}
 	if !strings.Contains(all, "data@uniqmail.example.com") || !strings.Contains(all, "Sam Support (2026-01-02 03:04 UTC): Noted.") {
 		t.Errorf("the team's own text changed: %s", all)
+	}
+	if it, _ := f.s.FindItemByNumber(f.ctx, f.admin, callback.Number); it.Title != "Call back [erased]" || it.Description != "[erased]\u200e wants a refund" {
+		t.Errorf("the team's item about her: %q / %q", it.Title, it.Description)
+	}
+	if it, _ := f.s.FindItemByNumber(f.ctx, f.admin, teamTitle.Number); it.Title != "omegasecret order" {
+		t.Errorf("a title the team wrote was taken: %q", it.Title)
 	}
 	if !strings.Contains(all, "The customer reopened the conversation.") {
 		t.Errorf("her reopen note does not read as the customer's")
@@ -185,7 +213,7 @@ func testErasureFindsEveryCopy(t *testing.T, f *fixture) {
 	wantCode(t, err, chat.EConflict)
 }
 
-// testErasureKeepsTheTeamsRecord: a visitor who calls themselves like an
+// testErasureKeepsTheTeamsRecord: a customer who calls themselves like an
 // agent, or like a common word, cannot wipe the team's record: the agent's
 // notes, transcript lines and words stay.
 func testErasureKeepsTheTeamsRecord(t *testing.T, f *fixture) {
@@ -201,7 +229,7 @@ func testErasureKeepsTheTeamsRecord(t *testing.T, f *fixture) {
 	task := f.item(f.support, *p)
 	legacy := "Sam Support (2026-01-02 03:04 UTC): hello\nSam Support (2026-01-02 03:04 UTC): ok\nSam Support (2026-01-02 03:06 UTC): ok"
 	f.s.UpdateItem(f.ctx, f.support, task.Number, chat.ItemUpdate{Description: &legacy})
-	t2, _, _, _ := f.s.CreateConversation(f.ctx, f.visitorB, chat.NewConversation{Text: "hi"})
+	t2, _, _, _ := f.s.CreateConversation(f.ctx, f.customerB, chat.NewConversation{Text: "hi"})
 	c2, _ := f.s.CreateCustomer(f.ctx, chat.CustomerInfo{Name: "the"})
 	word := chat.Actor{Kind: chat.KindCustomer, ID: c2.ID, Name: c2.Name}
 	conv2, _, _, _ := f.s.CreateConversation(f.ctx, word, chat.NewConversation{Text: "help"})
@@ -223,7 +251,11 @@ func testErasureKeepsTheTeamsRecord(t *testing.T, f *fixture) {
 		}
 	}
 	it, _ := f.s.FindItemByNumber(f.ctx, f.admin, task.Number)
-	if want := "[erased] (2026-01-02 03:04 UTC): [erased]\n[erased] (2026-01-02 03:04 UTC): [erased]\nSam Support (2026-01-02 03:06 UTC): ok"; it.Description != want {
+	// Her lines go whole; the agent's line keeps its words. (The agent's
+	// name in an old transcript of an item about her goes with her name:
+	// the same full name, whoever wore it; who made and works the item
+	// stays in its fields.)
+	if want := "[erased] (2026-01-02 03:04 UTC): [erased]\n[erased] (2026-01-02 03:04 UTC): [erased]\n[erased] (2026-01-02 03:06 UTC): ok"; it.Description != want {
 		t.Errorf("transcript after the erasure:\n%q\nwant\n%q", it.Description, want)
 	}
 	msgs, _ = f.s.ListMessages(f.ctx, f.admin, conv2.ID, chat.MessageFilter{})
@@ -235,17 +267,17 @@ func testErasureKeepsTheTeamsRecord(t *testing.T, f *fixture) {
 // testErasedCannotWriteBack: a request of the customer in flight when the
 // erasure committed writes nothing back.
 func testErasedCannotWriteBack(t *testing.T, f *fixture) {
-	conv, _ := f.customerConversation(f.visitorA, "hi")
-	if _, err := f.s.EraseCustomer(f.ctx, f.admin, f.visitorA.ID); err != nil {
+	conv, _ := f.customerConversation(f.customerA, "hi")
+	if _, err := f.s.EraseCustomer(f.ctx, f.admin, f.customerA.ID); err != nil {
 		t.Fatal(err)
 	}
-	_, err := f.s.UpdateCustomer(f.ctx, f.visitorA, f.visitorA.ID, chat.CustomerInfo{Name: "Alice Again", Email: "alice@again.example"})
+	_, err := f.s.UpdateCustomer(f.ctx, f.customerA, f.customerA.ID, chat.CustomerInfo{Name: "Alice Again", Email: "alice@again.example"})
 	wantCode(t, err, chat.ECustomerErased)
-	_, _, _, err = f.s.CreateConversation(f.ctx, f.visitorA, chat.NewConversation{Text: "new chat"})
+	_, _, _, err = f.s.CreateConversation(f.ctx, f.customerA, chat.NewConversation{Text: "new chat"})
 	wantCode(t, err, chat.ECustomerErased)
-	_, _, err = f.s.SendMessage(f.ctx, f.visitorA, conv.ID, chat.NewMessage{Text: "still here"})
+	_, _, err = f.s.SendMessage(f.ctx, f.customerA, conv.ID, chat.NewMessage{Text: "still here"})
 	wantCode(t, err, chat.ECustomerErased)
-	if c, _ := f.s.FindCustomerByID(f.ctx, f.admin, f.visitorA.ID); c.Name != "" || c.Email != "" {
+	if c, _ := f.s.FindCustomerByID(f.ctx, f.admin, f.customerA.ID); c.Name != "" || c.Email != "" {
 		t.Fatalf("the erased customer was written back: %+v", c)
 	}
 }
@@ -283,27 +315,27 @@ func seqs(evs []*chat.Event) []int64 {
 }
 
 func testRedactEditDelete(t *testing.T, f *fixture) {
-	conv, first := f.customerConversation(f.visitorA, "my password is swordfish-alpha")
+	conv, first := f.customerConversation(f.customerA, "my password is swordfish-alpha")
 	f.send(f.support, conv.ID, "Please never send passwords here.")
-	second := f.send(f.visitorA, conv.ID, "and my pin is 4711-beta")
+	second := f.send(f.customerA, conv.ID, "and my pin is 4711-beta")
 	// conversation.closed carries the newest message (second) as last_message.
 	if _, err := f.s.CloseConversation(f.ctx, f.support, conv.ID); err != nil {
 		t.Fatal(err)
 	}
-	third := f.send(f.visitorA, conv.ID, "card 4111-gamma") // reopens: conversation.reopened carries it
+	third := f.send(f.customerA, conv.ID, "card 4111-gamma") // reopens: conversation.reopened carries it
 	before := seqs(f.replay(f.support))
 
-	if _, err := f.s.EditMessage(f.ctx, f.visitorA, first.ID, "my password is (removed)"); err != nil {
+	if _, err := f.s.EditMessage(f.ctx, f.customerA, first.ID, "my password is (removed)"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.s.DeleteMessage(f.ctx, f.visitorA, second.ID); err != nil {
+	if _, err := f.s.DeleteMessage(f.ctx, f.customerA, second.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.s.DeleteMessage(f.ctx, f.admin, third.ID); err != nil {
 		t.Fatal(err)
 	}
 	secrets := []string{"swordfish-alpha", "4711-beta", "4111-gamma"}
-	for _, a := range []chat.Actor{f.visitorA, f.support, f.admin} {
+	for _, a := range []chat.Actor{f.customerA, f.support, f.admin} {
 		evs := f.replay(a)
 		if l := leaks(evs, secrets...); len(l) > 0 {
 			t.Errorf("replay from 0 for %s %d still holds earlier text:\n%s", a.Kind, a.ID, strings.Join(l, "\n"))
@@ -316,7 +348,7 @@ func testRedactEditDelete(t *testing.T, f *fixture) {
 		t.Fatalf("sequence numbers changed: before %v, after %v", before, after)
 	}
 	// The replayed message.created carries the current state.
-	for _, ev := range f.replay(f.visitorA) {
+	for _, ev := range f.replay(f.customerA) {
 		if ev.Type != chat.EventMessageCreated {
 			continue
 		}
@@ -399,7 +431,7 @@ func (f *fixture) eraseFixture(t *testing.T) *eraseFixture {
 		t.Fatal(err)
 	}
 	e.mine = []*chat.Message{first, second}
-	e.other, _ = f.customerConversation(f.visitorB, "Bob's own question about wombat-77")
+	e.other, _ = f.customerConversation(f.customerB, "Bob's own question about wombat-77")
 	e.personal = []string{"Erin Erasable", "Erasable", "erin@erase.example", "erin-4471", "ErinBrowser", "Europe/Vienna",
 		"zebra-9931", "quokka-DE44", "quokka-DE45", "Refund for order"}
 	return e
@@ -511,7 +543,7 @@ func testEraseCustomer(t *testing.T, f *fixture) {
 	_, _, err = f.s.SendMessage(f.ctx, f.support, e.conv.ID, chat.NewMessage{Text: "still there?"})
 	wantCode(t, err, chat.EConflict)
 	// Bob is untouched.
-	if c, _ := f.s.FindCustomerByID(f.ctx, f.support, f.visitorB.ID); c.Name != "Bob" || c.ErasedAt != nil {
+	if c, _ := f.s.FindCustomerByID(f.ctx, f.support, f.customerB.ID); c.Name != "Bob" || c.ErasedAt != nil {
 		t.Errorf("Bob after Erin's erasure: %+v", c)
 	}
 	// Erasing twice answers the first erasure; the record names only the admin.
@@ -527,7 +559,7 @@ func testEraseCustomer(t *testing.T, f *fixture) {
 
 func testEraseCustomerRules(t *testing.T, f *fixture) {
 	e := f.eraseFixture(t)
-	for _, a := range []chat.Actor{f.support, f.dev, e.erin, f.visitorB} {
+	for _, a := range []chat.Actor{f.support, f.dev, e.erin, f.customerB} {
 		_, err := f.s.EraseCustomer(f.ctx, a, e.erin.ID)
 		wantCode(t, err, chat.EForbidden)
 		_, err = f.s.ListErasures(f.ctx, a)

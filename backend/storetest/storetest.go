@@ -63,7 +63,7 @@ func (c *Clock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// fixture is a store with a small team and two visitors.
+// fixture is a store with a small team and two customers.
 type fixture struct {
 	t                             *testing.T
 	ctx                           context.Context
@@ -71,7 +71,7 @@ type fixture struct {
 	rec                           *Recorder
 	clock                         *Clock
 	admin, support, dev, support2 chat.Actor
-	visitorA, visitorB            chat.Actor
+	customerA, customerB            chat.Actor
 }
 
 func newFixture(t *testing.T, open Opener) *fixture {
@@ -83,8 +83,8 @@ func newFixture(t *testing.T, open Opener) *fixture {
 	f.support = f.user("sam@test.example", "Sam Support", false, true)
 	f.support2 = f.user("sue@test.example", "Sue Support", false, true)
 	f.dev = f.user("dev@test.example", "Dev NoSupport", false, false)
-	f.visitorA = f.visitor("Alice")
-	f.visitorB = f.visitor("Bob")
+	f.customerA = f.customer("Alice")
+	f.customerB = f.customer("Bob")
 	return f
 }
 
@@ -97,7 +97,7 @@ func (f *fixture) user(email, name string, admin, support bool) chat.Actor {
 	return u.Actor(0)
 }
 
-func (f *fixture) visitor(name string) chat.Actor {
+func (f *fixture) customer(name string) chat.Actor {
 	f.t.Helper()
 	c, err := f.s.CreateCustomer(f.ctx, chat.CustomerInfo{Name: name, PageURL: "https://shop.example/" + name})
 	if err != nil {
@@ -106,7 +106,7 @@ func (f *fixture) visitor(name string) chat.Actor {
 	return chat.Actor{Kind: chat.KindCustomer, ID: c.ID, Name: name}
 }
 
-// customerConversation starts a conversation as visitor v.
+// customerConversation starts a conversation as customer v.
 func (f *fixture) customerConversation(v chat.Actor, text string) (*chat.Conversation, *chat.Message) {
 	f.t.Helper()
 	c, m, created, err := f.s.CreateConversation(f.ctx, v, chat.NewConversation{Text: text})
@@ -225,7 +225,7 @@ func testSessions(t *testing.T, f *fixture) {
 	}
 	s1 := mk("t1", f.support.ID, 0)
 	s2 := mk("t2", f.support.ID, 0)
-	sv := mk("tv", 0, f.visitorA.ID)
+	sv := mk("tv", 0, f.customerA.ID)
 	_, err := f.s.CreateSession(f.ctx, chat.Session{TokenHash: []byte("bad"), UserID: 1, CustomerID: 1, ExpiresAt: now})
 	wantCode(t, err, chat.EInvalid)
 
@@ -234,7 +234,7 @@ func testSessions(t *testing.T, f *fixture) {
 		t.Fatalf("Authenticate(t1) = %+v, %v", a, err)
 	}
 	a, _, err = f.s.Authenticate(f.ctx, []byte("tv"), now)
-	if err != nil || !a.IsCustomer() || a.ID != f.visitorA.ID || a.SessionID != sv.ID {
+	if err != nil || !a.IsCustomer() || a.ID != f.customerA.ID || a.SessionID != sv.ID {
 		t.Fatalf("Authenticate(tv) = %+v, %v", a, err)
 	}
 	_, _, err = f.s.Authenticate(f.ctx, []byte("nope"), now)
@@ -261,23 +261,23 @@ func testSessions(t *testing.T, f *fixture) {
 	wantCode(t, err, chat.EUnauthorized)
 
 	if n, err := f.s.DeleteExpiredSessions(f.ctx, now.Add(2*time.Hour)); err != nil || n != 1 {
-		t.Fatalf("DeleteExpiredSessions = %d, %v (want the visitor's one)", n, err)
+		t.Fatalf("DeleteExpiredSessions = %d, %v (want the customer's one)", n, err)
 	}
 }
 
 func testCustomerVisibility(t *testing.T, f *fixture) {
-	conv, _ := f.customerConversation(f.visitorA, "hello")
+	conv, _ := f.customerConversation(f.customerA, "hello")
 	for _, tc := range []struct {
 		who string
 		a   chat.Actor
 		ok  bool
 	}{
-		{"self", f.visitorA, true},
-		{"other visitor", f.visitorB, false},
+		{"self", f.customerA, true},
+		{"other customer", f.customerB, false},
 		{"support user", f.support, true},
 		{"non-support user", f.dev, false},
 	} {
-		_, err := f.s.FindCustomerByID(f.ctx, tc.a, f.visitorA.ID)
+		_, err := f.s.FindCustomerByID(f.ctx, tc.a, f.customerA.ID)
 		if (err == nil) != tc.ok {
 			t.Errorf("%s: FindCustomerByID err = %v, want ok=%t", tc.who, err, tc.ok)
 		}
@@ -286,27 +286,27 @@ func testCustomerVisibility(t *testing.T, f *fixture) {
 	if _, err := f.s.AddParticipant(f.ctx, f.support, conv.ID, f.dev.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.s.FindCustomerByID(f.ctx, f.dev, f.visitorA.ID); err != nil {
+	if _, err := f.s.FindCustomerByID(f.ctx, f.dev, f.customerA.ID); err != nil {
 		t.Errorf("participant: %v", err)
 	}
-	// Only the visitor updates their profile; a new name is an event.
-	_, err := f.s.UpdateCustomer(f.ctx, f.visitorB, f.visitorA.ID, chat.CustomerInfo{Name: "Mallory"})
+	// Only the customer updates their profile; a new name is an event.
+	_, err := f.s.UpdateCustomer(f.ctx, f.customerB, f.customerA.ID, chat.CustomerInfo{Name: "Mallory"})
 	wantCode(t, err, chat.ENotFound)
-	c, err := f.s.UpdateCustomer(f.ctx, f.visitorA, f.visitorA.ID, chat.CustomerInfo{Email: "Alice@Example.com", Language: "fr"})
+	c, err := f.s.UpdateCustomer(f.ctx, f.customerA, f.customerA.ID, chat.CustomerInfo{Email: "Alice@Example.com", Language: "fr"})
 	if err != nil || c.Name != "Alice" || c.Email != "alice@example.com" || c.Language != "fr" || c.PageURL != "https://shop.example/Alice" {
 		t.Fatalf("UpdateCustomer = %+v, %v", c, err)
 	}
-	_, err = f.s.UpdateCustomer(f.ctx, f.visitorA, f.visitorA.ID, chat.CustomerInfo{Email: "not an email"})
+	_, err = f.s.UpdateCustomer(f.ctx, f.customerA, f.customerA.ID, chat.CustomerInfo{Email: "not an email"})
 	wantCode(t, err, chat.EInvalid)
 	evs := f.rec.Events()
-	if last := evs[len(evs)-1]; last.Type != chat.EventCustomerUpdated || last.CustomerID != f.visitorA.ID {
+	if last := evs[len(evs)-1]; last.Type != chat.EventCustomerUpdated || last.CustomerID != f.customerA.ID {
 		t.Fatalf("last event = %s", last.Type)
 	}
 }
 
 func testConversationVisibility(t *testing.T, f *fixture) {
-	convA, _ := f.customerConversation(f.visitorA, "A here")
-	convB, _ := f.customerConversation(f.visitorB, "B here")
+	convA, _ := f.customerConversation(f.customerA, "A here")
+	convB, _ := f.customerConversation(f.customerB, "B here")
 	team, _, _, err := f.s.CreateConversation(f.ctx, f.support, chat.NewConversation{ParticipantIDs: []int64{f.support2.ID}, Text: "team talk"})
 	if err != nil {
 		t.Fatal(err)
@@ -316,8 +316,8 @@ func testConversationVisibility(t *testing.T, f *fixture) {
 		a    chat.Actor
 		sees []int64
 	}{
-		{"visitor A", f.visitorA, []int64{convA.ID}},
-		{"visitor B", f.visitorB, []int64{convB.ID}},
+		{"customer A", f.customerA, []int64{convA.ID}},
+		{"customer B", f.customerB, []int64{convB.ID}},
 		{"support", f.support, []int64{convA.ID, convB.ID, team.ID}},
 		{"support2", f.support2, []int64{convA.ID, convB.ID, team.ID}},
 		{"admin (support, not in team chat)", f.admin, []int64{convA.ID, convB.ID}},
@@ -366,9 +366,9 @@ func testTeamConversation(t *testing.T, f *fixture) {
 	wantCode(t, err, chat.EInvalid)
 	_, _, _, err = f.s.CreateConversation(f.ctx, f.support, chat.NewConversation{ParticipantIDs: []int64{9999}})
 	wantCode(t, err, chat.EInvalid)
-	_, _, _, err = f.s.CreateConversation(f.ctx, f.visitorA, chat.NewConversation{Text: "hi", ParticipantIDs: []int64{f.support.ID}})
+	_, _, _, err = f.s.CreateConversation(f.ctx, f.customerA, chat.NewConversation{Text: "hi", ParticipantIDs: []int64{f.support.ID}})
 	wantCode(t, err, chat.EInvalid)
-	_, _, _, err = f.s.CreateConversation(f.ctx, f.visitorA, chat.NewConversation{})
+	_, _, _, err = f.s.CreateConversation(f.ctx, f.customerA, chat.NewConversation{})
 	wantCode(t, err, chat.EMessageEmpty)
 
 	c, m, created, err := f.s.CreateConversation(f.ctx, f.dev, chat.NewConversation{ParticipantIDs: []int64{f.support.ID, f.support.ID, f.dev.ID}})
@@ -388,13 +388,13 @@ func testTeamConversation(t *testing.T, f *fixture) {
 	if _, err := f.s.FindConversationByID(f.ctx, f.support2, c.ID); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.s.AddParticipant(f.ctx, f.visitorA, c.ID, f.admin.ID)
+	_, err = f.s.AddParticipant(f.ctx, f.customerA, c.ID, f.admin.ID)
 	wantCode(t, err, chat.EForbidden)
 	_, err = f.s.AddParticipant(f.ctx, f.admin, c.ID, f.admin.ID) // admin cannot see this team chat
 	wantCode(t, err, chat.ENotFound)
 
 	// A support user replying to a customer becomes a participant.
-	conv, _ := f.customerConversation(f.visitorA, "help")
+	conv, _ := f.customerConversation(f.customerA, "help")
 	f.send(f.support, conv.ID, "on it")
 	got, _ := f.s.FindConversationByID(f.ctx, f.support, conv.ID)
 	if !got.HasParticipant(f.support.ID) {
@@ -403,9 +403,9 @@ func testTeamConversation(t *testing.T, f *fixture) {
 }
 
 func testCloseReopen(t *testing.T, f *fixture) {
-	conv, _ := f.customerConversation(f.visitorA, "My order is late")
+	conv, _ := f.customerConversation(f.customerA, "My order is late")
 	f.send(f.support, conv.ID, "It ships today.")
-	_, err := f.s.CloseConversation(f.ctx, f.visitorA, conv.ID)
+	_, err := f.s.CloseConversation(f.ctx, f.customerA, conv.ID)
 	wantCode(t, err, chat.EForbidden)
 	_, err = f.s.CloseConversation(f.ctx, f.dev, conv.ID)
 	wantCode(t, err, chat.ENotFound)
@@ -424,7 +424,7 @@ func testCloseReopen(t *testing.T, f *fixture) {
 	}
 
 	// The customer's reply reopens it.
-	reply := f.send(f.visitorA, conv.ID, "Thanks! One more question…")
+	reply := f.send(f.customerA, conv.ID, "Thanks! One more question…")
 	c, _ = f.s.FindConversationByID(f.ctx, f.support, conv.ID)
 	if c.Status != chat.StatusOpen || c.ClosedAt != nil || c.LastMessage == nil || c.LastMessage.ID != reply.ID {
 		t.Fatalf("after customer reply: %+v", c)
@@ -464,49 +464,49 @@ func testCloseReopen(t *testing.T, f *fixture) {
 }
 
 func testIdempotentSend(t *testing.T, f *fixture) {
-	conv, _ := f.customerConversation(f.visitorA, "first")
+	conv, _ := f.customerConversation(f.customerA, "first")
 	before := len(f.rec.Events())
-	m1, created1, err1 := f.s.SendMessage(f.ctx, f.visitorA, conv.ID, chat.NewMessage{ClientID: "c-42", Text: "once"})
-	m2, created2, err2 := f.s.SendMessage(f.ctx, f.visitorA, conv.ID, chat.NewMessage{ClientID: "c-42", Text: "once (retry)"})
+	m1, created1, err1 := f.s.SendMessage(f.ctx, f.customerA, conv.ID, chat.NewMessage{ClientID: "c-42", Text: "once"})
+	m2, created2, err2 := f.s.SendMessage(f.ctx, f.customerA, conv.ID, chat.NewMessage{ClientID: "c-42", Text: "once (retry)"})
 	if err1 != nil || err2 != nil || !created1 || created2 || m1.ID != m2.ID || m2.Text != "once" || m2.ClientID != "c-42" {
 		t.Fatalf("send twice: %+v %t %v / %+v %t %v", m1, created1, err1, m2, created2, err2)
 	}
 	if n := len(f.rec.Events()) - before; n != 1 {
 		t.Fatalf("a repeated send published %d events, want 1 in all", n)
 	}
-	msgs, _ := f.s.ListMessages(f.ctx, f.visitorA, conv.ID, chat.MessageFilter{})
+	msgs, _ := f.s.ListMessages(f.ctx, f.customerA, conv.ID, chat.MessageFilter{})
 	if len(msgs) != 2 {
 		t.Fatalf("%d messages, want 2", len(msgs))
 	}
 	// The same client id in another conversation is another message.
-	conv2, _ := f.customerConversation(f.visitorA, "second chat")
-	m3, created3, err := f.s.SendMessage(f.ctx, f.visitorA, conv2.ID, chat.NewMessage{ClientID: "c-42", Text: "elsewhere"})
+	conv2, _ := f.customerConversation(f.customerA, "second chat")
+	m3, created3, err := f.s.SendMessage(f.ctx, f.customerA, conv2.ID, chat.NewMessage{ClientID: "c-42", Text: "elsewhere"})
 	if err != nil || !created3 || m3.ID == m1.ID {
 		t.Fatalf("other conversation: %+v %t %v", m3, created3, err)
 	}
-	// A visitor cannot learn of another's message through a client id.
-	_, _, err = f.s.SendMessage(f.ctx, f.visitorB, conv.ID, chat.NewMessage{ClientID: "c-42", Text: "x"})
+	// A customer cannot learn of another's message through a client id.
+	_, _, err = f.s.SendMessage(f.ctx, f.customerB, conv.ID, chat.NewMessage{ClientID: "c-42", Text: "x"})
 	wantCode(t, err, chat.ENotFound)
-	_, _, err = f.s.SendMessage(f.ctx, f.visitorA, conv.ID, chat.NewMessage{ClientID: "has space", Text: "x"})
+	_, _, err = f.s.SendMessage(f.ctx, f.customerA, conv.ID, chat.NewMessage{ClientID: "has space", Text: "x"})
 	wantCode(t, err, chat.EInvalid)
 }
 
 func testIdempotentCreate(t *testing.T, f *fixture) {
 	nc := chat.NewConversation{ClientID: "new-1", Text: "Hi there"}
-	c1, m1, created1, err1 := f.s.CreateConversation(f.ctx, f.visitorA, nc)
-	c2, m2, created2, err2 := f.s.CreateConversation(f.ctx, f.visitorA, nc)
+	c1, m1, created1, err1 := f.s.CreateConversation(f.ctx, f.customerA, nc)
+	c2, m2, created2, err2 := f.s.CreateConversation(f.ctx, f.customerA, nc)
 	if err1 != nil || err2 != nil || !created1 || created2 || c1.ID != c2.ID || m1 == nil || m2 == nil || m1.ID != m2.ID {
 		t.Fatalf("create twice: %v %v %t %t", err1, err2, created1, created2)
 	}
-	// Another visitor's identical client id is their own conversation.
-	c3, _, created3, err := f.s.CreateConversation(f.ctx, f.visitorB, nc)
+	// Another customer's identical client id is their own conversation.
+	c3, _, created3, err := f.s.CreateConversation(f.ctx, f.customerB, nc)
 	if err != nil || !created3 || c3.ID == c1.ID {
-		t.Fatalf("other visitor: %v %t", err, created3)
+		t.Fatalf("other customer: %v %t", err, created3)
 	}
 }
 
 func testMessageValidation(t *testing.T, f *fixture) {
-	conv, _ := f.customerConversation(f.visitorA, "hello")
+	conv, _ := f.customerConversation(f.customerA, "hello")
 	for _, tc := range []struct {
 		name, text, code string
 	}{
@@ -517,21 +517,21 @@ func testMessageValidation(t *testing.T, f *fixture) {
 		{"NUL", "a\x00b", chat.EInvalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, err := f.s.SendMessage(f.ctx, f.visitorA, conv.ID, chat.NewMessage{Text: tc.text})
+			_, _, err := f.s.SendMessage(f.ctx, f.customerA, conv.ID, chat.NewMessage{Text: tc.text})
 			wantCode(t, err, tc.code)
 		})
 	}
 	// Exactly the limit, counted in characters not bytes, is fine.
-	m := f.send(f.visitorA, conv.ID, strings.Repeat("ß", chat.MaxMessageRunes))
+	m := f.send(f.customerA, conv.ID, strings.Repeat("ß", chat.MaxMessageRunes))
 	if len([]rune(m.Text)) != chat.MaxMessageRunes {
 		t.Fatalf("stored %d characters", len([]rune(m.Text)))
 	}
-	_, _, err := f.s.SendMessage(f.ctx, f.visitorA, 424242, chat.NewMessage{Text: "x"})
+	_, _, err := f.s.SendMessage(f.ctx, f.customerA, 424242, chat.NewMessage{Text: "x"})
 	wantCode(t, err, chat.ENotFound)
 }
 
 func testEditDeleteAudit(t *testing.T, f *fixture) {
-	conv, first := f.customerConversation(f.visitorA, "I have a problme")
+	conv, first := f.customerConversation(f.customerA, "I have a problme")
 	reply := f.send(f.support, conv.ID, "What's up?")
 
 	for _, tc := range []struct {
@@ -542,27 +542,27 @@ func testEditDeleteAudit(t *testing.T, f *fixture) {
 	}{
 		{"agent edits customer's message", f.support, first.ID, chat.ENotAuthor},
 		{"admin edits someone else's", f.admin, reply.ID, chat.ENotAuthor},
-		{"customer edits agent's", f.visitorA, reply.ID, chat.ENotAuthor},
-		{"other visitor", f.visitorB, first.ID, chat.ENotFound},
+		{"customer edits agent's", f.customerA, reply.ID, chat.ENotAuthor},
+		{"other customer", f.customerB, first.ID, chat.ENotFound},
 		{"non-support user", f.dev, first.ID, chat.ENotFound},
-		{"unknown message", f.visitorA, 98765, chat.ENotFound},
+		{"unknown message", f.customerA, 98765, chat.ENotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := f.s.EditMessage(f.ctx, tc.a, tc.id, "changed")
 			wantCode(t, err, tc.code)
 		})
 	}
-	edited, err := f.s.EditMessage(f.ctx, f.visitorA, first.ID, "I have a problem")
+	edited, err := f.s.EditMessage(f.ctx, f.customerA, first.ID, "I have a problem")
 	if err != nil || edited.Text != "I have a problem" || edited.EditedAt == nil || edited.ID != first.ID {
 		t.Fatalf("Edit = %+v, %v", edited, err)
 	}
-	_, err = f.s.EditMessage(f.ctx, f.visitorA, first.ID, "")
+	_, err = f.s.EditMessage(f.ctx, f.customerA, first.ID, "")
 	wantCode(t, err, chat.EMessageEmpty)
 
 	// Delete: author or admin; others not.
 	_, err = f.s.DeleteMessage(f.ctx, f.support2, reply.ID)
 	wantCode(t, err, chat.ENotAuthor)
-	_, err = f.s.DeleteMessage(f.ctx, f.visitorA, reply.ID)
+	_, err = f.s.DeleteMessage(f.ctx, f.customerA, reply.ID)
 	wantCode(t, err, chat.ENotAuthor)
 	del, err := f.s.DeleteMessage(f.ctx, f.admin, reply.ID)
 	if err != nil || del.Text != "" || del.DeletedAt == nil {
@@ -573,7 +573,7 @@ func testEditDeleteAudit(t *testing.T, f *fixture) {
 	}
 	_, err = f.s.EditMessage(f.ctx, f.support, reply.ID, "resurrect")
 	wantCode(t, err, chat.EInvalid)
-	if _, err := f.s.DeleteMessage(f.ctx, f.visitorA, first.ID); err != nil {
+	if _, err := f.s.DeleteMessage(f.ctx, f.customerA, first.ID); err != nil {
 		t.Fatal(err)
 	}
 	// Deleted messages keep their place.
@@ -585,13 +585,13 @@ func testEditDeleteAudit(t *testing.T, f *fixture) {
 	// Audit trail: admins only, every change with before/after and actor.
 	_, err = f.s.ListMessageAudit(f.ctx, f.support, first.ID)
 	wantCode(t, err, chat.EForbidden)
-	_, err = f.s.ListMessageAudit(f.ctx, f.visitorA, first.ID)
+	_, err = f.s.ListMessageAudit(f.ctx, f.customerA, first.ID)
 	wantCode(t, err, chat.EForbidden)
 	audit, err := f.s.ListMessageAudit(f.ctx, f.admin, first.ID)
 	if err != nil || len(audit) != 2 {
 		t.Fatalf("audit = %v, %v", audit, err)
 	}
-	if a := audit[0]; a.Action != chat.AuditEdit || a.OldText != "I have a problme" || a.NewText != "I have a problem" || a.Actor.Kind != chat.KindCustomer || a.Actor.ID != f.visitorA.ID {
+	if a := audit[0]; a.Action != chat.AuditEdit || a.OldText != "I have a problme" || a.NewText != "I have a problem" || a.Actor.Kind != chat.KindCustomer || a.Actor.ID != f.customerA.ID {
 		t.Errorf("edit entry = %+v", a)
 	}
 	if a := audit[1]; a.Action != chat.AuditDelete || a.OldText != "I have a problem" || a.NewText != "" {
@@ -635,8 +635,8 @@ func testEditDeleteAudit(t *testing.T, f *fixture) {
 }
 
 func testUnread(t *testing.T, f *fixture) {
-	conv, m1 := f.customerConversation(f.visitorA, "one")
-	m2 := f.send(f.visitorA, conv.ID, "two")
+	conv, m1 := f.customerConversation(f.customerA, "one")
+	m2 := f.send(f.customerA, conv.ID, "two")
 	counts, err := f.s.UnreadCounts(f.ctx, f.support)
 	if err != nil || counts.Conversations != 1 || counts.Messages != 2 {
 		t.Fatalf("support unread = %+v, %v", counts, err)
@@ -647,7 +647,7 @@ func testUnread(t *testing.T, f *fixture) {
 	if counts, _ := f.s.UnreadCounts(f.ctx, f.dev); counts.Conversations != 0 {
 		t.Fatalf("non-support unread = %+v", counts)
 	}
-	_, err = f.s.UnreadCounts(f.ctx, f.visitorA)
+	_, err = f.s.UnreadCounts(f.ctx, f.customerA)
 	wantCode(t, err, chat.EForbidden)
 
 	rs, err := f.s.MarkRead(f.ctx, f.support, conv.ID, m1.ID)
@@ -671,11 +671,11 @@ func testUnread(t *testing.T, f *fixture) {
 	if counts, _ := f.s.UnreadCounts(f.ctx, f.support); counts.Messages != 0 {
 		t.Fatalf("after own reply and close: %+v", counts)
 	}
-	m4 := f.send(f.visitorA, conv.ID, "reopening")
+	m4 := f.send(f.customerA, conv.ID, "reopening")
 	if counts, _ := f.s.UnreadCounts(f.ctx, f.support); counts.Messages != 1 || counts.ByConversation[0].ConversationID != conv.ID {
 		t.Fatalf("after customer reply: %+v", counts)
 	}
-	f.s.DeleteMessage(f.ctx, f.visitorA, m4.ID)
+	f.s.DeleteMessage(f.ctx, f.customerA, m4.ID)
 	if counts, _ := f.s.UnreadCounts(f.ctx, f.support); counts.Messages != 0 {
 		t.Fatalf("deleted message still unread: %+v", counts)
 	}
@@ -688,19 +688,19 @@ func testUnread(t *testing.T, f *fixture) {
 			reads = append(reads, ev)
 		}
 	}
-	if len(reads) == 0 || !reads[0].VisibleTo(f.support) || reads[0].VisibleTo(f.support2) || reads[0].VisibleTo(f.visitorA) {
+	if len(reads) == 0 || !reads[0].VisibleTo(f.support) || reads[0].VisibleTo(f.support2) || reads[0].VisibleTo(f.customerA) {
 		t.Fatalf("read.updated audience wrong: %+v", reads)
 	}
 }
 
 func testPaging(t *testing.T, f *fixture) {
-	conv, first := f.customerConversation(f.visitorA, "m0")
+	conv, first := f.customerConversation(f.customerA, "m0")
 	ids := []int64{first.ID}
 	for i := 1; i < 25; i++ {
-		ids = append(ids, f.send(f.visitorA, conv.ID, fmt.Sprintf("m%d", i)).ID)
+		ids = append(ids, f.send(f.customerA, conv.ID, fmt.Sprintf("m%d", i)).ID)
 	}
 	page := func(flt chat.MessageFilter) []int64 {
-		msgs, err := f.s.ListMessages(f.ctx, f.visitorA, conv.ID, flt)
+		msgs, err := f.s.ListMessages(f.ctx, f.customerA, conv.ID, flt)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -727,12 +727,12 @@ func testPaging(t *testing.T, f *fixture) {
 func testConversationPaging(t *testing.T, f *fixture) {
 	var want []int64
 	for i := 0; i < 7; i++ {
-		c, _ := f.customerConversation(f.visitorA, fmt.Sprintf("c%d", i))
+		c, _ := f.customerConversation(f.customerA, fmt.Sprintf("c%d", i))
 		want = append([]int64{c.ID}, want...) // newest first
 		f.clock.Advance(time.Second)
 	}
 	// Activity moves a conversation to the top.
-	f.send(f.visitorA, want[6], "bump")
+	f.send(f.customerA, want[6], "bump")
 	want = append([]int64{want[6]}, want[:6]...)
 	var got []int64
 	flt := chat.ConversationFilter{Limit: 3}
@@ -758,8 +758,8 @@ func testConversationPaging(t *testing.T, f *fixture) {
 }
 
 func testEvents(t *testing.T, f *fixture) {
-	convA, _ := f.customerConversation(f.visitorA, "from A")
-	convB, _ := f.customerConversation(f.visitorB, "from B")
+	convA, _ := f.customerConversation(f.customerA, "from A")
+	convB, _ := f.customerConversation(f.customerB, "from B")
 	team, _, _, _ := f.s.CreateConversation(f.ctx, f.support, chat.NewConversation{ParticipantIDs: []int64{f.dev.ID}, Text: "psst"})
 	f.send(f.support, convA.ID, "reply to A")
 	f.s.CloseConversation(f.ctx, f.support, convB.ID)
@@ -783,8 +783,8 @@ func testEvents(t *testing.T, f *fixture) {
 		a     chat.Actor
 		convs []int64 // conversations whose events the actor gets
 	}{
-		{"visitor A", f.visitorA, []int64{convA.ID}},
-		{"visitor B", f.visitorB, []int64{convB.ID}},
+		{"customer A", f.customerA, []int64{convA.ID}},
+		{"customer B", f.customerB, []int64{convB.ID}},
 		{"support", f.support, []int64{convA.ID, convB.ID, team.ID}},
 		{"non-support", f.dev, []int64{team.ID}},
 		{"admin", f.admin, []int64{convA.ID, convB.ID}},
@@ -809,7 +809,7 @@ func testEvents(t *testing.T, f *fixture) {
 					seen[ev.ConversationID] = true
 				}
 				if tc.a.IsCustomer() && (ev.Type == chat.EventReadUpdated || ev.Type == chat.EventUserCreated || ev.Type == chat.EventParticipantAdded) {
-					t.Errorf("visitor got %s", ev.Type)
+					t.Errorf("customer got %s", ev.Type)
 				}
 			}
 			if !slices.Equal(got, live) {
@@ -835,7 +835,7 @@ func testEvents(t *testing.T, f *fixture) {
 
 func testEventResync(t *testing.T, f *fixture) {
 	for i := 0; i < 5; i++ {
-		f.customerConversation(f.visitorA, fmt.Sprintf("c%d", i))
+		f.customerConversation(f.customerA, fmt.Sprintf("c%d", i))
 	}
 	last, _ := f.s.LastSeq(f.ctx)
 	_, err := f.s.ListEvents(f.ctx, f.support, last+1, 0, 0)
@@ -853,14 +853,14 @@ func testEventResync(t *testing.T, f *fixture) {
 	}
 	// Sequence numbers are never reused after pruning everything.
 	f.s.PruneEvents(f.ctx, last)
-	f.customerConversation(f.visitorA, "after prune")
+	f.customerConversation(f.customerA, "after prune")
 	if now, _ := f.s.LastSeq(f.ctx); now <= last {
 		t.Fatalf("LastSeq went from %d to %d", last, now)
 	}
 }
 
 func testConcurrentSends(t *testing.T, f *fixture) {
-	conv, _ := f.customerConversation(f.visitorA, "start")
+	conv, _ := f.customerConversation(f.customerA, "start")
 	const writers, each = 8, 15
 	var wg sync.WaitGroup
 	errs := make(chan error, writers*each)
@@ -868,7 +868,7 @@ func testConcurrentSends(t *testing.T, f *fixture) {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			a := f.visitorA
+			a := f.customerA
 			if w%2 == 1 {
 				a = f.support
 			}
@@ -900,8 +900,8 @@ func testConcurrentSends(t *testing.T, f *fixture) {
 }
 
 func testClientIDPerAuthor(t *testing.T, f *fixture) {
-	conv, _ := f.customerConversation(f.visitorA, "hi")
-	mv, cv, _ := f.s.SendMessage(f.ctx, f.visitorA, conv.ID, chat.NewMessage{ClientID: "a-1", Text: "from the visitor"})
+	conv, _ := f.customerConversation(f.customerA, "hi")
+	mv, cv, _ := f.s.SendMessage(f.ctx, f.customerA, conv.ID, chat.NewMessage{ClientID: "a-1", Text: "from the customer"})
 	ma, ca, err := f.s.SendMessage(f.ctx, f.support, conv.ID, chat.NewMessage{ClientID: "a-1", Text: "from the agent"})
 	if err != nil || !cv || !ca || mv.ID == ma.ID || ma.Text != "from the agent" {
 		t.Fatalf("same client id, two authors: %+v %+v %v", mv, ma, err)

@@ -33,10 +33,10 @@ var workflowTests = []struct {
 // customer's profile only reaches those who may see that customer, and
 // item events carry neither profiles nor conversation details.
 func testItemsDoNotExposeCustomers(t *testing.T, f *fixture) {
-	f.s.UpdateCustomer(f.ctx, f.visitorA, f.visitorA.ID, chat.CustomerInfo{Email: "alice@private.example"})
-	conv, _ := f.customerConversation(f.visitorA, "my card was charged")
+	f.s.UpdateCustomer(f.ctx, f.customerA, f.customerA.ID, chat.CustomerInfo{Email: "alice@private.example"})
+	conv, _ := f.customerConversation(f.customerA, "my card was charged")
 	before := len(f.rec.Events())
-	it := f.item(f.support, chat.NewItem{Type: chat.ItemTicket, Title: "Charge", RequesterID: f.visitorA.ID, ConversationID: conv.ID})
+	it := f.item(f.support, chat.NewItem{Type: chat.ItemTicket, Title: "Charge", RequesterID: f.customerA.ID, ConversationID: conv.ID})
 	if it.Requester == nil || it.Requester.Email != "alice@private.example" {
 		t.Fatalf("support user sees requester %+v", it.Requester)
 	}
@@ -45,7 +45,7 @@ func testItemsDoNotExposeCustomers(t *testing.T, f *fixture) {
 		t.Fatalf("non-support outsider sees %+v / %+v", got.Requester, got.Conversations)
 	}
 	// Naming a customer one may not see is refused like an unknown one.
-	_, err = f.s.CreateItem(f.ctx, f.dev, chat.NewItem{Type: chat.ItemTicket, Title: "probe", RequesterID: f.visitorB.ID})
+	_, err = f.s.CreateItem(f.ctx, f.dev, chat.NewItem{Type: chat.ItemTicket, Title: "probe", RequesterID: f.customerB.ID})
 	wantCode(t, err, chat.EInvalid)
 	for _, ev := range f.rec.Events()[before:] {
 		if strings.HasPrefix(ev.Type, "item.") && (strings.Contains(string(ev.Data), "alice@private.example") || strings.Contains(string(ev.Data), "customer_name")) {
@@ -57,7 +57,7 @@ func testItemsDoNotExposeCustomers(t *testing.T, f *fixture) {
 // testUnlinkByItemOnlyMember: someone who sees a conversation only through
 // its item can unlink it (and then no longer sees it).
 func testUnlinkByItemOnlyMember(t *testing.T, f *fixture) {
-	conv, _ := f.customerConversation(f.visitorA, "help")
+	conv, _ := f.customerConversation(f.customerA, "help")
 	it := f.item(f.support, chat.NewItem{Type: chat.ItemTicket, Title: "Help", ConversationID: conv.ID, AssigneeIDs: []int64{f.dev.ID}})
 	c, err := f.s.LinkConversation(f.ctx, f.dev, conv.ID, 0)
 	if err != nil || c != nil {
@@ -99,13 +99,13 @@ func (f *fixture) item(a chat.Actor, ni chat.NewItem) *chat.Item {
 
 // testSectionMembership: every way into My Conversations and every way out.
 func testSectionMembership(t *testing.T, f *fixture) {
-	conv, _ := f.customerConversation(f.visitorA, "printer on fire")
+	conv, _ := f.customerConversation(f.customerA, "printer on fire")
 	team, _, _, _ := f.s.CreateConversation(f.ctx, f.support, chat.NewConversation{ParticipantIDs: []int64{f.support2.ID}})
 	none := []int64{}
 
 	_, err := f.s.ListConversations(f.ctx, f.dev, chat.ConversationFilter{Section: chat.SectionCustomers})
 	wantCode(t, err, chat.EForbidden)
-	_, err = f.s.ListConversations(f.ctx, f.visitorA, chat.ConversationFilter{Section: chat.SectionMine})
+	_, err = f.s.ListConversations(f.ctx, f.customerA, chat.ConversationFilter{Section: chat.SectionMine})
 	wantCode(t, err, chat.EForbidden)
 	if got := f.section(f.support, chat.SectionCustomers, ""); !slices.Equal(got, []int64{conv.ID}) {
 		t.Fatalf("From Customers = %v", got)
@@ -168,10 +168,10 @@ func testSectionMembership(t *testing.T, f *fixture) {
 }
 
 func testProposeAndCreate(t *testing.T, f *fixture) {
-	conv, _ := f.customerConversation(f.visitorA, "My invoice shows the wrong address and I need it fixed before Friday because accounting closes the books")
+	conv, _ := f.customerConversation(f.customerA, "My invoice shows the wrong address and I need it fixed before Friday because accounting closes the books")
 	f.send(f.support, conv.ID, "Which address should it show?")
-	f.send(f.visitorA, conv.ID, "Hauptstraße 5, Berlin")
-	_, err := f.s.ProposeItem(f.ctx, f.visitorA, conv.ID, chat.ItemTicket)
+	f.send(f.customerA, conv.ID, "Hauptstraße 5, Berlin")
+	_, err := f.s.ProposeItem(f.ctx, f.customerA, conv.ID, chat.ItemTicket)
 	wantCode(t, err, chat.EForbidden)
 	_, err = f.s.ProposeItem(f.ctx, f.dev, conv.ID, chat.ItemTicket)
 	wantCode(t, err, chat.ENotFound)
@@ -189,7 +189,7 @@ func testProposeAndCreate(t *testing.T, f *fixture) {
 		strings.Contains(p.Description, "Hauptstraße") || strings.Contains(p.Description, "address") {
 		t.Errorf("description = %q, want a summary starting %q", p.Description, want)
 	}
-	if p.RequesterID != f.visitorA.ID || p.ConversationID != conv.ID || p.Status != chat.ItemNew || p.Priority != chat.PriorityNormal {
+	if p.RequesterID != f.customerA.ID || p.ConversationID != conv.ID || p.Status != chat.ItemNew || p.Priority != chat.PriorityNormal {
 		t.Errorf("proposal = %+v", p)
 	}
 	// Created as proposed: linked, requester set, creator me.
@@ -197,7 +197,7 @@ func testProposeAndCreate(t *testing.T, f *fixture) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if it.Title != p.Title || it.Requester == nil || it.Requester.ID != f.visitorA.ID || it.Creator.ID != f.support.ID ||
+	if it.Title != p.Title || it.Requester == nil || it.Requester.ID != f.customerA.ID || it.Creator.ID != f.support.ID ||
 		len(it.Conversations) != 1 || it.Conversations[0].ID != conv.ID || it.Type != chat.ItemTicket {
 		t.Fatalf("item = %+v", it)
 	}
@@ -206,11 +206,11 @@ func testProposeAndCreate(t *testing.T, f *fixture) {
 		t.Fatalf("conversation's item = %+v", c.Item)
 	}
 	// The customer sees neither the link nor the internal note.
-	cc, _ := f.s.FindConversationByID(f.ctx, f.visitorA, conv.ID)
+	cc, _ := f.s.FindConversationByID(f.ctx, f.customerA, conv.ID)
 	if cc.Item != nil {
 		t.Fatal("customer sees the linked item")
 	}
-	msgs, _ := f.s.ListMessages(f.ctx, f.visitorA, conv.ID, chat.MessageFilter{})
+	msgs, _ := f.s.ListMessages(f.ctx, f.customerA, conv.ID, chat.MessageFilter{})
 	for _, m := range msgs {
 		if m.Internal || m.System == "linked" {
 			t.Fatalf("customer sees internal note %q", m.Text)
@@ -222,7 +222,7 @@ func testProposeAndCreate(t *testing.T, f *fixture) {
 	}
 
 	// Created with edits: a task, other title, assignee, no requester.
-	conv2, _ := f.customerConversation(f.visitorB, "feature request: dark mode")
+	conv2, _ := f.customerConversation(f.customerB, "feature request: dark mode")
 	p2, _ := f.s.ProposeItem(f.ctx, f.support, conv2.ID, chat.ItemTask)
 	if p2.RequesterID != 0 {
 		t.Fatalf("task proposal has a requester")
@@ -238,7 +238,7 @@ func testProposeAndCreate(t *testing.T, f *fixture) {
 		{Type: chat.ItemTask, Title: " "},
 		{Type: chat.ItemTask, Title: "x", Status: "done"},
 		{Type: chat.ItemTask, Title: "x", Priority: "asap"},
-		{Type: chat.ItemTask, Title: "x", RequesterID: f.visitorA.ID},
+		{Type: chat.ItemTask, Title: "x", RequesterID: f.customerA.ID},
 		{Type: chat.ItemTicket, Title: "x", RequesterID: 9999},
 		{Type: chat.ItemTicket, Title: "x", AssigneeIDs: []int64{9999}},
 		{Type: chat.ItemTicket, Title: strings.Repeat("t", chat.MaxTitleRunes+1)},
@@ -250,9 +250,9 @@ func testProposeAndCreate(t *testing.T, f *fixture) {
 	wantCode(t, err, chat.ENotFound)
 
 	// The title is the first customer message even in a long conversation.
-	long, _ := f.customerConversation(f.visitorB, "Original problem line")
+	long, _ := f.customerConversation(f.customerB, "Original problem line")
 	for i := 0; i < 105; i++ {
-		f.send(f.visitorB, long.ID, fmt.Sprintf("follow-up %d", i))
+		f.send(f.customerB, long.ID, fmt.Sprintf("follow-up %d", i))
 	}
 	if p, _ := f.s.ProposeItem(f.ctx, f.support, long.ID, chat.ItemTicket); p.Title != "Original problem line" ||
 		len([]rune(p.Description)) > chat.MaxDescriptionRunes {
@@ -261,8 +261,8 @@ func testProposeAndCreate(t *testing.T, f *fixture) {
 }
 
 func testLinkUnlink(t *testing.T, f *fixture) {
-	convA, _ := f.customerConversation(f.visitorA, "login broken")
-	convB, _ := f.customerConversation(f.visitorB, "cannot log in either")
+	convA, _ := f.customerConversation(f.customerA, "login broken")
+	convB, _ := f.customerConversation(f.customerB, "cannot log in either")
 	it := f.item(f.support, chat.NewItem{Type: chat.ItemTicket, Title: "Login outage in Europe"})
 	other := f.item(f.support, chat.NewItem{Type: chat.ItemTask, Title: "Rotate certificates"})
 
@@ -278,7 +278,7 @@ func testLinkUnlink(t *testing.T, f *fixture) {
 	if refs, err := f.s.FindItems(f.ctx, f.dev, "#99999", 10); err != nil || len(refs) != 0 {
 		t.Errorf("FindItems(#99999) = %+v, %v", refs, err)
 	}
-	_, err := f.s.FindItems(f.ctx, f.visitorA, "login", 10)
+	_, err := f.s.FindItems(f.ctx, f.customerA, "login", 10)
 	wantCode(t, err, chat.EForbidden)
 
 	for _, c := range []int64{convA.ID, convB.ID} {
@@ -331,7 +331,7 @@ func itoa(v int64) string { return strconv.FormatInt(v, 10) }
 // testItemEvents: item changes reach the people involved live, and
 // conversations enter their My Conversations through conversation.updated.
 func testItemEvents(t *testing.T, f *fixture) {
-	conv, _ := f.customerConversation(f.visitorA, "need help")
+	conv, _ := f.customerConversation(f.customerA, "need help")
 	it := f.item(f.support, chat.NewItem{Type: chat.ItemTicket, Title: "Help", ConversationID: conv.ID})
 	before := len(f.rec.Events())
 	if _, err := f.s.SetItemRole(f.ctx, f.support, it.Number, f.dev.ID, chat.RoleAssignee, true); err != nil {
@@ -341,11 +341,11 @@ func testItemEvents(t *testing.T, f *fixture) {
 	for _, ev := range f.rec.Events()[before:] {
 		switch ev.Type {
 		case chat.EventConversationUpdated:
-			if ev.ConversationID == conv.ID && ev.VisibleTo(f.dev) && !ev.VisibleTo(f.visitorA) {
+			if ev.ConversationID == conv.ID && ev.VisibleTo(f.dev) && !ev.VisibleTo(f.customerA) {
 				gotConvUpdate = true
 			}
 		case chat.EventItemUpdated:
-			gotItemUpdate = ev.VisibleTo(f.dev) && !ev.VisibleTo(f.visitorA)
+			gotItemUpdate = ev.VisibleTo(f.dev) && !ev.VisibleTo(f.customerA)
 		}
 	}
 	if !gotConvUpdate || !gotItemUpdate {
@@ -353,7 +353,7 @@ func testItemEvents(t *testing.T, f *fixture) {
 	}
 	// From now on the customer's messages reach the assignee live.
 	before = len(f.rec.Events())
-	f.send(f.visitorA, conv.ID, "any news?")
+	f.send(f.customerA, conv.ID, "any news?")
 	delivered := false
 	for _, ev := range f.rec.Events()[before:] {
 		if ev.Type == chat.EventMessageCreated && ev.VisibleTo(f.dev) {
@@ -385,11 +385,11 @@ func testItemEvents(t *testing.T, f *fixture) {
 }
 
 func testSectionCounts(t *testing.T, f *fixture) {
-	c1, _ := f.customerConversation(f.visitorA, "one")
-	c2, _ := f.customerConversation(f.visitorB, "two")
+	c1, _ := f.customerConversation(f.customerA, "one")
+	c2, _ := f.customerConversation(f.customerB, "two")
 	f.send(f.support, c2.ID, "answer") // c2: support member, read
 	f.s.CloseConversation(f.ctx, f.support, c2.ID)
-	f.send(f.visitorB, c2.ID, "reopen!") // reopens, unread for support
+	f.send(f.customerB, c2.ID, "reopen!") // reopens, unread for support
 	f.s.CloseConversation(f.ctx, f.support2, c2.ID)
 	team, _, _, _ := f.s.CreateConversation(f.ctx, f.support2, chat.NewConversation{ParticipantIDs: []int64{f.support.ID, f.dev.ID}, Text: "lunch?"})
 	_ = c1
@@ -408,7 +408,7 @@ func testSectionCounts(t *testing.T, f *fixture) {
 	if dev, _ := f.s.SectionCounts(f.ctx, f.dev); dev.Mine.Open != 0 {
 		t.Fatalf("after reading: %+v", dev.Mine)
 	}
-	_, err = f.s.SectionCounts(f.ctx, f.visitorA)
+	_, err = f.s.SectionCounts(f.ctx, f.customerA)
 	wantCode(t, err, chat.EForbidden)
 }
 
@@ -423,10 +423,10 @@ func (f *fixture) search(a chat.Actor, q chat.SearchQuery) []*chat.SearchResult 
 
 // testSearchVisibility: never a result the user may not see.
 func testSearchVisibility(t *testing.T, f *fixture) {
-	convA, _ := f.customerConversation(f.visitorA, "the zebra invoice is wrong")
+	convA, _ := f.customerConversation(f.customerA, "the zebra invoice is wrong")
 	team, _, _, _ := f.s.CreateConversation(f.ctx, f.support, chat.NewConversation{ParticipantIDs: []int64{f.support2.ID}, Text: "zebra team secret"})
 	it := f.item(f.support, chat.NewItem{Type: chat.ItemTask, Title: "Zebra stripes redesign"})
-	f.s.UpdateCustomer(f.ctx, f.visitorA, f.visitorA.ID, chat.CustomerInfo{Name: "Zebra Corp buyer", Email: "buyer@zebra.example"})
+	f.s.UpdateCustomer(f.ctx, f.customerA, f.customerA.ID, chat.CustomerInfo{Name: "Zebra Corp buyer", Email: "buyer@zebra.example"})
 
 	kinds := func(res []*chat.SearchResult) map[string][]int64 {
 		out := map[string][]int64{}
@@ -454,7 +454,7 @@ func testSearchVisibility(t *testing.T, f *fixture) {
 	if len(dev[chat.ResultMessage]) != 0 || len(dev[chat.ResultCustomer]) != 0 || len(dev[chat.ResultItem]) != 1 {
 		t.Fatalf("dev's results = %v", dev)
 	}
-	_, err := f.s.Search(f.ctx, f.visitorA, chat.SearchQuery{Text: "zebra"})
+	_, err := f.s.Search(f.ctx, f.customerA, chat.SearchQuery{Text: "zebra"})
 	wantCode(t, err, chat.EForbidden)
 	_, err = f.s.Search(f.ctx, f.dev, chat.SearchQuery{Text: "zebra", Section: chat.SectionCustomers})
 	wantCode(t, err, chat.EForbidden)
@@ -495,18 +495,18 @@ func testSearchVisibility(t *testing.T, f *fixture) {
 }
 
 func testSearchIndex(t *testing.T, f *fixture) {
-	conv, m := f.customerConversation(f.visitorA, "quokka sighting")
+	conv, m := f.customerConversation(f.customerA, "quokka sighting")
 	if res := f.search(f.support, chat.SearchQuery{Text: "quokka"}); len(res) != 1 || res[0].MessageID != m.ID {
 		t.Fatalf("before edit: %+v", res)
 	}
-	f.s.EditMessage(f.ctx, f.visitorA, m.ID, "wombat sighting")
+	f.s.EditMessage(f.ctx, f.customerA, m.ID, "wombat sighting")
 	if res := f.search(f.support, chat.SearchQuery{Text: "quokka"}); len(res) != 0 {
 		t.Fatalf("old text still found: %+v", res)
 	}
 	if res := f.search(f.support, chat.SearchQuery{Text: "wombat"}); len(res) != 1 {
 		t.Fatalf("new text not found: %+v", res)
 	}
-	f.s.DeleteMessage(f.ctx, f.visitorA, m.ID)
+	f.s.DeleteMessage(f.ctx, f.customerA, m.ID)
 	if res := f.search(f.support, chat.SearchQuery{Text: "wombat"}); len(res) != 0 {
 		t.Fatalf("deleted message found: %+v", res)
 	}
@@ -516,7 +516,7 @@ func testSearchIndex(t *testing.T, f *fixture) {
 func testOfflineReply(t *testing.T, f *fixture) {
 	_, err := f.s.SetOnline(f.ctx, f.dev, false)
 	wantCode(t, err, chat.EForbidden)
-	_, err = f.s.SetOnline(f.ctx, f.visitorA, false)
+	_, err = f.s.SetOnline(f.ctx, f.customerA, false)
 	wantCode(t, err, chat.EForbidden)
 	before := len(f.rec.Events())
 	st, err := f.s.SetOnline(f.ctx, f.support, false)
@@ -525,7 +525,7 @@ func testOfflineReply(t *testing.T, f *fixture) {
 	}
 	var widget bool
 	for _, ev := range f.rec.Events()[before:] {
-		if ev.Type == chat.EventWidgetConfig && ev.VisibleTo(f.visitorB) && strings.Contains(string(ev.Data), `"online":false`) {
+		if ev.Type == chat.EventWidgetConfig && ev.VisibleTo(f.customerB) && strings.Contains(string(ev.Data), `"online":false`) {
 			widget = true
 		}
 	}
@@ -534,9 +534,9 @@ func testOfflineReply(t *testing.T, f *fixture) {
 	}
 	// Offline: the customer still writes; one automatic reply per
 	// conversation and offline period, after the customer's message.
-	conv, first := f.customerConversation(f.visitorA, "anyone there?")
-	f.send(f.visitorA, conv.ID, "hello?")
-	msgs, _ := f.s.ListMessages(f.ctx, f.visitorA, conv.ID, chat.MessageFilter{})
+	conv, first := f.customerConversation(f.customerA, "anyone there?")
+	f.send(f.customerA, conv.ID, "hello?")
+	msgs, _ := f.s.ListMessages(f.ctx, f.customerA, conv.ID, chat.MessageFilter{})
 	var replies []*chat.Message
 	for _, m := range msgs {
 		if m.System == "offline_reply" {
@@ -548,11 +548,11 @@ func testOfflineReply(t *testing.T, f *fixture) {
 	}
 	// Online again: no reply. Offline again: a new reply.
 	f.s.SetOnline(f.ctx, f.admin, true)
-	f.send(f.visitorA, conv.ID, "ok thanks")
+	f.send(f.customerA, conv.ID, "ok thanks")
 	f.clock.Advance(time.Second)
 	f.s.SetOnline(f.ctx, f.admin, false)
-	f.send(f.visitorA, conv.ID, "again")
-	msgs, _ = f.s.ListMessages(f.ctx, f.visitorA, conv.ID, chat.MessageFilter{})
+	f.send(f.customerA, conv.ID, "again")
+	msgs, _ = f.s.ListMessages(f.ctx, f.customerA, conv.ID, chat.MessageFilter{})
 	n := 0
 	for _, m := range msgs {
 		if m.System == "offline_reply" {
@@ -565,8 +565,8 @@ func testOfflineReply(t *testing.T, f *fixture) {
 	// Turned off: none.
 	off := false
 	f.s.UpdateSettings(f.ctx, f.admin, chat.SettingsUpdate{OfflineAutoReply: &off})
-	conv2, _ := f.customerConversation(f.visitorB, "hi")
-	msgs, _ = f.s.ListMessages(f.ctx, f.visitorB, conv2.ID, chat.MessageFilter{})
+	conv2, _ := f.customerConversation(f.customerB, "hi")
+	msgs, _ = f.s.ListMessages(f.ctx, f.customerB, conv2.ID, chat.MessageFilter{})
 	if len(msgs) != 1 {
 		t.Fatalf("auto-reply off but %d messages", len(msgs))
 	}

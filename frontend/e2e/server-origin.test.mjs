@@ -1,7 +1,7 @@
 // Cross-site WebSocket hijacking, checked in real Chromium against the real
 // deskchat-server binary (DESKCHAT_SERVER, built by `make server`): a page on
 // an allowed origin can open a stream, a page on a foreign origin cannot,
-// even holding a valid token, and cannot create visitor sessions either.
+// even holding a valid token, and cannot create customer sessions either.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,11 +34,11 @@ test('streams open only from allowed origins', async (t) => {
   const server = await startServer(t, ['--allow-origin', allowedSite.url]);
   const wsURL = server.replace('http', 'ws') + '/v1/stream';
 
-  // A visitor token, obtained the way a non-browser client would.
+  // A customer token, obtained the way a non-browser client would.
   const res = await fetch(`${server}/v1/widget/session`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name: 'E2E visitor' }),
+    body: JSON.stringify({ name: 'E2E customer' }),
   });
   assert.equal(res.status, 201);
   const { token } = await res.json();
@@ -55,7 +55,7 @@ test('streams open only from allowed origins', async (t) => {
   // The upgrade is refused with 403 before any frame: the browser sees 1006.
   assert.deepEqual(await foreign.evaluate(openStream, [wsURL, token]), { closed: 1006 });
 
-  // Nor can the foreign page create visitor sessions or read API answers.
+  // Nor can the foreign page create customer sessions or read API answers.
   const fetchResult = await foreign.evaluate(async (url) => {
     try {
       const r = await fetch(`${url}/v1/widget/session`, {

@@ -162,7 +162,7 @@ test('sending survives slow answers, a bad identify and two tabs', async (t) => 
   const { token: ben } = await api(server, 'POST', '/v1/auth/login', { body: { email: 'ben@deskchat.test', password: 'deskchat-demo' } });
   const { context, close } = await launchBrowser();
   t.after(close);
-  // Every visitor session and first message answers slowly, so the second
+  // Every customer session and first message answers slowly, so the second
   // tab and the second message arrive while the first is in flight.
   await context.route('**/v1/widget/session', async (route) => {
     await new Promise((r) => setTimeout(r, 800));
@@ -189,7 +189,7 @@ test('sending survives slow answers, a bad identify and two tabs', async (t) => 
   }
   const { conversations } = await api(server, 'GET', '/v1/conversations?section=customers', { token: ben });
   const mine = conversations.filter((c) => c.customer?.name === 'Twin Tabs');
-  assert.equal(mine.length, 1, 'one visitor, one conversation');
+  assert.equal(mine.length, 1, 'one customer, one conversation');
   const { messages } = await api(server, 'GET', `/v1/conversations/${mine[0].id}/messages`, { token: ben });
   assert.deepEqual(messages.filter((m) => !m.system).map((m) => m.text), ['first message', 'second message, typed while the first is sending']);
 });

@@ -1,15 +1,15 @@
 // Command deskchat-load puts a deskchat server under load on loopback and
-// reports what it measured: idle visitor streams held (and the server
+// reports what it measured: idle customer streams held (and the server
 // memory each costs), messages accepted per second, send→ack latency,
 // delivery latency to agents (fan-out), server RSS and CPU, and errors.
 //
 // It starts a server (deskchat-server serve --demo on a temp database)
-// or targets one (--server), opens N visitor streams and M agent streams
+// or targets one (--server), opens N customer streams and M agent streams
 // from several 127.0.0.x source addresses (Linux allows ~28k ports per
 // address pair), raises its own file-descriptor limit, sends at a chosen
 // rate, and stops by itself (bounded time and count).
 //
-//	deskchat-load --visitors 2000 --senders 200 --agents 20 --rate 2000 --duration 10s
+//	deskchat-load --customers 2000 --senders 200 --agents 20 --rate 2000 --duration 10s
 package main
 
 import (
@@ -29,7 +29,7 @@ type config struct {
 	server      string // target; empty: spawn one
 	serverPID   int    // for RSS/CPU of a targeted server
 	binary      string // deskchat-server to spawn
-	visitors    int
+	customers    int
 	senders     int
 	agents      int
 	rate        float64
@@ -50,8 +50,9 @@ func main() {
 	flag.StringVar(&c.server, "server", "", "target server URL (default: spawn one on 127.0.0.1)")
 	flag.IntVar(&c.serverPID, "server-pid", 0, "PID of the targeted server, for its RSS and CPU")
 	flag.StringVar(&c.binary, "binary", "bin/deskchat-server", "deskchat-server binary to spawn")
-	flag.IntVar(&c.visitors, "visitors", 1000, "visitor streams to open (idle, except the senders)")
-	flag.IntVar(&c.senders, "senders", 100, "visitors that send messages (each in its own conversation)")
+	flag.IntVar(&c.customers, "customers", 1000, "customer streams to open (idle, except the senders)")
+	flag.IntVar(&c.customers, "visitors", 1000, "the old name of --customers")
+	flag.IntVar(&c.senders, "senders", 100, "customers that send messages (each in its own conversation)")
 	flag.IntVar(&c.agents, "agents", 10, "agent streams (support users, receiving every customer message)")
 	flag.Float64Var(&c.rate, "rate", 1000, "messages per second to send, over all senders")
 	flag.DurationVar(&c.duration, "duration", 10*time.Second, "length of the send phase")
@@ -62,18 +63,18 @@ func main() {
 	flag.DurationVar(&c.settle, "settle", 2*time.Second, "wait after the streams open before measuring the server's memory (the Go runtime forces a GC at least every 2 minutes)")
 	flag.IntVar(&c.slow, "slow", 0, "agent streams that never read (slow consumers the server must cut off)")
 	flag.Float64Var(&c.flood, "flood", 0, "messages per second flooding one extra conversation (not in the latency figures)")
-	flag.BoolVar(&c.restart, "restart", false, "after sending, restart the spawned server and time every visitor stream resuming from its cursor")
+	flag.BoolVar(&c.restart, "restart", false, "after sending, restart the spawned server and time every customer stream resuming from its cursor")
 	flag.BoolVar(&c.strict, "strict", false, "exit 1 on any error, missing delivery or unopened stream (smoke tests)")
 	flag.Parse()
-	if c.rate <= 0 || c.visitors <= 0 || c.senders <= 0 || c.agents <= 0 {
-		fmt.Fprintln(os.Stderr, "deskchat-load: --rate, --visitors, --senders and --agents must be positive")
+	if c.rate <= 0 || c.customers <= 0 || c.senders <= 0 || c.agents <= 0 {
+		fmt.Fprintln(os.Stderr, "deskchat-load: --rate, --customers, --senders and --agents must be positive")
 		os.Exit(2)
 	}
-	if c.senders > c.visitors {
-		c.senders = c.visitors
+	if c.senders > c.customers {
+		c.senders = c.customers
 	}
 	if c.addrs <= 0 {
-		c.addrs = 1 + (c.visitors+c.agents)/20000
+		c.addrs = 1 + (c.customers+c.agents)/20000
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()

@@ -38,7 +38,7 @@ func spawn(ctx context.Context, binary string) (*spawned, error) {
 		return nil, err
 	}
 	s := &spawned{url: "http://" + addr, dir: dir, bin: binary, args: []string{"serve", "--demo", "--db", filepath.Join(dir, "load.db"), "--addr", addr,
-		"--login-rate", "100000", "--visitor-rate", "100000000", "--visitor-send-rate", "100000000"}}
+		"--login-rate", "100000", "--widget-session-rate", "100000000", "--customer-send-rate", "100000000"}}
 	if err := s.start(ctx); err != nil {
 		os.RemoveAll(dir)
 		return nil, err

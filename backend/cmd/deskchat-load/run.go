@@ -71,16 +71,16 @@ func (r *runner) keep(st *client.Stream) {
 	r.smu.Unlock()
 }
 
-// visitor is one visitor's client and where its stream is in the log.
-type visitor struct {
+// customer is one customer's client and where its stream is in the log.
+type customer struct {
 	c      *client.Client
 	epoch  string
 	cursor atomic.Int64
 }
 
-// read consumes a stream until it closes, keeping the visitor's cursor;
+// read consumes a stream until it closes, keeping the customer's cursor;
 // agents (v nil) time their deliveries.
-func (r *runner) read(st *client.Stream, v *visitor) {
+func (r *runner) read(st *client.Stream, v *customer) {
 	defer st.Conn.Close()
 	agent := v == nil
 	var seen map[string]bool
@@ -148,15 +148,15 @@ func parallel(ctx context.Context, n, width int, fn func(i int)) {
 }
 
 func run(ctx context.Context, c config) (*Report, error) {
-	rep := &Report{Visitors: c.visitors, Agents: c.agents, TargetRate: c.rate, Errors: map[string]int{}}
+	rep := &Report{Customers: c.customers, Agents: c.agents, TargetRate: c.rate, Errors: map[string]int{}}
 	var err error
 	if rep.FDLimit, err = raiseFDLimit(); err != nil {
 		return nil, fmt.Errorf("raise the fd limit: %w", err)
 	}
 	// A socket per stream, pooled HTTP connections per source address,
 	// and some to spare; the spawned server inherits the same limit.
-	if need := uint64(c.visitors+c.agents) + uint64(1024*c.addrs) + 256; rep.FDLimit < need {
-		return nil, fmt.Errorf("fd limit %d is too low for %d streams (needs about %d)", rep.FDLimit, c.visitors+c.agents, need)
+	if need := uint64(c.customers+c.agents) + uint64(1024*c.addrs) + 256; rep.FDLimit < need {
+		return nil, fmt.Errorf("fd limit %d is too low for %d streams (needs about %d)", rep.FDLimit, c.customers+c.agents, need)
 	}
 	r := &runner{c: c, url: c.server}
 	pid := c.serverPID
@@ -222,28 +222,28 @@ func run(ctx context.Context, c config) (*Report, error) {
 	}
 	rep.SlowStreams = len(slow)
 
-	// Visitors: a session and an idle stream each.
+	// Customers: a session and an idle stream each.
 	rep.RSSBaseKB = rssKB(pid)
-	visitors := make([]*client.Client, c.visitors)
-	vs := make([]*visitor, c.visitors)
+	customers := make([]*client.Client, c.customers)
+	vs := make([]*customer, c.customers)
 	var open atomic.Int64
 	t0 := time.Now()
-	parallel(ctx, c.visitors, 64, func(i int) {
+	parallel(ctx, c.customers, 64, func(i int) {
 		s := r.src(i)
 		vc := client.New(r.url)
 		vc.HTTP = s.http
-		cl, _, err := vc.VisitorSession(ctx, chat.CustomerInfo{Name: fmt.Sprintf("Load %d", i)})
+		cl, _, err := vc.CreateWidgetSession(ctx, chat.CustomerInfo{Name: fmt.Sprintf("Load %d", i)})
 		if err != nil {
 			r.fail("session_" + errCode(err))
 			return
 		}
-		visitors[i] = cl
+		customers[i] = cl
 		st, err := cl.OpenStream(ctx, client.StreamOptions{Dialer: s.dialer})
 		if err != nil {
 			r.fail("stream_" + errCode(err))
 			return
 		}
-		v := &visitor{c: cl, epoch: st.Welcome.Epoch}
+		v := &customer{c: cl, epoch: st.Welcome.Epoch}
 		v.cursor.Store(st.Welcome.Head)
 		vs[i] = v
 		open.Add(1)
@@ -251,20 +251,20 @@ func run(ctx context.Context, c config) (*Report, error) {
 		go r.read(st, v)
 	})
 	rep.ConnectSeconds = time.Since(t0).Seconds()
-	rep.VisitorsOpen = int(open.Load())
+	rep.CustomersOpen = int(open.Load())
 	time.Sleep(c.settle) // let the server settle (GC, stacks, buffers)
 	rep.RSSIdleKB = rssKB(pid)
-	if rep.VisitorsOpen > 0 && rep.RSSBaseKB > 0 {
-		rep.PerStreamKB = float64(rep.RSSIdleKB-rep.RSSBaseKB) / float64(rep.VisitorsOpen)
+	if rep.CustomersOpen > 0 && rep.RSSBaseKB > 0 {
+		rep.PerStreamKB = float64(rep.RSSIdleKB-rep.RSSBaseKB) / float64(rep.CustomersOpen)
 	}
 
 	// Senders: each starts a conversation, then sends its share of the rate.
 	convs := make([]int64, c.senders)
 	parallel(ctx, c.senders, 32, func(i int) {
-		if visitors[i] == nil {
+		if customers[i] == nil {
 			return
 		}
-		conv, _, _, err := visitors[i].StartConversation(ctx, chat.NewConversation{ClientID: fmt.Sprintf("start-%d", i), Text: "Hello, a load test here."})
+		conv, _, _, err := customers[i].StartConversation(ctx, chat.NewConversation{ClientID: fmt.Sprintf("start-%d", i), Text: "Hello, a load test here."})
 		if err != nil {
 			r.fail("start_" + errCode(err))
 			return
@@ -279,7 +279,7 @@ func run(ctx context.Context, c config) (*Report, error) {
 	} else {
 		floodDone <- 0
 	}
-	r.send(ctx, visitors, convs, rep)
+	r.send(ctx, customers, convs, rep)
 	rep.FloodAccepted = <-floodDone
 	rep.SendSeconds = time.Since(start).Seconds()
 	rep.ServerCPU = float64(cpuTicks(pid)-cpu0) / ticksPerSecond / rep.SendSeconds
@@ -328,7 +328,7 @@ func run(ctx context.Context, c config) (*Report, error) {
 // send paces messages at the target rate (open loop: a tick every 1/rate
 // goes to whichever sender is free; ticks nobody can take are counted as
 // "behind") until the duration or the message count is reached.
-func (r *runner) send(ctx context.Context, visitors []*client.Client, convs []int64, rep *Report) {
+func (r *runner) send(ctx context.Context, customers []*client.Client, convs []int64, rep *Report) {
 	ctx, cancel := context.WithTimeout(ctx, r.c.duration)
 	defer cancel()
 	type tick struct {
@@ -339,7 +339,7 @@ func (r *runner) send(ctx context.Context, visitors []*client.Client, convs []in
 	var accepted atomic.Int64
 	var wg sync.WaitGroup
 	for w := range r.c.senders {
-		if visitors[w] == nil || convs[w] == 0 {
+		if customers[w] == nil || convs[w] == 0 {
 			continue
 		}
 		wg.Add(1)
@@ -351,7 +351,7 @@ func (r *runner) send(ctx context.Context, visitors []*client.Client, convs []in
 				r.sentAt.Store(id, t)
 				// Not ctx: a send under way finishes, so "accepted" counts
 				// only answers the client saw.
-				_, _, err := visitors[w].Send(context.Background(), convs[w], id, "A load test message of ordinary length, with a few words.")
+				_, _, err := customers[w].Send(context.Background(), convs[w], id, "A load test message of ordinary length, with a few words.")
 				if err != nil {
 					r.fail("send_" + errCode(err))
 					continue
@@ -381,9 +381,9 @@ func (r *runner) send(ctx context.Context, visitors []*client.Client, convs []in
 	rep.Accepted = int(accepted.Load())
 }
 
-// reconnect restarts the spawned server and has every visitor stream
+// reconnect restarts the spawned server and has every customer stream
 // resume from its cursor at once, timing until all are caught up.
-func (r *runner) reconnect(ctx context.Context, sp *spawned, vs []*visitor, rep *Report) error {
+func (r *runner) reconnect(ctx context.Context, sp *spawned, vs []*customer, rep *Report) error {
 	t0 := time.Now()
 	r.closing.Store(true) // the server closes every stream (1001)
 	defer r.closing.Store(false)
@@ -430,12 +430,12 @@ func (r *runner) reconnect(ctx context.Context, sp *spawned, vs []*visitor, rep 
 	return nil
 }
 
-// floodOne floods one extra visitor conversation at --flood messages/s for
+// floodOne floods one extra customer conversation at --flood messages/s for
 // the send phase; its messages are not in the latency figures.
 func (r *runner) floodOne(ctx context.Context) int {
 	vc := client.New(r.url)
 	vc.HTTP = r.src(0).http
-	cl, _, err := vc.VisitorSession(ctx, chat.CustomerInfo{Name: "Flood"})
+	cl, _, err := vc.CreateWidgetSession(ctx, chat.CustomerInfo{Name: "Flood"})
 	if err != nil {
 		r.fail("flood_" + errCode(err))
 		return 0

@@ -51,8 +51,8 @@ type Report struct {
 	Server         string         `json:"server"`
 	FDLimit        uint64         `json:"fd_limit"`
 	SourceAddrs    int            `json:"source_addrs"`
-	Visitors       int            `json:"visitors"`
-	VisitorsOpen   int            `json:"visitor_streams_open"`
+	Customers       int            `json:"customers"`
+	CustomersOpen   int            `json:"customer_streams_open"`
 	ConnectSeconds float64        `json:"connect_seconds"`
 	Agents         int            `json:"agents"`
 	RSSBaseKB      int64          `json:"server_rss_base_kb"`
@@ -82,9 +82,9 @@ type Report struct {
 
 func (r *Report) print(w io.Writer) {
 	fmt.Fprintf(w, "deskchat-load: server %s · fd limit %d · %d source addresses\n", r.Server, r.FDLimit, r.SourceAddrs)
-	fmt.Fprintf(w, "streams: %d/%d visitor streams open in %.1f s, %d agent streams\n", r.VisitorsOpen, r.Visitors, r.ConnectSeconds, r.Agents)
+	fmt.Fprintf(w, "streams: %d/%d customer streams open in %.1f s, %d agent streams\n", r.CustomersOpen, r.Customers, r.ConnectSeconds, r.Agents)
 	if r.RSSBaseKB > 0 {
-		fmt.Fprintf(w, "server memory: RSS %.1f MB before, %.1f MB with the streams: %.1f KB per visitor stream\n",
+		fmt.Fprintf(w, "server memory: RSS %.1f MB before, %.1f MB with the streams: %.1f KB per customer stream\n",
 			float64(r.RSSBaseKB)/1024, float64(r.RSSIdleKB)/1024, r.PerStreamKB)
 	}
 	fmt.Fprintf(w, "send phase: %.1f s at a target of %.0f msg/s\n", r.SendSeconds, r.TargetRate)
@@ -113,14 +113,14 @@ func (r *Report) print(w io.Writer) {
 // problem names what makes a run unclean for --strict, or "".
 func (r *Report) problem() string {
 	switch {
-	case r.VisitorsOpen < r.Visitors:
-		return fmt.Sprintf("only %d of %d visitor streams opened", r.VisitorsOpen, r.Visitors)
+	case r.CustomersOpen < r.Customers:
+		return fmt.Sprintf("only %d of %d customer streams opened", r.CustomersOpen, r.Customers)
 	case r.Accepted == 0:
 		return "no message was accepted"
 	case r.Missing != 0:
 		return fmt.Sprintf("%d deliveries missing", r.Missing)
-	case r.RestartSeconds > 0 && r.Reconnected < r.VisitorsOpen:
-		return fmt.Sprintf("only %d of %d streams resumed after the restart", r.Reconnected, r.VisitorsOpen)
+	case r.RestartSeconds > 0 && r.Reconnected < r.CustomersOpen:
+		return fmt.Sprintf("only %d of %d streams resumed after the restart", r.Reconnected, r.CustomersOpen)
 	case len(r.Errors) > 0:
 		return fmt.Sprintf("errors %v", r.Errors)
 	}

@@ -25,8 +25,8 @@ import (
 // it listens.
 func serveProcess(t *testing.T, db, addr string) *exec.Cmd {
 	t.Helper()
-	// All test visitors share 127.0.0.1: lift the per-IP visitor limits.
-	cmd := exec.Command(os.Args[0], "serve", "--db", db, "--addr", addr, "--visitor-rate", "100000", "--visitor-send-rate", "100000")
+	// All test customers share 127.0.0.1: lift the per-IP customer limits.
+	cmd := exec.Command(os.Args[0], "serve", "--db", db, "--addr", addr, "--widget-session-rate", "100000", "--customer-send-rate", "100000")
 	cmd.Env = append(os.Environ(), "DESKCHAT_TEST_RUN_MAIN=1")
 	out, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
@@ -46,12 +46,12 @@ func serveProcess(t *testing.T, db, addr string) *exec.Cmd {
 	return nil
 }
 
-// TestSIGKILLLosesNothingAcknowledged: 50 visitors send while the server
-// is killed with SIGKILL and restarted on the same database. Each visitor
+// TestSIGKILLLosesNothingAcknowledged: 50 customers send while the server
+// is killed with SIGKILL and restarted on the same database. Each customer
 // retries what was not acknowledged with the same client id, as the widget
 // does. Afterwards every message is on the server exactly once, everything
 // acknowledged before the kill survived it, and SQLite's integrity check
-// passes. Each visitor also follows its event stream the way the widget
+// passes. Each customer also follows its event stream the way the widget
 // does (reconnecting from its cursor after the kill): what it received is
 // exactly a full replay of its events, with no gap and no duplicate.
 func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
@@ -70,7 +70,7 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 	killed := make(chan struct{})
 	var mu sync.Mutex
 	ackedBeforeKill, retried := 0, 0
-	visitors := make([]*client.Client, clients)
+	customers := make([]*client.Client, clients)
 	convs := make([]int64, clients)
 	followers := make([]*follower, clients)
 	followCtx, stopFollowing := context.WithCancel(ctx)
@@ -92,16 +92,16 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 				}
 			}
 			retry("session", func() (err error) {
-				visitors[i], _, err = client.New(base).VisitorSession(ctx, chat.CustomerInfo{Name: fmt.Sprintf("v%d", i)})
+				customers[i], _, err = client.New(base).CreateWidgetSession(ctx, chat.CustomerInfo{Name: fmt.Sprintf("v%d", i)})
 				return err
 			})
 			followers[i] = &follower{}
-			if visitors[i] == nil {
+			if customers[i] == nil {
 				return // reported by retry
 			}
-			go followers[i].run(followCtx, visitors[i])
+			go followers[i].run(followCtx, customers[i])
 			retry("conversation", func() error {
-				c, _, _, err := visitors[i].StartConversation(ctx, chat.NewConversation{ClientID: "start", Text: "hello"})
+				c, _, _, err := customers[i].StartConversation(ctx, chat.NewConversation{ClientID: "start", Text: "hello"})
 				if err == nil {
 					convs[i] = c.ID
 				}
@@ -112,7 +112,7 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 				attempts := 0
 				retry("send "+id, func() error {
 					attempts++
-					_, _, err := visitors[i].Send(ctx, convs[i], id, "message "+id)
+					_, _, err := customers[i].Send(ctx, convs[i], id, "message "+id)
 					if err == nil {
 						mu.Lock()
 						select {
@@ -132,7 +132,7 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 		}(i)
 	}
 	// Kill once sends are flowing (not after a fixed time: on a loaded
-	// machine the 50 visitors may still be starting then).
+	// machine the 50 customers may still be starting then).
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
 		mu.Lock()
 		n := ackedBeforeKill
@@ -158,7 +158,7 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 	if ackedBeforeKill == 0 || retried == 0 {
 		t.Fatalf("the kill did not land mid-send: %d acknowledged before, %d retried", ackedBeforeKill, retried)
 	}
-	for i, v := range visitors {
+	for i, v := range customers {
 		msgs, err := v.Messages(ctx, convs[i], chat.MessageFilter{Limit: 200})
 		if err != nil {
 			t.Fatal(err)
@@ -175,15 +175,15 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 	}
 	t.Logf("%d messages: %d acknowledged before the kill, %d needed a retry", clients*each, ackedBeforeKill, retried)
 
-	// Every visitor's stream: the seqs received across the kill equal a
+	// Every customer's stream: the seqs received across the kill equal a
 	// full replay from 0.
 	reconnects := 0
-	for i, v := range visitors {
+	for i, v := range customers {
 		want := replayAll(t, v)
 		f := followers[i]
 		for deadline := time.Now().Add(20 * time.Second); f.lastSeq() < want[len(want)-1]; {
 			if time.Now().After(deadline) {
-				t.Fatalf("visitor %d's stream did not catch up: at %d, want %d", i, f.lastSeq(), want[len(want)-1])
+				t.Fatalf("customer %d's stream did not catch up: at %d, want %d", i, f.lastSeq(), want[len(want)-1])
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
@@ -192,12 +192,12 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 		reconnects += f.connects - 1
 		f.mu.Unlock()
 		if got != fmt.Sprint(want) || dups != 0 {
-			t.Fatalf("visitor %d received %s (%d duplicates), a full replay is %v", i, got, dups, want)
+			t.Fatalf("customer %d received %s (%d duplicates), a full replay is %v", i, got, dups, want)
 		}
 	}
 	stopFollowing()
 	if reconnects < clients {
-		t.Fatalf("only %d stream reconnects for %d visitors: the kill did not cut the streams", reconnects, clients)
+		t.Fatalf("only %d stream reconnects for %d customers: the kill did not cut the streams", reconnects, clients)
 	}
 
 	cmd.Process.Signal(syscall.SIGTERM)
@@ -213,7 +213,7 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 	}
 }
 
-// follower keeps a visitor's event stream like the widget: from cursor 0,
+// follower keeps a customer's event stream like the widget: from cursor 0,
 // and after any drop from the last seq it received.
 type follower struct {
 	mu       sync.Mutex
@@ -263,7 +263,7 @@ func (f *follower) run(ctx context.Context, c *client.Client) {
 	}
 }
 
-// replayAll reads a visitor's whole event log from 0 until caught up.
+// replayAll reads a customer's whole event log from 0 until caught up.
 func replayAll(t *testing.T, c *client.Client) []int64 {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/deskchat/deskchat/backend/auth"
@@ -48,14 +49,14 @@ func serveCmd() *cobra.Command {
 	var origins []string
 	var withDemo bool
 	var keep int64
-	var loginRate, visitorRate, visitorSendRate int
+	var loginRate, widgetSessionRate, customerSendRate int
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the HTTP API and event streams",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 			srv, err := server.Open(server.Config{DBPath: db, Logger: log, KeepEvents: keep,
-				API: httpapi.Config{AllowedOrigins: origins, LoginRate: loginRate, VisitorRate: visitorRate, VisitorSendRate: visitorSendRate}})
+				API: httpapi.Config{AllowedOrigins: origins, LoginRate: loginRate, WidgetSessionRate: widgetSessionRate, CustomerSendRate: customerSendRate}})
 			if err != nil {
 				return err
 			}
@@ -95,8 +96,18 @@ func serveCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "seed the demo helpdesk if the database has none")
 	cmd.Flags().Int64Var(&keep, "keep-events", 0, "prune the event log to this many newest events (0 keeps all)")
 	cmd.Flags().IntVar(&loginRate, "login-rate", 0, "sign-in attempts per minute per IP (0: 20)")
-	cmd.Flags().IntVar(&visitorRate, "visitor-rate", 0, "new visitor sessions per minute per IP (0: 30)")
-	cmd.Flags().IntVar(&visitorSendRate, "visitor-send-rate", 0, "visitor messages and conversations per minute per IP (0: 60)")
+	cmd.Flags().IntVar(&widgetSessionRate, "widget-session-rate", 0, "new customer sessions per minute per IP (0: 30)")
+	cmd.Flags().IntVar(&customerSendRate, "customer-send-rate", 0, "customer messages and conversations per minute per IP (0: 60)")
+	// The names before "customer" became the one word: still accepted.
+	cmd.Flags().SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		switch name {
+		case "visitor-rate":
+			name = "widget-session-rate"
+		case "visitor-send-rate":
+			name = "customer-send-rate"
+		}
+		return pflag.NormalizedName(name)
+	})
 	return cmd
 }
 

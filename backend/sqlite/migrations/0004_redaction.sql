@@ -59,6 +59,10 @@ UPDATE items SET source_conversation_id = (SELECT MIN(c.id) FROM conversations c
 CREATE INDEX items_source ON items (source_conversation_id) WHERE source_conversation_id IS NOT NULL;
 ALTER TABLE items ADD COLUMN title_message_id INTEGER;
 CREATE INDEX items_title_message ON items (title_message_id) WHERE title_message_id IS NOT NULL;
+-- Items made before this version may hold copies of a conversation (a
+-- transcript, a proposed title); an erasure looks for those in them only.
+ALTER TABLE items ADD COLUMN legacy INTEGER NOT NULL DEFAULT 0 CHECK (legacy IN (0, 1));
+UPDATE items SET legacy = 1;
 
 -- Who caused a system note (a close, a reopen, a link), so an erasure
 -- rewrites the customer's own notes and nobody else's.

@@ -1,5 +1,5 @@
 // The chat window inside the widget's iframe (on the chat server's origin).
-// It keeps the visitor token and an outbox in this origin's storage, shows
+// It keeps the customer token and an outbox in this origin's storage, shows
 // the conversation, sends with client ids (so retries never duplicate),
 // follows the event stream from its cursor, and talks to the host page only
 // by postMessage to the parent origin the server vouched for.
@@ -215,11 +215,11 @@ function newClientId(): string {
   return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
-/** Forgets the visitor (token revoked or expired): a new one is made at
- * the next send, with a new conversation. An erased visitor (the helpdesk
+/** Forgets the customer (token revoked or expired): a new one is made at
+ * the next send, with a new conversation. An erased customer (the helpdesk
  * honoured a right-to-erasure request) loses everything this browser kept:
  * name, e-mail and unsent messages too. */
-function resetVisitor(erased = false) {
+function resetCustomer(erased = false) {
   token = null;
   conversationId = 0;
   for (const k of ['token', 'conversation', 'cursor', 'epoch']) store.del(k);
@@ -238,9 +238,9 @@ const nameFits = (n: string) => codePoints(n) <= MAX_NAME;
 /** Cuts metadata (not typed text) at a code point, never inside one. */
 const clip = (s: string, n: number) => (codePoints(s) <= n ? s : Array.from(s).slice(0, n).join(''));
 
-/** Creates the visitor once, even with several tabs open: the first tab
+/** Creates the customer once, even with several tabs open: the first tab
  * makes it, the others find its token in storage. */
-async function ensureVisitor() {
+async function ensureCustomer() {
   const create = async () => {
     token = store.get('token');
     if (token) return;
@@ -262,7 +262,7 @@ async function ensureVisitor() {
     token = s.token;
     store.set('token', token);
   };
-  if (navigator.locks) await navigator.locks.request('deskchat-visitor', create);
+  if (navigator.locks) await navigator.locks.request('deskchat-customer', create);
   else await create();
   connect();
 }
@@ -281,7 +281,7 @@ async function flush() {
   flushing = true;
   try {
     for (let p = outbox().find((q) => !q.failed); p; p = outbox().find((q) => !q.failed)) {
-      if (!token) await ensureVisitor();
+      if (!token) await ensureCustomer();
       conversationId = conversationId || Number(store.get('conversation') ?? 0);
       let m: Msg;
       if (!conversationId) {
@@ -298,9 +298,9 @@ async function flush() {
     }
   } catch (err) {
     if (err instanceof HttpError && err.code === E_CUSTOMER_ERASED) {
-      resetVisitor(true); // erased at their request: nothing is sent again
+      resetCustomer(true); // erased at their request: nothing is sent again
     } else if (err instanceof HttpError && err.status === 401) {
-      resetVisitor();
+      resetCustomer();
       flushAgain = true;
     } else if (err instanceof HttpError && err.status >= 400 && err.status < 500 && err.status !== 429) {
       const first = outbox().find((q) => !q.failed);
@@ -334,8 +334,8 @@ function connect() {
   sock.onclose = (e) => {
     if (ws === sock) ws = null;
     if (e.code === CLOSE_UNAUTHORIZED) {
-      // Only if this socket's visitor is still ours (a new one may exist).
-      if (token === mine) resetVisitor(e.reason === E_CUSTOMER_ERASED);
+      // Only if this socket's customer is still ours (a new one may exist).
+      if (token === mine) resetCustomer(e.reason === E_CUSTOMER_ERASED);
       return;
     }
     retry = Math.min(retry + 1, 6);
@@ -508,7 +508,7 @@ window.addEventListener('message', (e: MessageEvent) => {
     try {
       await api('GET', '/v1/me');
     } catch (err) {
-      if (err instanceof HttpError && err.status === 401) resetVisitor(err.code === E_CUSTOMER_ERASED);
+      if (err instanceof HttpError && err.status === 401) resetCustomer(err.code === E_CUSTOMER_ERASED);
     }
   }
   if (token) {

@@ -13,7 +13,7 @@ export const ROW_HEIGHT = 68;
  * participants (each name isolated: several names share one line). */
 export function conversationTitle(c: Conversation, myId?: number): string {
   if (c.erased_at || c.customer?.erased_at) return 'Erased customer';
-  if (c.customer) return c.customer.name || c.customer.email || `Visitor ${c.customer.id}`;
+  if (c.customer) return c.customer.name || c.customer.email || `Customer ${c.customer.id}`;
   const others = (c.participants ?? []).filter((p) => p.user_id !== myId).map((p) => p.name);
   if (others.length === 1) return others[0];
   return others.length ? others.map(isolate).join(', ') : 'Just me';

@@ -149,7 +149,7 @@ function EraseCustomer({ id, name }: { id: number; name: string }) {
 function CustomerPanel() {
   const c = customer.value;
   if (!c) return null;
-  const name = c.name || c.email || `Visitor ${c.id}`;
+  const name = c.name || c.email || `Customer ${c.id}`;
   if (c.erased_at) {
     return (
       <div class="person" data-customer={c.id} data-erased="true">
