@@ -10,7 +10,7 @@ GO_TEST_FLAGS ?= -race -count=1 -timeout=15m
 RUN_DIR  ?= .run
 RUN_ADDR ?= 127.0.0.1:8080
 
-.PHONY: run run-server test deps frontend widget check-widget server app test-go test-frontend test-e2e test-app test-agent test-load bench soak vet clean
+.PHONY: generate run run-server test deps frontend widget check-widget server app test-go test-frontend test-e2e test-app test-agent test-load bench soak vet clean
 
 ## run: open the desktop app on its embedded local helpdesk (demo data);
 ## it prints the widget preview URL. Needs a display.
@@ -28,6 +28,11 @@ test: deps check-widget frontend server vet test-go test-load test-frontend test
 
 deps:
 	./scripts/install-deps.sh
+
+## generate: the TypeScript written from Go (frontend/src/lib/protocol.gen.ts,
+## bindings.gen.ts); make test fails while they are stale.
+generate:
+	DESKCHAT_UPDATE_TS=1 go test -count=1 -run 'TestProtocolTypeScript|TestBindingsTypeScript' ./backend/chat ./app
 
 frontend:
 	cd frontend && npm run build

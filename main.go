@@ -23,16 +23,9 @@ var assets embed.FS
 var version = ""
 
 func main() {
-	about := app.NewAboutService(version)
 	emitter := &app.WailsEmitter{}
-	desktop := &app.DesktopService{Out: emitter}
-	session := &app.SessionService{Emit: desktop, Notifier: notify.Beeep{}}
-	desktop.Session = session
-	inbox := &app.InboxService{Session: session}
-	items := &app.ItemService{Session: session}
-	people := &app.PeopleService{Session: session}
-	helpdesk := &app.HelpdeskService{Session: session}
-	desktop.Helpdesk = helpdesk
+	a := app.New(version, emitter, notify.Beeep{}, "")
+	desktop, session := a.Desktop, a.Session
 	icon := &tray.Tray{OnOnline: desktop.SetOnline, OnOpen: func() { desktop.Open(0) }, OnQuit: desktop.Quit}
 	desktop.Badge = icon
 
@@ -52,7 +45,7 @@ func main() {
 			OnSecondInstanceLaunch: func(options.SecondInstanceData) { desktop.Open(0) },
 		},
 		OnStartup: func(ctx context.Context) {
-			about.OnStartup(ctx)
+			a.About.OnStartup(ctx)
 			emitter.Start(ctx)
 			desktop.Start(app.WailsWindow{Ctx: ctx})
 			icon.Start()
@@ -69,15 +62,7 @@ func main() {
 			session.Shutdown()
 			icon.Stop()
 		},
-		Bind: []any{
-			about,
-			session,
-			inbox,
-			items,
-			people,
-			helpdesk,
-			desktop,
-		},
+		Bind: a.Bind(),
 	})
 	if err != nil {
 		log.Fatal(err)

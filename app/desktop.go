@@ -37,12 +37,12 @@ const (
 // DesktopService is the desktop shell: it keeps the window title and the
 // tray in step with the inbox (unread count, helpdesk switch), switches
 // between the full and the compact window, and hides to the tray on close
-// when the user wants that. It sits between the services and the Wails
-// emitter, so it sees every change the UI is told about.
+// when the user wants that. It listens on the Events bus (see listen), like
+// the UI, so it sees every change the UI is told about.
 type DesktopService struct {
 	Session  *SessionService
 	Helpdesk *HelpdeskService
-	Out      Emitter // the frontend
+	Out      Emitter // the frontend (window:mode, window:open)
 	Window   Window  // nil until Wails started
 	Badge    Badge   // nil without a tray
 
@@ -62,12 +62,11 @@ func (d *DesktopService) Start(w Window) {
 	d.refreshSoon()
 }
 
-// Emit forwards to the frontend and refreshes the title and tray after
-// inbox, session and helpdesk changes.
-func (d *DesktopService) Emit(name string, data any) {
-	if d.Out != nil {
-		d.Out.Emit(name, data)
-	}
+// listen subscribes the shell to bus: it refreshes the title and tray
+// after inbox, session and helpdesk changes.
+func (d *DesktopService) listen(bus *Events) { bus.Subscribe(d.onEvent) }
+
+func (d *DesktopService) onEvent(name string, data any) {
 	switch name {
 	case EventHelpdesk:
 		if st, ok := data.(*chat.Settings); ok && d.Badge != nil {
@@ -117,7 +116,7 @@ func Title(unread int) string {
 // Refresh recounts unread conversations and updates the title and tray.
 func (d *DesktopService) Refresh() {
 	n := 0
-	if st, _, _, err := d.Session.current(); err == nil {
+	if st, err := d.Session.store(); err == nil {
 		n, _ = st.UnreadTotal(context.Background())
 	}
 	if d.Badge != nil {

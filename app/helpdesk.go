@@ -43,8 +43,8 @@ func (s *HelpdeskService) WidgetSnippet() string {
 	return `<script src="` + s.Session.Status().ServerURL + `/widget.js" async></script>`
 }
 
-// NewMemberParams add a team member.
-type NewMemberParams struct {
+// NewUserParams add a team member.
+type NewUserParams struct {
 	Email    string `json:"email"`
 	Name     string `json:"name"`
 	Password string `json:"password"`
@@ -52,21 +52,21 @@ type NewMemberParams struct {
 	Support  bool   `json:"support"`
 }
 
-// AddMember creates a team member (admins only).
-func (s *HelpdeskService) AddMember(p NewMemberParams) (*chat.User, error) {
+// CreateUser creates a team member (admins only).
+func (s *HelpdeskService) CreateUser(p NewUserParams) (*chat.User, error) {
 	return call(s.Session, func(ctx context.Context, c *client.Client) (*chat.User, error) {
 		return c.CreateUser(ctx, p.Email, p.Name, p.Password, p.Admin, p.Support)
 	})
 }
 
-// MemberParams change a team member's flags or deactivate them.
-type MemberParams struct {
+// UpdateUserParams change a team member's flags or deactivate them.
+type UpdateUserParams struct {
 	ID int64 `json:"id"`
 	chat.UserUpdate
 }
 
-// UpdateMember changes admin/support flags, the name, or deactivates.
-func (s *HelpdeskService) UpdateMember(p MemberParams) (*chat.User, error) {
+// UpdateUser changes admin/support flags, the name, or deactivates.
+func (s *HelpdeskService) UpdateUser(p UpdateUserParams) (*chat.User, error) {
 	return call(s.Session, func(ctx context.Context, c *client.Client) (*chat.User, error) {
 		return c.UpdateUser(ctx, p.ID, p.UserUpdate)
 	})

@@ -28,7 +28,7 @@ type ListParams struct {
 
 // ListConversations returns a page of a section.
 func (s *InboxService) ListConversations(p ListParams) ([]*chat.Conversation, error) {
-	st, _, _, err := s.Session.current()
+	st, err := s.Session.store()
 	if err != nil {
 		return nil, err
 	}
@@ -39,17 +39,17 @@ func (s *InboxService) ListConversations(p ListParams) ([]*chat.Conversation, er
 	return st.ListConversations(context.Background(), f)
 }
 
-// Counts returns the unread badges.
-func (s *InboxService) Counts() (*chat.SectionCounts, error) {
-	st, _, _, err := s.Session.current()
+// SectionCounts returns the unread badges.
+func (s *InboxService) SectionCounts() (*chat.SectionCounts, error) {
+	st, err := s.Session.store()
 	if err != nil {
 		return nil, err
 	}
 	return st.Counts(context.Background())
 }
 
-// MessagesParams select a page of a conversation.
-type MessagesParams struct {
+// ListMessagesParams select a page of a conversation.
+type ListMessagesParams struct {
 	ConversationID int64 `json:"conversation_id"`
 	BeforeID       int64 `json:"before_id,omitempty"`
 	Limit          int   `json:"limit,omitempty"`
@@ -61,14 +61,14 @@ type ConversationView struct {
 	Pending  []localstore.Entry `json:"pending"`
 }
 
-// Messages returns a page and the pending outbox entries of a conversation.
-func (s *InboxService) Messages(p MessagesParams) (*ConversationView, error) {
-	st, _, _, err := s.Session.current()
+// ListMessages returns a page and the pending outbox entries of a conversation.
+func (s *InboxService) ListMessages(p ListMessagesParams) (*ConversationView, error) {
+	st, err := s.Session.store()
 	if err != nil {
 		return nil, err
 	}
 	ctx := context.Background()
-	msgs, err := st.Messages(ctx, p.ConversationID, p.BeforeID, p.Limit)
+	msgs, err := st.ListMessages(ctx, p.ConversationID, p.BeforeID, p.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -85,13 +85,14 @@ type OpenParams struct {
 // OpenConversation marks it read (locally at once, on the server through
 // the outbox) and stops notifications for it while focused.
 func (s *InboxService) OpenConversation(p OpenParams) error {
-	st, e, center, err := s.Session.current()
+	rt, err := s.Session.current()
 	if err != nil {
 		return err
 	}
+	st, e, center := rt.store, rt.engine, rt.center
 	center.SetView(p.ConversationID, p.Focused)
 	ctx := context.Background()
-	msgs, err := st.Messages(ctx, p.ConversationID, 0, 1)
+	msgs, err := st.ListMessages(ctx, p.ConversationID, 0, 1)
 	if err != nil || len(msgs) == 0 {
 		return err
 	}
@@ -99,36 +100,38 @@ func (s *InboxService) OpenConversation(p OpenParams) error {
 	if err := st.MarkReadLocal(ctx, p.ConversationID, newest); err != nil {
 		return err
 	}
-	return s.queue(st, e, localstore.Entry{Kind: localstore.OutRead, ConversationID: p.ConversationID, MessageID: newest})
+	return s.queue(st, e, localstore.Entry{Kind: localstore.OutMarkRead, ConversationID: p.ConversationID, MessageID: newest})
 }
 
 // SetFocus tells notifications whether the window showing a conversation
 // has the focus, without marking anything read (window blur and focus).
 func (s *InboxService) SetFocus(p OpenParams) error {
-	_, _, center, err := s.Session.current()
+	rt, err := s.Session.current()
 	if err != nil {
 		return err
 	}
+	center := rt.center
 	center.SetView(p.ConversationID, p.Focused)
 	return nil
 }
 
-// SendParams is a reply.
-type SendParams struct {
+// SendMessageParams is a reply.
+type SendMessageParams struct {
 	ConversationID int64  `json:"conversation_id"`
 	Text           string `json:"text"`
 }
 
-// Send queues a reply; it shows as pending until the server has it.
-func (s *InboxService) Send(p SendParams) error {
+// SendMessage queues a reply; it shows as pending until the server has it.
+func (s *InboxService) SendMessage(p SendMessageParams) error {
 	if _, err := chat.CheckMessageText(p.Text); err != nil {
 		return err
 	}
-	st, e, _, err := s.Session.current()
+	rt, err := s.Session.current()
 	if err != nil {
 		return err
 	}
-	return s.queue(st, e, localstore.Entry{Kind: localstore.OutSend, ConversationID: p.ConversationID, Text: p.Text})
+	st, e := rt.store, rt.engine
+	return s.queue(st, e, localstore.Entry{Kind: localstore.OutSendMessage, ConversationID: p.ConversationID, Text: p.Text})
 }
 
 // ConversationParams name a conversation.
@@ -136,22 +139,24 @@ type ConversationParams struct {
 	ConversationID int64 `json:"conversation_id"`
 }
 
-// Close queues closing a conversation.
-func (s *InboxService) Close(p ConversationParams) error {
-	st, e, _, err := s.Session.current()
+// CloseConversation queues closing a conversation.
+func (s *InboxService) CloseConversation(p ConversationParams) error {
+	rt, err := s.Session.current()
 	if err != nil {
 		return err
 	}
-	return s.queue(st, e, localstore.Entry{Kind: localstore.OutClose, ConversationID: p.ConversationID})
+	st, e := rt.store, rt.engine
+	return s.queue(st, e, localstore.Entry{Kind: localstore.OutCloseConversation, ConversationID: p.ConversationID})
 }
 
-// Reopen queues reopening a conversation.
-func (s *InboxService) Reopen(p ConversationParams) error {
-	st, e, _, err := s.Session.current()
+// ReopenConversation queues reopening a conversation.
+func (s *InboxService) ReopenConversation(p ConversationParams) error {
+	rt, err := s.Session.current()
 	if err != nil {
 		return err
 	}
-	return s.queue(st, e, localstore.Entry{Kind: localstore.OutReopen, ConversationID: p.ConversationID})
+	st, e := rt.store, rt.engine
+	return s.queue(st, e, localstore.Entry{Kind: localstore.OutReopenConversation, ConversationID: p.ConversationID})
 }
 
 // SearchParams is a search box query.
@@ -162,7 +167,7 @@ type SearchParams struct {
 
 // Search searches the local store.
 func (s *InboxService) Search(p SearchParams) ([]*chat.SearchResult, error) {
-	st, _, _, err := s.Session.current()
+	st, err := s.Session.store()
 	if err != nil {
 		return nil, err
 	}
@@ -181,33 +186,34 @@ func (s *InboxService) queue(st *localstore.Store, e interface{ Kick() }, en loc
 	return nil
 }
 
-// Conversation returns one conversation from the local store (header,
+// FindConversationByID returns one conversation from the local store (header,
 // status, linked item).
-func (s *InboxService) Conversation(p ConversationParams) (*chat.Conversation, error) {
-	st, _, _, err := s.Session.current()
+func (s *InboxService) FindConversationByID(p ConversationParams) (*chat.Conversation, error) {
+	st, err := s.Session.store()
 	if err != nil {
 		return nil, err
 	}
-	return st.Conversation(context.Background(), p.ConversationID)
+	return st.FindConversationByID(context.Background(), p.ConversationID)
 }
 
-// EditParams change one of my messages.
-type EditParams struct {
+// EditMessageParams change one of my messages.
+type EditMessageParams struct {
 	ConversationID int64  `json:"conversation_id"`
 	MessageID      int64  `json:"message_id"`
 	Text           string `json:"text"`
 }
 
-// Edit queues an edit of my message.
-func (s *InboxService) Edit(p EditParams) error {
+// EditMessage queues an edit of my message.
+func (s *InboxService) EditMessage(p EditMessageParams) error {
 	if _, err := chat.CheckMessageText(p.Text); err != nil {
 		return err
 	}
-	st, e, _, err := s.Session.current()
+	rt, err := s.Session.current()
 	if err != nil {
 		return err
 	}
-	return s.queue(st, e, localstore.Entry{Kind: localstore.OutEdit, ConversationID: p.ConversationID, MessageID: p.MessageID, Text: p.Text})
+	st, e := rt.store, rt.engine
+	return s.queue(st, e, localstore.Entry{Kind: localstore.OutEditMessage, ConversationID: p.ConversationID, MessageID: p.MessageID, Text: p.Text})
 }
 
 // MessageRef names a message.
@@ -216,21 +222,23 @@ type MessageRef struct {
 	MessageID      int64 `json:"message_id"`
 }
 
-// Delete queues deleting my message (the UI asks for confirmation first).
-func (s *InboxService) Delete(p MessageRef) error {
-	st, e, _, err := s.Session.current()
+// DeleteMessage queues deleting my message (the UI asks for confirmation first).
+func (s *InboxService) DeleteMessage(p MessageRef) error {
+	rt, err := s.Session.current()
 	if err != nil {
 		return err
 	}
-	return s.queue(st, e, localstore.Entry{Kind: localstore.OutDelete, ConversationID: p.ConversationID, MessageID: p.MessageID})
+	st, e := rt.store, rt.engine
+	return s.queue(st, e, localstore.Entry{Kind: localstore.OutDeleteMessage, ConversationID: p.ConversationID, MessageID: p.MessageID})
 }
 
 // Retry sends a refused outbox entry again.
 func (s *InboxService) Retry(clientID string) error {
-	st, e, _, err := s.Session.current()
+	rt, err := s.Session.current()
 	if err != nil {
 		return err
 	}
+	st, e := rt.store, rt.engine
 	if err := st.Retry(context.Background(), clientID); err != nil {
 		return err
 	}
@@ -241,7 +249,7 @@ func (s *InboxService) Retry(clientID string) error {
 
 // Discard drops an outbox entry the user gave up on.
 func (s *InboxService) Discard(clientID string) error {
-	st, _, _, err := s.Session.current()
+	st, err := s.Session.store()
 	if err != nil {
 		return err
 	}
@@ -254,16 +262,17 @@ func (s *InboxService) Discard(clientID string) error {
 
 // Typing tells the other side I am typing (dropped when offline).
 func (s *InboxService) Typing(p ConversationParams) error {
-	_, e, _, err := s.Session.current()
+	rt, err := s.Session.current()
 	if err != nil {
 		return err
 	}
+	e := rt.engine
 	return e.Typing(p.ConversationID)
 }
 
 // UnreadTotal counts conversations with unread messages.
 func (s *InboxService) UnreadTotal() (int, error) {
-	st, _, _, err := s.Session.current()
+	st, err := s.Session.store()
 	if err != nil {
 		return 0, err
 	}

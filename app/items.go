@@ -16,41 +16,41 @@ type ItemService struct {
 	Session *SessionService
 }
 
-// ProposeParams ask for a pre-filled item form.
-type ProposeParams struct {
+// ProposeItemParams ask for a pre-filled item form.
+type ProposeItemParams struct {
 	ConversationID int64         `json:"conversation_id"`
 	Type           chat.ItemType `json:"type"`
 }
 
-// Propose returns the server's suggestion for a new item from a
+// ProposeItem returns the server's suggestion for a new item from a
 // conversation: title, description (transcript) and requester.
-func (s *ItemService) Propose(p ProposeParams) (*chat.NewItem, error) {
+func (s *ItemService) ProposeItem(p ProposeItemParams) (*chat.NewItem, error) {
 	return call(s.Session, func(ctx context.Context, c *client.Client) (*chat.NewItem, error) {
 		return c.ProposeItem(ctx, p.ConversationID, p.Type)
 	})
 }
 
-// Create creates the item (linked to ni.ConversationID when set).
-func (s *ItemService) Create(ni chat.NewItem) (*chat.Item, error) {
+// CreateItem creates the item (linked to ni.ConversationID when set).
+func (s *ItemService) CreateItem(ni chat.NewItem) (*chat.Item, error) {
 	return call(s.Session, func(ctx context.Context, c *client.Client) (*chat.Item, error) {
 		return c.CreateItem(ctx, ni)
 	})
 }
 
-// Find looks items up by number ("12", "#12") or title words.
-func (s *ItemService) Find(q string) ([]*chat.ItemRef, error) {
+// FindItems looks items up by number ("12", "#12") or title words.
+func (s *ItemService) FindItems(q string) ([]*chat.ItemRef, error) {
 	return call(s.Session, func(ctx context.Context, c *client.Client) ([]*chat.ItemRef, error) {
 		return c.FindItems(ctx, q)
 	})
 }
 
-// Get returns an item's details; offline, the copy in the local store.
-func (s *ItemService) Get(number int64) (*chat.Item, error) {
+// FindItemByNumber returns an item's details; offline, the copy in the local store.
+func (s *ItemService) FindItemByNumber(number int64) (*chat.Item, error) {
 	it, err := call(s.Session, func(ctx context.Context, c *client.Client) (*chat.Item, error) {
-		return c.Item(ctx, number)
+		return c.FindItemByNumber(ctx, number)
 	})
 	return orLocal(s.Session, it, err, func(ctx context.Context, st *localstore.Store) (*chat.Item, error) {
-		return st.Item(ctx, number)
+		return st.FindItemByNumber(ctx, number)
 	})
 }
 
@@ -60,23 +60,23 @@ type UpdateItemParams struct {
 	chat.ItemUpdate
 }
 
-// Update changes title, description, status, priority or requester.
-func (s *ItemService) Update(p UpdateItemParams) (*chat.Item, error) {
+// UpdateItem changes title, description, status, priority or requester.
+func (s *ItemService) UpdateItem(p UpdateItemParams) (*chat.Item, error) {
 	return call(s.Session, func(ctx context.Context, c *client.Client) (*chat.Item, error) {
 		return c.UpdateItem(ctx, p.Number, p.ItemUpdate)
 	})
 }
 
-// RoleParams add or remove an assignee or follower.
-type RoleParams struct {
+// ItemRoleParams add or remove an assignee or follower.
+type ItemRoleParams struct {
 	Number int64         `json:"number"`
 	UserID int64         `json:"user_id"`
 	Role   chat.ItemRole `json:"role"` // assignee or follower
 	On     bool          `json:"on"`
 }
 
-// SetRole assigns/unassigns or follows/unfollows.
-func (s *ItemService) SetRole(p RoleParams) (*chat.Item, error) {
+// SetItemRole assigns/unassigns or follows/unfollows.
+func (s *ItemService) SetItemRole(p ItemRoleParams) (*chat.Item, error) {
 	return call(s.Session, func(ctx context.Context, c *client.Client) (*chat.Item, error) {
 		return c.SetItemRole(ctx, p.Number, p.UserID, p.Role, p.On)
 	})
@@ -88,9 +88,9 @@ type LinkParams struct {
 	Number         int64 `json:"number"`
 }
 
-// Link links (or unlinks) a conversation.
-func (s *ItemService) Link(p LinkParams) (*chat.Conversation, error) {
+// LinkConversation links (or unlinks) a conversation.
+func (s *ItemService) LinkConversation(p LinkParams) (*chat.Conversation, error) {
 	return call(s.Session, func(ctx context.Context, c *client.Client) (*chat.Conversation, error) {
-		return c.Link(ctx, p.ConversationID, p.Number)
+		return c.LinkConversation(ctx, p.ConversationID, p.Number)
 	})
 }

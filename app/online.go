@@ -23,7 +23,7 @@ var ErrOffline = errors.New("The server cannot be reached right now; try again w
 func (s *SessionService) online() (*client.Client, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.store == nil {
+	if s.rt == nil {
 		return nil, errNotSignedIn
 	}
 	return client.New(s.cfg.ServerURL).WithToken(s.cfg.Token), nil
@@ -63,7 +63,7 @@ func orLocal[T any](s *SessionService, v T, err error, local func(context.Contex
 	if err != ErrOffline {
 		return v, err
 	}
-	st, _, _, e := s.current()
+	st, e := s.store()
 	if e != nil {
 		return v, err
 	}

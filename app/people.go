@@ -16,31 +16,31 @@ type PeopleService struct {
 	Session *SessionService
 }
 
-// Team lists the team members with their presence.
-func (s *PeopleService) Team() ([]*chat.User, error) {
+// ListUsers lists the team members with their presence.
+func (s *PeopleService) ListUsers() ([]*chat.User, error) {
 	return call(s.Session, func(ctx context.Context, c *client.Client) ([]*chat.User, error) {
-		return c.Users(ctx)
+		return c.ListUsers(ctx)
 	})
 }
 
-// User returns a teammate; offline, the copy in the local store.
-func (s *PeopleService) User(id int64) (*chat.User, error) {
+// FindUserByID returns a teammate; offline, the copy in the local store.
+func (s *PeopleService) FindUserByID(id int64) (*chat.User, error) {
 	u, err := call(s.Session, func(ctx context.Context, c *client.Client) (*chat.User, error) {
-		return c.User(ctx, id)
+		return c.FindUserByID(ctx, id)
 	})
 	return orLocal(s.Session, u, err, func(ctx context.Context, st *localstore.Store) (*chat.User, error) {
-		return st.User(ctx, id)
+		return st.FindUserByID(ctx, id)
 	})
 }
 
-// Customer returns the customer panel (local time, conversations, items);
+// FindCustomerDetails returns the customer panel (local time, conversations, items);
 // offline, the profile from the local store without the lists.
-func (s *PeopleService) Customer(id int64) (*chat.CustomerDetails, error) {
+func (s *PeopleService) FindCustomerDetails(id int64) (*chat.CustomerDetails, error) {
 	cd, err := call(s.Session, func(ctx context.Context, c *client.Client) (*chat.CustomerDetails, error) {
-		return c.Customer(ctx, id)
+		return c.FindCustomerDetails(ctx, id)
 	})
 	return orLocal(s.Session, cd, err, func(ctx context.Context, st *localstore.Store) (*chat.CustomerDetails, error) {
-		local, err := st.Customer(ctx, id)
+		local, err := st.FindCustomerByID(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -59,16 +59,16 @@ func (s *PeopleService) EraseCustomer(id int64) (*chat.Erasure, error) {
 	})
 }
 
-// TeamParams start a team conversation.
-type TeamParams struct {
+// CreateConversationParams start a team conversation.
+type CreateConversationParams struct {
 	ParticipantIDs []int64 `json:"participant_ids"`
 	Text           string  `json:"text"`
 }
 
-// StartTeamConversation creates a conversation with teammates and its
+// CreateConversation creates a conversation with teammates and its
 // first message, and puts it in the local store at once so the UI can
 // open it before the event arrives.
-func (s *PeopleService) StartTeamConversation(p TeamParams) (*chat.Conversation, error) {
+func (s *PeopleService) CreateConversation(p CreateConversationParams) (*chat.Conversation, error) {
 	if _, err := chat.CheckMessageText(p.Text); err != nil {
 		return nil, err
 	}
@@ -80,13 +80,13 @@ func (s *PeopleService) StartTeamConversation(p TeamParams) (*chat.Conversation,
 		msg  *chat.Message
 	}
 	r, err := call(s.Session, func(ctx context.Context, c *client.Client) (started, error) {
-		conv, msg, _, err := c.StartConversation(ctx, nc)
+		conv, msg, _, err := c.CreateConversation(ctx, nc)
 		return started{conv, msg}, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if st, _, _, e := s.Session.current(); e == nil {
+	if st, e := s.Session.store(); e == nil {
 		var msgs []*chat.Message
 		if r.msg != nil {
 			msgs = append(msgs, r.msg)

@@ -53,14 +53,9 @@ func (r *recorder) get() seen {
 // following unread counts, compact mode, hide on close, edit and delete.
 func TestAgentServices(t *testing.T) {
 	rec := &recorder{}
-	desktop := &app.DesktopService{Out: app.NopEmitter{}, Badge: rec}
-	s := &app.SessionService{Emit: desktop, Dir: filepath.Join(t.TempDir(), "first", "start")} // created on demand
-	desktop.Session = s
-	inbox := &app.InboxService{Session: s}
-	items := &app.ItemService{Session: s}
-	people := &app.PeopleService{Session: s}
-	helpdesk := &app.HelpdeskService{Session: s}
-	desktop.Helpdesk = helpdesk
+	a := app.New("test", app.NopEmitter{}, nil, filepath.Join(t.TempDir(), "first", "start")) // created on demand
+	s, desktop, inbox, items, people, helpdesk := a.Session, a.Desktop, a.Inbox, a.Items, a.People, a.Helpdesk
+	desktop.Badge = rec
 	desktop.Start(rec)
 	if err := s.Startup(context.Background()); err != nil {
 		t.Fatal(err)
@@ -93,55 +88,55 @@ func TestAgentServices(t *testing.T) {
 
 	// A ticket from the conversation, pre-filled by the server, edited.
 	conv := convs[0]
-	prop, err := items.Propose(app.ProposeParams{ConversationID: conv.ID, Type: chat.ItemTicket})
+	prop, err := items.ProposeItem(app.ProposeItemParams{ConversationID: conv.ID, Type: chat.ItemTicket})
 	if err != nil || prop.Title == "" || prop.ConversationID != conv.ID {
 		t.Fatalf("proposal = %+v, %v", prop, err)
 	}
 	prop.Title = "Edited: " + prop.Title
-	it, err := items.Create(*prop)
+	it, err := items.CreateItem(*prop)
 	if err != nil || it.Number == 0 || !strings.HasPrefix(it.Title, "Edited: ") {
 		t.Fatalf("create = %+v, %v", it, err)
 	}
 	waitFor(t, "the item chip in the local store", func() bool {
-		c, _ := inbox.Conversation(app.ConversationParams{ConversationID: conv.ID})
+		c, _ := inbox.FindConversationByID(app.ConversationParams{ConversationID: conv.ID})
 		return c != nil && c.Item != nil && c.Item.Number == it.Number
 	})
 	status := chat.ItemInProgress
-	if it, err = items.Update(app.UpdateItemParams{Number: it.Number, ItemUpdate: chat.ItemUpdate{Status: &status}}); err != nil || it.Status != status {
+	if it, err = items.UpdateItem(app.UpdateItemParams{Number: it.Number, ItemUpdate: chat.ItemUpdate{Status: &status}}); err != nil || it.Status != status {
 		t.Fatalf("update = %+v, %v", it, err)
 	}
-	team, err := people.Team()
+	team, err := people.ListUsers()
 	if err != nil || len(team) < 3 {
 		t.Fatalf("team = %v, %v", team, err)
 	}
 	ben := team[1]
-	if it, err = items.SetRole(app.RoleParams{Number: it.Number, UserID: ben.ID, Role: chat.RoleAssignee, On: true}); err != nil || len(it.Assignees) != 1 {
+	if it, err = items.SetItemRole(app.ItemRoleParams{Number: it.Number, UserID: ben.ID, Role: chat.RoleAssignee, On: true}); err != nil || len(it.Assignees) != 1 {
 		t.Fatalf("assign = %+v, %v", it, err)
 	}
-	found, err := items.Find("#" + itoa(it.Number))
+	found, err := items.FindItems("#" + itoa(it.Number))
 	if err != nil || len(found) != 1 || found[0].Number != it.Number {
 		t.Fatalf("find = %v, %v", found, err)
 	}
-	if _, err := items.Link(app.LinkParams{ConversationID: convs[1].ID, Number: it.Number}); err != nil {
+	if _, err := items.LinkConversation(app.LinkParams{ConversationID: convs[1].ID, Number: it.Number}); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := items.Get(it.Number); err != nil || len(got.Conversations) != 2 {
+	if got, err := items.FindItemByNumber(it.Number); err != nil || len(got.Conversations) != 2 {
 		t.Fatalf("details = %+v, %v", got, err)
 	}
-	if _, err := items.Get(99999); err == nil || err == app.ErrOffline {
+	if _, err := items.FindItemByNumber(99999); err == nil || err == app.ErrOffline {
 		t.Fatalf("unknown item: %v", err)
 	}
 
 	// People.
-	cd, err := people.Customer(conv.CustomerID)
+	cd, err := people.FindCustomerDetails(conv.CustomerID)
 	if err != nil || cd.Name == "" || len(cd.Conversations) == 0 || len(cd.Items) == 0 {
 		t.Fatalf("customer = %+v, %v", cd, err)
 	}
-	tc, err := people.StartTeamConversation(app.TeamParams{ParticipantIDs: []int64{ben.ID}, Text: "Can you look at the PayPal ticket?"})
+	tc, err := people.CreateConversation(app.CreateConversationParams{ParticipantIDs: []int64{ben.ID}, Text: "Can you look at the PayPal ticket?"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c, err := inbox.Conversation(app.ConversationParams{ConversationID: tc.ID}); err != nil || c.Kind != chat.ConversationTeam {
+	if c, err := inbox.FindConversationByID(app.ConversationParams{ConversationID: tc.ID}); err != nil || c.Kind != chat.ConversationTeam {
 		t.Fatalf("team conversation not in the local store at once: %+v, %v", c, err)
 	}
 
@@ -159,12 +154,12 @@ func TestAgentServices(t *testing.T) {
 	}
 
 	// Edit and delete my message through the outbox.
-	if err := inbox.Send(app.SendParams{ConversationID: conv.ID, Text: "first try"}); err != nil {
+	if err := inbox.SendMessage(app.SendMessageParams{ConversationID: conv.ID, Text: "first try"}); err != nil {
 		t.Fatal(err)
 	}
 	var mine *chat.Message
 	waitFor(t, "my message", func() bool {
-		v, _ := inbox.Messages(app.MessagesParams{ConversationID: conv.ID})
+		v, _ := inbox.ListMessages(app.ListMessagesParams{ConversationID: conv.ID})
 		if v == nil || len(v.Pending) > 0 {
 			return false
 		}
@@ -175,13 +170,13 @@ func TestAgentServices(t *testing.T) {
 		}
 		return mine != nil
 	})
-	if err := inbox.Edit(app.EditParams{ConversationID: conv.ID, MessageID: mine.ID, Text: "second try"}); err != nil {
+	if err := inbox.EditMessage(app.EditMessageParams{ConversationID: conv.ID, MessageID: mine.ID, Text: "second try"}); err != nil {
 		t.Fatal(err)
 	}
 	cfg, _ := app.LoadConfig(s.Dir)
 	agent := client.New(cfg.ServerURL).WithToken(cfg.Token)
 	waitFor(t, "the edit on the server", func() bool {
-		msgs, _ := agent.Messages(context.Background(), conv.ID, chat.MessageFilter{Limit: 100})
+		msgs, _ := agent.ListMessages(context.Background(), conv.ID, chat.MessageFilter{Limit: 100})
 		for _, m := range msgs {
 			if m.ID == mine.ID {
 				return m.Text == "second try" && m.EditedAt != nil
@@ -189,11 +184,11 @@ func TestAgentServices(t *testing.T) {
 		}
 		return false
 	})
-	if err := inbox.Delete(app.MessageRef{ConversationID: conv.ID, MessageID: mine.ID}); err != nil {
+	if err := inbox.DeleteMessage(app.MessageRef{ConversationID: conv.ID, MessageID: mine.ID}); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the delete in the local store", func() bool {
-		v, _ := inbox.Messages(app.MessagesParams{ConversationID: conv.ID})
+		v, _ := inbox.ListMessages(app.ListMessagesParams{ConversationID: conv.ID})
 		for _, m := range v.Messages {
 			if m.ID == mine.ID {
 				return m.DeletedAt != nil
@@ -202,12 +197,12 @@ func TestAgentServices(t *testing.T) {
 		return false
 	})
 	// Editing someone else's message is refused and kept with Retry/Discard.
-	if err := inbox.Edit(app.EditParams{ConversationID: conv.ID, MessageID: conv.LastMessage.ID, Text: "not mine"}); err != nil {
+	if err := inbox.EditMessage(app.EditMessageParams{ConversationID: conv.ID, MessageID: conv.LastMessage.ID, Text: "not mine"}); err != nil {
 		t.Fatal(err)
 	}
 	var failed string
 	waitFor(t, "the refusal", func() bool {
-		v, _ := inbox.Messages(app.MessagesParams{ConversationID: conv.ID})
+		v, _ := inbox.ListMessages(app.ListMessagesParams{ConversationID: conv.ID})
 		for _, p := range v.Pending {
 			if p.Failed != "" {
 				failed = p.ClientID
@@ -218,7 +213,7 @@ func TestAgentServices(t *testing.T) {
 	if err := inbox.Discard(failed); err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := inbox.Messages(app.MessagesParams{ConversationID: conv.ID}); len(v.Pending) != 0 {
+	if v, _ := inbox.ListMessages(app.ListMessagesParams{ConversationID: conv.ID}); len(v.Pending) != 0 {
 		t.Fatalf("pending after discard: %+v", v.Pending)
 	}
 	if err := inbox.Typing(app.ConversationParams{ConversationID: conv.ID}); err != nil {

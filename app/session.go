@@ -2,9 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -37,11 +34,7 @@ type SessionService struct {
 	mu      sync.Mutex // guards the fields below
 	cfg     Config
 	user    *chat.User
-	store   *localstore.Store
-	engine  *syncer.Engine
-	center  *notify.Center
-	cancel  context.CancelFunc
-	done    chan struct{}
+	rt      *signedIn // while signed in
 	state   syncer.State
 	local   *server.Server
 	preview string
@@ -120,7 +113,7 @@ func (s *SessionService) Shutdown() {
 func (s *SessionService) Status() SessionStatus {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return SessionStatus{SignedIn: s.store != nil, ServerURL: s.cfg.ServerURL, Local: s.cfg.Local, PreviewURL: s.preview,
+	return SessionStatus{SignedIn: s.rt != nil, ServerURL: s.cfg.ServerURL, Local: s.cfg.Local, PreviewURL: s.preview,
 		User: s.user, Sync: s.state, Muted: s.cfg.Muted}
 }
 
@@ -198,11 +191,11 @@ func (s *SessionService) updateConfig(change func(*Config)) error {
 	// Saved under the lock, so the last change is the one on disk.
 	s.mu.Lock()
 	change(&s.cfg)
-	cfg, center := s.cfg, s.center
+	cfg, rt := s.cfg, s.rt
 	err = SaveConfig(dir, cfg)
 	s.mu.Unlock()
-	if center != nil {
-		center.SetMuted(cfg.Muted)
+	if rt != nil {
+		rt.center.SetMuted(cfg.Muted)
 	}
 	return err
 }
@@ -268,10 +261,8 @@ func (s *SessionService) resume(cfg Config) error {
 		return err
 	}
 	c := client.New(cfg.ServerURL).WithToken(cfg.Token)
-	var me struct {
-		User *chat.User `json:"user"`
-	}
-	if _, err := c.Do(context.Background(), "GET", "/v1/me", nil, &me); err != nil {
+	me, err := c.Me(context.Background())
+	if err != nil {
 		// Offline: keep the saved user; the local store still answers.
 		if client.Code(err) == chat.EUnauthorized || client.Code(err) == chat.ETokenExpired {
 			return err
@@ -281,82 +272,50 @@ func (s *SessionService) resume(cfg Config) error {
 			me.User = cfg.User // as last seen: name and flags
 		}
 	}
-	// One local store per server and user.
-	key := sha256.Sum256([]byte(fmt.Sprintf("%s|%d", cfg.ServerURL, me.User.ID)))
-	st, err := localstore.Open(filepath.Join(dir, "local-"+hex.EncodeToString(key[:6])+".db"), me.User.ID)
-	if err != nil {
-		return err
-	}
 	cfg.UserID, cfg.User = me.User.ID, me.User
 	// Preferences changed meanwhile (during the /v1/me round trip) win.
 	s.mu.Lock()
 	cfg.Muted, cfg.HideOnClose, cfg.CompactOnTop = s.cfg.Muted, s.cfg.HideOnClose, s.cfg.CompactOnTop
 	s.mu.Unlock()
 	if err := SaveConfig(dir, cfg); err != nil {
-		st.Close()
 		return err
 	}
-	center := &notify.Center{Notifier: s.Notifier, Store: st, Log: s.log()}
-	center.SetMuted(cfg.Muted)
-	e := &syncer.Engine{Client: c, Store: st,
-		OnState: func(x syncer.State) {
-			s.mu.Lock()
-			s.state = x
-			s.mu.Unlock()
-			s.Emit.Emit(EventSyncState, x)
-		},
-		OnEvents: func(evs []*chat.Event, live bool) {
-			if s.Notifier != nil {
-				center.Events(evs, live)
-			}
-			s.Emit.Emit(EventInbox, map[string]bool{"live": live})
-			for _, ev := range evs {
-				var hs chat.Settings
-				if ev.Type == chat.EventHelpdeskUpdated && json.Unmarshal(ev.Data, &hs) == nil {
-					s.Emit.Emit(EventHelpdesk, &hs)
-				}
-			}
-		},
-		OnEphemeral: func(ev *chat.Event) { s.Emit.Emit(EventEphemeral, ev) },
+	rt, err := s.startRuntime(dir, cfg, c)
+	if err != nil {
+		return err
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
 	s.mu.Lock()
-	s.cfg, s.user, s.store, s.engine, s.center, s.cancel, s.done = cfg, me.User, st, e, center, cancel, done
+	s.cfg, s.user, s.rt = cfg, me.User, rt
 	s.mu.Unlock()
-	go func() {
-		defer close(done)
-		if err := e.Run(ctx); errors.Is(err, syncer.ErrSignedOut) {
-			s.log().Warn("signed out by the server", "err", err)
-		}
-	}()
 	s.Emit.Emit(EventSessionInfo, s.Status())
 	return nil
 }
 
 func (s *SessionService) stopSync() {
 	s.mu.Lock()
-	cancel, done, st, center := s.cancel, s.done, s.store, s.center
-	s.cancel, s.done, s.store, s.engine, s.center = nil, nil, nil, nil, nil
+	rt := s.rt
+	s.rt = nil
 	s.mu.Unlock()
-	if cancel != nil {
-		cancel()
-		<-done
-	}
-	if center != nil {
-		center.Stop() // no notification after sign-out
-	}
-	if st != nil {
-		st.Close()
+	if rt != nil {
+		rt.stop()
 	}
 }
 
-// current returns the store and engine of the signed-in session.
-func (s *SessionService) current() (*localstore.Store, *syncer.Engine, *notify.Center, error) {
+// current returns what runs for the signed-in session.
+func (s *SessionService) current() (*signedIn, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.store == nil {
-		return nil, nil, nil, errNotSignedIn
+	if s.rt == nil {
+		return nil, errNotSignedIn
 	}
-	return s.store, s.engine, s.center, nil
+	return s.rt, nil
+}
+
+// store returns the signed-in session's local store.
+func (s *SessionService) store() (*localstore.Store, error) {
+	rt, err := s.current()
+	if err != nil {
+		return nil, err
+	}
+	return rt.store, nil
 }

@@ -52,16 +52,16 @@ func TestLocalHelpdeskSession(t *testing.T) {
 		return len(convs) > 0
 	})
 	target := convs[0]
-	if err := inbox.Send(app.SendParams{ConversationID: target.ID, Text: "Sent from the desktop app"}); err != nil {
+	if err := inbox.SendMessage(app.SendMessageParams{ConversationID: target.ID, Text: "Sent from the desktop app"}); err != nil {
 		t.Fatal(err)
 	}
 	agent := client.New(st.ServerURL).WithToken(cfg.Token)
 	waitFor(t, "the reply on the server", func() bool {
-		msgs, _ := agent.Messages(context.Background(), target.ID, chat.MessageFilter{Limit: 50})
+		msgs, _ := agent.ListMessages(context.Background(), target.ID, chat.MessageFilter{Limit: 50})
 		return len(msgs) > 0 && msgs[len(msgs)-1].Text == "Sent from the desktop app"
 	})
 	waitFor(t, "the outbox to empty", func() bool {
-		v, _ := inbox.Messages(app.MessagesParams{ConversationID: target.ID})
+		v, _ := inbox.ListMessages(app.ListMessagesParams{ConversationID: target.ID})
 		return v != nil && len(v.Pending) == 0
 	})
 	res, err := inbox.Search(app.SearchParams{Query: "desktop app"})
@@ -71,7 +71,7 @@ func TestLocalHelpdeskSession(t *testing.T) {
 	if err := s.SignOut(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := agent.Unread(context.Background()); client.Code(err) != chat.EUnauthorized {
+	if _, err := agent.UnreadCounts(context.Background()); client.Code(err) != chat.EUnauthorized {
 		t.Fatalf("token still valid after sign-out: %v", err)
 	}
 	if cfg, _ := app.LoadConfig(dir); cfg.Token != "" {

@@ -488,7 +488,7 @@ func boolInt(b bool) int {
 // nothing they lost access to stays listed or searchable here. Unknown
 // support flag (my user not synced yet): nothing is purged.
 func (s *Store) Purge(ctx context.Context) error {
-	me, err := s.User(ctx, s.me)
+	me, err := s.FindUserByID(ctx, s.me)
 	if err != nil {
 		return nil
 	}

@@ -193,7 +193,7 @@ func BenchmarkOpenConversation(b *testing.B) {
 	lat := make([]time.Duration, 0, b.N)
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
-		msgs, err := st.Messages(context.Background(), conv, 0, 50)
+		msgs, err := st.ListMessages(context.Background(), conv, 0, 50)
 		lat = append(lat, time.Since(start))
 		if err != nil || len(msgs) != 50 {
 			b.Fatalf("%d messages, %v", len(msgs), err)

@@ -7,27 +7,34 @@ import (
 	"github.com/deskchat/deskchat/backend/chat"
 )
 
+// OutKind is what an outbox entry asks of the server, named as the store
+// and the API name the act.
+type OutKind string
+
 // Outbox kinds.
 const (
-	OutSend   = "send"
-	OutEdit   = "edit"
-	OutDelete = "delete"
-	OutClose  = "close"
-	OutReopen = "reopen"
-	OutRead   = "read"
+	OutSendMessage        OutKind = "send_message"
+	OutEditMessage        OutKind = "edit_message"
+	OutDeleteMessage      OutKind = "delete_message"
+	OutCloseConversation  OutKind = "close_conversation"
+	OutReopenConversation OutKind = "reopen_conversation"
+	OutMarkRead           OutKind = "mark_read"
 )
+
+// OutKinds lists every kind.
+var OutKinds = []OutKind{OutSendMessage, OutEditMessage, OutDeleteMessage, OutCloseConversation, OutReopenConversation, OutMarkRead}
 
 // Entry is one command waiting for the server. ClientID is the idempotency
 // key the server deduplicates by, so an entry sent twice (the app killed
 // between send and removal) still happens once.
 type Entry struct {
-	Seq            int64  `json:"seq"`
-	ClientID       string `json:"client_id"`
-	Kind           string `json:"kind"`
-	ConversationID int64  `json:"conversation_id"`
-	MessageID      int64  `json:"message_id,omitempty"`
-	Text           string `json:"text,omitempty"`
-	Failed         string `json:"failed,omitempty"` // the server refused it: shown with Retry
+	Seq            int64   `json:"seq"`
+	ClientID       string  `json:"client_id"`
+	Kind           OutKind `json:"kind"`
+	ConversationID int64   `json:"conversation_id"`
+	MessageID      int64   `json:"message_id,omitempty"`
+	Text           string  `json:"text,omitempty"`
+	Failed         string  `json:"failed,omitempty"` // the server refused it: shown with Retry
 }
 
 // Enqueue stores a command. A repeated client id is ignored.

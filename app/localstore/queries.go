@@ -22,7 +22,7 @@ const unread = `(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id
 
 // Support reports whether the signed-in user has the support flag.
 func (s *Store) Support(ctx context.Context) bool {
-	u, err := s.User(ctx, s.me)
+	u, err := s.FindUserByID(ctx, s.me)
 	return err == nil && u.Support
 }
 
@@ -98,8 +98,8 @@ func scanConversation(row interface{ Scan(...any) error }) (*chat.Conversation, 
 	return &c, nil
 }
 
-// Conversation returns one conversation.
-func (s *Store) Conversation(ctx context.Context, id int64) (*chat.Conversation, error) {
+// FindConversationByID returns one conversation.
+func (s *Store) FindConversationByID(ctx context.Context, id int64) (*chat.Conversation, error) {
 	c, err := scanConversation(s.db.QueryRowContext(ctx, `SELECT c.data, `+unread+`, (SELECT data FROM messages m
 		WHERE m.conversation_id = c.id AND m.system = '' ORDER BY m.id DESC LIMIT 1), (SELECT data FROM customers cu WHERE cu.id = c.customer_id),
 		(SELECT data FROM items i WHERE i.number = c.item_number), c.last_activity_at FROM conversations c WHERE c.id = :id`,
@@ -143,9 +143,9 @@ func (s *Store) UnreadTotal(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// Messages returns a page of a conversation, ascending: the newest page, or
+// ListMessages returns a page of a conversation, ascending: the newest page, or
 // the one just older than beforeID.
-func (s *Store) Messages(ctx context.Context, convID, beforeID int64, limit int) ([]*chat.Message, error) {
+func (s *Store) ListMessages(ctx context.Context, convID, beforeID int64, limit int) ([]*chat.Message, error) {
 	if beforeID <= 0 {
 		beforeID = 1 << 62
 	}
@@ -243,18 +243,18 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]*chat.Search
 	return out, nil
 }
 
-// User returns a person from the local store.
-func (s *Store) User(ctx context.Context, id int64) (*chat.User, error) {
+// FindUserByID returns a person from the local store.
+func (s *Store) FindUserByID(ctx context.Context, id int64) (*chat.User, error) {
 	return getJSON[chat.User](ctx, s.db, `SELECT data FROM users WHERE id = ?`, id)
 }
 
-// Customer returns a customer from the local store.
-func (s *Store) Customer(ctx context.Context, id int64) (*chat.Customer, error) {
+// FindCustomerByID returns a customer from the local store.
+func (s *Store) FindCustomerByID(ctx context.Context, id int64) (*chat.Customer, error) {
 	return getJSON[chat.Customer](ctx, s.db, `SELECT data FROM customers WHERE id = ?`, id)
 }
 
-// Item returns an item from the local store.
-func (s *Store) Item(ctx context.Context, number int64) (*chat.Item, error) {
+// FindItemByNumber returns an item from the local store.
+func (s *Store) FindItemByNumber(ctx context.Context, number int64) (*chat.Item, error) {
 	return getJSON[chat.Item](ctx, s.db, `SELECT data FROM items WHERE number = ?`, number)
 }
 

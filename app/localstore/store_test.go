@@ -60,7 +60,7 @@ func TestApplyIsIdempotentAndIndexed(t *testing.T) {
 	if err := st.Apply(ctx, batch[2:3], 7, "e"); err != nil {
 		t.Fatal(err)
 	}
-	msgs, _ := st.Messages(ctx, 1, 0, 50)
+	msgs, _ := st.ListMessages(ctx, 1, 0, 50)
 	if len(msgs) != 3 || msgs[0].Text != "giraffe crossing" || msgs[1].DeletedAt == nil || msgs[1].Text != "" {
 		t.Fatalf("messages = %+v", msgs)
 	}
@@ -118,7 +118,7 @@ func TestOutbox(t *testing.T) {
 	st, _ := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
 	defer st.Close()
 	for _, id := range []string{"a", "b", "a", "c"} {
-		st.Enqueue(ctx, localstore.Entry{ClientID: id, Kind: localstore.OutSend, ConversationID: 1, Text: id})
+		st.Enqueue(ctx, localstore.Entry{ClientID: id, Kind: localstore.OutSendMessage, ConversationID: 1, Text: id})
 	}
 	st.Fail(ctx, "b", "too long")
 	all, _ := st.Outbox(ctx, 0)
@@ -214,13 +214,13 @@ func TestUnsaidLeavesTheLocalFile(t *testing.T) {
 	if f := gone("anthippe", "sally@", "qwertzuiop", "reach me anytime", "anytime", "Sally-DOB"); len(f) > 0 {
 		t.Errorf("the erased customer is still in the local file: %v", f)
 	}
-	msgs, _ := st.Messages(ctx, 1, 0, 50)
+	msgs, _ := st.ListMessages(ctx, 1, 0, 50)
 	for _, m := range msgs {
 		if m.Text != "" || m.DeletedAt == nil || m.Author.Name != "" {
 			t.Errorf("message after erasure = %+v", m)
 		}
 	}
-	c, err := st.Conversation(ctx, 1)
+	c, err := st.FindConversationByID(ctx, 1)
 	if err != nil || c.ErasedAt == nil || c.Customer == nil || c.Customer.Name != "" || c.Customer.ErasedAt == nil {
 		t.Fatalf("conversation after erasure = %+v, %v", c, err)
 	}
@@ -273,7 +273,7 @@ func TestConversationKeepsNoItemTitle(t *testing.T) {
 	if err := st.Apply(ctx, []*chat.Event{event(3, chat.EventItemUpdated, it), event(4, chat.EventMessageDeleted, message(9, "", false, true))}, 4, "e"); err != nil {
 		t.Fatal(err)
 	}
-	c, _ := st.Conversation(ctx, 1)
+	c, _ := st.FindConversationByID(ctx, 1)
 	if c.Item == nil || c.Item.Title != "Clean title" {
 		t.Fatalf("conversation item = %+v", c.Item)
 	}

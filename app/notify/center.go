@@ -129,13 +129,13 @@ func (c *Center) wanted(m *chat.Message) bool {
 		return false // I am looking at it
 	}
 	ctx := context.Background()
-	conv, err := c.Store.Conversation(ctx, m.ConversationID)
+	conv, err := c.Store.FindConversationByID(ctx, m.ConversationID)
 	if err != nil {
 		return false
 	}
 	member := conv.HasParticipant(me)
 	if !member && conv.Item != nil {
-		if it, err := c.Store.Item(ctx, conv.Item.Number); err == nil {
+		if it, err := c.Store.FindItemByNumber(ctx, conv.Item.Number); err == nil {
 			for _, id := range it.Involved() {
 				member = member || id == me
 			}

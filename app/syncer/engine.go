@@ -329,20 +329,20 @@ func (e *Engine) Flush(ctx context.Context) error {
 func (e *Engine) send(ctx context.Context, en localstore.Entry) (*chat.Message, error) {
 	c := e.Client
 	switch en.Kind {
-	case localstore.OutSend:
-		m, _, err := c.Send(ctx, en.ConversationID, en.ClientID, en.Text)
+	case localstore.OutSendMessage:
+		m, _, err := c.SendMessage(ctx, en.ConversationID, en.ClientID, en.Text)
 		return m, err
-	case localstore.OutEdit:
-		return c.Edit(ctx, en.MessageID, en.Text)
-	case localstore.OutDelete:
-		return c.Delete(ctx, en.MessageID)
-	case localstore.OutClose:
-		_, err := c.Close(ctx, en.ConversationID)
+	case localstore.OutEditMessage:
+		return c.EditMessage(ctx, en.MessageID, en.Text)
+	case localstore.OutDeleteMessage:
+		return c.DeleteMessage(ctx, en.MessageID)
+	case localstore.OutCloseConversation:
+		_, err := c.CloseConversation(ctx, en.ConversationID)
 		return nil, err
-	case localstore.OutReopen:
-		_, err := c.Reopen(ctx, en.ConversationID)
+	case localstore.OutReopenConversation:
+		_, err := c.ReopenConversation(ctx, en.ConversationID)
 		return nil, err
-	case localstore.OutRead:
+	case localstore.OutMarkRead:
 		_, err := c.MarkRead(ctx, en.ConversationID, en.MessageID)
 		return nil, err
 	}
@@ -368,11 +368,11 @@ func touchesMembership(events []*chat.Event) bool {
 func (e *Engine) fetchHistory(ctx context.Context, fresh []int64, replayed bool) error {
 	for _, id := range fresh {
 		if replayed {
-			if _, err := e.Store.Conversation(ctx, id); err == nil {
+			if _, err := e.Store.FindConversationByID(ctx, id); err == nil {
 				continue
 			}
 		}
-		conv, err := e.Client.Conversation(ctx, id)
+		conv, err := e.Client.FindConversationByID(ctx, id)
 		if client.Code(err) == chat.ENotFound {
 			continue // no longer mine
 		} else if err != nil {

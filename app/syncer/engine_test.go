@@ -146,7 +146,7 @@ func serverView(t *testing.T, c *client.Client) (map[int64]string, map[int64]str
 	convs, msgs := map[int64]string{}, map[int64]string{}
 	cursor := ""
 	for {
-		page, err := c.Conversations(ctx, "", "", cursor, 200)
+		page, err := c.ListConversations(ctx, client.ConversationQuery{Cursor: cursor, Limit: 200})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -188,7 +188,7 @@ func localView(t *testing.T, st *localstore.Store) (map[int64]string, map[int64]
 	for _, cv := range list {
 		convs[cv.ID] = string(cv.Status)
 		for before := int64(0); ; {
-			ms, _ := st.Messages(ctx, cv.ID, before, 200)
+			ms, _ := st.ListMessages(ctx, cv.ID, before, 200)
 			for _, m := range ms {
 				msgs[m.ID] = m.Text
 			}
@@ -231,7 +231,7 @@ func TestInitialSyncLiveAndOffline(t *testing.T) {
 
 	// Live: a new customer conversation arrives.
 	v, _, _ := client.New(s.url()).CreateWidgetSession(context.Background(), chat.CustomerInfo{Name: "Live Larry"})
-	conv, _, _, _ := v.StartConversation(context.Background(), chat.NewConversation{Text: "live question about invoices"})
+	conv, _, _, _ := v.CreateConversation(context.Background(), chat.NewConversation{Text: "live question about invoices"})
 	eventually(t, ben, st, 10*time.Second)
 
 	// Server gone: every read is local.
@@ -295,7 +295,7 @@ func TestKilledServerAndDroppedConnection(t *testing.T) {
 					}
 				}
 				if v != nil {
-					conv, _, _, err = v.StartConversation(ctx, chat.NewConversation{ClientID: "start", Text: "hi"})
+					conv, _, _, err = v.CreateConversation(ctx, chat.NewConversation{ClientID: "start", Text: "hi"})
 					if err != nil {
 						conv = nil
 					}
@@ -306,7 +306,7 @@ func TestKilledServerAndDroppedConnection(t *testing.T) {
 			}
 			for j := 0; j < each; j++ {
 				for {
-					if _, _, err := v.Send(ctx, conv.ID, fmt.Sprintf("m%d", j), fmt.Sprintf("sender %d message %d", i, j)); err == nil {
+					if _, _, err := v.SendMessage(ctx, conv.ID, fmt.Sprintf("m%d", j), fmt.Sprintf("sender %d message %d", i, j)); err == nil {
 						break
 					}
 					time.Sleep(50 * time.Millisecond)
@@ -347,7 +347,7 @@ func TestOutboxSurvivesKill(t *testing.T) {
 	s := startSrv(t)
 	ben := login(t, s.url(), "ben@deskchat.test")
 	ctx := context.Background()
-	page, _ := ben.Conversations(ctx, chat.StatusOpen, chat.ConversationCustomer, "", 1)
+	page, _ := ben.ListConversations(ctx, client.ConversationQuery{Status: chat.StatusOpen, Kind: chat.ConversationCustomer, Limit: 1})
 	conv := page.Conversations[0].ID
 	local := filepath.Join(t.TempDir(), "local.db")
 	st, err := localstore.Open(local, 0)
@@ -356,7 +356,7 @@ func TestOutboxSurvivesKill(t *testing.T) {
 	}
 	const n = 300
 	for i := 0; i < n; i++ {
-		st.Enqueue(ctx, localstore.Entry{ClientID: fmt.Sprintf("offline-%d", i), Kind: localstore.OutSend, ConversationID: conv, Text: fmt.Sprintf("offline note %d", i)})
+		st.Enqueue(ctx, localstore.Entry{ClientID: fmt.Sprintf("offline-%d", i), Kind: localstore.OutSendMessage, ConversationID: conv, Text: fmt.Sprintf("offline note %d", i)})
 	}
 	st.Close()
 
@@ -432,9 +432,9 @@ func TestResyncKeepsOutbox(t *testing.T) {
 
 	// Away: new traffic, then a restart that keeps only 3 events.
 	v, _, _ := client.New(s.url()).CreateWidgetSession(ctx, chat.CustomerInfo{Name: "While away"})
-	conv, _, _, _ := v.StartConversation(ctx, chat.NewConversation{Text: "written while the app was closed"})
+	conv, _, _, _ := v.CreateConversation(ctx, chat.NewConversation{Text: "written while the app was closed"})
 	for i := 0; i < 5; i++ {
-		v.Send(ctx, conv.ID, "", fmt.Sprintf("more %d", i))
+		v.SendMessage(ctx, conv.ID, "", fmt.Sprintf("more %d", i))
 	}
 	s.kill()
 	s.extra = []string{"--keep-events", "3"}
@@ -451,13 +451,13 @@ func TestResyncKeepsOutbox(t *testing.T) {
 	if _, err := ben.OpenStream(ctx, client.StreamOptions{Cursor: &cursor, Epoch: epoch}); client.Code(err) != chat.EResync {
 		t.Fatalf("cursor %d still replayable: %v", cursor, err)
 	}
-	local.Enqueue(ctx, localstore.Entry{ClientID: "kept-1", Kind: localstore.OutSend, ConversationID: conv.ID, Text: "queued before the resync"})
+	local.Enqueue(ctx, localstore.Entry{ClientID: "kept-1", Kind: localstore.OutSendMessage, ConversationID: conv.ID, Text: "queued before the resync"})
 	local.Close()
 
 	_, st, stop = engine(t, ben, path)
 	defer stop()
 	eventually(t, ben, st, 15*time.Second)
-	msgs, _ := ben.Messages(ctx, conv.ID, chat.MessageFilter{Limit: 50})
+	msgs, _ := ben.ListMessages(ctx, conv.ID, chat.MessageFilter{Limit: 50})
 	n := 0
 	for _, m := range msgs {
 		if m.Text == "queued before the resync" {
@@ -483,7 +483,7 @@ func TestMembershipComesWithHistoryAndGoes(t *testing.T) {
 	eventually(t, chris, st, 10*time.Second)
 
 	var sally *chat.Conversation
-	page, _ := ben.Conversations(ctx, "", chat.ConversationCustomer, "", 50)
+	page, _ := ben.ListConversations(ctx, client.ConversationQuery{Kind: chat.ConversationCustomer, Limit: 50})
 	for _, c := range page.Conversations {
 		if c.Customer != nil && c.Customer.Name == "Sally C" {
 			sally = c
@@ -498,7 +498,7 @@ func TestMembershipComesWithHistoryAndGoes(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, chris, st, 10*time.Second)
-	msgs, _ := st.Messages(ctx, sally.ID, 0, 50)
+	msgs, _ := st.ListMessages(ctx, sally.ID, 0, 50)
 	if len(msgs) < 4 {
 		t.Fatalf("chris has %d of Sally's messages locally", len(msgs))
 	}
@@ -509,7 +509,7 @@ func TestMembershipComesWithHistoryAndGoes(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, chris, st, 10*time.Second)
-	if _, err := st.Conversation(ctx, sally.ID); err == nil {
+	if _, err := st.FindConversationByID(ctx, sally.ID); err == nil {
 		t.Fatal("Sally's conversation is still in chris's local store")
 	}
 	if res, _ := st.Search(ctx, "charges", 10); len(res) != 0 {
@@ -599,17 +599,17 @@ func TestConnectionsCutMidFrame(t *testing.T) {
 	s := startSrv(t)
 	ctx := context.Background()
 	ben := login(t, s.url(), "ben@deskchat.test")
-	page, _ := ben.Conversations(ctx, chat.StatusOpen, chat.ConversationCustomer, "", 1)
+	page, _ := ben.ListConversations(ctx, client.ConversationQuery{Status: chat.StatusOpen, Kind: chat.ConversationCustomer, Limit: 1})
 	conv := page.Conversations[0].ID
 	for i := 0; i < 200; i++ { // a history worth several frames
-		ben.Send(ctx, conv, fmt.Sprintf("h%d", i), fmt.Sprintf("history line %d with some words in it", i))
+		ben.SendMessage(ctx, conv, fmt.Sprintf("h%d", i), fmt.Sprintf("history line %d with some words in it", i))
 	}
 	proxy := newCutProxy(t, s.addr, 6, 6000)
 	viaProxy := client.New(proxy.url()).WithToken(ben.Token)
 	local := filepath.Join(t.TempDir(), "local.db")
 	st, _ := localstore.Open(local, 0)
 	for i := 0; i < 30; i++ {
-		st.Enqueue(ctx, localstore.Entry{ClientID: fmt.Sprintf("cut-%d", i), Kind: localstore.OutSend, ConversationID: conv, Text: fmt.Sprintf("queued %d", i)})
+		st.Enqueue(ctx, localstore.Entry{ClientID: fmt.Sprintf("cut-%d", i), Kind: localstore.OutSendMessage, ConversationID: conv, Text: fmt.Sprintf("queued %d", i)})
 	}
 	st.Close()
 	_, st, stop := engine(t, viaProxy, local)

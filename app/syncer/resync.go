@@ -24,7 +24,7 @@ func (e *Engine) resync(ctx context.Context) error {
 	var msgs []*chat.Message
 	cursor := ""
 	for {
-		page, err := e.Client.Conversations(ctx, "", "", cursor, chat.MaxPageSize)
+		page, err := e.Client.ListConversations(ctx, client.ConversationQuery{Cursor: cursor, Limit: chat.MaxPageSize})
 		if err != nil {
 			return err
 		}
@@ -42,27 +42,25 @@ func (e *Engine) resync(ctx context.Context) error {
 		}
 		msgs = append(msgs, history...)
 		if c.Item != nil && items[c.Item.Number] == nil {
-			if it, err := e.Client.Item(ctx, c.Item.Number); err == nil {
+			if it, err := e.Client.FindItemByNumber(ctx, c.Item.Number); err == nil {
 				items[c.Item.Number] = it
 			}
 		}
 	}
-	var users struct {
-		Users []*chat.User `json:"users"`
-	}
-	if _, err := e.Client.Do(ctx, "GET", "/v1/users", nil, &users); err != nil {
+	users, err := e.Client.ListUsers(ctx)
+	if err != nil {
 		return err
 	}
 	itemList := make([]*chat.Item, 0, len(items))
 	for _, it := range items {
 		itemList = append(itemList, it)
 	}
-	var settings chat.Settings
-	if _, err := e.Client.Do(ctx, "GET", "/v1/settings", nil, &settings); err != nil {
+	settings, err := e.Client.Settings(ctx)
+	if err != nil {
 		return err
 	}
 	// A conversation that moved between list pages while we paged is
 	// missed here; its next event arrives without a row and the engine
 	// fetches it then (TakeNew).
-	return e.Store.ReplaceWithSnapshot(ctx, convs, msgs, users.Users, itemList, &settings, head, epoch)
+	return e.Store.ReplaceWithSnapshot(ctx, convs, msgs, users, itemList, settings, head, epoch)
 }

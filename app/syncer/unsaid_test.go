@@ -45,7 +45,7 @@ func waitErased(t *testing.T, st *localstore.Store, id int64) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		if c, err := st.Customer(context.Background(), id); err == nil && c.ErasedAt != nil {
+		if c, err := st.FindCustomerByID(context.Background(), id); err == nil && c.ErasedAt != nil {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -71,12 +71,12 @@ func TestUnsaidReachesSyncedDesktops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conv, first, _, err := v.StartConversation(ctx, chat.NewConversation{Text: "my card is zanzibarpelican"})
+	conv, first, _, err := v.CreateConversation(ctx, chat.NewConversation{Text: "my card is zanzibarpelican"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	typo, _, _ := v.Send(ctx, conv.ID, "", "call me on flamingoquartz")
-	if _, _, err := ben.Send(ctx, conv.ID, "", "Noted, thanks."); err != nil {
+	typo, _, _ := v.SendMessage(ctx, conv.ID, "", "call me on flamingoquartz")
+	if _, _, err := ben.SendMessage(ctx, conv.ID, "", "Noted, thanks."); err != nil {
 		t.Fatal(err)
 	}
 
@@ -95,7 +95,7 @@ func TestUnsaidReachesSyncedDesktops(t *testing.T) {
 	}
 
 	// The customer edits one message; the edit reaches the online desktop.
-	if _, err := v.Edit(ctx, typo.ID, "call me (number removed)"); err != nil {
+	if _, err := v.EditMessage(ctx, typo.ID, "call me (number removed)"); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, ben, online, 15*time.Second)
@@ -121,11 +121,11 @@ func TestUnsaidReachesSyncedDesktops(t *testing.T) {
 		if name == "restarted" {
 			path = closedPath
 		}
-		c, _ := st.Customer(ctx, tr.Customer.ID)
+		c, _ := st.FindCustomerByID(ctx, tr.Customer.ID)
 		if c.Name != "" || c.Email != "" || c.PageURL != "" {
 			t.Errorf("%s desktop keeps the customer: %+v", name, c)
 		}
-		msgs, _ := st.Messages(ctx, conv.ID, 0, 50)
+		msgs, _ := st.ListMessages(ctx, conv.ID, 0, 50)
 		for _, m := range msgs {
 			if m.ID == first.ID && (m.Text != "" || m.DeletedAt == nil) {
 				t.Errorf("%s desktop keeps the customer's message: %+v", name, m)

@@ -163,9 +163,9 @@ func (c *Client) UpdateUser(ctx context.Context, id int64, upd chat.UserUpdate) 
 	return &u, err
 }
 
-// StartConversation creates a conversation; created is false for a repeat
+// CreateConversation creates a conversation; created is false for a repeat
 // of the same client id.
-func (c *Client) StartConversation(ctx context.Context, nc chat.NewConversation) (*chat.Conversation, *chat.Message, bool, error) {
+func (c *Client) CreateConversation(ctx context.Context, nc chat.NewConversation) (*chat.Conversation, *chat.Message, bool, error) {
 	var out struct {
 		Conversation *chat.Conversation `json:"conversation"`
 		Message      *chat.Message      `json:"message"`
@@ -174,8 +174,8 @@ func (c *Client) StartConversation(ctx context.Context, nc chat.NewConversation)
 	return out.Conversation, out.Message, status == http.StatusCreated, err
 }
 
-// Conversation fetches one conversation.
-func (c *Client) Conversation(ctx context.Context, id int64) (*chat.Conversation, error) {
+// FindConversationByID fetches one conversation.
+func (c *Client) FindConversationByID(ctx context.Context, id int64) (*chat.Conversation, error) {
 	var conv chat.Conversation
 	_, err := c.Do(ctx, http.MethodGet, "/v1/conversations/"+itoa(id), nil, &conv)
 	return &conv, err
@@ -187,30 +187,41 @@ type ConversationPage struct {
 	NextCursor    string               `json:"next_cursor"`
 }
 
-// Conversations lists conversations; status and kind may be empty.
-func (c *Client) Conversations(ctx context.Context, status chat.Status, kind chat.ConversationKind, cursor string, limit int) (*ConversationPage, error) {
+// ConversationQuery selects a page of GET /v1/conversations: every field
+// optional ("" and 0 are left out).
+type ConversationQuery struct {
+	Section chat.Section
+	Status  chat.Status
+	Kind    chat.ConversationKind
+	Cursor  string
+	Limit   int
+}
+
+// ListConversations lists a page of the conversations the caller sees.
+func (c *Client) ListConversations(ctx context.Context, cq ConversationQuery) (*ConversationPage, error) {
 	q := url.Values{}
-	setQ(q, "status", string(status))
-	setQ(q, "kind", string(kind))
-	setQ(q, "cursor", cursor)
-	if limit > 0 {
-		q.Set("limit", strconv.Itoa(limit))
+	setQ(q, "section", string(cq.Section))
+	setQ(q, "status", string(cq.Status))
+	setQ(q, "kind", string(cq.Kind))
+	setQ(q, "cursor", cq.Cursor)
+	if cq.Limit > 0 {
+		q.Set("limit", strconv.Itoa(cq.Limit))
 	}
 	var page ConversationPage
 	_, err := c.Do(ctx, http.MethodGet, "/v1/conversations?"+q.Encode(), nil, &page)
 	return &page, err
 }
 
-// Send posts a message; created is false for a repeat of the client id.
-func (c *Client) Send(ctx context.Context, convID int64, clientID, text string) (*chat.Message, bool, error) {
+// SendMessage posts a message; created is false for a repeat of the client id.
+func (c *Client) SendMessage(ctx context.Context, convID int64, clientID, text string) (*chat.Message, bool, error) {
 	var m chat.Message
 	status, err := c.Do(ctx, http.MethodPost, "/v1/conversations/"+itoa(convID)+"/messages", chat.NewMessage{ClientID: clientID, Text: text}, &m)
 	return &m, status == http.StatusCreated, err
 }
 
-// Messages lists a page of messages (see chat.MessageFilter: nil Before
+// ListMessages lists a page of messages (see chat.MessageFilter: nil Before
 // and After is the newest page; After 0 the first).
-func (c *Client) Messages(ctx context.Context, convID int64, f chat.MessageFilter) ([]*chat.Message, error) {
+func (c *Client) ListMessages(ctx context.Context, convID int64, f chat.MessageFilter) ([]*chat.Message, error) {
 	q := url.Values{}
 	if f.Before != nil {
 		q.Set("before", itoa(*f.Before))
@@ -234,7 +245,7 @@ func (c *Client) History(ctx context.Context, convID int64) ([]*chat.Message, er
 	var all []*chat.Message
 	after := int64(0)
 	for {
-		page, err := c.Messages(ctx, convID, chat.MessageFilter{After: &after, Limit: chat.MaxPageSize})
+		page, err := c.ListMessages(ctx, convID, chat.MessageFilter{After: &after, Limit: chat.MaxPageSize})
 		if err != nil {
 			return nil, err
 		}
@@ -246,22 +257,22 @@ func (c *Client) History(ctx context.Context, convID int64) ([]*chat.Message, er
 	}
 }
 
-// Edit replaces a message's text.
-func (c *Client) Edit(ctx context.Context, id int64, text string) (*chat.Message, error) {
+// EditMessage replaces a message's text.
+func (c *Client) EditMessage(ctx context.Context, id int64, text string) (*chat.Message, error) {
 	var m chat.Message
 	_, err := c.Do(ctx, http.MethodPatch, "/v1/messages/"+itoa(id), map[string]string{"text": text}, &m)
 	return &m, err
 }
 
-// Delete blanks a message.
-func (c *Client) Delete(ctx context.Context, id int64) (*chat.Message, error) {
+// DeleteMessage blanks a message.
+func (c *Client) DeleteMessage(ctx context.Context, id int64) (*chat.Message, error) {
 	var m chat.Message
 	_, err := c.Do(ctx, http.MethodDelete, "/v1/messages/"+itoa(id), nil, &m)
 	return &m, err
 }
 
-// Audit reads a message's audit trail (admins).
-func (c *Client) Audit(ctx context.Context, id int64) ([]*chat.AuditEntry, error) {
+// ListMessageAudit reads a message's audit trail (admins).
+func (c *Client) ListMessageAudit(ctx context.Context, id int64) ([]*chat.AuditEntry, error) {
 	var out struct {
 		Audit []*chat.AuditEntry `json:"audit"`
 	}
@@ -269,15 +280,15 @@ func (c *Client) Audit(ctx context.Context, id int64) ([]*chat.AuditEntry, error
 	return out.Audit, err
 }
 
-// Close closes a conversation.
-func (c *Client) Close(ctx context.Context, id int64) (*chat.Conversation, error) {
+// CloseConversation closes a conversation.
+func (c *Client) CloseConversation(ctx context.Context, id int64) (*chat.Conversation, error) {
 	var conv chat.Conversation
 	_, err := c.Do(ctx, http.MethodPost, "/v1/conversations/"+itoa(id)+"/close", nil, &conv)
 	return &conv, err
 }
 
-// Reopen reopens a conversation.
-func (c *Client) Reopen(ctx context.Context, id int64) (*chat.Conversation, error) {
+// ReopenConversation reopens a conversation.
+func (c *Client) ReopenConversation(ctx context.Context, id int64) (*chat.Conversation, error) {
 	var conv chat.Conversation
 	_, err := c.Do(ctx, http.MethodPost, "/v1/conversations/"+itoa(id)+"/reopen", nil, &conv)
 	return &conv, err
@@ -290,8 +301,8 @@ func (c *Client) MarkRead(ctx context.Context, convID, messageID int64) (*chat.R
 	return &rs, err
 }
 
-// Unread returns the user's unread counts.
-func (c *Client) Unread(ctx context.Context) (*chat.UnreadCounts, error) {
+// UnreadCounts returns the user's unread counts.
+func (c *Client) UnreadCounts(ctx context.Context) (*chat.UnreadCounts, error) {
 	var u chat.UnreadCounts
 	_, err := c.Do(ctx, http.MethodGet, "/v1/unread", nil, &u)
 	return &u, err
@@ -305,16 +316,6 @@ func setQ(q url.Values, k, v string) {
 	}
 }
 
-// Section lists one section (customers or mine) of the messenger.
-func (c *Client) Section(ctx context.Context, section chat.Section, status chat.Status, cursor string) (*ConversationPage, error) {
-	q := url.Values{}
-	q.Set("section", string(section))
-	setQ(q, "status", string(status))
-	setQ(q, "cursor", cursor)
-	var page ConversationPage
-	_, err := c.Do(ctx, http.MethodGet, "/v1/conversations?"+q.Encode(), nil, &page)
-	return &page, err
-}
 
 // SectionCounts returns unread badges per section and status.
 func (c *Client) SectionCounts(ctx context.Context) (*chat.SectionCounts, error) {
@@ -337,8 +338,8 @@ func (c *Client) CreateItem(ctx context.Context, ni chat.NewItem) (*chat.Item, e
 	return &it, err
 }
 
-// Item returns an item's details.
-func (c *Client) Item(ctx context.Context, number int64) (*chat.Item, error) {
+// FindItemByNumber returns an item's details.
+func (c *Client) FindItemByNumber(ctx context.Context, number int64) (*chat.Item, error) {
 	var it chat.Item
 	_, err := c.Do(ctx, http.MethodGet, "/v1/items/"+itoa(number), nil, &it)
 	return &it, err
@@ -366,8 +367,8 @@ func (c *Client) SetItemRole(ctx context.Context, number, userID int64, role cha
 	return &it, err
 }
 
-// Link links a conversation to an item (number 0 unlinks).
-func (c *Client) Link(ctx context.Context, convID, number int64) (*chat.Conversation, error) {
+// LinkConversation links a conversation to an item (number 0 unlinks).
+func (c *Client) LinkConversation(ctx context.Context, convID, number int64) (*chat.Conversation, error) {
 	var conv chat.Conversation
 	var err error
 	if number == 0 {
@@ -413,8 +414,22 @@ func (c *Client) UpdateItem(ctx context.Context, number int64, upd chat.ItemUpda
 	return &it, err
 }
 
-// Users lists the team.
-func (c *Client) Users(ctx context.Context) ([]*chat.User, error) {
+// Me is GET /v1/me: who the token acts for (Kind "user" or "customer").
+type Me struct {
+	Kind     chat.ActorKind `json:"kind"`
+	User     *chat.User     `json:"user,omitempty"`
+	Customer *chat.Customer `json:"customer,omitempty"`
+}
+
+// Me returns who the client's token acts for.
+func (c *Client) Me(ctx context.Context) (*Me, error) {
+	var me Me
+	_, err := c.Do(ctx, http.MethodGet, "/v1/me", nil, &me)
+	return &me, err
+}
+
+// ListUsers lists the team.
+func (c *Client) ListUsers(ctx context.Context) ([]*chat.User, error) {
 	var out struct {
 		Users []*chat.User `json:"users"`
 	}
@@ -422,15 +437,15 @@ func (c *Client) Users(ctx context.Context) ([]*chat.User, error) {
 	return out.Users, err
 }
 
-// User returns one team member.
-func (c *Client) User(ctx context.Context, id int64) (*chat.User, error) {
+// FindUserByID returns one team member.
+func (c *Client) FindUserByID(ctx context.Context, id int64) (*chat.User, error) {
 	var u chat.User
 	_, err := c.Do(ctx, http.MethodGet, "/v1/users/"+itoa(id), nil, &u)
 	return &u, err
 }
 
-// Customer returns a customer's details panel.
-func (c *Client) Customer(ctx context.Context, id int64) (*chat.CustomerDetails, error) {
+// FindCustomerDetails returns a customer's details panel.
+func (c *Client) FindCustomerDetails(ctx context.Context, id int64) (*chat.CustomerDetails, error) {
 	var cd chat.CustomerDetails
 	_, err := c.Do(ctx, http.MethodGet, "/v1/customers/"+itoa(id), nil, &cd)
 	return &cd, err
@@ -450,8 +465,8 @@ func (c *Client) EraseCustomer(ctx context.Context, id int64) (*chat.Erasure, er
 	return &er, err
 }
 
-// Erasures lists every erasure (admins): GET /v1/erasures.
-func (c *Client) Erasures(ctx context.Context) ([]*chat.Erasure, error) {
+// ListErasures lists every erasure (admins): GET /v1/erasures.
+func (c *Client) ListErasures(ctx context.Context) ([]*chat.Erasure, error) {
 	var out struct {
 		Erasures []*chat.Erasure `json:"erasures"`
 	}

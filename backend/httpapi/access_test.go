@@ -18,7 +18,7 @@ func TestAccessMatrix(t *testing.T) {
 	customerA, custA := e.customer("Alice")
 	customerB, _ := e.customer("Bob")
 	convA := e.conversation(customerA, "Alice's question")
-	msgs, _ := customerA.Messages(e.ctx, convA.ID, chat.MessageFilter{Limit: 1})
+	msgs, _ := customerA.ListMessages(e.ctx, convA.ID, chat.MessageFilter{Limit: 1})
 	msgA := msgs[0].ID
 	it, err := e.support.CreateItem(e.ctx, chat.NewItem{Type: chat.ItemTask, Title: "internal"})
 	if err != nil {

@@ -25,12 +25,12 @@ func TestLoginExpiryAndRevocation(t *testing.T) {
 	if !tr.ExpiresAt.After(e.clock.Now().Add(29 * 24 * time.Hour)) {
 		t.Fatalf("expires_at = %s", tr.ExpiresAt)
 	}
-	if _, err := c.Unread(e.ctx); err != nil {
+	if _, err := c.UnreadCounts(e.ctx); err != nil {
 		t.Fatal(err)
 	}
 	// Expiry: 30 days later the token answers token_expired.
 	e.clock.Advance(30*24*time.Hour + time.Second)
-	_, err = c.Unread(e.ctx)
+	_, err = c.UnreadCounts(e.ctx)
 	wantAPIError(t, err, 401, chat.ETokenExpired)
 	e.clock.Advance(-30*24*time.Hour - time.Second)
 
@@ -39,9 +39,9 @@ func TestLoginExpiryAndRevocation(t *testing.T) {
 	if err := c.Logout(e.ctx); err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Unread(e.ctx)
+	_, err = c.UnreadCounts(e.ctx)
 	wantAPIError(t, err, 401, chat.EUnauthorized)
-	if _, err := other.Unread(e.ctx); err != nil {
+	if _, err := other.UnreadCounts(e.ctx); err != nil {
 		t.Fatalf("other session: %v", err)
 	}
 
@@ -54,9 +54,9 @@ func TestLoginExpiryAndRevocation(t *testing.T) {
 	if err := other.ChangePassword(e.ctx, password, "another good password"); err != nil {
 		t.Fatal(err)
 	}
-	_, err = third.Unread(e.ctx)
+	_, err = third.UnreadCounts(e.ctx)
 	wantAPIError(t, err, 401, chat.EUnauthorized)
-	if _, err := other.Unread(e.ctx); err != nil {
+	if _, err := other.UnreadCounts(e.ctx); err != nil {
 		t.Fatalf("current session after password change: %v", err)
 	}
 	_, _, err = e.anon.Login(e.ctx, "sam@test.example", password)
@@ -72,7 +72,7 @@ func TestLoginExpiryAndRevocation(t *testing.T) {
 	if _, err := e.admin.UpdateUser(e.ctx, e.devU.ID, chat.UserUpdate{Active: &off}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.dev.Unread(e.ctx)
+	_, err = e.dev.UnreadCounts(e.ctx)
 	wantAPIError(t, err, 401, chat.EUnauthorized)
 	_, _, err = e.anon.Login(e.ctx, "dev@test.example", password)
 	wantAPIError(t, err, 403, chat.EForbidden)
@@ -144,19 +144,19 @@ func TestCustomerSessionRateLimit(t *testing.T) {
 func TestCustomerFloodLimited(t *testing.T) {
 	e := newEnv(t, func(c *server.Config) { c.API.CustomerSendRate = 3 })
 	v, _ := e.customer("flooder")
-	conv := e.conversation(v, "one")    // 1
-	v.Send(e.ctx, conv.ID, "", "two")   // 2
-	v.Send(e.ctx, conv.ID, "", "three") // 3
-	_, _, err := v.Send(e.ctx, conv.ID, "", "four")
+	conv := e.conversation(v, "one")           // 1
+	v.SendMessage(e.ctx, conv.ID, "", "two")   // 2
+	v.SendMessage(e.ctx, conv.ID, "", "three") // 3
+	_, _, err := v.SendMessage(e.ctx, conv.ID, "", "four")
 	wantAPIError(t, err, 429, chat.ERateLimited)
-	_, _, _, err = v.StartConversation(e.ctx, chat.NewConversation{Text: "new one"})
+	_, _, _, err = v.CreateConversation(e.ctx, chat.NewConversation{Text: "new one"})
 	wantAPIError(t, err, 429, chat.ERateLimited)
 	// Agents are not limited by it.
-	if _, _, err := e.support.Send(e.ctx, conv.ID, "", "agent reply"); err != nil {
+	if _, _, err := e.support.SendMessage(e.ctx, conv.ID, "", "agent reply"); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Advance(time.Minute)
-	if _, _, err := v.Send(e.ctx, conv.ID, "", "later"); err != nil {
+	if _, _, err := v.SendMessage(e.ctx, conv.ID, "", "later"); err != nil {
 		t.Fatal(err)
 	}
 }

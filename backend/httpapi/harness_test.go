@@ -99,7 +99,7 @@ func (e *env) customer(name string) (*client.Client, *chat.Customer) {
 
 func (e *env) conversation(v *client.Client, text string) *chat.Conversation {
 	e.t.Helper()
-	c, _, _, err := v.StartConversation(e.ctx, chat.NewConversation{Text: text})
+	c, _, _, err := v.CreateConversation(e.ctx, chat.NewConversation{Text: text})
 	if err != nil {
 		e.t.Fatal(err)
 	}

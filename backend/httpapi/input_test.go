@@ -11,6 +11,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/client"
 	"github.com/deskchat/deskchat/backend/server"
 )
 
@@ -22,22 +23,22 @@ func TestAfterZeroIsTheFirstPage(t *testing.T) {
 	v, _ := e.customer("Alice")
 	conv := e.conversation(v, "message 1")
 	for i := 2; i <= 250; i++ {
-		if _, _, err := v.Send(e.ctx, conv.ID, "", fmt.Sprintf("message %d", i)); err != nil {
+		if _, _, err := v.SendMessage(e.ctx, conv.ID, "", fmt.Sprintf("message %d", i)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	all, err := e.support.Messages(e.ctx, conv.ID, chat.MessageFilter{Limit: 200, After: chat.ID(0)})
+	all, err := e.support.ListMessages(e.ctx, conv.ID, chat.MessageFilter{Limit: 200, After: chat.ID(0)})
 	if err != nil || len(all) != 200 || all[0].Text != "message 1" || all[199].Text != "message 200" {
 		t.Fatalf("after=0&limit=200 = %d messages from %q to %q, %v", len(all), first(all), last(all), err)
 	}
-	newest, _ := e.support.Messages(e.ctx, conv.ID, chat.MessageFilter{})
+	newest, _ := e.support.ListMessages(e.ctx, conv.ID, chat.MessageFilter{})
 	if len(newest) != chat.DefaultPageSize || last(newest) != "message 250" || first(newest) != "message 201" {
 		t.Fatalf("no parameter = %d messages from %q to %q", len(newest), first(newest), last(newest))
 	}
-	if none, err := e.support.Messages(e.ctx, conv.ID, chat.MessageFilter{Before: chat.ID(0)}); err != nil || len(none) != 0 {
+	if none, err := e.support.ListMessages(e.ctx, conv.ID, chat.MessageFilter{Before: chat.ID(0)}); err != nil || len(none) != 0 {
 		t.Fatalf("before=0 = %d messages, %v", len(none), err)
 	}
-	rest, _ := e.support.Messages(e.ctx, conv.ID, chat.MessageFilter{Limit: 200, After: chat.ID(all[199].ID)})
+	rest, _ := e.support.ListMessages(e.ctx, conv.ID, chat.MessageFilter{Limit: 200, After: chat.ID(all[199].ID)})
 	if len(rest) != 50 || first(rest) != "message 201" {
 		t.Fatalf("the next page = %d from %q", len(rest), first(rest))
 	}
@@ -67,7 +68,7 @@ func TestBadInput(t *testing.T) {
 	customerA, _ := e.customer("Alice")
 	customerB, _ := e.customer("Bob")
 	conv := e.conversation(customerA, "hello")
-	reply, _, err := e.support.Send(e.ctx, conv.ID, "", "agent reply")
+	reply, _, err := e.support.SendMessage(e.ctx, conv.ID, "", "agent reply")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +188,7 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 	// Nothing above changed the conversation.
-	got, err := e.support.Messages(e.ctx, conv.ID, chat.MessageFilter{Limit: 0})
+	got, err := e.support.ListMessages(e.ctx, conv.ID, chat.MessageFilter{Limit: 0})
 	if err != nil || len(got) != 2 || got[1].Text != "agent reply" {
 		t.Fatalf("messages after bad input: %d %v", len(got), err)
 	}
@@ -201,9 +202,9 @@ func TestCustomerIsolation(t *testing.T) {
 	b, custB := e.customer("Bob")
 	convA := e.conversation(a, "A's secret")
 	convB := e.conversation(b, "B's secret")
-	m, _, _ := b.Send(e.ctx, convB.ID, "", "B again")
+	m, _, _ := b.SendMessage(e.ctx, convB.ID, "", "B again")
 
-	pageA, err := a.Conversations(e.ctx, "", "", "", 0)
+	pageA, err := a.ListConversations(e.ctx, client.ConversationQuery{})
 	if err != nil || len(pageA.Conversations) != 1 || pageA.Conversations[0].ID != convA.ID {
 		t.Fatalf("A's list: %+v %v", pageA, err)
 	}
@@ -211,11 +212,11 @@ func TestCustomerIsolation(t *testing.T) {
 		name string
 		call func() error
 	}{
-		{"get conversation", func() error { _, err := a.Conversation(e.ctx, convB.ID); return err }},
-		{"list messages", func() error { _, err := a.Messages(e.ctx, convB.ID, chat.MessageFilter{Limit: 0}); return err }},
-		{"send", func() error { _, _, err := a.Send(e.ctx, convB.ID, "", "hi B"); return err }},
-		{"edit", func() error { _, err := a.Edit(e.ctx, m.ID, "mine now"); return err }},
-		{"delete", func() error { _, err := a.Delete(e.ctx, m.ID); return err }},
+		{"get conversation", func() error { _, err := a.FindConversationByID(e.ctx, convB.ID); return err }},
+		{"list messages", func() error { _, err := a.ListMessages(e.ctx, convB.ID, chat.MessageFilter{Limit: 0}); return err }},
+		{"send", func() error { _, _, err := a.SendMessage(e.ctx, convB.ID, "", "hi B"); return err }},
+		{"edit", func() error { _, err := a.EditMessage(e.ctx, m.ID, "mine now"); return err }},
+		{"delete", func() error { _, err := a.DeleteMessage(e.ctx, m.ID); return err }},
 		{"customer profile", func() error {
 			_, err := a.Do(e.ctx, http.MethodGet, fmt.Sprintf("/v1/customers/%d", custB.ID), nil, nil)
 			return err
@@ -228,7 +229,7 @@ func TestCustomerIsolation(t *testing.T) {
 	if _, err := a.Do(e.ctx, http.MethodGet, fmt.Sprintf("/v1/customers/%d", custA.ID), nil, nil); err != nil {
 		t.Fatalf("own profile: %v", err)
 	}
-	msgs, _ := e.support.Messages(e.ctx, convB.ID, chat.MessageFilter{Limit: 0})
+	msgs, _ := e.support.ListMessages(e.ctx, convB.ID, chat.MessageFilter{Limit: 0})
 	if len(msgs) != 2 || msgs[1].Text != "B again" {
 		t.Fatalf("B's conversation changed: %+v", msgs)
 	}
@@ -240,22 +241,22 @@ func TestNonSupportUser(t *testing.T) {
 	e := newEnv(t)
 	v, _ := e.customer("Carol")
 	conv := e.conversation(v, "help please")
-	_, err := e.dev.Conversations(e.ctx, "", chat.ConversationCustomer, "", 0)
+	_, err := e.dev.ListConversations(e.ctx, client.ConversationQuery{Kind: chat.ConversationCustomer})
 	wantAPIError(t, err, 403, chat.EForbidden)
-	all, err := e.dev.Conversations(e.ctx, "", "", "", 0)
+	all, err := e.dev.ListConversations(e.ctx, client.ConversationQuery{})
 	if err != nil || len(all.Conversations) != 0 {
 		t.Fatalf("dev sees %d conversations, %v", len(all.Conversations), err)
 	}
-	_, err = e.dev.Conversation(e.ctx, conv.ID)
+	_, err = e.dev.FindConversationByID(e.ctx, conv.ID)
 	wantAPIError(t, err, 404, chat.ENotFound)
-	if page, err := e.support.Conversations(e.ctx, chat.StatusOpen, chat.ConversationCustomer, "", 0); err != nil || len(page.Conversations) != 1 {
+	if page, err := e.support.ListConversations(e.ctx, client.ConversationQuery{Status: chat.StatusOpen, Kind: chat.ConversationCustomer}); err != nil || len(page.Conversations) != 1 {
 		t.Fatalf("support list: %+v %v", page, err)
 	}
 	// Once added by a support user, the conversation is theirs too.
 	if _, err := e.support.Do(e.ctx, http.MethodPost, fmt.Sprintf("/v1/conversations/%d/participants", conv.ID), map[string]int64{"user_id": e.devU.ID}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.dev.Conversation(e.ctx, conv.ID); err != nil {
+	if _, err := e.dev.FindConversationByID(e.ctx, conv.ID); err != nil {
 		t.Fatalf("participant: %v", err)
 	}
 }
@@ -266,37 +267,37 @@ func TestCloseReopenOverHTTP(t *testing.T) {
 	e := newEnv(t)
 	v, _ := e.customer("Sally")
 	conv := e.conversation(v, "Charged twice")
-	if c, err := e.support.Close(e.ctx, conv.ID); err != nil || c.Status != chat.StatusClosed {
+	if c, err := e.support.CloseConversation(e.ctx, conv.ID); err != nil || c.Status != chat.StatusClosed {
 		t.Fatalf("close: %+v %v", c, err)
 	}
-	closed, _ := e.support.Conversations(e.ctx, chat.StatusClosed, "", "", 0)
+	closed, _ := e.support.ListConversations(e.ctx, client.ConversationQuery{Status: chat.StatusClosed})
 	if len(closed.Conversations) != 1 {
 		t.Fatalf("closed list has %d", len(closed.Conversations))
 	}
-	m1, created1, err := v.Send(e.ctx, conv.ID, "retry-1", "Still there?")
-	m2, created2, err2 := v.Send(e.ctx, conv.ID, "retry-1", "Still there?")
+	m1, created1, err := v.SendMessage(e.ctx, conv.ID, "retry-1", "Still there?")
+	m2, created2, err2 := v.SendMessage(e.ctx, conv.ID, "retry-1", "Still there?")
 	if err != nil || err2 != nil || !created1 || created2 || m1.ID != m2.ID {
 		t.Fatalf("idempotent send: %t %t %v %v", created1, created2, err, err2)
 	}
-	c, _ := e.support.Conversation(e.ctx, conv.ID)
+	c, _ := e.support.FindConversationByID(e.ctx, conv.ID)
 	if c.Status != chat.StatusOpen || c.Unread != 2 {
 		t.Fatalf("after reply: status %s unread %d", c.Status, c.Unread)
 	}
 	if rs, err := e.support.MarkRead(e.ctx, conv.ID, 0); err != nil || rs.Unread != 0 {
 		t.Fatalf("mark read: %+v %v", rs, err)
 	}
-	if u, _ := e.support.Unread(e.ctx); u.Messages != 0 {
+	if u, _ := e.support.UnreadCounts(e.ctx); u.Messages != 0 {
 		t.Fatalf("unread after read: %+v", u)
 	}
 	// The admin reads the audit trail of an edit made over HTTP.
-	if _, err := v.Edit(e.ctx, m1.ID, "Still there??"); err != nil {
+	if _, err := v.EditMessage(e.ctx, m1.ID, "Still there??"); err != nil {
 		t.Fatal(err)
 	}
-	audit, err := e.admin.Audit(e.ctx, m1.ID)
+	audit, err := e.admin.ListMessageAudit(e.ctx, m1.ID)
 	if err != nil || len(audit) != 1 || audit[0].OldText != "Still there?" {
 		t.Fatalf("audit: %+v %v", audit, err)
 	}
-	_, err = e.support.Audit(e.ctx, m1.ID)
+	_, err = e.support.ListMessageAudit(e.ctx, m1.ID)
 	wantAPIError(t, err, 403, chat.EForbidden)
 }
 
@@ -317,14 +318,14 @@ func TestLockedDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = v.Send(e.ctx, conv.ID, "while-locked", "sent while locked")
+	_, _, err = v.SendMessage(e.ctx, conv.ID, "while-locked", "sent while locked")
 	wantAPIError(t, err, 503, chat.EUnavailable)
 	tx.Rollback()
-	m, created, err := v.Send(e.ctx, conv.ID, "while-locked", "sent while locked")
+	m, created, err := v.SendMessage(e.ctx, conv.ID, "while-locked", "sent while locked")
 	if err != nil || !created {
 		t.Fatalf("retry after the lock: %+v %t %v", m, created, err)
 	}
-	msgs, _ := v.Messages(e.ctx, conv.ID, chat.MessageFilter{Limit: 50})
+	msgs, _ := v.ListMessages(e.ctx, conv.ID, chat.MessageFilter{Limit: 50})
 	n := 0
 	for _, x := range msgs {
 		if x.Text == "sent while locked" {

@@ -79,13 +79,13 @@ func TestStreamResumeAfterDrop(t *testing.T) {
 		wg.Add(1)
 		go func(v *client.Client, i int) {
 			defer wg.Done()
-			conv, _, _, err := v.StartConversation(e.ctx, chat.NewConversation{ClientID: "start", Text: "hi"})
+			conv, _, _, err := v.CreateConversation(e.ctx, chat.NewConversation{ClientID: "start", Text: "hi"})
 			if err != nil {
 				errc <- err
 				return
 			}
 			for j := 0; j < each; j++ {
-				if _, _, err := v.Send(e.ctx, conv.ID, fmt.Sprintf("m%d", j), fmt.Sprintf("v%d message %d", i, j)); err != nil {
+				if _, _, err := v.SendMessage(e.ctx, conv.ID, fmt.Sprintf("m%d", j), fmt.Sprintf("v%d message %d", i, j)); err != nil {
 					errc <- err
 				}
 			}
@@ -97,12 +97,12 @@ func TestStreamResumeAfterDrop(t *testing.T) {
 	go func() {
 		defer close(endSent)
 		wg.Wait()
-		page, err := e.support.Conversations(e.ctx, "", "", "", 1)
+		page, err := e.support.ListConversations(e.ctx, client.ConversationQuery{Limit: 1})
 		if err != nil || len(page.Conversations) == 0 {
 			errc <- fmt.Errorf("no conversation for the end marker: %v", err)
 			return
 		}
-		m, _, err := e.support.Send(e.ctx, page.Conversations[0].ID, "end", "END OF TEST")
+		m, _, err := e.support.SendMessage(e.ctx, page.Conversations[0].ID, "end", "END OF TEST")
 		if err != nil {
 			errc <- err
 			return
@@ -205,9 +205,9 @@ func TestStreamCustomerSeesOnlyOwn(t *testing.T) {
 	}
 	defer sa.Close()
 	convB := e.conversation(b, "B1")
-	b.Send(e.ctx, convB.ID, "", "B2")
-	e.support.Send(e.ctx, convB.ID, "", "to B")
-	e.support.Send(e.ctx, convA.ID, "", "to A")
+	b.SendMessage(e.ctx, convB.ID, "", "B2")
+	e.support.SendMessage(e.ctx, convB.ID, "", "to B")
+	e.support.SendMessage(e.ctx, convA.ID, "", "to A")
 	ctx := timeout(t, 5*time.Second)
 	for {
 		f, err := sa.Next(ctx)
@@ -261,7 +261,7 @@ func TestStreamResync(t *testing.T) {
 	v, _ := e.customer("A")
 	conv := e.conversation(v, "hello")
 	for i := 0; i < 5; i++ {
-		v.Send(e.ctx, conv.ID, "", fmt.Sprintf("m%d", i))
+		v.SendMessage(e.ctx, conv.ID, "", fmt.Sprintf("m%d", i))
 	}
 	last, _ := e.srv.Store.LastSeq(e.ctx)
 	future := last + 100
@@ -359,7 +359,7 @@ func TestStreamClosedByServer(t *testing.T) {
 			t.Fatal(err)
 		}
 		epoch, cursor := s.Welcome.Epoch, s.Welcome.Head
-		m, _, _ := v.Send(e.ctx, conv.ID, "", "while slow")
+		m, _, _ := v.SendMessage(e.ctx, conv.ID, "", "while slow")
 		e.srv.Hub.CloseWhere(hub.ReasonSlow, func(a chat.Actor) bool { return a.IsUser() })
 		if code := closeCode(t, s); code != chat.CloseSlowConsumer {
 			t.Fatalf("close code %d", code)

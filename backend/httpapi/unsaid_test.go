@@ -42,19 +42,19 @@ func TestReplayCarriesNoEarlierText(t *testing.T) {
 	e := newEnv(t)
 	v, _ := e.customer("Sally")
 	conv := e.conversation(v, "hello")
-	deleted, _, err := v.Send(e.ctx, conv.ID, "", "secret-to-delete")
+	deleted, _, err := v.SendMessage(e.ctx, conv.ID, "", "secret-to-delete")
 	if err != nil {
 		t.Fatal(err)
 	}
-	edited, _, _ := v.Send(e.ctx, conv.ID, "", "secret-to-edit")
-	agent, _, _ := e.support.Send(e.ctx, conv.ID, "", "agent secret-agent-typo")
-	if _, err := v.Delete(e.ctx, deleted.ID); err != nil {
+	edited, _, _ := v.SendMessage(e.ctx, conv.ID, "", "secret-to-edit")
+	agent, _, _ := e.support.SendMessage(e.ctx, conv.ID, "", "agent secret-agent-typo")
+	if _, err := v.DeleteMessage(e.ctx, deleted.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := v.Edit(e.ctx, edited.ID, "edited text"); err != nil {
+	if _, err := v.EditMessage(e.ctx, edited.ID, "edited text"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.support.Edit(e.ctx, agent.ID, "agent text"); err != nil {
+	if _, err := e.support.EditMessage(e.ctx, agent.ID, "agent text"); err != nil {
 		t.Fatal(err)
 	}
 	for name, c := range map[string]*client.Client{"customer": v, "support agent": e.support, "admin": e.admin} {
@@ -77,7 +77,7 @@ func TestReplayCarriesNoEarlierText(t *testing.T) {
 		}
 	}
 	// The admin's audit still has it.
-	audit, err := e.admin.Audit(e.ctx, deleted.ID)
+	audit, err := e.admin.ListMessageAudit(e.ctx, deleted.ID)
 	if err != nil || len(audit) != 1 || audit[0].OldText != "secret-to-delete" {
 		t.Fatalf("audit = %+v, %v", audit, err)
 	}
@@ -93,7 +93,7 @@ func TestEraseCustomerOverHTTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	conv := e.conversation(v, "my IBAN is DE44-quokka")
-	e.support.Send(e.ctx, conv.ID, "", "Thanks, noted.")
+	e.support.SendMessage(e.ctx, conv.ID, "", "Thanks, noted.")
 	cur := int64(0)
 	vs, err := v.OpenStream(e.ctx, client.StreamOptions{Cursor: &cur})
 	if err != nil {
@@ -122,7 +122,7 @@ func TestEraseCustomerOverHTTP(t *testing.T) {
 			break
 		}
 	}
-	_, err = v.Conversation(e.ctx, conv.ID)
+	_, err = v.FindConversationByID(e.ctx, conv.ID)
 	wantAPIError(t, err, 401, chat.ECustomerErased)
 
 	personal := []string{"Erin", "Erasable", "erin@erase.example", "quokka"}
@@ -148,7 +148,7 @@ func TestEraseCustomerOverHTTP(t *testing.T) {
 	if len(list.Erasures) != 1 || list.Erasures[0].By.Name != "Ada Admin" {
 		t.Fatalf("erasures = %+v", list)
 	}
-	_, _, err = e.support.Send(e.ctx, conv.ID, "", "anyone there?")
+	_, _, err = e.support.SendMessage(e.ctx, conv.ID, "", "anyone there?")
 	wantAPIError(t, err, 409, chat.EConflict)
 }
 
@@ -167,7 +167,7 @@ func TestCustomerSendRate(t *testing.T) {
 	v, _ := e.customer("chatty")
 	conv := e.conversation(v, "1")
 	for i := 2; i <= 60; i++ {
-		if _, _, err := v.Send(e.ctx, conv.ID, "", fmt.Sprint(i)); err != nil {
+		if _, _, err := v.SendMessage(e.ctx, conv.ID, "", fmt.Sprint(i)); err != nil {
 			t.Fatalf("message %d: %v", i, err)
 		}
 	}
@@ -190,10 +190,10 @@ func TestLastMessageIsTheNewestEvenDeleted(t *testing.T) {
 	e := newEnv(t)
 	v, _ := e.customer("Sally")
 	conv := e.conversation(v, "older text")
-	m, _, _ := v.Send(e.ctx, conv.ID, "", "newest text")
-	v.Delete(e.ctx, m.ID)
-	e.support.Close(e.ctx, conv.ID) // a system note does not replace it
-	c, err := e.support.Conversation(e.ctx, conv.ID)
+	m, _, _ := v.SendMessage(e.ctx, conv.ID, "", "newest text")
+	v.DeleteMessage(e.ctx, m.ID)
+	e.support.CloseConversation(e.ctx, conv.ID) // a system note does not replace it
+	c, err := e.support.FindConversationByID(e.ctx, conv.ID)
 	if err != nil || c.LastMessage == nil || c.LastMessage.ID != m.ID || c.LastMessage.Text != "" || c.LastMessage.DeletedAt == nil {
 		t.Fatalf("last_message = %+v, %v", c.LastMessage, err)
 	}

@@ -70,7 +70,7 @@ func eventOf(typ string) func(*client.Frame) bool {
 
 func sectionIDs(t *testing.T, c *client.Client, s chat.Section, st chat.Status) []int64 {
 	t.Helper()
-	page, err := c.Section(context.Background(), s, st, "")
+	page, err := c.ListConversations(context.Background(), client.ConversationQuery{Section: s, Status: st})
 	if err != nil {
 		t.Fatalf("section %s: %v", s, err)
 	}
@@ -96,7 +96,7 @@ func TestItemWorkflowLive(t *testing.T) {
 	defer dstream.Close()
 	vs, ds := newTap(vstream), newTap(dstream)
 
-	_, err := e.dev.Section(e.ctx, chat.SectionCustomers, "", "")
+	_, err := e.dev.ListConversations(e.ctx, client.ConversationQuery{Section: chat.SectionCustomers})
 	wantAPIError(t, err, 403, chat.EForbidden)
 	if got := sectionIDs(t, e.dev, chat.SectionMine, ""); len(got) != 0 {
 		t.Fatalf("dev's mine = %v", got)
@@ -123,14 +123,14 @@ func TestItemWorkflowLive(t *testing.T) {
 	if ids := sectionIDs(t, e.dev, chat.SectionMine, chat.StatusOpen); !slices.Equal(ids, []int64{conv.ID}) {
 		t.Fatalf("dev's mine = %v", ids)
 	}
-	v.Send(e.ctx, conv.ID, "", "Any update?")
+	v.SendMessage(e.ctx, conv.ID, "", "Any update?")
 	frames = collect(t, ds, 5*time.Second, eventOf(chat.EventMessageCreated))
 	if !strings.Contains(string(frames[len(frames)-1].Event.Data), "Any update?") {
 		t.Fatal("assignee did not get the customer's message")
 	}
 	// Closing and reopening publish the conversation to the customer too.
-	e.support.Close(e.ctx, conv.ID)
-	e.support.Reopen(e.ctx, conv.ID)
+	e.support.CloseConversation(e.ctx, conv.ID)
+	e.support.ReopenConversation(e.ctx, conv.ID)
 	// The customer's stream: their message, never the item, link or note.
 	for _, f := range collect(t, vs, 500*time.Millisecond, nil) {
 		if f.Event == nil {
@@ -148,7 +148,7 @@ func TestItemWorkflowLive(t *testing.T) {
 	if ids := sectionIDs(t, e.dev, chat.SectionMine, ""); len(ids) != 0 {
 		t.Fatalf("after unassign: %v", ids)
 	}
-	_, err = e.dev.Conversation(e.ctx, conv.ID)
+	_, err = e.dev.FindConversationByID(e.ctx, conv.ID)
 	wantAPIError(t, err, 404, chat.ENotFound)
 	// Follow myself, then unlink: in, then out.
 	if _, err := e.dev.SetItemRole(e.ctx, it.Number, 0, chat.RoleFollower, true); err != nil {
@@ -157,7 +157,7 @@ func TestItemWorkflowLive(t *testing.T) {
 	if ids := sectionIDs(t, e.dev, chat.SectionMine, ""); !slices.Equal(ids, []int64{conv.ID}) {
 		t.Fatalf("after follow: %v", ids)
 	}
-	if c, err := e.support.Link(e.ctx, conv.ID, 0); err != nil || c.Item != nil {
+	if c, err := e.support.LinkConversation(e.ctx, conv.ID, 0); err != nil || c.Item != nil {
 		t.Fatalf("unlink: %+v %v", c, err)
 	}
 	if ids := sectionIDs(t, e.dev, chat.SectionMine, ""); len(ids) != 0 {
@@ -168,10 +168,10 @@ func TestItemWorkflowLive(t *testing.T) {
 	if err != nil || len(refs) != 1 || refs[0].Number != it.Number {
 		t.Fatalf("find: %+v %v", refs, err)
 	}
-	if c, err := e.support.Link(e.ctx, conv.ID, refs[0].Number); err != nil || c.Item == nil {
+	if c, err := e.support.LinkConversation(e.ctx, conv.ID, refs[0].Number); err != nil || c.Item == nil {
 		t.Fatalf("relink: %+v %v", c, err)
 	}
-	details, err := e.dev.Item(e.ctx, it.Number)
+	details, err := e.dev.FindItemByNumber(e.ctx, it.Number)
 	if err != nil || len(details.Conversations) != 1 || details.Requester == nil || details.Creator.ID != e.supportU.ID || len(details.Followers) != 1 {
 		t.Fatalf("details = %+v, %v", details, err)
 	}
@@ -192,7 +192,7 @@ func TestSearchOverHTTP(t *testing.T) {
 	e := newEnv(t)
 	v, _ := e.customer("Quentin")
 	conv := e.conversation(v, "my parcel tracking number is wrong")
-	e.support.StartConversation(e.ctx, chat.NewConversation{ParticipantIDs: []int64{e.devU.ID}, Text: "parcel service contract renewal"})
+	e.support.CreateConversation(e.ctx, chat.NewConversation{ParticipantIDs: []int64{e.devU.ID}, Text: "parcel service contract renewal"})
 	res, err := e.support.Search(e.ctx, "parcel", "", "")
 	if err != nil || len(res) != 2 {
 		t.Fatalf("support: %d results, %v", len(res), err)
@@ -242,7 +242,7 @@ func TestHelpdeskOfflineLive(t *testing.T) {
 		t.Fatalf("public config = %+v %v", public, err)
 	}
 	conv := e.conversation(v, "hello? anyone?")
-	msgs, _ := v.Messages(e.ctx, conv.ID, chat.MessageFilter{Limit: 0})
+	msgs, _ := v.ListMessages(e.ctx, conv.ID, chat.MessageFilter{Limit: 0})
 	if len(msgs) != 2 || msgs[0].Text != "hello? anyone?" || msgs[1].System != "offline_reply" {
 		t.Fatalf("offline conversation = %+v", msgs)
 	}

@@ -25,16 +25,44 @@ import (
 // File collects declarations and prints them in the order they were added
 // (types reached through fields follow the first that reached them).
 type File struct {
-	header string
-	decls  []string
-	names  map[reflect.Type]string
-	unions map[reflect.Type][]string
-	queue  []reflect.Type
+	header   string
+	decls    []string
+	names    map[reflect.Type]string
+	unions   map[reflect.Type][]string
+	queue    []reflect.Type
+	external map[reflect.Type]string // type → module it is imported from
+	used     map[string]map[string]bool
 }
 
 // New returns an empty file that starts with header (a comment).
 func New(header string) *File {
-	return &File{header: header, names: map[reflect.Type]string{}, unions: map[reflect.Type][]string{}}
+	return &File{header: header, names: map[reflect.Type]string{}, unions: map[reflect.Type][]string{},
+		external: map[reflect.Type]string{}, used: map[string]map[string]bool{}}
+}
+
+// External says that the types of values are declared in module (under
+// their Go names) and imported from there where used.
+func (f *File) External(module string, values ...any) {
+	for _, v := range values {
+		t := reflect.TypeOf(v)
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		f.names[t] = t.Name()
+		f.external[t] = module
+	}
+}
+
+// Rename declares the type of v under name instead of its Go name (where
+// two packages use the same one).
+func (f *File) Rename(v any, name string) {
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	f.names[t] = name
+	f.queue = append(f.queue, t)
+	f.flush()
 }
 
 // Union declares the named string type of v as a union of values.
@@ -82,11 +110,26 @@ func (f *File) TS(t reflect.Type) string {
 
 // String is the file's text.
 func (f *File) String() string {
-	return f.header + "\n\n" + strings.Join(f.decls, "\n\n") + "\n"
+	var imports []string
+	for _, module := range Sorted(f.used) {
+		imports = append(imports, fmt.Sprintf("import type { %s } from '%s';", strings.Join(Sorted(f.used[module]), ", "), module))
+	}
+	head := f.header + "\n\n"
+	if len(imports) > 0 {
+		head += strings.Join(imports, "\n") + "\n\n"
+	}
+	return head + strings.Join(f.decls, "\n\n") + "\n"
 }
 
 // name returns the TS name of a struct type, queueing its declaration.
 func (f *File) name(t reflect.Type) string {
+	if module, ok := f.external[t]; ok {
+		if f.used[module] == nil {
+			f.used[module] = map[string]bool{}
+		}
+		f.used[module][f.names[t]] = true
+		return f.names[t]
+	}
 	if n, ok := f.names[t]; ok {
 		return n
 	}
@@ -151,6 +194,9 @@ func (f *File) ts(t reflect.Type) string {
 	if _, ok := f.unions[t]; ok {
 		return f.names[t]
 	}
+	if _, ok := f.external[t]; ok {
+		return f.name(t)
+	}
 	switch {
 	case t == timeType:
 		return "string"
@@ -189,6 +235,34 @@ func (f *File) ts(t reflect.Type) string {
 func quote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// Methods returns the TypeScript of the exported methods of v's type as
+// the members of an object type, one per line: "Name(p0: T): Promise<R>;".
+// Results follow Wails: (T, error) and T give Promise<T>, error alone or
+// nothing Promise<void>.
+func (f *File) Methods(v any) []string {
+	t := reflect.TypeOf(v)
+	errType := reflect.TypeOf((*error)(nil)).Elem()
+	var out []string
+	for i := 0; i < t.NumMethod(); i++ {
+		m := t.Method(i)
+		var params []string
+		for j := 1; j < m.Type.NumIn(); j++ {
+			params = append(params, fmt.Sprintf("p%d: %s", j-1, f.TS(m.Type.In(j))))
+		}
+		result := "void"
+		for j := 0; j < m.Type.NumOut(); j++ {
+			if r := m.Type.Out(j); r != errType {
+				result = f.TS(r)
+				if r.Kind() == reflect.Slice {
+					result += " | null"
+				}
+			}
+		}
+		out = append(out, fmt.Sprintf("%s(%s): Promise<%s>;", m.Name, strings.Join(params, ", "), result))
+	}
+	return out
 }
 
 // Check compares a checked-in file with a fresh one: "" when equal, else

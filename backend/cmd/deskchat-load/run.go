@@ -264,7 +264,7 @@ func run(ctx context.Context, c config) (*Report, error) {
 		if customers[i] == nil {
 			return
 		}
-		conv, _, _, err := customers[i].StartConversation(ctx, chat.NewConversation{ClientID: fmt.Sprintf("start-%d", i), Text: "Hello, a load test here."})
+		conv, _, _, err := customers[i].CreateConversation(ctx, chat.NewConversation{ClientID: fmt.Sprintf("start-%d", i), Text: "Hello, a load test here."})
 		if err != nil {
 			r.fail("start_" + errCode(err))
 			return
@@ -351,7 +351,7 @@ func (r *runner) send(ctx context.Context, customers []*client.Client, convs []i
 				r.sentAt.Store(id, t)
 				// Not ctx: a send under way finishes, so "accepted" counts
 				// only answers the client saw.
-				_, _, err := customers[w].Send(context.Background(), convs[w], id, "A load test message of ordinary length, with a few words.")
+				_, _, err := customers[w].SendMessage(context.Background(), convs[w], id, "A load test message of ordinary length, with a few words.")
 				if err != nil {
 					r.fail("send_" + errCode(err))
 					continue
@@ -440,7 +440,7 @@ func (r *runner) floodOne(ctx context.Context) int {
 		r.fail("flood_" + errCode(err))
 		return 0
 	}
-	conv, _, _, err := cl.StartConversation(ctx, chat.NewConversation{ClientID: "flood-start", Text: "flood"})
+	conv, _, _, err := cl.CreateConversation(ctx, chat.NewConversation{ClientID: "flood-start", Text: "flood"})
 	if err != nil {
 		r.fail("flood_" + errCode(err))
 		return 0
@@ -463,7 +463,7 @@ func (r *runner) floodOne(ctx context.Context) int {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			if _, _, err := cl.Send(context.Background(), conv.ID, fmt.Sprintf("flood-%d", n), "flood message"); err == nil {
+			if _, _, err := cl.SendMessage(context.Background(), conv.ID, fmt.Sprintf("flood-%d", n), "flood message"); err == nil {
 				mu.Lock()
 				sent++
 				mu.Unlock()

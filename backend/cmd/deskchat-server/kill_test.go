@@ -101,7 +101,7 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 			}
 			go followers[i].run(followCtx, customers[i])
 			retry("conversation", func() error {
-				c, _, _, err := customers[i].StartConversation(ctx, chat.NewConversation{ClientID: "start", Text: "hello"})
+				c, _, _, err := customers[i].CreateConversation(ctx, chat.NewConversation{ClientID: "start", Text: "hello"})
 				if err == nil {
 					convs[i] = c.ID
 				}
@@ -112,7 +112,7 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 				attempts := 0
 				retry("send "+id, func() error {
 					attempts++
-					_, _, err := customers[i].Send(ctx, convs[i], id, "message "+id)
+					_, _, err := customers[i].SendMessage(ctx, convs[i], id, "message "+id)
 					if err == nil {
 						mu.Lock()
 						select {
@@ -159,7 +159,7 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 		t.Fatalf("the kill did not land mid-send: %d acknowledged before, %d retried", ackedBeforeKill, retried)
 	}
 	for i, v := range customers {
-		msgs, err := v.Messages(ctx, convs[i], chat.MessageFilter{Limit: 200})
+		msgs, err := v.ListMessages(ctx, convs[i], chat.MessageFilter{Limit: 200})
 		if err != nil {
 			t.Fatal(err)
 		}

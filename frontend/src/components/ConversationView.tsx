@@ -103,7 +103,7 @@ export function ConversationView() {
   const rows = groupMessages(msgs, myId, new Date());
   const ops = new Map<number, OutboxEntry[]>();
   for (const p of pend) if (p.message_id) ops.set(p.message_id, [...(ops.get(p.message_id) ?? []), p]);
-  const statusOps = pend.filter((p) => p.kind === 'close' || p.kind === 'reopen');
+  const statusOps = pend.filter((p) => p.kind === 'close_conversation' || p.kind === 'reopen_conversation');
   return (
     <section class="conv-view" aria-label={`Conversation with ${isolate(conversationTitle(c, myId))}`}>
       <header class="conv-header">
@@ -119,7 +119,7 @@ export function ConversationView() {
                   <button onClick={() => discard(op)}>Discard</button>
                 </span>
               ) : (
-                <span class="tag" key={op.client_id}>{op.kind === 'close' ? 'closing…' : 'reopening…'}</span>
+                <span class="tag" key={op.client_id}>{op.kind === 'close_conversation' ? 'closing…' : 'reopening…'}</span>
               ),
             )}
             {c.customer && (

@@ -25,8 +25,8 @@ export function MessageBubble({ m, mine, pendingOps, highlighted, erased = false
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [draft, setDraft] = useState(m.text);
-  const deleted = !!m.deleted_at || pendingOps.some((p) => p.kind === 'delete' && !p.failed);
-  const pendingEdit = pendingOps.find((p) => p.kind === 'edit' && !p.failed);
+  const deleted = !!m.deleted_at || pendingOps.some((p) => p.kind === 'delete_message' && !p.failed);
+  const pendingEdit = pendingOps.find((p) => p.kind === 'edit_message' && !p.failed);
   const text = pendingEdit?.text ?? m.text;
   const details = () => {
     setMenu(false);

@@ -1,7 +1,7 @@
 // The side panel: every field of an item (editable), or a customer's or
 // teammate's details with their conversations and items.
 import { useEffect, useState } from 'preact/hooks';
-import { ITEM_STATUSES, PRIORITIES, type Item, type Person } from '../lib/types';
+import { ITEM_STATUSES, PRIORITIES, type Item, type ItemStatus, type Person, type Priority } from '../lib/types';
 import { open } from '../stores/conversation';
 import { loadTeam, team } from '../stores/helpdesk';
 import { customer, eraseCustomer, item, panel, panelError, setRole, showPanel, updateItem, user } from '../stores/panel';
@@ -70,13 +70,13 @@ function ItemDetails({ it }: { it: Item }) {
       </label>
       <label>
         Status
-        <select value={it.status} onChange={(e) => updateItem(it.number, { status: (e.currentTarget as HTMLSelectElement).value })}>
+        <select value={it.status} onChange={(e) => updateItem(it.number, { status: (e.currentTarget as HTMLSelectElement).value as ItemStatus })}>
           {ITEM_STATUSES.map((s) => <option value={s} key={s}>{s.replace('_', ' ')}</option>)}
         </select>
       </label>
       <label>
         Priority
-        <select value={it.priority} onChange={(e) => updateItem(it.number, { priority: (e.currentTarget as HTMLSelectElement).value })}>
+        <select value={it.priority} onChange={(e) => updateItem(it.number, { priority: (e.currentTarget as HTMLSelectElement).value as Priority })}>
           {PRIORITIES.map((p) => <option value={p} key={p}>{p}</option>)}
         </select>
       </label>

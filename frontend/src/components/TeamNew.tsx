@@ -25,7 +25,7 @@ export function TeamNew() {
     setBusy(true);
     setErr('');
     try {
-      const c = await api()!.PeopleService.StartTeamConversation({ participant_ids: picked, text });
+      const c = await api()!.PeopleService.CreateConversation({ participant_ids: picked, text });
       screen.value = 'inbox';
       await show('mine', 'open');
       await open(c.id);

@@ -6,21 +6,12 @@
 export type {
   ActorKind, AuditEntry, Author, Conversation, ConversationKind, ConversationRef, Customer, CustomerDetails, Erasure,
   Event, Item, ItemRef, ItemStatus, ItemType, Message, NewItem, Participant, Person, Priority, SearchResult, Section,
-  SectionCounts, Segment, Settings, Status, StatusCounts, User,
+  SectionCounts, Segment, Settings, SettingsUpdate, Status, StatusCounts, User,
 } from './protocol.gen';
 export { ITEM_STATUSES, PRIORITIES } from './protocol.gen';
-import type { Message, User } from './protocol.gen';
 
-export interface OutboxEntry {
-  seq: number; client_id: string; kind: 'send' | 'edit' | 'delete' | 'close' | 'reopen' | 'read';
-  conversation_id: number; message_id?: number; text?: string; failed?: string;
-}
-export interface ConversationView { messages: Message[]; pending: OutboxEntry[] }
-export interface SyncState { phase: 'connecting' | 'syncing' | 'connected' | 'reconnecting' | 'signed_out' | ''; progress: number; retry_in?: number; error?: string }
-export interface SessionStatus {
-  signed_in: boolean; server_url?: string; local: boolean; preview_url?: string; user?: User; sync: SyncState; muted: boolean;
-}
-export interface Prefs { hide_on_close: boolean; compact_on_top: boolean; muted: boolean; tray: boolean; compact: boolean }
+// The desktop app's own shapes are generated from package app.
+export type { ConversationView, OutboxEntry, OutKind, Prefs, SessionStatus, SyncState } from './bindings.gen';
 export interface Ephemeral { type: 'typing' | 'presence'; conversation_id?: number; data: any }
 
 

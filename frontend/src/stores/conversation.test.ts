@@ -44,12 +44,12 @@ describe('typing', () => {
     const opened: any[] = [];
     setBridge({
       InboxService: {
-        Conversation: async () => ({ id: 5, status: 'open' }),
-        Messages: async () => ({ messages: [], pending: [] }),
+        FindConversationByID: async () => ({ id: 5, status: 'open' }),
+        ListMessages: async () => ({ messages: [], pending: [] }),
         OpenConversation: async (p: any) => void opened.push(p),
         Typing: async (p: any) => void sent.push(p.conversation_id),
         ListConversations: async () => [],
-        Counts: async () => ({ mine: { open: 0, closed: 0 } }),
+        SectionCounts: async () => ({ mine: { open: 0, closed: 0 } }),
         UnreadTotal: async () => 0,
       },
     } as any);
@@ -72,9 +72,9 @@ describe('unsent', () => {
   it('hides a send whose message already arrived, keeps the rest', () => {
     const arrived = msg(9, ['user', 7], at(24, 9, 0), { client_id: 'app-1' });
     const pend = [
-      { seq: 1, client_id: 'app-1', kind: 'send', conversation_id: 1, text: 'x' },
-      { seq: 2, client_id: 'app-2', kind: 'send', conversation_id: 1, text: 'y' },
-      { seq: 3, client_id: 'app-3', kind: 'edit', conversation_id: 1, message_id: 9, text: 'z' },
+      { seq: 1, client_id: 'app-1', kind: 'send_message', conversation_id: 1, text: 'x' },
+      { seq: 2, client_id: 'app-2', kind: 'send_message', conversation_id: 1, text: 'y' },
+      { seq: 3, client_id: 'app-3', kind: 'edit_message', conversation_id: 1, message_id: 9, text: 'z' },
     ] as any;
     expect(unsent([arrived], pend).map((p) => p.client_id)).toEqual(['app-2']);
   });

@@ -31,15 +31,15 @@ export async function open(id: number, messageId?: number) {
   actionError.value = '';
   try {
     const [conv, view] = await Promise.all([
-      b.InboxService.Conversation({ conversation_id: id }),
-      b.InboxService.Messages({ conversation_id: id, limit: PAGE }),
+      b.InboxService.FindConversationByID({ conversation_id: id }),
+      b.InboxService.ListMessages({ conversation_id: id, limit: PAGE }),
     ]);
     if (seq !== openSeq) return;
     let msgs = view.messages ?? [];
     let more = msgs.length >= PAGE;
     // A search hit further back: page back to it (bounded).
     for (let i = 0; messageId && more && i < 40 && !msgs.some((m) => m.id === messageId); i++) {
-      const older = (await b.InboxService.Messages({ conversation_id: id, before_id: msgs[0].id, limit: PAGE })).messages ?? [];
+      const older = (await b.InboxService.ListMessages({ conversation_id: id, before_id: msgs[0].id, limit: PAGE })).messages ?? [];
       msgs = older.concat(msgs);
       more = older.length >= PAGE;
     }
@@ -84,8 +84,8 @@ export async function refresh() {
   if (!b || !conv) return;
   const seq = openSeq;
   const [c, view] = await Promise.all([
-    b.InboxService.Conversation({ conversation_id: conv.id }).catch(() => null),
-    b.InboxService.Messages({ conversation_id: conv.id, limit: PAGE }).catch(() => null),
+    b.InboxService.FindConversationByID({ conversation_id: conv.id }).catch(() => null),
+    b.InboxService.ListMessages({ conversation_id: conv.id, limit: PAGE }).catch(() => null),
   ]);
   // Another conversation was opened meanwhile: this answer is stale.
   if (seq !== openSeq || current.value?.id !== conv.id) return;
@@ -109,7 +109,7 @@ export async function loadOlder() {
   loadingOlder = true;
   const seq = openSeq;
   try {
-    const older = (await b.InboxService.Messages({ conversation_id: conv.id, before_id: messages.value[0].id, limit: PAGE })).messages ?? [];
+    const older = (await b.InboxService.ListMessages({ conversation_id: conv.id, before_id: messages.value[0].id, limit: PAGE })).messages ?? [];
     if (seq !== openSeq || current.value?.id !== conv.id) return;
     const first = messages.value[0]?.id ?? Infinity;
     messages.value = older.filter((m) => m.id < first).concat(messages.value);
@@ -134,12 +134,12 @@ async function act(fn: () => Promise<unknown>): Promise<boolean> {
 }
 
 const cid = () => current.value!.id;
-export const send = (text: string) => act(() => api()!.InboxService.Send({ conversation_id: cid(), text }));
+export const send = (text: string) => act(() => api()!.InboxService.SendMessage({ conversation_id: cid(), text }));
 export const edit = (m: Message, text: string) =>
-  act(() => api()!.InboxService.Edit({ conversation_id: m.conversation_id, message_id: m.id, text }));
-export const remove = (m: Message) => act(() => api()!.InboxService.Delete({ conversation_id: m.conversation_id, message_id: m.id }));
-export const closeConversation = () => act(() => api()!.InboxService.Close({ conversation_id: cid() }));
-export const reopenConversation = () => act(() => api()!.InboxService.Reopen({ conversation_id: cid() }));
+  act(() => api()!.InboxService.EditMessage({ conversation_id: m.conversation_id, message_id: m.id, text }));
+export const remove = (m: Message) => act(() => api()!.InboxService.DeleteMessage({ conversation_id: m.conversation_id, message_id: m.id }));
+export const closeConversation = () => act(() => api()!.InboxService.CloseConversation({ conversation_id: cid() }));
+export const reopenConversation = () => act(() => api()!.InboxService.ReopenConversation({ conversation_id: cid() }));
 export const retry = (e: OutboxEntry) => act(() => api()!.InboxService.Retry(e.client_id));
 export const discard = (e: OutboxEntry) => act(() => api()!.InboxService.Discard(e.client_id));
 
@@ -165,7 +165,7 @@ export function ephemeral(ev: Ephemeral, now = Date.now()) {
  */
 export function unsent(msgs: Message[], pend: OutboxEntry[]): OutboxEntry[] {
   const arrived = new Set(msgs.map((m) => m.client_id).filter(Boolean));
-  return pend.filter((p) => p.kind === 'send' && !arrived.has(p.client_id));
+  return pend.filter((p) => p.kind === 'send_message' && !arrived.has(p.client_id));
 }
 
 export type Row =

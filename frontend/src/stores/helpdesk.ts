@@ -2,7 +2,7 @@
 // team (members, presence, admin flags).
 import { signal } from '@preact/signals';
 import { api, errorText, on } from '../lib/bridge';
-import type { Settings, User } from '../lib/types';
+import type { Settings, User, SettingsUpdate } from '../lib/types';
 
 export const settings = signal<Settings | null>(null);
 export const team = signal<User[]>([]);
@@ -26,12 +26,12 @@ export const loadSettings = () =>
     snippet.value = await api()!.HelpdeskService.WidgetSnippet();
   });
 
-export const loadTeam = () => guard(async () => (team.value = (await api()!.PeopleService.Team()) ?? []));
+export const loadTeam = () => guard(async () => (team.value = (await api()!.PeopleService.ListUsers()) ?? []));
 
 export const setOnline = (online: boolean) =>
   guard(async () => (settings.value = await api()!.HelpdeskService.SetOnline(online)));
 
-export const saveSettings = (upd: Partial<Settings>) =>
+export const saveSettings = (upd: SettingsUpdate) =>
   guard(async () => {
     settings.value = await api()!.HelpdeskService.UpdateSettings(upd);
     saved.value = 'Saved';
@@ -41,14 +41,14 @@ export const saveSettings = (upd: Partial<Settings>) =>
 
 export const addMember = (p: { email: string; name: string; password: string; admin: boolean; support: boolean }) =>
   guard(async () => {
-    await api()!.HelpdeskService.AddMember(p);
+    await api()!.HelpdeskService.CreateUser(p);
     await loadTeam();
     return true;
   });
 
 export const updateMember = (p: { id: number; admin?: boolean; support?: boolean; active?: boolean }) =>
   guard(async () => {
-    const u = await api()!.HelpdeskService.UpdateMember(p);
+    const u = await api()!.HelpdeskService.UpdateUser(p);
     team.value = team.value.map((x) => (x.id === u.id ? { ...u, online: x.online } : x));
   });
 

@@ -42,7 +42,7 @@ describe('paging through the bridge', () => {
           const start = p.before_id ? all.findIndex((c) => c.id === p.before_id) + 1 : 0;
           return all.slice(start, start + p.limit);
         },
-        Counts: async () => ({ mine: { open: 0, closed: 0 } }),
+        SectionCounts: async () => ({ mine: { open: 0, closed: 0 } }),
         UnreadTotal: async () => 0,
       },
     } as any);

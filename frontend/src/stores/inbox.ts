@@ -45,7 +45,7 @@ export async function reload() {
   try {
     const [fresh, c, total] = await Promise.all([
       b.InboxService.ListConversations({ section: section.value, status: status.value, limit: PAGE }),
-      b.InboxService.Counts(),
+      b.InboxService.SectionCounts(),
       b.InboxService.UnreadTotal(),
     ]);
     if (gen !== generation) return;

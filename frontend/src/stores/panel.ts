@@ -2,7 +2,7 @@
 // item dialogs (create from a conversation, link to an existing item).
 import { signal } from '@preact/signals';
 import { api, errorText, on } from '../lib/bridge';
-import type { CustomerDetails, Item, ItemRef, NewItem, User } from '../lib/types';
+import type { CustomerDetails, Item, ItemRef, NewItem, User, ItemStatus, Priority } from '../lib/types';
 
 export type Panel =
   | { kind: 'item'; number: number }
@@ -33,15 +33,15 @@ export async function loadPanel() {
   const mine = ++panelSeq; // a slower earlier load must not win
   try {
     if (p.kind === 'item') {
-      const it = await b.ItemService.Get(p.number);
+      const it = await b.ItemService.FindItemByNumber(p.number);
       if (mine === panelSeq) item.value = it;
     }
     if (p.kind === 'customer') {
-      const c = await b.PeopleService.Customer(p.id);
+      const c = await b.PeopleService.FindCustomerDetails(p.id);
       if (mine === panelSeq) customer.value = c;
     }
     if (p.kind === 'user') {
-      const u = await b.PeopleService.User(p.id);
+      const u = await b.PeopleService.FindUserByID(p.id);
       if (mine === panelSeq) user.value = u;
     }
   } catch (err) {
@@ -75,10 +75,10 @@ async function itemChange(fn: () => Promise<Item>): Promise<boolean> {
   }
 }
 
-export const updateItem = (number: number, upd: { title?: string; description?: string; status?: string; priority?: string }) =>
-  itemChange(() => api()!.ItemService.Update({ number, ...upd }));
+export const updateItem = (number: number, upd: { title?: string; description?: string; status?: ItemStatus; priority?: Priority }) =>
+  itemChange(() => api()!.ItemService.UpdateItem({ number, ...upd }));
 export const setRole = (number: number, user_id: number, role: 'assignee' | 'follower', on: boolean) =>
-  itemChange(() => api()!.ItemService.SetRole({ number, user_id, role, on }));
+  itemChange(() => api()!.ItemService.SetItemRole({ number, user_id, role, on }));
 
 // The create-item dialog: the server's proposal, edited, then created.
 export const draft = signal<NewItem | null>(null);
@@ -90,7 +90,7 @@ export async function startItem(conversationId: number, type: 'ticket' | 'task')
   dialog.value = 'create';
   draft.value = null;
   try {
-    draft.value = await api()!.ItemService.Propose({ conversation_id: conversationId, type });
+    draft.value = await api()!.ItemService.ProposeItem({ conversation_id: conversationId, type });
   } catch (err) {
     dialogError.value = errorText(err);
   }
@@ -99,7 +99,7 @@ export async function startItem(conversationId: number, type: 'ticket' | 'task')
 export async function createItem(ni: NewItem): Promise<Item | null> {
   dialogError.value = '';
   try {
-    const it = await api()!.ItemService.Create(ni);
+    const it = await api()!.ItemService.CreateItem(ni);
     dialog.value = null;
     draft.value = null;
     await showPanel({ kind: 'item', number: it.number });
@@ -120,7 +120,7 @@ export async function findItems(q: string) {
     return;
   }
   try {
-    const r = (await api()!.ItemService.Find(q)) ?? [];
+    const r = (await api()!.ItemService.FindItems(q)) ?? [];
     if (mine === findSeq) found.value = r;
   } catch (err) {
     if (mine === findSeq) dialogError.value = errorText(err);
@@ -130,7 +130,7 @@ export async function findItems(q: string) {
 export async function link(conversationId: number, number: number) {
   dialogError.value = '';
   try {
-    await api()!.ItemService.Link({ conversation_id: conversationId, number });
+    await api()!.ItemService.LinkConversation({ conversation_id: conversationId, number });
     dialog.value = null;
     found.value = [];
   } catch (err) {

@@ -1,0 +1,35 @@
+package app
+
+import (
+	"encoding/json"
+
+	"github.com/deskchat/deskchat/app/syncer"
+	"github.com/deskchat/deskchat/backend/chat"
+)
+
+// route connects a runtime's sync engine to the rest of the desktop: sync
+// state to the UI, every batch of events to notifications and to the UI's
+// inbox, helpdesk changes to the switch, typing and presence to the open
+// conversation. This is the one place events flow through; the desktop
+// shell listens on the Events bus like the UI does.
+func (s *SessionService) route(rt *signedIn) {
+	rt.engine.OnState = func(x syncer.State) {
+		s.mu.Lock()
+		s.state = x
+		s.mu.Unlock()
+		s.Emit.Emit(EventSyncState, x)
+	}
+	rt.engine.OnEvents = func(evs []*chat.Event, live bool) {
+		if s.Notifier != nil {
+			rt.center.Events(evs, live)
+		}
+		s.Emit.Emit(EventInbox, map[string]bool{"live": live})
+		for _, ev := range evs {
+			var hs chat.Settings
+			if ev.Type == chat.EventHelpdeskUpdated && json.Unmarshal(ev.Data, &hs) == nil {
+				s.Emit.Emit(EventHelpdesk, &hs)
+			}
+		}
+	}
+	rt.engine.OnEphemeral = func(ev *chat.Event) { s.Emit.Emit(EventEphemeral, ev) }
+}

@@ -1,0 +1,221 @@
+// The bound Go services of the desktop app (window.go.app), generated from
+// package app by `make generate` (TestBindingsTypeScript fails when this
+// file is stale). Do not edit by hand.
+
+import type { Conversation, CustomerDetails, Erasure, Item, ItemRef, ItemRole, ItemStatus, ItemType, Message, NewItem, Priority, SearchResult, SectionCounts, Settings, SettingsUpdate, User } from './protocol.gen';
+
+export type OutKind = "send_message" | "edit_message" | "delete_message" | "close_conversation" | "reopen_conversation" | "mark_read";
+
+export interface SyncState {
+  phase: string;
+  progress: number;
+  retry_in?: number;
+  error?: string;
+}
+
+export interface OutboxEntry {
+  seq: number;
+  client_id: string;
+  kind: OutKind;
+  conversation_id: number;
+  message_id?: number;
+  text?: string;
+  failed?: string;
+}
+
+export interface AboutInfo {
+  name: string;
+  version: string;
+  goVersion: string;
+  platform: string;
+}
+
+export interface SignInParams {
+  server_url: string;
+  email: string;
+  password: string;
+}
+
+export interface SessionStatus {
+  signed_in: boolean;
+  server_url?: string;
+  local: boolean;
+  preview_url?: string;
+  user?: User;
+  sync: SyncState;
+  muted: boolean;
+}
+
+export interface ConversationParams {
+  conversation_id: number;
+}
+
+export interface MessageRef {
+  conversation_id: number;
+  message_id: number;
+}
+
+export interface EditMessageParams {
+  conversation_id: number;
+  message_id: number;
+  text: string;
+}
+
+export interface ListParams {
+  section: string;
+  status: string;
+  before_activity?: number;
+  before_id?: number;
+  limit?: number;
+}
+
+export interface ListMessagesParams {
+  conversation_id: number;
+  before_id?: number;
+  limit?: number;
+}
+
+export interface ConversationView {
+  messages: Message[] | null;
+  pending: OutboxEntry[] | null;
+}
+
+export interface OpenParams {
+  conversation_id: number;
+  focused: boolean;
+}
+
+export interface SearchParams {
+  query: string;
+  limit?: number;
+}
+
+export interface SendMessageParams {
+  conversation_id: number;
+  text: string;
+}
+
+export interface LinkParams {
+  conversation_id: number;
+  number: number;
+}
+
+export interface ProposeItemParams {
+  conversation_id: number;
+  type: ItemType;
+}
+
+export interface ItemRoleParams {
+  number: number;
+  user_id: number;
+  role: ItemRole;
+  on: boolean;
+}
+
+export interface UpdateItemParams {
+  number: number;
+  title?: string;
+  description?: string;
+  status?: ItemStatus;
+  priority?: Priority;
+  requester_id?: number;
+}
+
+export interface CreateConversationParams {
+  participant_ids: number[] | null;
+  text: string;
+}
+
+export interface NewUserParams {
+  email: string;
+  name: string;
+  password: string;
+  admin: boolean;
+  support: boolean;
+}
+
+export interface UpdateUserParams {
+  id: number;
+  name?: string;
+  admin?: boolean;
+  support?: boolean;
+  active?: boolean;
+}
+
+export interface Prefs {
+  hide_on_close: boolean;
+  compact_on_top: boolean;
+  muted: boolean;
+  tray: boolean;
+  compact: boolean;
+}
+
+export interface Bridge {
+  AboutService: {
+    About(): Promise<AboutInfo>;
+    OnStartup(p0: unknown): Promise<void>;
+    Version(): Promise<string>;
+  };
+  SessionService: {
+    SetMuted(p0: boolean): Promise<void>;
+    Shutdown(): Promise<void>;
+    SignIn(p0: SignInParams): Promise<SessionStatus>;
+    SignOut(): Promise<void>;
+    StartLocalHelpdesk(): Promise<SessionStatus>;
+    Startup(p0: unknown): Promise<void>;
+    Status(): Promise<SessionStatus>;
+  };
+  InboxService: {
+    CloseConversation(p0: ConversationParams): Promise<void>;
+    DeleteMessage(p0: MessageRef): Promise<void>;
+    Discard(p0: string): Promise<void>;
+    EditMessage(p0: EditMessageParams): Promise<void>;
+    FindConversationByID(p0: ConversationParams): Promise<Conversation>;
+    ListConversations(p0: ListParams): Promise<Conversation[] | null>;
+    ListMessages(p0: ListMessagesParams): Promise<ConversationView>;
+    OpenConversation(p0: OpenParams): Promise<void>;
+    ReopenConversation(p0: ConversationParams): Promise<void>;
+    Retry(p0: string): Promise<void>;
+    Search(p0: SearchParams): Promise<SearchResult[] | null>;
+    SectionCounts(): Promise<SectionCounts>;
+    SendMessage(p0: SendMessageParams): Promise<void>;
+    SetFocus(p0: OpenParams): Promise<void>;
+    Typing(p0: ConversationParams): Promise<void>;
+    UnreadTotal(): Promise<number>;
+  };
+  ItemService: {
+    CreateItem(p0: NewItem): Promise<Item>;
+    FindItemByNumber(p0: number): Promise<Item>;
+    FindItems(p0: string): Promise<ItemRef[] | null>;
+    LinkConversation(p0: LinkParams): Promise<Conversation>;
+    ProposeItem(p0: ProposeItemParams): Promise<NewItem>;
+    SetItemRole(p0: ItemRoleParams): Promise<Item>;
+    UpdateItem(p0: UpdateItemParams): Promise<Item>;
+  };
+  PeopleService: {
+    CreateConversation(p0: CreateConversationParams): Promise<Conversation>;
+    EraseCustomer(p0: number): Promise<Erasure>;
+    FindCustomerDetails(p0: number): Promise<CustomerDetails>;
+    FindUserByID(p0: number): Promise<User>;
+    ListUsers(): Promise<User[] | null>;
+  };
+  HelpdeskService: {
+    CreateUser(p0: NewUserParams): Promise<User>;
+    SetOnline(p0: boolean): Promise<Settings>;
+    Settings(): Promise<Settings>;
+    UpdateSettings(p0: SettingsUpdate): Promise<Settings>;
+    UpdateUser(p0: UpdateUserParams): Promise<User>;
+    WidgetSnippet(): Promise<string>;
+  };
+  DesktopService: {
+    BeforeClose(): Promise<boolean>;
+    Open(p0: number): Promise<void>;
+    Prefs(): Promise<Prefs>;
+    Quit(): Promise<void>;
+    Refresh(): Promise<void>;
+    SetCompact(p0: boolean): Promise<void>;
+    SetOnline(p0: boolean): Promise<void>;
+    SetPrefs(p0: Prefs): Promise<void>;
+    Start(p0: unknown): Promise<void>;
+  };
+}
