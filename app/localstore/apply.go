@@ -131,7 +131,7 @@ func (b *batch) message(ctx context.Context, typ string, m *chat.Message, raw []
 			return err
 		}
 	}
-	args := []any{m.ID, m.ConversationID, string(m.Author.Kind), m.Author.ID, m.System, m.Text, boolInt(m.DeletedAt != nil), string(raw)}
+	args := []any{m.ID, m.ConversationID, string(m.Author.Kind), m.Author.ID, m.System, m.Text, m.DeletedAt != nil, string(raw)}
 	stmt := b.insert
 	if typ != chat.EventMessageCreated {
 		stmt = b.update
@@ -367,7 +367,7 @@ func (s *Store) upsertConversation(ctx context.Context, tx *sql.Tx, c *chat.Conv
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET status = excluded.status, customer_id = excluded.customer_id,
 		item_number = CASE WHEN ? THEN excluded.item_number ELSE item_number END, last_activity_at = MAX(last_activity_at, excluded.last_activity_at),
 		participant = excluded.participant, data = excluded.data`,
-		c.ID, string(c.Kind), string(c.Status), customer, item, c.LastActivityAt.UnixMilli(), boolInt(c.HasParticipant(s.me)), string(data),
+		c.ID, string(c.Kind), string(c.Status), customer, item, c.LastActivityAt.UnixMilli(), c.HasParticipant(s.me), string(data),
 		itemKnown)
 	return err
 }
@@ -474,13 +474,6 @@ func (s *Store) snapshot(ctx context.Context, tx *sql.Tx, convs []*chat.Conversa
 		}
 	}
 	return nil
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // Purge removes conversations the user may no longer see (unassigned,

@@ -14,13 +14,11 @@ import (
 	"database/sql"
 	"embed"
 	"errors"
-	"fmt"
-	"io/fs"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/deskchat/deskchat/backend/sqlite/migrate"
 	_ "github.com/mattn/go-sqlite3"
 )
 
@@ -74,7 +72,7 @@ func Open(path string, me int64) (*Store, error) {
 	}
 	db.SetMaxOpenConns(4)
 	s := &Store{db: db, path: path, me: me, Now: time.Now, closing: make(chan struct{})}
-	if err := s.migrate(); err != nil {
+	if err := migrate.Apply(context.Background(), db, migrations, "migrations"); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -91,40 +89,6 @@ func (s *Store) Close() error {
 
 // Me is the signed-in user's id.
 func (s *Store) Me() int64 { return s.me }
-
-func (s *Store) migrate() error {
-	if _, err := s.db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY)`); err != nil {
-		return err
-	}
-	names, _ := fs.Glob(migrations, "migrations/*.sql")
-	sort.Strings(names)
-	for _, name := range names {
-		var n int
-		if err := s.db.QueryRow(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, name).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			continue
-		}
-		body, _ := fs.ReadFile(migrations, name)
-		tx, err := s.db.Begin()
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(string(body)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("localstore: %s: %w", name, err)
-		}
-		if _, err := tx.Exec(`INSERT INTO schema_migrations (version) VALUES (?)`, name); err != nil {
-			tx.Rollback()
-			return err
-		}
-		if err := tx.Commit(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // write runs fn in a transaction under the writer lock.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {

@@ -150,47 +150,72 @@ func (e *Engine) backoff(failures int) time.Duration {
 	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
 }
 
-// session runs one connection; connected reports whether it got welcomed.
+// session runs one connection through its phases: connect (the
+// handshake), catch-up (the replay up to caught_up, applied in large
+// batches) and live (one event at a time, the outbox flushed). connected
+// reports whether the server welcomed us, which resets the backoff.
 func (e *Engine) session(ctx context.Context) (connected bool, err error) {
-	cursor, epoch, err := e.Store.Cursor(ctx)
-	if err != nil {
+	st, cursor, err := e.connect(ctx)
+	if st == nil {
 		return false, err
 	}
-	opt := client.StreamOptions{Cursor: &cursor, Epoch: epoch}
-	st, err := e.Client.OpenStream(ctx, opt)
+	defer st.Close()
+	defer e.attach(st)()
+	stop := context.AfterFunc(ctx, func() { st.Conn.Close() })
+	defer stop()
+
+	done := make(chan struct{}) // the session is over: the reader must not block
+	defer close(done)
+	frames, readErr := readFrames(st, done)
+	l := &link{e: e, epoch: st.Welcome.Epoch, head: st.Welcome.Head, start: cursor, cursor: cursor, fromZero: cursor == 0}
+	if cursor < l.head {
+		e.state(State{Phase: PhaseSyncing})
+	}
+	return true, l.follow(ctx, frames, readErr)
+}
+
+// connect is the handshake: it opens the stream from the stored cursor.
+// A nil stream means the session ends here with err: nil after a resync
+// the server asked for, ErrSignedOut when the token is refused.
+func (e *Engine) connect(ctx context.Context) (*client.Stream, int64, error) {
+	cursor, epoch, err := e.Store.Cursor(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := e.Client.OpenStream(ctx, client.StreamOptions{Cursor: &cursor, Epoch: epoch})
 	switch client.Code(err) {
 	case "":
 	case chat.EResync:
 		// The log no longer reaches our cursor (or another database):
 		// take a snapshot through the API, keeping the outbox.
-		return false, e.resync(ctx)
+		return nil, 0, e.resync(ctx)
 	case chat.EUnauthorized, chat.ETokenExpired:
-		return false, ErrSignedOut
+		return nil, 0, ErrSignedOut
 	}
 	if err != nil {
-		return false, err
+		return nil, 0, err
 	}
-	defer st.Close()
+	return st, cursor, nil
+}
+
+// attach makes st the stream typing signals go to; the returned function
+// detaches it.
+func (e *Engine) attach(st *client.Stream) (detach func()) {
 	e.liveMu.Lock()
 	e.live = st
 	e.liveMu.Unlock()
-	defer func() {
+	return func() {
 		e.liveMu.Lock()
 		e.live = nil
 		e.liveMu.Unlock()
-	}()
-	stop := context.AfterFunc(ctx, func() { st.Conn.Close() })
-	defer stop()
-	epoch, head := st.Welcome.Epoch, st.Welcome.Head
-	start := cursor
-	if cursor < head {
-		e.state(State{Phase: PhaseSyncing})
 	}
+}
 
+// readFrames reads st until it fails; the failure arrives on the error
+// channel once frames is closed. Closing done releases the reader.
+func readFrames(st *client.Stream, done <-chan struct{}) (<-chan *client.Frame, <-chan error) {
 	frames := make(chan *client.Frame, 256)
 	readErr := make(chan error, 1)
-	done := make(chan struct{}) // the session is over: the reader must not block
-	defer close(done)
 	go func() {
 		defer close(frames)
 		for {
@@ -206,92 +231,135 @@ func (e *Engine) session(ctx context.Context) (connected bool, err error) {
 			}
 		}
 	}()
-	fromZero := cursor == 0
+	return frames, readErr
+}
 
-	var batch []*chat.Event
-	live := false
-	flushBatch := func(to int64) error {
-		if len(batch) == 0 && to == cursor {
-			return nil
-		}
-		if err := e.Store.Apply(ctx, batch, to, epoch); err != nil {
-			return err
-		}
-		// Conversations that arrive without their history (I was just
-		// assigned, or added while away): fetch it. A replay from 0 brings
-		// everything itself.
-		if err := e.fetchHistory(ctx, e.Store.TakeNew(), fromZero && !live); err != nil {
-			return err
-		}
-		if live && touchesMembership(batch) {
-			if err := e.Store.Purge(ctx); err != nil {
-				return err
-			}
-		}
-		if e.OnEvents != nil && len(batch) > 0 {
-			e.OnEvents(batch, live)
-		}
-		cursor, batch = to, nil
-		return nil
-	}
+// link is one connection's position in the log.
+type link struct {
+	e                   *Engine
+	epoch               string
+	head, start, cursor int64 // the welcome's head, where we started, what is applied
+	fromZero            bool  // a replay from 0 brings every message itself
+	live                bool  // past caught_up
+	batch               []*chat.Event
+}
+
+// follow handles frames until the stream ends; it returns why.
+func (l *link) follow(ctx context.Context, frames <-chan *client.Frame, readErr <-chan error) error {
+	e := l.e
 	retry := time.NewTicker(5 * time.Second) // outbox retries while connected
 	defer retry.Stop()
 	for {
-		var f *client.Frame
-		var ok bool
 		select {
-		case f, ok = <-frames:
+		case f, ok := <-frames:
+			if !ok {
+				return streamEnded(<-readErr)
+			}
+			if f.Type == chat.FrameResync {
+				// The cursor cannot be replayed: the session ends with
+				// a snapshot, and the next one starts from its head.
+				return l.e.resync(ctx)
+			}
+			if err := l.frame(ctx, f); err != nil {
+				return err
+			}
 		case <-e.kick:
-			if live {
-				go e.Flush(ctx)
-			}
-			continue
+			l.flushOutbox(ctx)
 		case <-retry.C:
-			if live {
-				go e.Flush(ctx)
-			}
-			continue
-		}
-		if !ok {
-			err := <-readErr
-			var ce *websocket.CloseError
-			if errors.As(err, &ce) && ce.Code == chat.CloseUnauthorized {
-				return true, ErrSignedOut
-			}
-			return true, err
-		}
-		switch f.Type {
-		case "event":
-			batch = append(batch, f.Event)
-			// Large batches during catch-up, one by one when live.
-			if live || len(batch) >= catchUpBatch {
-				if err := flushBatch(f.Event.Seq); err != nil {
-					return true, err
-				}
-				if !live && head > start {
-					e.state(State{Phase: PhaseSyncing, Progress: float64(cursor-start) / float64(head-start)})
-				}
-			}
-		case "caught_up":
-			if err := flushBatch(f.Seq); err != nil {
-				return true, err
-			}
-			// Caught up: what I can no longer see goes (during a replay
-			// membership can look lost until its later events arrive).
-			if err := e.Store.Purge(ctx); err != nil {
-				return true, err
-			}
-			live = true
-			e.state(State{Phase: PhaseConnected, Progress: 1})
-			go e.Flush(ctx)
-		case "ephemeral":
-			if e.OnEphemeral != nil {
-				e.OnEphemeral(f.Event)
-			}
-		case "resync":
-			return true, e.resync(ctx)
+			l.flushOutbox(ctx)
 		}
 	}
+}
+
+// frame handles one server frame other than resync.
+func (l *link) frame(ctx context.Context, f *client.Frame) error {
+	switch f.Type {
+	case chat.FrameEvent:
+		return l.event(ctx, f.Event)
+	case chat.FrameCaughtUp:
+		return l.caughtUp(ctx, f.Seq)
+	case chat.FrameEphemeral:
+		if l.e.OnEphemeral != nil {
+			l.e.OnEphemeral(f.Event)
+		}
+	}
+	return nil
+}
+
+// event applies one event: in batches of catchUpBatch during catch-up,
+// with progress, and one by one when live.
+func (l *link) event(ctx context.Context, ev *chat.Event) error {
+	l.batch = append(l.batch, ev)
+	if !l.live && len(l.batch) < catchUpBatch {
+		return nil
+	}
+	if err := l.apply(ctx, ev.Seq); err != nil {
+		return err
+	}
+	if !l.live && l.head > l.start {
+		l.e.state(State{Phase: PhaseSyncing, Progress: float64(l.cursor-l.start) / float64(l.head-l.start)})
+	}
+	return nil
+}
+
+// caughtUp ends the catch-up phase: the rest of the batch is applied,
+// what the user can no longer see goes (during a replay membership can
+// look lost until its later events arrive), and the outbox is sent.
+func (l *link) caughtUp(ctx context.Context, seq int64) error {
+	if err := l.apply(ctx, seq); err != nil {
+		return err
+	}
+	if err := l.e.Store.Purge(ctx); err != nil {
+		return err
+	}
+	l.live = true
+	l.e.state(State{Phase: PhaseConnected, Progress: 1})
+	go l.e.Flush(ctx)
+	return nil
+}
+
+// apply stores the batch and moves the cursor to seq in one transaction,
+// then fetches the history of conversations that arrived without it (I
+// was just assigned, or added while away) and tells OnEvents.
+func (l *link) apply(ctx context.Context, seq int64) error {
+	e := l.e
+	if len(l.batch) == 0 && seq == l.cursor {
+		return nil
+	}
+	if err := e.Store.Apply(ctx, l.batch, seq, l.epoch); err != nil {
+		return err
+	}
+	if err := e.fetchHistory(ctx, e.Store.TakeNew(), l.fromZero && !l.live); err != nil {
+		return err
+	}
+	if l.live && touchesMembership(l.batch) {
+		if err := e.Store.Purge(ctx); err != nil {
+			return err
+		}
+	}
+	if e.OnEvents != nil && len(l.batch) > 0 {
+		e.OnEvents(l.batch, l.live)
+	}
+	l.cursor, l.batch = seq, nil
+	return nil
+}
+
+// flushOutbox sends the outbox in the background once live; during
+// catch-up it waits for caught_up.
+func (l *link) flushOutbox(ctx context.Context) {
+	if l.live {
+		go l.e.Flush(ctx)
+	}
+}
+
+// streamEnded turns the reader's failure into the session's result: the
+// unauthorized close code signs out.
+func streamEnded(err error) error {
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) && ce.Code == chat.CloseUnauthorized {
+		return ErrSignedOut
+	}
+	return err
 }
 
 // Flush sends the outbox in order. It stops at the first entry that can

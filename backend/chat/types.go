@@ -80,7 +80,8 @@ type UserUpdate struct {
 	Active  *bool   `json:"active,omitempty"`
 }
 
-// Customer is a website customer. Name and e-mail are optional.
+// Customer is a person writing from a website through the widget. Name
+// and e-mail are optional.
 type Customer struct {
 	ID        int64     `json:"id"`
 	Name      string    `json:"name"`

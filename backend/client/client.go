@@ -316,7 +316,6 @@ func setQ(q url.Values, k, v string) {
 	}
 }
 
-
 // SectionCounts returns unread badges per section and status.
 func (c *Client) SectionCounts(ctx context.Context) (*chat.SectionCounts, error) {
 	var sc chat.SectionCounts

@@ -34,7 +34,6 @@ var statusOf = map[string]int{
 	chat.EInternal:        http.StatusInternalServerError,
 }
 
-
 // StatusOf is the HTTP status the server answers an error code with
 // (500 for a code it does not know).
 func StatusOf(code string) int {

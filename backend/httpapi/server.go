@@ -101,11 +101,11 @@ func New(store chat.Store, h *hub.Hub, cfg Config) *Server {
 	}
 	s := &Server{
 		store: store, hub: h, cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(),
-		loginIP:      newLimiter(cfg.LoginRate, time.Minute, cfg.Now),
-		loginAccount: newLimiter(cfg.LoginAccountRate, time.Minute, cfg.Now),
-		widgetSessions:    newLimiter(cfg.WidgetSessionRate, time.Minute, cfg.Now),
+		loginIP:        newLimiter(cfg.LoginRate, time.Minute, cfg.Now),
+		loginAccount:   newLimiter(cfg.LoginAccountRate, time.Minute, cfg.Now),
+		widgetSessions: newLimiter(cfg.WidgetSessionRate, time.Minute, cfg.Now),
 		customerSends:  newLimiter(cfg.CustomerSendRate, time.Minute, cfg.Now),
-		stopping:     make(chan struct{}),
+		stopping:       make(chan struct{}),
 	}
 	s.routes()
 	s.loadOrigins(context.Background())

@@ -18,11 +18,11 @@ import (
 
 // Stream timing and sizes.
 const (
-	helloWait    = 10 * time.Second // for the client's hello after upgrade
-	writeWait    = 10 * time.Second // for one frame to be written
-	pongWait     = 70 * time.Second // silence after which the peer is gone
-	pingPeriod   = 30 * time.Second // < pongWait
-	replayPage   = 500              // events per store read during replay
+	helloWait     = 10 * time.Second // for the client's hello after upgrade
+	writeWait     = 10 * time.Second // for one frame to be written
+	pongWait      = 70 * time.Second // silence after which the peer is gone
+	pingPeriod    = 30 * time.Second // < pongWait
+	replayPage    = 500              // events per store read during replay
 	customerQueue = 64               // customers get few events; keep them cheap
 )
 

@@ -9,8 +9,8 @@ import (
 )
 
 var (
-	support  = chat.Actor{Kind: chat.KindUser, ID: 1, Support: true, SessionID: 11}
-	dev      = chat.Actor{Kind: chat.KindUser, ID: 2, SessionID: 12}
+	support   = chat.Actor{Kind: chat.KindUser, ID: 1, Support: true, SessionID: 11}
+	dev       = chat.Actor{Kind: chat.KindUser, ID: 2, SessionID: 12}
 	customerA = chat.Actor{Kind: chat.KindCustomer, ID: 100, SessionID: 13}
 	customerB = chat.Actor{Kind: chat.KindCustomer, ID: 200, SessionID: 14}
 )

@@ -61,7 +61,7 @@ func (tx *Tx) insertMessage(ctx context.Context, a chat.Actor, convID int64, tex
 	system := n.code
 	res, err := tx.ExecContext(ctx, `INSERT INTO messages (conversation_id, author_kind, author_id, text, system, internal, client_id, created_at,
 		actor_kind, actor_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, convID, string(a.Kind), nullID(a.ID), text, nullString(system),
-		boolInt(n.internal), nullString(clientID), ms(tx.now), nullString(string(n.actor.Kind)), nullID(n.actor.ID))
+		n.internal, nullString(clientID), ms(tx.now), nullString(string(n.actor.Kind)), nullID(n.actor.ID))
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,7 @@ func (s *Store) CreateUser(ctx context.Context, nu chat.NewUser) (*chat.User, er
 	var u *chat.User
 	err = s.write(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, password_hash, admin, support, active, created_at)
-			VALUES (?, ?, ?, ?, ?, 1, ?)`, nu.Email, nu.Name, nu.PasswordHash, boolInt(nu.Admin), boolInt(nu.Support), ms(tx.now))
+			VALUES (?, ?, ?, ?, ?, 1, ?)`, nu.Email, nu.Name, nu.PasswordHash, nu.Admin, nu.Support, ms(tx.now))
 		if err != nil {
 			if chat.ErrorCode(dbErr(err)) == chat.EConflict {
 				return chat.Errorf(chat.EConflict, "A user with e-mail %s already exists.", nu.Email)
@@ -135,7 +135,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, upd chat.UserUpdate) (
 			u.Active = *upd.Active
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, admin = ?, support = ?, active = ? WHERE id = ?`,
-			u.Name, boolInt(u.Admin), boolInt(u.Support), boolInt(u.Active), id); err != nil {
+			u.Name, u.Admin, u.Support, u.Active, id); err != nil {
 			return err
 		}
 		if !u.Active {

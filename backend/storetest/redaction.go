@@ -1,8 +1,8 @@
 package storetest
 
 import (
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -304,7 +304,6 @@ func leaks(evs []*chat.Event, words ...string) []string {
 	}
 	return out
 }
-
 
 func seqs(evs []*chat.Event) []int64 {
 	out := make([]int64, len(evs))

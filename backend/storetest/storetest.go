@@ -71,7 +71,7 @@ type fixture struct {
 	rec                           *Recorder
 	clock                         *Clock
 	admin, support, dev, support2 chat.Actor
-	customerA, customerB            chat.Actor
+	customerA, customerB          chat.Actor
 }
 
 func newFixture(t *testing.T, open Opener) *fixture {

@@ -16,6 +16,7 @@ package tsgen
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -263,6 +264,28 @@ func (f *File) Methods(v any) []string {
 		out = append(out, fmt.Sprintf("%s(%s): Promise<%s>;", m.Name, strings.Join(params, ", "), result))
 	}
 	return out
+}
+
+// UpdateEnv is the environment variable that makes Verify rewrite the
+// checked-in file instead of comparing (make generate sets it to 1).
+const UpdateEnv = "DESKCHAT_UPDATE_TS"
+
+// Verify checks the file at path against fresh, for a test: nil when
+// equal; an error naming the file and the first difference (and "run make
+// generate") when stale or missing. With UpdateEnv=1 it writes fresh to
+// path instead.
+func Verify(path, fresh string) error {
+	if os.Getenv(UpdateEnv) == "1" {
+		return os.WriteFile(path, []byte(fresh), 0o644)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("%w (run make generate)", err)
+	}
+	if d := Check(string(b), fresh); d != "" {
+		return fmt.Errorf("%s is stale (%s): run make generate", path, d)
+	}
+	return nil
 }
 
 // Check compares a checked-in file with a fresh one: "" when equal, else

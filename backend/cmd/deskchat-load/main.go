@@ -29,7 +29,7 @@ type config struct {
 	server      string // target; empty: spawn one
 	serverPID   int    // for RSS/CPU of a targeted server
 	binary      string // deskchat-server to spawn
-	customers    int
+	customers   int
 	senders     int
 	agents      int
 	rate        float64

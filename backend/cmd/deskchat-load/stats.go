@@ -51,8 +51,8 @@ type Report struct {
 	Server         string         `json:"server"`
 	FDLimit        uint64         `json:"fd_limit"`
 	SourceAddrs    int            `json:"source_addrs"`
-	Customers       int            `json:"customers"`
-	CustomersOpen   int            `json:"customer_streams_open"`
+	Customers      int            `json:"customers"`
+	CustomersOpen  int            `json:"customer_streams_open"`
 	ConnectSeconds float64        `json:"connect_seconds"`
 	Agents         int            `json:"agents"`
 	RSSBaseKB      int64          `json:"server_rss_base_kb"`

@@ -39,3 +39,19 @@ export function errorText(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/**
+ * Runs a store's bound call(s): clears the store's error signal, runs fn,
+ * and shows errorText there when it rejects. Resolves true when fn
+ * succeeded. Every store action that reports into an error line uses it.
+ */
+export async function attempt(error: { value: string }, fn: () => Promise<unknown>): Promise<boolean> {
+  error.value = '';
+  try {
+    await fn();
+    return true;
+  } catch (err) {
+    error.value = errorText(err);
+    return false;
+  }
+}

@@ -2,7 +2,7 @@
 // entries, typing indicators, and every action on it (reply, edit, delete,
 // close, reopen, retry).
 import { signal } from '@preact/signals';
-import { api, errorText, on } from '../lib/bridge';
+import { api, attempt, errorText, on } from '../lib/bridge';
 import type { Conversation, Ephemeral, Message, OutboxEntry } from '../lib/types';
 import { reloadSoon } from './inbox';
 import { isolate } from '../lib/text';
@@ -121,14 +121,9 @@ export async function loadOlder() {
   }
 }
 
+/** An action on the open conversation; the view reloads after it. */
 async function act(fn: () => Promise<unknown>): Promise<boolean> {
-  actionError.value = '';
-  try {
-    await fn();
-  } catch (err) {
-    actionError.value = errorText(err);
-    return false;
-  }
+  if (!(await attempt(actionError, fn))) return false;
   await refresh().catch(() => undefined);
   return true;
 }

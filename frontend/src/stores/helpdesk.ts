@@ -1,7 +1,7 @@
 // Helpdesk store: the online/offline switch, the admin options and the
 // team (members, presence, admin flags).
 import { signal } from '@preact/signals';
-import { api, errorText, on } from '../lib/bridge';
+import { api, attempt, on } from '../lib/bridge';
 import type { Settings, User, SettingsUpdate } from '../lib/types';
 
 export const settings = signal<Settings | null>(null);
@@ -10,44 +10,32 @@ export const snippet = signal('');
 export const helpdeskError = signal('');
 export const saved = signal('');
 
-async function guard<T>(fn: () => Promise<T>): Promise<T | undefined> {
-  helpdeskError.value = '';
-  try {
-    return await fn();
-  } catch (err) {
-    helpdeskError.value = errorText(err);
-    return undefined;
-  }
-}
-
 export const loadSettings = () =>
-  guard(async () => {
+  attempt(helpdeskError, async () => {
     settings.value = await api()!.HelpdeskService.Settings();
     snippet.value = await api()!.HelpdeskService.WidgetSnippet();
   });
 
-export const loadTeam = () => guard(async () => (team.value = (await api()!.PeopleService.ListUsers()) ?? []));
+export const loadTeam = () => attempt(helpdeskError, async () => (team.value = (await api()!.PeopleService.ListUsers()) ?? []));
 
 export const setOnline = (online: boolean) =>
-  guard(async () => (settings.value = await api()!.HelpdeskService.SetOnline(online)));
+  attempt(helpdeskError, async () => (settings.value = await api()!.HelpdeskService.SetOnline(online)));
 
 export const saveSettings = (upd: SettingsUpdate) =>
-  guard(async () => {
+  attempt(helpdeskError, async () => {
     settings.value = await api()!.HelpdeskService.UpdateSettings(upd);
     saved.value = 'Saved';
     setTimeout(() => (saved.value = ''), 2000);
-    return true;
   });
 
 export const addMember = (p: { email: string; name: string; password: string; admin: boolean; support: boolean }) =>
-  guard(async () => {
+  attempt(helpdeskError, async () => {
     await api()!.HelpdeskService.CreateUser(p);
     await loadTeam();
-    return true;
   });
 
 export const updateMember = (p: { id: number; admin?: boolean; support?: boolean; active?: boolean }) =>
-  guard(async () => {
+  attempt(helpdeskError, async () => {
     const u = await api()!.HelpdeskService.UpdateUser(p);
     team.value = team.value.map((x) => (x.id === u.id ? { ...u, online: x.online } : x));
   });

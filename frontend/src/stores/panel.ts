@@ -1,7 +1,7 @@
 // Panel store: the side panel (item, customer or teammate details) and the
 // item dialogs (create from a conversation, link to an existing item).
 import { signal } from '@preact/signals';
-import { api, errorText, on } from '../lib/bridge';
+import { api, attempt, errorText, on } from '../lib/bridge';
 import type { CustomerDetails, Item, ItemRef, NewItem, User, ItemStatus, Priority } from '../lib/types';
 
 export type Panel =
@@ -51,29 +51,15 @@ export async function loadPanel() {
 
 /** Erases the customer in the panel (admins), then shows what is left of
  * them; false (with the error shown) when refused. */
-export async function eraseCustomer(id: number): Promise<boolean> {
-  panelError.value = '';
-  try {
+export const eraseCustomer = (id: number): Promise<boolean> =>
+  attempt(panelError, async () => {
     await api()!.PeopleService.EraseCustomer(id);
     await loadPanel();
-    return true;
-  } catch (err) {
-    panelError.value = errorText(err);
-    return false;
-  }
-}
+  });
 
 /** Applies an item change; false (with the error shown) when refused. */
-async function itemChange(fn: () => Promise<Item>): Promise<boolean> {
-  panelError.value = '';
-  try {
-    item.value = await fn();
-    return true;
-  } catch (err) {
-    panelError.value = errorText(err);
-    return false;
-  }
-}
+const itemChange = (fn: () => Promise<Item>): Promise<boolean> =>
+  attempt(panelError, async () => (item.value = await fn()));
 
 export const updateItem = (number: number, upd: { title?: string; description?: string; status?: ItemStatus; priority?: Priority }) =>
   itemChange(() => api()!.ItemService.UpdateItem({ number, ...upd }));
@@ -89,25 +75,18 @@ export async function startItem(conversationId: number, type: 'ticket' | 'task')
   dialogError.value = '';
   dialog.value = 'create';
   draft.value = null;
-  try {
-    draft.value = await api()!.ItemService.ProposeItem({ conversation_id: conversationId, type });
-  } catch (err) {
-    dialogError.value = errorText(err);
-  }
+  await attempt(dialogError, async () => (draft.value = await api()!.ItemService.ProposeItem({ conversation_id: conversationId, type })));
 }
 
 export async function createItem(ni: NewItem): Promise<Item | null> {
-  dialogError.value = '';
-  try {
-    const it = await api()!.ItemService.CreateItem(ni);
+  let it: Item | null = null;
+  const ok = await attempt(dialogError, async () => {
+    it = await api()!.ItemService.CreateItem(ni);
     dialog.value = null;
     draft.value = null;
     await showPanel({ kind: 'item', number: it.number });
-    return it;
-  } catch (err) {
-    dialogError.value = errorText(err);
-    return null;
-  }
+  });
+  return ok ? it : null;
 }
 
 // The link dialog: find items by number or words.

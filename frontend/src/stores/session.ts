@@ -1,7 +1,7 @@
 // Session store: who is signed in where, the sync state and the window
 // preferences.
 import { computed, signal } from '@preact/signals';
-import { api, errorText, on } from '../lib/bridge';
+import { api, attempt, errorText, on } from '../lib/bridge';
 import type { Prefs, SessionStatus, SyncState } from '../lib/types';
 
 export const session = signal<SessionStatus | null>(null);
@@ -54,24 +54,21 @@ export function watchSession(): () => void {
   return () => offs.forEach((f) => f());
 }
 
-async function run(fn: () => Promise<SessionStatus | void>) {
+/** Signs in or out: busy meanwhile, the session reloaded after. */
+async function changeSession(fn: () => Promise<SessionStatus | void>) {
   busy.value = true;
-  sessionError.value = '';
-  try {
+  await attempt(sessionError, async () => {
     const s = await fn();
     if (s) session.value = s;
     await loadSession();
-  } catch (err) {
-    sessionError.value = errorText(err);
-  } finally {
-    busy.value = false;
-  }
+  });
+  busy.value = false;
 }
 
 export const signIn = (server_url: string, email: string, password: string) =>
-  run(() => api()!.SessionService.SignIn({ server_url, email, password }));
-export const signOut = () => run(() => api()!.SessionService.SignOut());
-export const useLocalHelpdesk = () => run(() => api()!.SessionService.StartLocalHelpdesk());
+  changeSession(() => api()!.SessionService.SignIn({ server_url, email, password }));
+export const signOut = () => changeSession(() => api()!.SessionService.SignOut());
+export const useLocalHelpdesk = () => changeSession(() => api()!.SessionService.StartLocalHelpdesk());
 
 export async function savePrefs(p: Prefs) {
   const before = prefs.value;
