@@ -42,6 +42,13 @@ func BindingsTypeScript() string {
 		services = append(services, fmt.Sprintf("  %s: {\n    %s\n  };", name, strings.Join(f.Methods(s), "\n    ")))
 	}
 	f.Raw("export interface Bridge {\n" + strings.Join(services, "\n") + "\n}")
+	// The events the desktop emits, with what each carries (app.EventData).
+	f.Union(app.WindowMode(""), string(app.WindowFull), string(app.WindowCompact))
+	var events []string
+	for _, name := range tsgen.Sorted(app.EventData) {
+		events = append(events, fmt.Sprintf("  %q: %s;", name, f.TS(reflect.TypeOf(app.EventData[name]))))
+	}
+	f.Raw("/** The desktop's events (app.EventData): name → what it carries. */\nexport interface AppEvents {\n" + strings.Join(events, "\n") + "\n}")
 	return f.String()
 }
 

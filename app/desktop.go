@@ -180,9 +180,9 @@ func (d *DesktopService) SetCompact(on bool) {
 			w.SetSize(FullWidth, FullHeight)
 		}
 	}
-	mode := "full"
+	mode := WindowFull
 	if on {
-		mode = "compact"
+		mode = WindowCompact
 	}
 	if d.Out != nil {
 		d.Out.Emit(EventWindowMode, mode)

@@ -4,17 +4,49 @@ import (
 	"context"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"github.com/deskchat/deskchat/app/syncer"
+	"github.com/deskchat/deskchat/backend/chat"
 )
 
-// Event names the frontend listens to (namespaced by area).
+// Event names the frontend listens to (namespaced by area). What each
+// carries is in EventData.
 const (
 	EventSyncState   = "sync:state"       // syncer.State
-	EventInbox       = "inbox:changed"    // {live bool}: lists and counts may have changed
-	EventEphemeral   = "inbox:ephemeral"  // typing and presence
+	EventInbox       = "inbox:changed"    // InboxChange: lists and counts may have changed
+	EventEphemeral   = "inbox:ephemeral"  // *chat.Event: typing and presence
 	EventSessionInfo = "session:changed"  // SessionStatus
-	EventHelpdesk    = "helpdesk:changed" // chat.Settings: the switch or options changed
-	EventWindowMode  = "window:mode"      // "compact" or "full"
-	EventOpen        = "window:open"      // a conversation id to show (tray, notification)
+	EventHelpdesk    = "helpdesk:changed" // *chat.Settings: the switch or options changed
+	EventWindowMode  = "window:mode"      // WindowMode
+	EventOpen        = "window:open"      // int64: a conversation id to show (tray, notification)
+)
+
+// EventData is what each event carries, by name: the one list the emitters
+// follow and bindings.gen.ts types the frontend's listeners from
+// (AppEvents, checked by TestBindingsTypeScript).
+var EventData = map[string]any{
+	EventSyncState:   syncer.State{},
+	EventInbox:       InboxChange{},
+	EventEphemeral:   chat.Event{},
+	EventSessionInfo: SessionStatus{},
+	EventHelpdesk:    chat.Settings{},
+	EventWindowMode:  WindowMode(""),
+	EventOpen:        int64(0),
+}
+
+// InboxChange says that lists and counts may have changed; Live is false
+// for history arriving during a catch-up.
+type InboxChange struct {
+	Live bool `json:"live"`
+}
+
+// WindowMode is the window's size: full or compact.
+type WindowMode string
+
+// The window modes.
+const (
+	WindowFull    WindowMode = "full"
+	WindowCompact WindowMode = "compact"
 )
 
 // Emitter sends events to the frontend. Services hold one so they compile

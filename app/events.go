@@ -26,7 +26,10 @@ func (e *Events) Emit(name string, data any) {
 	}
 }
 
-// Subscribe adds f to the subscribers.
+// Subscribe adds f to the subscribers. f runs synchronously on the
+// emitter's goroutine (often the sync engine's), with name one of the
+// Event* constants and data what EventData lists for it, so it must not
+// block.
 func (e *Events) Subscribe(f func(name string, data any)) {
 	e.mu.Lock()
 	defer e.mu.Unlock()

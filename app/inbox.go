@@ -45,7 +45,7 @@ func (s *InboxService) SectionCounts() (*chat.SectionCounts, error) {
 	if err != nil {
 		return nil, err
 	}
-	return st.Counts(context.Background())
+	return st.SectionCounts(context.Background())
 }
 
 // ListMessagesParams select a page of a conversation.
@@ -182,7 +182,7 @@ func (s *InboxService) queue(st *localstore.Store, e interface{ Kick() }, en loc
 		return err
 	}
 	e.Kick()
-	s.Session.Emit.Emit(EventInbox, map[string]bool{"live": true})
+	s.Session.Emit.Emit(EventInbox, InboxChange{Live: true})
 	return nil
 }
 
@@ -243,7 +243,7 @@ func (s *InboxService) Retry(clientID string) error {
 		return err
 	}
 	e.Kick()
-	s.Session.Emit.Emit(EventInbox, map[string]bool{"live": true})
+	s.Session.Emit.Emit(EventInbox, InboxChange{Live: true})
 	return nil
 }
 
@@ -256,7 +256,7 @@ func (s *InboxService) Discard(clientID string) error {
 	if err := st.Discard(context.Background(), clientID); err != nil {
 		return err
 	}
-	s.Session.Emit.Emit(EventInbox, map[string]bool{"live": true})
+	s.Session.Emit.Emit(EventInbox, InboxChange{Live: true})
 	return nil
 }
 

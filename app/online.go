@@ -29,6 +29,8 @@ func (s *SessionService) online() (*client.Client, error) {
 	return client.New(s.cfg.ServerURL).WithToken(s.cfg.Token), nil
 }
 
+// errNotSignedIn answers calls made before a session exists (or after
+// sign-out).
 var errNotSignedIn = errors.New("Not signed in.")
 
 // call runs fn against the server with a timeout and turns its error into
@@ -49,6 +51,9 @@ func call[T any](s *SessionService, fn func(ctx context.Context, c *client.Clien
 	return v, nil
 }
 
+// userError is what a bound method returns for a failed server call: the
+// server's message as the error's text (the bridge carries only text), or
+// ErrOffline for a network failure.
 func userError(err error) error {
 	var e *chat.Error
 	if errors.As(err, &e) {

@@ -94,7 +94,7 @@ func (s *PeopleService) CreateConversation(p CreateConversationParams) (*chat.Co
 		if err := st.StoreSnapshot(context.Background(), []*chat.Conversation{r.conv}, msgs, nil, nil); err != nil {
 			return nil, err
 		}
-		s.Session.Emit.Emit(EventInbox, map[string]bool{"live": true})
+		s.Session.Emit.Emit(EventInbox, InboxChange{Live: true})
 	}
 	return r.conv, nil
 }

@@ -23,7 +23,7 @@ func (s *SessionService) route(rt *signedIn) {
 		if s.Notifier != nil {
 			rt.center.Events(evs, live)
 		}
-		s.Emit.Emit(EventInbox, map[string]bool{"live": live})
+		s.Emit.Emit(EventInbox, InboxChange{Live: live})
 		for _, ev := range evs {
 			var hs chat.Settings
 			if ev.Type == chat.EventHelpdeskUpdated && json.Unmarshal(ev.Data, &hs) == nil {

@@ -277,16 +277,19 @@ func (s *SessionService) resume(cfg Config) error {
 	s.mu.Lock()
 	cfg.Muted, cfg.HideOnClose, cfg.CompactOnTop = s.cfg.Muted, s.cfg.HideOnClose, s.cfg.CompactOnTop
 	s.mu.Unlock()
-	if err := SaveConfig(dir, cfg); err != nil {
-		return err
-	}
-	rt, err := s.startRuntime(dir, cfg, c)
+	rt, err := s.openRuntime(dir, cfg, c)
 	if err != nil {
 		return err
 	}
+	if err := SaveConfig(dir, cfg); err != nil {
+		rt.stop()
+		return err
+	}
+	// The services find the runtime before its engine reports anything.
 	s.mu.Lock()
 	s.cfg, s.user, s.rt = cfg, me.User, rt
 	s.mu.Unlock()
+	rt.start(s.log())
 	s.Emit.Emit(EventSessionInfo, s.Status())
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 
 	"github.com/deskchat/deskchat/app/localstore"
@@ -16,46 +17,56 @@ import (
 
 // signedIn is what runs while a user is signed in: their local store, the
 // sync engine that keeps it in step with the server, and the notification
-// centre. startRuntime builds it; stop ends it. The services reach it
+// centre. openRuntime builds it, start runs it, stop ends it. The services reach it
 // through SessionService.current.
 type signedIn struct {
-	store  *localstore.Store
-	engine *syncer.Engine
-	center *notify.Center
-	cancel context.CancelFunc
-	done   chan struct{}
+	store   *localstore.Store
+	engine  *syncer.Engine
+	center  *notify.Center
+	cancel  context.CancelFunc
+	done    chan struct{}
+	started bool
 }
 
-// startRuntime opens the local store of cfg's server and user (one per
-// pair, in dir), and starts notifications and the sync engine, whose
-// events are routed by s.route.
-func (s *SessionService) startRuntime(dir string, cfg Config, c *client.Client) (*signedIn, error) {
+// openRuntime opens the local store of cfg's server and user (one per
+// pair, in dir) and builds notifications and the sync engine, whose events
+// are routed by s.route. Nothing runs until start; a runtime never started
+// is closed with stop too.
+func (s *SessionService) openRuntime(dir string, cfg Config, c *client.Client) (*signedIn, error) {
 	key := sha256.Sum256([]byte(fmt.Sprintf("%s|%d", cfg.ServerURL, cfg.UserID)))
 	st, err := localstore.Open(filepath.Join(dir, "local-"+hex.EncodeToString(key[:6])+".db"), cfg.UserID)
 	if err != nil {
 		return nil, err
 	}
-	rt := &signedIn{store: st, done: make(chan struct{})}
+	rt := &signedIn{store: st, done: make(chan struct{}), cancel: func() {}}
 	rt.center = &notify.Center{Notifier: s.Notifier, Store: st, Log: s.log()}
 	rt.center.SetMuted(cfg.Muted)
 	rt.engine = &syncer.Engine{Client: c, Store: st}
 	s.route(rt)
+	return rt, nil
+}
+
+// start runs the sync engine until stop (or until the server signs the
+// user out, which it logs).
+func (rt *signedIn) start(log *slog.Logger) {
 	ctx, cancel := context.WithCancel(context.Background())
 	rt.cancel = cancel
+	rt.started = true
 	go func() {
 		defer close(rt.done)
 		if err := rt.engine.Run(ctx); errors.Is(err, syncer.ErrSignedOut) {
-			s.log().Warn("signed out by the server", "err", err)
+			log.Warn("signed out by the server", "err", err)
 		}
 	}()
-	return rt, nil
 }
 
 // stop ends syncing, drops pending notifications (none after sign-out)
 // and closes the local store.
 func (rt *signedIn) stop() {
 	rt.cancel()
-	<-rt.done
+	if rt.started {
+		<-rt.done
+	}
 	rt.center.Stop()
 	rt.store.Close()
 }

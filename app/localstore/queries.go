@@ -110,8 +110,8 @@ func (s *Store) FindConversationByID(ctx context.Context, id int64) (*chat.Conve
 	return c, err
 }
 
-// Counts badges both sections: conversations with unread messages.
-func (s *Store) Counts(ctx context.Context) (*chat.SectionCounts, error) {
+// SectionCounts badges both sections: conversations with unread messages.
+func (s *Store) SectionCounts(ctx context.Context) (*chat.SectionCounts, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT c.status, c.customer_id IS NOT NULL, `+member+` FROM conversations c
 		WHERE `+unread+` > 0`, sql.Named("me", s.me))
 	if err != nil {

@@ -120,8 +120,8 @@ func login(t *testing.T, base, email string) *client.Client {
 // engine starts a sync engine for c on a fresh local store.
 func engine(t *testing.T, c *client.Client, path string, configure ...func(*syncer.Engine)) (*syncer.Engine, *localstore.Store, func()) {
 	t.Helper()
-	var me struct{ User chat.User }
-	if _, err := c.Do(context.Background(), "GET", "/v1/me", nil, &me); err != nil {
+	me, err := c.Me(context.Background())
+	if err != nil || me.User == nil {
 		t.Fatal(err)
 	}
 	st, err := localstore.Open(path, me.User.ID)
@@ -245,7 +245,7 @@ func TestInitialSyncLiveAndOffline(t *testing.T) {
 	if err != nil || len(res) == 0 || res[0].ConversationID != conv.ID {
 		t.Fatalf("offline search: %+v %v", res, err)
 	}
-	counts, _ := st.Counts(ctx)
+	counts, _ := st.SectionCounts(ctx)
 	if counts.Customers == nil || counts.Customers.Open == 0 {
 		t.Fatalf("offline counts: %+v", counts)
 	}
@@ -500,10 +500,11 @@ func TestMembershipComesWithHistoryAndGoes(t *testing.T) {
 			sally = c
 		}
 	}
-	var chrisID int64
-	var me struct{ User chat.User }
-	chris.Do(ctx, "GET", "/v1/me", nil, &me)
-	chrisID = me.User.ID
+	me, err := chris.Me(ctx)
+	if err != nil || me.User == nil {
+		t.Fatal(err)
+	}
+	chrisID := me.User.ID
 	it, err := ben.CreateItem(ctx, chat.NewItem{Type: chat.ItemTicket, Title: "Double charge", ConversationID: sally.ID, AssigneeIDs: []int64{chrisID}})
 	if err != nil {
 		t.Fatal(err)

@@ -20,10 +20,8 @@ import (
 // syncs into its local store until it is killed.
 func syncProcess(db string) {
 	c := client.New(os.Getenv("DESKCHAT_TEST_URL")).WithToken(os.Getenv("DESKCHAT_TEST_TOKEN"))
-	var me struct {
-		User struct{ ID int64 } `json:"user"`
-	}
-	if _, err := c.Do(context.Background(), "GET", "/v1/me", nil, &me); err != nil {
+	me, err := c.Me(context.Background())
+	if err != nil || me.User == nil {
 		os.Exit(3)
 	}
 	st, err := localstore.Open(db, me.User.ID)

@@ -3,6 +3,7 @@ package chat
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Stable error codes. Clients branch on these, so they never change meaning;
@@ -17,7 +18,7 @@ const (
 	EMessageTooLong  = "message_too_long"       // message text over MaxMessageRunes
 	EUnauthorized    = "unauthorized"           // no token, unknown or revoked token
 	ETokenExpired    = "token_expired"          // token past its expiry
-	ECustomerErased  = "customer_erased"        // the customer's customer was erased: forget everything
+	ECustomerErased  = "customer_erased"        // the customer was erased: forget everything
 	EBadCredentials  = "bad_credentials"        // login failed
 	EForbidden       = "forbidden"              // authenticated but not allowed
 	ENotAuthor       = "not_author"             // edit/delete of someone else's message
@@ -70,20 +71,26 @@ func ErrorMessage(err error) string {
 	return "Internal error."
 }
 
+// LaterCodes are the answers that say "later" or "sign in" rather than
+// refusing the request itself: a client keeps the request and tries it
+// again (after signing in, for SignInCodes).
+var LaterCodes = []string{ERateLimited, EUnavailable, EInternal, EUnauthorized, ETokenExpired, ECustomerErased, EResync}
+
+// SignInCodes are the answers that end a session: the token is unknown,
+// revoked or expired, or its customer was erased (then the client also
+// forgets what it kept of them).
+var SignInCodes = []string{EUnauthorized, ETokenExpired, ECustomerErased}
+
 // Refused reports whether err is the server's refusal of the request
 // itself, one the same request meets again (a bad text, a forbidden act, an
 // unknown id): a client stops retrying it and shows the message. It is
-// false for a network failure, and for answers that say "later" or "sign
-// in" (rate_limited, unavailable, internal, unauthorized, token_expired,
-// customer_erased, resync_required).
+// false for a network failure and for LaterCodes. The widget applies the
+// same rule (refused in backend/widget/src/app.ts, over the generated
+// LATER_CODES).
 func Refused(err error) bool {
 	var e *Error
 	if !errors.As(err, &e) {
 		return false
 	}
-	switch e.Code {
-	case ERateLimited, EUnavailable, EInternal, EUnauthorized, ETokenExpired, ECustomerErased, EResync:
-		return false
-	}
-	return true
+	return !slices.Contains(LaterCodes, e.Code)
 }

@@ -68,7 +68,7 @@ type SessionStore interface {
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
 }
 
-// CustomerStore keeps website customers.
+// CustomerStore keeps the customers (people writing from a website).
 type CustomerStore interface {
 	// CreateCustomer adds a customer with what the widget reports.
 	CreateCustomer(ctx context.Context, info CustomerInfo) (*Customer, error)

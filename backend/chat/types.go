@@ -23,7 +23,7 @@ type ActorKind string
 
 const (
 	KindUser     ActorKind = "user"     // a team member (agent)
-	KindCustomer ActorKind = "customer" // a website customer
+	KindCustomer ActorKind = "customer" // a customer, through the widget
 	KindSystem   ActorKind = "system"   // deskchat itself (closed/reopened notes)
 )
 

@@ -1,6 +1,13 @@
 // Package client is a Go client of deskchat's HTTP API and event stream.
 // The desktop app's sync engine and the server's tests use it, so it
 // speaks exactly what docs/API.md documents.
+//
+// Errors: every method returns the server's *chat.Error as itself (its
+// stable code and message; answerError for answers without that shape) or
+// the network's error when the server was not reached. Every call can
+// answer unauthorized or token_expired (the token), rate_limited and
+// unavailable (try later); each method names the codes of its own rules
+// and its endpoint; docs/API.md has the whole contract.
 package client
 
 import (
@@ -100,14 +107,25 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) (in
 }
 
 // answerError rebuilds the *chat.Error of an error answer. An answer
-// without the error shape (a proxy's page) is unavailable: nothing says
-// the request was refused, and its body is not shown to anyone.
+// without the error shape (a proxy's page; its body is shown to no one)
+// gets the code its status implies: 401 unauthorized, 408 and 429
+// rate_limited (try later), any other 4xx invalid (the request itself was
+// refused: an outbox marks it failed instead of retrying it forever), 5xx
+// and the rest unavailable.
 func answerError(status int, body []byte) error {
 	var eb chat.ErrorResponse
-	if err := json.Unmarshal(body, &eb); err != nil || eb.Error.Code == "" {
-		return chat.Errorf(chat.EUnavailable, "The server answered HTTP %d without an error of its own; try again later.", status)
+	if err := json.Unmarshal(body, &eb); err == nil && eb.Error.Code != "" {
+		return &chat.Error{Code: eb.Error.Code, Message: eb.Error.Message}
 	}
-	return &chat.Error{Code: eb.Error.Code, Message: eb.Error.Message}
+	switch {
+	case status == http.StatusUnauthorized:
+		return chat.Errorf(chat.EUnauthorized, "The server answered HTTP 401; sign in again.")
+	case status == http.StatusRequestTimeout || status == http.StatusTooManyRequests:
+		return chat.Errorf(chat.ERateLimited, "The server answered HTTP %d; try again later.", status)
+	case status >= 400 && status < 500:
+		return chat.Errorf(chat.EInvalid, "The server refused the request (HTTP %d).", status)
+	}
+	return chat.Errorf(chat.EUnavailable, "The server answered HTTP %d without an error of its own; try again later.", status)
 }
 
 // TokenResponse answers login and widget session creation.
@@ -119,6 +137,7 @@ type TokenResponse struct {
 }
 
 // Login signs a team member in and returns a client carrying the token.
+// POST /v1/auth/login. Errors: bad_credentials, invalid, rate_limited.
 func (c *Client) Login(ctx context.Context, email, password string) (*Client, *TokenResponse, error) {
 	var tr TokenResponse
 	if _, err := c.Do(ctx, http.MethodPost, "/v1/auth/login", map[string]string{"email": email, "password": password}, &tr); err != nil {
@@ -128,18 +147,21 @@ func (c *Client) Login(ctx context.Context, email, password string) (*Client, *T
 }
 
 // Logout revokes the client's token.
+// POST /v1/auth/logout.
 func (c *Client) Logout(ctx context.Context) error {
 	_, err := c.Do(ctx, http.MethodPost, "/v1/auth/logout", nil, nil)
 	return err
 }
 
 // ChangePassword sets a new password; other sessions are revoked.
+// POST /v1/auth/password. Errors: bad_credentials (current is wrong), invalid.
 func (c *Client) ChangePassword(ctx context.Context, current, next string) error {
 	_, err := c.Do(ctx, http.MethodPost, "/v1/auth/password", map[string]string{"current_password": current, "new_password": next}, nil)
 	return err
 }
 
 // CreateWidgetSession starts a widget customer and returns a client for them.
+// POST /v1/widget/session. Errors: invalid (a field), origin_not_allowed, rate_limited.
 func (c *Client) CreateWidgetSession(ctx context.Context, info chat.CustomerInfo) (*Client, *TokenResponse, error) {
 	var tr TokenResponse
 	if _, err := c.Do(ctx, http.MethodPost, "/v1/widget/session", info, &tr); err != nil {
@@ -149,6 +171,7 @@ func (c *Client) CreateWidgetSession(ctx context.Context, info chat.CustomerInfo
 }
 
 // CreateUser adds a team member (admins).
+// POST /v1/users. Errors: forbidden, conflict (e-mail taken), invalid.
 func (c *Client) CreateUser(ctx context.Context, email, name, password string, admin, support bool) (*chat.User, error) {
 	var u chat.User
 	_, err := c.Do(ctx, http.MethodPost, "/v1/users", map[string]any{
@@ -157,6 +180,7 @@ func (c *Client) CreateUser(ctx context.Context, email, name, password string, a
 }
 
 // UpdateUser changes a user (admins; anyone for their own name).
+// PATCH /v1/users/{id}. Errors: forbidden, not_found, invalid.
 func (c *Client) UpdateUser(ctx context.Context, id int64, upd chat.UserUpdate) (*chat.User, error) {
 	var u chat.User
 	_, err := c.Do(ctx, http.MethodPatch, "/v1/users/"+itoa(id), upd, &u)
@@ -165,6 +189,7 @@ func (c *Client) UpdateUser(ctx context.Context, id int64, upd chat.UserUpdate) 
 
 // CreateConversation creates a conversation; created is false for a repeat
 // of the same client id.
+// POST /v1/conversations. Errors: invalid, message_empty, message_too_long, forbidden, customer_erased.
 func (c *Client) CreateConversation(ctx context.Context, nc chat.NewConversation) (*chat.Conversation, *chat.Message, bool, error) {
 	var out struct {
 		Conversation *chat.Conversation `json:"conversation"`
@@ -175,6 +200,7 @@ func (c *Client) CreateConversation(ctx context.Context, nc chat.NewConversation
 }
 
 // FindConversationByID fetches one conversation.
+// GET /v1/conversations/{id}. Errors: not_found (also for one the caller may not see).
 func (c *Client) FindConversationByID(ctx context.Context, id int64) (*chat.Conversation, error) {
 	var conv chat.Conversation
 	_, err := c.Do(ctx, http.MethodGet, "/v1/conversations/"+itoa(id), nil, &conv)
@@ -198,6 +224,7 @@ type ConversationQuery struct {
 }
 
 // ListConversations lists a page of the conversations the caller sees.
+// GET /v1/conversations. Errors: invalid (a parameter), forbidden (From Customers without the support flag).
 func (c *Client) ListConversations(ctx context.Context, cq ConversationQuery) (*ConversationPage, error) {
 	q := url.Values{}
 	setQ(q, "section", string(cq.Section))
@@ -213,6 +240,7 @@ func (c *Client) ListConversations(ctx context.Context, cq ConversationQuery) (*
 }
 
 // SendMessage posts a message; created is false for a repeat of the client id.
+// POST /v1/conversations/{id}/messages. Errors: not_found, message_empty, message_too_long, forbidden, customer_erased.
 func (c *Client) SendMessage(ctx context.Context, convID int64, clientID, text string) (*chat.Message, bool, error) {
 	var m chat.Message
 	status, err := c.Do(ctx, http.MethodPost, "/v1/conversations/"+itoa(convID)+"/messages", chat.NewMessage{ClientID: clientID, Text: text}, &m)
@@ -221,6 +249,7 @@ func (c *Client) SendMessage(ctx context.Context, convID int64, clientID, text s
 
 // ListMessages lists a page of messages (see chat.MessageFilter: nil Before
 // and After is the newest page; After 0 the first).
+// GET /v1/conversations/{id}/messages. Errors: not_found, invalid (a parameter).
 func (c *Client) ListMessages(ctx context.Context, convID int64, f chat.MessageFilter) ([]*chat.Message, error) {
 	q := url.Values{}
 	if f.Before != nil {
@@ -241,6 +270,7 @@ func (c *Client) ListMessages(ctx context.Context, convID int64, f chat.MessageF
 
 // History returns every message of a conversation, oldest first, a full
 // page at a time from the very first (after=0).
+// Errors: as ListMessages.
 func (c *Client) History(ctx context.Context, convID int64) ([]*chat.Message, error) {
 	var all []*chat.Message
 	after := int64(0)
@@ -258,6 +288,7 @@ func (c *Client) History(ctx context.Context, convID int64) ([]*chat.Message, er
 }
 
 // EditMessage replaces a message's text.
+// PATCH /v1/messages/{id}. Errors: not_found, not_author, forbidden (system notes), message_empty, message_too_long.
 func (c *Client) EditMessage(ctx context.Context, id int64, text string) (*chat.Message, error) {
 	var m chat.Message
 	_, err := c.Do(ctx, http.MethodPatch, "/v1/messages/"+itoa(id), map[string]string{"text": text}, &m)
@@ -265,6 +296,7 @@ func (c *Client) EditMessage(ctx context.Context, id int64, text string) (*chat.
 }
 
 // DeleteMessage blanks a message.
+// DELETE /v1/messages/{id}. Errors: not_found, not_author, forbidden (system notes).
 func (c *Client) DeleteMessage(ctx context.Context, id int64) (*chat.Message, error) {
 	var m chat.Message
 	_, err := c.Do(ctx, http.MethodDelete, "/v1/messages/"+itoa(id), nil, &m)
@@ -272,6 +304,7 @@ func (c *Client) DeleteMessage(ctx context.Context, id int64) (*chat.Message, er
 }
 
 // ListMessageAudit reads a message's audit trail (admins).
+// GET /v1/messages/{id}/audit. Errors: forbidden, not_found.
 func (c *Client) ListMessageAudit(ctx context.Context, id int64) ([]*chat.AuditEntry, error) {
 	var out struct {
 		Audit []*chat.AuditEntry `json:"audit"`
@@ -281,6 +314,7 @@ func (c *Client) ListMessageAudit(ctx context.Context, id int64) ([]*chat.AuditE
 }
 
 // CloseConversation closes a conversation.
+// POST /v1/conversations/{id}/close. Errors: forbidden (customers), not_found.
 func (c *Client) CloseConversation(ctx context.Context, id int64) (*chat.Conversation, error) {
 	var conv chat.Conversation
 	_, err := c.Do(ctx, http.MethodPost, "/v1/conversations/"+itoa(id)+"/close", nil, &conv)
@@ -288,6 +322,7 @@ func (c *Client) CloseConversation(ctx context.Context, id int64) (*chat.Convers
 }
 
 // ReopenConversation reopens a conversation.
+// POST /v1/conversations/{id}/reopen. Errors: forbidden (customers), not_found.
 func (c *Client) ReopenConversation(ctx context.Context, id int64) (*chat.Conversation, error) {
 	var conv chat.Conversation
 	_, err := c.Do(ctx, http.MethodPost, "/v1/conversations/"+itoa(id)+"/reopen", nil, &conv)
@@ -295,6 +330,7 @@ func (c *Client) ReopenConversation(ctx context.Context, id int64) (*chat.Conver
 }
 
 // MarkRead moves the read mark (messageID 0 = newest).
+// POST /v1/conversations/{id}/read. Errors: forbidden (customers), not_found, invalid (a message of another conversation).
 func (c *Client) MarkRead(ctx context.Context, convID, messageID int64) (*chat.ReadState, error) {
 	var rs chat.ReadState
 	_, err := c.Do(ctx, http.MethodPost, "/v1/conversations/"+itoa(convID)+"/read", map[string]int64{"message_id": messageID}, &rs)
@@ -302,6 +338,7 @@ func (c *Client) MarkRead(ctx context.Context, convID, messageID int64) (*chat.R
 }
 
 // UnreadCounts returns the user's unread counts.
+// GET /v1/unread. Errors: forbidden (customers).
 func (c *Client) UnreadCounts(ctx context.Context) (*chat.UnreadCounts, error) {
 	var u chat.UnreadCounts
 	_, err := c.Do(ctx, http.MethodGet, "/v1/unread", nil, &u)
@@ -317,6 +354,7 @@ func setQ(q url.Values, k, v string) {
 }
 
 // SectionCounts returns unread badges per section and status.
+// GET /v1/sections/counts. Errors: forbidden (customers).
 func (c *Client) SectionCounts(ctx context.Context) (*chat.SectionCounts, error) {
 	var sc chat.SectionCounts
 	_, err := c.Do(ctx, http.MethodGet, "/v1/sections/counts", nil, &sc)
@@ -324,6 +362,7 @@ func (c *Client) SectionCounts(ctx context.Context) (*chat.SectionCounts, error)
 }
 
 // ProposeItem asks the server to suggest an item for a conversation.
+// GET /v1/conversations/{id}/proposal. Errors: forbidden, not_found, invalid (type).
 func (c *Client) ProposeItem(ctx context.Context, convID int64, typ chat.ItemType) (*chat.NewItem, error) {
 	var ni chat.NewItem
 	_, err := c.Do(ctx, http.MethodGet, "/v1/conversations/"+itoa(convID)+"/proposal?type="+url.QueryEscape(string(typ)), nil, &ni)
@@ -331,6 +370,7 @@ func (c *Client) ProposeItem(ctx context.Context, convID int64, typ chat.ItemTyp
 }
 
 // CreateItem creates a ticket or task.
+// POST /v1/items. Errors: forbidden, invalid, not_found (conversation), conflict (erased customer).
 func (c *Client) CreateItem(ctx context.Context, ni chat.NewItem) (*chat.Item, error) {
 	var it chat.Item
 	_, err := c.Do(ctx, http.MethodPost, "/v1/items", ni, &it)
@@ -338,6 +378,7 @@ func (c *Client) CreateItem(ctx context.Context, ni chat.NewItem) (*chat.Item, e
 }
 
 // FindItemByNumber returns an item's details.
+// GET /v1/items/{number}. Errors: not_found, forbidden (customers).
 func (c *Client) FindItemByNumber(ctx context.Context, number int64) (*chat.Item, error) {
 	var it chat.Item
 	_, err := c.Do(ctx, http.MethodGet, "/v1/items/"+itoa(number), nil, &it)
@@ -345,6 +386,7 @@ func (c *Client) FindItemByNumber(ctx context.Context, number int64) (*chat.Item
 }
 
 // FindItems finds items by number or title words.
+// GET /v1/items?q=… Errors: forbidden (customers), invalid.
 func (c *Client) FindItems(ctx context.Context, q string) ([]*chat.ItemRef, error) {
 	var out struct {
 		Items []*chat.ItemRef `json:"items"`
@@ -354,6 +396,7 @@ func (c *Client) FindItems(ctx context.Context, q string) ([]*chat.ItemRef, erro
 }
 
 // SetItemRole assigns/unassigns (assignees) or follows/unfollows (followers).
+// POST /v1/items/{number}/{role}s, DELETE /v1/items/{number}/{role}s/{user}. Errors: forbidden, not_found, invalid.
 func (c *Client) SetItemRole(ctx context.Context, number, userID int64, role chat.ItemRole, on bool) (*chat.Item, error) {
 	var it chat.Item
 	path := "/v1/items/" + itoa(number) + "/" + string(role) + "s"
@@ -367,6 +410,7 @@ func (c *Client) SetItemRole(ctx context.Context, number, userID int64, role cha
 }
 
 // LinkConversation links a conversation to an item (number 0 unlinks).
+// PUT /v1/conversations/{id}/item (DELETE to unlink). Errors: forbidden, not_found, conflict (erased customer).
 func (c *Client) LinkConversation(ctx context.Context, convID, number int64) (*chat.Conversation, error) {
 	var conv chat.Conversation
 	var err error
@@ -379,6 +423,7 @@ func (c *Client) LinkConversation(ctx context.Context, convID, number int64) (*c
 }
 
 // Search runs a full-text search.
+// GET /v1/search. Errors: forbidden (customers; From Customers without the support flag), invalid.
 func (c *Client) Search(ctx context.Context, text string, section chat.Section, status chat.Status) ([]*chat.SearchResult, error) {
 	q := url.Values{}
 	q.Set("q", text)
@@ -392,6 +437,7 @@ func (c *Client) Search(ctx context.Context, text string, section chat.Section, 
 }
 
 // SetOnline flips the helpdesk switch.
+// PUT /v1/helpdesk/online. Errors: forbidden (neither admin nor support).
 func (c *Client) SetOnline(ctx context.Context, online bool) (*chat.Settings, error) {
 	var st chat.Settings
 	_, err := c.Do(ctx, http.MethodPut, "/v1/helpdesk/online", map[string]bool{"online": online}, &st)
@@ -399,6 +445,7 @@ func (c *Client) SetOnline(ctx context.Context, online bool) (*chat.Settings, er
 }
 
 // UpdateSettings changes admin options.
+// PATCH /v1/settings. Errors: forbidden (admins only), invalid.
 func (c *Client) UpdateSettings(ctx context.Context, upd chat.SettingsUpdate) (*chat.Settings, error) {
 	var st chat.Settings
 	_, err := c.Do(ctx, http.MethodPatch, "/v1/settings", upd, &st)
@@ -407,6 +454,7 @@ func (c *Client) UpdateSettings(ctx context.Context, upd chat.SettingsUpdate) (*
 
 // UpdateItem changes an item's title, description, status, priority or
 // requester.
+// PATCH /v1/items/{number}. Errors: forbidden, not_found, invalid.
 func (c *Client) UpdateItem(ctx context.Context, number int64, upd chat.ItemUpdate) (*chat.Item, error) {
 	var it chat.Item
 	_, err := c.Do(ctx, http.MethodPatch, "/v1/items/"+itoa(number), upd, &it)
@@ -421,6 +469,7 @@ type Me struct {
 }
 
 // Me returns who the client's token acts for.
+// GET /v1/me. Errors: unauthorized, token_expired, customer_erased.
 func (c *Client) Me(ctx context.Context) (*Me, error) {
 	var me Me
 	_, err := c.Do(ctx, http.MethodGet, "/v1/me", nil, &me)
@@ -428,6 +477,7 @@ func (c *Client) Me(ctx context.Context) (*Me, error) {
 }
 
 // ListUsers lists the team.
+// GET /v1/users. Errors: forbidden (customers).
 func (c *Client) ListUsers(ctx context.Context) ([]*chat.User, error) {
 	var out struct {
 		Users []*chat.User `json:"users"`
@@ -437,6 +487,7 @@ func (c *Client) ListUsers(ctx context.Context) ([]*chat.User, error) {
 }
 
 // FindUserByID returns one team member.
+// GET /v1/users/{id}. Errors: not_found, forbidden (customers).
 func (c *Client) FindUserByID(ctx context.Context, id int64) (*chat.User, error) {
 	var u chat.User
 	_, err := c.Do(ctx, http.MethodGet, "/v1/users/"+itoa(id), nil, &u)
@@ -444,6 +495,7 @@ func (c *Client) FindUserByID(ctx context.Context, id int64) (*chat.User, error)
 }
 
 // FindCustomerDetails returns a customer's details panel.
+// GET /v1/customers/{id}. Errors: not_found, forbidden (customers).
 func (c *Client) FindCustomerDetails(ctx context.Context, id int64) (*chat.CustomerDetails, error) {
 	var cd chat.CustomerDetails
 	_, err := c.Do(ctx, http.MethodGet, "/v1/customers/"+itoa(id), nil, &cd)
@@ -451,6 +503,7 @@ func (c *Client) FindCustomerDetails(ctx context.Context, id int64) (*chat.Custo
 }
 
 // Settings returns the helpdesk switch and admin options.
+// GET /v1/settings. Errors: forbidden (customers).
 func (c *Client) Settings(ctx context.Context) (*chat.Settings, error) {
 	var st chat.Settings
 	_, err := c.Do(ctx, http.MethodGet, "/v1/settings", nil, &st)
@@ -458,6 +511,7 @@ func (c *Client) Settings(ctx context.Context) (*chat.Settings, error) {
 }
 
 // EraseCustomer erases a customer (admins): POST /v1/customers/{id}/erase.
+// Errors: forbidden (admins only), not_found.
 func (c *Client) EraseCustomer(ctx context.Context, id int64) (*chat.Erasure, error) {
 	var er chat.Erasure
 	_, err := c.Do(ctx, http.MethodPost, "/v1/customers/"+itoa(id)+"/erase", nil, &er)
@@ -465,6 +519,7 @@ func (c *Client) EraseCustomer(ctx context.Context, id int64) (*chat.Erasure, er
 }
 
 // ListErasures lists every erasure (admins): GET /v1/erasures.
+// Errors: forbidden (admins only).
 func (c *Client) ListErasures(ctx context.Context) ([]*chat.Erasure, error) {
 	var out struct {
 		Erasures []*chat.Erasure `json:"erasures"`

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -61,6 +62,7 @@ func newEnv(t testing.TB, tweak ...func(*server.Config)) *env {
 	}
 	go srv.Serve()
 	e := &env{t: t, ctx: context.Background(), srv: srv, url: srv.URL(), dbPath: cfg.DBPath, clock: clock, anon: client.New(srv.URL())}
+	e.anon.HTTP = &http.Client{Timeout: 30 * time.Second, Transport: statusRecorder{}}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -138,21 +140,77 @@ func (e *env) raw(method, path, token string, body []byte, header map[string]str
 	return resp.StatusCode, eb.Error.Code
 }
 
+// answered records the HTTP status of every error answer the test
+// clients received, by code and message, so wantAPIError can check the
+// status the server really sent (the client hands back only the
+// *chat.Error, as callers should branch on codes).
+var answered sync.Map // code + "\x00" + message → status
+
+// statusRecorder is the test clients' transport: it notes error answers
+// in answered and passes every answer on unchanged.
+type statusRecorder struct{}
+
+func (statusRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err != nil || resp.StatusCode < 400 {
+		return resp, err
+	}
+	data, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(data))
+	var eb chat.ErrorResponse
+	if json.Unmarshal(data, &eb) == nil {
+		answered.Store(eb.Error.Code+"\x00"+eb.Error.Message, resp.StatusCode)
+	}
+	return resp, nil
+}
+
 // wantAPIError checks the server's error as the client rebuilds it (a
-// *chat.Error) and the status the server's one table gives its code.
+// *chat.Error with code), that the server sent it with status, and that
+// status is the one its code has in the server's table (StatusOf).
 func wantAPIError(t *testing.T, err error, status int, code string) {
 	t.Helper()
 	var e *chat.Error
-	if !errors.As(err, &e) || e.Code != code || httpapi.StatusOf(code) != status {
+	if !errors.As(err, &e) || e.Code != code {
 		t.Fatalf("err = %v, want %d %s", err, status, code)
 	}
+	sent, ok := answered.Load(e.Code + "\x00" + e.Message)
+	if !ok {
+		t.Fatalf("err = %v: no such answer was received", err)
+	}
+	if sent != status || httpapi.StatusOf(code) != status {
+		t.Fatalf("err = %v came with HTTP %v (its code's status %d), want %d", err, sent, httpapi.StatusOf(code), status)
+	}
+}
+
+// openStream opens a stream from origin like OpenStream; a refused
+// upgrade is asked once more as a plain request through the recording
+// transport, so wantAPIError sees the status the handshake was refused
+// with (the WebSocket dialer does not go through http.Client).
+func (e *env) openStream(c *client.Client, origin string) (*client.Stream, error) {
+	st, err := c.OpenStream(e.ctx, client.StreamOptions{Origin: origin})
+	if err == nil {
+		return st, nil
+	}
+	req, _ := http.NewRequestWithContext(e.ctx, http.MethodGet, e.url+"/v1/stream", nil)
+	for k, v := range map[string]string{"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+		"Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Origin": origin} {
+		req.Header.Set(k, v)
+	}
+	if resp, rerr := e.anon.HTTP.Do(req); rerr == nil {
+		resp.Body.Close()
+	}
+	return nil, err
 }
 
 // userID returns the id of the user a client is signed in as.
 func (e *env) userID(c *client.Client) int64 {
 	e.t.Helper()
-	var me struct{ User chat.User }
-	if _, err := c.Do(e.ctx, http.MethodGet, "/v1/me", nil, &me); err != nil {
+	me, err := c.Me(e.ctx)
+	if err != nil || me.User == nil {
 		e.t.Fatal(err)
 	}
 	return me.User.ID

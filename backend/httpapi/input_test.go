@@ -218,7 +218,7 @@ func TestCustomerIsolation(t *testing.T) {
 		{"edit", func() error { _, err := a.EditMessage(e.ctx, m.ID, "mine now"); return err }},
 		{"delete", func() error { _, err := a.DeleteMessage(e.ctx, m.ID); return err }},
 		{"customer profile", func() error {
-			_, err := a.Do(e.ctx, http.MethodGet, fmt.Sprintf("/v1/customers/%d", custB.ID), nil, nil)
+			_, err := a.FindCustomerDetails(e.ctx, custB.ID)
 			return err
 		}},
 	} {

@@ -520,7 +520,7 @@ func TestStreamOrigin(t *testing.T) {
 		{"null", false},
 	} {
 		t.Run(tc.origin, func(t *testing.T) {
-			s, err := e.support.OpenStream(e.ctx, client.StreamOptions{Origin: tc.origin})
+			s, err := e.openStream(e.support, tc.origin)
 			if tc.ok {
 				if err != nil {
 					t.Fatalf("refused: %v", err)

@@ -91,7 +91,8 @@ func (s *Server) handleGetCustomer(w http.ResponseWriter, r *http.Request, a cha
 }
 
 // handleEraseCustomer erases a customer (admins) and ends their streams,
-// which close with 4001 and the reason "erased".
+// which close with chat.CloseUnauthorized (4001) and the reason
+// customer_erased.
 func (s *Server) handleEraseCustomer(w http.ResponseWriter, r *http.Request, a chat.Actor) {
 	id, err := pathID(r, "id")
 	if err != nil {

@@ -175,10 +175,9 @@ func TestItemWorkflowLive(t *testing.T) {
 	if err != nil || len(details.Conversations) != 1 || details.Requester == nil || details.Creator.ID != e.supportU.ID || len(details.Followers) != 1 {
 		t.Fatalf("details = %+v, %v", details, err)
 	}
-	_, err = v.Do(e.ctx, http.MethodGet, fmt.Sprintf("/v1/items/%d", it.Number), nil, nil)
+	_, err = v.FindItemByNumber(e.ctx, it.Number)
 	wantAPIError(t, err, 403, chat.EForbidden)
-	var cd chat.CustomerDetails
-	if _, err := e.support.Do(e.ctx, http.MethodGet, fmt.Sprintf("/v1/customers/%d", cust.ID), nil, &cd); err != nil ||
+	if cd, err := e.support.FindCustomerDetails(e.ctx, cust.ID); err != nil ||
 		len(cd.Conversations) != 1 || len(cd.Items) != 1 || cd.Items[0].Number != it.Number {
 		t.Fatalf("customer details = %+v, %v", cd, err)
 	}
@@ -265,7 +264,7 @@ func TestHelpdeskOfflineLive(t *testing.T) {
 // at once.
 func TestAdminOriginsAllowStreams(t *testing.T) {
 	e := newEnv(t)
-	_, err := e.support.OpenStream(e.ctx, client.StreamOptions{Origin: "https://new-shop.example"})
+	_, err := e.openStream(e.support, "https://new-shop.example")
 	wantAPIError(t, err, 403, chat.EOriginForbidden)
 	origins := []string{"https://new-shop.example"}
 	if _, err := e.admin.UpdateSettings(e.ctx, chat.SettingsUpdate{AllowedOrigins: &origins}); err != nil {
@@ -324,9 +323,11 @@ func TestTypingAndPresence(t *testing.T) {
 		t.Fatalf("customer's typing frame = %s", frames[len(frames)-1].Event.Data)
 	}
 	// Presence: Sam is online while streaming, offline after the grace.
-	var users struct{ Users []*chat.User }
-	e.dev.Do(e.ctx, http.MethodGet, "/v1/users", nil, &users)
-	for _, u := range users.Users {
+	users, err := e.dev.ListUsers(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
 		if u.ID == e.supportU.ID && !u.Online {
 			t.Fatal("streaming user not online")
 		}

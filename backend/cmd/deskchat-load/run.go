@@ -97,17 +97,29 @@ func (r *runner) read(st *client.Stream, v *customer) {
 			return
 		}
 		if !agent {
+			// Only the position matters here: decode just the seq of
+			// an event (event.seq) or of caught_up (seq), not the data.
 			var f struct {
-				Type string `json:"type"`
-				Seq  int64  `json:"seq"`
+				Type  string `json:"type"`
+				Seq   int64  `json:"seq"`
+				Event *struct {
+					Seq int64 `json:"seq"`
+				} `json:"event"`
 			}
-			if json.Unmarshal(data, &f) == nil && (f.Type == "event" || f.Type == "caught_up") && f.Seq > v.cursor.Load() {
-				v.cursor.Store(f.Seq)
+			if json.Unmarshal(data, &f) != nil {
+				continue
+			}
+			seq := f.Seq
+			if f.Type == chat.FrameEvent && f.Event != nil {
+				seq = f.Event.Seq
+			}
+			if (f.Type == chat.FrameEvent || f.Type == chat.FrameCaughtUp) && seq > v.cursor.Load() {
+				v.cursor.Store(seq)
 			}
 			continue
 		}
 		var f client.Frame
-		if json.Unmarshal(data, &f) != nil || f.Type != "event" || f.Event == nil || f.Event.Type != chat.EventMessageCreated {
+		if json.Unmarshal(data, &f) != nil || f.Type != chat.FrameEvent || f.Event == nil || f.Event.Type != chat.EventMessageCreated {
 			continue
 		}
 		var m chat.Message
@@ -297,7 +309,7 @@ func run(ctx context.Context, c config) (*Report, error) {
 			defer cwg.Done()
 			if closed, code := closedSlow(st); closed {
 				closedN.Add(1)
-				if code == 4008 {
+				if code == chat.CloseSlowConsumer {
 					overflowN.Add(1)
 				}
 			}
@@ -416,7 +428,7 @@ func (r *runner) reconnect(ctx context.Context, sp *spawned, vs []*customer, rep
 				r.fail("catchup_" + errCode(err))
 				return
 			}
-			if f.Type == "caught_up" {
+			if f.Type == chat.FrameCaughtUp {
 				caught.add(time.Since(up))
 				resumed.Add(1)
 				go r.read(st, v)

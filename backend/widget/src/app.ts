@@ -6,7 +6,7 @@
 
 import { codePoints, counterText, isolate, MAX_EMAIL_BYTES, MAX_MESSAGE, MAX_NAME, oneLine, visible as hasVisible } from '../../../frontend/src/lib/text';
 import {
-  CLOSE_UNAUTHORIZED, E_CUSTOMER_ERASED, EVENT_MESSAGE_CREATED, EVENT_MESSAGE_DELETED, EVENT_MESSAGE_EDITED, EVENT_TYPING,
+  CLOSE_UNAUTHORIZED, E_CUSTOMER_ERASED, E_INVALID, E_RATE_LIMITED, E_UNAUTHORIZED, E_UNAVAILABLE, LATER_CODES, SIGN_IN_CODES, EVENT_MESSAGE_CREATED, EVENT_MESSAGE_DELETED, EVENT_MESSAGE_EDITED, EVENT_TYPING,
   EVENT_WIDGET_CONFIG, FRAME_CAUGHT_UP, FRAME_EPHEMERAL, FRAME_EVENT, FRAME_HELLO, FRAME_RESYNC, FRAME_TYPING, FRAME_WELCOME,
   type ClientFrame, type Message as Msg, type ServerFrame as Frame, type TypingData, type WidgetConfig as Config,
 } from '../../../frontend/src/lib/protocol.gen';
@@ -173,11 +173,28 @@ function addMessage(m: Msg) {
 }
 
 // ---- API -------------------------------------------------------------------
-class HttpError extends Error {
-  constructor(public status: number, public code: string, message: string) {
+/** An error answer, as its code (protocol.gen.ts). Branch on codes, never
+ * on HTTP numbers: the same code can cross a proxy's status. */
+class ApiError extends Error {
+  constructor(public code: string, message: string) {
     super(message);
   }
 }
+
+/** The code of an answer without our error body (a proxy's page), by its
+ * status, as backend/client's answerError gives it. */
+function codeOfStatus(status: number): string {
+  if (status === 401) return E_UNAUTHORIZED;
+  if (status === 408 || status === 429) return E_RATE_LIMITED;
+  if (status >= 400 && status < 500) return E_INVALID;
+  return E_UNAVAILABLE;
+}
+
+/** The request itself was refused: it would meet the same answer again
+ * (chat.Refused). */
+const refused = (err: unknown) => err instanceof ApiError && !(LATER_CODES as readonly string[]).includes(err.code);
+/** The token no longer counts: start a new widget session. */
+const signInAgain = (err: unknown) => err instanceof ApiError && (SIGN_IN_CODES as readonly string[]).includes(err.code);
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
@@ -185,7 +202,10 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const data = await res.json().catch(() => ({}));
-  if (!res.ok) throw new HttpError(res.status, data?.error?.code ?? 'http', data?.error?.message ?? res.statusText);
+  if (!res.ok) {
+    if (typeof data?.error?.code === 'string' && data.error.code) throw new ApiError(data.error.code, String(data.error.message ?? ''));
+    throw new ApiError(codeOfStatus(res.status), `The server answered HTTP ${res.status}.`);
+  }
   return data as T;
 }
 
@@ -254,7 +274,7 @@ async function ensureCustomer() {
       s = await api<{ token: string }>('POST', '/v1/widget/session', info);
     } catch (err) {
       // What the host page told us may be refused: never let it block chat.
-      if (!(err instanceof HttpError && err.status === 400)) throw err;
+      if (!refused(err)) throw err;
       store.del('name');
       store.del('email');
       s = await api<{ token: string }>('POST', '/v1/widget/session', { language: info.language });
@@ -262,7 +282,9 @@ async function ensureCustomer() {
     token = s.token;
     store.set('token', token);
   };
-  if (navigator.locks) await navigator.locks.request('deskchat-customer', create);
+  // The lock keeps the name the first widgets used, so a tab still running
+  // an older widget and a new one share it.
+  if (navigator.locks) await navigator.locks.request('deskchat-visitor', create);
   else await create();
   connect();
 }
@@ -297,12 +319,12 @@ async function flush() {
       addMessage(m);
     }
   } catch (err) {
-    if (err instanceof HttpError && err.code === E_CUSTOMER_ERASED) {
+    if (err instanceof ApiError && err.code === E_CUSTOMER_ERASED) {
       resetCustomer(true); // erased at their request: nothing is sent again
-    } else if (err instanceof HttpError && err.status === 401) {
+    } else if (signInAgain(err)) {
       resetCustomer();
       flushAgain = true;
-    } else if (err instanceof HttpError && err.status >= 400 && err.status < 500 && err.status !== 429) {
+    } else if (err instanceof ApiError && refused(err)) {
       const first = outbox().find((q) => !q.failed);
       if (first) saveOutbox(outbox().map((q) => (q.client_id === first.client_id ? { ...q, failed: err.message } : q)));
     } else {
@@ -508,7 +530,7 @@ window.addEventListener('message', (e: MessageEvent) => {
     try {
       await api('GET', '/v1/me');
     } catch (err) {
-      if (err instanceof HttpError && err.status === 401) resetCustomer(err.code === E_CUSTOMER_ERASED);
+      if (signInAgain(err)) resetCustomer((err as ApiError).code === E_CUSTOMER_ERASED);
     }
   }
   if (token) {

@@ -2,6 +2,7 @@
 // menu; messages grouped by day and author; pending sends; typing; composer.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { isolate } from '../lib/text';
+import { OUT_KIND_LABEL } from '../lib/format';
 import type { OutboxEntry } from '../lib/types';
 import {
   actionError, closeConversation, current, discard, groupMessages, hasOlder, highlight, loadOlder, messages, pending,
@@ -114,7 +115,7 @@ export function ConversationView() {
             {statusOps.map((op) =>
               op.failed ? (
                 <span class="refused" key={op.client_id}>
-                  <span class="tag failed">{op.kind} refused: {op.failed}</span>
+                  <span class="tag failed">{OUT_KIND_LABEL[op.kind]} refused: {op.failed}</span>
                   <button onClick={() => retry(op)}>Retry</button>
                   <button onClick={() => discard(op)}>Discard</button>
                 </span>

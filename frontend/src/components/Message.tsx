@@ -2,6 +2,7 @@
 // (own messages; delete asks first). Text is always rendered as text.
 import { useState } from 'preact/hooks';
 import { MAX_MESSAGE, visible } from '../lib/text';
+import { OUT_KIND_LABEL } from '../lib/format';
 import type { Message, OutboxEntry } from '../lib/types';
 import { discard, edit, remove, retry } from '../stores/conversation';
 import { showPanel } from '../stores/panel';
@@ -71,7 +72,7 @@ export function MessageBubble({ m, mine, pendingOps, highlighted, erased = false
         {(m.edited_at || pendingEdit) && !deleted && <span class="tag">edited{pendingEdit ? ' · saving' : ''}</span>}
         {pendingOps.filter((p) => p.failed).map((p) => (
           <span class="refused" key={p.client_id}>
-            <span class="tag failed">{p.kind} refused: {p.failed}</span>
+            <span class="tag failed">{OUT_KIND_LABEL[p.kind]} refused: {p.failed}</span>
             <button onClick={() => retry(p)}>Retry</button>
             <button onClick={() => discard(p)}>Discard</button>
           </span>

@@ -2,7 +2,7 @@
 // package app by `make generate` (TestBindingsTypeScript fails when this
 // file is stale). Do not edit by hand.
 
-import type { Conversation, CustomerDetails, Erasure, Item, ItemRef, ItemRole, ItemStatus, ItemType, Message, NewItem, Priority, SearchResult, SectionCounts, Settings, SettingsUpdate, User } from './protocol.gen';
+import type { Conversation, CustomerDetails, Erasure, Event, Item, ItemRef, ItemRole, ItemStatus, ItemType, Message, NewItem, Priority, SearchResult, SectionCounts, Settings, SettingsUpdate, User } from './protocol.gen';
 
 export type OutKind = "send_message" | "edit_message" | "delete_message" | "close_conversation" | "reopen_conversation" | "mark_read";
 
@@ -218,4 +218,21 @@ export interface Bridge {
     SetPrefs(p0: Prefs): Promise<void>;
     Start(p0: unknown): Promise<void>;
   };
+}
+
+export type WindowMode = "full" | "compact";
+
+export interface InboxChange {
+  live: boolean;
+}
+
+/** The desktop's events (app.EventData): name → what it carries. */
+export interface AppEvents {
+  "helpdesk:changed": Settings;
+  "inbox:changed": InboxChange;
+  "inbox:ephemeral": Event;
+  "session:changed": SessionStatus;
+  "sync:state": SyncState;
+  "window:mode": WindowMode;
+  "window:open": number;
 }

@@ -1,15 +1,17 @@
 // The bridge to the bound Go services (window.go.app.*) and the Wails
 // event bus (window.runtime). Everything the UI does goes through here, so
 // unit tests can install a bridge of their own with setBridge.
-import type { Bridge } from './bindings.gen';
+import type { AppEvents, Bridge } from './bindings.gen';
 
 // The bound services are typed by bindings.gen.ts, generated from the Go
 // methods themselves (TestBindingsTypeScript), so a call that no longer
 // matches them fails to compile.
-export type { Bridge };
+export type { AppEvents, Bridge };
 
 export type Unsubscribe = () => void;
 export interface Events { on(name: string, cb: (data: any) => void): Unsubscribe }
+/** An event the desktop emits, typed by what it carries (app.EventData). */
+export type AppEvent = keyof AppEvents;
 
 let bridge: Bridge | undefined;
 let events: Events | undefined;
@@ -20,7 +22,7 @@ export function api(): Bridge | undefined {
 }
 
 /** Subscribes to a Go event; a no-op outside the app. */
-export function on(name: string, cb: (data: any) => void): Unsubscribe {
+export function on<K extends AppEvent>(name: K, cb: (data: AppEvents[K]) => void): Unsubscribe {
   if (events) return events.on(name, cb);
   const rt = (globalThis as any).runtime;
   if (!rt?.EventsOn) return () => undefined;

@@ -1,3 +1,5 @@
+import type { OutKind } from './types';
+
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -28,3 +30,13 @@ export function relativeTime(date: Date, now: Date): string {
   }
   return date.toISOString().slice(0, 10);
 }
+
+/** What an agent calls each queued act, for "… refused" lines. */
+export const OUT_KIND_LABEL: Record<OutKind, string> = {
+  send_message: 'Reply',
+  edit_message: 'Edit',
+  delete_message: 'Delete',
+  close_conversation: 'Close',
+  reopen_conversation: 'Reopen',
+  mark_read: 'Read mark',
+};

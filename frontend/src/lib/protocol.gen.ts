@@ -446,6 +446,14 @@ export const E_RATE_LIMITED = "rate_limited";
 
 export const E_RESYNC = "resync_required";
 
+export const E_INVALID = "invalid";
+
+export const E_UNAVAILABLE = "unavailable";
+
+export const LATER_CODES = ["rate_limited","unavailable","internal","unauthorized","token_expired","customer_erased","resync_required"] as const;
+
+export const SIGN_IN_CODES = ["unauthorized","token_expired","customer_erased"] as const;
+
 export const MAX_MESSAGE = 5000;
 
 export const MAX_NAME = 200;

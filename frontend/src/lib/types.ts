@@ -11,7 +11,6 @@ export type {
 export { ITEM_STATUSES, PRIORITIES } from './protocol.gen';
 
 // The desktop app's own shapes are generated from package app.
-export type { ConversationView, OutboxEntry, OutKind, Prefs, SessionStatus, SyncState } from './bindings.gen';
-export interface Ephemeral { type: 'typing' | 'presence'; conversation_id?: number; data: any }
+export type { ConversationView, InboxChange, OutboxEntry, OutKind, Prefs, SessionStatus, SyncState, WindowMode } from './bindings.gen';
 
 

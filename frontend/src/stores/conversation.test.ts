@@ -56,9 +56,9 @@ describe('typing', () => {
     await open(5);
     expect(current.value?.id).toBe(5);
     expect(opened[0].conversation_id).toBe(5);
-    ephemeral({ type: 'typing', conversation_id: 6, data: { who: { name: 'Sally' } } }, 1000);
+    ephemeral({ seq: 0, created_at: '', type: 'typing', conversation_id: 6, data: { who: { name: 'Sally' } } }, 1000);
     expect(typing.value).toBeNull();
-    ephemeral({ type: 'typing', conversation_id: 5, data: { who: { name: 'Sally' } } }, 1000);
+    ephemeral({ seq: 0, created_at: '', type: 'typing', conversation_id: 5, data: { who: { name: 'Sally' } } }, 1000);
     expect(typing.value).toEqual({ name: 'Sally', until: 5000 });
     typed(10_000);
     typed(10_500);

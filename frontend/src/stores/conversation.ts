@@ -3,7 +3,8 @@
 // close, reopen, retry).
 import { signal } from '@preact/signals';
 import { api, attempt, errorText, on } from '../lib/bridge';
-import type { Conversation, Ephemeral, Message, OutboxEntry } from '../lib/types';
+import type { Conversation, Event, Message, OutboxEntry } from '../lib/types';
+import { EVENT_TYPING, type TypingData } from '../lib/protocol.gen';
 import { reloadSoon } from './inbox';
 import { isolate } from '../lib/text';
 
@@ -148,9 +149,10 @@ export function typed(now = Date.now()) {
 }
 
 /** Applies an ephemeral event: a typing signal shows for 4 s. */
-export function ephemeral(ev: Ephemeral, now = Date.now()) {
-  if (ev.type !== 'typing' || ev.conversation_id !== current.value?.id) return;
-  typing.value = { name: ev.data?.who?.name || 'Someone', until: now + 4000 };
+export function ephemeral(ev: Event, now = Date.now()) {
+  if (ev.type !== EVENT_TYPING || ev.conversation_id !== current.value?.id) return;
+  const data = ev.data as TypingData | undefined;
+  typing.value = { name: data?.who?.name || 'Someone', until: now + 4000 };
 }
 
 /**
@@ -224,7 +226,7 @@ export function watchConversation(): () => void {
     on('inbox:changed', () => {
       if (current.value) refreshSoon();
     }),
-    on('inbox:ephemeral', (ev: Ephemeral) => ephemeral(ev)),
+    on('inbox:ephemeral', (ev) => ephemeral(ev)),
   ];
   // Focus and blur only tell notifications whether I am looking; coming
   // back marks read only when something arrived meanwhile.

@@ -2,7 +2,7 @@
 // (paged, merged on every change so the scroll position survives), and the
 // unread badges.
 import { signal } from '@preact/signals';
-import { api, on } from '../lib/bridge';
+import { api, errorText, on } from '../lib/bridge';
 import type { Conversation, Section, SectionCounts, Status } from '../lib/types';
 
 export const PAGE = 100;
@@ -59,7 +59,7 @@ export async function reload() {
     unreadTotal.value = total;
     listError.value = '';
   } catch (err) {
-    listError.value = String(err);
+    listError.value = errorText(err);
   }
 }
 
@@ -83,7 +83,7 @@ export async function loadMore() {
     list.value = now.concat(page.filter((c) => !ids.has(c.id)));
     if (page.length < PAGE) listEnd.value = true;
   } catch (err) {
-    listError.value = String(err);
+    listError.value = errorText(err);
   } finally {
     loadingMore = false;
   }
@@ -136,7 +136,7 @@ export async function reloadLatest(support: boolean) {
   try {
     await latestNow(b, support);
   } catch (err) {
-    listError.value = String(err);
+    listError.value = errorText(err);
   }
 }
 

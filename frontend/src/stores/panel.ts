@@ -107,15 +107,12 @@ export async function findItems(q: string) {
 }
 
 export async function link(conversationId: number, number: number) {
-  dialogError.value = '';
-  try {
+  const ok = await attempt(dialogError, async () => {
     await api()!.ItemService.LinkConversation({ conversation_id: conversationId, number });
     dialog.value = null;
     found.value = [];
-  } catch (err) {
-    dialogError.value = errorText(err);
-    if (!dialog.value) panelError.value = errorText(err); // unlink from the menu: no dialog open
-  }
+  });
+  if (!ok && !dialog.value) panelError.value = dialogError.value; // unlink from the menu: no dialog open
 }
 
 export function startLink() {
