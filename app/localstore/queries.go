@@ -32,11 +32,12 @@ func (s *Store) ListConversations(ctx context.Context, f chat.ConversationFilter
 		ORDER BY m.id DESC LIMIT 1), (SELECT data FROM customers cu WHERE cu.id = c.customer_id),
 		(SELECT data FROM items i WHERE i.number = c.item_number), c.last_activity_at FROM conversations c WHERE 1`
 	args := []any{sql.Named("me", s.me)}
+	// The server's rules, with what this store knows of me.
+	if err := chat.CanListConversations(chat.Actor{Kind: chat.KindUser, ID: s.me, Support: s.Support(ctx)}, f); err != nil {
+		return nil, err
+	}
 	switch f.Section {
 	case chat.SectionCustomers:
-		if !s.Support(ctx) {
-			return nil, chat.Errorf(chat.EForbidden, "From Customers is for customer-support users only.")
-		}
 		q += ` AND c.customer_id IS NOT NULL`
 	case chat.SectionMine:
 		q += ` AND ` + member

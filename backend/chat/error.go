@@ -94,3 +94,61 @@ func Refused(err error) bool {
 	}
 	return !slices.Contains(LaterCodes, e.Code)
 }
+
+// The answers for ids that do not exist or that the actor may not see:
+// ENotFound, one sentence per kind of thing, whichever store answers.
+
+// ConversationNotFound: no conversation id the actor may see.
+func ConversationNotFound(id int64) error {
+	return Errorf(ENotFound, "Conversation %d not found.", id)
+}
+
+// MessageNotFound: no message id the actor may see.
+func MessageNotFound(id int64) error { return Errorf(ENotFound, "Message %d not found.", id) }
+
+// CustomerNotFound: no customer id the actor may see.
+func CustomerNotFound(id int64) error { return Errorf(ENotFound, "Customer %d not found.", id) }
+
+// ItemNotFound: no item with that number.
+func ItemNotFound(number int64) error { return Errorf(ENotFound, "Item #%d not found.", number) }
+
+// UserNotFound: no user with that id.
+func UserNotFound(id int64) error { return Errorf(ENotFound, "User %d not found.", id) }
+
+// InactiveUser: a participant or assignee must be an active user (EInvalid:
+// the field is wrong).
+func InactiveUser(id int64) error {
+	return Errorf(EInvalid, "User %d does not exist or is not active.", id)
+}
+
+// The answers of authentication (EUnauthorized, ETokenExpired).
+
+// TokenUnknown: no session has this token (never had, revoked, or its
+// user is gone).
+func TokenUnknown() error { return Errorf(EUnauthorized, "The token is unknown or revoked.") }
+
+// TokenExpired: the session is past its expiry.
+func TokenExpired() error { return Errorf(ETokenExpired, "The token has expired; sign in again.") }
+
+// AccountDeactivated: the session's user was deactivated.
+func AccountDeactivated() error { return Errorf(EUnauthorized, "This account is deactivated.") }
+
+// ErasureNotFound: the customer was never erased.
+func ErasureNotFound(customerID int64) error {
+	return Errorf(ENotFound, "Customer %d was not erased.", customerID)
+}
+
+// NoSuchLogin: no user has this login e-mail (the transport answers
+// EBadCredentials, not this, so e-mails cannot be probed).
+func NoSuchLogin() error { return Errorf(ENotFound, "No such user.") }
+
+// EmailTaken: another user has this e-mail (EConflict).
+func EmailTaken(email string) error {
+	return Errorf(EConflict, "A user with e-mail %s already exists.", email)
+}
+
+// CannotReplay: the log no longer holds (or never held) the events after
+// the cursor; the client takes a snapshot instead (EResync).
+func CannotReplay(after, first, last int64) error {
+	return Errorf(EResync, "Cursor %d cannot be replayed (log holds %d..%d); resync.", after, first, last)
+}

@@ -1,6 +1,9 @@
 package chat
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // ItemType is a ticket (a customer's request) or a task (internal work).
 type ItemType string
@@ -179,4 +182,98 @@ func (sc *SectionCounts) Count(status Status, customer, mine bool) {
 	if mine {
 		bump(&sc.Mine)
 	}
+}
+
+// CheckItemType: an item is a ticket or a task (EInvalid); "" means ticket.
+func CheckItemType(t ItemType) (ItemType, error) {
+	switch t {
+	case "":
+		return ItemTicket, nil
+	case ItemTicket, ItemTask:
+		return t, nil
+	}
+	return "", Errorf(EInvalid, "Type must be ticket or task.")
+}
+
+// CheckItemUpdate checks and normalises the fields an update sets: the
+// title (CheckTitle), description (CheckDescription), status (one of
+// ItemStatuses) and priority (one of Priorities); EInvalid otherwise.
+func CheckItemUpdate(upd *ItemUpdate) error {
+	var err error
+	if upd.Title != nil {
+		if *upd.Title, err = CheckTitle(*upd.Title); err != nil {
+			return err
+		}
+	}
+	if upd.Description != nil {
+		if *upd.Description, err = CheckDescription(*upd.Description); err != nil {
+			return err
+		}
+	}
+	if upd.Status != nil && !slices.Contains(ItemStatuses, *upd.Status) {
+		return Errorf(EInvalid, "Status must be one of %v.", ItemStatuses)
+	}
+	if upd.Priority != nil && !slices.Contains(Priorities, *upd.Priority) {
+		return Errorf(EInvalid, "Priority must be one of %v.", Priorities)
+	}
+	return nil
+}
+
+// CheckNewItem checks and normalises a new item: its type (a ticket or a
+// task, no default), status (default new) and priority (default normal)
+// and text as CheckItemUpdate; a requester only on tickets (CheckRequester)
+// and at most MaxItemPeople assignees and followers together. EInvalid.
+func CheckNewItem(ni *NewItem) error {
+	if ni.Type != ItemTicket && ni.Type != ItemTask {
+		return Errorf(EInvalid, "Type must be ticket or task.")
+	}
+	if ni.Status == "" {
+		ni.Status = ItemNew
+	}
+	if ni.Priority == "" {
+		ni.Priority = PriorityNormal
+	}
+	upd := ItemUpdate{Title: &ni.Title, Description: &ni.Description, Status: &ni.Status, Priority: &ni.Priority}
+	if err := CheckItemUpdate(&upd); err != nil {
+		return err
+	}
+	if err := CheckRequester(ni.Type, ni.RequesterID); err != nil {
+		return err
+	}
+	if len(ni.AssigneeIDs)+len(ni.FollowerIDs) > MaxItemPeople {
+		return Errorf(EInvalid, "At most %d assignees and followers.", MaxItemPeople)
+	}
+	return nil
+}
+
+// CheckRequester: only tickets have a requester (EInvalid); 0 is none.
+func CheckRequester(t ItemType, requesterID int64) error {
+	if requesterID != 0 && t != ItemTicket {
+		return Errorf(EInvalid, "Only tickets have a requester.")
+	}
+	return nil
+}
+
+// NotACustomer answers a requester id that is no customer the actor may
+// see (EInvalid: the field is wrong, nothing is probed).
+func NotACustomer(id int64) error {
+	return Errorf(EInvalid, "Requester %d is not a customer.", id)
+}
+
+// CheckItemRole: people take part in an item as assignee or follower
+// (EInvalid).
+func CheckItemRole(r ItemRole) error {
+	if r != RoleAssignee && r != RoleFollower {
+		return Errorf(EInvalid, "Role must be assignee or follower.")
+	}
+	return nil
+}
+
+// CheckLinkNumber: a conversation links to item number n > 0, or 0 to
+// unlink (EInvalid when negative).
+func CheckLinkNumber(n int64) error {
+	if n < 0 {
+		return Errorf(EInvalid, "Item number must be positive.")
+	}
+	return nil
 }

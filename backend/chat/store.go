@@ -7,7 +7,11 @@ import (
 
 // Store is everything deskchat persists. Implementations (SQLite today,
 // PostgreSQL later) must pass storetest.Run. Every method that touches chat
-// data takes the asking Actor and enforces the access rules itself:
+// data takes the asking Actor. Who may do what and what is valid are the
+// domain's rules, plain functions in this package (rules.go, validate.go,
+// items.go: CanListConversations, CheckNewConversation, EffectsOfSend, …)
+// that every store calls with the same inputs and answers with the same
+// errors; what is a store's own is visibility, which it puts in its queries:
 //
 //   - a customer sees only conversations whose customer they are;
 //   - a user sees customer conversations only with the support flag or as a
@@ -36,9 +40,10 @@ type Store interface {
 
 // UserStore keeps team members.
 type UserStore interface {
-	// CreateUser adds a user. EConflict if the e-mail is taken, EInvalid on
-	// a bad name or e-mail.
-	CreateUser(ctx context.Context, u NewUser) (*User, error)
+	// CreateUser adds a user: admins and the Operator (EForbidden, see
+	// CanCreateUser). EConflict if the e-mail is taken, EInvalid on a bad
+	// name, e-mail or no password (CheckNewUser).
+	CreateUser(ctx context.Context, a Actor, u NewUser) (*User, error)
 	// FindUserByID returns a user. ENotFound.
 	FindUserByID(ctx context.Context, id int64) (*User, error)
 	// FindUserCredentials returns the user and password hash for a login
@@ -46,9 +51,11 @@ type UserStore interface {
 	FindUserCredentials(ctx context.Context, email string) (*User, string, error)
 	// ListUsers returns every user, active or not, by name.
 	ListUsers(ctx context.Context) ([]*User, error)
-	// UpdateUser changes a user's name and flags. Deactivating revokes every
-	// session of the user. ENotFound, EInvalid.
-	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)
+	// UpdateUser changes a user's name and flags: a user renames themself,
+	// admins change anyone's flags but not their own admin or active flag
+	// (EForbidden, EInvalid: CanUpdateUser). Deactivating revokes every
+	// session of the user. ENotFound, EInvalid (CheckUserUpdate).
+	UpdateUser(ctx context.Context, a Actor, id int64, upd UserUpdate) (*User, error)
 	// SetUserPassword stores a new hash and revokes every session of the
 	// user except keepSessionID (0 revokes all). ENotFound.
 	SetUserPassword(ctx context.Context, id int64, hash string, keepSessionID int64) error
@@ -108,10 +115,12 @@ type ConversationStore interface {
 	FindConversationByID(ctx context.Context, a Actor, id int64) (*Conversation, error)
 	// ListConversations returns a page the actor may see, newest activity
 	// first. With a Section it returns that section only; SectionCustomers
-	// is EForbidden for users without the support flag.
+	// and Kind customer are EForbidden for users without the support flag;
+	// see CanListConversations.
 	ListConversations(ctx context.Context, a Actor, f ConversationFilter) ([]*Conversation, error)
 	// CloseConversation moves a conversation to closed. Users only
-	// (EForbidden for customers); closing a closed one is a no-op.
+	// (EForbidden for customers, CanChangeStatus); closing a closed one is
+	// a no-op.
 	CloseConversation(ctx context.Context, a Actor, id int64) (*Conversation, error)
 	// ReopenConversation moves a closed conversation back to open. Users
 	// only; reopening an open one is a no-op.
@@ -127,8 +136,9 @@ type ConversationStore interface {
 
 // MessageStore keeps messages, their audit trail and read state.
 type MessageStore interface {
-	// SendMessage appends a message. A message in a closed conversation
-	// reopens it; a user who writes becomes a participant. With a ClientID
+	// SendMessage appends a message (CheckNewMessage), with EffectsOfSend:
+	// a message in a closed conversation reopens it; a user who writes
+	// becomes a participant and has read it. With a ClientID
 	// the call is idempotent per conversation: the original message is
 	// returned with created=false. EMessageEmpty, EMessageTooLong,
 	// EInvalidUTF8, ENotFound.

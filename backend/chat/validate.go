@@ -243,3 +243,74 @@ func CheckOrigin(o string) (string, error) {
 	}
 	return o, nil
 }
+
+// CheckOrigins checks the admin's allowed origins: at most MaxOrigins,
+// each as CheckOrigin normalises it. EInvalid.
+func CheckOrigins(in []string) ([]string, error) {
+	if len(in) > MaxOrigins {
+		return nil, Errorf(EInvalid, "At most %d allowed origins.", MaxOrigins)
+	}
+	out := []string{}
+	for _, o := range in {
+		o, err := CheckOrigin(o)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// CheckNewUser checks and normalises a new team member: name (CheckName),
+// e-mail (CheckEmail) and a password hash (EInvalid without one).
+func CheckNewUser(nu *NewUser) error {
+	var err error
+	if nu.Name, err = CheckName(nu.Name, false); err != nil {
+		return err
+	}
+	if nu.Email, err = CheckEmail(nu.Email, false); err != nil {
+		return err
+	}
+	return CheckPasswordHash(nu.PasswordHash)
+}
+
+// CheckPasswordHash: a user always has a password (EInvalid for an empty
+// hash).
+func CheckPasswordHash(hash string) error {
+	if hash == "" {
+		return Errorf(EInvalid, "A password is required.")
+	}
+	return nil
+}
+
+// CheckNewSession: a session has a token hash and acts for exactly one
+// user or customer (EInvalid).
+func CheckNewSession(s Session) error {
+	if len(s.TokenHash) == 0 || (s.UserID == 0) == (s.CustomerID == 0) {
+		return Errorf(EInvalid, "A session needs a token hash and exactly one of user or customer.")
+	}
+	return nil
+}
+
+// CheckUserUpdate checks and normalises a new name (CheckName); flags need
+// no check (who may set them: CanUpdateUser).
+func CheckUserUpdate(upd *UserUpdate) error {
+	if upd.Name == nil {
+		return nil
+	}
+	name, err := CheckName(*upd.Name, false)
+	if err != nil {
+		return err
+	}
+	upd.Name = &name
+	return nil
+}
+
+// CheckMessageFilter: a page of messages is either before an id or after
+// one, not both (EInvalid).
+func CheckMessageFilter(f MessageFilter) error {
+	if f.Before != nil && f.After != nil {
+		return Errorf(EInvalid, "Use before or after, not both.")
+	}
+	return nil
+}

@@ -93,7 +93,7 @@ func Seed(ctx context.Context, s chat.Store) error {
 	}
 	agents := map[string]chat.Actor{}
 	for _, a := range Agents {
-		u, err := s.CreateUser(ctx, chat.NewUser{Email: a.Email, Name: a.Name, PasswordHash: hash, Admin: a.Admin, Support: a.Support})
+		u, err := s.CreateUser(ctx, chat.Operator, chat.NewUser{Email: a.Email, Name: a.Name, PasswordHash: hash, Admin: a.Admin, Support: a.Support})
 		if err != nil {
 			return fmt.Errorf("demo: user %s: %w", a.Email, err)
 		}

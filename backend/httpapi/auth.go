@@ -118,8 +118,8 @@ type passwordRequest struct {
 }
 
 func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request, a chat.Actor) {
-	if !a.IsUser() {
-		s.writeError(w, r, chat.Errorf(chat.EForbidden, "Customers have no password."))
+	if err := chat.CanChangePassword(a); err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	var req passwordRequest

@@ -47,10 +47,6 @@ func (s *Server) handleListConversations(w http.ResponseWriter, r *http.Request,
 	if q.err != nil {
 		err = q.err
 	}
-	if err == nil && f.Kind == chat.ConversationCustomer && a.IsUser() && !a.Support {
-		// The "From Customers" list is for support users only.
-		err = chat.Errorf(chat.EForbidden, "Only customer-support users can list customer conversations.")
-	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -79,7 +79,7 @@ func newEnv(t testing.TB, tweak ...func(*server.Config)) *env {
 func (e *env) user(email, name string, admin, support bool) (*chat.User, *client.Client) {
 	e.t.Helper()
 	hash, _ := auth.HashPassword(password)
-	u, err := e.srv.Store.CreateUser(e.ctx, chat.NewUser{Email: email, Name: name, PasswordHash: hash, Admin: admin, Support: support})
+	u, err := e.srv.Store.CreateUser(e.ctx, chat.Operator, chat.NewUser{Email: email, Name: name, PasswordHash: hash, Admin: admin, Support: support})
 	if err != nil {
 		e.t.Fatal(err)
 	}

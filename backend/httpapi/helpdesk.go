@@ -9,7 +9,7 @@ import (
 )
 
 func (s *Server) handleGetSettings(w http.ResponseWriter, r *http.Request, a chat.Actor) {
-	if err := requireUser(a); err != nil {
+	if err := chat.CanSeeTeam(a); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -104,7 +104,7 @@ type meUpdate struct {
 
 func (s *Server) handleUpdateMe(w http.ResponseWriter, r *http.Request, a chat.Actor) {
 	var upd meUpdate
-	err := requireUser(a)
+	err := chat.CanSeeTeam(a)
 	if err == nil {
 		err = decodeJSON(w, r, &upd)
 	}
@@ -114,19 +114,17 @@ func (s *Server) handleUpdateMe(w http.ResponseWriter, r *http.Request, a chat.A
 	}
 	// Both checked before either is written: no half-applied update.
 	if upd.TimeZone != nil {
-		if _, err := time.LoadLocation(*upd.TimeZone); err != nil || *upd.TimeZone == "" || *upd.TimeZone == "Local" {
-			s.writeError(w, r, chat.Errorf(chat.EInvalid, "%q is not an IANA time zone like Europe/Berlin.", *upd.TimeZone))
-			return
-		}
-	}
-	if upd.Name != nil {
-		if _, err := chat.CheckName(*upd.Name, false); err != nil {
+		if _, err := chat.CheckTimeZone(*upd.TimeZone, false); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
 	}
+	if err := chat.CheckUserUpdate(&chat.UserUpdate{Name: upd.Name}); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	if upd.Name != nil {
-		if _, err := s.store.UpdateUser(r.Context(), a.ID, chat.UserUpdate{Name: upd.Name}); err != nil {
+		if _, err := s.store.UpdateUser(r.Context(), a, a.ID, chat.UserUpdate{Name: upd.Name}); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
@@ -147,7 +145,7 @@ func (s *Server) handleUpdateMe(w http.ResponseWriter, r *http.Request, a chat.A
 }
 
 func (s *Server) handlePresence(w http.ResponseWriter, r *http.Request, a chat.Actor) {
-	if err := requireUser(a); err != nil {
+	if err := chat.CanSeeTeam(a); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -17,9 +17,6 @@ func (s *Server) handleListMessages(w http.ResponseWriter, r *http.Request, a ch
 	if err == nil {
 		err = q.err
 	}
-	if err == nil && f.Before != nil && f.After != nil {
-		err = chat.Errorf(chat.EInvalid, "Use before or after, not both.")
-	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return

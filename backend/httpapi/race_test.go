@@ -48,7 +48,7 @@ func TestLogoutWhileStreamConnects(t *testing.T) {
 	defer srv.Close()
 	ctx := context.Background()
 	hash, _ := auth.HashPassword(password)
-	st.CreateUser(ctx, chat.NewUser{Email: "sam@test.example", Name: "Sam", PasswordHash: hash, Support: true})
+	st.CreateUser(ctx, chat.Operator, chat.NewUser{Email: "sam@test.example", Name: "Sam", PasswordHash: hash, Support: true})
 	sam, _, err := client.New(srv.URL).Login(ctx, "sam@test.example", password)
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"slices"
 
 	"github.com/deskchat/deskchat/backend/chat"
 )
@@ -52,7 +51,7 @@ func visibleConversation(ctx context.Context, q queryer, a chat.Actor, id int64)
 	r, err := scanConversation(q.QueryRowContext(ctx, `SELECT `+conversationColumns+` FROM conversations c
 		WHERE c.id = :id AND `+conversationVisible, args...))
 	if err == sql.ErrNoRows {
-		return nil, chat.Errorf(chat.ENotFound, "Conversation %d not found.", id)
+		return nil, chat.ConversationNotFound(id)
 	}
 	return r, dbErr(err)
 }
@@ -135,37 +134,22 @@ func (s *Store) FindConversationByID(ctx context.Context, a chat.Actor, id int64
 
 // ListConversations returns a page, newest activity first.
 func (s *Store) ListConversations(ctx context.Context, a chat.Actor, f chat.ConversationFilter) ([]*chat.Conversation, error) {
-	if !a.IsUser() && !a.IsCustomer() {
-		return nil, chat.Errorf(chat.EUnauthorized, "Sign in first.")
+	if err := chat.CanListConversations(a, f); err != nil {
+		return nil, err
 	}
 	query := `SELECT ` + conversationColumns + ` FROM conversations c WHERE ` + conversationVisible
 	args := visibilityArgs(a)
 	switch f.Section {
-	case "":
 	case chat.SectionCustomers:
-		if !a.IsUser() || !a.Support {
-			return nil, chat.Errorf(chat.EForbidden, "From Customers is for customer-support users only.")
-		}
 		query += ` AND c.customer_id IS NOT NULL`
 	case chat.SectionMine:
-		if !a.IsUser() {
-			return nil, chat.Errorf(chat.EForbidden, "My Conversations is for team members.")
-		}
 		query += ` AND ` + memberOf
-	default:
-		return nil, chat.Errorf(chat.EInvalid, "Section must be customers or mine.")
 	}
 	if f.Status != "" {
-		if f.Status != chat.StatusOpen && f.Status != chat.StatusClosed {
-			return nil, chat.Errorf(chat.EInvalid, "Status must be open or closed.")
-		}
 		query += ` AND c.status = :status`
 		args = append(args, sql.Named("status", string(f.Status)))
 	}
 	if f.Kind != "" {
-		if f.Kind != chat.ConversationCustomer && f.Kind != chat.ConversationTeam {
-			return nil, chat.Errorf(chat.EInvalid, "Kind must be customer or team.")
-		}
 		query += ` AND c.kind = :ckind`
 		args = append(args, sql.Named("ckind", string(f.Kind)))
 	}
@@ -211,35 +195,9 @@ func (s *Store) ListConversations(ctx context.Context, a chat.Actor, f chat.Conv
 
 // CreateConversation starts a customer or team conversation.
 func (s *Store) CreateConversation(ctx context.Context, a chat.Actor, nc chat.NewConversation) (*chat.Conversation, *chat.Message, bool, error) {
-	var err error
-	if nc.ClientID, err = chat.CheckClientID(nc.ClientID); err != nil {
+	err := chat.CheckNewConversation(a, &nc)
+	if err != nil {
 		return nil, nil, false, err
-	}
-	switch {
-	case a.IsCustomer():
-		if len(nc.ParticipantIDs) > 0 {
-			return nil, nil, false, chat.Errorf(chat.EInvalid, "Customers cannot choose participants.")
-		}
-		if nc.Text, err = chat.CheckMessageText(nc.Text); err != nil {
-			return nil, nil, false, err
-		}
-	case a.IsUser():
-		if nc.Text != "" {
-			if nc.Text, err = chat.CheckMessageText(nc.Text); err != nil {
-				return nil, nil, false, err
-			}
-		}
-		nc.ParticipantIDs = append(nc.ParticipantIDs, a.ID)
-		slices.Sort(nc.ParticipantIDs)
-		nc.ParticipantIDs = slices.Compact(nc.ParticipantIDs)
-		if len(nc.ParticipantIDs) < 2 {
-			return nil, nil, false, chat.Errorf(chat.EInvalid, "A team conversation needs at least one other participant.")
-		}
-		if len(nc.ParticipantIDs) > chat.MaxParticipants {
-			return nil, nil, false, chat.Errorf(chat.EInvalid, "A conversation has at most %d participants.", chat.MaxParticipants)
-		}
-	default:
-		return nil, nil, false, chat.Errorf(chat.EUnauthorized, "Sign in first.")
 	}
 
 	var convID, msgID int64
@@ -263,9 +221,9 @@ func (s *Store) CreateConversation(ctx context.Context, a chat.Actor, nc chat.Ne
 				}
 			}
 			created = true
-			kind, customer := chat.ConversationTeam, any(nil)
-			if a.IsCustomer() {
-				kind, customer = chat.ConversationCustomer, a.ID
+			kind, customer := chat.KindStartedBy(a), any(nil)
+			if kind == chat.ConversationCustomer {
+				customer = a.ID
 			}
 			res, err := tx.ExecContext(ctx, `INSERT INTO conversations (kind, status, customer_id, creator_kind, creator_id, client_id, created_at, last_activity_at)
 				VALUES (?, 'open', ?, ?, ?, ?, ?, ?)`, string(kind), customer, string(a.Kind), a.ID, nullString(nc.ClientID), ms(tx.now), ms(tx.now))
@@ -333,7 +291,7 @@ func requireActiveUser(ctx context.Context, tx *Tx, userID int64) error {
 	var active bool
 	err := tx.QueryRowContext(ctx, `SELECT active FROM users WHERE id = ?`, userID).Scan(&active)
 	if err == sql.ErrNoRows || (err == nil && !active) {
-		return chat.Errorf(chat.EInvalid, "User %d does not exist or is not active.", userID)
+		return chat.InactiveUser(userID)
 	}
 	return err
 }
@@ -359,11 +317,8 @@ func (s *Store) ReopenConversation(ctx context.Context, a chat.Actor, id int64) 
 }
 
 func (s *Store) setStatus(ctx context.Context, a chat.Actor, id int64, to chat.Status) (*chat.Conversation, error) {
-	if !a.IsUser() {
-		if a.IsCustomer() {
-			return nil, chat.Errorf(chat.EForbidden, "Only the team can close or reopen a conversation.")
-		}
-		return nil, chat.Errorf(chat.EUnauthorized, "Sign in first.")
+	if err := chat.CanChangeStatus(a); err != nil {
+		return nil, err
 	}
 	var c *chat.Conversation
 	err := s.write(ctx, func(tx *Tx) error {
@@ -430,8 +385,8 @@ func (tx *Tx) conversationSnapshot(ctx context.Context, id int64) (*chat.Convers
 
 // AddParticipant adds a user to a conversation.
 func (s *Store) AddParticipant(ctx context.Context, a chat.Actor, conversationID, userID int64) (*chat.Conversation, error) {
-	if !a.IsUser() {
-		return nil, chat.Errorf(chat.EForbidden, "Only the team can add participants.")
+	if err := chat.CanAddParticipant(a); err != nil {
+		return nil, err
 	}
 	var c *chat.Conversation
 	err := s.write(ctx, func(tx *Tx) error {

@@ -24,7 +24,7 @@ func scanCustomer(row interface{ Scan(...any) error }) (*chat.Customer, error) {
 func findCustomer(ctx context.Context, q queryer, id int64) (*chat.Customer, error) {
 	c, err := scanCustomer(q.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = ?`, id))
 	if err == sql.ErrNoRows {
-		return nil, chat.Errorf(chat.ENotFound, "Customer %d not found.", id)
+		return nil, chat.CustomerNotFound(id)
 	}
 	return c, dbErr(err)
 }
@@ -78,7 +78,7 @@ func (s *Store) FindCustomerByID(ctx context.Context, a chat.Actor, id int64) (*
 // canSeeCustomer: the customer themself, a support user, or a participant
 // in one of the customer's conversations.
 func canSeeCustomer(ctx context.Context, q queryer, a chat.Actor, id int64) error {
-	notFound := chat.Errorf(chat.ENotFound, "Customer %d not found.", id)
+	notFound := chat.CustomerNotFound(id)
 	switch {
 	case a.IsCustomer():
 		if a.ID != id {
@@ -103,8 +103,8 @@ func canSeeCustomer(ctx context.Context, q queryer, a chat.Actor, id int64) erro
 
 // UpdateCustomer records a visit and what the widget reports.
 func (s *Store) UpdateCustomer(ctx context.Context, a chat.Actor, id int64, info chat.CustomerInfo) (*chat.Customer, error) {
-	if !a.IsCustomer() || a.ID != id {
-		return nil, chat.Errorf(chat.ENotFound, "Customer %d not found.", id)
+	if err := chat.CanUpdateCustomer(a, id); err != nil {
+		return nil, err
 	}
 	info, err := chat.CheckCustomerInfo(info)
 	if err != nil {
@@ -141,8 +141,8 @@ func (s *Store) UpdateCustomer(ctx context.Context, a chat.Actor, id int64, info
 
 // FindCustomerDetails returns the customer panel.
 func (s *Store) FindCustomerDetails(ctx context.Context, a chat.Actor, id int64) (*chat.CustomerDetails, error) {
-	if !a.IsUser() {
-		return nil, chat.Errorf(chat.EForbidden, "Customer details are for the team.")
+	if err := chat.CanReadCustomerDetails(a); err != nil {
+		return nil, err
 	}
 	c, err := s.FindCustomerByID(ctx, a, id)
 	if err != nil {

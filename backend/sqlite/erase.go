@@ -376,7 +376,7 @@ func findErasure(ctx context.Context, q queryer, customerID int64) (*chat.Erasur
 	err := q.QueryRowContext(ctx, `SELECT actor_id, actor_name, at, conversations, messages FROM customer_erasures WHERE customer_id = ?`,
 		customerID).Scan(&er.By.ID, &er.By.Name, &at, &er.Conversations, &er.Messages)
 	if err == sql.ErrNoRows {
-		return nil, chat.Errorf(chat.ENotFound, "Customer %d was not erased.", customerID)
+		return nil, chat.ErasureNotFound(customerID)
 	} else if err != nil {
 		return nil, err
 	}

@@ -245,7 +245,7 @@ func (s *Store) ListEvents(ctx context.Context, a chat.Actor, afterSeq, untilSeq
 		return nil, err
 	}
 	if afterSeq < pruned || afterSeq > last || afterSeq < 0 {
-		return nil, chat.Errorf(chat.EResync, "Cursor %d cannot be replayed (log holds %d..%d); resync.", afterSeq, pruned+1, last)
+		return nil, chat.CannotReplay(afterSeq, pruned+1, last)
 	}
 	if untilSeq <= 0 || untilSeq > last {
 		untilSeq = last
@@ -263,7 +263,7 @@ func (s *Store) ListEvents(ctx context.Context, a chat.Actor, afterSeq, untilSeq
 		filter = customerEventFilter
 		args = append(args, sqlNamed("cid", a.ID))
 	default:
-		return nil, chat.Errorf(chat.EUnauthorized, "Sign in first.")
+		return nil, chat.SignedIn(a)
 	}
 	args = append(args, sqlNamed("after", afterSeq), sqlNamed("until", untilSeq), sqlNamed("limit", limit))
 	q := `SELECT ` + eventColumns + ` FROM events e WHERE e.seq > :after AND e.seq <= :until AND ` + filter + ` ORDER BY e.seq LIMIT :limit`

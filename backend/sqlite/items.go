@@ -5,26 +5,18 @@ import (
 	"database/sql"
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/fts"
 )
 
-func requireTeam(a chat.Actor) error {
-	if !a.IsUser() {
-		return chat.Errorf(chat.EForbidden, "Tickets and tasks are for the team.")
-	}
-	return nil
-}
-
 func findItemRef(ctx context.Context, q queryer, number int64) (*chat.ItemRef, error) {
 	var r chat.ItemRef
 	err := q.QueryRowContext(ctx, `SELECT id, type, title, status FROM items WHERE id = ?`, number).
 		Scan(&r.Number, &r.Type, &r.Title, &r.Status)
 	if err == sql.ErrNoRows {
-		return nil, chat.Errorf(chat.ENotFound, "Item #%d not found.", number)
+		return nil, chat.ItemNotFound(number)
 	}
 	return &r, dbErr(err)
 }
@@ -54,7 +46,7 @@ func loadItem(ctx context.Context, q queryer, a chat.Actor, number int64) (*chat
 		Scan(&it.Number, &it.Type, &it.Title, &it.Description, &it.Status, &it.Priority, &requester,
 			&it.Creator.ID, &it.Creator.Name, &created, &updated)
 	if err == sql.ErrNoRows {
-		return nil, chat.Errorf(chat.ENotFound, "Item #%d not found.", number)
+		return nil, chat.ItemNotFound(number)
 	} else if err != nil {
 		return nil, dbErr(err)
 	}
@@ -116,14 +108,12 @@ func loadItem(ctx context.Context, q queryer, a chat.Actor, number int64) (*chat
 
 // ProposeItem suggests an item from a conversation.
 func (s *Store) ProposeItem(ctx context.Context, a chat.Actor, convID int64, typ chat.ItemType) (*chat.NewItem, error) {
-	if err := requireTeam(a); err != nil {
+	if err := chat.CanUseItems(a); err != nil {
 		return nil, err
 	}
-	if typ == "" {
-		typ = chat.ItemTicket
-	}
-	if typ != chat.ItemTicket && typ != chat.ItemTask {
-		return nil, chat.Errorf(chat.EInvalid, "Type must be ticket or task.")
+	typ, err := chat.CheckItemType(typ)
+	if err != nil {
+		return nil, err
 	}
 	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -218,56 +208,20 @@ func titleSource(ctx context.Context, q queryer, conv *conversationRow) (int64, 
 	return id, title, nil
 }
 
-func checkItemFields(title, desc *string, status *chat.ItemStatus, prio *chat.Priority) error {
-	var err error
-	if title != nil {
-		if *title, err = chat.CheckTitle(*title); err != nil {
-			return err
-		}
-	}
-	if desc != nil {
-		if *desc, err = chat.CheckDescription(*desc); err != nil {
-			return err
-		}
-	}
-	if status != nil && !slices.Contains(chat.ItemStatuses, *status) {
-		return chat.Errorf(chat.EInvalid, "Status must be one of %v.", chat.ItemStatuses)
-	}
-	if prio != nil && !slices.Contains(chat.Priorities, *prio) {
-		return chat.Errorf(chat.EInvalid, "Priority must be one of %v.", chat.Priorities)
-	}
-	return nil
-}
-
 // CreateItem creates a ticket or task, linking the conversation if given.
 func (s *Store) CreateItem(ctx context.Context, a chat.Actor, ni chat.NewItem) (*chat.Item, error) {
-	if err := requireTeam(a); err != nil {
+	if err := chat.CanUseItems(a); err != nil {
 		return nil, err
 	}
-	if ni.Type != chat.ItemTicket && ni.Type != chat.ItemTask {
-		return nil, chat.Errorf(chat.EInvalid, "Type must be ticket or task.")
-	}
-	if ni.Status == "" {
-		ni.Status = chat.ItemNew
-	}
-	if ni.Priority == "" {
-		ni.Priority = chat.PriorityNormal
-	}
-	if err := checkItemFields(&ni.Title, &ni.Description, &ni.Status, &ni.Priority); err != nil {
+	if err := chat.CheckNewItem(&ni); err != nil {
 		return nil, err
-	}
-	if ni.RequesterID != 0 && ni.Type != chat.ItemTicket {
-		return nil, chat.Errorf(chat.EInvalid, "Only tickets have a requester.")
-	}
-	if len(ni.AssigneeIDs)+len(ni.FollowerIDs) > chat.MaxItemPeople {
-		return nil, chat.Errorf(chat.EInvalid, "At most %d assignees and followers.", chat.MaxItemPeople)
 	}
 	var number int64
 	var answer *chat.Item
 	err := s.write(ctx, func(tx *Tx) error {
 		if ni.RequesterID != 0 {
 			if err := canSeeCustomer(ctx, tx, a, ni.RequesterID); err != nil {
-				return chat.Errorf(chat.EInvalid, "Requester %d is not a customer.", ni.RequesterID)
+				return chat.NotACustomer(ni.RequesterID)
 			}
 		}
 		title, titleFrom := ni.Title, int64(0)
@@ -336,7 +290,7 @@ func (tx *Tx) addItemPerson(ctx context.Context, number, userID int64, role chat
 
 // FindItemByNumber returns an item's details.
 func (s *Store) FindItemByNumber(ctx context.Context, a chat.Actor, number int64) (*chat.Item, error) {
-	if err := requireTeam(a); err != nil {
+	if err := chat.CanUseItems(a); err != nil {
 		return nil, err
 	}
 	return loadItem(ctx, s.rdb, a, number)
@@ -346,7 +300,7 @@ var itemNumber = regexp.MustCompile(`^\s*#?(\d{1,18})\s*$`)
 
 // FindItems finds items by number or title words.
 func (s *Store) FindItems(ctx context.Context, a chat.Actor, query string, limit int) ([]*chat.ItemRef, error) {
-	if err := requireTeam(a); err != nil {
+	if err := chat.CanUseItems(a); err != nil {
 		return nil, err
 	}
 	out := []*chat.ItemRef{}
@@ -398,10 +352,10 @@ func scanItemRefs(rows *sql.Rows) ([]chat.ItemRef, error) {
 
 // UpdateItem changes an item's fields.
 func (s *Store) UpdateItem(ctx context.Context, a chat.Actor, number int64, upd chat.ItemUpdate) (*chat.Item, error) {
-	if err := requireTeam(a); err != nil {
+	if err := chat.CanUseItems(a); err != nil {
 		return nil, err
 	}
-	if err := checkItemFields(upd.Title, upd.Description, upd.Status, upd.Priority); err != nil {
+	if err := chat.CheckItemUpdate(&upd); err != nil {
 		return nil, err
 	}
 	var answer *chat.Item
@@ -432,12 +386,12 @@ func (s *Store) UpdateItem(ctx context.Context, a chat.Actor, number int64, upd 
 		}
 		if upd.RequesterID != nil {
 			requester = *upd.RequesterID
+			if err := chat.CheckRequester(it.Type, requester); err != nil {
+				return err
+			}
 			if requester != 0 {
-				if it.Type != chat.ItemTicket {
-					return chat.Errorf(chat.EInvalid, "Only tickets have a requester.")
-				}
 				if err := canSeeCustomer(ctx, tx, a, requester); err != nil {
-					return chat.Errorf(chat.EInvalid, "Requester %d is not a customer.", requester)
+					return chat.NotACustomer(requester)
 				}
 			}
 		}
@@ -488,11 +442,11 @@ func (tx *Tx) conversationUpdated(ctx context.Context, convID int64) error {
 
 // SetItemRole assigns/unassigns or follows/unfollows.
 func (s *Store) SetItemRole(ctx context.Context, a chat.Actor, number, userID int64, role chat.ItemRole, on bool) (*chat.Item, error) {
-	if err := requireTeam(a); err != nil {
+	if err := chat.CanUseItems(a); err != nil {
 		return nil, err
 	}
-	if role != chat.RoleAssignee && role != chat.RoleFollower {
-		return nil, chat.Errorf(chat.EInvalid, "Role must be assignee or follower.")
+	if err := chat.CheckItemRole(role); err != nil {
+		return nil, err
 	}
 	err := s.write(ctx, func(tx *Tx) error {
 		if _, err := findItemRef(ctx, tx, number); err != nil {
@@ -531,11 +485,11 @@ func (s *Store) SetItemRole(ctx context.Context, a chat.Actor, number, userID in
 
 // LinkConversation links (number > 0) or unlinks (0) a conversation.
 func (s *Store) LinkConversation(ctx context.Context, a chat.Actor, convID, number int64) (*chat.Conversation, error) {
-	if err := requireTeam(a); err != nil {
+	if err := chat.CanUseItems(a); err != nil {
 		return nil, err
 	}
-	if number < 0 {
-		return nil, chat.Errorf(chat.EInvalid, "Item number must be positive.")
+	if err := chat.CheckLinkNumber(number); err != nil {
+		return nil, err
 	}
 	var c *chat.Conversation
 	err := s.write(ctx, func(tx *Tx) error {
@@ -606,7 +560,7 @@ func (tx *Tx) link(ctx context.Context, a chat.Actor, convID, number int64) erro
 // SectionCounts counts conversations with unread messages per section and
 // status.
 func (s *Store) SectionCounts(ctx context.Context, a chat.Actor) (*chat.SectionCounts, error) {
-	if err := requireTeam(a); err != nil {
+	if err := chat.CanUseItems(a); err != nil {
 		return nil, err
 	}
 	args := append(visibilityArgs(a), sql.Named("uid", a.ID))
@@ -620,7 +574,7 @@ func (s *Store) SectionCounts(ctx context.Context, a chat.Actor) (*chat.SectionC
 	}
 	defer rows.Close()
 	out := &chat.SectionCounts{}
-	if a.Support {
+	if chat.CanSeeFromCustomers(a) == nil {
 		out.Customers = &chat.StatusCounts{}
 	}
 	for rows.Next() {

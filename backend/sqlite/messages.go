@@ -30,7 +30,7 @@ func scanMessage(row interface{ Scan(...any) error }) (*chat.Message, error) {
 func findMessage(ctx context.Context, q queryer, id int64) (*chat.Message, error) {
 	m, err := scanMessage(q.QueryRowContext(ctx, messageSelect+` WHERE m.id = ?`, id))
 	if err == sql.ErrNoRows {
-		return nil, chat.Errorf(chat.ENotFound, "Message %d not found.", id)
+		return nil, chat.MessageNotFound(id)
 	}
 	return m, dbErr(err)
 }
@@ -42,7 +42,7 @@ func visibleMessage(ctx context.Context, q queryer, a chat.Actor, id int64) (*ch
 		return nil, err
 	}
 	if _, err := visibleConversation(ctx, q, a, m.ConversationID); err != nil || (m.Internal && a.IsCustomer()) {
-		return nil, chat.Errorf(chat.ENotFound, "Message %d not found.", id)
+		return nil, chat.MessageNotFound(id)
 	}
 	return m, nil
 }
@@ -89,20 +89,13 @@ func (tx *Tx) insertMessage(ctx context.Context, a chat.Actor, convID int64, tex
 
 // SendMessage appends a message; see chat.MessageStore.
 func (s *Store) SendMessage(ctx context.Context, a chat.Actor, convID int64, nm chat.NewMessage) (*chat.Message, bool, error) {
-	if !a.IsUser() && !a.IsCustomer() {
-		return nil, false, chat.Errorf(chat.EUnauthorized, "Sign in first.")
-	}
-	text, err := chat.CheckMessageText(nm.Text)
-	if err != nil {
+	if err := chat.CheckNewMessage(a, &nm); err != nil {
 		return nil, false, err
 	}
-	clientID, err := chat.CheckClientID(nm.ClientID)
-	if err != nil {
-		return nil, false, err
-	}
+	text, clientID := nm.Text, nm.ClientID
 	var m *chat.Message
 	created := false
-	err = s.write(ctx, func(tx *Tx) error {
+	err := s.write(ctx, func(tx *Tx) error {
 		m, created = nil, false // a write may run twice (group commit fallback)
 		if err := refuseErased(ctx, tx, a); err != nil {
 			return err
@@ -124,12 +117,13 @@ func (s *Store) SendMessage(ctx context.Context, a chat.Actor, convID int64, nm 
 			return err
 		}
 		created = true
-		if conv.Status == chat.StatusClosed {
+		do := chat.EffectsOfSend(a, conv.Status)
+		if do.Reopen {
 			if err := tx.changeStatus(ctx, a, convID, chat.StatusOpen); err != nil {
 				return err
 			}
 		}
-		if a.IsUser() {
+		if do.Join {
 			if _, err := tx.ensureParticipant(ctx, convID, a.ID); err != nil {
 				return err
 			}
@@ -137,13 +131,15 @@ func (s *Store) SendMessage(ctx context.Context, a chat.Actor, convID int64, nm 
 		if m, err = tx.insertMessage(ctx, a, convID, text, note{}, clientID); err != nil {
 			return err
 		}
-		if a.IsUser() {
-			// Writing in a conversation means having read it.
-			_, err = tx.markRead(ctx, a.ID, convID, m.ID)
-		} else {
-			err = tx.offlineReply(ctx, convID)
+		if do.MarkRead {
+			if _, err := tx.markRead(ctx, a.ID, convID, m.ID); err != nil {
+				return err
+			}
 		}
-		return err
+		if do.OfflineReply {
+			return tx.offlineReply(ctx, convID)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, false, err
@@ -153,6 +149,9 @@ func (s *Store) SendMessage(ctx context.Context, a chat.Actor, convID int64, nm 
 
 // ListMessages returns a page in ascending order.
 func (s *Store) ListMessages(ctx context.Context, a chat.Actor, convID int64, f chat.MessageFilter) ([]*chat.Message, error) {
+	if err := chat.CheckMessageFilter(f); err != nil {
+		return nil, err
+	}
 	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, dbErr(err)
@@ -278,8 +277,8 @@ func (tx *Tx) audit(ctx context.Context, a chat.Actor, msgID int64, action chat.
 
 // ListMessageAudit returns a message's audit trail (admins only).
 func (s *Store) ListMessageAudit(ctx context.Context, a chat.Actor, messageID int64) ([]*chat.AuditEntry, error) {
-	if !a.IsUser() || !a.Admin {
-		return nil, chat.Errorf(chat.EForbidden, "Only admins can read the audit trail.")
+	if err := chat.CanReadAudit(a); err != nil {
+		return nil, err
 	}
 	// Admins read the trail of messages they may see, no others.
 	if _, err := visibleMessage(ctx, s.rdb, a, messageID); err != nil {
@@ -306,11 +305,8 @@ func (s *Store) ListMessageAudit(ctx context.Context, a chat.Actor, messageID in
 
 // MarkRead moves the user's read mark forward.
 func (s *Store) MarkRead(ctx context.Context, a chat.Actor, convID, messageID int64) (*chat.ReadState, error) {
-	if !a.IsUser() {
-		return nil, chat.Errorf(chat.EForbidden, "Read state is kept for team members only.")
-	}
-	if messageID < 0 {
-		return nil, chat.Errorf(chat.EInvalid, "message_id must not be negative.")
+	if err := chat.CanMarkRead(a, messageID); err != nil {
+		return nil, err
 	}
 	var rs *chat.ReadState
 	err := s.write(ctx, func(tx *Tx) error {
@@ -325,7 +321,7 @@ func (s *Store) MarkRead(ctx context.Context, a chat.Actor, convID, messageID in
 				return err
 			}
 			if !in {
-				return chat.Errorf(chat.EInvalid, "Message %d is not in conversation %d.", messageID, convID)
+				return chat.NotInConversation(messageID, convID)
 			}
 		}
 		var err error
@@ -370,8 +366,8 @@ func (tx *Tx) markRead(ctx context.Context, userID, convID, messageID int64) (*c
 
 // UnreadCounts sums the user's unread messages.
 func (s *Store) UnreadCounts(ctx context.Context, a chat.Actor) (*chat.UnreadCounts, error) {
-	if !a.IsUser() {
-		return nil, chat.Errorf(chat.EForbidden, "Unread counts are kept for team members only.")
+	if err := chat.CanCountUnread(a); err != nil {
+		return nil, err
 	}
 	rows, err := s.rdb.QueryContext(ctx, `SELECT m.conversation_id, COUNT(*) FROM messages m
 		JOIN conversations c ON c.id = m.conversation_id

@@ -18,8 +18,8 @@ const (
 
 // Search finds messages, customers and items the actor may see.
 func (s *Store) Search(ctx context.Context, a chat.Actor, q chat.SearchQuery) ([]*chat.SearchResult, error) {
-	if !a.IsUser() {
-		return nil, chat.Errorf(chat.EForbidden, "Search is for the team.")
+	if err := chat.CanSearch(a, q); err != nil {
+		return nil, err
 	}
 	words, err := chat.SearchWords(q.Text)
 	if err != nil {
@@ -35,22 +35,13 @@ func (s *Store) Search(ctx context.Context, a chat.Actor, q chat.SearchQuery) ([
 	switch q.Section {
 	case "":
 	case chat.SectionCustomers:
-		if !a.Support {
-			return nil, chat.Errorf(chat.EForbidden, "From Customers is for customer-support users only.")
-		}
 		convFilter += ` AND c.customer_id IS NOT NULL`
 	case chat.SectionMine:
 		convFilter += ` AND ` + memberOf
-	default:
-		return nil, chat.Errorf(chat.EInvalid, "Section must be customers or mine.")
 	}
-	switch q.Status {
-	case "":
-	case chat.StatusOpen, chat.StatusClosed:
+	if q.Status != "" {
 		convFilter += ` AND c.status = :status`
 		args = append(args, sql.Named("status", string(q.Status)))
-	default:
-		return nil, chat.Errorf(chat.EInvalid, "Status must be open or closed.")
 	}
 	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {

@@ -81,7 +81,7 @@ func buildCorpus(path string, n int, words []string) error {
 		return err
 	}
 	ctx := context.Background()
-	if _, err := s.CreateUser(ctx, chat.NewUser{Email: "bench@deskchat.test", Name: "Bench", PasswordHash: "x", Support: true}); err != nil {
+	if _, err := s.CreateUser(ctx, chat.Operator, chat.NewUser{Email: "bench@deskchat.test", Name: "Bench", PasswordHash: "x", Support: true}); err != nil {
 		return err
 	}
 	s.Close()

@@ -22,7 +22,7 @@ func TestRankWindowWidens(t *testing.T) {
 	}
 	defer s.Close()
 	mk := func(email string, support bool) chat.Actor {
-		u, err := s.CreateUser(ctx, chat.NewUser{Email: email, Name: email, PasswordHash: "h", Support: support})
+		u, err := s.CreateUser(ctx, chat.Operator, chat.NewUser{Email: email, Name: email, PasswordHash: "h", Support: support})
 		if err != nil {
 			t.Fatal(err)
 		}

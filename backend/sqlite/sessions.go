@@ -11,8 +11,8 @@ import (
 
 // CreateSession stores a session by token hash.
 func (s *Store) CreateSession(ctx context.Context, sess chat.Session) (*chat.Session, error) {
-	if len(sess.TokenHash) == 0 || (sess.UserID == 0) == (sess.CustomerID == 0) {
-		return nil, chat.Errorf(chat.EInvalid, "A session needs a token hash and exactly one of user or customer.")
+	if err := chat.CheckNewSession(sess); err != nil {
+		return nil, err
 	}
 	err := s.write(ctx, func(tx *Tx) error {
 		sess.CreatedAt = tx.now
@@ -42,29 +42,29 @@ func (s *Store) Authenticate(ctx context.Context, tokenHash []byte, now time.Tim
 	// tells nothing; the explicit constant-time check guards the equality
 	// the index lookup implies.
 	if err == sql.ErrNoRows || (err == nil && subtle.ConstantTimeCompare(sess.TokenHash, tokenHash) != 1) {
-		return chat.Actor{}, nil, chat.Errorf(chat.EUnauthorized, "The token is unknown or revoked.")
+		return chat.Actor{}, nil, chat.TokenUnknown()
 	} else if err != nil {
 		return chat.Actor{}, nil, dbErr(err)
 	}
 	sess.UserID, sess.CustomerID = userID.Int64, customerID.Int64
 	sess.CreatedAt, sess.ExpiresAt = fromMS(created), fromMS(expires)
 	if !now.Before(sess.ExpiresAt) {
-		return chat.Actor{}, nil, chat.Errorf(chat.ETokenExpired, "The token has expired; sign in again.")
+		return chat.Actor{}, nil, chat.TokenExpired()
 	}
 	if sess.UserID != 0 {
 		u, err := findUser(ctx, s.rdb, sess.UserID)
 		if err != nil {
-			return chat.Actor{}, nil, chat.Errorf(chat.EUnauthorized, "The token is unknown or revoked.")
+			return chat.Actor{}, nil, chat.TokenUnknown()
 		}
 		if !u.Active {
-			return chat.Actor{}, nil, chat.Errorf(chat.EUnauthorized, "This account is deactivated.")
+			return chat.Actor{}, nil, chat.AccountDeactivated()
 		}
 		return u.Actor(sess.ID), &sess, nil
 	}
 	var name string
 	var erased sql.NullInt64
 	if err := s.rdb.QueryRowContext(ctx, `SELECT name, erased_at FROM customers WHERE id = ?`, sess.CustomerID).Scan(&name, &erased); err != nil {
-		return chat.Actor{}, nil, chat.Errorf(chat.EUnauthorized, "The token is unknown or revoked.")
+		return chat.Actor{}, nil, chat.TokenUnknown()
 	}
 	if erased.Valid {
 		return chat.Actor{}, nil, chat.CustomerGone()

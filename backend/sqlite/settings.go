@@ -50,8 +50,8 @@ func (tx *Tx) saveSettings(ctx context.Context, st *chat.Settings) error {
 
 // UpdateSettings changes the admin options.
 func (s *Store) UpdateSettings(ctx context.Context, a chat.Actor, upd chat.SettingsUpdate) (*chat.Settings, error) {
-	if !a.IsUser() || !a.Admin {
-		return nil, chat.Errorf(chat.EForbidden, "Only admins can change the helpdesk options.")
+	if err := chat.CanUpdateSettings(a); err != nil {
+		return nil, err
 	}
 	var st *chat.Settings
 	err := s.write(ctx, func(tx *Tx) error {
@@ -79,7 +79,7 @@ func (s *Store) UpdateSettings(ctx context.Context, a chat.Actor, upd chat.Setti
 			*f.out = v
 		}
 		if upd.AllowedOrigins != nil {
-			origins, err := checkOrigins(*upd.AllowedOrigins)
+			origins, err := chat.CheckOrigins(*upd.AllowedOrigins)
 			if err != nil {
 				return err
 			}
@@ -93,26 +93,10 @@ func (s *Store) UpdateSettings(ctx context.Context, a chat.Actor, upd chat.Setti
 	return st, err
 }
 
-// checkOrigins validates the admin's allowed origins (chat.CheckOrigin).
-func checkOrigins(in []string) ([]string, error) {
-	if len(in) > chat.MaxOrigins {
-		return nil, chat.Errorf(chat.EInvalid, "At most %d allowed origins.", chat.MaxOrigins)
-	}
-	out := []string{}
-	for _, o := range in {
-		o, err := chat.CheckOrigin(o)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, nil
-}
-
 // SetOnline flips the helpdesk switch.
 func (s *Store) SetOnline(ctx context.Context, a chat.Actor, online bool) (*chat.Settings, error) {
-	if !a.IsUser() || !(a.Admin || a.Support) {
-		return nil, chat.Errorf(chat.EForbidden, "Only admins and support users can switch the helpdesk online or offline.")
+	if err := chat.CanSetOnline(a); err != nil {
+		return nil, err
 	}
 	var st *chat.Settings
 	err := s.write(ctx, func(tx *Tx) error {
@@ -148,8 +132,8 @@ func (tx *Tx) offlineReply(ctx context.Context, convID int64) error {
 
 // SetUserTimeZone records the actor's IANA time zone.
 func (s *Store) SetUserTimeZone(ctx context.Context, a chat.Actor, tz string) (*chat.User, error) {
-	if !a.IsUser() {
-		return nil, chat.Errorf(chat.EForbidden, "Only team members have a profile time zone.")
+	if err := chat.CanSetTimeZone(a); err != nil {
+		return nil, err
 	}
 	tz, err := chat.CheckTimeZone(tz, false)
 	if err != nil {

@@ -36,7 +36,7 @@ func TestReopenKeepsDataAndEpoch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CreateUser(ctx, chat.NewUser{Email: "a@b.example", Name: "A", PasswordHash: "h"}); err != nil {
+	if _, err := s.CreateUser(ctx, chat.Operator, chat.NewUser{Email: "a@b.example", Name: "A", PasswordHash: "h"}); err != nil {
 		t.Fatal(err)
 	}
 	epoch, _ := s.Epoch(ctx)
@@ -103,10 +103,10 @@ func TestExternalWritesArePublished(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	server.CreateUser(ctx, chat.NewUser{Email: "a@x.example", Name: "A", PasswordHash: "h"})
-	cli.CreateUser(ctx, chat.NewUser{Email: "b@x.example", Name: "B", PasswordHash: "h"})
+	server.CreateUser(ctx, chat.Operator, chat.NewUser{Email: "a@x.example", Name: "A", PasswordHash: "h"})
+	cli.CreateUser(ctx, chat.Operator, chat.NewUser{Email: "b@x.example", Name: "B", PasswordHash: "h"})
 	cli.Close()
-	server.CreateUser(ctx, chat.NewUser{Email: "c@x.example", Name: "C", PasswordHash: "h"})
+	server.CreateUser(ctx, chat.Operator, chat.NewUser{Email: "c@x.example", Name: "C", PasswordHash: "h"})
 	evs := rec.Events()
 	if len(evs) != 3 {
 		t.Fatalf("published %d events, want 3", len(evs))
@@ -185,7 +185,7 @@ func TestUnsaidLeavesNoBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	u, _ := s.CreateUser(ctx, chat.NewUser{Email: "ada@test.example", Name: "Ada", PasswordHash: "h", Admin: true, Support: true})
+	u, _ := s.CreateUser(ctx, chat.Operator, chat.NewUser{Email: "ada@test.example", Name: "Ada", PasswordHash: "h", Admin: true, Support: true})
 	admin := u.Actor(0)
 	c, err := s.CreateCustomer(ctx, chat.CustomerInfo{Name: "Quincy Xylophagous", Email: "quincy@xylo.example", PageURL: "https://shop.example/zyzzyva"})
 	if err != nil {

@@ -20,25 +20,21 @@ func scanUser(row interface{ Scan(...any) error }) (*chat.User, error) {
 	return &u, nil
 }
 
-// CreateUser adds a team member.
-func (s *Store) CreateUser(ctx context.Context, nu chat.NewUser) (*chat.User, error) {
-	var err error
-	if nu.Name, err = chat.CheckName(nu.Name, false); err != nil {
+// CreateUser adds a team member (chat.CanCreateUser, chat.CheckNewUser).
+func (s *Store) CreateUser(ctx context.Context, a chat.Actor, nu chat.NewUser) (*chat.User, error) {
+	if err := chat.CanCreateUser(a); err != nil {
 		return nil, err
 	}
-	if nu.Email, err = chat.CheckEmail(nu.Email, false); err != nil {
+	if err := chat.CheckNewUser(&nu); err != nil {
 		return nil, err
-	}
-	if nu.PasswordHash == "" {
-		return nil, chat.Errorf(chat.EInvalid, "A password is required.")
 	}
 	var u *chat.User
-	err = s.write(ctx, func(tx *Tx) error {
+	err := s.write(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, password_hash, admin, support, active, created_at)
 			VALUES (?, ?, ?, ?, ?, 1, ?)`, nu.Email, nu.Name, nu.PasswordHash, nu.Admin, nu.Support, ms(tx.now))
 		if err != nil {
 			if chat.ErrorCode(dbErr(err)) == chat.EConflict {
-				return chat.Errorf(chat.EConflict, "A user with e-mail %s already exists.", nu.Email)
+				return chat.EmailTaken(nu.Email)
 			}
 			return err
 		}
@@ -59,7 +55,7 @@ type queryer interface {
 func findUser(ctx context.Context, q queryer, id int64) (*chat.User, error) {
 	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 	if err == sql.ErrNoRows {
-		return nil, chat.Errorf(chat.ENotFound, "User %d not found.", id)
+		return nil, chat.UserNotFound(id)
 	}
 	return u, dbErr(err)
 }
@@ -73,7 +69,7 @@ func (s *Store) FindUserByID(ctx context.Context, id int64) (*chat.User, error) 
 func (s *Store) FindUserCredentials(ctx context.Context, email string) (*chat.User, string, error) {
 	email, err := chat.CheckEmail(email, false)
 	if err != nil {
-		return nil, "", chat.Errorf(chat.ENotFound, "No such user.")
+		return nil, "", chat.NoSuchLogin()
 	}
 	var hash string
 	var u chat.User
@@ -81,7 +77,7 @@ func (s *Store) FindUserCredentials(ctx context.Context, email string) (*chat.Us
 	err = s.rdb.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = ?`, email).
 		Scan(&u.ID, &u.Email, &u.Name, &u.Admin, &u.Support, &u.Active, &u.TimeZone, &created, &hash)
 	if err == sql.ErrNoRows {
-		return nil, "", chat.Errorf(chat.ENotFound, "No such user.")
+		return nil, "", chat.NoSuchLogin()
 	} else if err != nil {
 		return nil, "", dbErr(err)
 	}
@@ -107,14 +103,14 @@ func (s *Store) ListUsers(ctx context.Context) ([]*chat.User, error) {
 	return out, dbErr(rows.Err())
 }
 
-// UpdateUser changes name and flags; deactivation revokes all sessions.
-func (s *Store) UpdateUser(ctx context.Context, id int64, upd chat.UserUpdate) (*chat.User, error) {
-	if upd.Name != nil {
-		name, err := chat.CheckName(*upd.Name, false)
-		if err != nil {
-			return nil, err
-		}
-		upd.Name = &name
+// UpdateUser changes name and flags (chat.CanUpdateUser); deactivation
+// revokes all sessions.
+func (s *Store) UpdateUser(ctx context.Context, a chat.Actor, id int64, upd chat.UserUpdate) (*chat.User, error) {
+	if err := chat.CanUpdateUser(a, id, upd); err != nil {
+		return nil, err
+	}
+	if err := chat.CheckUserUpdate(&upd); err != nil {
+		return nil, err
 	}
 	var u *chat.User
 	err := s.write(ctx, func(tx *Tx) error {
@@ -153,8 +149,8 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, upd chat.UserUpdate) (
 
 // SetUserPassword stores a new hash and revokes the user's other sessions.
 func (s *Store) SetUserPassword(ctx context.Context, id int64, hash string, keepSessionID int64) error {
-	if hash == "" {
-		return chat.Errorf(chat.EInvalid, "A password is required.")
+	if err := chat.CheckPasswordHash(hash); err != nil {
+		return err
 	}
 	return s.write(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, id)
@@ -162,7 +158,7 @@ func (s *Store) SetUserPassword(ctx context.Context, id int64, hash string, keep
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return chat.Errorf(chat.ENotFound, "User %d not found.", id)
+			return chat.UserNotFound(id)
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, id, keepSessionID)
 		return err

@@ -90,7 +90,7 @@ func newFixture(t *testing.T, open Opener) *fixture {
 
 func (f *fixture) user(email, name string, admin, support bool) chat.Actor {
 	f.t.Helper()
-	u, err := f.s.CreateUser(f.ctx, chat.NewUser{Email: email, Name: name, PasswordHash: "hash-" + name, Admin: admin, Support: support})
+	u, err := f.s.CreateUser(f.ctx, chat.Operator, chat.NewUser{Email: email, Name: name, PasswordHash: "hash-" + name, Admin: admin, Support: support})
 	if err != nil {
 		f.t.Fatalf("CreateUser(%s): %v", email, err)
 	}
@@ -158,7 +158,7 @@ func Run(t *testing.T, open Opener) {
 		{"ClientIDsArePerAuthor", testClientIDPerAuthor},
 		{"AuditRespectsVisibility", testAuditVisibility},
 	}
-	for _, tt := range slices.Concat(tests, workflowTests, redactionTests) {
+	for _, tt := range slices.Concat(tests, workflowTests, redactionTests, ruleTests) {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.fn(t, newFixture(t, open))
 		})
@@ -166,7 +166,7 @@ func Run(t *testing.T, open Opener) {
 }
 
 func testUsers(t *testing.T, f *fixture) {
-	_, err := f.s.CreateUser(f.ctx, chat.NewUser{Email: "SAM@test.example ", Name: "Dup", PasswordHash: "x"})
+	_, err := f.s.CreateUser(f.ctx, chat.Operator, chat.NewUser{Email: "SAM@test.example ", Name: "Dup", PasswordHash: "x"})
 	wantCode(t, err, chat.EConflict)
 	for _, bad := range []chat.NewUser{
 		{Email: "not-an-email", Name: "X", PasswordHash: "x"},
@@ -174,7 +174,7 @@ func testUsers(t *testing.T, f *fixture) {
 		{Email: "y@test.example", Name: "Y", PasswordHash: ""},
 		{Email: "z@test.example", Name: strings.Repeat("n", chat.MaxNameRunes+1), PasswordHash: "x"},
 	} {
-		_, err := f.s.CreateUser(f.ctx, bad)
+		_, err := f.s.CreateUser(f.ctx, chat.Operator, bad)
 		wantCode(t, err, chat.EInvalid)
 	}
 	u, hash, err := f.s.FindUserCredentials(f.ctx, " Sam@Test.Example")
@@ -196,21 +196,21 @@ func testUsers(t *testing.T, f *fixture) {
 		t.Fatal(err)
 	}
 	off, on := false, true
-	if u, err := f.s.UpdateUser(f.ctx, f.dev.ID, chat.UserUpdate{Active: &off}); err != nil || u.Active {
+	if u, err := f.s.UpdateUser(f.ctx, chat.Operator, f.dev.ID, chat.UserUpdate{Active: &off}); err != nil || u.Active {
 		t.Fatalf("deactivate: %+v %v", u, err)
 	}
-	if _, err := f.s.UpdateUser(f.ctx, f.dev.ID, chat.UserUpdate{Active: &on}); err != nil {
+	if _, err := f.s.UpdateUser(f.ctx, chat.Operator, f.dev.ID, chat.UserUpdate{Active: &on}); err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = f.s.Authenticate(f.ctx, tok, f.clock.Now())
 	wantCode(t, err, chat.EUnauthorized)
 	name := "Dev Renamed"
 	support := true
-	u, err = f.s.UpdateUser(f.ctx, f.dev.ID, chat.UserUpdate{Name: &name, Support: &support})
+	u, err = f.s.UpdateUser(f.ctx, chat.Operator, f.dev.ID, chat.UserUpdate{Name: &name, Support: &support})
 	if err != nil || u.Name != name || !u.Support || u.Admin {
 		t.Fatalf("UpdateUser = %+v, %v", u, err)
 	}
-	_, err = f.s.UpdateUser(f.ctx, 9999, chat.UserUpdate{Name: &name})
+	_, err = f.s.UpdateUser(f.ctx, chat.Operator, 9999, chat.UserUpdate{Name: &name})
 	wantCode(t, err, chat.ENotFound)
 }
 

@@ -132,7 +132,7 @@ func userCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			u, err := st.CreateUser(cmd.Context(), chat.NewUser{Email: email, Name: name, PasswordHash: hash, Admin: admin, Support: support})
+			u, err := st.CreateUser(cmd.Context(), chat.Operator, chat.NewUser{Email: email, Name: name, PasswordHash: hash, Admin: admin, Support: support})
 			if err != nil {
 				return errors.New(chat.ErrorMessage(err))
 			}
