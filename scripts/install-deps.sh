@@ -13,6 +13,7 @@ APT_PACKAGES=(
   xvfb xauth x11-utils xdotool imagemagick dbus-x11 dbus-daemon at-spi2-core
   chromium fonts-noto-color-emoji
   dunst libnotify-bin haskell-status-notifier-item-utils
+  postgresql-15
 )
 
 log() { printf 'install-deps: %s\n' "$*"; }
