@@ -228,7 +228,7 @@ func (s *SessionService) startLocalHelpdesk() (SessionStatus, error) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return SessionStatus{}, err
 		}
-		srv, err := server.Open(server.Config{DBPath: filepath.Join(dir, "local-helpdesk.db"), Logger: s.log()})
+		srv, err := server.Open(server.Config{DB: filepath.Join(dir, "local-helpdesk.db"), Logger: s.log()})
 		if err != nil {
 			return SessionStatus{}, err
 		}

@@ -45,7 +45,7 @@ func newEnv(t testing.TB, tweak ...func(*server.Config)) *env {
 	t.Helper()
 	clock := storetest.NewClock(time.Now().UTC())
 	cfg := server.Config{
-		DBPath: filepath.Join(t.TempDir(), "deskchat.db"),
+		DB: filepath.Join(t.TempDir(), "deskchat.db"),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		API: httpapi.Config{Now: clock.Now, LoginRate: 1000, LoginAccountRate: 1000, WidgetSessionRate: 1000, CustomerSendRate: 100000,
 			AllowedOrigins: []string{"https://shop.example.com", "https://*.partner.example"}},
@@ -61,7 +61,7 @@ func newEnv(t testing.TB, tweak ...func(*server.Config)) *env {
 		t.Fatal(err)
 	}
 	go srv.Serve()
-	e := &env{t: t, ctx: context.Background(), srv: srv, url: srv.URL(), dbPath: cfg.DBPath, clock: clock, anon: client.New(srv.URL())}
+	e := &env{t: t, ctx: context.Background(), srv: srv, url: srv.URL(), dbPath: cfg.DB, clock: clock, anon: client.New(srv.URL())}
 	e.anon.HTTP = &http.Client{Timeout: 30 * time.Second, Transport: statusRecorder{}}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

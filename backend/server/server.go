@@ -1,4 +1,5 @@
-// Package server wires a whole deskchat server: the SQLite store, the hub
+// Package server wires a whole deskchat server: the store (SQLite, or
+// PostgreSQL for several nodes: OpenStore), the hub
 // and the HTTP API, plus housekeeping and graceful shutdown. The
 // deskchat-server binary and the desktop app's embedded local helpdesk both
 // run it, and tests start it on loopback.
@@ -20,13 +21,14 @@ import (
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/httpapi"
 	"github.com/deskchat/deskchat/backend/hub"
-	"github.com/deskchat/deskchat/backend/sqlite"
 	"github.com/deskchat/deskchat/backend/widget"
 )
 
 // Config configures a Server.
 type Config struct {
-	DBPath string
+	// DB names the database: an SQLite file path (or sqlite:PATH), or a
+	// postgres:// URL (see OpenStore).
+	DB string
 	API    httpapi.Config
 	Logger *slog.Logger
 	// BusyTimeout is how long a write waits for a locked database before
@@ -39,7 +41,7 @@ type Config struct {
 
 // Server is a running deskchat server.
 type Server struct {
-	Store *sqlite.Store
+	Store chat.Store
 	Hub   *hub.Hub
 	API   *httpapi.Server
 
@@ -67,7 +69,7 @@ func Open(cfg Config) (*Server, error) {
 		cfg.API.AllowedOrigins[i] = checked
 	}
 	h := hub.New(0)
-	st, err := sqlite.Open(cfg.DBPath, sqlite.Options{Publisher: h, Now: cfg.API.Now, BusyTimeout: cfg.BusyTimeout})
+	st, err := OpenStore(cfg.DB, h, cfg.API.Now, cfg.BusyTimeout)
 	if err != nil {
 		return nil, err
 	}

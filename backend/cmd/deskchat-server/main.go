@@ -24,7 +24,6 @@ import (
 	"github.com/deskchat/deskchat/backend/demo"
 	"github.com/deskchat/deskchat/backend/httpapi"
 	"github.com/deskchat/deskchat/backend/server"
-	"github.com/deskchat/deskchat/backend/sqlite"
 )
 
 func main() {
@@ -55,7 +54,7 @@ func serveCmd() *cobra.Command {
 		Short: "Serve the HTTP API and event streams",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-			srv, err := server.Open(server.Config{DBPath: db, Logger: log, KeepEvents: keep,
+			srv, err := server.Open(server.Config{DB: db, Logger: log, KeepEvents: keep,
 				API: httpapi.Config{AllowedOrigins: origins, LoginRate: loginRate, WidgetSessionRate: widgetSessionRate, CustomerSendRate: customerSendRate}})
 			if err != nil {
 				return err
@@ -91,7 +90,7 @@ func serveCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
-	cmd.Flags().StringVar(&db, "db", "deskchat.db", "SQLite database file")
+	cmd.Flags().StringVar(&db, "db", "deskchat.db", "database: an SQLite file path, or a postgres://USER@HOST:PORT/DB URL")
 	cmd.Flags().StringSliceVar(&origins, "allow-origin", nil, "browser origin allowed besides the server's own (repeatable; https://*.example.com matches subdomains)")
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "seed the demo helpdesk if the database has none")
 	cmd.Flags().Int64Var(&keep, "keep-events", 0, "prune the event log to this many newest events (0 keeps all)")
@@ -127,7 +126,7 @@ func userCmd() *cobra.Command {
 			if err != nil {
 				return errors.New(chat.ErrorMessage(err))
 			}
-			st, err := sqlite.Open(db, sqlite.Options{})
+			st, err := server.OpenStore(db, nil, nil, 0)
 			if err != nil {
 				return err
 			}
@@ -140,7 +139,7 @@ func userCmd() *cobra.Command {
 			return nil
 		},
 	}
-	add.Flags().StringVar(&db, "db", "deskchat.db", "SQLite database file")
+	add.Flags().StringVar(&db, "db", "deskchat.db", "database: an SQLite file path, or a postgres://USER@HOST:PORT/DB URL")
 	add.Flags().StringVar(&email, "email", "", "e-mail (sign-in name)")
 	add.Flags().StringVar(&name, "name", "", "display name")
 	add.Flags().BoolVar(&admin, "admin", false, "may manage users and read the audit trail")
@@ -186,7 +185,7 @@ func demoCmd() *cobra.Command {
 		Use:   "demo",
 		Short: "Seed a demo helpdesk (agents, customers, conversations) into the database",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := sqlite.Open(db, sqlite.Options{})
+			st, err := server.OpenStore(db, nil, nil, 0)
 			if err != nil {
 				return err
 			}
@@ -213,7 +212,7 @@ func demoCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&db, "db", "deskchat.db", "SQLite database file")
+	cmd.Flags().StringVar(&db, "db", "deskchat.db", "database: an SQLite file path, or a postgres://USER@HOST:PORT/DB URL")
 	cmd.Flags().IntVar(&bulk, "conversations", 0, "also add this many customer conversations (benchmarks of big helpdesks)")
 	cmd.Flags().IntVar(&bulkMsgs, "messages", 4, "messages in each added conversation")
 	return cmd

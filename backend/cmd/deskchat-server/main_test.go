@@ -19,6 +19,8 @@ import (
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/client"
 	"github.com/deskchat/deskchat/backend/demo"
+	"github.com/deskchat/deskchat/backend/postgres/pgtest"
+	"github.com/deskchat/deskchat/backend/server"
 	"github.com/deskchat/deskchat/backend/sqlite"
 )
 
@@ -29,7 +31,13 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	pgtest.Main(m)
+}
+
+// databases are the stores every command is tried on: a new SQLite file
+// and a new PostgreSQL database.
+func databases(t *testing.T) map[string]string {
+	return map[string]string{"sqlite": filepath.Join(t.TempDir(), "d.db"), "postgres": pgtest.Database(t)}
 }
 
 func run(t *testing.T, stdin string, args ...string) (string, error) {
@@ -71,15 +79,23 @@ func TestUserAdd(t *testing.T) {
 }
 
 func TestDemo(t *testing.T) {
+	for name, db := range databases(t) {
+		t.Run(name, func(t *testing.T) { testDemo(t, db) })
+	}
+}
+
+func testDemo(t *testing.T, db string) {
 	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "d.db")
 	if out, err := run(t, "", "demo", "--db", db); err != nil || !strings.Contains(out, "chris@deskchat.test") {
 		t.Fatalf("demo: %v %s", err, out)
 	}
 	if out, _ := run(t, "", "demo", "--db", db); !strings.Contains(out, "already present") {
 		t.Fatalf("second demo run: %s", out)
 	}
-	st, _ := sqlite.Open(db, sqlite.Options{})
+	st, err := server.OpenStore(db, nil, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer st.Close()
 	users, _ := st.ListUsers(ctx)
 	nonSupport := 0
@@ -111,7 +127,7 @@ func TestDemo(t *testing.T) {
 			t.Fatalf("chris's customer conversation: %+v", c)
 		}
 	}
-	_, err := st.ListConversations(ctx, chris, chat.ConversationFilter{Section: chat.SectionCustomers})
+	_, err = st.ListConversations(ctx, chris, chat.ConversationFilter{Section: chat.SectionCustomers})
 	if chat.ErrorCode(err) != chat.EForbidden {
 		t.Fatalf("chris lists From Customers: %v", err)
 	}
@@ -127,7 +143,12 @@ func TestServeAndGracefulShutdown(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a process")
 	}
-	db := filepath.Join(t.TempDir(), "d.db")
+	for name, db := range databases(t) {
+		t.Run(name, func(t *testing.T) { testServe(t, db) })
+	}
+}
+
+func testServe(t *testing.T, db string) {
 	cmd := exec.Command(os.Args[0], "serve", "--demo", "--db", db, "--addr", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), "DESKCHAT_TEST_RUN_MAIN=1")
 	stdout, _ := cmd.StdoutPipe()
@@ -191,7 +212,7 @@ func TestServeAndGracefulShutdown(t *testing.T) {
 		t.Fatal("server did not exit after SIGTERM")
 	}
 	// The database is intact after the shutdown.
-	st, err := sqlite.Open(db, sqlite.Options{})
+	st, err := server.OpenStore(db, nil, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,27 @@
+package server
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/postgres"
+	"github.com/deskchat/deskchat/backend/sqlite"
+)
+
+// OpenStore opens the store a --db value names: a postgres:// or
+// postgresql:// URL is PostgreSQL (backend/postgres); anything else is an
+// SQLite file, as a path or a sqlite:PATH URL (backend/sqlite), the
+// embedded default. pub receives committed events (may be nil); now is the
+// clock (nil: time.Now); busy is how long an SQLite write waits for a
+// locked file (0: 5 s).
+func OpenStore(db string, pub chat.Publisher, now func() time.Time, busy time.Duration) (chat.Store, error) {
+	switch {
+	case db == "":
+		return nil, fmt.Errorf("no database: give --db a file path or a postgres:// URL")
+	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"):
+		return postgres.Open(db, postgres.Options{Publisher: pub, Now: now})
+	}
+	return sqlite.Open(strings.TrimPrefix(db, "sqlite:"), sqlite.Options{Publisher: pub, Now: now, BusyTimeout: busy})
+}
