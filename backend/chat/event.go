@@ -69,10 +69,10 @@ type Event struct {
 	Scope        Scope   `json:"-"`
 	CustomerID   int64   `json:"-"` // the conversation's customer, if any
 	UserID       int64   `json:"-"` // the one recipient of ScopeUser events
-	Participants []int64 `json:"-"`
+	Participants []int64 `json:"-"` // users taking part at event time (for ScopeCustomer: in any of the customer's conversations)
 	// Origin names who caused an ephemeral event ("user:7"), so that it is
 	// not echoed to them.
-	Origin string `json:"-"` // users taking part at event time (for ScopeCustomer: in any of the customer's conversations)
+	Origin string `json:"-"`
 }
 
 // VisibleTo reports whether a may receive e. Live delivery uses the

@@ -154,7 +154,7 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request, a 
 		return
 	}
 	// Other sessions are gone from the store; close their open streams too.
-	s.hub.CloseWhere("revoked", func(x chat.Actor) bool { return x.IsUser() && x.ID == a.ID && x.SessionID != a.SessionID })
+	s.hub.CloseUserExcept(a.ID, a.SessionID)
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -46,7 +46,7 @@ type Config struct {
 // Server is the HTTP API.
 type Server struct {
 	store chat.Store
-	hub   *hub.Hub
+	hub   Streams
 	cfg   Config
 	log   *slog.Logger
 	mux   *http.ServeMux
@@ -67,8 +67,30 @@ type Server struct {
 	stopOnce  sync.Once
 }
 
+// Streams is where events reach the open streams: the process's
+// *hub.Hub, or a cluster node (backend/cluster) that also reaches the
+// streams of every other node and knows who is online anywhere.
+type Streams interface {
+	// Subscribe and Unsubscribe as hub.Hub's.
+	Subscribe(a chat.Actor, queue int) (*hub.Sub, int64)
+	Unsubscribe(s *hub.Sub)
+	// Ephemeral fans out an event that is not stored (typing).
+	Ephemeral(ev *chat.Event)
+	// Online lists the users online now.
+	Online() map[int64]bool
+	// CloseSession, CloseUser, CloseUserExcept and CloseCustomer end
+	// streams whose token was revoked, whose user changed, or whose
+	// customer was erased.
+	CloseSession(sessionID int64)
+	CloseUser(userID int64)
+	CloseUserExcept(userID, keepSessionID int64)
+	CloseCustomer(customerID int64)
+	// Shutdown ends every stream of this process.
+	Shutdown()
+}
+
 // New builds a Server.
-func New(store chat.Store, h *hub.Hub, cfg Config) *Server {
+func New(store chat.Store, h Streams, cfg Config) *Server {
 	if cfg.UserTokenTTL == 0 {
 		cfg.UserTokenTTL = 30 * 24 * time.Hour
 	}

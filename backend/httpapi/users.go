@@ -5,7 +5,6 @@ import (
 
 	"github.com/deskchat/deskchat/backend/auth"
 	"github.com/deskchat/deskchat/backend/chat"
-	"github.com/deskchat/deskchat/backend/hub"
 )
 
 func (s *Server) handleListUsers(w http.ResponseWriter, r *http.Request, a chat.Actor) {
@@ -96,7 +95,7 @@ func (s *Server) handleUpdateUser(w http.ResponseWriter, r *http.Request, a chat
 	}
 	// Open streams were authorised with the old flags; make them reconnect.
 	if upd.ChangesRights() {
-		s.hub.CloseWhere(hub.ReasonRevoked, func(x chat.Actor) bool { return x.IsUser() && x.ID == id })
+		s.hub.CloseUser(id)
 	}
 	writeJSON(w, http.StatusOK, u)
 }

@@ -40,6 +40,12 @@ type Hub struct {
 	// Grace is how long a user stays online after their last stream
 	// closes, so a reconnect does not flicker (default 10 s; set before use).
 	Grace time.Duration
+	// OnPresence, when set (before use), is told when a user comes online
+	// on this hub or goes offline here (after Grace), instead of the hub
+	// announcing it: a cluster node (backend/cluster) decides whether the
+	// user is online on any node. It runs under the hub's lock: it must
+	// not block or call the hub.
+	OnPresence func(userID int64, online bool)
 }
 
 // presence counts a user's streams; gen cancels a pending offline.
@@ -110,7 +116,7 @@ func (h *Hub) connected(userID int64) {
 	p.gen++ // cancels a pending offline
 	if !p.online {
 		p.online = true
-		h.fanout(presenceEvent(userID, true))
+		h.announce(userID, true)
 	}
 }
 
@@ -132,12 +138,24 @@ func (h *Hub) disconnected(userID int64) {
 		defer h.mu.Unlock()
 		if p.gen == gen && p.conns == 0 && p.online {
 			p.online = false
-			h.fanout(presenceEvent(userID, false))
+			h.announce(userID, false)
 		}
 	})
 }
 
-func presenceEvent(userID int64, online bool) *chat.Event {
+// announce tells streams (or OnPresence) that a user came or went (lock
+// held).
+func (h *Hub) announce(userID int64, online bool) {
+	if h.OnPresence != nil {
+		h.OnPresence(userID, online)
+		return
+	}
+	h.fanout(PresenceEvent(userID, online))
+}
+
+// PresenceEvent is the ephemeral event that says a user came online or
+// went offline (team scope).
+func PresenceEvent(userID int64, online bool) *chat.Event {
 	data, _ := json.Marshal(chat.PresenceData{UserID: userID, Online: online})
 	return &chat.Event{Type: chat.EventPresence, Scope: chat.ScopeTeam, Data: data, CreatedAt: time.Now().UTC()}
 }
@@ -291,6 +309,12 @@ func (h *Hub) CloseSession(sessionID int64) {
 // password change).
 func (h *Hub) CloseUser(userID int64) {
 	h.CloseWhere(ReasonRevoked, func(a chat.Actor) bool { return a.IsUser() && a.ID == userID })
+}
+
+// CloseUserExcept drops a user's streams but those of one session (a
+// password change keeps the session that made it).
+func (h *Hub) CloseUserExcept(userID, keepSessionID int64) {
+	h.CloseWhere(ReasonRevoked, func(a chat.Actor) bool { return a.IsUser() && a.ID == userID && a.SessionID != keepSessionID })
 }
 
 // CloseCustomer drops every stream of an erased customer.

@@ -68,6 +68,9 @@ type Store struct {
 
 	bg sync.WaitGroup // background vacuums (see vacuum)
 
+	leadMu   sync.Mutex
+	leadConn *sql.Conn // holds the housekeeping lock while this node leads (Lead)
+
 	unordered    bool
 	beforeCommit func()
 }
@@ -109,6 +112,7 @@ func Open(url string, opt Options) (*Store, error) {
 // Close waits for background work, then closes the pool.
 func (s *Store) Close() error {
 	s.bg.Wait()
+	s.closeLead()
 	return s.sqlDB.Close()
 }
 

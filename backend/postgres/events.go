@@ -157,9 +157,11 @@ func audience(ctx context.Context, q queryer, ev *chat.Event) error {
 	return nil
 }
 
-// eventsForPublish reads events (after, until] written by another process,
-// with their audience as of now, for the hub.
-func (s *Store) eventsForPublish(ctx context.Context, after, until int64) ([]*chat.Event, error) {
+// EventsForFanout reads the committed events (after, until], filled and
+// with their audience as of now, for a hub: those another node committed
+// (publish, backend/cluster). The log has no holes, so a number missing
+// from the answer was pruned.
+func (s *Store) EventsForFanout(ctx context.Context, after, until int64) ([]*chat.Event, error) {
 	rows, err := s.rdb.QueryContext(ctx, `SELECT `+eventColumns+` FROM events e WHERE seq > ? AND seq <= ? ORDER BY seq`, after, until)
 	if err != nil {
 		return nil, err

@@ -141,7 +141,7 @@ func (s *Store) publish(events []*chat.Event) {
 		return
 	}
 	if first := events[0].Seq; first > s.published+1 {
-		if missed, err := s.eventsForPublish(context.Background(), s.published, first-1); err == nil {
+		if missed, err := s.EventsForFanout(context.Background(), s.published, first-1); err == nil {
 			events = append(missed, events...)
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/cluster"
 	"github.com/deskchat/deskchat/backend/httpapi"
 	"github.com/deskchat/deskchat/backend/hub"
 	"github.com/deskchat/deskchat/backend/widget"
@@ -37,12 +38,20 @@ type Config struct {
 	// KeepEvents prunes the event log to this many newest events (0 keeps
 	// all). Clients with older cursors get a resync answer.
 	KeepEvents int64
+	// NATS joins the other nodes of the helpdesk (nats://HOST:4222;
+	// backend/cluster); it needs a PostgreSQL database. NodeID names this
+	// node in the cluster (default: random).
+	NATS, NodeID string
+	// HousekeepingEvery is how often expired sessions are removed and the
+	// log pruned (default 1 h); with several nodes only the leader does it.
+	HousekeepingEvery time.Duration
 }
 
 // Server is a running deskchat server.
 type Server struct {
 	Store chat.Store
 	Hub   *hub.Hub
+	Node  *cluster.Node // nil without NATS
 	API   *httpapi.Server
 
 	cfg      Config
@@ -69,7 +78,8 @@ func Open(cfg Config) (*Server, error) {
 		cfg.API.AllowedOrigins[i] = checked
 	}
 	h := hub.New(0)
-	st, err := OpenStore(cfg.DB, h, cfg.API.Now, cfg.BusyTimeout)
+	pub := &publisher{to: h}
+	st, err := OpenStore(cfg.DB, pub, cfg.API.Now, cfg.BusyTimeout)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +89,22 @@ func Open(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	h.SetHead(last)
-	s := &Server{Store: st, Hub: h, API: httpapi.New(st, h, cfg.API), cfg: cfg, log: cfg.Logger, stop: make(chan struct{})}
+	s := &Server{Store: st, Hub: h, cfg: cfg, log: cfg.Logger, stop: make(chan struct{})}
+	var streams httpapi.Streams = h
+	if cfg.NATS != "" {
+		log, ok := st.(cluster.Log)
+		if !ok {
+			st.Close()
+			return nil, fmt.Errorf("--nats needs a PostgreSQL database (--db postgres://…): nodes share one log")
+		}
+		if s.Node, err = cluster.Join(cluster.Options{URL: cfg.NATS, NodeID: cfg.NodeID, Hub: h, Log: log, Logger: cfg.Logger}); err != nil {
+			st.Close()
+			return nil, fmt.Errorf("nats: %w", err)
+		}
+		pub.set(s.Node)
+		streams = s.Node
+	}
+	s.API = httpapi.New(st, streams, cfg.API)
 	root := http.NewServeMux()
 	(&widget.Handler{Allowed: s.API.OriginAllowed, Origins: s.API.AllowedOrigins}).Register(root)
 	root.Handle("/", s.API)
@@ -134,16 +159,38 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	go func() { defer wg.Done(); apiErr = s.API.Shutdown(ctx) }()
 	wg.Wait()
 	s.wg.Wait()
+	if s.Node != nil {
+		s.Node.Close()
+	}
 	return errors.Join(httpErr, apiErr, s.Store.Close())
 }
 
-// housekeeping removes expired sessions and prunes the event log.
+// leader is a store that elects one node for housekeeping (PostgreSQL).
+type leader interface{ Lead(ctx context.Context) bool }
+
+// housekeeping removes expired sessions and prunes the event log, once
+// per helpdesk: with a store shared by several nodes only the node that
+// leads does it (the offline auto-reply needs no leader: the store posts it
+// once per offline period in the transaction of the customer's message).
 func (s *Server) housekeeping() {
 	defer s.wg.Done()
-	t := time.NewTicker(time.Hour)
+	every := s.cfg.HousekeepingEvery
+	if every <= 0 {
+		every = time.Hour
+	}
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		if l, ok := s.Store.(leader); ok && !l.Lead(ctx) {
+			cancel()
+			select {
+			case <-s.stop:
+				return
+			case <-t.C:
+			}
+			continue
+		}
 		if n, err := s.Store.DeleteExpiredSessions(ctx, time.Now()); err != nil {
 			s.log.Warn("housekeeping: expired sessions", "err", err)
 		} else if n > 0 {

@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/deskchat/deskchat/backend/chat"
@@ -24,4 +25,26 @@ func OpenStore(db string, pub chat.Publisher, now func() time.Time, busy time.Du
 		return postgres.Open(db, postgres.Options{Publisher: pub, Now: now})
 	}
 	return sqlite.Open(strings.TrimPrefix(db, "sqlite:"), sqlite.Options{Publisher: pub, Now: now, BusyTimeout: busy})
+}
+
+// publisher forwards the store's commits to the hub, or to the cluster
+// node once it has joined (the store is opened before the node, which
+// needs the store's head).
+type publisher struct {
+	mu sync.Mutex
+	to chat.Publisher
+}
+
+func (p *publisher) set(to chat.Publisher) {
+	p.mu.Lock()
+	p.to = to
+	p.mu.Unlock()
+}
+
+// Publish hands events on (the store calls it in seq order).
+func (p *publisher) Publish(events []*chat.Event) {
+	p.mu.Lock()
+	to := p.to
+	p.mu.Unlock()
+	to.Publish(events)
 }

@@ -44,7 +44,7 @@ func rootCmd() *cobra.Command {
 }
 
 func serveCmd() *cobra.Command {
-	var addr, db string
+	var addr, db, natsURL, nodeID string
 	var origins []string
 	var withDemo bool
 	var keep int64
@@ -54,7 +54,7 @@ func serveCmd() *cobra.Command {
 		Short: "Serve the HTTP API and event streams",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-			srv, err := server.Open(server.Config{DB: db, Logger: log, KeepEvents: keep,
+			srv, err := server.Open(server.Config{DB: db, Logger: log, KeepEvents: keep, NATS: natsURL, NodeID: nodeID,
 				API: httpapi.Config{AllowedOrigins: origins, LoginRate: loginRate, WidgetSessionRate: widgetSessionRate, CustomerSendRate: customerSendRate}})
 			if err != nil {
 				return err
@@ -93,6 +93,8 @@ func serveCmd() *cobra.Command {
 	cmd.Flags().StringVar(&db, "db", "deskchat.db", "database: an SQLite file path, or a postgres://USER@HOST:PORT/DB URL")
 	cmd.Flags().StringSliceVar(&origins, "allow-origin", nil, "browser origin allowed besides the server's own (repeatable; https://*.example.com matches subdomains)")
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "seed the demo helpdesk if the database has none")
+	cmd.Flags().StringVar(&natsURL, "nats", "", "join the other nodes of the helpdesk through NATS (nats://HOST:4222); needs --db postgres://…")
+	cmd.Flags().StringVar(&nodeID, "node", "", "this node's name in the cluster (default: random)")
 	cmd.Flags().Int64Var(&keep, "keep-events", 0, "prune the event log to this many newest events (0 keeps all)")
 	cmd.Flags().IntVar(&loginRate, "login-rate", 0, "sign-in attempts per minute per IP (0: 20)")
 	cmd.Flags().IntVar(&widgetSessionRate, "widget-session-rate", 0, "new customer sessions per minute per IP (0: 30)")
