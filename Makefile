@@ -10,7 +10,7 @@ GO_TEST_FLAGS ?= -race -count=1 -timeout=15m
 RUN_DIR  ?= .run
 RUN_ADDR ?= 127.0.0.1:8080
 
-.PHONY: generate run run-server test deps frontend widget check-widget server app test-go test-frontend test-e2e test-app test-agent test-load bench soak vet clean
+.PHONY: generate run run-server run-cluster nats test deps frontend widget check-widget server app test-go test-frontend test-e2e test-app test-agent test-load bench soak vet clean
 
 ## run: open the desktop app on its embedded local helpdesk (demo data);
 ## it prints the widget preview URL. Needs a display.
@@ -49,6 +49,11 @@ check-widget:
 server:
 	go build -o bin/deskchat-server ./backend/cmd/deskchat-server
 
+# nats: the NATS server the multi-node tests and run-cluster use, at the
+# version go.mod pins (a go tool dependency).
+nats:
+	go build -o bin/nats-server github.com/nats-io/nats-server/v2
+
 # -m: wails must not run `go mod tidy`; -s: the frontend is already built.
 app: frontend
 	wails build -m -s
@@ -56,9 +61,11 @@ app: frontend
 vet: frontend
 	go vet ./...
 
-# The desktop sync tests run the real server binary (DESKCHAT_SERVER).
-test-go: frontend server
-	DESKCHAT_SERVER=$(CURDIR)/bin/deskchat-server go test $(GO_TEST_FLAGS) ./...
+# The desktop sync and multi-node tests run the real server binary
+# (DESKCHAT_SERVER) and NATS (DESKCHAT_NATS_SERVER); PostgreSQL comes from
+# install-deps (postgresql-15), a throwaway cluster per test process.
+test-go: frontend server nats
+	DESKCHAT_SERVER=$(CURDIR)/bin/deskchat-server DESKCHAT_NATS_SERVER=$(CURDIR)/bin/nats-server go test $(GO_TEST_FLAGS) ./...
 
 test-frontend:
 	cd frontend && npm test

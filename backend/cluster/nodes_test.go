@@ -311,6 +311,7 @@ type load struct {
 	convs     []int64
 	mu        sync.Mutex
 	acked     map[int64]string // message id → client id
+	convOf    map[int64]int64  // message id → conversation
 	errors    map[string]int   // error code → count
 }
 
@@ -320,7 +321,7 @@ func newLoad(t *testing.T, c *cluster, customers int) *load {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := &load{agent: ben, acked: map[int64]string{}, errors: map[string]int{}}
+	l := &load{agent: ben, acked: map[int64]string{}, convOf: map[int64]int64{}, errors: map[string]int{}}
 	for i := range customers {
 		home := c.nodes[1+i%2]
 		v, _, err := client.New(home.url()).CreateWidgetSession(ctx, chat.CustomerInfo{Name: fmt.Sprintf("Customer %d", i)})
@@ -337,7 +338,9 @@ func newLoad(t *testing.T, c *cluster, customers int) *load {
 }
 
 // run starts senders goroutines of n messages each, spread over the
-// nodes; it returns when all are acknowledged.
+// nodes, and during (if not nil) beside them, which injects a fault; done
+// closes when the senders finished. run returns when every message is
+// acknowledged and during has returned.
 func (l *load) run(t *testing.T, c *cluster, senders, n int, during func(done <-chan struct{})) {
 	var wg sync.WaitGroup
 	done := make(chan struct{})
@@ -359,6 +362,7 @@ func (l *load) run(t *testing.T, c *cluster, senders, n int, during func(done <-
 					if err == nil {
 						l.mu.Lock()
 						l.acked[m.ID] = clientID
+						l.convOf[m.ID] = l.convs[k]
 						l.mu.Unlock()
 						break
 					}
@@ -374,11 +378,15 @@ func (l *load) run(t *testing.T, c *cluster, senders, n int, during func(done <-
 			}
 		}()
 	}
+	faultDone := make(chan struct{})
 	if during != nil {
-		go during(done)
+		go func() { defer close(faultDone); during(done) }()
+	} else {
+		close(faultDone)
 	}
 	wg.Wait()
 	close(done)
+	<-faultDone // the fault is over (a restarted server is up again)
 }
 
 // watchers are an agent stream on node 1 and every customer's stream on
@@ -402,4 +410,271 @@ func TestThreeNodes(t *testing.T) {
 	l.run(t, c, 20, 15, nil)
 	sameAsReplay(t, c.nodes[2].url(), ws)
 	t.Logf("%d messages acknowledged; errors %v", len(l.acked), l.errors)
+}
+
+// deliveredOnce checks that every acknowledged message reached the
+// agent's stream exactly once, and is stored.
+func deliveredOnce(t *testing.T, c *cluster, l *load) {
+	t.Helper()
+	ctx := context.Background()
+	// Each stream equals its replay (sameAsReplay) and a replay holds
+	// each stored event once; so: every acknowledged message is stored,
+	// and no client id was acknowledged as two messages.
+	for i, conv := range l.convs {
+		msgs, err := client.New(c.nodes[0].url()).WithToken(l.customers[i].Token).History(ctx, conv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored := map[int64]bool{}
+		for _, m := range msgs {
+			stored[m.ID] = true
+		}
+		l.mu.Lock()
+		for id := range l.acked {
+			if l.convOf[id] == conv && !stored[id] {
+				t.Errorf("acknowledged message %d is not stored", id)
+			}
+		}
+		l.mu.Unlock()
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	byClient := map[string]int{}
+	for _, cid := range l.acked {
+		byClient[cid]++
+	}
+	for cid, n := range byClient {
+		if n != 1 {
+			t.Errorf("client id %s acknowledged as %d messages", cid, n)
+		}
+	}
+}
+
+// ackedNow counts the acknowledged messages so far.
+func (l *load) ackedNow() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.acked)
+}
+
+// stillRunning fails the test if the load ended before a fault.
+func stillRunning(t *testing.T, done <-chan struct{}, fault string) {
+	select {
+	case <-done:
+		t.Errorf("the load ended before %s: the test would prove nothing", fault)
+	default:
+	}
+}
+
+// TestNodeKilledMidLoad: node 2 is SIGKILLed while messages flow; its
+// customers' streams resume on node 3 from their cursors. Every
+// acknowledged message is stored and delivered exactly once; every stream
+// equals its replay.
+func TestNodeKilledMidLoad(t *testing.T) {
+	c := startCluster(t, pgtest.Database(t))
+	l := newLoad(t, c, 6)
+	ws := l.watchers(t, c)
+	l.run(t, c, 20, 25, func(done <-chan struct{}) {
+		time.Sleep(300 * time.Millisecond)
+		stillRunning(t, done, "node 2 was killed")
+		c.nodes[1].kill()
+		for name, w := range ws {
+			if strings.HasSuffix(name, "@n2") {
+				w.moveTo(t, c.nodes[2].url())
+			}
+		}
+	})
+	if c.nodes[1].cmd != nil {
+		t.Fatal("node 2 was not killed during the load")
+	}
+	c.nodes = []*node{c.nodes[0], c.nodes[2]}
+	sameAsReplay(t, c.nodes[1].url(), ws)
+	deliveredOnce(t, c, l)
+	t.Logf("%d messages acknowledged; errors while node 2 died: %v", len(l.acked), l.errors)
+}
+
+// TestNATSRestartedMidLoad: the NATS server is killed and started again
+// while messages flow. No stream loses or repeats an event.
+func TestNATSRestartedMidLoad(t *testing.T) {
+	c := startCluster(t, pgtest.Database(t))
+	l := newLoad(t, c, 6)
+	ws := l.watchers(t, c)
+	during := 0
+	l.run(t, c, 20, 25, func(done <-chan struct{}) {
+		time.Sleep(300 * time.Millisecond)
+		stillRunning(t, done, "NATS was killed")
+		before := l.ackedNow()
+		c.nats.kill()
+		time.Sleep(time.Second)
+		during = l.ackedNow() - before
+		c.nats.start()
+	})
+	if during == 0 {
+		t.Fatal("nothing was sent while NATS was down: the test would prove nothing")
+	}
+	t.Logf("%d messages acknowledged while NATS was down", during)
+	sameAsReplay(t, c.nodes[2].url(), ws)
+	deliveredOnce(t, c, l)
+	t.Logf("%d messages acknowledged; errors %v", len(l.acked), l.errors)
+}
+
+// TestPostgresRestartedMidLoad: PostgreSQL stops and starts again while
+// messages flow. Meanwhile writes answer 503 unavailable; nothing
+// acknowledged is lost, and the streams go on.
+func TestPostgresRestartedMidLoad(t *testing.T) {
+	pg, err := pgtest.New() // its own server: the others' tests keep theirs
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pg.Remove)
+	db, err := pg.NewDatabase()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := startCluster(t, db)
+	l := newLoad(t, c, 6)
+	ws := l.watchers(t, c)
+	statusWhileDown := make(chan int, 1)
+	l.run(t, c, 20, 25, func(done <-chan struct{}) {
+		time.Sleep(300 * time.Millisecond)
+		stillRunning(t, done, "PostgreSQL was stopped")
+		if err := pg.Stop(); err != nil {
+			t.Error(err)
+			return
+		}
+		// A write while the database is down: 503 with its stable code.
+		status, err := client.New(c.nodes[0].url()).WithToken(l.agent.Token).Do(context.Background(), "POST",
+			fmt.Sprintf("/v1/conversations/%d/messages", l.convs[0]), map[string]string{"text": "while down", "client_id": "down-1"}, nil)
+		if client.Code(err) != chat.EUnavailable {
+			t.Errorf("a write while PostgreSQL is down: %d %v, want 503 unavailable", status, err)
+		}
+		statusWhileDown <- status
+		time.Sleep(time.Second)
+		if err := pg.Start(); err != nil {
+			t.Error(err)
+		}
+	})
+	if s := <-statusWhileDown; s != 503 {
+		t.Fatalf("status while down %d, want 503", s)
+	}
+	sameAsReplay(t, c.nodes[2].url(), ws)
+	deliveredOnce(t, c, l)
+	t.Logf("%d messages acknowledged; errors while PostgreSQL was down: %v", len(l.acked), l.errors)
+}
+
+// online asks a node whether a user is online.
+func online(t *testing.T, c *client.Client, id int64) bool {
+	t.Helper()
+	u, err := c.FindUserByID(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Online
+}
+
+// TestPresenceTypingAndRevocationAcrossNodes: who is online on one node
+// is online on all; typing on one node reaches a customer on another; a
+// logout on one node closes the session's stream on another; and when a
+// node dies, its users go offline everywhere once it stops announcing them.
+func TestPresenceTypingAndRevocationAcrossNodes(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.Database(t)
+	c := &cluster{t: t, db: db, nats: startNATS(t)}
+	for i, name := range []string{"n1", "n2", "n3"} {
+		extra := []string{"--presence-grace", "500ms"}
+		if i == 0 {
+			extra = append(extra, "--demo")
+		}
+		c.nodes = append(c.nodes, startNode(t, name, db, c.nats.url(), extra...))
+	}
+	anna, _, err := client.New(c.nodes[0].url()).Login(ctx, "anna@deskchat.test", demo.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ben, tr, err := client.New(c.nodes[1].url()).Login(ctx, "ben@deskchat.test", demo.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	benID := tr.User.ID
+	waitFor := func(what string, d time.Duration, ok func() bool) {
+		t.Helper()
+		for end := time.Now().Add(d); !ok(); time.Sleep(100 * time.Millisecond) {
+			if time.Now().After(end) {
+				t.Fatalf("%s: not after %s", what, d)
+			}
+		}
+	}
+
+	// Ben streams on node 2: node 1 says he is online.
+	bs, err := ben.OpenStream(ctx, client.StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor("ben online on node 1", 5*time.Second, func() bool { return online(t, anna, benID) })
+
+	// A customer on node 3 sees Ben typing on node 2.
+	v, _, err := client.New(c.nodes[2].url()).CreateWidgetSession(ctx, chat.CustomerInfo{Name: "Typing Tess"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv, _, _, err := v.CreateConversation(ctx, chat.NewConversation{Text: "anyone there?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := v.OpenStream(ctx, client.StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer vs.Close()
+	time.Sleep(200 * time.Millisecond) // Ben's node learns the conversation's audience from the store
+	if err := bs.Typing(conv.ID); err != nil {
+		t.Fatal(err)
+	}
+	tctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	for {
+		f, err := vs.Next(tctx)
+		if err != nil {
+			t.Fatalf("the customer on node 3 never saw Ben typing on node 2: %v", err)
+		}
+		if f.Type == chat.FrameEphemeral && f.Event != nil && f.Event.Type == chat.EventTyping {
+			break
+		}
+	}
+	cancel()
+
+	// Ben logs out through node 1: his stream on node 2 closes (4001).
+	if err := client.New(c.nodes[0].url()).WithToken(ben.Token).Logout(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	for {
+		_, err := bs.Next(cctx)
+		if err == nil {
+			continue
+		}
+		if !strings.Contains(err.Error(), fmt.Sprint(chat.CloseUnauthorized)) {
+			t.Fatalf("Ben's stream on node 2 ended with %v, want close %d", err, chat.CloseUnauthorized)
+		}
+		break
+	}
+
+	// Ben signs in again on node 3, which then dies: node 1 keeps him
+	// online for a while (a node's silence is not yet its death), then
+	// not.
+	ben2, _, err := client.New(c.nodes[2].url()).Login(ctx, "ben@deskchat.test", demo.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ben2.OpenStream(ctx, client.StreamOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("ben online again on node 1", 5*time.Second, func() bool { return online(t, anna, benID) })
+	killed := time.Now()
+	c.nodes[2].kill()
+	if !online(t, anna, benID) {
+		t.Fatal("Ben went offline on node 1 the moment node 3 died")
+	}
+	waitFor("ben offline on node 1 after node 3 died", 20*time.Second, func() bool { return !online(t, anna, benID) })
+	t.Logf("offline everywhere %s after his node died", time.Since(killed).Round(100*time.Millisecond))
 }

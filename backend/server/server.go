@@ -42,6 +42,9 @@ type Config struct {
 	// backend/cluster); it needs a PostgreSQL database. NodeID names this
 	// node in the cluster (default: random).
 	NATS, NodeID string
+	// PresenceGrace is how long a user stays online after their last
+	// stream closes (default 10 s, hub.Hub.Grace).
+	PresenceGrace time.Duration
 	// HousekeepingEvery is how often expired sessions are removed and the
 	// log pruned (default 1 h); with several nodes only the leader does it.
 	HousekeepingEvery time.Duration
@@ -89,6 +92,9 @@ func Open(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	h.SetHead(last)
+	if cfg.PresenceGrace > 0 {
+		h.Grace = cfg.PresenceGrace
+	}
 	s := &Server{Store: st, Hub: h, cfg: cfg, log: cfg.Logger, stop: make(chan struct{})}
 	var streams httpapi.Streams = h
 	if cfg.NATS != "" {

@@ -48,13 +48,14 @@ func serveCmd() *cobra.Command {
 	var origins []string
 	var withDemo bool
 	var keep int64
+	var grace time.Duration
 	var loginRate, widgetSessionRate, customerSendRate int
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the HTTP API and event streams",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-			srv, err := server.Open(server.Config{DB: db, Logger: log, KeepEvents: keep, NATS: natsURL, NodeID: nodeID,
+			srv, err := server.Open(server.Config{DB: db, Logger: log, KeepEvents: keep, NATS: natsURL, NodeID: nodeID, PresenceGrace: grace,
 				API: httpapi.Config{AllowedOrigins: origins, LoginRate: loginRate, WidgetSessionRate: widgetSessionRate, CustomerSendRate: customerSendRate}})
 			if err != nil {
 				return err
@@ -95,6 +96,7 @@ func serveCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "seed the demo helpdesk if the database has none")
 	cmd.Flags().StringVar(&natsURL, "nats", "", "join the other nodes of the helpdesk through NATS (nats://HOST:4222); needs --db postgres://…")
 	cmd.Flags().StringVar(&nodeID, "node", "", "this node's name in the cluster (default: random)")
+	cmd.Flags().DurationVar(&grace, "presence-grace", 0, "how long a user stays online after their last stream closes (0: 10s)")
 	cmd.Flags().Int64Var(&keep, "keep-events", 0, "prune the event log to this many newest events (0 keeps all)")
 	cmd.Flags().IntVar(&loginRate, "login-rate", 0, "sign-in attempts per minute per IP (0: 20)")
 	cmd.Flags().IntVar(&widgetSessionRate, "widget-session-rate", 0, "new customer sessions per minute per IP (0: 30)")
