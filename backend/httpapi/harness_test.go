@@ -45,7 +45,7 @@ func newEnv(t testing.TB, tweak ...func(*server.Config)) *env {
 	t.Helper()
 	clock := storetest.NewClock(time.Now().UTC())
 	cfg := server.Config{
-		DB: filepath.Join(t.TempDir(), "deskchat.db"),
+		DB:     filepath.Join(t.TempDir(), "deskchat.db"),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		API: httpapi.Config{Now: clock.Now, LoginRate: 1000, LoginAccountRate: 1000, WidgetSessionRate: 1000, CustomerSendRate: 100000,
 			AllowedOrigins: []string{"https://shop.example.com", "https://*.partner.example"}},

@@ -29,7 +29,7 @@ import (
 type Config struct {
 	// DB names the database: an SQLite file path (or sqlite:PATH), or a
 	// postgres:// URL (see OpenStore).
-	DB string
+	DB     string
 	API    httpapi.Config
 	Logger *slog.Logger
 	// BusyTimeout is how long a write waits for a locked database before
@@ -172,7 +172,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 // leader is a store that elects one node for housekeeping (PostgreSQL).
-type leader interface{ Lead(ctx context.Context) bool }
+type leader interface {
+	Lead(ctx context.Context) bool
+}
 
 // housekeeping removes expired sessions and prunes the event log, once
 // per helpdesk: with a store shared by several nodes only the node that
