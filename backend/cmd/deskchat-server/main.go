@@ -23,6 +23,7 @@ import (
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/demo"
 	"github.com/deskchat/deskchat/backend/httpapi"
+	"github.com/deskchat/deskchat/backend/postgres"
 	"github.com/deskchat/deskchat/backend/server"
 )
 
@@ -39,7 +40,7 @@ func rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: false,
 	}
-	root.AddCommand(serveCmd(), userCmd(), demoCmd())
+	root.AddCommand(serveCmd(), userCmd(), demoCmd(), migrateCmd())
 	return root
 }
 
@@ -219,5 +220,31 @@ func demoCmd() *cobra.Command {
 	cmd.Flags().StringVar(&db, "db", "deskchat.db", "database: an SQLite file path, or a postgres://USER@HOST:PORT/DB URL")
 	cmd.Flags().IntVar(&bulk, "conversations", 0, "also add this many customer conversations (benchmarks of big helpdesks)")
 	cmd.Flags().IntVar(&bulkMsgs, "messages", 4, "messages in each added conversation")
+	return cmd
+}
+
+func migrateCmd() *cobra.Command {
+	var from, to string
+	cmd := &cobra.Command{
+		Use:   "migrate",
+		Short: "Copy a whole helpdesk from an SQLite file into an empty PostgreSQL database (stop the server first)",
+		Long: "Copies every table, the event log with its sequence numbers, its epoch, head and pruning point,\n" +
+			"so that desktops and widgets resume from their cursors on the PostgreSQL nodes without a resync.",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !strings.HasPrefix(to, "postgres://") && !strings.HasPrefix(to, "postgresql://") {
+				return errors.New("--to must be a postgres:// URL")
+			}
+			counts, err := postgres.CopyFromSQLite(cmd.Context(), strings.TrimPrefix(from, "sqlite:"), to)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "copied %s into PostgreSQL: %d users, %d customers, %d conversations, %d messages, %d items, %d events\n",
+				from, counts["users"], counts["customers"], counts["conversations"], counts["messages"], counts["items"], counts["events"])
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&from, "from", "deskchat.db", "the SQLite database file")
+	cmd.Flags().StringVar(&to, "to", "", "the empty PostgreSQL database, postgres://USER@HOST:PORT/DB")
+	cmd.MarkFlagRequired("to")
 	return cmd
 }

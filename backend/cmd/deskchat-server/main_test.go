@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -219,5 +221,113 @@ func testServe(t *testing.T, db string) {
 	defer st.Close()
 	if err := st.Ping(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestMigrateToPostgres: a used SQLite helpdesk (edits, a deletion, an
+// erasure, a pruned log) is copied into PostgreSQL. Every actor's replay
+// from any cursor, the epoch and the head are the same there, so clients
+// resume without a resync; new writes continue the ids and the log.
+func TestMigrateToPostgres(t *testing.T) {
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "d.db")
+	if _, err := run(t, "", "demo", "--db", file); err != nil {
+		t.Fatal(err)
+	}
+	src, err := sqlite.Open(file, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	users, _ := src.ListUsers(ctx)
+	var actors []chat.Actor
+	var anna, ben chat.Actor
+	for _, u := range users {
+		actors = append(actors, u.Actor(0))
+		switch u.Email {
+		case "anna@deskchat.test":
+			anna = u.Actor(0)
+		case "ben@deskchat.test":
+			ben = u.Actor(0)
+		}
+	}
+	convs, _ := src.ListConversations(ctx, ben, chat.ConversationFilter{Kind: chat.ConversationCustomer})
+	m, _, err := src.SendMessage(ctx, ben, convs[0].ID, chat.NewMessage{Text: "a first draft", ClientID: "c1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.EditMessage(ctx, ben, m.ID, "the final text"); err != nil {
+		t.Fatal(err)
+	}
+	m2, _, _ := src.SendMessage(ctx, ben, convs[0].ID, chat.NewMessage{Text: "said by mistake"})
+	if _, err := src.DeleteMessage(ctx, ben, m2.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.EraseCustomer(ctx, anna, convs[len(convs)-1].Customer.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range convs[:len(convs)-1] {
+		actors = append(actors, chat.Actor{Kind: chat.KindCustomer, ID: c.Customer.ID})
+	}
+	head, _ := src.LastSeq(ctx)
+	if err := src.PruneEvents(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	src.Close()
+
+	url := pgtest.Database(t)
+	out, err := run(t, "", "migrate", "--from", file, "--to", url)
+	if err != nil || !strings.Contains(out, "copied") {
+		t.Fatalf("migrate: %v %s", err, out)
+	}
+	if _, err := run(t, "", "migrate", "--from", file, "--to", url); err == nil {
+		t.Fatal("a second copy into the same database was accepted")
+	}
+	src, _ = sqlite.Open(file, sqlite.Options{})
+	defer src.Close()
+	dst, err := server.OpenStore(url, nil, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	for _, f := range []func(chat.Store) (any, error){
+		func(s chat.Store) (any, error) { return s.Epoch(ctx) },
+		func(s chat.Store) (any, error) { return s.LastSeq(ctx) },
+	} {
+		a, errA := f(src)
+		b, errB := f(dst)
+		if fmt.Sprint(a, errA) != fmt.Sprint(b, errB) {
+			t.Fatalf("SQLite %v %v, PostgreSQL %v %v", a, errA, b, errB)
+		}
+	}
+	for _, a := range actors {
+		for _, cursor := range []int64{3, 10, head - 2} {
+			x, errX := src.ListEvents(ctx, a, cursor, 0, 10000)
+			y, errY := dst.ListEvents(ctx, a, cursor, 0, 10000)
+			jx, _ := json.Marshal(x)
+			jy, _ := json.Marshal(y)
+			if errX != nil || errY != nil || string(jx) != string(jy) {
+				t.Fatalf("%+v from %d: SQLite %d events (%v), PostgreSQL %d (%v)", a, cursor, len(x), errX, len(y), errY)
+			}
+		}
+		if _, err := dst.ListEvents(ctx, a, 2, 0, 10); chat.ErrorCode(err) != chat.EResync {
+			t.Fatalf("a cursor before the pruning point: %v, want resync", err)
+		}
+		if a.IsUser() {
+			x, _ := src.ListConversations(ctx, a, chat.ConversationFilter{})
+			y, _ := dst.ListConversations(ctx, a, chat.ConversationFilter{})
+			jx, _ := json.Marshal(x)
+			jy, _ := json.Marshal(y)
+			if string(jx) != string(jy) {
+				t.Fatalf("%+v: conversations differ:\n%s\n%s", a, jx, jy)
+			}
+		}
+	}
+	// Writing goes on where SQLite stopped.
+	m3, _, err := dst.SendMessage(ctx, ben, convs[0].ID, chat.NewMessage{Text: "now on PostgreSQL"})
+	if err != nil || m3.ID <= m2.ID {
+		t.Fatalf("new message %+v %v after %d", m3, err, m2.ID)
+	}
+	if last, _ := dst.LastSeq(ctx); last <= head {
+		t.Fatalf("head %d after %d", last, head)
 	}
 }
