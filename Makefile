@@ -10,7 +10,7 @@ GO_TEST_FLAGS ?= -race -count=1 -timeout=15m
 RUN_DIR  ?= .run
 RUN_ADDR ?= 127.0.0.1:8080
 
-.PHONY: generate run run-server run-cluster nats test deps frontend widget check-widget server app test-go test-frontend test-e2e test-app test-agent test-load bench soak vet clean
+.PHONY: generate run run-server run-cluster nats test test-cluster deps frontend widget check-widget server app test-go test-frontend test-e2e test-app test-agent test-load bench soak vet clean
 
 ## run: open the desktop app on its embedded local helpdesk (demo data);
 ## it prints the widget preview URL. Needs a display.
@@ -22,8 +22,13 @@ run-server: deps server
 	@mkdir -p $(RUN_DIR)
 	./bin/deskchat-server serve --demo --db $(RUN_DIR)/deskchat.db --addr $(RUN_ADDR)
 
+## run-cluster: PostgreSQL, NATS and three server nodes on ports 8081-8083
+## sharing one demo helpdesk (headless hosts too); Ctrl-C stops all.
+run-cluster: deps server nats
+	./scripts/run-cluster.sh
+
 ## test: install what is missing, build, and run every test
-test: deps check-widget frontend server vet test-go test-load test-frontend test-e2e app test-app test-agent
+test: deps check-widget frontend server vet test-go test-load test-cluster test-frontend test-e2e app test-app test-agent
 	@echo "make test: all suites passed"
 
 deps:
@@ -75,6 +80,11 @@ test-e2e: frontend server
 
 test-app: app
 	SMOKE_OUT=$(CURDIR)/frontend/e2e/artifacts/app ./scripts/app-smoke.sh build/bin/deskchat
+
+# test-cluster: make run-cluster as the README describes it, checked: three
+# nodes come up on PostgreSQL and NATS and a message crosses them.
+test-cluster: server nats
+	RUN_DIR=$$(mktemp -d) ./scripts/run-cluster.sh --check
 
 # test-load: a few seconds of the load tool against a fresh server; any
 # error, missing delivery or unopened stream fails it.
