@@ -32,7 +32,7 @@ func (s *Server) authed(h actorHandler) http.HandlerFunc {
 
 // rateLimited answers 429 when l has no token left for key.
 func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, l *limiter, key string) bool {
-	ok, wait := l.allow(key)
+	ok, wait := l.allow(r.Context(), key)
 	if ok {
 		return false
 	}
@@ -59,7 +59,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if s.rateLimited(w, r, s.loginIP, clientIP(r)) ||
+	if s.rateLimited(w, r, s.loginIP, s.clientIP(r)) ||
 		s.rateLimited(w, r, s.loginAccount, strings.ToLower(strings.TrimSpace(req.Email))) {
 		return
 	}

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -184,4 +185,43 @@ func TestHealthz(t *testing.T) {
 		t.Fatalf("healthz = %d %v %v", status, out, err)
 	}
 	_ = client.Code
+}
+
+// TestTrustedProxyCountsTheClient: behind a trusted load balancer, limits
+// count the client address it adds to X-Forwarded-For (two clients do not
+// share a bucket); from anyone else X-Forwarded-For is ignored (a client
+// cannot dodge its limit by writing the header).
+func TestTrustedProxyCountsTheClient(t *testing.T) {
+	session := func(e *env, xff string) int {
+		req, _ := http.NewRequest(http.MethodPost, e.url+"/v1/widget/session", strings.NewReader(`{}`))
+		req.Header.Set("Content-Type", "application/json")
+		if xff != "" {
+			req.Header.Set("X-Forwarded-For", xff)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	behind := newEnv(t, func(c *server.Config) {
+		c.API.WidgetSessionRate = 1
+		c.API.TrustedProxies = []string{"127.0.0.0/8"}
+	})
+	for _, xff := range []string{"203.0.113.7", "203.0.113.8", "198.51.100.1, 203.0.113.9"} {
+		if got := session(behind, xff); got != http.StatusCreated {
+			t.Fatalf("client %s behind the proxy: %d, want 201", xff, got)
+		}
+	}
+	if got := session(behind, "203.0.113.7"); got != http.StatusTooManyRequests {
+		t.Fatalf("the same client again: %d, want 429", got)
+	}
+	direct := newEnv(t, func(c *server.Config) { c.API.WidgetSessionRate = 1 })
+	if got := session(direct, "203.0.113.7"); got != http.StatusCreated {
+		t.Fatalf("first: %d", got)
+	}
+	if got := session(direct, "203.0.113.8"); got != http.StatusTooManyRequests {
+		t.Fatalf("a forged X-Forwarded-For from an untrusted peer: %d, want 429", got)
+	}
 }

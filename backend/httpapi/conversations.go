@@ -74,7 +74,7 @@ func (s *Server) handleCreateConversation(w http.ResponseWriter, r *http.Request
 		s.writeError(w, r, err)
 		return
 	}
-	if a.IsCustomer() && s.rateLimited(w, r, s.customerSends, clientIP(r)) {
+	if a.IsCustomer() && s.rateLimited(w, r, s.customerSends, s.clientIP(r)) {
 		return
 	}
 	c, m, created, err := s.store.CreateConversation(r.Context(), a, nc)

@@ -41,7 +41,7 @@ func (s *Server) handleSendMessage(w http.ResponseWriter, r *http.Request, a cha
 		s.writeError(w, r, err)
 		return
 	}
-	if a.IsCustomer() && s.rateLimited(w, r, s.customerSends, clientIP(r)) {
+	if a.IsCustomer() && s.rateLimited(w, r, s.customerSends, s.clientIP(r)) {
 		return
 	}
 	m, created, err := s.store.SendMessage(r.Context(), a, id, nm)
@@ -72,7 +72,7 @@ func (s *Server) handleEditMessage(w http.ResponseWriter, r *http.Request, a cha
 	}
 	// Customers' edits and deletes share the send limit: each costs the
 	// writer a rewrite of the events that carried the text.
-	if a.IsCustomer() && s.rateLimited(w, r, s.customerSends, clientIP(r)) {
+	if a.IsCustomer() && s.rateLimited(w, r, s.customerSends, s.clientIP(r)) {
 		return
 	}
 	m, err := s.store.EditMessage(r.Context(), a, id, req.Text)
@@ -89,7 +89,7 @@ func (s *Server) handleDeleteMessage(w http.ResponseWriter, r *http.Request, a c
 		s.writeError(w, r, err)
 		return
 	}
-	if a.IsCustomer() && s.rateLimited(w, r, s.customerSends, clientIP(r)) {
+	if a.IsCustomer() && s.rateLimited(w, r, s.customerSends, s.clientIP(r)) {
 		return
 	}
 	m, err := s.store.DeleteMessage(r.Context(), a, id)

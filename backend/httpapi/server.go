@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"path"
 	"sync"
 	"sync/atomic"
@@ -41,6 +42,13 @@ type Config struct {
 	// CustomerSendRate caps customers' messages and new conversations per
 	// minute per IP (default 60), so a widget cannot be used to flood.
 	CustomerSendRate int
+	// SharedLimits, when set, holds the rate-limit buckets for every node
+	// of the helpdesk (a PostgreSQL store); else each process keeps its own.
+	SharedLimits SharedLimits
+	// TrustedProxies are the load balancers in front of the server
+	// (addresses or CIDR prefixes): requests from them are counted by the
+	// client address they add to X-Forwarded-For (see clientIP).
+	TrustedProxies []string
 }
 
 // Server is the HTTP API.
@@ -52,6 +60,7 @@ type Server struct {
 	mux   *http.ServeMux
 
 	loginIP, loginAccount, widgetSessions, customerSends *limiter
+	trusted                                              []netip.Prefix
 
 	// origins are the admin-configured allowed origins (settings), kept
 	// here so every request does not read the database; re-read when older
@@ -123,12 +132,13 @@ func New(store chat.Store, h Streams, cfg Config) *Server {
 	}
 	s := &Server{
 		store: store, hub: h, cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(),
-		loginIP:        newLimiter(cfg.LoginRate, time.Minute, cfg.Now),
-		loginAccount:   newLimiter(cfg.LoginAccountRate, time.Minute, cfg.Now),
-		widgetSessions: newLimiter(cfg.WidgetSessionRate, time.Minute, cfg.Now),
-		customerSends:  newLimiter(cfg.CustomerSendRate, time.Minute, cfg.Now),
+		loginIP:        newLimiter("login-ip", cfg.SharedLimits, cfg.LoginRate, time.Minute, cfg.Now),
+		loginAccount:   newLimiter("login-account", cfg.SharedLimits, cfg.LoginAccountRate, time.Minute, cfg.Now),
+		widgetSessions: newLimiter("widget-session", cfg.SharedLimits, cfg.WidgetSessionRate, time.Minute, cfg.Now),
+		customerSends:  newLimiter("customer-send", cfg.SharedLimits, cfg.CustomerSendRate, time.Minute, cfg.Now),
 		stopping:       make(chan struct{}),
 	}
+	s.trusted, _ = ParseProxies(cfg.TrustedProxies)
 	s.routes()
 	s.loadOrigins(context.Background())
 	return s

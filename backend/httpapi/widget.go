@@ -16,7 +16,7 @@ func (s *Server) handleWidgetSession(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if s.rateLimited(w, r, s.widgetSessions, clientIP(r)) {
+	if s.rateLimited(w, r, s.widgetSessions, s.clientIP(r)) {
 		return
 	}
 	if info.Browser == "" {

@@ -73,6 +73,9 @@ func Open(cfg Config) (*Server, error) {
 	if cfg.API.Logger == nil {
 		cfg.API.Logger = cfg.Logger
 	}
+	if _, err := httpapi.ParseProxies(cfg.API.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("--trusted-proxy: %w", err)
+	}
 	for i, o := range cfg.API.AllowedOrigins {
 		checked, err := chat.CheckOrigin(o)
 		if err != nil {
@@ -109,6 +112,11 @@ func Open(cfg Config) (*Server, error) {
 		}
 		pub.set(s.Node)
 		streams = s.Node
+	}
+	if shared, ok := st.(httpapi.SharedLimits); ok && cfg.API.SharedLimits == nil {
+		// Several nodes may share this database: its buckets hold per
+		// helpdesk.
+		cfg.API.SharedLimits = shared
 	}
 	s.API = httpapi.New(st, streams, cfg.API)
 	root := http.NewServeMux()
@@ -203,6 +211,13 @@ func (s *Server) housekeeping() {
 			s.log.Warn("housekeeping: expired sessions", "err", err)
 		} else if n > 0 {
 			s.log.Info("housekeeping: removed expired sessions", "count", n)
+		}
+		if sw, ok := s.Store.(interface {
+			SweepRateLimits(context.Context) (int64, error)
+		}); ok {
+			if _, err := sw.SweepRateLimits(ctx); err != nil {
+				s.log.Warn("housekeeping: rate limits", "err", err)
+			}
 		}
 		if s.cfg.KeepEvents > 0 {
 			if last, err := s.Store.LastSeq(ctx); err == nil && last > s.cfg.KeepEvents {

@@ -46,7 +46,7 @@ func rootCmd() *cobra.Command {
 
 func serveCmd() *cobra.Command {
 	var addr, db, natsURL, nodeID string
-	var origins []string
+	var origins, proxies []string
 	var withDemo bool
 	var keep int64
 	var grace time.Duration
@@ -57,7 +57,8 @@ func serveCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 			srv, err := server.Open(server.Config{DB: db, Logger: log, KeepEvents: keep, NATS: natsURL, NodeID: nodeID, PresenceGrace: grace,
-				API: httpapi.Config{AllowedOrigins: origins, LoginRate: loginRate, WidgetSessionRate: widgetSessionRate, CustomerSendRate: customerSendRate}})
+				API: httpapi.Config{AllowedOrigins: origins, LoginRate: loginRate, WidgetSessionRate: widgetSessionRate, CustomerSendRate: customerSendRate,
+					TrustedProxies: proxies}})
 			if err != nil {
 				return err
 			}
@@ -94,6 +95,7 @@ func serveCmd() *cobra.Command {
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().StringVar(&db, "db", "deskchat.db", "database: an SQLite file path, or a postgres://USER@HOST:PORT/DB URL")
 	cmd.Flags().StringSliceVar(&origins, "allow-origin", nil, "browser origin allowed besides the server's own (repeatable; https://*.example.com matches subdomains)")
+	cmd.Flags().StringSliceVar(&proxies, "trusted-proxy", nil, "a load balancer in front of the node (address or CIDR, repeatable): rate limits count the client address it puts in X-Forwarded-For")
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "seed the demo helpdesk if the database has none")
 	cmd.Flags().StringVar(&natsURL, "nats", "", "join the other nodes of the helpdesk through NATS (nats://HOST:4222); needs --db postgres://…")
 	cmd.Flags().StringVar(&nodeID, "node", "", "this node's name in the cluster (default: random)")
