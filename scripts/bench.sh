@@ -50,6 +50,9 @@ load idle --customers 15000 --senders 10 --agents 1 --rate 50 --duration 3s --ad
 # 10,000 customer streams resume from their cursors after a server restart.
 load reconnect --customers 10000 --senders 100 --agents 1 --rate 500 --duration 5s --addrs 2 --restart
 
+# One SQLite node, one PostgreSQL node, two PostgreSQL nodes over NATS.
+BENCH_OUT=$out ./scripts/bench-cluster.sh
+
 say "== scripts/app-bench.sh 10000 (the desktop app, real window under Xvfb)"
 if [[ -x build/bin/deskchat ]]; then
   ./scripts/app-bench.sh 10000 2>/dev/null | grep -E '^(  pid|app-bench)' | tee -a "$report"

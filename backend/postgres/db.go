@@ -59,6 +59,8 @@ type Store struct {
 	sqlDB   *sql.DB
 	rdb     db // the pool, with bind
 	writeMu sync.Mutex
+	queueMu sync.Mutex
+	queue   []*writeReq // writes waiting for the next commit
 	pub     chat.Publisher
 	now     func() time.Time
 	// published is the newest seq handed to pub (guarded by writeMu).

@@ -3,9 +3,12 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"strings"
 	"time"
 
 	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // queryer reads: the pool, a read transaction or a write transaction.
@@ -83,54 +86,205 @@ func (tx *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.R
 	return tx.tx.QueryRowContext(context.WithoutCancel(ctx), q, args...)
 }
 
+// writeReq is one write waiting for a commit.
+type writeReq struct {
+	ctx  context.Context
+	fn   func(tx *Tx) error
+	done chan error
+}
+
+// maxBatch bounds how many writes share one commit.
+const maxBatch = 256
+
 // write runs fn in a write transaction, commits, and publishes the events
 // it appended before returning, so a write is acknowledged only once it
-// is durable (synchronous_commit stays on). The transaction first locks
-// the log's head row (event_head), which serialises writes across every
-// node in commit order; writeMu keeps this node's writers from queueing
-// for it on separate connections. fn may run again on a fresh transaction
-// only if it never ran; its error rolls everything back.
+// is durable (synchronous_commit stays on). Writes that arrive while a
+// commit is in progress are committed together (group commit, as in the
+// SQLite store): one commit, one WAL flush, one lock of the log's head
+// for the whole batch. Every transaction first locks the head row
+// (event_head), which serialises writes across every node in commit
+// order; writeMu keeps this node's writers from queueing for it on
+// separate connections.
 func (s *Store) write(ctx context.Context, fn func(tx *Tx) error) error {
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	s.queueMu.Lock()
+	s.queue = append(s.queue, req)
+	s.queueMu.Unlock()
+
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	sqlTx, err := s.sqlDB.BeginTx(context.WithoutCancel(ctx), nil)
-	if err != nil {
-		return dbErr(err)
-	}
-	done := false
-	defer func() {
-		if !done {
-			sqlTx.Rollback()
+	for {
+		select {
+		case err := <-req.done: // committed (by us or by the caller before us)
+			return err
+		default:
 		}
-	}()
+		s.queueMu.Lock()
+		n := min(len(s.queue), maxBatch)
+		batch := s.queue[:n:n]
+		s.queue = append([]*writeReq(nil), s.queue[n:]...)
+		s.queueMu.Unlock()
+		s.commitBatch(batch)
+	}
+}
+
+// begin starts a write transaction holding the log's head.
+func (s *Store) begin() (*Tx, error) {
+	sqlTx, err := s.sqlDB.BeginTx(context.Background(), nil)
+	if err != nil {
+		return nil, dbErr(err)
+	}
 	tx := &Tx{tx: sqlTx, s: s, now: s.now().UTC()}
 	if !s.unordered {
-		if err := tx.QueryRowContext(ctx, `SELECT seq FROM event_head FOR UPDATE`).Scan(&tx.head); err != nil {
+		if err := tx.QueryRowContext(context.Background(), `SELECT seq FROM event_head FOR UPDATE`).Scan(&tx.head); err != nil {
+			sqlTx.Rollback()
+			return nil, dbErr(err)
+		}
+	}
+	return tx, nil
+}
+
+// commit stores the new head and commits. The commit's outcome is
+// unknown when the connection broke: unavailable tells the client to
+// retry, and client ids make the retry harmless.
+func (tx *Tx) commit() error {
+	if len(tx.events) > 0 && !tx.s.unordered {
+		if _, err := tx.ExecContext(context.Background(), `UPDATE event_head SET seq = ?`, tx.head); err != nil {
+			tx.tx.Rollback()
 			return dbErr(err)
 		}
 	}
-	if err := fn(tx); err != nil {
+	if tx.s.beforeCommit != nil {
+		tx.s.beforeCommit()
+	}
+	if err := tx.tx.Commit(); err != nil {
 		return dbErr(err)
 	}
-	if s.beforeCommit != nil {
-		s.beforeCommit()
+	return nil
+}
+
+// commitBatch runs a batch in one transaction (under writeMu) and tells
+// each request its result. A request whose fn fails is undone alone (a
+// savepoint per request); if PostgreSQL itself fails inside a request (the
+// connection, a restart), every request runs again in a transaction of its
+// own so each gets its own answer. A failed BEGIN or COMMIT answers the
+// whole batch.
+func (s *Store) commitBatch(batch []*writeReq) {
+	answered := 0
+	var tx *Tx
+	defer func() {
+		if p := recover(); p != nil {
+			if tx != nil {
+				tx.tx.Rollback()
+			}
+			for _, r := range batch[answered:] {
+				r.done <- chat.Errorf(chat.EInternal, "The write failed.")
+			}
+			panic(p)
+		}
+	}()
+	if len(batch) == 1 {
+		batch[0].done <- s.commitOne(batch[0])
+		answered = 1
+		return
 	}
-	if len(tx.events) > 0 && !s.unordered {
-		if _, err := tx.ExecContext(ctx, `UPDATE event_head SET seq = ?`, tx.head); err != nil {
-			return dbErr(err)
+	var err error
+	if tx, err = s.begin(); err != nil {
+		for _, r := range batch {
+			r.done <- err
+		}
+		answered = len(batch)
+		return
+	}
+	results := make([]error, len(batch))
+	fallback := func() {
+		tx.tx.Rollback()
+		tx = nil
+		for _, r := range batch {
+			r.done <- s.commitOne(r)
+			answered++
 		}
 	}
-	done = true
-	if err := sqlTx.Commit(); err != nil {
-		// The commit's outcome is unknown when the connection broke;
-		// unavailable tells the client to retry, and client ids make the
-		// retry harmless.
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			results[i] = err // given up before it ran: nothing written
+			continue
+		}
+		mark, head := len(tx.events), tx.head
+		if _, err := tx.ExecContext(r.ctx, `SAVEPOINT w`); err != nil {
+			fallback()
+			return
+		}
+		tx.now = s.now().UTC()
+		err := r.fn(tx)
+		if err != nil && databaseFailure(err) {
+			fallback()
+			return
+		}
+		if err != nil {
+			tx.events, tx.head = tx.events[:mark], head
+			if _, rerr := tx.ExecContext(r.ctx, `ROLLBACK TO SAVEPOINT w`); rerr != nil {
+				fallback()
+				return
+			}
+			results[i] = dbErr(err)
+		}
+		if _, err := tx.ExecContext(r.ctx, `RELEASE SAVEPOINT w`); err != nil {
+			fallback()
+			return
+		}
+	}
+	events := tx.events
+	if err := tx.commit(); err != nil {
+		tx = nil
+		for _, r := range batch {
+			r.done <- err
+		}
+		answered = len(batch)
+		return
+	}
+	tx = nil
+	s.publish(events)
+	for i, r := range batch {
+		r.done <- results[i]
+	}
+	answered = len(batch)
+}
+
+// databaseFailure reports an error of PostgreSQL or the connection rather
+// than of the request: a request's own errors are ours (*chat.Error) and
+// constraint violations (class 23), which a savepoint undoes alone.
+func databaseFailure(err error) bool {
+	var ce *chat.Error
+	if errors.As(err, &ce) {
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && strings.HasPrefix(pe.Code, "23") {
+		return false
+	}
+	return true
+}
+
+// commitOne runs one request in its own transaction, to completion
+// whatever happens to the caller's context once it started.
+func (s *Store) commitOne(r *writeReq) error {
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
+	tx, err := s.begin()
+	if err != nil {
+		return err
+	}
+	if err := r.fn(tx); err != nil {
+		tx.tx.Rollback()
 		return dbErr(err)
 	}
-	s.publish(tx.events)
+	events := tx.events
+	if err := tx.commit(); err != nil {
+		return err
+	}
+	s.publish(events)
 	return nil
 }
 

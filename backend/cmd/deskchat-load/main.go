@@ -47,7 +47,7 @@ type config struct {
 
 func main() {
 	var c config
-	flag.StringVar(&c.server, "server", "", "target server URL (default: spawn one on 127.0.0.1)")
+	flag.StringVar(&c.server, "server", "", "target server URL (default: spawn one on 127.0.0.1); several, comma-separated, for a cluster: agents on the first, customers spread over the others (deliveries cross nodes)")
 	flag.IntVar(&c.serverPID, "server-pid", 0, "PID of the targeted server, for its RSS and CPU")
 	flag.StringVar(&c.binary, "binary", "bin/deskchat-server", "deskchat-server binary to spawn")
 	flag.IntVar(&c.customers, "customers", 1000, "customer streams to open (idle, except the senders)")

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,7 +38,8 @@ func newSource(ip string) *source {
 // runner is one load run.
 type runner struct {
 	c         config
-	url       string
+	url       string   // the agents' node
+	others    []string // the customers' nodes (none: url)
 	sources   []*source
 	errs      sync.Map // code -> *atomic.Int64
 	sentAt    sync.Map // client_id -> time.Time
@@ -170,7 +172,11 @@ func run(ctx context.Context, c config) (*Report, error) {
 	if need := uint64(c.customers+c.agents) + uint64(1024*c.addrs) + 256; rep.FDLimit < need {
 		return nil, fmt.Errorf("fd limit %d is too low for %d streams (needs about %d)", rep.FDLimit, c.customers+c.agents, need)
 	}
-	r := &runner{c: c, url: c.server}
+	r := &runner{c: c}
+	if c.server != "" {
+		urls := strings.Split(c.server, ",")
+		r.url, r.others = urls[0], urls[1:]
+	}
 	pid := c.serverPID
 	var sp *spawned
 	if c.server == "" {
@@ -242,7 +248,7 @@ func run(ctx context.Context, c config) (*Report, error) {
 	t0 := time.Now()
 	parallel(ctx, c.customers, 64, func(i int) {
 		s := r.src(i)
-		vc := client.New(r.url)
+		vc := client.New(r.customerURL(i))
 		vc.HTTP = s.http
 		cl, _, err := vc.CreateWidgetSession(ctx, chat.CustomerInfo{Name: fmt.Sprintf("Load %d", i)})
 		if err != nil {
@@ -440,6 +446,16 @@ func (r *runner) reconnect(ctx context.Context, sp *spawned, vs []*customer, rep
 	rep.Resyncs = int(resyncs.Load())
 	rep.CaughtUp = caught.summary()
 	return nil
+}
+
+// customerURL is the node customer i uses: with several --server URLs the
+// customers spread over all but the first (the agents'), so every delivery
+// to an agent crosses nodes.
+func (r *runner) customerURL(i int) string {
+	if len(r.others) == 0 {
+		return r.url
+	}
+	return r.others[i%len(r.others)]
 }
 
 // floodOne floods one extra customer conversation at --flood messages/s for
