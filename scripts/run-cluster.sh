@@ -22,6 +22,16 @@ log() { printf 'run-cluster: %s\n' "$*"; }
 as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 mkdir -p "$DIR"
+# PostgreSQL runs as postgres: it must be able to walk down to its folders
+# (a mktemp -d folder is 0700).
+if [[ $(id -u) -eq 0 ]]; then
+  chmod o+x "$(realpath "$RUN_DIR")" "$DIR"
+  if ! runuser -u postgres -- test -x "$DIR"; then
+    log "PostgreSQL (user postgres) cannot reach $DIR: a folder above it is private."
+    log "Set RUN_DIR to a folder it can reach, e.g. RUN_DIR=/var/tmp/deskchat make run-cluster"
+    exit 1
+  fi
+fi
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
