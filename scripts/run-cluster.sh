@@ -24,32 +24,36 @@ as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; 
 mkdir -p "$DIR"
 # PostgreSQL runs as postgres: it must be able to walk down to its folders
 # (a mktemp -d folder is 0700).
+PGDIR=$DIR
 if [[ $(id -u) -eq 0 ]]; then
   chmod o+x "$(realpath "$RUN_DIR")" "$DIR"
   if ! runuser -u postgres -- test -x "$DIR"; then
-    log "PostgreSQL (user postgres) cannot reach $DIR: a folder above it is private."
-    log "Set RUN_DIR to a folder it can reach, e.g. RUN_DIR=/var/tmp/deskchat make run-cluster"
-    exit 1
+    # A private folder above (a home directory): PostgreSQL's own files go
+    # where the postgres user can reach them.
+    PGDIR=/var/tmp/deskchat-cluster-$(printf %s "$DIR" | sha256sum | cut -c1-12)
+    mkdir -p "$PGDIR"
+    chmod 755 "$PGDIR"
+    log "PostgreSQL data in $PGDIR (user postgres cannot reach $DIR)"
   fi
 fi
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  as_pg "$PG_BIN/pg_ctl" -D "$DIR/pg" -m fast -w stop >/dev/null 2>&1 || true
+  as_pg "$PG_BIN/pg_ctl" -D "$PGDIR/pg" -m fast -w stop >/dev/null 2>&1 || true
   log "stopped"
 }
 trap cleanup EXIT
 trap 'exit 0' INT TERM
 
 # PostgreSQL
-if [[ ! -d $DIR/pg ]]; then
-  mkdir -p "$DIR/pg" "$DIR/pgrun"
-  [[ $(id -u) -eq 0 ]] && chown postgres "$DIR/pg" "$DIR/pgrun"
-  log "initdb $DIR/pg"
-  as_pg "$PG_BIN/initdb" -D "$DIR/pg" -A trust -U deskchat -E UTF8 >/dev/null
+if [[ ! -d $PGDIR/pg ]]; then
+  mkdir -p "$PGDIR/pg" "$PGDIR/pgrun"
+  [[ $(id -u) -eq 0 ]] && chown postgres "$PGDIR/pg" "$PGDIR/pgrun"
+  log "initdb $PGDIR/pg"
+  as_pg "$PG_BIN/initdb" -D "$PGDIR/pg" -A trust -U deskchat -E UTF8 >/dev/null
 fi
-as_pg "$PG_BIN/pg_ctl" -D "$DIR/pg" -o "-p $PG_PORT -k $DIR/pgrun -c listen_addresses=127.0.0.1" -l "$DIR/pgrun/pg.log" -w start >/dev/null
+as_pg "$PG_BIN/pg_ctl" -D "$PGDIR/pg" -o "-p $PG_PORT -k $PGDIR/pgrun -c listen_addresses=127.0.0.1" -l "$PGDIR/pgrun/pg.log" -w start >/dev/null
 DB="postgres://deskchat@127.0.0.1:$PG_PORT/deskchat?sslmode=disable"
 as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U deskchat -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'deskchat'" | grep -q 1 ||
   as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U deskchat deskchat
@@ -79,7 +83,7 @@ for i in "${!NODE_PORTS[@]}"; do
 done
 log "point the desktop app at any of them (Sign in, server URL), e.g. http://127.0.0.1:${NODE_PORTS[0]}"
 log "demo sign-in: anna@deskchat.test / deskchat-demo (admin), ben@deskchat.test (support)"
-log "logs: $DIR/node*.log, $DIR/nats.log, $DIR/pgrun/pg.log"
+log "logs: $DIR/node*.log, $DIR/nats.log, $PGDIR/pgrun/pg.log"
 
 if [[ $CHECK == --check ]]; then
   for port in "${NODE_PORTS[@]}"; do
