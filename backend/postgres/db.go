@@ -24,11 +24,13 @@ import (
 	"io/fs"
 	"net"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/deskchat/deskchat/backend/chat"
 )
@@ -89,10 +91,27 @@ func Open(url string, opt Options) (*Store, error) {
 	if opt.MaxConns == 0 {
 		opt.MaxConns = 16
 	}
-	sqlDB, err := sql.Open("pgx", url)
+	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("postgres: %w", err)
 	}
+	// A node that hangs or loses its network while holding the log's head
+	// must not stop every node's writes: PostgreSQL ends a transaction
+	// left idle for 10 s (and with it the lock), notices a silent peer
+	// within ~25 s, and a write waits at most 10 s for the lock before it
+	// answers unavailable.
+	for k, v := range map[string]string{
+		"idle_in_transaction_session_timeout": "10000",
+		"lock_timeout":                        "10000",
+		"tcp_keepalives_idle":                 "10",
+		"tcp_keepalives_interval":             "5",
+		"tcp_keepalives_count":                "3",
+	} {
+		if _, set := cfg.RuntimeParams[k]; !set {
+			cfg.RuntimeParams[k] = v
+		}
+	}
+	sqlDB := stdlib.OpenDB(*cfg)
 	sqlDB.SetMaxOpenConns(opt.MaxConns)
 	sqlDB.SetMaxIdleConns(opt.MaxConns)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
@@ -198,9 +217,10 @@ func dbErr(err error) error {
 			return chat.Errorf(chat.EConflict, "That already exists.")
 		case pe.Code == "53100": // disk_full
 			return chat.Errorf(chat.EUnavailable, "The server's disk is full; try again later.")
-		case pe.Code[:2] == "08", pe.Code[:2] == "53", pe.Code[:2] == "57", pe.Code == "40001", pe.Code == "40P01":
-			// connection exceptions, insufficient resources, operator
-			// intervention (shutdown, restart), serialization, deadlock
+		case hasAnyPrefix(pe.Code, "08", "53", "55", "57") || pe.Code == "40001" || pe.Code == "40P01" || pe.Code == "25P03":
+			// connection exceptions, insufficient resources, a lock not
+			// available in time, operator intervention (shutdown,
+			// restart), serialization, deadlock, an idle transaction ended
 			return chat.Errorf(chat.EUnavailable, "The database is unavailable; try again.")
 		}
 	case errors.As(err, &ce), errors.As(err, &ne), errors.Is(err, sql.ErrConnDone), errors.Is(err, driver.ErrBadConn):
@@ -216,6 +236,15 @@ func dbErr(err error) error {
 		return chat.Errorf(chat.EUnavailable, "The database is unavailable; try again.")
 	}
 	return err
+}
+
+func hasAnyPrefix(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // ms converts a time to stored milliseconds.

@@ -181,6 +181,21 @@ func TestWritePanicDoesNotWedge(t *testing.T) {
 		}}
 	}
 	bad := &writeReq{ctx: ctx, done: make(chan error, 1), fn: func(tx *Tx) error { panic("boom") }}
+	// Alone (its own transaction) and in a batch.
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the panic of a lone write was swallowed")
+			}
+		}()
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+		s.commitBatch([]*writeReq{bad})
+	}()
+	if err := <-bad.done; err == nil {
+		t.Error("a lone write that panicked reported success")
+	}
+	bad = &writeReq{ctx: ctx, done: make(chan error, 1), fn: func(tx *Tx) error { panic("boom") }}
 	batch := []*writeReq{ok(), bad, ok()}
 	func() {
 		defer func() {

@@ -276,10 +276,16 @@ func (s *Store) commitOne(r *writeReq) error {
 	if err != nil {
 		return err
 	}
+	done := false
+	defer func() {
+		if !done {
+			tx.tx.Rollback() // fn failed or panicked: the head's lock goes too
+		}
+	}()
 	if err := r.fn(tx); err != nil {
-		tx.tx.Rollback()
 		return dbErr(err)
 	}
+	done = true
 	events := tx.events
 	if err := tx.commit(); err != nil {
 		return err
