@@ -23,6 +23,7 @@ var workflowTests = []struct {
 	{"SectionCounts", testSectionCounts},
 	{"SearchVisibility", testSearchVisibility},
 	{"SearchIndexFollowsEditsAndDeletes", testSearchIndex},
+	{"SearchSplitsAddressesAndPaths", testSearchSplitsWords},
 	{"OnlineSwitchAndOfflineReply", testOfflineReply},
 	{"SettingsAreAdminOnly", testSettings},
 	{"ItemsDoNotExposeCustomers", testItemsDoNotExposeCustomers},
@@ -603,4 +604,20 @@ func testSettings(t *testing.T, f *fixture) {
 	}
 	_, err = f.s.SetUserTimeZone(f.ctx, f.dev, "Mars/Olympus")
 	wantCode(t, err, chat.EInvalid)
+}
+
+// testSearchSplitsWords: the words inside e-mail addresses, links, paths
+// and file names are found, and diacritics fold, on every store alike.
+func testSearchSplitsWords(t *testing.T, f *fixture) {
+	conv, _ := f.customerConversation(f.customerA, "write to bob@example.com, see https://foo.test/bar/baz?q=1 or /usr/local/thing and report_final.pdf — Müller's café")
+	for _, q := range []string{"example", "baz", "thing", "final", "pdf", "muller", "cafe", "Café"} {
+		res, err := f.s.Search(f.ctx, f.support, chat.SearchQuery{Text: q})
+		found := false
+		for _, r := range res {
+			found = found || (r.ConversationID == conv.ID && r.Kind == chat.ResultMessage)
+		}
+		if err != nil || !found {
+			t.Errorf("search %q does not find the message: %+v, %v", q, res, err)
+		}
+	}
 }

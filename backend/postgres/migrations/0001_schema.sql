@@ -13,13 +13,18 @@ CREATE TABLE meta (
 INSERT INTO meta (key, value) VALUES ('epoch', replace(gen_random_uuid()::text, '-', ''));
 INSERT INTO meta (key, value) VALUES ('pruned_through', '0');
 
--- Search folds case and diacritics (unaccent) and treats the bidi
--- controls a name may be wrapped in as separators, like the SQLite FTS5
--- tokenizer (unicode61 remove_diacritics 2, separators).
+-- Search folds case and diacritics (unaccent) and splits words at every
+-- ASCII punctuation mark and at the bidi controls a name may be wrapped
+-- in, like the SQLite FTS5 tokenizer (unicode61 remove_diacritics 2,
+-- separators): the words of an e-mail address, a link, a path or a file
+-- name are found. (PostgreSQL's parser alone keeps bob@example.com or
+-- /usr/local/thing as one token.)
 CREATE TEXT SEARCH CONFIGURATION deskchat (COPY = simple);
-ALTER TEXT SEARCH CONFIGURATION deskchat ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;
+ALTER TEXT SEARCH CONFIGURATION deskchat ALTER MAPPING
+	FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part, numword, numhword, hword_numpart WITH unaccent, simple;
 CREATE FUNCTION deskchat_doc(t TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-	SELECT translate(t, E'\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200E\u200F\u061C', '            ')
+	SELECT translate(t, E'!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200E\u200F\u061C',
+		repeat(' ', 44))
 $$;
 
 CREATE TABLE users (
