@@ -46,7 +46,7 @@ type Log interface {
 // Options configure a Node. URL, Hub and Log are required.
 type Options struct {
 	URL    string   // NATS, nats://HOST:4222
-	Name   string   // subject prefix, one per helpdesk (default "deskchat")
+	Name   string   // subject prefix, one per helpdesk (the server uses "deskchat.EPOCH")
 	NodeID string   // this node's name in presence (default a random one)
 	Hub    *hub.Hub // this node's streams
 	Log    Log      // the store
@@ -239,6 +239,10 @@ func (n *Node) Close() {
 	}
 	close(n.stop)
 	n.wg.Wait()
+	// Nobody is online here any more: the other nodes need not wait for
+	// this node's silence to tell.
+	n.send(subjectPresence, &envelope{})
+	n.nc.Flush()
 	n.nc.Drain()
 }
 
@@ -254,6 +258,11 @@ func (n *Node) send(subject string, e *envelope) {
 		n.log.Warn("nats: publish", "subject", subject, "err", err)
 	}
 }
+
+// FillsGaps tells the store that the node reads other nodes' events
+// itself (postgres.GapFiller): the store hands it only its own commits,
+// and only those go out on NATS, once.
+func (n *Node) FillsGaps() bool { return true }
 
 // Publish is the store's: this node committed events (in seq order).
 func (n *Node) Publish(events []*chat.Event) {
@@ -279,6 +288,11 @@ func (n *Node) deliver(events []*chat.Event) {
 
 // flushLocked delivers the pending events that follow what was delivered.
 func (n *Node) flushLocked() {
+	for seq := range n.pending {
+		if seq <= n.delivered {
+			delete(n.pending, seq) // delivered meanwhile, or pruned and skipped
+		}
+	}
 	var out []*chat.Event
 	for {
 		ev, ok := n.pending[n.delivered+1]
@@ -296,6 +310,11 @@ func (n *Node) flushLocked() {
 
 // fill reads the holes before the pending events from the database.
 func (n *Node) fill() {
+	select {
+	case <-n.stop:
+		return
+	default:
+	}
 	n.mu.Lock()
 	n.filling = false
 	if len(n.pending) == 0 {

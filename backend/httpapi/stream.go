@@ -141,6 +141,11 @@ type handshaken struct {
 	head   int64
 	cursor int64
 	page   []*chat.Event // the first replay page, read before the welcome
+	// skipThrough: on a node whose hub lags the database (one of several
+	// nodes), a cursor ahead of the hub's head but within the database's:
+	// the events up to it still reach the subscription and are not sent
+	// again.
+	skipThrough int64
 }
 
 // handshake reads the hello, authenticates it, subscribes before replaying
@@ -218,8 +223,8 @@ func (st *stream) handshake(ctx context.Context, authHeader string) (*handshaken
 	}
 	// Read the first replay page before the welcome, so a cursor that
 	// cannot be replayed gets resync instead of a welcome.
-	if hs.cursor < head {
-		hs.page, err = s.store.ListEvents(ctx, actor, hs.cursor, head, replayPage)
+	if hs.cursor < hs.head {
+		hs.page, err = s.store.ListEvents(ctx, actor, hs.cursor, hs.head, replayPage)
 		if chat.ErrorCode(err) == chat.EResync {
 			st.resync(hs, chat.ResyncPruned, chat.ErrorMessage(err))
 			return nil, false
@@ -228,7 +233,7 @@ func (st *stream) handshake(ctx context.Context, authHeader string) (*handshaken
 			return nil, false
 		}
 	}
-	if err := st.write(chat.WelcomeFrame{Type: chat.FrameWelcome, Epoch: epoch, Head: head, Cursor: hs.cursor,
+	if err := st.write(chat.WelcomeFrame{Type: chat.FrameWelcome, Epoch: epoch, Head: hs.head, Cursor: hs.cursor,
 		Actor: chat.Author{Kind: actor.Kind, ID: actor.ID, Name: actor.Name}}); err != nil {
 		return nil, false
 	}
@@ -257,6 +262,16 @@ func (st *stream) checkCursor(hs *handshaken, hello chat.ClientFrame) bool {
 		st.resync(hs, chat.ResyncNoEpoch, fmt.Sprintf("Cursor %d came without its epoch; resync.", hs.cursor))
 		return false
 	case hs.cursor > hs.head:
+		// Another node may have handed out this cursor a moment before
+		// this node's hub saw the events up to it: within the database's
+		// head, the client goes on from its cursor.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		stored, err := st.s.store.LastSeq(ctx)
+		cancel()
+		if err == nil && hs.cursor <= stored {
+			hs.skipThrough, hs.head = hs.cursor, hs.cursor
+			return true
+		}
 		st.resync(hs, chat.ResyncAhead, fmt.Sprintf("Cursor %d is beyond the log's head %d; resync.", hs.cursor, hs.head))
 		return false
 	}
@@ -301,6 +316,9 @@ func (st *stream) live(hs *handshaken, readerDone chan struct{}) {
 	for {
 		select {
 		case ev := <-sub.C:
+			if ev.Seq != 0 && ev.Seq <= hs.skipThrough {
+				continue // the client has it (see handshaken.skipThrough)
+			}
 			frame := chat.EventFrame{Type: chat.FrameEvent, Event: ev}
 			if ev.Seq == 0 { // ephemeral: typing, presence
 				if ev.Origin == st.origin() {

@@ -563,3 +563,59 @@ func TestClientNoticesSilence(t *testing.T) {
 		t.Fatal("a silent stream was waited on forever")
 	}
 }
+
+// TestCursorAheadOfALaggingNode: with several nodes, a client may come to
+// a node whose hub has not yet delivered the events up to the client's
+// cursor (another node gave it out a moment ago). Within the database's
+// head that is no reason to resync: the client goes on from its cursor,
+// and the events the hub delivers late up to it are not sent twice.
+func TestCursorAheadOfALaggingNode(t *testing.T) {
+	e := newEnv(t)
+	v, _ := e.customer("Lena Lag")
+	conv := e.conversation(v, "one")
+	v.SendMessage(e.ctx, conv.ID, "", "two")
+	last, _ := e.srv.Store.LastSeq(e.ctx)
+	epoch, _ := e.srv.Store.Epoch(e.ctx)
+	late, err := e.srv.Store.ListEvents(e.ctx, chat.Actor{Kind: chat.KindCustomer, ID: v2id(t, e, v)}, last-2, last, 10)
+	if err != nil || len(late) == 0 {
+		t.Fatalf("events to deliver late: %d, %v", len(late), err)
+	}
+	e.srv.Hub.SetHead(last - 2) // this node's hub lags the database by two events
+	st, err := v.OpenStream(e.ctx, client.StreamOptions{Cursor: &last, Epoch: epoch})
+	if err != nil {
+		t.Fatalf("a cursor within the database's head was refused: %v", err)
+	}
+	defer st.Close()
+	if st.Welcome.Head != last {
+		t.Fatalf("welcome head %d, want the cursor %d", st.Welcome.Head, last)
+	}
+	e.srv.Hub.Publish(late) // the lagging hub catches up
+	m, _, err := v.SendMessage(e.ctx, conv.ID, "", "three")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		f, err := st.Next(e.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Type != chat.FrameEvent {
+			continue
+		}
+		if f.Event.Seq <= last {
+			t.Fatalf("event %d sent again after the client's cursor %d", f.Event.Seq, last)
+		}
+		if f.Event.Type == chat.EventMessageCreated && strings.Contains(string(f.Event.Data), m.Text) {
+			return
+		}
+	}
+}
+
+func v2id(t *testing.T, e *env, c *client.Client) int64 {
+	t.Helper()
+	me, err := c.Me(e.ctx)
+	if err != nil || me.Customer == nil {
+		t.Fatalf("me: %+v %v", me, err)
+	}
+	return me.Customer.ID
+}

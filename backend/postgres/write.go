@@ -294,10 +294,22 @@ func (s *Store) commitOne(r *writeReq) error {
 	return nil
 }
 
+// GapFiller is a Publisher that reads events other nodes committed
+// itself (backend/cluster): the store then hands it only its own.
+type GapFiller interface{ FillsGaps() bool }
+
 // publish hands committed events to the publisher in seq order (under
-// writeMu), first any that other nodes committed since the last publish.
+// writeMu), first any that other nodes committed since the last publish,
+// unless the publisher fills gaps itself.
 func (s *Store) publish(events []*chat.Event) {
 	if len(events) == 0 {
+		return
+	}
+	if gf, ok := s.pub.(GapFiller); ok && gf.FillsGaps() {
+		if s.pub != nil {
+			s.pub.Publish(events)
+		}
+		s.published = events[len(events)-1].Seq
 		return
 	}
 	if first := events[0].Seq; first > s.published+1 {

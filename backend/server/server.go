@@ -106,7 +106,14 @@ func Open(cfg Config) (*Server, error) {
 			st.Close()
 			return nil, fmt.Errorf("--nats needs a PostgreSQL database (--db postgres://…): nodes share one log")
 		}
-		if s.Node, err = cluster.Join(cluster.Options{URL: cfg.NATS, NodeID: cfg.NodeID, Hub: h, Log: log, Logger: cfg.Logger}); err != nil {
+		// Subjects are the helpdesk's own (its log's epoch): helpdesks
+		// sharing a NATS server never see each other's events.
+		epoch, err := st.Epoch(context.Background())
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		if s.Node, err = cluster.Join(cluster.Options{URL: cfg.NATS, Name: "deskchat." + epoch, NodeID: cfg.NodeID, Hub: h, Log: log, Logger: cfg.Logger}); err != nil {
 			st.Close()
 			return nil, fmt.Errorf("nats: %w", err)
 		}

@@ -41,6 +41,15 @@ func (p *publisher) set(to chat.Publisher) {
 	p.mu.Unlock()
 }
 
+// FillsGaps reports whether the current target reads other nodes' events
+// itself (a cluster node; postgres.GapFiller).
+func (p *publisher) FillsGaps() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	gf, ok := p.to.(interface{ FillsGaps() bool })
+	return ok && gf.FillsGaps()
+}
+
 // Publish hands events on (the store calls it in seq order).
 func (p *publisher) Publish(events []*chat.Event) {
 	p.mu.Lock()
