@@ -37,10 +37,12 @@ import (
 )
 
 // Log is the database side a node needs: the committed events after a
-// sequence number (with their audience), and the head.
+// sequence number (with their audience), the head, and who live sessions
+// act for now.
 type Log interface {
 	EventsForFanout(ctx context.Context, after, until int64) ([]*chat.Event, error)
 	LastSeq(ctx context.Context) (int64, error)
+	SessionActors(ctx context.Context, ids []int64) (map[int64]chat.Actor, error)
 }
 
 // Options configure a Node. URL, Hub and Log are required.
@@ -61,6 +63,10 @@ type Options struct {
 	// (default 2 s); NodeTimeout forgets a node silent for longer
 	// (default 3 heartbeats plus the hub's Grace).
 	Heartbeat, NodeTimeout time.Duration
+	// RecheckEvery is how often the node checks its streams' sessions
+	// against the database (default 1 min; also at every NATS reconnect),
+	// so a revocation whose NATS message it missed still ends the stream.
+	RecheckEvery time.Duration
 }
 
 // Node is one server node's link to the others. It implements
@@ -184,13 +190,20 @@ func Join(opt Options) (*Node, error) {
 	if opt.NodeTimeout == 0 {
 		opt.NodeTimeout = 3*opt.Heartbeat + opt.Hub.Grace
 	}
+	if opt.RecheckEvery == 0 {
+		opt.RecheckEvery = time.Minute
+	}
 	n := &Node{Hub: opt.Hub, opt: opt, log: opt.Logger, delivered: opt.Hub.Head(), pending: map[int64]*chat.Event{},
 		local: map[int64]bool{}, remote: map[string]*remoteNode{}, announced: map[int64]bool{},
 		presence: make(chan struct{}, 1), stop: make(chan struct{})}
 	opt.Hub.OnPresence = n.localPresence
 	nc, err := nats.Connect(opt.URL, nats.Name("deskchat "+opt.NodeID), nats.MaxReconnects(-1),
 		nats.ReconnectWait(250*time.Millisecond), nats.RetryOnFailedConnect(true),
-		nats.ReconnectHandler(func(*nats.Conn) { n.log.Info("nats: reconnected"); n.kickHead() }),
+		nats.ReconnectHandler(func(*nats.Conn) {
+			n.log.Info("nats: reconnected")
+			n.kickHead()
+			go n.recheck() // revocations sent while we were away are lost
+		}),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { n.log.Warn("nats: disconnected", "err", err) }))
 	if err != nil {
 		return nil, err
@@ -224,9 +237,10 @@ func Join(opt Options) (*Node, error) {
 		sub.SetPendingLimits(-1, -1) // never drop: a gap would cost a database read
 		n.subs = append(n.subs, sub)
 	}
-	n.wg.Add(2)
+	n.wg.Add(3)
 	go n.headLoop()
 	go n.presenceLoop()
+	go n.recheckLoop()
 	return n, nil
 }
 
@@ -395,6 +409,44 @@ func (n *Node) checkHead() {
 	n.mu.Unlock()
 	if head > from {
 		n.readFrom(from, head)
+	}
+}
+
+func (n *Node) recheckLoop() {
+	defer n.wg.Done()
+	t := time.NewTicker(n.opt.RecheckEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-n.stop:
+			return
+		case <-t.C:
+			n.recheck()
+		}
+	}
+}
+
+// recheck ends the streams whose session no longer counts (logged out,
+// expired, deactivated, erased) or whose rights changed: what the
+// revocations on NATS do, for those this node may have missed.
+func (n *Node) recheck() {
+	actors := n.Hub.Actors()
+	if len(actors) == 0 {
+		return
+	}
+	ids := slices.Sorted(maps.Keys(actors))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	now, err := n.opt.Log.SessionActors(ctx, ids)
+	if err != nil {
+		n.log.Warn("cluster: checking sessions", "err", err)
+		return
+	}
+	for id, a := range actors {
+		b, ok := now[id]
+		if !ok || b.Kind != a.Kind || b.ID != a.ID || b.Admin != a.Admin || b.Support != a.Support {
+			n.Hub.CloseSession(id)
+		}
 	}
 }
 

@@ -678,3 +678,41 @@ func TestPresenceTypingAndRevocationAcrossNodes(t *testing.T) {
 	waitFor("ben offline on node 1 after node 3 died", 20*time.Second, func() bool { return !online(t, anna, benID) })
 	t.Logf("offline everywhere %s after his node died", time.Since(killed).Round(100*time.Millisecond))
 }
+
+// TestRevocationMissedOverNATS: Ben logs out through node 1 while NATS is
+// down, and node 1 dies before it could send the revocation, so node 2
+// never hears of it; when NATS is back, node 2 checks its streams'
+// sessions against the database and ends Ben's stream.
+func TestRevocationMissedOverNATS(t *testing.T) {
+	ctx := context.Background()
+	c := startCluster(t, pgtest.Database(t))
+	ben, _, err := client.New(c.nodes[1].url()).Login(ctx, "ben@deskchat.test", demo.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs, err := ben.OpenStream(ctx, client.StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bs.Close()
+	c.nats.kill()
+	if err := client.New(c.nodes[0].url()).WithToken(ben.Token).Logout(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Node 1 holds the revocation in its NATS client's buffer until NATS
+	// is back; it dies first, so the message is really lost.
+	c.nodes[0].kill()
+	c.nats.start()
+	cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	for {
+		_, err := bs.Next(cctx)
+		if err == nil {
+			continue
+		}
+		if !strings.Contains(err.Error(), fmt.Sprint(chat.CloseUnauthorized)) {
+			t.Fatalf("Ben's stream on node 2 ended with %v, want close %d after NATS came back", err, chat.CloseUnauthorized)
+		}
+		return
+	}
+}

@@ -322,6 +322,27 @@ func (h *Hub) CloseCustomer(customerID int64) {
 	h.CloseWhere(ReasonErased, func(a chat.Actor) bool { return a.IsCustomer() && a.ID == customerID })
 }
 
+// Actors returns who each live stream acts for, by session (streams with
+// no session are left out).
+func (h *Hub) Actors() map[int64]chat.Actor {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := map[int64]chat.Actor{}
+	for s := range h.users {
+		if s.Actor.SessionID != 0 {
+			out[s.Actor.SessionID] = s.Actor
+		}
+	}
+	for _, m := range h.customers {
+		for s := range m {
+			if s.Actor.SessionID != 0 {
+				out[s.Actor.SessionID] = s.Actor
+			}
+		}
+	}
+	return out
+}
+
 // Shutdown drops every stream and refuses new ones.
 func (h *Hub) Shutdown() {
 	h.mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"database/sql"
+	"encoding/json"
 	"time"
 
 	"github.com/deskchat/deskchat/backend/chat"
@@ -95,4 +96,40 @@ func nullID(id int64) any {
 		return nil
 	}
 	return id
+}
+
+// SessionActors returns, for each of the given sessions that still counts
+// (not revoked, not expired at now, its user active or its customer not
+// erased), who it acts for now (flags included). A cluster node uses it to
+// find streams whose revocation it may have missed (backend/cluster).
+func (s *Store) SessionActors(ctx context.Context, ids []int64) (map[int64]chat.Actor, error) {
+	out := map[int64]chat.Actor{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	list, _ := json.Marshal(ids)
+	rows, err := s.rdb.QueryContext(ctx, `SELECT s.id, COALESCE(s.user_id, 0), COALESCE(s.customer_id, 0),
+			COALESCE(u.name, c.name, ''), COALESCE(u.admin, false), COALESCE(u.support, false)
+		FROM sessions s LEFT JOIN users u ON u.id = s.user_id LEFT JOIN customers c ON c.id = s.customer_id
+		WHERE s.id IN (SELECT value::bigint FROM json_array_elements_text(?::json)) AND s.expires_at > ?
+			AND (u.active OR (s.customer_id IS NOT NULL AND c.erased_at IS NULL))`, string(list), ms(s.now()))
+	if err != nil {
+		return nil, dbErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, userID, customerID int64
+		var a chat.Actor
+		if err := rows.Scan(&id, &userID, &customerID, &a.Name, &a.Admin, &a.Support); err != nil {
+			return nil, dbErr(err)
+		}
+		a.SessionID = id
+		if userID != 0 {
+			a.Kind, a.ID = chat.KindUser, userID
+		} else {
+			a.Kind, a.ID = chat.KindCustomer, customerID
+		}
+		out[id] = a
+	}
+	return out, dbErr(rows.Err())
 }
