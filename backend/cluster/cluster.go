@@ -341,8 +341,23 @@ func (n *Node) fill() {
 	n.readFrom(from, until)
 }
 
+// fillPage is how many events one read of the log brings at most.
+const fillPage = 1000
+
 // readFrom reads (after, until] from the database and delivers it.
 func (n *Node) readFrom(after, until int64) {
+	// A node far behind (cut off from the database for a while) catches
+	// up a page at a time, each read well within its timeout.
+	for until-after > fillPage {
+		n.readFrom(after, after+fillPage)
+		n.mu.Lock()
+		next := n.delivered
+		n.mu.Unlock()
+		if next < after+fillPage {
+			return // that page failed: the head check tries again
+		}
+		after = next
+	}
 	if until <= after {
 		n.deliver(nil)
 		return
