@@ -24,9 +24,11 @@ package cluster
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -197,16 +199,27 @@ func Join(opt Options) (*Node, error) {
 		local: map[int64]bool{}, remote: map[string]*remoteNode{}, announced: map[int64]bool{},
 		presence: make(chan struct{}, 1), stop: make(chan struct{})}
 	opt.Hub.OnPresence = n.localPresence
-	nc, err := nats.Connect(opt.URL, nats.Name("deskchat "+opt.NodeID), nats.MaxReconnects(-1),
-		nats.ReconnectWait(250*time.Millisecond), nats.RetryOnFailedConnect(true),
+	opts := []nats.Option{nats.Name("deskchat " + opt.NodeID), nats.MaxReconnects(-1),
+		nats.ReconnectWait(250 * time.Millisecond),
 		nats.ReconnectHandler(func(*nats.Conn) {
 			n.log.Info("nats: reconnected")
 			n.kickHead()
 			go n.recheck() // revocations sent while we were away are lost
 		}),
-		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { n.log.Warn("nats: disconnected", "err", err) }))
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { n.log.Warn("nats: disconnected", "err", err) }),
+		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) { n.log.Warn("nats", "err", err) })}
+	// A NATS server that is down at start is waited for (the database is
+	// the record; the node catches up when it connects). One that refuses
+	// the credentials is a mistake to report now, not a silence.
+	nc, err := nats.Connect(opt.URL, opts...)
 	if err != nil {
-		return nil, err
+		if errors.Is(err, nats.ErrAuthorization) || strings.Contains(strings.ToLower(err.Error()), "authorization") {
+			return nil, err
+		}
+		n.log.Warn("nats: not reachable yet; retrying", "err", err)
+		if nc, err = nats.Connect(opt.URL, append(opts, nats.RetryOnFailedConnect(true))...); err != nil {
+			return nil, err
+		}
 	}
 	n.nc = nc
 	for _, s := range []struct {
@@ -269,7 +282,7 @@ func (n *Node) send(subject string, e *envelope) {
 	// Buffered by nats.go while reconnecting; lost if the buffer fills,
 	// which the other nodes' head check repairs for committed events.
 	if err := n.nc.Publish(n.opt.Name+subject, b); err != nil {
-		n.log.Warn("nats: publish", "subject", subject, "err", err)
+		n.log.Warn("nats: publish", "subject", n.opt.Name+subject, "err", err)
 	}
 }
 

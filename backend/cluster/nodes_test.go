@@ -716,3 +716,38 @@ func TestRevocationMissedOverNATS(t *testing.T) {
 		return
 	}
 }
+
+// TestWrongNATSPasswordStopsTheNode: a node whose NATS credentials are
+// refused does not start (silently alone it would miss every other node's
+// live events); one whose NATS is merely down starts and waits for it.
+func TestWrongNATSPasswordStopsTheNode(t *testing.T) {
+	port := freePort(t)
+	ns := exec.Command(natsBin, "-a", "127.0.0.1", "-p", fmt.Sprint(port), "--user", "deskchat", "--pass", "right")
+	if err := ns.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { ns.Process.Kill(); ns.Wait() }()
+	for i := 0; i < 100; i++ {
+		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+			c.Close()
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	db := pgtest.Database(t)
+	cmd := exec.Command(serverBin, "serve", "--db", db, "--addr", fmt.Sprintf("127.0.0.1:%d", freePort(t)),
+		"--nats", fmt.Sprintf("nats://deskchat:wrong@127.0.0.1:%d", port))
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(strings.ToLower(string(out)), "authorization") {
+		t.Fatalf("a node with a refused NATS password: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), "wrong@") {
+		t.Fatalf("the password is in the output:\n%s", out)
+	}
+	// NATS down at start: the node starts, and joins once NATS is up.
+	down := freePort(t)
+	n := startNode(t, "late", db, fmt.Sprintf("nats://127.0.0.1:%d", down))
+	if status, err := client.New(n.url()).Do(context.Background(), "GET", "/healthz", nil, nil); err != nil || status != 200 {
+		t.Fatalf("node without NATS yet: %d %v", status, err)
+	}
+}

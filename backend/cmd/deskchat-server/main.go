@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -75,7 +76,7 @@ func serveCmd() *cobra.Command {
 			defer stop()
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve() }()
-			fmt.Fprintf(cmd.OutOrStdout(), "deskchat-server listening on %s (database %s)\n", srv.URL(), db)
+			fmt.Fprintf(cmd.OutOrStdout(), "deskchat-server listening on %s (database %s)\n", srv.URL(), redacted(db))
 			fmt.Fprintf(cmd.OutOrStdout(), "widget preview: %s/preview\n", srv.URL())
 			if withDemo {
 				fmt.Fprintf(cmd.OutOrStdout(), "demo sign-in: %s / %s (admin), %s (support), %s (no support flag)\n",
@@ -236,6 +237,11 @@ func migrateCmd() *cobra.Command {
 			if !strings.HasPrefix(to, "postgres://") && !strings.HasPrefix(to, "postgresql://") {
 				return errors.New("--to must be a postgres:// URL")
 			}
+			// Opening a missing file would create an empty helpdesk and
+			// copy that: a wrong path must not look like a move.
+			if _, err := os.Stat(strings.TrimPrefix(from, "sqlite:")); err != nil {
+				return fmt.Errorf("--from: %w", err)
+			}
 			counts, err := postgres.CopyFromSQLite(cmd.Context(), strings.TrimPrefix(from, "sqlite:"), to)
 			if err != nil {
 				return err
@@ -249,4 +255,13 @@ func migrateCmd() *cobra.Command {
 	cmd.Flags().StringVar(&to, "to", "", "the empty PostgreSQL database, postgres://USER@HOST:PORT/DB")
 	cmd.MarkFlagRequired("to")
 	return cmd
+}
+
+// redacted is a --db or --nats value fit for logs: a URL's password
+// becomes xxxxx.
+func redacted(v string) string {
+	if u, err := url.Parse(v); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return v
 }

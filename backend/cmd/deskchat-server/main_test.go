@@ -275,6 +275,9 @@ func TestMigrateToPostgres(t *testing.T) {
 	src.Close()
 
 	url := pgtest.Database(t)
+	if out, err := run(t, "", "migrate", "--from", filepath.Join(t.TempDir(), "missing.db"), "--to", url); err == nil {
+		t.Fatalf("a missing source file was migrated: %s", out)
+	}
 	out, err := run(t, "", "migrate", "--from", file, "--to", url)
 	if err != nil || !strings.Contains(out, "copied") {
 		t.Fatalf("migrate: %v %s", err, out)
