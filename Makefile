@@ -69,8 +69,14 @@ vet: frontend
 # The desktop sync and multi-node tests run the real server binary
 # (DESKCHAT_SERVER) and NATS (DESKCHAT_NATS_SERVER); PostgreSQL comes from
 # install-deps (postgresql-15), a throwaway cluster per test process.
+# The multi-node tests (backend/cluster) run after the others, alone: they
+# start a dozen processes, and the timing of the other packages' fault
+# tests should not depend on them.
 test-go: frontend server nats
-	DESKCHAT_SERVER=$(CURDIR)/bin/deskchat-server DESKCHAT_NATS_SERVER=$(CURDIR)/bin/nats-server go test $(GO_TEST_FLAGS) ./...
+	DESKCHAT_SERVER=$(CURDIR)/bin/deskchat-server DESKCHAT_NATS_SERVER=$(CURDIR)/bin/nats-server \
+	  go test $(GO_TEST_FLAGS) $$(go list ./... | grep -v /backend/cluster$$)
+	DESKCHAT_SERVER=$(CURDIR)/bin/deskchat-server DESKCHAT_NATS_SERVER=$(CURDIR)/bin/nats-server \
+	  go test $(GO_TEST_FLAGS) ./backend/cluster/
 
 test-frontend:
 	cd frontend && npm test
