@@ -29,6 +29,10 @@ const (
 	EventItemUpdated         = "item.updated"
 	EventHelpdeskUpdated     = "helpdesk.updated" // settings, for the team
 	EventWidgetConfig        = "widget.config"    // the public part, for every widget
+	// Saved replies: the data is the SavedReply (deleted: its id and
+	// owner only); the team's reach the team, a personal one its owner.
+	EventSavedReplyUpdated = "saved_reply.updated"
+	EventSavedReplyDeleted = "saved_reply.deleted"
 
 	// Ephemeral events: fanned out live, never stored, Seq 0.
 	EventTyping   = "typing"
@@ -56,6 +60,16 @@ const (
 	// ScopeAll: every user and every customer (helpdesk status, later).
 	ScopeAll Scope = "all"
 )
+
+// MessageScope is the scope of a message's events (created, edited,
+// deleted): the team alone for an internal one (a private note, a link or
+// assignment note), everyone in the conversation otherwise.
+func MessageScope(m *Message) Scope {
+	if m.Internal {
+		return ScopeConversationTeam
+	}
+	return ScopeConversation
+}
 
 // Event is one entry of the ordered event log.
 type Event struct {

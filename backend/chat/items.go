@@ -164,6 +164,9 @@ type StatusCounts struct {
 type SectionCounts struct {
 	Customers *StatusCounts `json:"customers,omitempty"`
 	Mine      StatusCounts  `json:"mine"`
+	// Assignment counts the From Customers views Unassigned and
+	// Assigned to me (open conversations, read or not); nil with Customers.
+	Assignment *AssignmentCounts `json:"assignment,omitempty"`
 }
 
 // Count adds one conversation with unread messages: to From Customers if it

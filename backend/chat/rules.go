@@ -108,8 +108,9 @@ func CanSeeFromCustomers(a Actor) error {
 
 // CanListConversations checks a list request: signed in (EUnauthorized);
 // SectionCustomers and Kind customer need the support flag
-// (CanSeeFromCustomers); SectionMine is for team members (EForbidden);
-// unknown sections, statuses and kinds are EInvalid.
+// (CanSeeFromCustomers); SectionMine and the Assignee filter are for team
+// members (EForbidden); unknown sections, statuses, assignee filters and
+// kinds are EInvalid.
 func CanListConversations(a Actor, f ConversationFilter) error {
 	if err := SignedIn(a); err != nil {
 		return err
@@ -129,6 +130,15 @@ func CanListConversations(a Actor, f ConversationFilter) error {
 	}
 	if err := checkStatus(f.Status); err != nil {
 		return err
+	}
+	switch f.Assignee {
+	case "":
+	case AssignedToMe, Unassigned:
+		if !a.IsUser() {
+			return Errorf(EForbidden, "Assignment is the team's.")
+		}
+	default:
+		return Errorf(EInvalid, "Assignee must be me or none.")
 	}
 	switch f.Kind {
 	case "", ConversationTeam:
@@ -359,7 +369,9 @@ func (upd UserUpdate) ChangesRights() bool {
 
 // CheckNewMessage checks and normalises a message to send: signed in
 // (EUnauthorized), its text (CheckMessageText) and client id
-// (CheckClientID).
+// (CheckClientID). A private note (Internal) and @mentions are the
+// team's (EForbidden for customers); mentions are at most MaxParticipants
+// user ids (EInvalid), kept once each, ascending.
 func CheckNewMessage(a Actor, nm *NewMessage) error {
 	if err := SignedIn(a); err != nil {
 		return err
@@ -368,15 +380,54 @@ func CheckNewMessage(a Actor, nm *NewMessage) error {
 	if nm.Text, err = CheckMessageText(nm.Text); err != nil {
 		return err
 	}
-	nm.ClientID, err = CheckClientID(nm.ClientID)
-	return err
+	if nm.ClientID, err = CheckClientID(nm.ClientID); err != nil {
+		return err
+	}
+	if (nm.Internal || len(nm.Mentions) > 0) && !a.IsUser() {
+		return Errorf(EForbidden, "Private notes and mentions are the team's.")
+	}
+	if len(nm.Mentions) > MaxParticipants {
+		return Errorf(EInvalid, "A message mentions at most %d people.", MaxParticipants)
+	}
+	ids := slices.Clone(nm.Mentions)
+	slices.Sort(ids)
+	nm.Mentions = slices.Compact(ids)
+	for _, id := range nm.Mentions {
+		if id <= 0 {
+			return Errorf(EInvalid, "mentions holds user ids.")
+		}
+	}
+	if len(nm.Mentions) == 0 {
+		nm.Mentions = nil
+	}
+	return nil
+}
+
+// CanSendIn checks a checked message against its conversation: nobody
+// writes where the customer was erased (CanWriteIn); a private note is for
+// a customer conversation (in a team one everything is the team's
+// already) and @mentions belong in a private note or a team conversation,
+// never in a reply the customer reads (EInvalid).
+func CanSendIn(c *Conversation, nm NewMessage) error {
+	if err := CanWriteIn(c); err != nil {
+		return err
+	}
+	if nm.Internal && c.Kind != ConversationCustomer {
+		return Errorf(EInvalid, "Private notes are for customer conversations; everything in a team conversation is the team's.")
+	}
+	if len(nm.Mentions) > 0 && c.Kind == ConversationCustomer && !nm.Internal {
+		return Errorf(EInvalid, "Mention teammates in a private note, not in a reply the customer reads.")
+	}
+	return nil
 }
 
 // SendEffects is what sending a message does besides storing it, by the
 // product description: a customer's reply reopens a closed conversation
 // (a team reply too: writing is never done in a closed one), a user who
 // writes joins the conversation and has read it up to their message, and
-// a customer's message may get the offline auto-reply.
+// a customer's message may get the offline auto-reply. A private note
+// changes nothing the customer could notice: it does not reopen, is not
+// the conversation's last message and does not move its activity.
 type SendEffects struct {
 	Reopen       bool // the conversation is closed: reopen it first (with its note)
 	Join         bool // add the writing user as a participant
@@ -384,15 +435,29 @@ type SendEffects struct {
 	OfflineReply bool // post the offline message when due (Settings.OfflineAutoReply)
 }
 
-// EffectsOfSend returns what a's message in a conversation with status
+// EffectsOfSend returns what a's message nm in a conversation with status
 // does (see SendEffects).
-func EffectsOfSend(a Actor, status Status) SendEffects {
+func EffectsOfSend(a Actor, status Status, nm NewMessage) SendEffects {
 	return SendEffects{
-		Reopen:       status == StatusClosed,
+		Reopen:       status == StatusClosed && !nm.Internal,
 		Join:         a.IsUser(),
 		MarkRead:     a.IsUser(),
 		OfflineReply: a.IsCustomer(),
 	}
+}
+
+// Preview says what a new message changes in its conversation's row: a
+// person's message that the customer may read becomes the last message
+// (the list's preview) and moves the activity; a system note the customer
+// may read moves the activity only (agents want to see the last thing a
+// person wrote); an internal message (a private note, a link or
+// assignment note) changes neither, so the customer's copy of the
+// conversation never shows that one was written.
+func Preview(m *Message) (lastMessage, activity bool) {
+	if m.Internal {
+		return false, false
+	}
+	return m.System == "", true
 }
 
 // KindStartedBy is the kind of conversation a starts: a customer starts a

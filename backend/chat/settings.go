@@ -13,6 +13,14 @@ type Settings struct {
 	AllowedOrigins   []string  `json:"allowed_origins"`
 	OfflineAutoReply bool      `json:"offline_auto_reply"`
 	OnlineChangedAt  time.Time `json:"online_changed_at"`
+	// AutoAssign: new customer conversations go round-robin to support
+	// users who are online and under AssignCapacity (see assign.go).
+	AutoAssign     bool `json:"auto_assign"`
+	AssignCapacity int  `json:"assign_capacity"` // open assigned conversations per agent
+	// UnassignOfflineAfter: minutes an assignee may be offline before
+	// their open conversations go back to the queue, while AutoAssign is
+	// on (0: never).
+	UnassignOfflineAfter int `json:"unassign_offline_after"`
 }
 
 // DefaultSettings are in force until an admin changes them.
@@ -25,6 +33,9 @@ func DefaultSettings() Settings {
 		WidgetTitle:      "Chat with us",
 		AllowedOrigins:   []string{},
 		OfflineAutoReply: true,
+		AssignCapacity:   DefaultAssignCapacity,
+
+		UnassignOfflineAfter: DefaultUnassignOfflineAfter,
 	}
 }
 
@@ -53,6 +64,61 @@ type SettingsUpdate struct {
 	WidgetTitle      *string   `json:"widget_title,omitempty"`
 	AllowedOrigins   *[]string `json:"allowed_origins,omitempty"`
 	OfflineAutoReply *bool     `json:"offline_auto_reply,omitempty"`
+
+	AutoAssign           *bool `json:"auto_assign,omitempty"`
+	AssignCapacity       *int  `json:"assign_capacity,omitempty"`
+	UnassignOfflineAfter *int  `json:"unassign_offline_after,omitempty"`
+}
+
+// Apply checks upd and sets its fields on s: the texts
+// (CheckSettingText), the allowed origins (CheckOrigins), the offline
+// auto-reply and the assignment options (CheckAssignmentSettings).
+// EInvalid names the field; s is unchanged on error.
+func (s *Settings) Apply(upd SettingsUpdate) error {
+	next := *s
+	for _, f := range []struct {
+		name string
+		in   *string
+		out  *string
+	}{
+		{"online_message", upd.OnlineMessage, &next.OnlineMessage},
+		{"offline_message", upd.OfflineMessage, &next.OfflineMessage},
+		{"greeting", upd.Greeting, &next.Greeting},
+		{"widget_title", upd.WidgetTitle, &next.WidgetTitle},
+	} {
+		if f.in == nil {
+			continue
+		}
+		v, err := CheckSettingText(f.name, *f.in)
+		if err != nil {
+			return err
+		}
+		*f.out = v
+	}
+	if upd.AllowedOrigins != nil {
+		origins, err := CheckOrigins(*upd.AllowedOrigins)
+		if err != nil {
+			return err
+		}
+		next.AllowedOrigins = origins
+	}
+	if upd.OfflineAutoReply != nil {
+		next.OfflineAutoReply = *upd.OfflineAutoReply
+	}
+	if err := CheckAssignmentSettings(upd); err != nil {
+		return err
+	}
+	if upd.AutoAssign != nil {
+		next.AutoAssign = *upd.AutoAssign
+	}
+	if upd.AssignCapacity != nil {
+		next.AssignCapacity = *upd.AssignCapacity
+	}
+	if upd.UnassignOfflineAfter != nil {
+		next.UnassignOfflineAfter = *upd.UnassignOfflineAfter
+	}
+	*s = next
+	return nil
 }
 
 // Limits of settings texts.

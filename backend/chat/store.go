@@ -31,6 +31,8 @@ type Store interface {
 	ItemStore
 	SearchStore
 	SettingsStore
+	SavedReplyStore
+	AssignmentStore
 
 	// Ping reports whether the database answers (health checks).
 	Ping(ctx context.Context) error
@@ -235,4 +237,46 @@ type SettingsStore interface {
 	SetOnline(ctx context.Context, a Actor, online bool) (*Settings, error)
 	// SetUserTimeZone records a user's IANA time zone (their own only).
 	SetUserTimeZone(ctx context.Context, a Actor, tz string) (*User, error)
+}
+
+// SavedReplyStore keeps saved replies (canned responses).
+type SavedReplyStore interface {
+	// ListSavedReplies returns the team's saved replies and the actor's
+	// own, by shortcut (team first on a tie). Users only (EForbidden).
+	ListSavedReplies(ctx context.Context, a Actor) ([]*SavedReply, error)
+	// CreateSavedReply adds one (CheckNewSavedReply: EInvalid, EForbidden
+	// for a team-wide one by a non-admin); EConflict when its owner uses
+	// the shortcut already; EInvalid past MaxSavedReplies. Appends
+	// saved_reply.updated.
+	CreateSavedReply(ctx context.Context, a Actor, n NewSavedReply) (*SavedReply, error)
+	// UpdateSavedReply changes one (CanManageSavedReply, SavedReply.Apply):
+	// ENotFound, EForbidden, EInvalid, EConflict. Appends
+	// saved_reply.updated.
+	UpdateSavedReply(ctx context.Context, a Actor, id int64, upd SavedReplyUpdate) (*SavedReply, error)
+	// DeleteSavedReply removes one (CanManageSavedReply): ENotFound,
+	// EForbidden. Appends saved_reply.deleted.
+	DeleteSavedReply(ctx context.Context, a Actor, id int64) error
+}
+
+// AssignmentStore assigns customer conversations to agents (assign.go).
+type AssignmentStore interface {
+	// AssignConversation assigns a conversation the actor may see to an
+	// active support user, or unassigns it (userID 0). CanAssign
+	// (EForbidden, EInvalid), CanBeAssigned (EInvalid), ENotFound.
+	// Assigning to the current assignee changes nothing. The assignee
+	// becomes a participant; an internal note (NoteAssigned) records the
+	// change; conversation.updated reaches the team.
+	AssignConversation(ctx context.Context, a Actor, conversationID, userID int64) (*Conversation, error)
+	// AutoAssign assigns waiting conversations (open, unassigned, customer,
+	// oldest first) round-robin to the online users that are active
+	// support users, each up to Settings.AssignCapacity open assigned
+	// conversations (AutoAssignPick). It does nothing unless
+	// Settings.AutoAssign is on, and returns how many it assigned.
+	AutoAssign(ctx context.Context, online []int64) (int, error)
+	// Assignees returns the users who are assignees of open conversations.
+	Assignees(ctx context.Context) ([]int64, error)
+	// ReleaseAssignments gives a user's open conversations back to the
+	// queue (their assignee offline too long), with a note each; it
+	// returns how many.
+	ReleaseAssignments(ctx context.Context, userID int64) (int, error)
 }

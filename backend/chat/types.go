@@ -165,8 +165,28 @@ type Conversation struct {
 	ErasedAt       *time.Time       `json:"erased_at,omitempty"` // its customer was erased; the conversation stays
 	LastMessage    *Message         `json:"last_message,omitempty"`
 	Item           *ItemRef         `json:"item,omitempty"`                 // linked ticket/task; never shown to customers
+	Assignee       *UserRef         `json:"assignee,omitempty"`             // the agent it is assigned to (customer conversations); never shown to customers
 	Unread         int              `json:"unread"`                         // for the asking user
 	LastReadID     int64            `json:"last_read_message_id,omitempty"` // the asking user's read mark
+}
+
+// UserRef names a team member where a whole User is not needed.
+type UserRef struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// ForCustomer removes what is the team's business from a conversation
+// before a customer receives it (an answer or the data of an event the
+// customer receives too): the linked item and the assignee. Every store
+// calls it, so no customer-facing copy can carry them.
+func (c *Conversation) ForCustomer() *Conversation {
+	cc := *c
+	cc.Item, cc.Assignee = nil, nil
+	if cc.LastMessage != nil && cc.LastMessage.Internal {
+		cc.LastMessage = nil
+	}
+	return &cc
 }
 
 // HasParticipant reports whether user id takes part in c.
@@ -194,10 +214,21 @@ type ConversationFilter struct {
 	Section        Section
 	Status         Status
 	Kind           ConversationKind
+	// Assignee narrows customer conversations to AssignedToMe or
+	// Unassigned ("" = any; EInvalid otherwise).
+	Assignee       AssigneeFilter
 	BeforeActivity time.Time
 	BeforeID       int64
 	Limit          int
 }
+
+// AssigneeFilter selects conversations by assignment.
+type AssigneeFilter string
+
+const (
+	AssignedToMe AssigneeFilter = "me"   // assigned to the asking user
+	Unassigned   AssigneeFilter = "none" // customer conversations nobody is assigned to
+)
 
 // Author is who wrote a message.
 type Author struct {
@@ -214,17 +245,26 @@ type Message struct {
 	Author         Author     `json:"author"`
 	Text           string     `json:"text"`
 	System         string     `json:"system,omitempty"`   // closed, reopened, linked, offline_reply… for system notes
-	Internal       bool       `json:"internal,omitempty"` // for the team only (link notes)
+	// Internal: for the team only, never the customer: a private note
+	// (an agent's, System empty) or an internal system note (linked,
+	// assigned…).
+	Internal       bool       `json:"internal,omitempty"`
+	Mentions       []int64    `json:"mentions,omitempty"` // users @mentioned (ids); in private notes and team conversations
 	ClientID       string     `json:"client_id,omitempty"`
 	CreatedAt      time.Time  `json:"created_at"`
 	EditedAt       *time.Time `json:"edited_at,omitempty"`
 	DeletedAt      *time.Time `json:"deleted_at,omitempty"`
 }
 
-// NewMessage is the input of SendMessage.
+// NewMessage is the input of SendMessage. Internal makes it a private
+// note: the team sees it, the customer never does (CheckNewMessage,
+// EffectsOfSend). Mentions are the users it @mentions: each becomes a
+// member of the conversation and is notified.
 type NewMessage struct {
-	ClientID string `json:"client_id"`
-	Text     string `json:"text"`
+	ClientID string  `json:"client_id"`
+	Text     string  `json:"text"`
+	Internal bool    `json:"internal,omitempty"`
+	Mentions []int64 `json:"mentions,omitempty"`
 }
 
 // MessageFilter selects a page of messages. With Before the page holds the

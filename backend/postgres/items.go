@@ -583,5 +583,16 @@ func (s *Store) SectionCounts(ctx context.Context, a chat.Actor) (*chat.SectionC
 		}
 		out.Count(status, customer, mine)
 	}
-	return out, dbErr(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, dbErr(err)
+	}
+	if out.Customers != nil {
+		out.Assignment = &chat.AssignmentCounts{}
+		if err := s.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE assignee_id IS NULL), COUNT(*) FILTER (WHERE assignee_id = ?)
+			FROM conversations WHERE status = 'open' AND customer_id IS NOT NULL`, a.ID).Scan(
+			&out.Assignment.Unassigned, &out.Assignment.AssignedToMe); err != nil {
+			return nil, dbErr(err)
+		}
+	}
+	return out, nil
 }

@@ -25,19 +25,20 @@ func visibilityArgs(a chat.Actor) []any {
 }
 
 const conversationColumns = `c.id, c.kind, c.status, COALESCE(c.customer_id, 0), c.created_at, c.last_activity_at,
-	c.closed_at, COALESCE(c.last_message_id, 0), COALESCE(c.item_id, 0), c.erased_at`
+	c.closed_at, COALESCE(c.last_message_id, 0), COALESCE(c.item_id, 0), c.erased_at, COALESCE(c.assignee_id, 0)`
 
 type conversationRow struct {
 	chat.Conversation
 	lastMessageID int64
 	itemID        int64
+	assigneeID    int64
 }
 
 func scanConversation(row interface{ Scan(...any) error }) (*conversationRow, error) {
 	var r conversationRow
 	var created, activity int64
 	var closed, erased sql.NullInt64
-	if err := row.Scan(&r.ID, &r.Kind, &r.Status, &r.CustomerID, &created, &activity, &closed, &r.lastMessageID, &r.itemID, &erased); err != nil {
+	if err := row.Scan(&r.ID, &r.Kind, &r.Status, &r.CustomerID, &created, &activity, &closed, &r.lastMessageID, &r.itemID, &erased, &r.assigneeID); err != nil {
 		return nil, err
 	}
 	r.CreatedAt, r.LastActivityAt, r.ClosedAt, r.ErasedAt = fromMS(created), fromMS(activity), fromNullMS(closed), fromNullMS(erased)
@@ -56,7 +57,8 @@ func visibleConversation(ctx context.Context, q queryer, a chat.Actor, id int64)
 	return r, dbErr(err)
 }
 
-// complete fills in customer, participants, last message and unread.
+// complete fills in customer, participants, last message, linked item,
+// assignee and unread; a customer gets their copy (ForCustomer).
 func complete(ctx context.Context, q queryer, a chat.Actor, r *conversationRow) (*chat.Conversation, error) {
 	c := r.Conversation
 	var err error
@@ -73,11 +75,19 @@ func complete(ctx context.Context, q queryer, a chat.Actor, r *conversationRow) 
 			return nil, err
 		}
 	}
-	// The linked item is the team's business, never the customer's.
-	if r.itemID != 0 && !a.IsCustomer() {
+	if r.itemID != 0 {
 		if c.Item, err = findItemRef(ctx, q, r.itemID); err != nil {
 			return nil, err
 		}
+	}
+	if r.assigneeID != 0 {
+		c.Assignee = &chat.UserRef{ID: r.assigneeID}
+		if err := q.QueryRowContext(ctx, `SELECT name FROM users WHERE id = ?`, r.assigneeID).Scan(&c.Assignee.Name); err != nil {
+			return nil, dbErr(err)
+		}
+	}
+	if a.IsCustomer() {
+		return c.ForCustomer(), nil
 	}
 	if a.IsUser() {
 		if c.Unread, err = unreadIn(ctx, q, a.ID, c.ID); err != nil {
@@ -152,6 +162,12 @@ func (s *Store) ListConversations(ctx context.Context, a chat.Actor, f chat.Conv
 	if f.Kind != "" {
 		query += ` AND c.kind = :ckind`
 		args = append(args, sql.Named("ckind", string(f.Kind)))
+	}
+	switch f.Assignee {
+	case chat.AssignedToMe:
+		query += ` AND c.assignee_id = :aid`
+	case chat.Unassigned:
+		query += ` AND c.assignee_id IS NULL AND c.customer_id IS NOT NULL`
 	}
 	if !f.BeforeActivity.IsZero() {
 		query += ` AND (c.last_activity_at < :bact OR (c.last_activity_at = :bact AND c.id < :bid))`
@@ -244,8 +260,8 @@ func (s *Store) CreateConversation(ctx context.Context, a chat.Actor, nc chat.Ne
 			if err != nil {
 				return err
 			}
-			full.Unread, full.Item = 0, nil
-			if err := tx.appendEvent(ctx, &chat.Event{Type: chat.EventConversationCreated, Scope: chat.ScopeConversation, ConversationID: convID}, full); err != nil {
+			full.Unread = 0
+			if err := tx.appendEvent(ctx, &chat.Event{Type: chat.EventConversationCreated, Scope: chat.ScopeConversation, ConversationID: convID}, full.ForCustomer()); err != nil {
 				return err
 			}
 			if nc.Text != "" {
@@ -368,9 +384,8 @@ func (tx *Tx) changeStatus(ctx context.Context, a chat.Actor, convID int64, to c
 	if err != nil {
 		return err
 	}
-	// The customer receives this event too: the linked item is the team's.
-	c.Item = nil
-	return tx.appendEvent(ctx, &chat.Event{Type: typ, Scope: chat.ScopeConversation, ConversationID: convID}, c)
+	// The customer receives this event too.
+	return tx.appendEvent(ctx, &chat.Event{Type: typ, Scope: chat.ScopeConversation, ConversationID: convID}, c.ForCustomer())
 }
 
 // conversationSnapshot is the conversation as event data: everything but

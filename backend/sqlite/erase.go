@@ -237,11 +237,7 @@ func (tx *Tx) erase(ctx context.Context, a chat.Actor, id int64) (*chat.Erasure,
 		return nil, err
 	}
 	for _, m := range changed {
-		scope := chat.ScopeConversation
-		if m.Internal {
-			scope = chat.ScopeConversationTeam
-		}
-		if err := tx.appendEvent(ctx, &chat.Event{Type: chat.EventMessageEdited, Scope: scope, ConversationID: m.ConversationID}, m); err != nil {
+		if err := tx.appendEvent(ctx, &chat.Event{Type: chat.EventMessageEdited, Scope: chat.MessageScope(m), ConversationID: m.ConversationID}, m); err != nil {
 			return nil, err
 		}
 	}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 
 	"github.com/deskchat/deskchat/backend/chat"
 )
@@ -10,7 +11,8 @@ import (
 // messageSelect reads messages with their authors' current names.
 const messageSelect = `SELECT m.id, m.conversation_id, m.author_kind, COALESCE(m.author_id, 0),
 	CASE m.author_kind WHEN 'user' THEN COALESCE(u.name, '') WHEN 'customer' THEN COALESCE(cu.name, '') ELSE '' END,
-	m.text, COALESCE(m.system, ''), m.internal, COALESCE(m.client_id, ''), m.created_at, m.edited_at, m.deleted_at
+	m.text, COALESCE(m.system, ''), m.internal, COALESCE(m.client_id, ''), m.created_at, m.edited_at, m.deleted_at,
+	COALESCE(m.mentions, '')
 	FROM messages m
 	LEFT JOIN users u ON m.author_kind = 'user' AND u.id = m.author_id
 	LEFT JOIN customers cu ON m.author_kind = 'customer' AND cu.id = m.author_id`
@@ -19,9 +21,15 @@ func scanMessage(row interface{ Scan(...any) error }) (*chat.Message, error) {
 	var m chat.Message
 	var created int64
 	var edited, deleted sql.NullInt64
+	var mentions string
 	if err := row.Scan(&m.ID, &m.ConversationID, &m.Author.Kind, &m.Author.ID, &m.Author.Name,
-		&m.Text, &m.System, &m.Internal, &m.ClientID, &created, &edited, &deleted); err != nil {
+		&m.Text, &m.System, &m.Internal, &m.ClientID, &created, &edited, &deleted, &mentions); err != nil {
 		return nil, err
+	}
+	if mentions != "" {
+		if err := json.Unmarshal([]byte(mentions), &m.Mentions); err != nil {
+			return nil, err
+		}
 	}
 	m.CreatedAt, m.EditedAt, m.DeletedAt = fromMS(created), fromNullMS(edited), fromNullMS(deleted)
 	return &m, nil
@@ -47,44 +55,45 @@ func visibleMessage(ctx context.Context, q queryer, a chat.Actor, id int64) (*ch
 	return m, nil
 }
 
-// note is a system note: a code for clients (closed, linked…) and whether
-// it is for the team only.
+// note is what a message is besides its text: a system note's code for
+// clients (closed, linked…) and who caused it (none for the offline
+// reply), whether it is for the team only (internal notes, private
+// notes), and whom it @mentions.
 type note struct {
 	code     string
 	internal bool
-	actor    chat.Actor // who caused it (none for the offline reply)
+	actor    chat.Actor
+	mentions []int64
 }
 
 // insertMessage appends a message (or a system note when n is set), bumps
 // the conversation's activity and appends message.created.
 func (tx *Tx) insertMessage(ctx context.Context, a chat.Actor, convID int64, text string, n note, clientID string) (*chat.Message, error) {
-	system := n.code
+	var mentions any
+	if len(n.mentions) > 0 {
+		mentions = string(marshal(n.mentions))
+	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO messages (conversation_id, author_kind, author_id, text, system, internal, client_id, created_at,
-		actor_kind, actor_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, convID, string(a.Kind), nullID(a.ID), text, nullString(system),
-		n.internal, nullString(clientID), ms(tx.now), nullString(string(n.actor.Kind)), nullID(n.actor.ID))
+		actor_kind, actor_id, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, convID, string(a.Kind), nullID(a.ID), text, nullString(n.code),
+		n.internal, nullString(clientID), ms(tx.now), nullString(string(n.actor.Kind)), nullID(n.actor.ID), mentions)
 	if err != nil {
 		return nil, err
 	}
 	id, _ := res.LastInsertId()
-	// System notes do not replace the preview: agents want to see the last
-	// thing a person wrote.
-	if system == "" {
+	m, err := findMessage(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	switch last, activity := chat.Preview(m); {
+	case last:
 		_, err = tx.ExecContext(ctx, `UPDATE conversations SET last_activity_at = ?, last_message_id = ? WHERE id = ?`, ms(tx.now), id, convID)
-	} else {
+	case activity:
 		_, err = tx.ExecContext(ctx, `UPDATE conversations SET last_activity_at = ? WHERE id = ?`, ms(tx.now), convID)
 	}
 	if err != nil {
 		return nil, err
 	}
-	m, err := findMessage(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	scope := chat.ScopeConversation
-	if n.internal {
-		scope = chat.ScopeConversationTeam
-	}
-	return m, tx.appendEvent(ctx, &chat.Event{Type: chat.EventMessageCreated, Scope: scope, ConversationID: convID}, m)
+	return m, tx.appendEvent(ctx, &chat.Event{Type: chat.EventMessageCreated, Scope: chat.MessageScope(m), ConversationID: convID}, m)
 }
 
 // SendMessage appends a message; see chat.MessageStore.
@@ -93,6 +102,7 @@ func (s *Store) SendMessage(ctx context.Context, a chat.Actor, convID int64, nm 
 		return nil, false, err
 	}
 	text, clientID := nm.Text, nm.ClientID
+	kind := note{internal: nm.Internal, mentions: nm.Mentions}
 	var m *chat.Message
 	created := false
 	err := s.write(ctx, func(tx *Tx) error {
@@ -113,11 +123,11 @@ func (s *Store) SendMessage(ctx context.Context, a chat.Actor, convID int64, nm 
 				return err
 			}
 		}
-		if err := chat.CanWriteIn(&conv.Conversation); err != nil {
+		if err := chat.CanSendIn(&conv.Conversation, nm); err != nil {
 			return err
 		}
 		created = true
-		do := chat.EffectsOfSend(a, conv.Status)
+		do := chat.EffectsOfSend(a, conv.Status, nm)
 		if do.Reopen {
 			if err := tx.changeStatus(ctx, a, convID, chat.StatusOpen); err != nil {
 				return err
@@ -128,7 +138,12 @@ func (s *Store) SendMessage(ctx context.Context, a chat.Actor, convID int64, nm 
 				return err
 			}
 		}
-		if m, err = tx.insertMessage(ctx, a, convID, text, note{}, clientID); err != nil {
+		for _, uid := range nm.Mentions {
+			if _, err := tx.ensureParticipant(ctx, convID, uid); err != nil {
+				return err
+			}
+		}
+		if m, err = tx.insertMessage(ctx, a, convID, text, kind, clientID); err != nil {
 			return err
 		}
 		if do.MarkRead {
@@ -227,7 +242,7 @@ func (s *Store) EditMessage(ctx context.Context, a chat.Actor, id int64, text st
 		if err := tx.textChanged(ctx, m); err != nil {
 			return err
 		}
-		return tx.appendEvent(ctx, &chat.Event{Type: chat.EventMessageEdited, Scope: chat.ScopeConversation, ConversationID: m.ConversationID}, m)
+		return tx.appendEvent(ctx, &chat.Event{Type: chat.EventMessageEdited, Scope: chat.MessageScope(m), ConversationID: m.ConversationID}, m)
 	})
 	if err != nil {
 		return nil, err
@@ -261,7 +276,7 @@ func (s *Store) DeleteMessage(ctx context.Context, a chat.Actor, id int64) (*cha
 		if err := tx.textChanged(ctx, m); err != nil {
 			return err
 		}
-		return tx.appendEvent(ctx, &chat.Event{Type: chat.EventMessageDeleted, Scope: chat.ScopeConversation, ConversationID: m.ConversationID}, m)
+		return tx.appendEvent(ctx, &chat.Event{Type: chat.EventMessageDeleted, Scope: chat.MessageScope(m), ConversationID: m.ConversationID}, m)
 	})
 	if err != nil {
 		return nil, err

@@ -59,34 +59,8 @@ func (s *Store) UpdateSettings(ctx context.Context, a chat.Actor, upd chat.Setti
 		if st, err = loadSettings(ctx, tx); err != nil {
 			return err
 		}
-		for _, f := range []struct {
-			name string
-			in   *string
-			out  *string
-		}{
-			{"online_message", upd.OnlineMessage, &st.OnlineMessage},
-			{"offline_message", upd.OfflineMessage, &st.OfflineMessage},
-			{"greeting", upd.Greeting, &st.Greeting},
-			{"widget_title", upd.WidgetTitle, &st.WidgetTitle},
-		} {
-			if f.in == nil {
-				continue
-			}
-			v, err := chat.CheckSettingText(f.name, *f.in)
-			if err != nil {
-				return err
-			}
-			*f.out = v
-		}
-		if upd.AllowedOrigins != nil {
-			origins, err := chat.CheckOrigins(*upd.AllowedOrigins)
-			if err != nil {
-				return err
-			}
-			st.AllowedOrigins = origins
-		}
-		if upd.OfflineAutoReply != nil {
-			st.OfflineAutoReply = *upd.OfflineAutoReply
+		if err := st.Apply(upd); err != nil {
+			return err
 		}
 		return tx.saveSettings(ctx, st)
 	})
