@@ -48,7 +48,7 @@ func CanBeAssigned(id int64, u *User) error {
 //	"⁨Anna⁩ unassigned ⁨Ben⁩."
 //	"Auto-assignment assigned this conversation to ⁨Ben⁩."
 //	"⁨Ben⁩ has been offline; this conversation went back to the queue."
-func AssignNote(by Actor, to, from *UserRef) string {
+func AssignNote(by Actor, to, from *Person) string {
 	who := Party(by.Name, "Someone")
 	if by.Kind == KindSystem {
 		who = "Auto-assignment"

@@ -34,6 +34,7 @@ func ProtocolTypeScript() string {
 	f.Union(chat.Priority(""), priorities...)
 	f.Union(chat.ItemRole(""), string(chat.RoleCreator), string(chat.RoleAssignee), string(chat.RoleFollower))
 	f.Union(chat.AuditAction(""), string(chat.AuditEdit), string(chat.AuditDelete))
+	f.Union(chat.AssigneeFilter(""), string(chat.AssignedToMe), string(chat.Unassigned))
 	f.Const("ITEM_STATUSES", statuses)
 	f.Const("PRIORITIES", priorities)
 	for _, v := range []any{
@@ -43,7 +44,8 @@ func ProtocolTypeScript() string {
 		chat.SettingsUpdate{}, chat.WidgetConfig{}, chat.SearchResult{}, chat.Erasure{}, chat.CustomerErased{},
 		chat.ParticipantAdded{}, chat.Event{}, chat.TypingData{}, chat.PresenceData{}, chat.ClientFrame{},
 		chat.WelcomeFrame{}, chat.EventFrame{}, chat.CaughtUpFrame{}, chat.ErrorFrame{}, chat.PongFrame{},
-		chat.ServerFrame{}, chat.ErrorResponse{},
+		chat.ServerFrame{}, chat.ErrorResponse{}, chat.AssignmentCounts{}, chat.SavedReply{}, chat.NewSavedReply{},
+		chat.SavedReplyUpdate{},
 	} {
 		f.Type(v)
 	}
@@ -67,6 +69,8 @@ func ProtocolTypeScript() string {
 		{"EVENT_CONVERSATION_UPDATED", chat.EventConversationUpdated}, {"EVENT_ITEM_CREATED", chat.EventItemCreated},
 		{"EVENT_ITEM_UPDATED", chat.EventItemUpdated}, {"EVENT_HELPDESK_UPDATED", chat.EventHelpdeskUpdated},
 		{"EVENT_WIDGET_CONFIG", chat.EventWidgetConfig}, {"EVENT_TYPING", chat.EventTyping}, {"EVENT_PRESENCE", chat.EventPresence},
+		{"EVENT_SAVED_REPLY_UPDATED", chat.EventSavedReplyUpdated}, {"EVENT_SAVED_REPLY_DELETED", chat.EventSavedReplyDeleted},
+		{"NOTE_ASSIGNED", chat.NoteAssigned}, {"PLACEHOLDERS", chat.Placeholders}, {"MAX_SHORTCUT_BYTES", chat.MaxShortcutBytes},
 		{"E_UNAUTHORIZED", chat.EUnauthorized}, {"E_TOKEN_EXPIRED", chat.ETokenExpired}, {"E_CUSTOMER_ERASED", chat.ECustomerErased},
 		{"E_RATE_LIMITED", chat.ERateLimited}, {"E_RESYNC", chat.EResync}, {"E_INVALID", chat.EInvalid},
 		{"E_UNAVAILABLE", chat.EUnavailable}, {"LATER_CODES", chat.LaterCodes}, {"SIGN_IN_CODES", chat.SignInCodes},

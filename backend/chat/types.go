@@ -165,15 +165,9 @@ type Conversation struct {
 	ErasedAt       *time.Time       `json:"erased_at,omitempty"` // its customer was erased; the conversation stays
 	LastMessage    *Message         `json:"last_message,omitempty"`
 	Item           *ItemRef         `json:"item,omitempty"`                 // linked ticket/task; never shown to customers
-	Assignee       *UserRef         `json:"assignee,omitempty"`             // the agent it is assigned to (customer conversations); never shown to customers
+	Assignee       *Person         `json:"assignee,omitempty"`             // the agent it is assigned to (customer conversations); never shown to customers
 	Unread         int              `json:"unread"`                         // for the asking user
 	LastReadID     int64            `json:"last_read_message_id,omitempty"` // the asking user's read mark
-}
-
-// UserRef names a team member where a whole User is not needed.
-type UserRef struct {
-	ID   int64  `json:"id"`
-	Name string `json:"name"`
 }
 
 // ForCustomer removes what is the team's business from a conversation

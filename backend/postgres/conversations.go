@@ -81,7 +81,7 @@ func complete(ctx context.Context, q queryer, a chat.Actor, r *conversationRow) 
 		}
 	}
 	if r.assigneeID != 0 {
-		c.Assignee = &chat.UserRef{ID: r.assigneeID}
+		c.Assignee = &chat.Person{ID: r.assigneeID}
 		if err := q.QueryRowContext(ctx, `SELECT name FROM users WHERE id = ?`, r.assigneeID).Scan(&c.Assignee.Name); err != nil {
 			return nil, dbErr(err)
 		}

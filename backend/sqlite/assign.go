@@ -37,7 +37,7 @@ func (tx *Tx) assign(ctx context.Context, by chat.Actor, r *conversationRow, use
 	if r.assigneeID == userID {
 		return nil
 	}
-	var to, from *chat.UserRef
+	var to, from *chat.Person
 	if userID != 0 {
 		u, err := findUser(ctx, tx, userID)
 		if chat.ErrorCode(err) == chat.ENotFound {
@@ -49,10 +49,10 @@ func (tx *Tx) assign(ctx context.Context, by chat.Actor, r *conversationRow, use
 		if err := chat.CanBeAssigned(userID, u); err != nil {
 			return err
 		}
-		to = &chat.UserRef{ID: u.ID, Name: u.Name}
+		to = &chat.Person{ID: u.ID, Name: u.Name}
 	}
 	if r.assigneeID != 0 {
-		from = &chat.UserRef{ID: r.assigneeID}
+		from = &chat.Person{ID: r.assigneeID}
 		if err := tx.QueryRowContext(ctx, `SELECT name FROM users WHERE id = ?`, r.assigneeID).Scan(&from.Name); err != nil {
 			return err
 		}

@@ -20,6 +20,8 @@ export type ItemRole = "creator" | "assignee" | "follower";
 
 export type AuditAction = "edit" | "delete";
 
+export type AssigneeFilter = "me" | "none";
+
 export const ITEM_STATUSES = ["new","open","in_progress","resolved","closed"] as const;
 
 export const PRIORITIES = ["low","normal","high","urgent"] as const;
@@ -102,6 +104,7 @@ export interface Conversation {
   erased_at?: string;
   last_message?: Message;
   item?: ItemRef;
+  assignee?: Person;
   unread: number;
   last_read_message_id?: number;
 }
@@ -119,10 +122,16 @@ export interface Message {
   text: string;
   system?: string;
   internal?: boolean;
+  mentions?: number[];
   client_id?: string;
   created_at: string;
   edited_at?: string;
   deleted_at?: string;
+}
+
+export interface Person {
+  id: number;
+  name: string;
 }
 
 export interface Author {
@@ -140,6 +149,8 @@ export interface NewConversation {
 export interface NewMessage {
   client_id: string;
   text: string;
+  internal?: boolean;
+  mentions?: number[];
 }
 
 export interface AuditEntry {
@@ -174,11 +185,17 @@ export interface ConversationUnread {
 export interface SectionCounts {
   customers?: StatusCounts;
   mine: StatusCounts;
+  assignment?: AssignmentCounts;
 }
 
 export interface StatusCounts {
   open: number;
   closed: number;
+}
+
+export interface AssignmentCounts {
+  unassigned: number;
+  assigned_to_me: number;
 }
 
 export interface Item {
@@ -195,11 +212,6 @@ export interface Item {
   conversations: ConversationRef[] | null;
   created_at: string;
   updated_at: string;
-}
-
-export interface Person {
-  id: number;
-  name: string;
 }
 
 export interface NewItem {
@@ -231,6 +243,9 @@ export interface Settings {
   allowed_origins: string[] | null;
   offline_auto_reply: boolean;
   online_changed_at: string;
+  auto_assign: boolean;
+  assign_capacity: number;
+  unassign_offline_after: number;
 }
 
 export interface SettingsUpdate {
@@ -240,6 +255,9 @@ export interface SettingsUpdate {
   widget_title?: string;
   allowed_origins?: string[];
   offline_auto_reply?: boolean;
+  auto_assign?: boolean;
+  assign_capacity?: number;
+  unassign_offline_after?: number;
 }
 
 export interface WidgetConfig {
@@ -364,6 +382,29 @@ export interface ErrorResponse {
   error: ErrorBody;
 }
 
+export interface SavedReply {
+  id: number;
+  owner_id?: number;
+  shortcut: string;
+  title: string;
+  text: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NewSavedReply {
+  shortcut: string;
+  title: string;
+  text: string;
+  personal?: boolean;
+}
+
+export interface SavedReplyUpdate {
+  shortcut?: string;
+  title?: string;
+  text?: string;
+}
+
 export const FRAME_HELLO = "hello";
 
 export const FRAME_PING = "ping";
@@ -435,6 +476,16 @@ export const EVENT_WIDGET_CONFIG = "widget.config";
 export const EVENT_TYPING = "typing";
 
 export const EVENT_PRESENCE = "presence";
+
+export const EVENT_SAVED_REPLY_UPDATED = "saved_reply.updated";
+
+export const EVENT_SAVED_REPLY_DELETED = "saved_reply.deleted";
+
+export const NOTE_ASSIGNED = "assigned";
+
+export const PLACEHOLDERS = ["customer.name","customer.email","agent.name"] as const;
+
+export const MAX_SHORTCUT_BYTES = 32;
 
 export const E_UNAUTHORIZED = "unauthorized";
 
