@@ -260,14 +260,21 @@ func (s *InboxService) Discard(clientID string) error {
 	return nil
 }
 
+// TypingParams say where I type, and whether it is a private note (then
+// only the team is told).
+type TypingParams struct {
+	ConversationID int64 `json:"conversation_id"`
+	Internal       bool  `json:"internal,omitempty"`
+}
+
 // Typing tells the other side I am typing (dropped when offline).
-func (s *InboxService) Typing(p ConversationParams) error {
+func (s *InboxService) Typing(p TypingParams) error {
 	rt, err := s.Session.current()
 	if err != nil {
 		return err
 	}
 	e := rt.engine
-	return e.Typing(p.ConversationID)
+	return e.Typing(p.ConversationID, p.Internal)
 }
 
 // UnreadTotal counts conversations with unread messages.

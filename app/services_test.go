@@ -216,7 +216,7 @@ func TestAgentServices(t *testing.T) {
 	if v, _ := inbox.ListMessages(app.ListMessagesParams{ConversationID: conv.ID}); len(v.Pending) != 0 {
 		t.Fatalf("pending after discard: %+v", v.Pending)
 	}
-	if err := inbox.Typing(app.ConversationParams{ConversationID: conv.ID}); err != nil {
+	if err := inbox.Typing(app.TypingParams{ConversationID: conv.ID}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -62,14 +62,14 @@ type Engine struct {
 
 // Typing sends a typing signal when connected; offline it is dropped, as
 // a typing indicator is worthless later.
-func (e *Engine) Typing(convID int64) error {
+func (e *Engine) Typing(convID int64, internal bool) error {
 	e.liveMu.Lock()
 	st := e.live
 	e.liveMu.Unlock()
 	if st == nil {
 		return nil
 	}
-	return st.Typing(convID)
+	return st.Typing(convID, internal)
 }
 
 // catchUpBatch events are applied per transaction while catching up:

@@ -43,7 +43,8 @@ const (
 
 // ClientFrame is every frame a client sends; Type says which fields
 // matter: hello (Token unless sent as a header, Cursor, Epoch), ping (ID),
-// typing (ConversationID). Cursor nil starts at the head (live only);
+// typing (ConversationID; Internal while a private note is typed: the
+// customer is not told). Cursor nil starts at the head (live only);
 // Cursor 0 replays from the beginning of the log.
 type ClientFrame struct {
 	Type           string `json:"type"`
@@ -52,6 +53,7 @@ type ClientFrame struct {
 	Epoch          string `json:"epoch,omitempty"`
 	ID             string `json:"id,omitempty"`
 	ConversationID int64  `json:"conversation_id,omitempty"`
+	Internal       bool   `json:"internal,omitempty"`
 }
 
 // WelcomeFrame accepts the hello: the log's epoch and head, the cursor the

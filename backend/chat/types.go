@@ -165,7 +165,7 @@ type Conversation struct {
 	ErasedAt       *time.Time       `json:"erased_at,omitempty"` // its customer was erased; the conversation stays
 	LastMessage    *Message         `json:"last_message,omitempty"`
 	Item           *ItemRef         `json:"item,omitempty"`                 // linked ticket/task; never shown to customers
-	Assignee       *Person         `json:"assignee,omitempty"`             // the agent it is assigned to (customer conversations); never shown to customers
+	Assignee       *Person          `json:"assignee,omitempty"`             // the agent it is assigned to (customer conversations); never shown to customers
 	Unread         int              `json:"unread"`                         // for the asking user
 	LastReadID     int64            `json:"last_read_message_id,omitempty"` // the asking user's read mark
 }
@@ -205,9 +205,9 @@ type NewConversation struct {
 // ConversationFilter selects a page of conversations, newest activity first.
 // Before* is the cursor: the last item of the previous page.
 type ConversationFilter struct {
-	Section        Section
-	Status         Status
-	Kind           ConversationKind
+	Section Section
+	Status  Status
+	Kind    ConversationKind
 	// Assignee narrows customer conversations to AssignedToMe or
 	// Unassigned ("" = any; EInvalid otherwise).
 	Assignee       AssigneeFilter
@@ -234,20 +234,20 @@ type Author struct {
 // Message is one entry in a conversation. A deleted message keeps its place
 // (id, author, times) and loses its text.
 type Message struct {
-	ID             int64      `json:"id"`
-	ConversationID int64      `json:"conversation_id"`
-	Author         Author     `json:"author"`
-	Text           string     `json:"text"`
-	System         string     `json:"system,omitempty"`   // closed, reopened, linked, offline_reply… for system notes
+	ID             int64  `json:"id"`
+	ConversationID int64  `json:"conversation_id"`
+	Author         Author `json:"author"`
+	Text           string `json:"text"`
+	System         string `json:"system,omitempty"` // closed, reopened, linked, offline_reply… for system notes
 	// Internal: for the team only, never the customer: a private note
 	// (an agent's, System empty) or an internal system note (linked,
 	// assigned…).
-	Internal       bool       `json:"internal,omitempty"`
-	Mentions       []int64    `json:"mentions,omitempty"` // users @mentioned (ids); in private notes and team conversations
-	ClientID       string     `json:"client_id,omitempty"`
-	CreatedAt      time.Time  `json:"created_at"`
-	EditedAt       *time.Time `json:"edited_at,omitempty"`
-	DeletedAt      *time.Time `json:"deleted_at,omitempty"`
+	Internal  bool       `json:"internal,omitempty"`
+	Mentions  []int64    `json:"mentions,omitempty"` // users @mentioned (ids); in private notes and team conversations
+	ClientID  string     `json:"client_id,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	EditedAt  *time.Time `json:"edited_at,omitempty"`
+	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 }
 
 // NewMessage is the input of SendMessage. Internal makes it a private

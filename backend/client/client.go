@@ -221,6 +221,8 @@ type ConversationQuery struct {
 	Kind    chat.ConversationKind
 	Cursor  string
 	Limit   int
+
+	Assignee chat.AssigneeFilter
 }
 
 // ListConversations lists a page of the conversations the caller sees.
@@ -230,6 +232,7 @@ func (c *Client) ListConversations(ctx context.Context, cq ConversationQuery) (*
 	setQ(q, "section", string(cq.Section))
 	setQ(q, "status", string(cq.Status))
 	setQ(q, "kind", string(cq.Kind))
+	setQ(q, "assignee", string(cq.Assignee))
 	setQ(q, "cursor", cq.Cursor)
 	if cq.Limit > 0 {
 		q.Set("limit", strconv.Itoa(cq.Limit))
@@ -242,9 +245,67 @@ func (c *Client) ListConversations(ctx context.Context, cq ConversationQuery) (*
 // SendMessage posts a message; created is false for a repeat of the client id.
 // POST /v1/conversations/{id}/messages. Errors: not_found, message_empty, message_too_long, forbidden, customer_erased.
 func (c *Client) SendMessage(ctx context.Context, convID int64, clientID, text string) (*chat.Message, bool, error) {
+	return c.Post(ctx, convID, chat.NewMessage{ClientID: clientID, Text: text})
+}
+
+// Post sends a message, a private note (Internal) or one with @mentions;
+// created is false for a repeat of the client id.
+// POST /v1/conversations/{id}/messages. Errors: as SendMessage; forbidden
+// (a customer's note or mentions), invalid (a note in a team conversation,
+// mentions in a reply, an inactive mentioned user).
+func (c *Client) Post(ctx context.Context, convID int64, nm chat.NewMessage) (*chat.Message, bool, error) {
 	var m chat.Message
-	status, err := c.Do(ctx, http.MethodPost, "/v1/conversations/"+itoa(convID)+"/messages", chat.NewMessage{ClientID: clientID, Text: text}, &m)
+	status, err := c.Do(ctx, http.MethodPost, "/v1/conversations/"+itoa(convID)+"/messages", nm, &m)
 	return &m, status == http.StatusCreated, err
+}
+
+// AssignConversation assigns a customer conversation (userID 0 unassigns).
+// PUT /v1/conversations/{id}/assignee (DELETE to unassign). Errors:
+// forbidden (no support flag, customers), invalid (a team conversation; an
+// assignee who is not an active support user), not_found.
+func (c *Client) AssignConversation(ctx context.Context, convID, userID int64) (*chat.Conversation, error) {
+	var conv chat.Conversation
+	var err error
+	if userID == 0 {
+		_, err = c.Do(ctx, http.MethodDelete, "/v1/conversations/"+itoa(convID)+"/assignee", nil, &conv)
+	} else {
+		_, err = c.Do(ctx, http.MethodPut, "/v1/conversations/"+itoa(convID)+"/assignee", map[string]int64{"user_id": userID}, &conv)
+	}
+	return &conv, err
+}
+
+// ListSavedReplies lists the team's saved replies and the caller's own.
+// GET /v1/saved-replies. Errors: forbidden (customers).
+func (c *Client) ListSavedReplies(ctx context.Context) ([]*chat.SavedReply, error) {
+	var out struct {
+		SavedReplies []*chat.SavedReply `json:"saved_replies"`
+	}
+	_, err := c.Do(ctx, http.MethodGet, "/v1/saved-replies", nil, &out)
+	return out.SavedReplies, err
+}
+
+// CreateSavedReply adds a saved reply (Personal: the caller's own).
+// POST /v1/saved-replies. Errors: forbidden (a team one by a non-admin),
+// invalid, conflict (the shortcut is taken).
+func (c *Client) CreateSavedReply(ctx context.Context, n chat.NewSavedReply) (*chat.SavedReply, error) {
+	var sr chat.SavedReply
+	_, err := c.Do(ctx, http.MethodPost, "/v1/saved-replies", n, &sr)
+	return &sr, err
+}
+
+// UpdateSavedReply changes a saved reply. PATCH /v1/saved-replies/{id}.
+// Errors: not_found, forbidden, invalid, conflict.
+func (c *Client) UpdateSavedReply(ctx context.Context, id int64, upd chat.SavedReplyUpdate) (*chat.SavedReply, error) {
+	var sr chat.SavedReply
+	_, err := c.Do(ctx, http.MethodPatch, "/v1/saved-replies/"+itoa(id), upd, &sr)
+	return &sr, err
+}
+
+// DeleteSavedReply removes a saved reply. DELETE /v1/saved-replies/{id}.
+// Errors: not_found, forbidden.
+func (c *Client) DeleteSavedReply(ctx context.Context, id int64) error {
+	_, err := c.Do(ctx, http.MethodDelete, "/v1/saved-replies/"+itoa(id), nil, nil)
+	return err
 }
 
 // ListMessages lists a page of messages (see chat.MessageFilter: nil Before

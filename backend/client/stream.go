@@ -123,12 +123,13 @@ func (s *Stream) Close() error {
 	return s.Conn.Close()
 }
 
-// Typing tells the conversation's other party that I am typing. The server
+// Typing tells the conversation's other party that I am typing (internal:
+// a private note, so the team only, never the customer). The server
 // drops signals beyond one a second per conversation, so callers may call
 // it on every keystroke.
-func (s *Stream) Typing(convID int64) error {
+func (s *Stream) Typing(convID int64, internal bool) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	s.Conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
-	return s.Conn.WriteJSON(chat.ClientFrame{Type: chat.FrameTyping, ConversationID: convID})
+	return s.Conn.WriteJSON(chat.ClientFrame{Type: chat.FrameTyping, ConversationID: convID, Internal: internal})
 }

@@ -627,7 +627,7 @@ func TestPresenceTypingAndRevocationAcrossNodes(t *testing.T) {
 	}
 	defer vs.Close()
 	time.Sleep(200 * time.Millisecond) // Ben's node learns the conversation's audience from the store
-	if err := bs.Typing(conv.ID); err != nil {
+	if err := bs.Typing(conv.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	tctx, cancel := context.WithTimeout(ctx, 5*time.Second)

@@ -42,6 +42,8 @@ func (s *Server) handleListConversations(w http.ResponseWriter, r *http.Request,
 		Status:  chat.Status(q.oneOf("status", string(chat.StatusOpen), string(chat.StatusClosed))),
 		Kind:    chat.ConversationKind(q.oneOf("kind", string(chat.ConversationCustomer), string(chat.ConversationTeam))),
 		Limit:   q.limit(chat.DefaultPageSize),
+
+		Assignee: chat.AssigneeFilter(q.oneOf("assignee", string(chat.AssignedToMe), string(chat.Unassigned))),
 	}
 	err := decodeCursor(q.text("cursor"), &f)
 	if q.err != nil {

@@ -177,6 +177,12 @@ func (s *Server) routes() {
 	m.HandleFunc("DELETE /v1/messages/{id}", noBody(s.authed(s.handleDeleteMessage)))
 	m.HandleFunc("GET /v1/messages/{id}/audit", s.authed(s.handleMessageAudit))
 	m.HandleFunc("GET /v1/unread", s.authed(s.handleUnread))
+	m.HandleFunc("PUT /v1/conversations/{id}/assignee", s.authed(s.handleAssign))
+	m.HandleFunc("DELETE /v1/conversations/{id}/assignee", noBody(s.authed(s.handleUnassign)))
+	m.HandleFunc("GET /v1/saved-replies", s.authed(s.handleListSavedReplies))
+	m.HandleFunc("POST /v1/saved-replies", s.authed(s.handleCreateSavedReply))
+	m.HandleFunc("PATCH /v1/saved-replies/{id}", s.authed(s.handleUpdateSavedReply))
+	m.HandleFunc("DELETE /v1/saved-replies/{id}", noBody(s.authed(s.handleDeleteSavedReply)))
 
 	m.HandleFunc("GET /v1/sections/counts", s.authed(s.handleSectionCounts))
 	m.HandleFunc("GET /v1/conversations/{id}/proposal", s.authed(s.handleProposeItem))

@@ -393,7 +393,7 @@ func (st *stream) read(done chan struct{}) {
 		case f.Type == chat.FramePing:
 			reply = chat.PongFrame{Type: chat.FramePong, ID: f.ID}
 		case f.Type == chat.FrameTyping:
-			if err := st.typing(f.ConversationID); err != nil {
+			if err := st.typing(f.ConversationID, f.Internal); err != nil {
 				reply = frameError(err)
 			}
 		case f.Type == chat.FrameHello:
@@ -414,9 +414,13 @@ func (st *stream) read(done chan struct{}) {
 	}
 }
 
-// typing passes a typing signal to the conversation's audience, at most
-// once per typingEvery; it is never stored.
-func (st *stream) typing(convID int64) error {
+// typing passes a typing signal to the conversation's audience (the team
+// only while a private note is typed: internal), at most once per
+// typingEvery; it is never stored.
+func (st *stream) typing(convID int64, internal bool) error {
+	if internal && !st.actor.IsUser() {
+		return chat.Errorf(chat.EForbidden, "Private notes are the team's.")
+	}
 	now := time.Now()
 	if now.Sub(st.typed[convID]) < typingEvery || !st.typingLimit.AllowN(now, 1) {
 		return nil
@@ -427,7 +431,11 @@ func (st *stream) typing(convID int64) error {
 	}
 	st.typed[convID] = now
 	data, _ := json.Marshal(chat.TypingData{ConversationID: convID, Who: chat.Author{Kind: st.actor.Kind, ID: st.actor.ID, Name: st.actor.Name}})
-	st.s.hub.Ephemeral(&chat.Event{Type: chat.EventTyping, Scope: chat.ScopeConversation, ConversationID: convID,
+	scope := chat.ScopeConversation
+	if internal {
+		scope = chat.ScopeConversationTeam
+	}
+	st.s.hub.Ephemeral(&chat.Event{Type: chat.EventTyping, Scope: scope, ConversationID: convID,
 		CustomerID: customer, Participants: members, Data: data, CreatedAt: now.UTC(), Origin: st.origin()})
 	return nil
 }

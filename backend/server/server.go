@@ -48,6 +48,11 @@ type Config struct {
 	// HousekeepingEvery is how often expired sessions are removed and the
 	// log pruned (default 1 h); with several nodes only the leader does it.
 	HousekeepingEvery time.Duration
+	// AssignEvery is how often auto-assignment looks for waiting
+	// conversations and offline assignees (default 1 s; assign.go).
+	// AssignMinute shortens the minute of Settings.UnassignOfflineAfter
+	// (tests only; default a minute).
+	AssignEvery, AssignMinute time.Duration
 }
 
 // Server is a running deskchat server.
@@ -57,6 +62,7 @@ type Server struct {
 	Node  *cluster.Node // nil without NATS
 	API   *httpapi.Server
 
+	streams  httpapi.Streams
 	cfg      Config
 	log      *slog.Logger
 	http     *http.Server
@@ -125,6 +131,7 @@ func Open(cfg Config) (*Server, error) {
 		// helpdesk.
 		cfg.API.SharedLimits = shared
 	}
+	s.streams = streams
 	s.API = httpapi.New(st, streams, cfg.API)
 	root := http.NewServeMux()
 	(&widget.Handler{Allowed: s.API.OriginAllowed, Origins: s.API.AllowedOrigins}).Register(root)
@@ -157,8 +164,9 @@ func (s *Server) URL() string {
 
 // Serve serves until Shutdown; it returns nil after a clean shutdown.
 func (s *Server) Serve() error {
-	s.wg.Add(1)
+	s.wg.Add(2)
 	go s.housekeeping()
+	go s.assigning()
 	if err := s.http.Serve(s.listener); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

@@ -95,6 +95,11 @@ export interface SendMessageParams {
   text: string;
 }
 
+export interface TypingParams {
+  conversation_id: number;
+  internal?: boolean;
+}
+
 export interface LinkParams {
   conversation_id: number;
   number: number;
@@ -180,7 +185,7 @@ export interface Bridge {
     SectionCounts(): Promise<SectionCounts>;
     SendMessage(p0: SendMessageParams): Promise<void>;
     SetFocus(p0: OpenParams): Promise<void>;
-    Typing(p0: ConversationParams): Promise<void>;
+    Typing(p0: TypingParams): Promise<void>;
     UnreadTotal(): Promise<number>;
   };
   ItemService: {

@@ -327,6 +327,7 @@ export interface ClientFrame {
   epoch?: string;
   id?: string;
   conversation_id?: number;
+  internal?: boolean;
 }
 
 export interface WelcomeFrame {
