@@ -265,6 +265,16 @@ func TestMigrateToPostgres(t *testing.T) {
 	if _, err := src.EraseCustomer(ctx, anna, convs[len(convs)-1].Customer.ID); err != nil {
 		t.Fatal(err)
 	}
+	// A private note with a mention, an assignment, saved replies.
+	if _, _, err := src.SendMessage(ctx, ben, convs[0].ID, chat.NewMessage{Text: "@Anna see this", Internal: true, Mentions: []int64{anna.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.AssignConversation(ctx, anna, convs[0].ID, ben.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.CreateSavedReply(ctx, ben, chat.NewSavedReply{Shortcut: "hi", Title: "Hi", Text: "Hi {{customer.name}}", Personal: true}); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range convs[:len(convs)-1] {
 		actors = append(actors, chat.Actor{Kind: chat.KindCustomer, ID: c.Customer.ID})
 	}
@@ -325,6 +335,11 @@ func TestMigrateToPostgres(t *testing.T) {
 			}
 		}
 	}
+	x, errX := src.ListSavedReplies(ctx, ben)
+	y, errY := dst.ListSavedReplies(ctx, ben)
+	if a, b := mustList(t, x, errX), mustList(t, y, errY); a != b || !strings.Contains(b, "customer.name") {
+		t.Fatalf("saved replies differ:\n%s\n%s", a, b)
+	}
 	// Writing goes on where SQLite stopped.
 	m3, _, err := dst.SendMessage(ctx, ben, convs[0].ID, chat.NewMessage{Text: "now on PostgreSQL"})
 	if err != nil || m3.ID <= m2.ID {
@@ -333,4 +348,13 @@ func TestMigrateToPostgres(t *testing.T) {
 	if last, _ := dst.LastSeq(ctx); last <= head {
 		t.Fatalf("head %d after %d", last, head)
 	}
+}
+
+func mustList[T any](t *testing.T, v T, err error) string {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
 }
