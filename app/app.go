@@ -13,6 +13,7 @@ type App struct {
 	People   *PeopleService
 	Helpdesk *HelpdeskService
 	Desktop  *DesktopService
+	Replies  *SavedReplyService
 }
 
 // New builds the services. out is the frontend (the Wails event bus, or a
@@ -25,6 +26,7 @@ func New(version string, out Emitter, notifier notify.Notifier, dir string) *App
 	a.Items = &ItemService{Session: a.Session}
 	a.People = &PeopleService{Session: a.Session}
 	a.Helpdesk = &HelpdeskService{Session: a.Session}
+	a.Replies = &SavedReplyService{Session: a.Session}
 	a.Desktop = &DesktopService{Session: a.Session, Helpdesk: a.Helpdesk, Out: a.Events}
 	a.Desktop.listen(a.Events)
 	return a
@@ -34,5 +36,5 @@ func New(version string, out Emitter, notifier notify.Notifier, dir string) *App
 // typed in frontend/src/lib/bindings.gen.ts, checked by
 // TestBindingsTypeScript).
 func (a *App) Bind() []any {
-	return []any{a.About, a.Session, a.Inbox, a.Items, a.People, a.Helpdesk, a.Desktop}
+	return []any{a.About, a.Session, a.Inbox, a.Items, a.People, a.Helpdesk, a.Desktop, a.Replies}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/deskchat/deskchat/app/localstore"
 	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/client"
 )
 
 // InboxService answers the messenger's reads from the local store (so they
@@ -19,8 +20,9 @@ type InboxService struct {
 
 // ListParams select a section list.
 type ListParams struct {
-	Section        string `json:"section"` // customers or mine
-	Status         string `json:"status"`  // open or closed
+	Section        string `json:"section"`            // customers or mine
+	Status         string `json:"status"`             // open or closed
+	Assignee       string `json:"assignee,omitempty"` // me (Assigned to me) or none (Unassigned)
 	BeforeActivity int64  `json:"before_activity,omitempty"`
 	BeforeID       int64  `json:"before_id,omitempty"`
 	Limit          int    `json:"limit,omitempty"`
@@ -32,7 +34,8 @@ func (s *InboxService) ListConversations(p ListParams) ([]*chat.Conversation, er
 	if err != nil {
 		return nil, err
 	}
-	f := chat.ConversationFilter{Section: chat.Section(p.Section), Status: chat.Status(p.Status), BeforeID: p.BeforeID, Limit: p.Limit}
+	f := chat.ConversationFilter{Section: chat.Section(p.Section), Status: chat.Status(p.Status), BeforeID: p.BeforeID, Limit: p.Limit,
+		Assignee: chat.AssigneeFilter(p.Assignee)}
 	if p.BeforeActivity > 0 {
 		f.BeforeActivity = time.UnixMilli(p.BeforeActivity)
 	}
@@ -115,23 +118,62 @@ func (s *InboxService) SetFocus(p OpenParams) error {
 	return nil
 }
 
-// SendMessageParams is a reply.
+// SendMessageParams is a reply, or a private note (Internal) for the team
+// only; Mentions are the teammates it @mentions.
 type SendMessageParams struct {
-	ConversationID int64  `json:"conversation_id"`
-	Text           string `json:"text"`
+	ConversationID int64   `json:"conversation_id"`
+	Text           string  `json:"text"`
+	Internal       bool    `json:"internal,omitempty"`
+	Mentions       []int64 `json:"mentions,omitempty"`
 }
 
-// SendMessage queues a reply; it shows as pending until the server has it.
+// SendMessage queues a reply or a note; it shows as pending until the
+// server has it (offline it waits in the outbox, and a repeat is
+// harmless: the outbox entry's client id makes the send idempotent). The
+// server's checks run here first (CheckNewMessage, CanSendIn with the
+// local copy of the conversation).
 func (s *InboxService) SendMessage(p SendMessageParams) error {
-	if _, err := chat.CheckMessageText(p.Text); err != nil {
-		return err
-	}
 	rt, err := s.Session.current()
 	if err != nil {
 		return err
 	}
 	st, e := rt.store, rt.engine
-	return s.queue(st, e, localstore.Entry{Kind: localstore.OutSendMessage, ConversationID: p.ConversationID, Text: p.Text})
+	nm := chat.NewMessage{Text: p.Text, Internal: p.Internal, Mentions: p.Mentions}
+	if err := chat.CheckNewMessage(chat.Actor{Kind: chat.KindUser, ID: st.Me()}, &nm); err != nil {
+		return err
+	}
+	if conv, err := st.FindConversationByID(context.Background(), p.ConversationID); err == nil {
+		if err := chat.CanSendIn(conv, nm); err != nil {
+			return err
+		}
+	}
+	return s.queue(st, e, localstore.Entry{Kind: localstore.OutSendMessage, ConversationID: p.ConversationID, Text: p.Text,
+		Internal: nm.Internal, Mentions: nm.Mentions})
+}
+
+// AssignParams assign a conversation (UserID 0 unassigns).
+type AssignParams struct {
+	ConversationID int64 `json:"conversation_id"`
+	UserID         int64 `json:"user_id"`
+}
+
+// AssignConversation assigns, transfers or unassigns a customer
+// conversation. Assignment is shared team state and needs the server
+// (ErrOffline otherwise); the change reaches the local store as
+// conversation.updated, and the answer is stored at once.
+func (s *InboxService) AssignConversation(p AssignParams) (*chat.Conversation, error) {
+	c, err := call(s.Session, func(ctx context.Context, cl *client.Client) (*chat.Conversation, error) {
+		return cl.AssignConversation(ctx, p.ConversationID, p.UserID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if st, err := s.Session.store(); err == nil {
+		if err := st.StoreSnapshot(context.Background(), []*chat.Conversation{c}, nil, nil, nil); err == nil {
+			s.Session.Emit.Emit(EventInbox, InboxChange{Live: true})
+		}
+	}
+	return c, nil
 }
 
 // ConversationParams name a conversation.

@@ -131,7 +131,7 @@ func (b *batch) message(ctx context.Context, typ string, m *chat.Message, raw []
 			return err
 		}
 	}
-	args := []any{m.ID, m.ConversationID, string(m.Author.Kind), m.Author.ID, m.System, m.Text, m.DeletedAt != nil, string(raw)}
+	args := []any{m.ID, m.ConversationID, string(m.Author.Kind), m.Author.ID, m.System, m.Text, m.DeletedAt != nil, string(raw), m.Internal}
 	stmt := b.insert
 	if typ != chat.EventMessageCreated {
 		stmt = b.update
@@ -159,8 +159,9 @@ func (b *batch) message(ctx context.Context, typ string, m *chat.Message, raw []
 	} else if typ == chat.EventMessageCreated && n > 0 {
 		b.fresh = append(b.fresh, m.ID)
 	}
-	if at := m.CreatedAt.UnixMilli(); at > b.activity[m.ConversationID] {
-		b.activity[m.ConversationID] = at
+	// The server's rule: an internal message moves no activity.
+	if _, moves := chat.Preview(m); moves && m.CreatedAt.UnixMilli() > b.activity[m.ConversationID] {
+		b.activity[m.ConversationID] = m.CreatedAt.UnixMilli()
 	}
 	return nil
 }
@@ -214,8 +215,8 @@ func (s *Store) apply(ctx context.Context, b *batch, ev *chat.Event) error {
 		if err := json.Unmarshal(ev.Data, &c); err != nil {
 			return err
 		}
-		// Only team-only events speak for the linked item; the others
-		// reach customers too and leave it out.
+		// Only team-only events speak for the linked item and the
+		// assignee; the others reach customers too and leave them out.
 		return s.upsertConversation(ctx, tx, &c, ev.Type == chat.EventConversationUpdated)
 	case chat.EventParticipantAdded:
 		var d struct {
@@ -258,6 +259,19 @@ func (s *Store) apply(ctx context.Context, b *batch, ev *chat.Event) error {
 			return err
 		}
 		return b.erase(ctx, &d)
+	case chat.EventSavedReplyUpdated, chat.EventSavedReplyDeleted:
+		var r chat.SavedReply
+		if err := json.Unmarshal(ev.Data, &r); err != nil {
+			return err
+		}
+		if ev.Type == chat.EventSavedReplyDeleted {
+			_, err := tx.ExecContext(ctx, `DELETE FROM saved_replies WHERE id = ?`, r.ID)
+			return err
+		}
+		if r.Shortcut == "" {
+			return nil // emptied by a later edit or delete, which follows
+		}
+		return upsertSavedReply(ctx, tx, &r)
 	case chat.EventHelpdeskUpdated:
 		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, data) VALUES ('helpdesk', ?)
 			ON CONFLICT (key) DO UPDATE SET data = excluded.data`, string(ev.Data))
@@ -311,9 +325,9 @@ func setRead(ctx context.Context, tx *sql.Tx, convID, lastRead int64) error {
 }
 
 const (
-	insertMessageSQL = `INSERT OR IGNORE INTO messages (id, conversation_id, author_kind, author_id, system, text, deleted, data)
-		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)`
-	updateMessageSQL = `UPDATE messages SET text = ?6, deleted = ?7, data = ?8 WHERE id = ?1
+	insertMessageSQL = `INSERT OR IGNORE INTO messages (id, conversation_id, author_kind, author_id, system, text, deleted, data, internal)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`
+	updateMessageSQL = `UPDATE messages SET text = ?6, deleted = ?7, data = ?8, internal = ?9 WHERE id = ?1
 		AND ?2 IS NOT NULL AND ?3 IS NOT NULL AND ?4 IS NOT NULL AND ?5 IS NOT NULL`
 )
 
@@ -332,15 +346,18 @@ func upsertMessage(ctx context.Context, tx *sql.Tx, m *chat.Message) error {
 	return b.flushActivity(ctx)
 }
 
-func (s *Store) upsertConversation(ctx context.Context, tx *sql.Tx, c *chat.Conversation, itemKnown bool) error {
+func (s *Store) upsertConversation(ctx context.Context, tx *sql.Tx, c *chat.Conversation, teamKnown bool) error {
 	if c.Customer != nil {
 		if err := upsertCustomer(ctx, tx, c.Customer); err != nil {
 			return err
 		}
 	}
-	var item any
+	var item, assignee any
 	if c.Item != nil {
 		item = c.Item.Number
+	}
+	if c.Assignee != nil {
+		assignee = c.Assignee.ID
 	}
 	var customer any
 	if c.CustomerID != 0 {
@@ -354,7 +371,7 @@ func (s *Store) upsertConversation(ctx context.Context, tx *sql.Tx, c *chat.Conv
 	// Per-user and derived, computed locally; the linked item is kept by
 	// number only (its title comes from the items table), so no old title
 	// stays in the row when the item changes.
-	c.Unread, c.LastReadID, c.LastMessage, c.Item = 0, 0, nil, nil
+	c.Unread, c.LastReadID, c.LastMessage, c.Item, c.Assignee = 0, 0, nil, nil, nil
 	data, _ := json.Marshal(c)
 	var known bool
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM conversations WHERE id = ?)`, c.ID).Scan(&known); err != nil {
@@ -363,12 +380,14 @@ func (s *Store) upsertConversation(ctx context.Context, tx *sql.Tx, c *chat.Conv
 	if !known {
 		s.noteFresh(c.ID)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO conversations (id, kind, status, customer_id, item_number, last_activity_at, participant, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET status = excluded.status, customer_id = excluded.customer_id,
-		item_number = CASE WHEN ? THEN excluded.item_number ELSE item_number END, last_activity_at = MAX(last_activity_at, excluded.last_activity_at),
+	_, err := tx.ExecContext(ctx, `INSERT INTO conversations (id, kind, status, customer_id, item_number, last_activity_at, participant, data, assignee_id)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10) ON CONFLICT (id) DO UPDATE SET status = excluded.status, customer_id = excluded.customer_id,
+		item_number = CASE WHEN ?9 THEN excluded.item_number ELSE item_number END,
+		assignee_id = CASE WHEN ?9 THEN excluded.assignee_id ELSE assignee_id END,
+		last_activity_at = MAX(last_activity_at, excluded.last_activity_at),
 		participant = excluded.participant, data = excluded.data`,
 		c.ID, string(c.Kind), string(c.Status), customer, item, c.LastActivityAt.UnixMilli(), c.HasParticipant(s.me), string(data),
-		itemKnown)
+		teamKnown, assignee)
 	return err
 }
 
@@ -417,10 +436,11 @@ func (s *Store) StoreSnapshot(ctx context.Context, convs []*chat.Conversation, m
 }
 
 // ReplaceWithSnapshot is the resync: it forgets the synced history (not
-// the outbox) and stores the snapshot, its settings and the cursor it is
-// valid from, all in one transaction, so a crash never leaves half of it.
+// the outbox) and stores the snapshot, its settings, saved replies and the
+// cursor it is valid from, all in one transaction, so a crash never leaves
+// half of it.
 func (s *Store) ReplaceWithSnapshot(ctx context.Context, convs []*chat.Conversation, msgs []*chat.Message, users []*chat.User,
-	items []*chat.Item, settings *chat.Settings, cursor int64, epoch string) error {
+	items []*chat.Item, settings *chat.Settings, replies []*chat.SavedReply, cursor int64, epoch string) error {
 	// The forgotten history leaves the file too.
 	defer s.dropEarlierPages(ctx)
 	return s.write(ctx, func(tx *sql.Tx) error {
@@ -429,6 +449,11 @@ func (s *Store) ReplaceWithSnapshot(ctx context.Context, convs []*chat.Conversat
 		}
 		if err := s.snapshot(ctx, tx, convs, msgs, users, items); err != nil {
 			return err
+		}
+		for _, r := range replies {
+			if err := upsertSavedReply(ctx, tx, r); err != nil {
+				return err
+			}
 		}
 		if settings != nil {
 			data, _ := json.Marshal(settings)
@@ -499,4 +524,11 @@ func (s *Store) Purge(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+func upsertSavedReply(ctx context.Context, tx *sql.Tx, r *chat.SavedReply) error {
+	data, _ := json.Marshal(r)
+	_, err := tx.ExecContext(ctx, `INSERT INTO saved_replies (id, shortcut, data) VALUES (?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET shortcut = excluded.shortcut, data = excluded.data`, r.ID, r.Shortcut, string(data))
+	return err
 }

@@ -127,7 +127,7 @@ func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 
 // forget drops the synced history (not the outbox) inside tx.
 func forget(ctx context.Context, tx *sql.Tx) error {
-	for _, t := range []string{"users", "customers", "conversations", "messages", "items", "item_people", "read_state", "settings"} {
+	for _, t := range []string{"users", "customers", "conversations", "messages", "items", "item_people", "read_state", "settings", "saved_replies"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 			return err
 		}

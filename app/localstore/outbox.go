@@ -3,6 +3,7 @@ package localstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 
 	"github.com/deskchat/deskchat/backend/chat"
 )
@@ -34,14 +35,21 @@ type Entry struct {
 	ConversationID int64   `json:"conversation_id"`
 	MessageID      int64   `json:"message_id,omitempty"`
 	Text           string  `json:"text,omitempty"`
-	Failed         string  `json:"failed,omitempty"` // the server refused it: shown with Retry
+	Internal       bool    `json:"internal,omitempty"` // a private note (send_message)
+	Mentions       []int64 `json:"mentions,omitempty"` // users it @mentions (send_message)
+	Failed         string  `json:"failed,omitempty"`   // the server refused it: shown with Retry
 }
 
 // Enqueue stores a command. A repeated client id is ignored.
 func (s *Store) Enqueue(ctx context.Context, e Entry) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO outbox (client_id, kind, conversation_id, message_id, text, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, e.ClientID, e.Kind, e.ConversationID, e.MessageID, e.Text, s.Now().UnixMilli())
+		mentions := ""
+		if len(e.Mentions) > 0 {
+			b, _ := json.Marshal(e.Mentions)
+			mentions = string(b)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO outbox (client_id, kind, conversation_id, message_id, text, created_at, internal, mentions)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.ClientID, e.Kind, e.ConversationID, e.MessageID, e.Text, s.Now().UnixMilli(), e.Internal, mentions)
 		return err
 	})
 }
@@ -49,7 +57,7 @@ func (s *Store) Enqueue(ctx context.Context, e Entry) error {
 // Outbox lists waiting commands in order; with convID > 0, that
 // conversation's only.
 func (s *Store) Outbox(ctx context.Context, convID int64) ([]Entry, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, client_id, kind, conversation_id, message_id, text, failed FROM outbox
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, client_id, kind, conversation_id, message_id, text, failed, internal, mentions FROM outbox
 		WHERE ? = 0 OR conversation_id = ? ORDER BY seq`, convID, convID)
 	if err != nil {
 		return nil, err
@@ -58,8 +66,14 @@ func (s *Store) Outbox(ctx context.Context, convID int64) ([]Entry, error) {
 	out := []Entry{}
 	for rows.Next() {
 		var e Entry
-		if err := rows.Scan(&e.Seq, &e.ClientID, &e.Kind, &e.ConversationID, &e.MessageID, &e.Text, &e.Failed); err != nil {
+		var mentions string
+		if err := rows.Scan(&e.Seq, &e.ClientID, &e.Kind, &e.ConversationID, &e.MessageID, &e.Text, &e.Failed, &e.Internal, &mentions); err != nil {
 			return nil, err
+		}
+		if mentions != "" {
+			if err := json.Unmarshal([]byte(mentions), &e.Mentions); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, e)
 	}

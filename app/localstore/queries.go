@@ -28,9 +28,7 @@ func (s *Store) Support(ctx context.Context) bool {
 
 // ListConversations answers a section list locally, newest activity first.
 func (s *Store) ListConversations(ctx context.Context, f chat.ConversationFilter) ([]*chat.Conversation, error) {
-	q := `SELECT c.data, ` + unread + `, (SELECT data FROM messages m WHERE m.conversation_id = c.id AND m.system = ''
-		ORDER BY m.id DESC LIMIT 1), (SELECT data FROM customers cu WHERE cu.id = c.customer_id),
-		(SELECT data FROM items i WHERE i.number = c.item_number), c.last_activity_at FROM conversations c WHERE 1`
+	q := `SELECT ` + conversationColumns + ` FROM conversations c WHERE 1`
 	args := []any{sql.Named("me", s.me)}
 	// The server's rules, with what this store knows of me.
 	if err := chat.CanListConversations(chat.Actor{Kind: chat.KindUser, ID: s.me, Support: s.Support(ctx)}, f); err != nil {
@@ -45,6 +43,12 @@ func (s *Store) ListConversations(ctx context.Context, f chat.ConversationFilter
 	if f.Status != "" {
 		q += ` AND c.status = :status`
 		args = append(args, sql.Named("status", string(f.Status)))
+	}
+	switch f.Assignee {
+	case chat.AssignedToMe:
+		q += ` AND c.assignee_id = :me`
+	case chat.Unassigned:
+		q += ` AND c.assignee_id IS NULL AND c.customer_id IS NOT NULL`
 	}
 	if !f.BeforeActivity.IsZero() {
 		q += ` AND (c.last_activity_at < :bact OR (c.last_activity_at = :bact AND c.id < :bid))`
@@ -68,12 +72,21 @@ func (s *Store) ListConversations(ctx context.Context, f chat.ConversationFilter
 	return out, rows.Err()
 }
 
+// conversationColumns read a conversation with what is kept apart: its
+// unread count (needs :me), last message (a person's, never an internal
+// one, as on the server), customer, item, activity and assignee.
+const conversationColumns = `c.data, ` + unread + `, (SELECT data FROM messages m WHERE m.conversation_id = c.id AND m.system = ''
+		AND m.internal = 0 ORDER BY m.id DESC LIMIT 1), (SELECT data FROM customers cu WHERE cu.id = c.customer_id),
+		(SELECT data FROM items i WHERE i.number = c.item_number), c.last_activity_at,
+		c.assignee_id, (SELECT json_extract(u.data, '$.name') FROM users u WHERE u.id = c.assignee_id)`
+
 func scanConversation(row interface{ Scan(...any) error }) (*chat.Conversation, error) {
 	var data string
-	var last, customer, item sql.NullString
+	var last, customer, item, assigneeName sql.NullString
+	var assignee sql.NullInt64
 	var n int
 	var activity int64
-	if err := row.Scan(&data, &n, &last, &customer, &item, &activity); err != nil {
+	if err := row.Scan(&data, &n, &last, &customer, &item, &activity, &assignee, &assigneeName); err != nil {
 		return nil, err
 	}
 	var c chat.Conversation
@@ -96,14 +109,15 @@ func scanConversation(row interface{ Scan(...any) error }) (*chat.Conversation, 
 			c.Item = it.Ref()
 		}
 	}
+	if assignee.Valid {
+		c.Assignee = &chat.Person{ID: assignee.Int64, Name: assigneeName.String}
+	}
 	return &c, nil
 }
 
 // FindConversationByID returns one conversation.
 func (s *Store) FindConversationByID(ctx context.Context, id int64) (*chat.Conversation, error) {
-	c, err := scanConversation(s.db.QueryRowContext(ctx, `SELECT c.data, `+unread+`, (SELECT data FROM messages m
-		WHERE m.conversation_id = c.id AND m.system = '' ORDER BY m.id DESC LIMIT 1), (SELECT data FROM customers cu WHERE cu.id = c.customer_id),
-		(SELECT data FROM items i WHERE i.number = c.item_number), c.last_activity_at FROM conversations c WHERE c.id = :id`,
+	c, err := scanConversation(s.db.QueryRowContext(ctx, `SELECT `+conversationColumns+` FROM conversations c WHERE c.id = :id`,
 		sql.Named("me", s.me), sql.Named("id", id)))
 	if err == sql.ErrNoRows {
 		return nil, chat.Errorf(chat.ENotFound, "Conversation %d is not in the local store.", id)
@@ -130,6 +144,40 @@ func (s *Store) SectionCounts(ctx context.Context) (*chat.SectionCounts, error) 
 			return nil, err
 		}
 		out.Count(chat.Status(status), customer, mine)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if out.Customers != nil {
+		out.Assignment = &chat.AssignmentCounts{}
+		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE assignee_id IS NULL), COUNT(*) FILTER (WHERE assignee_id = ?)
+			FROM conversations WHERE status = 'open' AND customer_id IS NOT NULL`, s.me).Scan(
+			&out.Assignment.Unassigned, &out.Assignment.AssignedToMe); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// ListSavedReplies returns the team's saved replies and mine, by
+// shortcut, as the last sync brought them (they work offline).
+func (s *Store) ListSavedReplies(ctx context.Context) ([]*chat.SavedReply, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT data FROM saved_replies ORDER BY shortcut, json_extract(data, '$.owner_id'), id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*chat.SavedReply{}
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, err
+		}
+		r := &chat.SavedReply{}
+		if err := json.Unmarshal([]byte(data), r); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
 	}
 	return out, rows.Err()
 }
@@ -274,4 +322,16 @@ func getJSON[T any](ctx context.Context, db *sql.DB, q string, args ...any) (*T,
 	}
 	v := new(T)
 	return v, json.Unmarshal([]byte(data), v)
+}
+
+// KeepSavedReply stores a saved reply the server just answered with, before
+// its event arrives; one with no shortcut (a delete's answer) is removed.
+func (s *Store) KeepSavedReply(ctx context.Context, r *chat.SavedReply) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if r.Shortcut == "" {
+			_, err := tx.ExecContext(ctx, `DELETE FROM saved_replies WHERE id = ?`, r.ID)
+			return err
+		}
+		return upsertSavedReply(ctx, tx, r)
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -40,6 +41,8 @@ type note struct {
 	customer     bool
 	preview      string
 	started      bool // the message opened a new conversation
+	mention      bool // it @mentions me (or assigns me the conversation)
+	assigned     bool // the note of an assignment to me
 }
 
 // SetMuted turns notifications off or on (a user setting).
@@ -106,7 +109,7 @@ func (c *Center) Events(events []*chat.Event, live bool) {
 			continue
 		}
 		n := note{conversation: m.ConversationID, message: m.ID, sender: senderName(&m), customer: m.Author.Kind == chat.KindCustomer,
-			preview: preview(m.Text)}
+			preview: preview(m.Text), mention: slices.Contains(m.Mentions, c.Store.Me()), assigned: m.System == chat.NoteAssigned}
 		if n.customer {
 			n.customerID = m.Author.ID
 		}
@@ -120,13 +123,18 @@ func (c *Center) wanted(m *chat.Message) bool {
 	muted, open, focused := c.muted, c.open, c.focused
 	c.mu.Unlock()
 	me := c.Store.Me()
+	mentioned := slices.Contains(m.Mentions, me)
 	switch {
-	case muted, m.System != "", m.Author.Kind == chat.KindSystem:
+	case muted:
 		return false
 	case m.Author.Kind == chat.KindUser && m.Author.ID == me:
 		return false // my own, from any of my devices
 	case focused && open == m.ConversationID:
 		return false // I am looking at it
+	case mentioned:
+		return true // an @mention in a note or a team conversation, or an assignment to me
+	case m.System != "", m.Author.Kind == chat.KindSystem:
+		return false
 	}
 	ctx := context.Background()
 	conv, err := c.Store.FindConversationByID(ctx, m.ConversationID)
@@ -222,7 +230,12 @@ func summarize(ns []note) (string, string) {
 		n := ns[0]
 		// Names inside our sentences are isolated; a name alone is the
 		// whole summary, balanced.
-		if n.started {
+		switch {
+		case n.assigned:
+			return "Conversation assigned to you", n.preview
+		case n.mention:
+			return chat.Isolate(n.sender) + " mentioned you", n.preview
+		case n.started:
 			return "New conversation from " + chat.Isolate(n.sender), n.preview
 		}
 		return chat.Balance(n.sender), n.preview

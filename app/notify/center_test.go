@@ -166,6 +166,21 @@ func TestNotificationsOnDBus(t *testing.T) {
 			msg(32, 1, chat.KindCustomer, 8, "Marco", "c"), msg(33, 1, chat.KindCustomer, 9, "Priya", "d"),
 			msg(34, 1, chat.KindCustomer, 9, "Priya", "e")}, true, func() { c.SetMuted(false) },
 			[]shown{{"deskchat", "5 new messages from 3 customers"}}},
+		// An @mention reaches me where nothing else would (conversation 3
+		// is not mine); an assignment to me too, as its note mentions me.
+		{"mentioned in a note", []*chat.Event{ev(150, chat.EventMessageCreated, 3, chat.Message{ID: 50, ConversationID: 3,
+			Author: chat.Author{Kind: chat.KindUser, ID: 3, Name: "Tom"}, Text: "@Me can you look?", Internal: true, Mentions: []int64{2}})},
+			true, nil, []shown{{"⁨Tom⁩ mentioned you", "@Me can you look?"}}},
+		{"someone else mentioned", []*chat.Event{ev(151, chat.EventMessageCreated, 3, chat.Message{ID: 51, ConversationID: 3,
+			Author: chat.Author{Kind: chat.KindUser, ID: 3, Name: "Tom"}, Text: "@Ann", Internal: true, Mentions: []int64{4}})},
+			true, nil, nil},
+		{"assigned to me", []*chat.Event{ev(152, chat.EventMessageCreated, 1, chat.Message{ID: 52, ConversationID: 1,
+			Author: chat.Author{Kind: chat.KindSystem}, System: chat.NoteAssigned, Internal: true, Mentions: []int64{2},
+			Text: "⁨Ann⁩ assigned this conversation to ⁨Me⁩."})},
+			true, nil, []shown{{"Conversation assigned to you", "⁨Ann⁩ assigned this conversation to ⁨Me⁩."}}},
+		{"mentioned while looking at it", []*chat.Event{ev(153, chat.EventMessageCreated, 3, chat.Message{ID: 53, ConversationID: 3,
+			Author: chat.Author{Kind: chat.KindUser, ID: 3, Name: "Tom"}, Text: "@Me", Internal: true, Mentions: []int64{2}})},
+			true, func() { c.SetView(3, true) }, nil},
 		// User text is text in the body's markup (the daemon reads markup).
 		{"markup in a message", []*chat.Event{msg(40, 1, chat.KindCustomer, 7, "Sally C", "Is 2 < 3 & 4 > 1? <b>urgent</b>")}, true, nil,
 			[]shown{{"Sally C", "Is 2 &lt; 3 &amp; 4 &gt; 1? &lt;b&gt;urgent&lt;/b&gt;"}}},

@@ -398,7 +398,7 @@ func (e *Engine) send(ctx context.Context, en localstore.Entry) (*chat.Message, 
 	c := e.Client
 	switch en.Kind {
 	case localstore.OutSendMessage:
-		m, _, err := c.SendMessage(ctx, en.ConversationID, en.ClientID, en.Text)
+		m, _, err := c.Post(ctx, en.ConversationID, chat.NewMessage{ClientID: en.ClientID, Text: en.Text, Internal: en.Internal, Mentions: en.Mentions})
 		return m, err
 	case localstore.OutEditMessage:
 		return c.EditMessage(ctx, en.MessageID, en.Text)

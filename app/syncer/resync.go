@@ -59,8 +59,12 @@ func (e *Engine) resync(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	replies, err := e.Client.ListSavedReplies(ctx)
+	if err != nil {
+		return err
+	}
 	// A conversation that moved between list pages while we paged is
 	// missed here; its next event arrives without a row and the engine
 	// fetches it then (TakeNew).
-	return e.Store.ReplaceWithSnapshot(ctx, convs, msgs, users, itemList, settings, head, epoch)
+	return e.Store.ReplaceWithSnapshot(ctx, convs, msgs, users, itemList, settings, replies, head, epoch)
 }

@@ -66,8 +66,14 @@ func (tx *Tx) assign(ctx context.Context, by chat.Actor, r *conversationRow, use
 			return err
 		}
 	}
+	// The note mentions a new assignee (not one who took it themself):
+	// their desktop notifies them.
+	var mentions []int64
+	if to != nil && !(by.IsUser() && by.ID == to.ID) {
+		mentions = []int64{to.ID}
+	}
 	if _, err := tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, r.ID, chat.AssignNote(by, to, from),
-		note{code: chat.NoteAssigned, internal: true, actor: by}, ""); err != nil {
+		note{code: chat.NoteAssigned, internal: true, actor: by, mentions: mentions}, ""); err != nil {
 		return err
 	}
 	r.assigneeID = userID

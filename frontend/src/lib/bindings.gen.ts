@@ -20,6 +20,8 @@ export interface OutboxEntry {
   conversation_id: number;
   message_id?: number;
   text?: string;
+  internal?: boolean;
+  mentions?: number[];
   failed?: string;
 }
 
@@ -46,6 +48,11 @@ export interface SessionStatus {
   muted: boolean;
 }
 
+export interface AssignParams {
+  conversation_id: number;
+  user_id: number;
+}
+
 export interface ConversationParams {
   conversation_id: number;
 }
@@ -64,6 +71,7 @@ export interface EditMessageParams {
 export interface ListParams {
   section: string;
   status: string;
+  assignee?: string;
   before_activity?: number;
   before_id?: number;
   limit?: number;
@@ -93,6 +101,8 @@ export interface SearchParams {
 export interface SendMessageParams {
   conversation_id: number;
   text: string;
+  internal?: boolean;
+  mentions?: number[];
 }
 
 export interface TypingParams {
@@ -155,6 +165,30 @@ export interface Prefs {
   compact: boolean;
 }
 
+export interface NewSavedReply {
+  shortcut: string;
+  title: string;
+  text: string;
+  personal?: boolean;
+}
+
+export interface SavedReply {
+  id: number;
+  owner_id?: number;
+  shortcut: string;
+  title: string;
+  text: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UpdateSavedReplyParams {
+  id: number;
+  shortcut?: string;
+  title?: string;
+  text?: string;
+}
+
 export interface Bridge {
   AboutService: {
     About(): Promise<AboutInfo>;
@@ -171,6 +205,7 @@ export interface Bridge {
     Status(): Promise<SessionStatus>;
   };
   InboxService: {
+    AssignConversation(p0: AssignParams): Promise<Conversation>;
     CloseConversation(p0: ConversationParams): Promise<void>;
     DeleteMessage(p0: MessageRef): Promise<void>;
     Discard(p0: string): Promise<void>;
@@ -222,6 +257,12 @@ export interface Bridge {
     SetOnline(p0: boolean): Promise<void>;
     SetPrefs(p0: Prefs): Promise<void>;
     Start(p0: unknown): Promise<void>;
+  };
+  SavedReplyService: {
+    CreateSavedReply(p0: NewSavedReply): Promise<SavedReply>;
+    DeleteSavedReply(p0: number): Promise<void>;
+    ListSavedReplies(): Promise<SavedReply[] | null>;
+    UpdateSavedReply(p0: UpdateSavedReplyParams): Promise<SavedReply>;
   };
 }
 
