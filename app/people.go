@@ -16,10 +16,14 @@ type PeopleService struct {
 	Session *SessionService
 }
 
-// ListUsers lists the team members with their presence.
+// ListUsers lists the team members with their presence; offline, the
+// copy in the local store (everyone offline).
 func (s *PeopleService) ListUsers() ([]*chat.User, error) {
-	return call(s.Session, func(ctx context.Context, c *client.Client) ([]*chat.User, error) {
+	us, err := call(s.Session, func(ctx context.Context, c *client.Client) ([]*chat.User, error) {
 		return c.ListUsers(ctx)
+	})
+	return orLocal(s.Session, us, err, func(ctx context.Context, st *localstore.Store) ([]*chat.User, error) {
+		return st.ListUsers(ctx)
 	})
 }
 

@@ -335,3 +335,26 @@ func (s *Store) KeepSavedReply(ctx context.Context, r *chat.SavedReply) error {
 		return upsertSavedReply(ctx, tx, r)
 	})
 }
+
+// ListUsers returns the team as the last sync brought it, by name (for
+// @mentions and assignment offline).
+func (s *Store) ListUsers(ctx context.Context) ([]*chat.User, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT data FROM users ORDER BY json_extract(data, '$.name'), id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*chat.User{}
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, err
+		}
+		u := &chat.User{}
+		if err := json.Unmarshal([]byte(data), u); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}

@@ -150,6 +150,66 @@ async function flow(page, context, errors) {
   await frame.locator('li.msg.theirs').filter({ hasText: 'let me check the zanzibar tracking' }).waitFor();
   await shot(page, '02-conversation');
 
+  // A private note with an @mention: the composer switches to Private
+  // note, "@Be" offers Ben, Enter picks him; the note is styled as one.
+  const { token: ben, user: benUser } = await api(server, 'POST', '/v1/auth/login', { body: { email: 'ben@deskchat.test', password: 'deskchat-demo' } });
+  const benCountsBefore = (await api(server, 'GET', '/v1/sections/counts', { token: ben })).assignment;
+  await view.getByRole('radio', { name: 'Private note' }).click();
+  const noteBox = page.getByRole('textbox', { name: 'Private note' });
+  await noteBox.pressSequentially('Known courier issue, @Be');
+  await page.getByRole('listbox', { name: 'Mention a teammate' }).getByRole('option', { name: /Ben Support/ }).waitFor();
+  await noteBox.press('Enter'); // picks Ben
+  await noteBox.pressSequentially('please call them');
+  assert.equal(await noteBox.inputValue(), 'Known courier issue, @Ben Support please call them');
+  await shot(page, '02a-note-mention');
+  await noteBox.press('Enter'); // adds the note
+  const noteMsg = view.locator('.group.mine .msg.note', { hasText: 'Known courier issue' });
+  await noteMsg.waitFor();
+  assert.match(await noteMsg.innerText(), /Private note/);
+  const onServer = (await api(server, 'GET', `/v1/conversations/${wendy.id}/messages`, { token: anna })).messages.find((m) => m.text.startsWith('Known courier'));
+  assert.equal(onServer.internal, true);
+  assert.deepEqual(onServer.mentions, [benUser.id]);
+  // Ben: a member now, so the conversation is in his My Conversations.
+  await until('the conversation in Ben\'s My Conversations', async () =>
+    (await api(server, 'GET', '/v1/conversations?section=mine&status=open', { token: ben })).conversations.some((c) => c.id === wendy.id));
+  // A saved reply: "/re" offers /ref, Enter inserts it with Wendy's name.
+  await api(server, 'POST', '/v1/saved-replies', { token: anna, body: { shortcut: 'ref', title: 'Refund on its way',
+    text: 'Hi {{customer.name | there}}, your refund is on its way. {{agent.name}}' } });
+  await view.getByRole('radio', { name: 'Reply' }).click();
+  await until('the saved reply in the app', async () =>
+    ((await page.evaluate(() => window.go.app.SavedReplyService.ListSavedReplies())) ?? []).some((r) => r.shortcut === 'ref'));
+  await composer.pressSequentially('/re');
+  await page.getByRole('listbox', { name: 'Saved replies' }).getByRole('option', { name: /\/ref/ }).waitFor();
+  await shot(page, '02b-saved-reply-picker');
+  await composer.press('Enter');
+  await until('the filled saved reply', async () => (await composer.inputValue()) === 'Hi Wendy Widget, your refund is on its way. Anna Admin');
+  await composer.press('Enter');
+  // The widget shows the reply and nothing of the note, before and after a reload.
+  await frame.locator('li.msg.theirs').filter({ hasText: 'your refund is on its way' }).waitFor();
+  assert.equal(await frame.locator('li.msg', { hasText: 'courier issue' }).count(), 0);
+  await customer.reload();
+  await frame.locator('li.msg.theirs').filter({ hasText: 'your refund is on its way' }).waitFor();
+  assert.equal(await frame.locator('li.msg', { hasText: 'courier issue' }).count(), 0);
+  assert.doesNotMatch(await frame.locator('body').innerText(), /courier issue|Private note/);
+  // Assign to Ben from the header: his Assigned to me count goes up; the row shows him.
+  await view.locator('.assign-menu > button').click();
+  await view.getByRole('menuitem', { name: /Assign to Ben Support/ }).click();
+  await view.locator('.assign-menu > button', { hasText: 'Ben Support' }).waitFor();
+  await page.locator('.conv-row', { hasText: 'Wendy Widget' }).locator('.chip-assignee', { hasText: 'Ben Support' }).waitFor();
+  await until('Ben\'s Assigned to me count to go up', async () =>
+    (await api(server, 'GET', '/v1/sections/counts', { token: ben })).assignment.assigned_to_me === benCountsBefore.assigned_to_me + 1);
+  await view.locator('.system-note', { hasText: 'assigned this conversation to' }).waitFor();
+  await shot(page, '02c-assigned');
+  // Ben mentions Anna in a team conversation: her desktop notifies her.
+  const beforeMention = lastNotificationId();
+  const annaId = status.user.id;
+  const { conversation: benTeam } = await api(server, 'POST', '/v1/conversations', { token: ben, body: { participant_ids: [annaId] } });
+  await api(server, 'POST', `/v1/conversations/${benTeam.id}/messages`, { token: ben, body: { text: '@Anna Admin the courier called back', mentions: [annaId] } });
+  const mention = await until('the notification of the mention', () =>
+    notifications().find((n) => n.id > beforeMention && n.summary.includes('mentioned you')), 20_000);
+  assert.match(mention.summary, /Ben Support/);
+  assert.match(mention.body, /courier called back/);
+
   // Edit and delete my message through the message menu.
   const mineId = await view.locator('.group.mine .msg', { hasText: 'let me check the zanzibar tracking' }).getAttribute('data-message-id');
   const mine = view.locator(`.msg[data-message-id="${mineId}"]`);

@@ -19,6 +19,7 @@ import { SignIn } from './SignIn';
 import { Sidebar } from './Sidebar';
 import { TeamNew } from './TeamNew';
 import { watchPanel } from '../stores/panel';
+import { loadSavedReplies, loadTeammates, watchTeamwork } from '../stores/teamwork';
 
 /** Shows the first section the user has, once signed in. */
 async function enter() {
@@ -26,11 +27,13 @@ async function enter() {
   screen.value = 'inbox';
   await show(isSupport.value ? 'customers' : 'mine', 'open');
   loadSettings();
+  loadSavedReplies();
+  loadTeammates();
 }
 
 export function App() {
   useEffect(() => {
-    const offs = [watchSession(), watchInbox(), watchConversation(), watchHelpdesk(), watchWindow(), watchPanel()];
+    const offs = [watchSession(), watchInbox(), watchConversation(), watchHelpdesk(), watchWindow(), watchPanel(), watchTeamwork()];
     loadSession();
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {

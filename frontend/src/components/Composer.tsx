@@ -1,56 +1,183 @@
 // The composer: Enter sends, Shift+Enter makes a new line. Never disabled:
-// offline, replies wait in the outbox.
+// offline, replies and notes wait in the outbox. In a customer
+// conversation a Reply / Private note switch says who reads it; "/" opens
+// the saved replies, "@" the teammates to mention (notes and team
+// conversations only: a mention never goes into a reply the customer reads).
 import { useRef, useState } from 'preact/hooks';
 import { current, send, typed } from '../stores/conversation';
-import { sync } from '../stores/session';
+import { me, sync } from '../stores/session';
+import { loadTeammates, savedReplies, teammates } from '../stores/teamwork';
 import { MAX_MESSAGE, visible } from '../lib/text';
+import { fillPlaceholders, insertMention, matchReplies, mentionedIds, mentionQuery, slashQuery } from '../lib/savedreply';
+import type { SavedReply, User } from '../lib/types';
 import { Counter, fits } from './Counter';
 import { composing } from './Message';
 
+type Pick = { kind: 'reply'; items: SavedReply[] } | { kind: 'mention'; items: User[]; start: number };
+
 export function Composer() {
+  const conv = current.value;
   const [text, setText] = useState('');
+  const [note, setNote] = useState(false);
+  const [picked, setPicked] = useState<{ id: number; name: string }[]>([]);
+  const [caret, setCaret] = useState(0);
+  const [active, setActive] = useState(0);
+  const [dismissed, setDismissed] = useState('');
   const ref = useRef<HTMLTextAreaElement>(null);
   const offline = sync.value.phase !== 'connected';
+  const customerConv = conv?.kind === 'customer';
+  const internal = customerConv && note;
+  const canMention = !customerConv || note;
+
+  // What the picker offers for the text as it is.
+  let pick: Pick | null = null;
+  const slash = slashQuery(text);
+  if (slash !== null && dismissed !== text) {
+    const items = matchReplies(savedReplies.value, slash);
+    pick = { kind: 'reply', items };
+  } else if (canMention && dismissed !== text) {
+    const mq = mentionQuery(text, caret);
+    if (mq) {
+      const items = teammates.value
+        .filter((u) => u.active && u.id !== me.value?.id && u.name.toLowerCase().includes(mq.query))
+        .slice(0, 8);
+      pick = { kind: 'mention', items, start: mq.start };
+    }
+  }
+  const choices = pick ? pick.items.length : 0;
+  const at = Math.min(active, Math.max(choices - 1, 0));
+
+  const setCursor = (pos: number) =>
+    requestAnimationFrame(() => {
+      ref.current?.focus();
+      ref.current?.setSelectionRange(pos, pos);
+      setCaret(pos);
+    });
+  const choose = (i: number) => {
+    if (!pick || !pick.items[i]) return;
+    if (pick.kind === 'reply') {
+      const r = pick.items[i];
+      const filled = fillPlaceholders(r.text, {
+        'customer.name': conv?.customer?.name ?? '',
+        'customer.email': conv?.customer?.email ?? '',
+        'agent.name': me.value?.name ?? '',
+      });
+      setText(filled);
+      setCursor(filled.length);
+    } else {
+      const u = pick.items[i];
+      const ins = insertMention(text, pick.start, caret, u.name);
+      setText(ins.text);
+      setPicked([...picked, { id: u.id, name: u.name }]);
+      setCursor(ins.caret);
+    }
+    setActive(0);
+  };
   const submit = () => {
     const t = text.trim();
     // Nothing visible is nothing to send; too long is kept as typed (the
     // counter says by how much), never cut.
     if (!visible(t) || !fits(t, MAX_MESSAGE)) return;
+    const mentions = canMention ? mentionedIds(t, picked) : [];
     setText('');
+    setPicked([]);
     // Queued locally, so this fails only on a refused text (too long):
     // then the draft comes back.
-    send(t).then((ok) => ok || setText((cur) => cur || text));
+    send(t, internal, mentions).then((ok) => ok || setText((cur) => cur || text));
     ref.current?.focus();
   };
-  const closed = current.value?.status === 'closed';
+  const closed = conv?.status === 'closed';
+  const placeholder = internal
+    ? 'Private note: only the team sees it. @ mentions a teammate'
+    : offline
+      ? 'Offline: your reply is sent when the connection returns'
+      : closed
+        ? 'Reply… (this conversation is closed)'
+        : 'Reply… Enter sends, / for saved replies';
   return (
     <form
-      class="composer"
+      class={`composer${internal ? ' note-mode' : ''}`}
       onSubmit={(e) => {
         e.preventDefault();
         submit();
       }}
     >
-      <textarea
-        ref={ref}
-        aria-label="Reply"
-        placeholder={offline ? 'Offline: your reply is sent when the connection returns' : closed ? 'Reply… (this conversation is closed)' : 'Reply… (Enter sends, Shift+Enter new line)'}
-        value={text}
-        rows={2}
-        onInput={(e) => {
-          setText((e.currentTarget as HTMLTextAreaElement).value);
-          typed();
-        }}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && !e.shiftKey && !composing(e)) {
-            e.preventDefault();
-            submit();
-          }
-        }}
-      />
+      {customerConv && (
+        <div class="composer-mode" role="radiogroup" aria-label="Who reads it">
+          <button type="button" role="radio" aria-checked={!note} class={!note ? 'on' : ''} onClick={() => (setNote(false), ref.current?.focus())}>
+            Reply
+          </button>
+          <button type="button" role="radio" aria-checked={note} class={note ? 'on note' : ''} onClick={() => (setNote(true), loadTeammates(), ref.current?.focus())}>
+            Private note
+          </button>
+        </div>
+      )}
+      <div class="composer-main">
+        {pick && (
+          <div class="picker" role="listbox" aria-label={pick.kind === 'reply' ? 'Saved replies' : 'Mention a teammate'}>
+            {choices === 0 && <div class="picker-empty">{pick.kind === 'reply' ? 'No saved reply matches. Add them in Settings.' : 'No teammate matches.'}</div>}
+            {pick.kind === 'reply' &&
+              pick.items.map((r, i) => (
+                <button type="button" role="option" aria-selected={i === at} class={i === at ? 'active' : ''} key={r.id}
+                  onMouseDown={(e) => (e.preventDefault(), choose(i))}>
+                  <span class="picker-key">/{r.shortcut}</span> <bdi class="picker-title">{r.title}</bdi>
+                  {r.owner_id ? <span class="tag">mine</span> : null}
+                </button>
+              ))}
+            {pick.kind === 'mention' &&
+              pick.items.map((u, i) => (
+                <button type="button" role="option" aria-selected={i === at} class={i === at ? 'active' : ''} key={u.id}
+                  onMouseDown={(e) => (e.preventDefault(), choose(i))}>
+                  <span class={`dot ${u.online ? 'online' : 'away'}`} /> <bdi>{u.name}</bdi>
+                </button>
+              ))}
+          </div>
+        )}
+        <textarea
+          ref={ref}
+          aria-label={internal ? 'Private note' : 'Reply'}
+          placeholder={placeholder}
+          value={text}
+          rows={2}
+          onInput={(e) => {
+            const el = e.currentTarget as HTMLTextAreaElement;
+            setText(el.value);
+            setCaret(el.selectionStart ?? el.value.length);
+            setActive(0);
+            typed(internal);
+          }}
+          onClick={(e) => setCaret((e.currentTarget as HTMLTextAreaElement).selectionStart ?? 0)}
+          onKeyUp={(e) => {
+            if (e.key.startsWith('Arrow') && !pick) setCaret((e.currentTarget as HTMLTextAreaElement).selectionStart ?? 0);
+          }}
+          onKeyDown={(e) => {
+            if (pick && choices > 0) {
+              if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+                e.preventDefault();
+                setActive((at + (e.key === 'ArrowDown' ? 1 : choices - 1)) % choices);
+                return;
+              }
+              if ((e.key === 'Enter' && !e.shiftKey && !composing(e)) || e.key === 'Tab') {
+                e.preventDefault();
+                choose(at);
+                return;
+              }
+            }
+            if (pick && e.key === 'Escape') {
+              e.preventDefault();
+              setDismissed(text);
+              return;
+            }
+            if (e.key === 'Enter' && !e.shiftKey && !composing(e)) {
+              e.preventDefault();
+              if (!pick || pick.kind !== 'reply') submit();
+            }
+          }}
+        />
+      </div>
       <div class="composer-side">
         <Counter text={text} limit={MAX_MESSAGE} />
-        <button type="submit" disabled={!fits(text.trim(), MAX_MESSAGE)}>Send</button>
+        <button type="submit" class={internal ? 'note' : ''} disabled={!fits(text.trim(), MAX_MESSAGE)}>{internal ? 'Add note' : 'Send'}</button>
       </div>
     </form>
   );

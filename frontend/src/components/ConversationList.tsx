@@ -3,8 +3,9 @@ import { relativeTime } from '../lib/format';
 import { isolate } from '../lib/text';
 import type { Conversation } from '../lib/types';
 import { current, open } from '../stores/conversation';
-import { list, listError, loadMore, section, status } from '../stores/inbox';
+import { assignee, list, listError, loadMore, section, status } from '../stores/inbox';
 import { me } from '../stores/session';
+import { AssignMenu } from './AssignMenu';
 import { VirtualList } from './VirtualList';
 
 export const ROW_HEIGHT = 68;
@@ -29,9 +30,11 @@ export function preview(c: Conversation, myId?: number): string {
   return m.author.kind === 'user' && m.author.id === myId ? `You: ${isolate(text)}` : text;
 }
 
-export function ConversationRow({ c, selected, onOpen }: { c: Conversation; selected: boolean; onOpen: () => void }) {
+export function ConversationRow({ c, selected, onOpen, menu = false }: { c: Conversation; selected: boolean; onOpen: () => void; menu?: boolean }) {
   const myId = me.value?.id;
   return (
+    <div class="conv-row-wrap">
+    {menu && c.kind === 'customer' && <RowMenu c={c} />}
     <button class={`conv-row${c.unread > 0 ? ' unread' : ''}${selected ? ' selected' : ''}`} data-id={c.id} onClick={onOpen}>
       <div class="conv-top">
         <span class="conv-title">{conversationTitle(c, myId)}</span>
@@ -39,17 +42,29 @@ export function ConversationRow({ c, selected, onOpen }: { c: Conversation; sele
       </div>
       <div class="conv-bottom">
         {c.item && <span class={`chip chip-${c.item.type}`}>#{c.item.number} {c.item.type}</span>}
+        {c.assignee && (
+          <span class="chip chip-assignee" title={`Assigned to ${c.assignee.name}`}>
+            {c.assignee.id === myId ? 'You' : <bdi>{c.assignee.name}</bdi>}
+          </span>
+        )}
         <span class="conv-preview">{preview(c, myId)}</span>
         {c.unread > 0 && <span class="unread-dot" aria-label={`${c.unread} unread`}>{c.unread}</span>}
       </div>
     </button>
+    </div>
   );
+}
+
+/** The row's menu (⋯): assignment without opening the conversation. */
+function RowMenu({ c }: { c: Conversation }) {
+  return <div class="row-menu"><AssignMenu c={c} label="⋯" /></div>;
 }
 
 export function ConversationList() {
   const items = list.value;
   const sel = current.value?.id;
-  const heading = `${section.value === 'customers' ? 'From Customers' : 'My Conversations'} · ${status.value === 'open' ? 'Open' : 'Closed'}`;
+  const view = assignee.value === 'none' ? 'Unassigned' : assignee.value === 'me' ? 'Assigned to me' : status.value === 'open' ? 'Open' : 'Closed';
+  const heading = `${section.value === 'customers' ? 'From Customers' : 'My Conversations'} · ${view}`;
   return (
     <div class="conv-list">
       <h1 class="list-heading">{heading}</h1>
@@ -63,7 +78,7 @@ export function ConversationList() {
           rowHeight={ROW_HEIGHT}
           itemKey={(c) => c.id}
           onNearEnd={loadMore}
-          render={(c) => <ConversationRow c={c} selected={c.id === sel} onOpen={() => open(c.id)} />}
+          render={(c) => <ConversationRow c={c} selected={c.id === sel} onOpen={() => open(c.id)} menu />}
         />
       )}
     </div>

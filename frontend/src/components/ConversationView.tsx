@@ -10,6 +10,8 @@ import {
 } from '../stores/conversation';
 import { link, showPanel, startItem, startLink } from '../stores/panel';
 import { me } from '../stores/session';
+import { teamworkError } from '../stores/teamwork';
+import { AssignMenu } from './AssignMenu';
 import { Composer } from './Composer';
 import { conversationTitle } from './ConversationList';
 import { MessageBubble } from './Message';
@@ -43,7 +45,7 @@ function LinkMenu() {
 
 function PendingSend({ e }: { e: OutboxEntry }) {
   return (
-    <div class={`msg mine pending${e.failed ? ' failed' : ''}`} data-client-id={e.client_id}>
+    <div class={`msg mine pending${e.failed ? ' failed' : ''}${e.internal ? ' internal note' : ''}`} data-client-id={e.client_id}>
       <div class="msg-text">{e.text}</div>
       <div class="msg-meta">
         {e.failed ? (
@@ -136,6 +138,7 @@ export function ConversationView() {
           </div>
         </div>
         <div class="conv-actions">
+          {c.kind === 'customer' && <AssignMenu c={c} />}
           <LinkMenu />
           {c.status === 'open' ? (
             <button onClick={closeConversation}>Close</button>
@@ -145,6 +148,7 @@ export function ConversationView() {
         </div>
       </header>
       {actionError.value && <div class="error" role="alert">{actionError.value}</div>}
+      {teamworkError.value && <div class="error" role="alert">{teamworkError.value}</div>}
       <div
         class="messages"
         ref={scroller}

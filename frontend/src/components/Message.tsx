@@ -41,7 +41,7 @@ export function MessageBubble({ m, mine, pendingOps, highlighted, erased = false
   };
   return (
     <div
-      class={`msg${deleted ? ' deleted' : ''}${m.internal ? ' internal' : ''}${highlighted ? ' highlighted' : ''}`}
+      class={`msg${deleted ? ' deleted' : ''}${m.internal ? ' internal' : ''}${m.internal && !m.system ? ' note' : ''}${highlighted ? ' highlighted' : ''}`}
       data-message-id={m.id}
       id={`m-${m.id}`}
     >
@@ -68,7 +68,7 @@ export function MessageBubble({ m, mine, pendingOps, highlighted, erased = false
       )}
       <div class="msg-meta">
         <time dateTime={m.created_at}>{time(m.created_at)}</time>
-        {m.internal && <span class="tag">team only</span>}
+        {m.internal && (m.system ? <span class="tag">team only</span> : <span class="tag note-tag">Private note · team only</span>)}
         {(m.edited_at || pendingEdit) && !deleted && <span class="tag">edited{pendingEdit ? ' · saving' : ''}</span>}
         {pendingOps.filter((p) => p.failed).map((p) => (
           <span class="refused" key={p.client_id}>

@@ -11,6 +11,7 @@ import { copyText } from './Message';
 import { HelpdeskSwitch } from './HelpdeskSwitch';
 import { isolate, MAX_NAME, MAX_SETTING } from '../lib/text';
 import { Counter, fits } from './Counter';
+import { SavedReplies } from './SavedReplies';
 
 function Account() {
   const s = session.value!;
@@ -62,7 +63,10 @@ function Preferences() {
   );
 }
 
-type OptionFields = { online_message: string; offline_message: string; greeting: string; widget_title: string; origins: string; offline_auto_reply: boolean };
+type OptionFields = {
+  online_message: string; offline_message: string; greeting: string; widget_title: string; origins: string; offline_auto_reply: boolean;
+  auto_assign: boolean; assign_capacity: string; unassign_offline_after: string;
+};
 
 function Options({ s }: { s: Settings }) {
   // Only the admin's edits are state; everything else shows the settings as
@@ -71,7 +75,8 @@ function Options({ s }: { s: Settings }) {
   const [edits, setEdits] = useState<Partial<OptionFields>>({});
   const f: OptionFields = {
     online_message: s.online_message, offline_message: s.offline_message, greeting: s.greeting, widget_title: s.widget_title,
-    origins: (s.allowed_origins ?? []).join('\n'), offline_auto_reply: s.offline_auto_reply, ...edits,
+    origins: (s.allowed_origins ?? []).join('\n'), offline_auto_reply: s.offline_auto_reply,
+    auto_assign: s.auto_assign, assign_capacity: String(s.assign_capacity), unassign_offline_after: String(s.unassign_offline_after), ...edits,
   };
   const text = (k: keyof OptionFields) => (e: Event) => setEdits({ ...edits, [k]: (e.currentTarget as HTMLInputElement).value });
   return (
@@ -82,6 +87,7 @@ function Options({ s }: { s: Settings }) {
         saveSettings({
           online_message: f.online_message, offline_message: f.offline_message, greeting: f.greeting, widget_title: f.widget_title,
           allowed_origins: parseOrigins(f.origins), offline_auto_reply: f.offline_auto_reply,
+          auto_assign: f.auto_assign, assign_capacity: Number(f.assign_capacity), unassign_offline_after: Number(f.unassign_offline_after),
         }).then((ok) => ok && setEdits({}));
       }}
     >
@@ -93,6 +99,17 @@ function Options({ s }: { s: Settings }) {
       </label>
       <label>Widget greeting<input value={f.greeting} onInput={text('greeting')} /><Counter text={f.greeting} limit={MAX_SETTING} /></label>
       <label>Widget title<input value={f.widget_title} onInput={text('widget_title')} /><Counter text={f.widget_title} limit={MAX_SETTING} /></label>
+      <fieldset class="assignment-options">
+        <legend>Assignment</legend>
+        <label class="check">
+          <input type="checkbox" checked={f.auto_assign} onChange={(e) => setEdits({ ...edits, auto_assign: (e.currentTarget as HTMLInputElement).checked })} />
+          Assign new customer conversations automatically (round-robin to support agents who are online)
+        </label>
+        <label>Open conversations per agent at most<input type="number" min={1} max={1000} value={f.assign_capacity} onInput={text('assign_capacity')} /></label>
+        <label>Back to the queue when the assignee has been offline for (minutes, 0 = never)
+          <input type="number" min={0} max={10080} value={f.unassign_offline_after} onInput={text('unassign_offline_after')} />
+        </label>
+      </fieldset>
       <label>Allowed origins (one per line)<textarea rows={3} value={f.origins} onInput={text('origins')} placeholder="https://www.example.com" /></label>
       <button type="submit" class="primary" disabled={[f.online_message, f.offline_message, f.greeting, f.widget_title].some((t) => !fits(t, MAX_SETTING))}>Save options</button> <span class="muted">{saved.value}</span>
     </form>
@@ -156,6 +173,7 @@ export function SettingsPage() {
       <h1>Settings</h1>
       <Account />
       <Preferences />
+      <SavedReplies />
       <section aria-label="Helpdesk">
         <h2>Helpdesk</h2>
         <HelpdeskSwitch />

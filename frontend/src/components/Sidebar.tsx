@@ -1,28 +1,29 @@
 // The sidebar: sections with Open/Closed and unread badges, actions, and a
 // footer with the helpdesk switch, the connection state and my presence.
-import { badge, section, show, status } from '../stores/inbox';
+import { assignee, badge, section, show, status } from '../stores/inbox';
 import { connection, isSupport, me, sync } from '../stores/session';
 import { openSearch } from '../stores/search';
 import { screen, setCompact } from '../stores/window';
-import type { Section, Status } from '../lib/types';
+import type { AssigneeFilter, Section, Status } from '../lib/types';
 import { HelpdeskSwitch } from './HelpdeskSwitch';
 
-function Entry({ s, st, label }: { s: Section; st: Status; label: string }) {
-  const n = badge(s, st);
-  const active = screen.value === 'inbox' && section.value === s && status.value === st;
+function Entry({ s, st, label, a = '' }: { s: Section; st: Status; label: string; a?: AssigneeFilter | '' }) {
+  const n = badge(s, st, a);
+  const active = screen.value === 'inbox' && section.value === s && status.value === st && assignee.value === a;
   return (
     <button
       class={`nav-entry${active ? ' active' : ''}`}
       data-section={s}
       data-status={st}
+      data-assignee={a || undefined}
       aria-current={active ? 'page' : undefined}
       onClick={() => {
         screen.value = 'inbox';
-        show(s, st);
+        show(s, st, a);
       }}
     >
       <span>{label}</span>
-      {n > 0 && <span class="badge" aria-label={`${n} unread`}>{n}</span>}
+      {n > 0 && <span class={`badge${a ? ' count' : ''}`} aria-label={a ? `${n} open` : `${n} unread`}>{n}</span>}
     </button>
   );
 }
@@ -41,6 +42,8 @@ export function Sidebar() {
           <h2>From Customers</h2>
           <Entry s="customers" st="open" label="Open" />
           <Entry s="customers" st="closed" label="Closed" />
+          <Entry s="customers" st="open" a="none" label="Unassigned" />
+          <Entry s="customers" st="open" a="me" label="Assigned to me" />
         </section>
       )}
       <section class="nav-section" aria-label="My Conversations">

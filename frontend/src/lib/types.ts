@@ -6,7 +6,8 @@
 export type {
   ActorKind, AuditEntry, Author, Conversation, ConversationKind, ConversationRef, Customer, CustomerDetails, Erasure,
   Event, Item, ItemRef, ItemStatus, ItemType, Message, NewItem, Participant, Person, Priority, SearchResult, Section,
-  SectionCounts, Segment, Settings, SettingsUpdate, Status, StatusCounts, User,
+  SectionCounts, Segment, Settings, SettingsUpdate, Status, StatusCounts, User, SavedReply, NewSavedReply, SavedReplyUpdate,
+  AssigneeFilter, AssignmentCounts,
 } from './protocol.gen';
 export { ITEM_STATUSES, PRIORITIES } from './protocol.gen';
 

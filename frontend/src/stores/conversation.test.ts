@@ -47,7 +47,7 @@ describe('typing', () => {
         FindConversationByID: async () => ({ id: 5, status: 'open' }),
         ListMessages: async () => ({ messages: [], pending: [] }),
         OpenConversation: async (p: any) => void opened.push(p),
-        Typing: async (p: any) => void sent.push(p.conversation_id),
+        Typing: async (p: any) => void sent.push(p.internal ? -p.conversation_id : p.conversation_id),
         ListConversations: async () => [],
         SectionCounts: async () => ({ mine: { open: 0, closed: 0 } }),
         UnreadTotal: async () => 0,
@@ -60,11 +60,11 @@ describe('typing', () => {
     expect(typing.value).toBeNull();
     ephemeral({ seq: 0, created_at: '', type: 'typing', conversation_id: 5, data: { who: { name: 'Sally' } } }, 1000);
     expect(typing.value).toEqual({ name: 'Sally', until: 5000 });
-    typed(10_000);
-    typed(10_500);
-    typed(11_001);
+    typed(false, 10_000);
+    typed(false, 10_500);
+    typed(true, 11_001); // typing a private note: the team only
     await Promise.resolve();
-    expect(sent).toEqual([5, 5]);
+    expect(sent).toEqual([5, -5]);
   });
 });
 

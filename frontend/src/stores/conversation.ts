@@ -130,7 +130,9 @@ async function act(fn: () => Promise<unknown>): Promise<boolean> {
 }
 
 const cid = () => current.value!.id;
-export const send = (text: string) => act(() => api()!.InboxService.SendMessage({ conversation_id: cid(), text }));
+/** Sends a reply, or a private note (internal) for the team; mentions are the teammates it @mentions. */
+export const send = (text: string, internal = false, mentions: number[] = []) =>
+  act(() => api()!.InboxService.SendMessage({ conversation_id: cid(), text, internal, mentions }));
 export const edit = (m: Message, text: string) =>
   act(() => api()!.InboxService.EditMessage({ conversation_id: m.conversation_id, message_id: m.id, text }));
 export const remove = (m: Message) => act(() => api()!.InboxService.DeleteMessage({ conversation_id: m.conversation_id, message_id: m.id }));
@@ -140,12 +142,12 @@ export const retry = (e: OutboxEntry) => act(() => api()!.InboxService.Retry(e.c
 export const discard = (e: OutboxEntry) => act(() => api()!.InboxService.Discard(e.client_id));
 
 let lastTyping = { id: 0, at: 0 };
-/** Called on every keystroke; sends at most one signal a second per conversation. */
-export function typed(now = Date.now()) {
+/** Called on every keystroke; sends at most one signal a second per conversation. Typing a note (internal) tells the team only. */
+export function typed(internal = false, now = Date.now()) {
   const conv = current.value;
   if (!conv || (lastTyping.id === conv.id && now - lastTyping.at < 1000)) return;
   lastTyping = { id: conv.id, at: now };
-  api()?.InboxService.Typing({ conversation_id: conv.id }).catch(() => undefined);
+  api()?.InboxService.Typing({ conversation_id: conv.id, internal }).catch(() => undefined);
 }
 
 /** Applies an ephemeral event: a typing signal shows for 4 s. */

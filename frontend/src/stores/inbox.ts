@@ -3,12 +3,14 @@
 // unread badges.
 import { signal } from '@preact/signals';
 import { api, errorText, on } from '../lib/bridge';
-import type { Conversation, Section, SectionCounts, Status } from '../lib/types';
+import type { AssigneeFilter, Conversation, Section, SectionCounts, Status } from '../lib/types';
 
 export const PAGE = 100;
 
 export const section = signal<Section>('customers');
 export const status = signal<Status>('open');
+/** The From Customers views Unassigned ('none') and Assigned to me ('me'); '' for the whole section. */
+export const assignee = signal<AssigneeFilter | ''>('');
 export const list = signal<Conversation[]>([]);
 export const listEnd = signal(false);
 export const counts = signal<SectionCounts | null>(null);
@@ -44,7 +46,7 @@ export async function reload() {
   const gen = generation;
   try {
     const [fresh, c, total] = await Promise.all([
-      b.InboxService.ListConversations({ section: section.value, status: status.value, limit: PAGE }),
+      b.InboxService.ListConversations({ section: section.value, status: status.value, assignee: assignee.value, limit: PAGE }),
       b.InboxService.SectionCounts(),
       b.InboxService.UnreadTotal(),
     ]);
@@ -73,7 +75,7 @@ export async function loadMore() {
     const last = cur[cur.length - 1];
     const page =
       (await b.InboxService.ListConversations({
-        section: section.value, status: status.value, limit: PAGE,
+        section: section.value, status: status.value, assignee: assignee.value, limit: PAGE,
         before_activity: Date.parse(last.last_activity_at), before_id: last.id,
       })) ?? [];
     if (gen !== generation) return;
@@ -89,18 +91,20 @@ export async function loadMore() {
   }
 }
 
-export function show(s: Section, st: Status) {
+export function show(s: Section, st: Status, a: AssigneeFilter | '' = '') {
   generation++;
   section.value = s;
   status.value = st;
+  assignee.value = a;
   list.value = [];
   listEnd.value = false;
   return reload();
 }
 
-/** Badge for a section and status (read inside a render, it subscribes). */
-export function badge(s: Section, st: Status): number {
+/** Badge for a section and status, or an assignment view (read inside a render, it subscribes). Assignment views count open conversations, read or not. */
+export function badge(s: Section, st: Status, a: AssigneeFilter | '' = ''): number {
   const c = counts.value;
+  if (a) return (a === 'none' ? c?.assignment?.unassigned : c?.assignment?.assigned_to_me) ?? 0;
   const sc = s === 'customers' ? c?.customers : c?.mine;
   return sc ? sc[st] : 0;
 }

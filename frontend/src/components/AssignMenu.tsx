@@ -1,0 +1,38 @@
+// The Assign menu of a customer conversation, in its header and on its
+// list row: assign to me, to a support teammate, or unassign.
+import { useState } from 'preact/hooks';
+import type { Conversation } from '../lib/types';
+import { isSupport, me } from '../stores/session';
+import { assign, assignable, loadTeammates } from '../stores/teamwork';
+
+/** The Assign menu: to me, to a support teammate, or nobody (customer conversations). */
+export function AssignMenu({ c, label }: { c: Conversation; label?: string }) {
+  const [openMenu, setOpen] = useState(false);
+  const myId = me.value?.id;
+  const pick = (user: number) => () => {
+    setOpen(false);
+    assign(c.id, user);
+  };
+  return (
+    <div class="link-menu assign-menu">
+      <button aria-haspopup="menu" aria-expanded={openMenu} title="Assignee"
+        onClick={(e) => (e.stopPropagation(), setOpen(!openMenu), loadTeammates())}>
+        {label ?? (c.assignee ? <bdi>{c.assignee.id === myId ? 'You' : c.assignee.name}</bdi> : 'Unassigned')} ▾
+      </button>
+      {openMenu && (
+        <div class="menu" role="menu" onClick={(e) => e.stopPropagation()}>
+          {myId && c.assignee?.id !== myId && isSupport.value && <button role="menuitem" onClick={pick(myId)}>Assign to me</button>}
+          {assignable()
+            .filter((u) => u.id !== myId && u.id !== c.assignee?.id)
+            .map((u) => (
+              <button role="menuitem" key={u.id} onClick={pick(u.id)}>
+                <span class={`dot ${u.online ? 'online' : 'away'}`} /> Assign to <bdi>{u.name}</bdi>
+              </button>
+            ))}
+          {c.assignee && <button role="menuitem" onClick={pick(0)}>Unassign</button>}
+        </div>
+      )}
+    </div>
+  );
+}
+
