@@ -172,6 +172,38 @@ func Seed(ctx context.Context, s chat.Store) error {
 			return err
 		}
 	}
+	// Teamwork: Dana leaves Chris a private note on Tom's conversation,
+	// Sally's conversation is Ben's, and the team has saved replies.
+	for _, c := range list {
+		if c.Customer == nil || c.Customer.Name != "Tom Becker" {
+			continue
+		}
+		if _, _, err := s.SendMessage(ctx, dana, c.ID, chat.NewMessage{ClientID: "demo-note", Internal: true, Mentions: []int64{chris.ID},
+			Text: "@Chris the geo-IP fix is the ticket above; Tom is waiting for it, please tell him when it is live."}); err != nil {
+			return err
+		}
+	}
+	anna := agents["anna@deskchat.test"]
+	sally, err := s.ListConversations(ctx, anna, chat.ConversationFilter{Section: chat.SectionCustomers})
+	if err != nil {
+		return err
+	}
+	for _, c := range sally {
+		if c.Customer != nil && c.Customer.Name == "Sally C" {
+			if _, err := s.AssignConversation(ctx, anna, c.ID, agents["ben@deskchat.test"].ID); err != nil {
+				return err
+			}
+		}
+	}
+	for _, r := range []chat.NewSavedReply{
+		{Shortcut: "hello", Title: "Greeting", Text: "Hi {{customer.name | there}}, thanks for writing! I'm {{agent.name}} and I'll look into this right away."},
+		{Shortcut: "refund", Title: "Refund issued", Text: "Hi {{customer.name | there}}, I've issued the refund. It shows on your statement within 3 to 5 business days."},
+		{Shortcut: "bye", Title: "Closing", Text: "Glad I could help. If anything else comes up, just write here. {{agent.name}}"},
+	} {
+		if _, err := s.CreateSavedReply(ctx, anna, r); err != nil {
+			return err
+		}
+	}
 	for email, tz := range map[string]string{"anna@deskchat.test": "Europe/Berlin", "ben@deskchat.test": "Europe/London",
 		"dana@deskchat.test": "America/New_York", "chris@deskchat.test": "Europe/Berlin"} {
 		if _, err := s.SetUserTimeZone(ctx, agents[email], tz); err != nil {

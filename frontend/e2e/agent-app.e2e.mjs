@@ -188,6 +188,7 @@ async function flow(page, context, errors) {
   await frame.locator('li.msg.theirs').filter({ hasText: 'your refund is on its way' }).waitFor();
   assert.equal(await frame.locator('li.msg', { hasText: 'courier issue' }).count(), 0);
   await customer.reload();
+  await customer.locator('button[aria-label="Open chat"]').click();
   await frame.locator('li.msg.theirs').filter({ hasText: 'your refund is on its way' }).waitFor();
   assert.equal(await frame.locator('li.msg', { hasText: 'courier issue' }).count(), 0);
   assert.doesNotMatch(await frame.locator('body').innerText(), /courier issue|Private note/);
@@ -250,7 +251,7 @@ async function flow(page, context, errors) {
   const before = lastNotificationId();
   await box.fill('Still waiting for the zanzibar parcel!');
   await box.press('Enter');
-  await page.locator('.nav-entry[data-section=customers][data-status=open]').click();
+  await page.locator('.nav-entry[data-section=customers][data-status=open]:not([data-assignee])').click();
   await page.locator('.conv-row', { hasText: 'Wendy Widget' }).waitFor();
   const shown = await until('a desktop notification', () =>
     notifications().find((n) => n.id > before && n.summary.includes('Wendy Widget')), 20_000).catch((err) => {

@@ -15,9 +15,9 @@ export function AssignMenu({ c, label }: { c: Conversation; label?: string }) {
   };
   return (
     <div class="link-menu assign-menu">
-      <button aria-haspopup="menu" aria-expanded={openMenu} title="Assignee"
+      <button aria-haspopup="menu" aria-expanded={openMenu} title="Assignee" aria-label={label ? 'Conversation menu' : undefined}
         onClick={(e) => (e.stopPropagation(), setOpen(!openMenu), loadTeammates())}>
-        {label ?? (c.assignee ? <bdi>{c.assignee.id === myId ? 'You' : c.assignee.name}</bdi> : 'Unassigned')} ▾
+        {label ?? <>{c.assignee ? <bdi>{c.assignee.id === myId ? 'You' : c.assignee.name}</bdi> : 'Unassigned'} ▾</>}
       </button>
       {openMenu && (
         <div class="menu" role="menu" onClick={(e) => e.stopPropagation()}>
