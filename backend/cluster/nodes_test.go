@@ -751,3 +751,166 @@ func TestWrongNATSPasswordStopsTheNode(t *testing.T) {
 		t.Fatalf("node without NATS yet: %d %v", status, err)
 	}
 }
+
+// TestTeamworkAcrossNodes: auto-assignment sees the support agents online
+// on every node and assigns each waiting conversation once (the leader
+// does it); a private note written on one node reaches the team on
+// another and never the customer, live on a third node or replayed.
+func TestTeamworkAcrossNodes(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.Database(t)
+	c := &cluster{t: t, db: db, nats: startNATS(t)}
+	for i, name := range []string{"n1", "n2", "n3"} {
+		extra := []string{"--presence-grace", "500ms"}
+		if i == 0 {
+			extra = append(extra, "--demo")
+		}
+		c.nodes = append(c.nodes, startNode(t, name, db, c.nats.url(), extra...))
+	}
+	agents := map[int64]*client.Client{}
+	var streams []*client.Stream
+	for i, email := range []string{"anna@deskchat.test", "ben@deskchat.test", "dana@deskchat.test"} {
+		a, tr, err := client.New(c.nodes[i].url()).Login(ctx, email, demo.Password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := a.OpenStream(ctx, client.StreamOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		streams = append(streams, st)
+		agents[tr.User.ID] = a
+	}
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for end := time.Now().Add(20 * time.Second); !ok(); time.Sleep(100 * time.Millisecond) {
+			if time.Now().After(end) {
+				t.Fatalf("timed out: %s", what)
+			}
+		}
+	}
+	var admin *client.Client
+	for _, a := range agents {
+		if me, _ := a.Me(ctx); me.User.Admin {
+			admin = a
+		}
+	}
+	waitFor("all three online everywhere", func() bool {
+		for id := range agents {
+			if !online(t, admin, id) {
+				return false
+			}
+		}
+		return true
+	})
+	on, capacity := true, 10
+	if _, err := admin.UpdateSettings(ctx, chat.SettingsUpdate{AutoAssign: &on, AssignCapacity: &capacity}); err != nil {
+		t.Fatal(err)
+	}
+	// Six customers arrive on node 3.
+	for i := range 6 {
+		v, _, err := client.New(c.nodes[2].url()).CreateWidgetSession(ctx, chat.CustomerInfo{Name: fmt.Sprintf("Visitor %d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, _, err := v.CreateConversation(ctx, chat.NewConversation{Text: "hello"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor("every open customer conversation assigned", func() bool {
+		page, err := admin.ListConversations(ctx, client.ConversationQuery{Section: chat.SectionCustomers, Status: chat.StatusOpen, Assignee: chat.Unassigned})
+		return err == nil && len(page.Conversations) == 0
+	})
+	page, _ := admin.ListConversations(ctx, client.ConversationQuery{Section: chat.SectionCustomers, Status: chat.StatusOpen, Limit: 200})
+	load := map[int64]int{}
+	for _, conv := range page.Conversations {
+		load[conv.Assignee.ID]++
+		msgs, _ := admin.ListMessages(ctx, conv.ID, chat.MessageFilter{Limit: 200})
+		notes := 0
+		for _, m := range msgs {
+			if m.System == chat.NoteAssigned && strings.HasPrefix(m.Text, "Auto-assignment") {
+				notes++
+			}
+		}
+		if notes > 1 {
+			t.Fatalf("conversation %d was auto-assigned %d times", conv.ID, notes)
+		}
+	}
+	for id := range agents {
+		if load[id] == 0 {
+			t.Fatalf("agent %d (online on another node) got nothing: %v", id, load)
+		}
+	}
+
+	// A note on node 2 about a customer whose stream is on node 3.
+	v, _, err := client.New(c.nodes[2].url()).CreateWidgetSession(ctx, chat.CustomerInfo{Name: "Nora Note"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv, _, _, err := v.CreateConversation(ctx, chat.NewConversation{Text: "is my order shipped?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := v.OpenStream(ctx, client.StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer vs.Close()
+	var ben *client.Client
+	for _, a := range agents {
+		if me, _ := a.Me(ctx); me.User.Email == "ben@deskchat.test" {
+			ben = a
+		}
+	}
+	if _, _, err := ben.Post(ctx, conv.ID, chat.NewMessage{Text: "CROSSNODE secret: refund approved", Internal: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ben.SendMessage(ctx, conv.ID, "", "PUBLIC shipped today"); err != nil {
+		t.Fatal(err)
+	}
+	// The team on node 1 gets the note.
+	tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for got := false; !got; {
+		f, err := streams[0].Next(tctx)
+		if err != nil {
+			t.Fatalf("the team on node 1 never got the note: %v", err)
+		}
+		got = f.Event != nil && strings.Contains(string(f.Event.Data), "CROSSNODE")
+	}
+	// The customer on node 3 gets the reply and never the note.
+	for {
+		f, err := vs.Next(tctx)
+		if err != nil {
+			t.Fatalf("the customer never got the reply: %v", err)
+		}
+		if f.Event == nil {
+			continue
+		}
+		if strings.Contains(string(f.Event.Data), "CROSSNODE") {
+			t.Fatalf("the customer on node 3 got the note: %s", f.Event.Data)
+		}
+		if strings.Contains(string(f.Event.Data), "PUBLIC shipped") {
+			break
+		}
+	}
+	zero := int64(0)
+	all, err := client.New(c.nodes[0].url()).WithToken(v.Token).OpenStream(ctx, client.StreamOptions{Cursor: &zero})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer all.Close()
+	for {
+		f, err := all.Next(tctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Type == chat.FrameCaughtUp {
+			break
+		}
+		if f.Event != nil && strings.Contains(string(f.Event.Data), "CROSSNODE") {
+			t.Fatalf("the customer's replay on node 1 has the note: %s", f.Event.Data)
+		}
+	}
+}
