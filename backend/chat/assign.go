@@ -47,15 +47,14 @@ func CanBeAssigned(id int64, u *User) error {
 //	"⁨Ben⁩ took this conversation."
 //	"⁨Anna⁩ unassigned ⁨Ben⁩."
 //	"Auto-assignment assigned this conversation to ⁨Ben⁩."
-//	"⁨Ben⁩ has been offline; this conversation went back to the queue."
+//
+// A conversation given back to the queue by deskchat has ReleaseNote.
 func AssignNote(by Actor, to, from *Person) string {
 	who := Party(by.Name, "Someone")
 	if by.Kind == KindSystem {
 		who = "Auto-assignment"
 	}
 	switch {
-	case to == nil && from != nil && by.Kind == KindSystem:
-		return Party(from.Name, "The assignee") + " has been offline; this conversation went back to the queue."
 	case to == nil && from != nil:
 		return fmt.Sprintf("%s unassigned %s.", who, Party(from.Name, "the assignee"))
 	case to == nil:
@@ -64,6 +63,27 @@ func AssignNote(by Actor, to, from *Person) string {
 		return who + " took this conversation."
 	}
 	return fmt.Sprintf("%s assigned this conversation to %s.", who, Party(to.Name, "someone"))
+}
+
+// Why deskchat gives an assignee's conversations back to the queue.
+type ReleaseReason int
+
+const (
+	ReleaseOffline   ReleaseReason = iota // offline past Settings.UnassignOfflineAfter
+	ReleaseNotAgent                       // deactivated, or no longer a support user
+)
+
+// ReleaseNote is the internal note of a conversation deskchat gave back to
+// the queue (the name isolated):
+//
+//	"⁨Ben⁩ has been offline; this conversation went back to the queue."
+//	"⁨Ben⁩ is no longer a support agent; this conversation went back to the queue."
+func ReleaseNote(from *Person, why ReleaseReason) string {
+	who := Party(from.Name, "The assignee")
+	if why == ReleaseOffline {
+		return who + " has been offline; this conversation went back to the queue."
+	}
+	return who + " is no longer a support agent; this conversation went back to the queue."
 }
 
 // Assignment limits.

@@ -24,6 +24,13 @@ func TestAccessMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A private note, a team saved reply and an admin's own one.
+	noteA, _, err := e.support.Post(e.ctx, convA.ID, chat.NewMessage{Text: "a private note", Internal: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	teamReply, _ := e.admin.CreateSavedReply(e.ctx, chat.NewSavedReply{Shortcut: "team", Title: "Team", Text: "Hi"})
+	ownReply, _ := e.admin.CreateSavedReply(e.ctx, chat.NewSavedReply{Shortcut: "own", Title: "Own", Text: "Hi", Personal: true})
 	// A deactivated user (their token is revoked) and an expired token.
 	_, gone := e.user("gone@test.example", "Gone", false, true)
 	off := false
@@ -88,6 +95,33 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", fmt.Sprintf("/v1/customers/%d", custA.ID), nil, want{ok, ok, notFound, ok, notFound}},
 		{"PATCH", "/v1/widget/me", func() []byte { return body(map[string]any{}) }, want{forbid, forbid, forbid, ok, ok}},
 		{"GET", "/v1/presence", nil, team(ok)},
+		// Private notes: the team's only; a customer cannot write one, nor reach one by id.
+		{"POST", fmt.Sprintf("/v1/conversations/%d/messages", convA.ID), func() []byte { return body(map[string]any{"text": "note", "internal": true}) },
+			want{created, created, notFound, forbid, forbid}},
+		{"PATCH", fmt.Sprintf("/v1/messages/%d", noteA.ID), func() []byte { return body(map[string]string{"text": "a private note"}) },
+			want{forbid, ok, notFound, notFound, notFound}},
+		{"DELETE", fmt.Sprintf("/v1/messages/%d", 1<<40), nil, want{notFound, notFound, notFound, notFound, notFound}},
+		{"GET", fmt.Sprintf("/v1/messages/%d/audit", noteA.ID), nil, want{ok, forbid, forbid, forbid, forbid}},
+		// Assignment.
+		{"PUT", fmt.Sprintf("/v1/conversations/%d/assignee", convA.ID), func() []byte { return body(map[string]int64{"user_id": e.supportU.ID}) },
+			want{ok, ok, notFound, forbid, notFound}},
+		{"DELETE", fmt.Sprintf("/v1/conversations/%d/assignee", convA.ID), nil, want{ok, ok, notFound, forbid, notFound}},
+		{"GET", "/v1/conversations?assignee=none", nil, want{ok, ok, ok, forbid, forbid}},
+		{"GET", "/v1/conversations?section=customers&assignee=me", nil, want{ok, ok, forbid, forbid, forbid}},
+		// Saved replies: the team's are the admins' to change; one's own are nobody else's.
+		{"GET", "/v1/saved-replies", nil, team(ok)},
+		{"POST", "/v1/saved-replies", func() []byte {
+			n++
+			return body(map[string]any{"shortcut": fmt.Sprintf("t%d", n), "title": "T", "text": "x"})
+		}, want{created, forbid, forbid, forbid, forbid}},
+		{"POST", "/v1/saved-replies", func() []byte {
+			n++
+			return body(map[string]any{"shortcut": fmt.Sprintf("p%d", n), "title": "P", "text": "x", "personal": true})
+		}, team(created)},
+		{"PATCH", fmt.Sprintf("/v1/saved-replies/%d", teamReply.ID), func() []byte { return body(map[string]string{"title": "Team"}) },
+			want{ok, forbid, forbid, forbid, forbid}},
+		{"PATCH", fmt.Sprintf("/v1/saved-replies/%d", ownReply.ID), func() []byte { return body(map[string]string{"title": "Own"}) },
+			want{ok, notFound, notFound, forbid, forbid}},
 		{"PATCH", "/v1/me", func() []byte { return body(map[string]any{}) }, team(ok)},
 	}
 	for _, row := range rows {

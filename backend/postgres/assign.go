@@ -22,7 +22,7 @@ func (s *Store) AssignConversation(ctx context.Context, a chat.Actor, convID, us
 		if err := chat.CanAssign(a, &r.Conversation); err != nil {
 			return err
 		}
-		if err := tx.assign(ctx, a, r, userID); err != nil {
+		if err := tx.assign(ctx, a, r, userID, ""); err != nil {
 			return err
 		}
 		c, err = tx.answer(ctx, a, convID)
@@ -32,9 +32,10 @@ func (s *Store) AssignConversation(ctx context.Context, a chat.Actor, convID, us
 }
 
 // assign moves conversation r to userID (0: nobody): the assignee joins,
-// an internal note records who did it, conversation.updated reaches the
-// team. Assigning to the current assignee changes nothing.
-func (tx *Tx) assign(ctx context.Context, by chat.Actor, r *conversationRow, userID int64) error {
+// an internal note records who did it (chat.AssignNote, or text),
+// conversation.updated reaches the team. Assigning to the current assignee
+// changes nothing.
+func (tx *Tx) assign(ctx context.Context, by chat.Actor, r *conversationRow, userID int64, text string) error {
 	if r.assigneeID == userID {
 		return nil
 	}
@@ -72,7 +73,10 @@ func (tx *Tx) assign(ctx context.Context, by chat.Actor, r *conversationRow, use
 	if to != nil && !(by.IsUser() && by.ID == to.ID) {
 		mentions = []int64{to.ID}
 	}
-	if _, err := tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, r.ID, chat.AssignNote(by, to, from),
+	if text == "" {
+		text = chat.AssignNote(by, to, from)
+	}
+	if _, err := tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, r.ID, text,
 		note{code: chat.NoteAssigned, internal: true, actor: by, mentions: mentions}, ""); err != nil {
 		return err
 	}
@@ -143,7 +147,7 @@ func (s *Store) AutoAssign(ctx context.Context, online []int64) (int, error) {
 			if err != nil {
 				return err
 			}
-			if err := tx.assign(ctx, chat.Actor{Kind: chat.KindSystem}, r, agent); err != nil {
+			if err := tx.assign(ctx, chat.Actor{Kind: chat.KindSystem}, r, agent, ""); err != nil {
 				return err
 			}
 			load[agent]++
@@ -171,24 +175,36 @@ func (s *Store) Assignees(ctx context.Context) ([]int64, error) {
 func (s *Store) ReleaseAssignments(ctx context.Context, userID int64) (int, error) {
 	n := 0
 	err := s.write(ctx, func(tx *Tx) error {
-		n = 0
-		ids, err := int64s(ctx, tx, `SELECT id FROM conversations WHERE assignee_id = ? AND status = 'open' ORDER BY id`, userID)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			r, err := scanConversation(tx.QueryRowContext(ctx, `SELECT `+conversationColumns+` FROM conversations c WHERE c.id = ?`, id))
-			if err == sql.ErrNoRows {
-				continue
-			} else if err != nil {
-				return err
-			}
-			if err := tx.assign(ctx, chat.Actor{Kind: chat.KindSystem}, r, 0); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
+		var err error
+		n, err = tx.release(ctx, userID, chat.ReleaseOffline)
+		return err
 	})
 	return n, err
+}
+
+// release gives a user's open conversations back to the queue, each with
+// a note saying why.
+func (tx *Tx) release(ctx context.Context, userID int64, why chat.ReleaseReason) (int, error) {
+	ids, err := int64s(ctx, tx, `SELECT id FROM conversations WHERE assignee_id = ? AND status = 'open' ORDER BY id`, userID)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		r, err := scanConversation(tx.QueryRowContext(ctx, `SELECT `+conversationColumns+` FROM conversations c WHERE c.id = ?`, id))
+		if err == sql.ErrNoRows {
+			continue
+		} else if err != nil {
+			return n, err
+		}
+		from := &chat.Person{ID: userID}
+		if err := tx.QueryRowContext(ctx, `SELECT name FROM users WHERE id = ?`, userID).Scan(&from.Name); err != nil {
+			return n, err
+		}
+		if err := tx.assign(ctx, chat.Actor{Kind: chat.KindSystem}, r, 0, chat.ReleaseNote(from, why)); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }

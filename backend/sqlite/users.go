@@ -139,7 +139,16 @@ func (s *Store) UpdateUser(ctx context.Context, a chat.Actor, id int64, upd chat
 				return err
 			}
 		}
-		return tx.appendEvent(ctx, &chat.Event{Type: chat.EventUserUpdated, Scope: chat.ScopeTeam}, u)
+		if err := tx.appendEvent(ctx, &chat.Event{Type: chat.EventUserUpdated, Scope: chat.ScopeTeam}, u); err != nil {
+			return err
+		}
+		// Assignees are active support users (chat.CanBeAssigned): one who
+		// no longer is gives their open conversations back to the queue.
+		if chat.CanBeAssigned(u.ID, u) != nil {
+			_, err := tx.release(ctx, u.ID, chat.ReleaseNotAgent)
+			return err
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

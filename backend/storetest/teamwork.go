@@ -532,6 +532,27 @@ func testReleaseAssignments(t *testing.T, f *fixture) {
 	if ids, _ := f.s.Assignees(f.ctx); len(ids) != 0 {
 		t.Fatalf("assignees after release = %v", ids)
 	}
+	// An assignee who loses the support flag, or is deactivated, is no
+	// assignee any more: their open conversations go back to the queue.
+	f.assign(f.support, c1.ID, f.support2.ID)
+	f.s.ReopenConversation(f.ctx, f.support, c2.ID)
+	f.assign(f.support, c2.ID, f.support.ID)
+	off := false
+	if _, err := f.s.UpdateUser(f.ctx, f.admin, f.support2.ID, chat.UserUpdate{Support: &off}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.UpdateUser(f.ctx, f.admin, f.support.ID, chat.UserUpdate{Active: &off}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{c1.ID, c2.ID} {
+		if c, _ := f.s.FindConversationByID(f.ctx, f.admin, id); c.Assignee != nil {
+			t.Fatalf("conversation %d still assigned to %+v", id, c.Assignee)
+		}
+		msgs, _ := f.s.ListMessages(f.ctx, f.admin, id, chat.MessageFilter{})
+		if last := msgs[len(msgs)-1]; last.System != chat.NoteAssigned || !strings.Contains(last.Text, "no longer a support agent") {
+			t.Fatalf("release note = %+v", last)
+		}
+	}
 }
 
 func marshalT(t *testing.T, v any) []byte {
