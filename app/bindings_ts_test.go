@@ -27,7 +27,7 @@ func BindingsTypeScript() string {
 		chat.User{}, chat.Customer{}, chat.CustomerDetails{}, chat.Conversation{}, chat.Message{}, chat.Item{}, chat.ItemRef{},
 		chat.NewItem{}, chat.ItemUpdate{}, chat.SearchResult{}, chat.SectionCounts{}, chat.Settings{}, chat.SettingsUpdate{},
 		chat.Erasure{}, chat.Event{}, chat.Status(""), chat.Section(""), chat.ItemType(""), chat.ItemRole(""), chat.ConversationKind(""),
-		chat.ItemStatus(""), chat.Priority(""))
+		chat.ItemStatus(""), chat.Priority(""), chat.SavedReply{}, chat.NewSavedReply{}, chat.SavedReplyUpdate{}, chat.AssigneeFilter(""))
 	var kinds []string
 	for _, k := range localstore.OutKinds {
 		kinds = append(kinds, string(k))

@@ -2,7 +2,7 @@
 // package app by `make generate` (TestBindingsTypeScript fails when this
 // file is stale). Do not edit by hand.
 
-import type { Conversation, CustomerDetails, Erasure, Event, Item, ItemRef, ItemRole, ItemStatus, ItemType, Message, NewItem, Priority, SearchResult, SectionCounts, Settings, SettingsUpdate, User } from './protocol.gen';
+import type { Conversation, CustomerDetails, Erasure, Event, Item, ItemRef, ItemRole, ItemStatus, ItemType, Message, NewItem, NewSavedReply, Priority, SavedReply, SearchResult, SectionCounts, Settings, SettingsUpdate, User } from './protocol.gen';
 
 export type OutKind = "send_message" | "edit_message" | "delete_message" | "close_conversation" | "reopen_conversation" | "mark_read";
 
@@ -163,23 +163,6 @@ export interface Prefs {
   muted: boolean;
   tray: boolean;
   compact: boolean;
-}
-
-export interface NewSavedReply {
-  shortcut: string;
-  title: string;
-  text: string;
-  personal?: boolean;
-}
-
-export interface SavedReply {
-  id: number;
-  owner_id?: number;
-  shortcut: string;
-  title: string;
-  text: string;
-  created_at: string;
-  updated_at: string;
 }
 
 export interface UpdateSavedReplyParams {
