@@ -215,8 +215,9 @@ func (s *Store) apply(ctx context.Context, b *batch, ev *chat.Event) error {
 		if err := json.Unmarshal(ev.Data, &c); err != nil {
 			return err
 		}
-		// Only team-only events speak for the linked item and the
-		// assignee; the others reach customers too and leave them out.
+		// Only team-only events speak for the linked item, the assignee
+		// and a customer conversation's participants; the others reach
+		// customers too and leave them out (chat.Conversation.ForCustomer).
 		return s.upsertConversation(ctx, tx, &c, ev.Type == chat.EventConversationUpdated)
 	case chat.EventParticipantAdded:
 		var d struct {
@@ -385,7 +386,8 @@ func (s *Store) upsertConversation(ctx context.Context, tx *sql.Tx, c *chat.Conv
 		item_number = CASE WHEN ?9 THEN excluded.item_number ELSE item_number END,
 		assignee_id = CASE WHEN ?9 THEN excluded.assignee_id ELSE assignee_id END,
 		last_activity_at = MAX(last_activity_at, excluded.last_activity_at),
-		participant = excluded.participant, data = excluded.data`,
+		participant = CASE WHEN ?9 THEN excluded.participant ELSE participant END,
+		data = CASE WHEN ?9 THEN excluded.data ELSE json_set(excluded.data, '$.participants', json(COALESCE(json_extract(conversations.data, '$.participants'), '[]'))) END`,
 		c.ID, string(c.Kind), string(c.Status), customer, item, c.LastActivityAt.UnixMilli(), c.HasParticipant(s.me), string(data),
 		teamKnown, assignee)
 	return err

@@ -55,7 +55,7 @@ func TestSavedReplyChecks(t *testing.T) {
 			t.Errorf("CheckShortcut(%q) = %q, %v", in, got, err)
 		}
 	}
-	for _, bad := range []string{"", "/", "a b", "ä", "a/b", "x\u200b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"} {
+	for _, bad := range []string{"", "/", "a b", "ä", "a/b", "x\u200b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "\u212a", "r\u0130f"} {
 		if _, err := chat.CheckShortcut(bad); chat.ErrorCode(err) != chat.EInvalid {
 			t.Errorf("CheckShortcut(%q) = %v", bad, err)
 		}

@@ -386,12 +386,12 @@ func CheckNewMessage(a Actor, nm *NewMessage) error {
 	if (nm.Internal || len(nm.Mentions) > 0) && !a.IsUser() {
 		return Errorf(EForbidden, "Private notes and mentions are the team's.")
 	}
-	if len(nm.Mentions) > MaxParticipants {
-		return Errorf(EInvalid, "A message mentions at most %d people.", MaxParticipants)
-	}
 	ids := slices.Clone(nm.Mentions)
 	slices.Sort(ids)
 	nm.Mentions = slices.Compact(ids)
+	if len(nm.Mentions) > MaxParticipants {
+		return Errorf(EInvalid, "A message mentions at most %d people.", MaxParticipants)
+	}
 	for _, id := range nm.Mentions {
 		if id <= 0 {
 			return Errorf(EInvalid, "mentions holds user ids.")

@@ -49,7 +49,7 @@ const (
 var Placeholders = []string{"customer.name", "customer.email", "agent.name"}
 
 var (
-	shortcutRE    = regexp.MustCompile(`^[a-z0-9_-]{1,32}$`)
+	shortcutRE    = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 	placeholderRE = regexp.MustCompile(`\{\{\s*([^{}|]*?)\s*(?:\|[^{}]*)?\}\}`)
 )
 
@@ -95,11 +95,13 @@ func TooManySavedReplies() error {
 // CheckShortcut normalises a shortcut (trimmed, a leading "/" dropped,
 // lower case) and checks it: 1–32 of a-z 0-9 _ - (EInvalid).
 func CheckShortcut(s string) (string, error) {
-	s = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(s), "/"))
+	s = strings.TrimPrefix(strings.TrimSpace(s), "/")
+	// Checked before lowering: strings.ToLower maps non-ASCII letters
+	// such as U+212A KELVIN SIGN to ASCII ones.
 	if !shortcutRE.MatchString(s) {
 		return "", Errorf(EInvalid, "A shortcut is 1 to %d of a-z, 0-9, _ and -.", MaxShortcutBytes)
 	}
-	return s, nil
+	return strings.ToLower(s), nil
 }
 
 // CheckSavedReplyText checks a saved reply's text like a message's
@@ -146,27 +148,27 @@ func CheckNewSavedReply(a Actor, n *NewSavedReply) (ownerID int64, err error) {
 }
 
 // Apply checks upd and sets its fields on r (as CheckNewSavedReply); r is
-// unchanged on error.
-func (r *SavedReply) Apply(upd SavedReplyUpdate) error {
+// unchanged on error. It reports whether anything changed.
+func (r *SavedReply) Apply(upd SavedReplyUpdate) (changed bool, err error) {
 	next := *r
-	var err error
 	if upd.Shortcut != nil {
 		if next.Shortcut, err = CheckShortcut(*upd.Shortcut); err != nil {
-			return err
+			return false, err
 		}
 	}
 	if upd.Title != nil {
 		if next.Title, err = CheckTitle(*upd.Title); err != nil {
-			return err
+			return false, err
 		}
 	}
 	if upd.Text != nil {
 		if next.Text, err = CheckSavedReplyText(*upd.Text); err != nil {
-			return err
+			return false, err
 		}
 	}
+	changed = next != *r
 	*r = next
-	return nil
+	return changed, nil
 }
 
 // SavedReplyEvent is the audience of a saved reply's events: the team for

@@ -172,11 +172,19 @@ type Conversation struct {
 
 // ForCustomer removes what is the team's business from a conversation
 // before a customer receives it (an answer or the data of an event the
-// customer receives too): the linked item and the assignee. Every store
-// calls it, so no customer-facing copy can carry them.
+// customer receives too): the linked item, the assignee and, in a
+// customer conversation, the team's participants (who joined by writing a
+// private note, by a mention or by an assignment is the team's business;
+// the customer sees who wrote to them on the messages). Every store calls
+// it, so no customer-facing copy can carry them. Team members learn
+// participants from the team's events (participant_added,
+// conversation.updated), never from these copies.
 func (c *Conversation) ForCustomer() *Conversation {
 	cc := *c
 	cc.Item, cc.Assignee = nil, nil
+	if cc.Kind == ConversationCustomer {
+		cc.Participants = []Participant{}
+	}
 	if cc.LastMessage != nil && cc.LastMessage.Internal {
 		cc.LastMessage = nil
 	}

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -151,7 +152,64 @@ func decodeBytes(data []byte, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return chat.Errorf(chat.EInvalidJSON, "The body has data after the JSON object.")
 	}
+	return refuseNulls(data, v)
+}
+
+// refuseNulls answers EInvalid for a top-level field given as null whose
+// Go type has no "absent" (a bool, number or string): encoding/json would
+// silently read it as false, 0 or "", so {"internal": null} would send a
+// private note as a public reply. Optional fields (pointers, slices, maps)
+// may be null, which means absent.
+func refuseNulls(data []byte, v any) error {
+	t := reflect.TypeOf(v)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct || !bytes.Contains(data, []byte("null")) {
+		return nil
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(data, &fields) != nil {
+		return nil
+	}
+	for name, raw := range fields {
+		if !bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+			continue
+		}
+		if f, ok := jsonField(t, name); ok {
+			switch f.Type.Kind() {
+			case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
+				continue
+			}
+			return chat.Errorf(chat.EInvalid, "Field %q must not be null; leave it out or give a value.", name)
+		}
+	}
 	return nil
+}
+
+// jsonField finds the struct field encoding/json reads key into (embedded
+// structs included; names match case-insensitively, as encoding/json does).
+func jsonField(t reflect.Type, key string) (reflect.StructField, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			if g, ok := jsonField(f.Type, key); ok {
+				return g, true
+			}
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if strings.EqualFold(name, key) {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
 }
 
 // hasLoneSurrogate reports a \uD800–\uDFFF escape that is not a proper

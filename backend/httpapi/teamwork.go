@@ -11,21 +11,25 @@ import (
 // /v1/conversations/{id}/messages with "internal": true.
 
 type assigneeRequest struct {
-	UserID int64 `json:"user_id"` // 0 unassigns
+	UserID *int64 `json:"user_id"` // required; DELETE unassigns
 }
 
-// handleAssign: PUT /v1/conversations/{id}/assignee {"user_id": N}.
+// handleAssign: PUT /v1/conversations/{id}/assignee {"user_id": N}, N > 0
+// (EInvalid otherwise: unassigning is DELETE, never a missing field).
 func (s *Server) handleAssign(w http.ResponseWriter, r *http.Request, a chat.Actor) {
 	id, err := pathID(r, "id")
 	var req assigneeRequest
 	if err == nil {
 		err = decodeJSON(w, r, &req)
 	}
+	if err == nil && (req.UserID == nil || *req.UserID <= 0) {
+		err = chat.Errorf(chat.EInvalid, "user_id is the assignee's id (DELETE /v1/conversations/{id}/assignee unassigns).")
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.assign(w, r, a, id, req.UserID)
+	s.assign(w, r, a, id, *req.UserID)
 }
 
 // handleUnassign: DELETE /v1/conversations/{id}/assignee.

@@ -142,6 +142,19 @@ func TestPrivateNotesNeverReachTheVisitor(t *testing.T) {
 		[]byte(`{"text":"x","internal":true,"mentions":[999999]}`), nil); st != http.StatusBadRequest || code != chat.EInvalid {
 		t.Fatalf("mention of nobody: %d %s", st, code)
 	}
+	// null is no value where the field has no "absent": a note sent as
+	// {"internal": null} must not become a public reply.
+	if st, code := e.raw(http.MethodPost, "/v1/conversations/"+itoa(conv.ID)+"/messages", e.support.Token,
+		[]byte(`{"text":"NULLNOTE","internal":null}`), nil); st != http.StatusBadRequest || code != chat.EInvalid {
+		t.Fatalf("internal null: %d %s", st, code)
+	}
+	if msgs, _ := v.ListMessages(e.ctx, conv.ID, chat.MessageFilter{}); strings.Contains(string(mustJSON(t, msgs)), "NULLNOTE") {
+		t.Fatal("a note sent with internal null reached the visitor")
+	}
+	if st, code := e.raw(http.MethodPost, "/v1/conversations/"+itoa(conv.ID)+"/messages", e.support.Token,
+		[]byte(`{"text":"no mentions","mentions":null}`), nil); st != http.StatusCreated || code != "" {
+		t.Fatalf("mentions null (optional: none): %d %s", st, code)
+	}
 }
 
 // TestSavedRepliesOverHTTP: the endpoints, their statuses and codes.
@@ -248,6 +261,9 @@ func TestAssignmentOverHTTP(t *testing.T) {
 		{http.MethodPut, "/v1/conversations/" + itoa(c1.ID) + "/assignee", `{"user_id":"2"}`, 400, chat.EInvalid},
 		{http.MethodPut, "/v1/conversations/" + itoa(c1.ID) + "/assignee", `{"user_id":-2}`, 400, chat.EInvalid},
 		{http.MethodPut, "/v1/conversations/" + itoa(c1.ID) + "/assignee", `{"assignee":2}`, 400, chat.EUnknownField},
+		{http.MethodPut, "/v1/conversations/" + itoa(c1.ID) + "/assignee", `{}`, 400, chat.EInvalid},
+		{http.MethodPut, "/v1/conversations/" + itoa(c1.ID) + "/assignee", `{"user_id":0}`, 400, chat.EInvalid},
+		{http.MethodPut, "/v1/conversations/" + itoa(c1.ID) + "/assignee", `{"user_id":null}`, 400, chat.EInvalid},
 		{http.MethodPut, "/v1/conversations/99999/assignee", `{"user_id":2}`, 404, chat.ENotFound},
 		{http.MethodGet, "/v1/conversations?assignee=everyone", ``, 400, chat.EInvalid},
 		{http.MethodGet, "/v1/conversations?assignee=me&assignee=none", ``, 400, chat.EInvalid},

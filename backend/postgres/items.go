@@ -558,7 +558,7 @@ func (tx *Tx) link(ctx context.Context, a chat.Actor, convID, number int64) erro
 // SectionCounts counts conversations with unread messages per section and
 // status.
 func (s *Store) SectionCounts(ctx context.Context, a chat.Actor) (*chat.SectionCounts, error) {
-	if err := chat.CanUseItems(a); err != nil {
+	if err := chat.CanCountUnread(a); err != nil {
 		return nil, err
 	}
 	args := append(visibilityArgs(a), sql.Named("uid", a.ID))

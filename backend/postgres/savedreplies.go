@@ -25,7 +25,7 @@ func (s *Store) ListSavedReplies(ctx context.Context, a chat.Actor) ([]*chat.Sav
 		return nil, err
 	}
 	rows, err := s.rdb.QueryContext(ctx, `SELECT `+savedReplyColumns+` FROM saved_replies
-		WHERE owner_id IN (0, ?) ORDER BY shortcut, owner_id, id`, a.ID)
+		WHERE owner_id IN (0, ?) ORDER BY shortcut COLLATE "C", owner_id, id`, a.ID)
 	if err != nil {
 		return nil, dbErr(err)
 	}
@@ -95,8 +95,9 @@ func (s *Store) UpdateSavedReply(ctx context.Context, a chat.Actor, id int64, up
 		if r, err = savedReplyFor(ctx, tx, a, id); err != nil {
 			return err
 		}
-		if err := r.Apply(upd); err != nil {
-			return err
+		changed, err := r.Apply(upd)
+		if err != nil || !changed {
+			return err // nothing to change is no change (no event)
 		}
 		var taken bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM saved_replies WHERE owner_id = ? AND shortcut = ? AND id <> ?)`,
@@ -133,7 +134,8 @@ func (s *Store) DeleteSavedReply(ctx context.Context, a chat.Actor, id int64) er
 		if err := tx.forgetSavedReply(ctx, r); err != nil {
 			return err
 		}
-		return tx.appendEvent(ctx, chat.SavedReplyEvent(chat.EventSavedReplyDeleted, r), &chat.SavedReply{ID: r.ID, OwnerID: r.OwnerID})
+		return tx.appendEvent(ctx, chat.SavedReplyEvent(chat.EventSavedReplyDeleted, r), &chat.SavedReply{ID: r.ID, OwnerID: r.OwnerID,
+			CreatedAt: r.CreatedAt, UpdatedAt: tx.now})
 	})
 }
 
@@ -143,6 +145,6 @@ func (s *Store) DeleteSavedReply(ctx context.Context, a chat.Actor, id int64) er
 // skips an emptied event (the newer one follows).
 func (tx *Tx) forgetSavedReply(ctx context.Context, r *chat.SavedReply) error {
 	_, err := tx.ExecContext(ctx, `UPDATE events SET data = ? WHERE type IN ('saved_reply.updated', 'saved_reply.deleted')
-		AND (data::jsonb->>'id')::bigint = ?`, string(marshal(&chat.SavedReply{ID: r.ID, OwnerID: r.OwnerID})), r.ID)
+		AND (data::jsonb->>'id')::bigint = ?`, string(marshal(&chat.SavedReply{ID: r.ID, OwnerID: r.OwnerID, CreatedAt: tx.now, UpdatedAt: tx.now})), r.ID)
 	return err
 }

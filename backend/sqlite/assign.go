@@ -83,6 +83,12 @@ func (tx *Tx) assign(ctx context.Context, by chat.Actor, r *conversationRow, use
 	return tx.conversationUpdated(ctx, r.ID)
 }
 
+// onlineSet is the set of online user ids in SQL; its argument is
+// onlineArg.
+const onlineSet = `(SELECT value FROM json_each(?))`
+
+func onlineArg(ids []int64) any { return string(marshal(ids)) }
+
 // AutoAssign hands waiting conversations to online agents; see
 // chat.AssignmentStore.
 func (s *Store) AutoAssign(ctx context.Context, online []int64) (int, error) {
@@ -90,9 +96,16 @@ func (s *Store) AutoAssign(ctx context.Context, online []int64) (int, error) {
 	if err != nil || !st.AutoAssign || len(online) == 0 {
 		return 0, err
 	}
-	var waiting bool
+	// Read first: nothing waiting, or every online agent full, is the
+	// usual answer, and needs no write.
+	var waiting, free bool
 	if err := s.rdb.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM conversations
 		WHERE assignee_id IS NULL AND status = 'open' AND customer_id IS NOT NULL)`).Scan(&waiting); err != nil || !waiting {
+		return 0, dbErr(err)
+	}
+	if err := s.rdb.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users u WHERE u.active AND u.support AND u.id IN `+onlineSet+`
+		AND (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = u.id AND c.status = 'open') < ?)`,
+		onlineArg(online), st.AssignCapacity).Scan(&free); err != nil || !free {
 		return 0, dbErr(err)
 	}
 	n := 0
@@ -103,7 +116,7 @@ func (s *Store) AutoAssign(ctx context.Context, online []int64) (int, error) {
 			return err
 		}
 		agents, err := int64s(ctx, tx, `SELECT id FROM users WHERE active AND support
-			AND id IN (SELECT value FROM json_each(?)) ORDER BY id`, string(marshal(online)))
+			AND id IN `+onlineSet+` ORDER BY id`, onlineArg(online))
 		if err != nil || len(agents) == 0 {
 			return err
 		}
@@ -179,10 +192,13 @@ func (s *Store) ReleaseAssignments(ctx context.Context, userID int64) (int, erro
 	return n, err
 }
 
-// release gives a user's open conversations back to the queue, each with
-// a note saying why.
+// release gives a user's conversations back to the queue, each with a
+// note saying why: the open ones of an assignee offline too long, all of
+// one who is no longer an agent (a closed one could be reopened by its
+// customer and must not land with them again).
 func (tx *Tx) release(ctx context.Context, userID int64, why chat.ReleaseReason) (int, error) {
-	ids, err := int64s(ctx, tx, `SELECT id FROM conversations WHERE assignee_id = ? AND status = 'open' ORDER BY id`, userID)
+	ids, err := int64s(ctx, tx, `SELECT id FROM conversations WHERE assignee_id = ? AND (status = 'open' OR ?) ORDER BY id`,
+		userID, why == chat.ReleaseNotAgent)
 	if err != nil {
 		return 0, err
 	}

@@ -139,6 +139,9 @@ func (s *Store) SendMessage(ctx context.Context, a chat.Actor, convID int64, nm 
 			}
 		}
 		for _, uid := range nm.Mentions {
+			if err := requireActiveUser(ctx, tx, uid); err != nil {
+				return err // a mention notifies: only an active user can be told
+			}
 			if _, err := tx.ensureParticipant(ctx, convID, uid); err != nil {
 				return err
 			}

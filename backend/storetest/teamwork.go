@@ -66,8 +66,12 @@ func (f *fixture) customerSees(t *testing.T, v chat.Actor, convID int64, words .
 			t.Fatalf("the customer lists an internal message %+v", m)
 		}
 	}
-	if c.Assignee != nil || c.Item != nil {
-		t.Fatalf("the customer's conversation names the team's assignee or item: %+v", c)
+	if c.Assignee != nil || c.Item != nil || len(c.Participants) > 0 {
+		t.Fatalf("the customer's conversation names the team's assignee, item or participants: %+v", c)
+	}
+	// Who joined (by a note, a mention, an assignment) is the team's too.
+	if l := leaks(f.replay(v), `"participants":[{`, `"assignee"`, `"item"`); len(l) > 0 {
+		t.Fatalf("the customer's replay names the team's people: %v", l)
 	}
 }
 
@@ -140,6 +144,22 @@ func testPrivateNoteRules(t *testing.T, f *fixture) {
 		_, _, err = f.s.SendMessage(f.ctx, f.support, conv.ID, chat.NewMessage{Text: "@x", Internal: true, Mentions: bad})
 		wantCode(t, err, chat.EInvalid)
 	}
+	// Deactivated: no mention, even of someone already taking part.
+	f.note(f.support2, conv.ID, "joining")
+	off := false
+	if _, err := f.s.UpdateUser(f.ctx, f.admin, f.support2.ID, chat.UserUpdate{Active: &off}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = f.s.SendMessage(f.ctx, f.support, conv.ID, chat.NewMessage{Text: "@Sue", Internal: true, Mentions: []int64{f.support2.ID}})
+	wantCode(t, err, chat.EInvalid)
+	// Duplicates count once: 50 ids given twice are 50 mentions.
+	twice := []int64{}
+	for range chat.MaxParticipants {
+		twice = append(twice, f.dev.ID)
+	}
+	if _, _, err := f.s.SendMessage(f.ctx, f.support, conv.ID, chat.NewMessage{Text: "@Dev", Internal: true, Mentions: append(twice, twice...)}); err != nil {
+		t.Fatalf("100 mentions of one person: %v", err)
+	}
 	many := make([]int64, chat.MaxParticipants+1)
 	for i := range many {
 		many[i] = int64(i + 1)
@@ -152,8 +172,8 @@ func testPrivateNoteRules(t *testing.T, f *fixture) {
 	wantCode(t, err, chat.EInvalid)
 	// Nothing of the refused sends was stored.
 	msgs, _ := f.s.ListMessages(f.ctx, f.admin, conv.ID, chat.MessageFilter{})
-	if len(msgs) != 1 {
-		t.Fatalf("refused sends left %d messages", len(msgs))
+	if len(msgs) != 3 {
+		t.Fatalf("refused sends left %d messages, want the customer's and the two notes", len(msgs))
 	}
 }
 
@@ -257,6 +277,15 @@ func testSavedReplies(t *testing.T, f *fixture) {
 	bad := "{{nope}}"
 	_, err = f.s.UpdateSavedReply(f.ctx, f.support, other.ID, chat.SavedReplyUpdate{Text: &bad})
 	wantCode(t, err, chat.EInvalid)
+	// Nothing to change is no change: no event.
+	n := len(f.rec.Events())
+	same := "Bye"
+	if _, err := f.s.UpdateSavedReply(f.ctx, f.support, other.ID, chat.SavedReplyUpdate{Title: &same}); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.rec.Events()) != n {
+		t.Fatal("an update that changes nothing wrote an event")
+	}
 	text := "Bye, {{customer.name|friend}}!"
 	up, err := f.s.UpdateSavedReply(f.ctx, f.support, other.ID, chat.SavedReplyUpdate{Title: &title, Text: &text})
 	if err != nil || up.Title != title || up.Text != text || up.Shortcut != "bye" {
@@ -533,10 +562,12 @@ func testReleaseAssignments(t *testing.T, f *fixture) {
 		t.Fatalf("assignees after release = %v", ids)
 	}
 	// An assignee who loses the support flag, or is deactivated, is no
-	// assignee any more: their open conversations go back to the queue.
+	// assignee any more: all their conversations go back to the queue,
+	// closed ones too (a customer's reply would reopen them with them).
 	f.assign(f.support, c1.ID, f.support2.ID)
 	f.s.ReopenConversation(f.ctx, f.support, c2.ID)
 	f.assign(f.support, c2.ID, f.support.ID)
+	f.s.CloseConversation(f.ctx, f.support, c2.ID)
 	off := false
 	if _, err := f.s.UpdateUser(f.ctx, f.admin, f.support2.ID, chat.UserUpdate{Support: &off}); err != nil {
 		t.Fatal(err)

@@ -13,3 +13,8 @@ CREATE TABLE saved_replies (id INTEGER PRIMARY KEY, shortcut TEXT NOT NULL, data
 -- A queued reply may be a private note with mentions.
 ALTER TABLE outbox ADD COLUMN internal INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN mentions TEXT NOT NULL DEFAULT '';
+
+-- Events of these kinds were skipped before this version (and assignees
+-- dropped from conversations): replay the log from its start once.
+-- Applying an event twice is harmless; the outbox stays.
+UPDATE meta SET value = '0' WHERE key = 'cursor';

@@ -148,16 +148,21 @@ export function Composer() {
           }}
           onClick={(e) => setCaret((e.currentTarget as HTMLTextAreaElement).selectionStart ?? 0)}
           onKeyUp={(e) => {
-            if (e.key.startsWith('Arrow') && !pick) setCaret((e.currentTarget as HTMLTextAreaElement).selectionStart ?? 0);
+            // Arrows that the picker did not take move the caret.
+            if (e.key.startsWith('Arrow') && !(pick && choices > 0 && (e.key === 'ArrowUp' || e.key === 'ArrowDown'))) {
+              setCaret((e.currentTarget as HTMLTextAreaElement).selectionStart ?? 0);
+            }
           }}
           onKeyDown={(e) => {
+            // An IME composition owns its keys (candidates, cancel).
+            if (composing(e)) return;
             if (pick && choices > 0) {
               if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
                 e.preventDefault();
                 setActive((at + (e.key === 'ArrowDown' ? 1 : choices - 1)) % choices);
                 return;
               }
-              if ((e.key === 'Enter' && !e.shiftKey && !composing(e)) || e.key === 'Tab') {
+              if ((e.key === 'Enter' && !e.shiftKey) || e.key === 'Tab') {
                 e.preventDefault();
                 choose(at);
                 return;
@@ -168,13 +173,17 @@ export function Composer() {
               setDismissed(text);
               return;
             }
-            if (e.key === 'Enter' && !e.shiftKey && !composing(e)) {
+            if (e.key === 'Enter' && !e.shiftKey) {
+              // No saved reply matches: "/shrug" is a message like any other.
               e.preventDefault();
-              if (!pick || pick.kind !== 'reply') submit();
+              submit();
             }
           }}
         />
       </div>
+      {!canMention && picked.some((p) => text.includes(`@${p.name}`)) && (
+        <p class="composer-warn" role="note">This is a reply: the customer reads the @names in it, and nobody is notified. Switch to Private note to mention.</p>
+      )}
       <div class="composer-side">
         <Counter text={text} limit={MAX_MESSAGE} />
         <button type="submit" class={internal ? 'note' : ''} disabled={!fits(text.trim(), MAX_MESSAGE)}>{internal ? 'Add note' : 'Send'}</button>
