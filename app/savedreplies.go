@@ -70,4 +70,3 @@ func (s *SavedReplyService) change(fn func(ctx context.Context, c *client.Client
 	}
 	return r, nil
 }
-

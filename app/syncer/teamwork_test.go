@@ -88,7 +88,9 @@ func TestTeamworkKeptOffline(t *testing.T) {
 		t.Fatalf("counts: local %+v, server %+v", lc.Assignment, rc.Assignment)
 	}
 	msgs, _ := st.ListMessages(ctx, conv.ID, 0, 200)
-	if !slices.ContainsFunc(msgs, func(m *chat.Message) bool { return m.ID == note.ID && m.Internal && slices.Equal(m.Mentions, []int64{benMe.User.ID}) }) {
+	if !slices.ContainsFunc(msgs, func(m *chat.Message) bool {
+		return m.ID == note.ID && m.Internal && slices.Equal(m.Mentions, []int64{benMe.User.ID})
+	}) {
 		t.Fatal("the note is not in the local store as a note")
 	}
 	replies, _ := st.ListSavedReplies(ctx)

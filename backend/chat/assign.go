@@ -69,8 +69,8 @@ func AssignNote(by Actor, to, from *Person) string {
 type ReleaseReason int
 
 const (
-	ReleaseOffline   ReleaseReason = iota // offline past Settings.UnassignOfflineAfter
-	ReleaseNotAgent                       // deactivated, or no longer a support user
+	ReleaseOffline  ReleaseReason = iota // offline past Settings.UnassignOfflineAfter
+	ReleaseNotAgent                      // deactivated, or no longer a support user
 )
 
 // ReleaseNote is the internal note of a conversation deskchat gave back to
