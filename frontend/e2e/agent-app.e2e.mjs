@@ -179,7 +179,7 @@ async function flow(page, context, errors) {
   await until('the saved reply in the app', async () =>
     ((await page.evaluate(() => window.go.app.SavedReplyService.ListSavedReplies())) ?? []).some((r) => r.shortcut === 'ref'));
   await composer.pressSequentially('/re');
-  await page.getByRole('listbox', { name: 'Saved replies' }).getByRole('option', { name: /\/ref/ }).waitFor();
+  await page.getByRole('listbox', { name: 'Saved replies' }).getByRole('option', { name: '/ref Refund on its way' }).waitFor();
   await shot(page, '02b-saved-reply-picker');
   await composer.press('Enter');
   await until('the filled saved reply', async () => (await composer.inputValue()) === 'Hi Wendy Widget, your refund is on its way. Anna Admin');
