@@ -24,9 +24,11 @@ var version = ""
 
 func main() {
 	emitter := &app.WailsEmitter{}
-	a := app.New(version, emitter, notify.Beeep{}, "")
+	notifier := notify.NewDesktop("", nil)
+	a := app.New(version, emitter, notifier, "")
 	desktop, session := a.Desktop, a.Session
-	icon := &tray.Tray{OnOnline: desktop.SetOnline, OnOpen: func() { desktop.Open(0) }, OnQuit: desktop.Quit}
+	icon := &tray.Tray{OnOnline: desktop.SetOnline, OnOpen: func() { desktop.Open(0) }, OnQuit: desktop.Quit,
+		OnPause: func(length string) { desktop.PauseNotifications(length) }}
 	desktop.Badge = icon
 
 	err := wails.Run(&options.App{

@@ -9,7 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
+	"github.com/deskchat/deskchat/app/notify"
 	"github.com/deskchat/deskchat/backend/chat"
 )
 
@@ -21,6 +23,11 @@ type Config struct {
 	UserID    int64  `json:"user_id,omitempty"`
 	Local     bool   `json:"local,omitempty"` // the embedded local helpdesk
 	Muted     bool   `json:"muted,omitempty"` // notifications off
+	SoundOff  bool   `json:"sound_off,omitempty"`
+	// PausedUntil pauses notifications (the tray's and Settings' Pause).
+	PausedUntil time.Time `json:"paused_until,omitzero"`
+	// MutedConversations get no notifications.
+	MutedConversations []int64 `json:"muted_conversations,omitempty"`
 	// HideOnClose: closing the main window hides it to the tray.
 	HideOnClose bool `json:"hide_on_close,omitempty"`
 	// CompactOnTop: the compact window stays above other windows.
@@ -32,7 +39,16 @@ type Config struct {
 
 // prefs is c without the session: what survives sign-out and sign-in.
 func (c Config) prefs() Config {
-	return Config{Muted: c.Muted, HideOnClose: c.HideOnClose, CompactOnTop: c.CompactOnTop}
+	return Config{Muted: c.Muted, SoundOff: c.SoundOff, PausedUntil: c.PausedUntil, HideOnClose: c.HideOnClose, CompactOnTop: c.CompactOnTop}
+}
+
+// notifyPrefs are the notification settings of c.
+func (c Config) notifyPrefs() notify.Prefs {
+	muted := map[int64]bool{}
+	for _, id := range c.MutedConversations {
+		muted[id] = true
+	}
+	return notify.Prefs{Muted: c.Muted, SoundOff: c.SoundOff, PausedUntil: c.PausedUntil, MutedConvs: muted}
 }
 
 // ConfigDir is os.UserConfigDir()/deskchat, or $DESKCHAT_CONFIG_DIR.

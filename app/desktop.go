@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
+	"time"
 
 	"github.com/deskchat/deskchat/backend/chat"
 )
@@ -24,6 +26,8 @@ type Window interface {
 type Badge interface {
 	SetUnread(n int)
 	SetOnline(online bool)
+	// SetPaused shows whether notifications are paused (the tray's menu).
+	SetPaused(paused bool)
 	// Available reports whether the desktop shows it (a tray host runs).
 	Available() bool
 }
@@ -74,6 +78,14 @@ func (d *DesktopService) onEvent(name string, data any) {
 		}
 	case EventInbox, EventSessionInfo:
 		d.refreshSoon()
+	case EventNotifyOpen:
+		if id, ok := data.(int64); ok {
+			go d.Open(id)
+		}
+	case EventNotifyCompose:
+		if id, ok := data.(int64); ok {
+			go d.Compose(id)
+		}
 	}
 	if name == EventSessionInfo && d.Badge != nil {
 		go d.fetchOnline()
@@ -120,6 +132,7 @@ func (d *DesktopService) Refresh() {
 		n, _ = st.UnreadTotal(context.Background())
 	}
 	if d.Badge != nil {
+		d.Badge.SetPaused(time.Now().Before(d.Session.config().PausedUntil))
 		d.Badge.SetUnread(n)
 	}
 	title := Title(n)
@@ -132,27 +145,35 @@ func (d *DesktopService) Refresh() {
 	}
 }
 
-// Prefs are the window settings.
+// Prefs are the window and notification settings.
 type Prefs struct {
 	HideOnClose  bool `json:"hide_on_close"`
 	CompactOnTop bool `json:"compact_on_top"`
 	Muted        bool `json:"muted"`
-	Tray         bool `json:"tray"` // a tray icon is running (hide to tray makes sense)
-	Compact      bool `json:"compact"`
+	SoundOff     bool `json:"sound_off"`
+	// PausedUntil is when paused notifications resume (RFC 3339), "" when
+	// not paused; set with PauseNotifications.
+	PausedUntil string `json:"paused_until,omitempty"`
+	Tray        bool   `json:"tray"` // a tray icon is running (hide to tray makes sense)
+	Compact     bool   `json:"compact"`
 }
 
-// Prefs returns the window settings.
+// Prefs returns the window and notification settings.
 func (d *DesktopService) Prefs() Prefs {
 	cfg, tray := d.Session.config(), d.trayShown()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return Prefs{HideOnClose: cfg.HideOnClose, CompactOnTop: cfg.CompactOnTop, Muted: cfg.Muted, Tray: tray, Compact: d.compact}
+	p := Prefs{HideOnClose: cfg.HideOnClose, CompactOnTop: cfg.CompactOnTop, Muted: cfg.Muted, SoundOff: cfg.SoundOff, Tray: tray, Compact: d.compact}
+	if time.Now().Before(cfg.PausedUntil) {
+		p.PausedUntil = cfg.PausedUntil.Format(time.RFC3339)
+	}
+	return p
 }
 
 // SetPrefs saves the window settings (and applies always-on-top at once).
 func (d *DesktopService) SetPrefs(p Prefs) error {
 	if err := d.Session.updateConfig(func(c *Config) {
-		c.HideOnClose, c.CompactOnTop, c.Muted = p.HideOnClose, p.CompactOnTop, p.Muted
+		c.HideOnClose, c.CompactOnTop, c.Muted, c.SoundOff = p.HideOnClose, p.CompactOnTop, p.Muted, p.SoundOff
 	}); err != nil {
 		return err
 	}
@@ -186,6 +207,87 @@ func (d *DesktopService) SetCompact(on bool) {
 	}
 	if d.Out != nil {
 		d.Out.Emit(EventWindowMode, mode)
+	}
+}
+
+// Pause lengths for PauseNotifications.
+const (
+	PauseHour     = "hour"     // one hour from now
+	PauseTomorrow = "tomorrow" // until 8:00 tomorrow, local time
+	PauseOff      = "off"      // resume now
+)
+
+// PauseNotifications pauses notifications (no pop-ups, no sound; badges
+// and the tray count still update) for an hour or until tomorrow morning,
+// or resumes them (tray menu, Settings). EInvalid for another length.
+func (d *DesktopService) PauseNotifications(length string) (Prefs, error) {
+	until, err := PauseUntil(length, time.Now())
+	if err != nil {
+		return d.Prefs(), err
+	}
+	if err := d.Session.updateConfig(func(c *Config) { c.PausedUntil = until }); err != nil {
+		return d.Prefs(), err
+	}
+	p := d.Prefs()
+	if d.Out != nil {
+		d.Out.Emit(EventPrefs, p)
+	}
+	if d.Badge != nil {
+		d.Badge.SetPaused(!until.IsZero())
+	}
+	return p, nil
+}
+
+// PauseUntil is when a pause of length started at now ends: an hour
+// later, 8:00 the next morning (local time), or never (PauseOff: zero).
+func PauseUntil(length string, now time.Time) (time.Time, error) {
+	switch length {
+	case PauseHour:
+		return now.Add(time.Hour), nil
+	case PauseTomorrow:
+		y, m, day := now.AddDate(0, 0, 1).Date()
+		return time.Date(y, m, day, 8, 0, 0, 0, now.Location()), nil
+	case PauseOff:
+		return time.Time{}, nil
+	}
+	return time.Time{}, chat.Errorf(chat.EInvalid, "Pause for hour or tomorrow, or off.")
+}
+
+// MuteParams mute or unmute one conversation's notifications.
+type MuteParams struct {
+	ConversationID int64 `json:"conversation_id"`
+	Muted          bool  `json:"muted"`
+}
+
+// MuteConversation mutes (or unmutes) one conversation's notifications on
+// this desktop.
+func (d *DesktopService) MuteConversation(p MuteParams) error {
+	return d.Session.updateConfig(func(c *Config) {
+		ids := slices.DeleteFunc(slices.Clone(c.MutedConversations), func(id int64) bool { return id == p.ConversationID })
+		if p.Muted {
+			ids = append(ids, p.ConversationID)
+		}
+		c.MutedConversations = ids
+	})
+}
+
+// ConversationMuted reports whether a conversation's notifications are muted.
+func (d *DesktopService) ConversationMuted(conversationID int64) bool {
+	return slices.Contains(d.Session.config().MutedConversations, conversationID)
+}
+
+// Compose shows the compact window with the composer of a conversation (a
+// notification's Reply where the notification takes no typed answer).
+func (d *DesktopService) Compose(id int64) {
+	d.SetCompact(true)
+	d.mu.Lock()
+	w := d.Window
+	d.mu.Unlock()
+	if w != nil {
+		w.Show()
+	}
+	if d.Out != nil {
+		d.Out.Emit(EventCompose, id)
 	}
 }
 

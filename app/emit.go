@@ -19,6 +19,12 @@ const (
 	EventHelpdesk    = "helpdesk:changed" // *chat.Settings: the switch or options changed
 	EventWindowMode  = "window:mode"      // WindowMode
 	EventOpen        = "window:open"      // int64: a conversation id to show (tray, notification)
+	EventCompose     = "window:compose"   // int64: the compact window's composer for a conversation (a notification's Reply)
+	EventPrefs       = "prefs:changed"    // Prefs: the notification pause changed (tray menu)
+	// Between the session and the desktop shell (a notification's
+	// click or Reply): the conversation id, 0 for the list.
+	EventNotifyOpen    = "notify:open"
+	EventNotifyCompose = "notify:compose"
 )
 
 // EventData is what each event carries, by name: the one list the emitters
@@ -32,6 +38,11 @@ var EventData = map[string]any{
 	EventHelpdesk:    chat.Settings{},
 	EventWindowMode:  WindowMode(""),
 	EventOpen:        int64(0),
+	EventCompose:     int64(0),
+	EventPrefs:       Prefs{},
+	// The shell's own, not the frontend's (it ignores them).
+	EventNotifyOpen:    int64(0),
+	EventNotifyCompose: int64(0),
 }
 
 // InboxChange says that lists and counts may have changed; Live is false

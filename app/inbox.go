@@ -106,6 +106,26 @@ func (s *InboxService) OpenConversation(p OpenParams) error {
 	return s.queue(st, e, localstore.Entry{Kind: localstore.OutMarkRead, ConversationID: p.ConversationID, MessageID: newest})
 }
 
+// markRead marks a conversation read up to its newest message (locally
+// at once, on the server through the outbox): a notification's Mark as read.
+func (s *InboxService) markRead(id int64) error {
+	rt, err := s.Session.current()
+	if err != nil {
+		return err
+	}
+	st, e := rt.store, rt.engine
+	ctx := context.Background()
+	msgs, err := st.ListMessages(ctx, id, 0, 1)
+	if err != nil || len(msgs) == 0 {
+		return err
+	}
+	newest := msgs[len(msgs)-1].ID
+	if err := st.MarkReadLocal(ctx, id, newest); err != nil {
+		return err
+	}
+	return s.queue(st, e, localstore.Entry{Kind: localstore.OutMarkRead, ConversationID: id, MessageID: newest})
+}
+
 // SetFocus tells notifications whether the window showing a conversation
 // has the focus, without marking anything read (window blur and focus).
 func (s *InboxService) SetFocus(p OpenParams) error {

@@ -18,6 +18,9 @@ func (s *SessionService) route(rt *signedIn) {
 		s.state = x
 		s.mu.Unlock()
 		s.Emit.Emit(EventSyncState, x)
+		if x.Phase == syncer.PhaseConnected && s.Notifier != nil {
+			rt.center.CaughtUp() // what arrived meanwhile: one summary
+		}
 	}
 	rt.engine.OnEvents = func(evs []*chat.Event, live bool) {
 		if s.Notifier != nil {

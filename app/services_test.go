@@ -29,6 +29,7 @@ type seen struct {
 	unread  int
 	online  *bool
 	quitted bool
+	paused  bool
 	noTray  bool
 }
 
@@ -40,6 +41,7 @@ func (r *recorder) Hide()                 { r.mu.Lock(); r.hidden = true; r.mu.U
 func (r *recorder) Quit()                 { r.mu.Lock(); r.quitted = true; r.mu.Unlock() }
 func (r *recorder) SetUnread(n int)       { r.mu.Lock(); r.unread = n; r.mu.Unlock() }
 func (r *recorder) SetOnline(b bool)      { r.mu.Lock(); r.online = &b; r.mu.Unlock() }
+func (r *recorder) SetPaused(b bool)      { r.mu.Lock(); r.paused = b; r.mu.Unlock() }
 func (r *recorder) Available() bool       { r.mu.Lock(); defer r.mu.Unlock(); return !r.noTray }
 func (r *recorder) get() seen {
 	r.mu.Lock()

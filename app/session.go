@@ -26,7 +26,10 @@ import (
 type SessionService struct {
 	Emit     Emitter
 	Notifier notify.Notifier
-	Log      *slog.Logger
+	// ReminderEvery and ReminderUnit tune the waiting reminder's check
+	// and its minute (tests; see notify.Center).
+	ReminderEvery, ReminderUnit time.Duration
+	Log                         *slog.Logger
 	// Dir is the config directory (ConfigDir() when empty).
 	Dir string
 
@@ -195,7 +198,7 @@ func (s *SessionService) updateConfig(change func(*Config)) error {
 	err = SaveConfig(dir, cfg)
 	s.mu.Unlock()
 	if rt != nil {
-		rt.center.SetMuted(cfg.Muted)
+		rt.center.SetPrefs(cfg.notifyPrefs())
 	}
 	return err
 }

@@ -39,8 +39,28 @@ func (s *SessionService) openRuntime(dir string, cfg Config, c *client.Client) (
 		return nil, err
 	}
 	rt := &signedIn{store: st, done: make(chan struct{}), cancel: func() {}}
-	rt.center = &notify.Center{Notifier: s.Notifier, Store: st, Log: s.log()}
-	rt.center.SetMuted(cfg.Muted)
+	inbox := &InboxService{Session: s}
+	rt.center = &notify.Center{Notifier: s.Notifier, Store: st, Log: s.log(),
+		OnOpen:    func(id int64) { s.Emit.Emit(EventNotifyOpen, id) },
+		OnCompose: func(id int64) { s.Emit.Emit(EventNotifyCompose, id) },
+		OnReply: func(id int64, text string) {
+			if err := inbox.SendMessage(SendMessageParams{ConversationID: id, Text: text}); err != nil {
+				s.log().Warn("reply from a notification", "err", err)
+			}
+		},
+		OnRead: func(id int64) {
+			if err := inbox.markRead(id); err != nil {
+				s.log().Warn("mark read from a notification", "err", err)
+			}
+		},
+		OnClose: func(id int64) {
+			if err := inbox.CloseConversation(ConversationParams{ConversationID: id}); err != nil {
+				s.log().Warn("close from a notification", "err", err)
+			}
+		},
+		ReminderEvery: s.ReminderEvery, ReminderUnit: s.ReminderUnit,
+	}
+	rt.center.SetPrefs(cfg.notifyPrefs())
 	rt.engine = &syncer.Engine{Client: c, Store: st}
 	s.route(rt)
 	return rt, nil
@@ -52,6 +72,10 @@ func (rt *signedIn) start(log *slog.Logger) {
 	ctx, cancel := context.WithCancel(context.Background())
 	rt.cancel = cancel
 	rt.started = true
+	if rt.center.Notifier != nil {
+		cursor, _, _ := rt.store.Cursor(ctx)
+		rt.center.Start(cursor == 0)
+	}
 	go func() {
 		defer close(rt.done)
 		if err := rt.engine.Run(ctx); errors.Is(err, syncer.ErrSignedOut) {

@@ -358,3 +358,57 @@ func (s *Store) ListUsers(ctx context.Context) ([]*chat.User, error) {
 	}
 	return out, rows.Err()
 }
+
+// Waiting is a customer conversation whose newest message by a person is
+// the customer's: nobody in the team has answered it yet.
+type Waiting struct {
+	Conversation *chat.Conversation
+	Message      *chat.Message // the customer's newest message
+}
+
+// Waiting returns the open customer conversations waiting for a team
+// reply since before: their newest message by a person (not a system or
+// private note, not deleted) is the customer's and was written before
+// before.
+func (s *Store) Waiting(ctx context.Context, before time.Time) ([]Waiting, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT c.id, (SELECT m.data FROM messages m WHERE m.conversation_id = c.id AND m.system = ''
+		AND m.internal = 0 AND m.deleted = 0 ORDER BY m.id DESC LIMIT 1) FROM conversations c
+		WHERE c.status = 'open' AND c.customer_id IS NOT NULL`)
+	if err != nil {
+		return nil, err
+	}
+	type cand struct {
+		id int64
+		m  *chat.Message
+	}
+	var cands []cand
+	for rows.Next() {
+		var id int64
+		var data sql.NullString
+		if err := rows.Scan(&id, &data); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if !data.Valid {
+			continue
+		}
+		m := &chat.Message{}
+		if json.Unmarshal([]byte(data.String), m) != nil || m.Author.Kind != chat.KindCustomer || !m.CreatedAt.Before(before) {
+			continue
+		}
+		cands = append(cands, cand{id, m})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := []Waiting{}
+	for _, cd := range cands {
+		c, err := s.FindConversationByID(ctx, cd.id)
+		if err != nil {
+			continue
+		}
+		out = append(out, Waiting{Conversation: c, Message: cd.m})
+	}
+	return out, nil
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -15,121 +16,245 @@ import (
 	"github.com/deskchat/deskchat/backend/chat"
 )
 
-// Center decides, coalesces and shows notifications.
+// Center decides which events deserve a notification, keeps one per
+// conversation, and turns the user's actions into the app's acts.
 type Center struct {
 	Notifier Notifier
 	Store    *localstore.Store
-	// Window is how long a burst is collected before one notification
-	// (default 2 s).
-	Window time.Duration
-	Log    *slog.Logger
+	Log      *slog.Logger
+
+	// What the user asks for from a notification; the app wires them.
+	OnOpen    func(conversationID int64) // a click (0: the list, from a summary)
+	OnCompose func(conversationID int64) // Reply without inline reply: the compact composer
+	OnReply   func(conversationID int64, text string)
+	OnRead    func(conversationID int64)
+	OnClose   func(conversationID int64)
+
+	// Now is the clock (default time.Now). ReminderEvery is how often
+	// waiting conversations are looked for (default 30 s); ReminderUnit
+	// the length of a minute of Settings.WaitingReminder (tests shorten it).
+	Now                         func() time.Time
+	ReminderEvery, ReminderUnit time.Duration
 
 	mu      sync.Mutex
-	muted   bool
+	prefs   Prefs
 	open    int64 // the conversation on screen
 	focused bool
-	pending []note
-	timer   *time.Timer
-	started map[int64]bool // conversations created in this window
+	shown   map[int64]*shownConv
+	started map[int64]bool // conversations created lately (the first message says "New conversation")
+	initial bool           // the first sync of this store: history is not news
+	away    away           // what arrived while catching up
+	waited  map[int64]int64
+	stop    chan struct{}
+	stopped bool
 }
 
-type note struct {
-	conversation int64
-	message      int64
-	customerID   int64 // the author, when a customer
-	sender       string
-	customer     bool
-	preview      string
-	started      bool // the message opened a new conversation
-	mention      bool // it @mentions me (or assigns me the conversation)
-	assigned     bool // the note of an assignment to me
+// Prefs are the user's notification settings.
+type Prefs struct {
+	Muted       bool           // no notifications at all
+	SoundOff    bool           // no sound
+	PausedUntil time.Time      // the app's own "Pause notifications"
+	MutedConvs  map[int64]bool // conversations muted one by one
 }
 
-// SetMuted turns notifications off or on (a user setting).
-func (c *Center) SetMuted(m bool) {
+// shownConv is the notification on screen for one conversation.
+type shownConv struct {
+	message    int64 // the newest message it shows
+	count      int   // messages since it was first shown
+	customerID int64
+}
+
+// away counts what arrived while the app was closed or reconnecting.
+type away struct {
+	conversations map[int64]bool
+	messages      int
+}
+
+// Key is the notification key of a conversation.
+func Key(conversationID int64) string { return "c:" + strconv.FormatInt(conversationID, 10) }
+
+// SummaryKey is the key of the "while you were away" summary.
+const SummaryKey = "summary"
+
+func conversationOf(key string) int64 {
+	id, _ := strconv.ParseInt(strings.TrimPrefix(key, "c:"), 10, 64)
+	return id
+}
+
+func (c *Center) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+// Start runs the center's loops until Stop: the user's actions on
+// notifications and the waiting-customer reminder. initial says the local
+// store is syncing for the first time (its history raises no summary).
+func (c *Center) Start(initial bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.muted = m
+	c.initial = initial
+	c.stop = make(chan struct{})
+	stop := c.stop
+	c.mu.Unlock()
+	if acts := c.Notifier.Acted(); acts != nil {
+		go func() {
+			for {
+				select {
+				case <-stop:
+					return
+				case a := <-acts:
+					c.act(a)
+				}
+			}
+		}()
+	}
+	go c.remindLoop(stop)
 }
 
-// Stop drops what is pending and shows nothing more (sign-out).
+// Stop withdraws nothing (the notifications stay for a next start) but
+// shows nothing more (sign-out).
 func (c *Center) Stop() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.timer != nil {
-		c.timer.Stop()
-		c.timer = nil
+	if c.stop != nil && !c.stopped {
+		close(c.stop)
 	}
-	c.pending, c.started = nil, nil
-	c.muted = true
+	c.stopped = true
+	c.prefs.Muted = true
 }
 
-// SetView tells which conversation is open and whether the window has focus.
-func (c *Center) SetView(conversationID int64, focused bool) {
+// SetPrefs applies the user's notification settings.
+func (c *Center) SetPrefs(p Prefs) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.open, c.focused = conversationID, focused
+	if c.stopped {
+		return
+	}
+	c.prefs = p
 }
 
-// Events is the sync engine's OnEvents hook.
-func (c *Center) Events(events []*chat.Event, live bool) {
-	if !live {
-		return // history arriving during sync
+// SetView tells which conversation is open and whether the window has
+// focus; a conversation on screen in the focused window needs no
+// notification (its own is withdrawn).
+func (c *Center) SetView(conversationID int64, focused bool) {
+	c.mu.Lock()
+	c.open, c.focused = conversationID, focused
+	c.mu.Unlock()
+	if focused && conversationID > 0 {
+		c.withdraw(conversationID)
 	}
+}
+
+// act turns a user's action into the app's act.
+func (c *Center) act(a Acted) {
+	if a.Key == SummaryKey {
+		call(c.OnOpen, 0)
+		return
+	}
+	id := conversationOf(a.Key)
+	if id == 0 {
+		return
+	}
+	switch a.Action {
+	case ActionOpen:
+		call(c.OnOpen, id)
+	case ActionReply:
+		call(c.OnCompose, id)
+	case ActionInlineReply:
+		if chat.Visible(a.Text) && c.OnReply != nil {
+			c.OnReply(id, a.Text)
+		}
+		c.withdraw(id)
+	case ActionRead:
+		call(c.OnRead, id)
+		c.withdraw(id)
+	case ActionClose:
+		call(c.OnClose, id)
+		c.withdraw(id)
+	}
+}
+
+func call(f func(int64), id int64) {
+	if f != nil {
+		f(id)
+	}
+}
+
+// silent reports whether nothing may pop up now, and why not.
+func (c *Center) silent(convID int64) bool {
+	c.mu.Lock()
+	p, stopped := c.prefs, c.stopped
+	c.mu.Unlock()
+	switch {
+	case stopped, p.Muted, c.now().Before(p.PausedUntil), convID != 0 && p.MutedConvs[convID]:
+		return true
+	}
+	return c.Notifier.Quiet()
+}
+
+// Events is the sync engine's OnEvents hook. Live events notify at once,
+// one notification per conversation; events that arrive while catching up
+// are counted for one summary (CaughtUp).
+func (c *Center) Events(events []*chat.Event, live bool) {
 	for _, ev := range events {
 		switch ev.Type {
 		case chat.EventMessageEdited, chat.EventMessageDeleted:
-			// What was unsaid is not shown: a message edited or deleted
-			// before its notification went out shows as it is now.
+			// What was unsaid is not shown: a notification shows the
+			// message as it is now, or goes.
 			var m chat.Message
 			if json.Unmarshal(ev.Data, &m) == nil {
-				c.revise(func(n *note) bool { return n.message == m.ID }, m.DeletedAt == nil, preview(m.Text))
+				c.revise(&m)
 			}
 			continue
 		case chat.EventCustomerErased:
 			var d chat.CustomerErased
 			if json.Unmarshal(ev.Data, &d) == nil && d.Customer != nil {
-				c.revise(func(n *note) bool { return n.customerID == d.Customer.ID }, false, "")
+				c.forgetCustomer(d.Customer.ID)
 			}
 			continue
-		}
-		if ev.Type == chat.EventConversationCreated {
+		case chat.EventReadUpdated:
+			// Read here or on another device: its notification goes.
+			var rs chat.ReadState
+			if json.Unmarshal(ev.Data, &rs) == nil && rs.UserID == c.Store.Me() && rs.Unread == 0 {
+				c.withdraw(rs.ConversationID)
+			}
+			continue
+		case chat.EventConversationCreated:
 			c.mu.Lock()
 			if c.started == nil {
 				c.started = map[int64]bool{}
 			}
 			c.started[ev.ConversationID] = true
 			c.mu.Unlock()
-		}
-		if ev.Type != chat.EventMessageCreated {
+			continue
+		case chat.EventMessageCreated:
+		default:
 			continue
 		}
 		var m chat.Message
-		if json.Unmarshal(ev.Data, &m) != nil || !c.wanted(&m) {
+		if json.Unmarshal(ev.Data, &m) != nil || !c.wanted(&m, live) {
 			continue
 		}
-		n := note{conversation: m.ConversationID, message: m.ID, sender: senderName(&m), customer: m.Author.Kind == chat.KindCustomer,
-			preview: preview(m.Text), mention: slices.Contains(m.Mentions, c.Store.Me()), assigned: m.System == chat.NoteAssigned}
-		if n.customer {
-			n.customerID = m.Author.ID
+		if !live {
+			c.countAway(&m)
+			continue
 		}
-		c.add(n)
+		c.show(&m, true)
 	}
 }
 
 // wanted applies the rules to one new message.
-func (c *Center) wanted(m *chat.Message) bool {
+func (c *Center) wanted(m *chat.Message, live bool) bool {
 	c.mu.Lock()
-	muted, open, focused := c.muted, c.open, c.focused
+	open, focused := c.open, c.focused
 	c.mu.Unlock()
 	me := c.Store.Me()
 	mentioned := slices.Contains(m.Mentions, me)
 	switch {
-	case muted:
-		return false
 	case m.Author.Kind == chat.KindUser && m.Author.ID == me:
 		return false // my own, from any of my devices
-	case focused && open == m.ConversationID:
+	case live && focused && open == m.ConversationID:
 		return false // I am looking at it
 	case mentioned:
 		return true // an @mention in a note or a team conversation, or an assignment to me
@@ -141,18 +266,158 @@ func (c *Center) wanted(m *chat.Message) bool {
 	if err != nil {
 		return false
 	}
-	member := conv.HasParticipant(me)
+	member := conv.HasParticipant(me) || (conv.Assignee != nil && conv.Assignee.ID == me)
 	if !member && conv.Item != nil {
 		if it, err := c.Store.FindItemByNumber(ctx, conv.Item.Number); err == nil {
-			for _, id := range it.Involved() {
-				member = member || id == me
-			}
+			member = slices.Contains(it.Involved(), me)
 		}
 	}
 	if m.Author.Kind == chat.KindCustomer && conv.CustomerID != 0 && c.Store.Support(ctx) {
 		return true // From Customers
 	}
 	return member // My Conversations
+}
+
+// show puts up (or replaces) the conversation's notification for m, with
+// the sound when allowed (a customer's message; not an edit).
+func (c *Center) show(m *chat.Message, allowSound bool) {
+	if c.silent(m.ConversationID) {
+		return
+	}
+	me := c.Store.Me()
+	c.mu.Lock()
+	if c.shown == nil {
+		c.shown = map[int64]*shownConv{}
+	}
+	s := c.shown[m.ConversationID]
+	if s == nil {
+		s = &shownConv{}
+		c.shown[m.ConversationID] = s
+	}
+	s.message = m.ID
+	s.count++
+	if m.Author.Kind == chat.KindCustomer {
+		s.customerID = m.Author.ID
+	}
+	started := c.started[m.ConversationID]
+	delete(c.started, m.ConversationID)
+	count, sound := s.count, allowSound && !c.prefs.SoundOff
+	c.mu.Unlock()
+
+	customer := m.Author.Kind == chat.KindCustomer
+	n := Notification{Key: Key(m.ConversationID), Body: preview(m.Text), Actions: customer, Sound: customer && sound}
+	switch {
+	case m.System == chat.NoteAssigned && slices.Contains(m.Mentions, me):
+		n.Title = "Conversation assigned to you"
+	case slices.Contains(m.Mentions, me):
+		n.Title = chat.Isolate(senderName(m)) + " mentioned you"
+	case started && count == 1:
+		n.Title = "New conversation from " + chat.Isolate(senderName(m))
+	default:
+		// A name alone is the whole title, balanced.
+		n.Title = chat.Balance(senderName(m))
+	}
+	if count > 1 {
+		n.Body = fmt.Sprintf("%d new messages · %s", count, n.Body)
+	}
+	c.notify(n)
+}
+
+func (c *Center) notify(n Notification) {
+	if err := c.Notifier.Show(n); err != nil && c.Log != nil {
+		// No notification service is not a reason to stop the app.
+		c.Log.Warn("desktop notification failed", "err", err)
+	}
+}
+
+// withdraw removes a conversation's notification.
+func (c *Center) withdraw(convID int64) {
+	c.mu.Lock()
+	_, had := c.shown[convID]
+	delete(c.shown, convID)
+	c.mu.Unlock()
+	if had {
+		if err := c.Notifier.Withdraw(Key(convID)); err != nil && c.Log != nil {
+			c.Log.Warn("withdraw notification", "err", err)
+		}
+	}
+}
+
+// revise follows an edit or delete of the message a notification shows.
+func (c *Center) revise(m *chat.Message) {
+	c.mu.Lock()
+	s := c.shown[m.ConversationID]
+	showing := s != nil && s.message == m.ID
+	c.mu.Unlock()
+	if !showing {
+		return
+	}
+	if m.DeletedAt != nil {
+		c.withdraw(m.ConversationID)
+		return
+	}
+	c.mu.Lock()
+	s.count-- // show counts it again
+	c.mu.Unlock()
+	c.show(m, false) // an edit is no new message: no sound
+}
+
+// forgetCustomer withdraws every notification about an erased customer.
+func (c *Center) forgetCustomer(customerID int64) {
+	c.mu.Lock()
+	var ids []int64
+	for id, s := range c.shown {
+		if s.customerID == customerID {
+			ids = append(ids, id)
+		}
+	}
+	c.mu.Unlock()
+	for _, id := range ids {
+		c.withdraw(id)
+	}
+}
+
+// countAway counts a message that arrived while catching up.
+func (c *Center) countAway(m *chat.Message) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.initial {
+		return
+	}
+	if c.away.conversations == nil {
+		c.away.conversations = map[int64]bool{}
+	}
+	if c.started[m.ConversationID] {
+		c.away.conversations[m.ConversationID] = true
+	}
+	c.away.messages++
+}
+
+// CaughtUp is called when the sync engine has caught up: what arrived
+// meanwhile becomes one summary ("8 new conversations, 40 messages while
+// you were away"), never a storm and never nothing. After the first sync
+// of a store, later catch-ups count.
+func (c *Center) CaughtUp() {
+	c.mu.Lock()
+	initial, a := c.initial, c.away
+	c.initial, c.away, c.started = false, away{}, nil
+	c.mu.Unlock()
+	if initial || a.messages == 0 || c.silent(0) {
+		return
+	}
+	var parts []string
+	if n := len(a.conversations); n > 0 {
+		parts = append(parts, plural(n, "new conversation", "new conversations"))
+	}
+	parts = append(parts, plural(a.messages, "message", "messages"))
+	c.notify(Notification{Key: SummaryKey, Title: "deskchat", Body: strings.Join(parts, ", ") + " while you were away"})
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func senderName(m *chat.Message) string {
@@ -175,83 +440,69 @@ func preview(text string) string {
 	return chat.Balance(text)
 }
 
-// revise updates the pending notes that match: keep with a new preview,
-// or drop them. A window left with nothing shows nothing.
-func (c *Center) revise(match func(*note) bool, keep bool, text string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	kept := c.pending[:0]
-	for _, n := range c.pending {
-		if match(&n) {
-			if !keep {
-				continue
-			}
-			n.preview = text
-		}
-		kept = append(kept, n)
+// remindLoop looks for customers waiting too long (Settings.WaitingReminder).
+func (c *Center) remindLoop(stop <-chan struct{}) {
+	every := c.ReminderEvery
+	if every <= 0 {
+		every = 30 * time.Second
 	}
-	c.pending = kept
-}
-
-func (c *Center) add(n note) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	n.started = c.started[n.conversation]
-	delete(c.started, n.conversation)
-	c.pending = append(c.pending, n)
-	if c.timer == nil {
-		w := c.Window
-		if w == 0 {
-			w = 2 * time.Second
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			c.remind()
 		}
-		c.timer = time.AfterFunc(w, c.flush)
 	}
 }
 
-// flush shows what the window collected: one message as itself, a burst
-// as a summary.
-func (c *Center) flush() {
-	c.mu.Lock()
-	pending := c.pending
-	c.pending, c.timer, c.started = nil, nil, nil // started lives one window
-	c.mu.Unlock()
-	if len(pending) == 0 {
+// remind notifies once per conversation and wait: a From Customers
+// conversation, open, whose newest message a person wrote is the
+// customer's and older than Settings.WaitingReminder minutes, unassigned
+// or assigned to me. Support users only (they can answer it).
+func (c *Center) remind() {
+	ctx := context.Background()
+	st, err := c.Store.Settings(ctx)
+	if err != nil || st == nil || st.WaitingReminder <= 0 || !c.Store.Support(ctx) {
 		return
 	}
-	title, body := summarize(pending)
-	if err := c.Notifier.Notify(title, body); err != nil && c.Log != nil {
-		// No notification service is not a reason to stop the app.
-		c.Log.Warn("desktop notification failed", "err", err)
+	unit := c.ReminderUnit
+	if unit <= 0 {
+		unit = time.Minute
 	}
-}
-
-func summarize(ns []note) (string, string) {
-	if len(ns) == 1 {
-		n := ns[0]
-		// Names inside our sentences are isolated; a name alone is the
-		// whole summary, balanced.
-		switch {
-		case n.assigned:
-			return "Conversation assigned to you", n.preview
-		case n.mention:
-			return chat.Isolate(n.sender) + " mentioned you", n.preview
-		case n.started:
-			return "New conversation from " + chat.Isolate(n.sender), n.preview
+	wait := time.Duration(st.WaitingReminder) * unit
+	waiting, err := c.Store.Waiting(ctx, c.now().Add(-wait))
+	if err != nil {
+		return
+	}
+	me := c.Store.Me()
+	for _, w := range waiting {
+		if w.Conversation.Assignee != nil && w.Conversation.Assignee.ID != me {
+			continue // someone has it
 		}
-		return chat.Balance(n.sender), n.preview
+		c.mu.Lock()
+		if c.waited == nil {
+			c.waited = map[int64]int64{}
+		}
+		done := c.waited[w.Conversation.ID] == w.Message.ID
+		c.waited[w.Conversation.ID] = w.Message.ID
+		open, focused := c.open, c.focused
+		c.mu.Unlock()
+		if done || (focused && open == w.Conversation.ID) || c.silent(w.Conversation.ID) {
+			continue
+		}
+		name := senderName(w.Message)
+		c.mu.Lock()
+		if c.shown == nil {
+			c.shown = map[int64]*shownConv{}
+		}
+		c.shown[w.Conversation.ID] = &shownConv{message: w.Message.ID, count: 1, customerID: w.Message.Author.ID}
+		sound := !c.prefs.SoundOff
+		c.mu.Unlock()
+		c.notify(Notification{Key: Key(w.Conversation.ID), Title: chat.Isolate(name) + " is waiting",
+			Body:    fmt.Sprintf("No answer for %s: %s", plural(st.WaitingReminder, "minute", "minutes"), preview(w.Message.Text)),
+			Actions: true, Sound: sound})
 	}
-	senders := map[string]bool{}
-	customers := true
-	for _, n := range ns {
-		senders[n.sender] = true
-		customers = customers && n.customer
-	}
-	who := "people"
-	if customers {
-		who = "customers"
-	}
-	if len(senders) == 1 {
-		return chat.Balance(ns[0].sender), fmt.Sprintf("%d new messages", len(ns))
-	}
-	return "deskchat", fmt.Sprintf("%d new messages from %d %s", len(ns), len(senders), who)
 }

@@ -1,65 +1,63 @@
-// Package notify shows desktop notifications for new messages: which
-// messages deserve one (customer messages for support users, messages from
-// others in My Conversations; never my own, never history arriving during
-// sync, never the conversation open in the focused window), coalescing of
-// bursts, and a mute switch. Notifications go through the Notifier
-// interface; the real one is gen2brain/beeep (D-Bus, then notify-send).
+// Package notify shows desktop notifications an agent can act on: which
+// events deserve one (customer messages for support users, messages from
+// others in My Conversations, @mentions, assignments to me, a customer
+// waiting too long; never my own, never the conversation open in the
+// focused window), one notification per conversation (a new message
+// replaces it, reading the conversation on any device withdraws it), a
+// summary of what arrived while the app was away, quiet times (the
+// desktop's do-not-disturb, the app's pause, a muted conversation) and the
+// sound. Notifications go through the Notifier interface: Desktop speaks
+// the freedesktop protocol over D-Bus (actions, inline reply, replacing,
+// withdrawing, do-not-disturb) and falls back to gen2brain/beeep where the
+// session offers no actions (other systems, minimal daemons).
 package notify
 
-import (
-	"strings"
+import "strings"
 
-	"github.com/gen2brain/beeep"
-	"github.com/godbus/dbus/v5"
+// Action is what the user did with a notification, named as the
+// freedesktop action keys deskchat sends.
+type Action string
+
+const (
+	ActionOpen        Action = "default"      // a click: show the conversation (a summary: the list)
+	ActionReply       Action = "reply"        // Reply where there is no inline reply: the compact composer
+	ActionInlineReply Action = "inline-reply" // the answer typed in the notification (Acted.Text)
+	ActionRead        Action = "read"         // Mark as read
+	ActionClose       Action = "close"        // Close the conversation
 )
 
-// Notifier shows one desktop notification.
+// Notification is one notification. Key names what it is about
+// ("c:12" for conversation 12, "summary"): showing a notification with the
+// same key replaces the one on screen instead of adding to a stack.
+type Notification struct {
+	Key   string
+	Title string // plain text
+	Body  string // plain text: the notifier escapes it where the daemon reads markup
+	// Actions offers Reply, Mark as read and Close (customer messages);
+	// every notification can be clicked (ActionOpen).
+	Actions bool
+	// Sound plays the app's message sound with it.
+	Sound bool
+}
+
+// Acted is a user's answer to a notification.
+type Acted struct {
+	Key    string
+	Action Action
+	Text   string // the inline reply
+}
+
+// Notifier shows and withdraws notifications.
 type Notifier interface {
-	Notify(title, body string) error
-}
-
-// Beeep is the real Notifier.
-type Beeep struct {
-	Icon string // path to a PNG, or "" for none
-}
-
-// beeep reads its AppName from goroutines of its own: set it once.
-func init() { beeep.AppName = "deskchat" }
-
-// Notify shows a notification through beeep. The summary is plain text
-// (the specification's rule; daemons escape it themselves), the body is
-// markup wherever the daemon says it reads markup ("body-markup"), so user
-// text there is escaped first: "Is 2 < 3?" shows as typed, "<b>urgent</b>"
-// is not bold. This is the one place text enters the notification sink.
-func (b Beeep) Notify(title, body string) error {
-	if BodyMarkup() {
-		body = MarkupEscape(body)
-	}
-	return beeep.Notify(title, body, b.Icon)
-}
-
-// BodyMarkup reports whether the session's notification daemon reads the
-// body as markup. Asked at every notification (one D-Bus round trip; a
-// daemon may be replaced while deskchat runs). When it cannot be asked it
-// answers true: beeep's fallback, notify-send, reaches the same daemon, and
-// the common daemons (dunst, GNOME, KDE, XFCE) all read markup.
-func BodyMarkup() bool {
-	conn, err := dbus.SessionBus()
-	if err != nil {
-		return true
-	}
-	var caps []string
-	err = conn.Object("org.freedesktop.Notifications", "/org/freedesktop/Notifications").
-		Call("org.freedesktop.Notifications.GetCapabilities", 0).Store(&caps)
-	if err != nil {
-		return true
-	}
-	for _, c := range caps {
-		if c == "body-markup" {
-			return true
-		}
-	}
-	return false
+	// Show shows n, replacing the notification with its key if one is shown.
+	Show(n Notification) error
+	// Withdraw removes the notification with key from the screen (none: a no-op).
+	Withdraw(key string) error
+	// Quiet reports the desktop's do-not-disturb: no pop-ups, no sound.
+	Quiet() bool
+	// Acted delivers what the user does with the notifications; nil
+	// where the notifier offers no actions.
+	Acted() <-chan Acted
 }
 
 // markup escapes the five characters the notification body markup (a
@@ -67,5 +65,6 @@ func BodyMarkup() bool {
 var markup = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
 
 // MarkupEscape returns text as notification body markup that shows it
-// literally.
+// literally. It is the one place user text is prepared for a notification
+// body (Desktop and Beeep both call it when the daemon reads markup).
 func MarkupEscape(text string) string { return markup.Replace(text) }

@@ -25,13 +25,18 @@ type Tray struct {
 	OnOnline func(online bool)
 	OnOpen   func()
 	OnQuit   func()
+	// OnPause pauses notifications: "hour", "tomorrow", or "off" to resume.
+	OnPause func(length string)
 
 	mu      sync.Mutex
 	ready   bool
 	unread  int
 	online  bool
 	known   bool // online is known
+	paused  bool
 	onlineI *systray.MenuItem
+	pauseI  *systray.MenuItem
+	resumeI *systray.MenuItem
 	end     func()
 }
 
@@ -54,10 +59,15 @@ func (t *Tray) onReady() {
 	onlineI := systray.AddMenuItemCheckbox("Online", "Helpdesk online: customers are told to expect an answer", false)
 	openI := systray.AddMenuItem("Open deskchat", "Show the main window")
 	systray.AddSeparator()
+	pauseI := systray.AddMenuItem("Pause notifications", "No pop-ups and no sound; the count still updates")
+	hourI := pauseI.AddSubMenuItem("For 1 hour", "Pause notifications for an hour")
+	tomorrowI := pauseI.AddSubMenuItem("Until tomorrow morning", "Pause notifications until 8:00 tomorrow")
+	resumeI := systray.AddMenuItem("Resume notifications", "Notifications are paused: show them again")
+	systray.AddSeparator()
 	quitI := systray.AddMenuItem("Quit", "Quit deskchat")
 	systray.SetOnTapped(func() { t.call(t.OnOpen) })
 	t.mu.Lock()
-	t.ready, t.onlineI = true, onlineI
+	t.ready, t.onlineI, t.pauseI, t.resumeI = true, onlineI, pauseI, resumeI
 	t.mu.Unlock()
 	t.render()
 	go func() {
@@ -76,12 +86,36 @@ func (t *Tray) onReady() {
 				}
 			case <-openI.ClickedCh:
 				t.call(t.OnOpen)
+			case <-hourI.ClickedCh:
+				t.pause("hour")
+			case <-tomorrowI.ClickedCh:
+				t.pause("tomorrow")
+			case <-resumeI.ClickedCh:
+				t.pause("off")
 			case <-quitI.ClickedCh:
 				t.call(t.OnQuit)
 				return
 			}
 		}
 	}()
+}
+
+func (t *Tray) pause(length string) {
+	if t.OnPause != nil {
+		go t.OnPause(length)
+	}
+}
+
+// SetPaused shows whether notifications are paused: the menu offers
+// Resume instead of Pause.
+func (t *Tray) SetPaused(paused bool) {
+	t.mu.Lock()
+	changed := t.paused != paused
+	t.paused = paused
+	t.mu.Unlock()
+	if changed {
+		t.render()
+	}
 }
 
 func (t *Tray) call(fn func()) {
@@ -155,5 +189,12 @@ func (t *Tray) render() {
 		t.onlineI.Check()
 	} else {
 		t.onlineI.Uncheck()
+	}
+	if t.paused {
+		t.pauseI.Hide()
+		t.resumeI.Show()
+	} else {
+		t.resumeI.Hide()
+		t.pauseI.Show()
 	}
 }

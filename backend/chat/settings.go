@@ -21,6 +21,10 @@ type Settings struct {
 	// their open conversations go back to the queue, while AutoAssign is
 	// on (0: never).
 	UnassignOfflineAfter int `json:"unassign_offline_after"`
+	// WaitingReminder: minutes a From Customers conversation may wait
+	// for a team reply before the agents who can answer it are reminded
+	// (desktop notification, once per wait; 0: never).
+	WaitingReminder int `json:"waiting_reminder"`
 }
 
 // DefaultSettings are in force until an admin changes them.
@@ -36,6 +40,7 @@ func DefaultSettings() Settings {
 		AssignCapacity:   DefaultAssignCapacity,
 
 		UnassignOfflineAfter: DefaultUnassignOfflineAfter,
+		WaitingReminder:      DefaultWaitingReminder,
 	}
 }
 
@@ -68,6 +73,7 @@ type SettingsUpdate struct {
 	AutoAssign           *bool `json:"auto_assign,omitempty"`
 	AssignCapacity       *int  `json:"assign_capacity,omitempty"`
 	UnassignOfflineAfter *int  `json:"unassign_offline_after,omitempty"`
+	WaitingReminder      *int  `json:"waiting_reminder,omitempty"`
 }
 
 // Apply checks upd and sets its fields on s: the texts
@@ -117,9 +123,21 @@ func (s *Settings) Apply(upd SettingsUpdate) error {
 	if upd.UnassignOfflineAfter != nil {
 		next.UnassignOfflineAfter = *upd.UnassignOfflineAfter
 	}
+	if w := upd.WaitingReminder; w != nil {
+		if *w < 0 || *w > MaxWaitingReminder {
+			return Errorf(EInvalid, "waiting_reminder must be 0 to %d minutes.", MaxWaitingReminder)
+		}
+		next.WaitingReminder = *w
+	}
 	*s = next
 	return nil
 }
+
+// The waiting reminder (Settings.WaitingReminder), in minutes.
+const (
+	DefaultWaitingReminder = 5
+	MaxWaitingReminder     = 24 * 60
+)
 
 // Limits of settings texts.
 const (

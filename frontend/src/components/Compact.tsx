@@ -4,7 +4,11 @@ import { useEffect } from 'preact/hooks';
 import { on } from '../lib/bridge';
 import { latest, reloadLatest, unreadTotal } from '../stores/inbox';
 import { connection, isSupport } from '../stores/session';
-import { openFull, setCompact } from '../stores/window';
+import { composeFor, openFull, setCompact } from '../stores/window';
+import { current, messages } from '../stores/conversation';
+import { Composer } from './Composer';
+import { conversationTitle } from './ConversationList';
+import { me } from '../stores/session';
 import { ConversationRow } from './ConversationList';
 import { HelpdeskSwitch } from './HelpdeskSwitch';
 
@@ -25,6 +29,27 @@ export function Compact() {
     };
   }, []);
   const n = unreadTotal.value;
+  const cid = composeFor.value;
+  const c = current.value;
+  if (cid && c?.id === cid) {
+    // A notification's Reply: the last messages and the composer, focused.
+    const last = messages.value.filter((m) => !m.system && !m.deleted_at).slice(-3);
+    return (
+      <div class="compact quick-reply" aria-label="Quick reply">
+        <header class="compact-header">
+          <button onClick={() => (composeFor.value = null)} aria-label="Back">←</button>
+          <strong><bdi>{conversationTitle(c, me.value?.id)}</bdi></strong>
+          <button onClick={() => openFull(c.id)} title="Full window">⤢</button>
+        </header>
+        <ul class="quick-last">
+          {last.map((m) => (
+            <li key={m.id} class={m.internal ? 'internal' : ''}><span class="muted"><bdi>{m.author.name || 'Customer'}</bdi>:</span> {m.text}</li>
+          ))}
+        </ul>
+        <Composer key={c.id} autoFocus />
+      </div>
+    );
+  }
   return (
     <div class="compact">
       <header class="compact-header">

@@ -3,7 +3,7 @@
 // conversation a Reply / Private note switch says who reads it; "/" opens
 // the saved replies, "@" the teammates to mention (notes and team
 // conversations only: a mention never goes into a reply the customer reads).
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { current, send, typed } from '../stores/conversation';
 import { me, sync } from '../stores/session';
 import { loadTeammates, savedReplies, teammates } from '../stores/teamwork';
@@ -15,7 +15,7 @@ import { composing } from './Message';
 
 type Pick = { kind: 'reply'; items: SavedReply[] } | { kind: 'mention'; items: User[]; start: number };
 
-export function Composer() {
+export function Composer({ autoFocus = false }: { autoFocus?: boolean }) {
   const conv = current.value;
   const [text, setText] = useState('');
   const [note, setNote] = useState(false);
@@ -24,6 +24,9 @@ export function Composer() {
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState('');
   const ref = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (autoFocus) ref.current?.focus();
+  }, [autoFocus]);
   const offline = sync.value.phase !== 'connected';
   const customerConv = conv?.kind === 'customer';
   const internal = customerConv && note;

@@ -2,6 +2,7 @@
 // menu; messages grouped by day and author; pending sends; typing; composer.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { isolate } from '../lib/text';
+import { api } from '../lib/bridge';
 import { OUT_KIND_LABEL } from '../lib/format';
 import type { OutboxEntry } from '../lib/types';
 import {
@@ -59,6 +60,25 @@ function PendingSend({ e }: { e: OutboxEntry }) {
         )}
       </div>
     </div>
+  );
+}
+
+/** Mutes this conversation's notifications on this desktop. */
+function MuteButton({ id }: { id: number }) {
+  const [muted, setMuted] = useState<boolean | null>(null);
+  useEffect(() => {
+    setMuted(null);
+    api()?.DesktopService.ConversationMuted(id).then(setMuted).catch(() => undefined);
+  }, [id]);
+  if (muted === null) return null;
+  return (
+    <button aria-pressed={muted} title={muted ? 'Notifications for this conversation are off' : 'Turn off notifications for this conversation'}
+      onClick={async () => {
+        await api()?.DesktopService.MuteConversation({ conversation_id: id, muted: !muted });
+        setMuted(!muted);
+      }}>
+      {muted ? 'Unmute' : 'Mute'}
+    </button>
   );
 }
 
@@ -138,6 +158,7 @@ export function ConversationView() {
           </div>
         </div>
         <div class="conv-actions">
+          <MuteButton id={c.id} />
           {c.kind === 'customer' && <AssignMenu c={c} />}
           <LinkMenu />
           {c.status === 'open' ? (

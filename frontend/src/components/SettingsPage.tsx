@@ -6,7 +6,7 @@ import type { Settings } from '../lib/types';
 import {
   addMember, helpdeskError, loadSettings, loadTeam, parseOrigins, saved, saveSettings, settings, snippet, team, updateMember,
 } from '../stores/helpdesk';
-import { busy, isAdmin, me, prefs, savePrefs, session, sessionError, signIn, signOut, useLocalHelpdesk } from '../stores/session';
+import { busy, isAdmin, me, pauseNotifications, prefs, savePrefs, session, sessionError, signIn, signOut, useLocalHelpdesk } from '../stores/session';
 import { copyText } from './Message';
 import { HelpdeskSwitch } from './HelpdeskSwitch';
 import { isolate, MAX_NAME, MAX_SETTING } from '../lib/text';
@@ -48,12 +48,30 @@ function Account() {
 function Preferences() {
   const p = prefs.value;
   if (!p) return null;
-  const toggle = (k: 'muted' | 'hide_on_close' | 'compact_on_top') => (e: Event) =>
-    savePrefs({ ...p, [k]: k === 'muted' ? !(e.currentTarget as HTMLInputElement).checked : (e.currentTarget as HTMLInputElement).checked });
+  const toggle = (k: 'muted' | 'sound_off' | 'hide_on_close' | 'compact_on_top') => (e: Event) => {
+    const checked = (e.currentTarget as HTMLInputElement).checked;
+    savePrefs({ ...p, [k]: k === 'muted' || k === 'sound_off' ? !checked : checked });
+  };
+  const paused = p.paused_until ? new Date(p.paused_until) : null;
   return (
     <section aria-label="Desktop">
       <h2>Desktop</h2>
-      <label class="check"><input type="checkbox" checked={!p.muted} onChange={toggle('muted')} /> Notifications for new customer messages</label>
+      <label class="check"><input type="checkbox" checked={!p.muted} onChange={toggle('muted')} /> Notifications (customer messages, my conversations, mentions, assignments, waiting customers)</label>
+      <label class="check"><input type="checkbox" checked={!p.sound_off} disabled={p.muted} onChange={toggle('sound_off')} /> Play a sound for customer messages</label>
+      <div class="pause" role="group" aria-label="Pause notifications">
+        {paused ? (
+          <>
+            <span>Paused until {paused.toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' })}</span>
+            <button onClick={() => pauseNotifications('off')}>Resume notifications</button>
+          </>
+        ) : (
+          <>
+            <span>Pause notifications:</span>
+            <button onClick={() => pauseNotifications('hour')}>For 1 hour</button>
+            <button onClick={() => pauseNotifications('tomorrow')}>Until tomorrow morning</button>
+          </>
+        )}
+      </div>
       <label class="check">
         <input type="checkbox" checked={p.hide_on_close} disabled={!p.tray} onChange={toggle('hide_on_close')} /> Closing the window hides it to the tray
         {!p.tray && <span class="muted"> (no tray)</span>}
@@ -65,7 +83,7 @@ function Preferences() {
 
 type OptionFields = {
   online_message: string; offline_message: string; greeting: string; widget_title: string; origins: string; offline_auto_reply: boolean;
-  auto_assign: boolean; assign_capacity: string; unassign_offline_after: string;
+  auto_assign: boolean; assign_capacity: string; unassign_offline_after: string; waiting_reminder: string;
 };
 
 function Options({ s }: { s: Settings }) {
@@ -76,7 +94,8 @@ function Options({ s }: { s: Settings }) {
   const f: OptionFields = {
     online_message: s.online_message, offline_message: s.offline_message, greeting: s.greeting, widget_title: s.widget_title,
     origins: (s.allowed_origins ?? []).join('\n'), offline_auto_reply: s.offline_auto_reply,
-    auto_assign: s.auto_assign, assign_capacity: String(s.assign_capacity), unassign_offline_after: String(s.unassign_offline_after), ...edits,
+    auto_assign: s.auto_assign, assign_capacity: String(s.assign_capacity), unassign_offline_after: String(s.unassign_offline_after),
+    waiting_reminder: String(s.waiting_reminder), ...edits,
   };
   const text = (k: keyof OptionFields) => (e: Event) => setEdits({ ...edits, [k]: (e.currentTarget as HTMLInputElement).value });
   return (
@@ -88,6 +107,7 @@ function Options({ s }: { s: Settings }) {
           online_message: f.online_message, offline_message: f.offline_message, greeting: f.greeting, widget_title: f.widget_title,
           allowed_origins: parseOrigins(f.origins), offline_auto_reply: f.offline_auto_reply,
           auto_assign: f.auto_assign, assign_capacity: Number(f.assign_capacity), unassign_offline_after: Number(f.unassign_offline_after),
+          waiting_reminder: Number(f.waiting_reminder),
         }).then((ok) => ok && setEdits({}));
       }}
     >
@@ -108,6 +128,9 @@ function Options({ s }: { s: Settings }) {
         <label>Open conversations per agent at most<input type="number" min={1} max={1000} value={f.assign_capacity} onInput={text('assign_capacity')} /></label>
         <label>Back to the queue when the assignee has been offline for (minutes, 0 = never)
           <input type="number" min={0} max={10080} value={f.unassign_offline_after} onInput={text('unassign_offline_after')} />
+        </label>
+        <label>Remind the agents when a customer has waited for an answer for (minutes, 0 = never)
+          <input type="number" min={0} max={1440} value={f.waiting_reminder} onInput={text('waiting_reminder')} />
         </label>
       </fieldset>
       <label>Allowed origins (one per line)<textarea rows={3} value={f.origins} onInput={text('origins')} placeholder="https://www.example.com" /></label>

@@ -157,10 +157,17 @@ export interface UpdateUserParams {
   active?: boolean;
 }
 
+export interface MuteParams {
+  conversation_id: number;
+  muted: boolean;
+}
+
 export interface Prefs {
   hide_on_close: boolean;
   compact_on_top: boolean;
   muted: boolean;
+  sound_off: boolean;
+  paused_until?: string;
   tray: boolean;
   compact: boolean;
 }
@@ -232,7 +239,11 @@ export interface Bridge {
   };
   DesktopService: {
     BeforeClose(): Promise<boolean>;
+    Compose(p0: number): Promise<void>;
+    ConversationMuted(p0: number): Promise<boolean>;
+    MuteConversation(p0: MuteParams): Promise<void>;
     Open(p0: number): Promise<void>;
+    PauseNotifications(p0: string): Promise<Prefs>;
     Prefs(): Promise<Prefs>;
     Quit(): Promise<void>;
     Refresh(): Promise<void>;
@@ -260,8 +271,12 @@ export interface AppEvents {
   "helpdesk:changed": Settings;
   "inbox:changed": InboxChange;
   "inbox:ephemeral": Event;
+  "notify:compose": number;
+  "notify:open": number;
+  "prefs:changed": Prefs;
   "session:changed": SessionStatus;
   "sync:state": SyncState;
+  "window:compose": number;
   "window:mode": WindowMode;
   "window:open": number;
 }

@@ -246,6 +246,7 @@ export interface Settings {
   auto_assign: boolean;
   assign_capacity: number;
   unassign_offline_after: number;
+  waiting_reminder: number;
 }
 
 export interface SettingsUpdate {
@@ -258,6 +259,7 @@ export interface SettingsUpdate {
   auto_assign?: boolean;
   assign_capacity?: number;
   unassign_offline_after?: number;
+  waiting_reminder?: number;
 }
 
 export interface WidgetConfig {

@@ -45,6 +45,7 @@ export async function loadSession() {
 
 export function watchSession(): () => void {
   const offs = [
+    on('prefs:changed', (p: Prefs) => (prefs.value = p)),
     on('session:changed', (s: SessionStatus) => {
       session.value = s;
       if (s.sync?.phase) sync.value = s.sync;
@@ -69,6 +70,15 @@ export const signIn = (server_url: string, email: string, password: string) =>
   changeSession(() => api()!.SessionService.SignIn({ server_url, email, password }));
 export const signOut = () => changeSession(() => api()!.SessionService.SignOut());
 export const useLocalHelpdesk = () => changeSession(() => api()!.SessionService.StartLocalHelpdesk());
+
+/** Pauses notifications for an hour or until tomorrow morning, or resumes them ('off'). */
+export async function pauseNotifications(length: 'hour' | 'tomorrow' | 'off') {
+  try {
+    prefs.value = await api()!.DesktopService.PauseNotifications(length);
+  } catch (err) {
+    sessionError.value = errorText(err);
+  }
+}
 
 export async function savePrefs(p: Prefs) {
   const before = prefs.value;

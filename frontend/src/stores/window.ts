@@ -12,6 +12,9 @@ export async function setCompact(on: boolean) {
   await api()?.DesktopService.SetCompact(on);
 }
 
+/** The conversation whose composer the compact window shows (a notification's Reply), or null. */
+export const composeFor = signal<number | null>(null);
+
 /** From the compact window: the full window at a conversation. */
 export async function openFull(conversationId: number) {
   screen.value = 'inbox';
@@ -24,6 +27,13 @@ export function watchWindow(): () => void {
     on('window:mode', (m: 'full' | 'compact') => (mode.value = m)),
     on('window:open', (id: number) => {
       screen.value = 'inbox';
+      composeFor.value = null;
+      open(id);
+    }),
+    // A notification's Reply where the notification takes no typed
+    // answer: the compact window, its composer at that conversation.
+    on('window:compose', (id: number) => {
+      composeFor.value = id;
       open(id);
     }),
   ];
