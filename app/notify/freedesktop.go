@@ -168,21 +168,21 @@ func (d *Desktop) Show(n Notification) error {
 	default:
 		d.play()
 	}
+	// Held across the call: a click on the new notification (its signal
+	// may be read before this call's answer) finds its key.
 	d.mu.Lock()
+	defer d.mu.Unlock()
 	replaces := d.ids[n.Key]
-	d.mu.Unlock()
 	var id uint32
 	err = conn.Object(fdName, fdPath).Call(fdInterface+".Notify", 0, "deskchat", replaces, d.Icon, n.Title, body,
 		actions, hints, int32(-1)).Store(&id)
 	if err != nil {
 		return err
 	}
-	d.mu.Lock()
 	if replaces != 0 && replaces != id {
 		delete(d.keys, replaces)
 	}
 	d.ids[n.Key], d.keys[id] = id, n.Key
-	d.mu.Unlock()
 	return nil
 }
 
