@@ -31,6 +31,8 @@ bench search ./backend/sqlite/ 'Search$' 300x
 bench hub ./backend/hub/ . 1s
 bench localstore-apply ./app/localstore/ Apply 1s
 bench localstore-read ./app/localstore/ 'LocalSearch|OpenConversation' 200x
+# From a customer's send to the Notify call on D-Bus (a private bus).
+bench notify ./app/ NotifyLatency 1x
 
 load() { # load NAME ARGS...
   local name=$1
