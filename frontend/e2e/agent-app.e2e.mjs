@@ -247,12 +247,31 @@ async function flow(page, context, errors) {
   await page.locator('.conv-row', { hasText: 'Wendy Widget' }).waitFor();
 
   // Look elsewhere; the customer answers: it reopens, with a notification.
-  await page.locator('.conv-row').filter({ hasNotText: 'Wendy Widget' }).first().click();
+  // (Once the other conversation is on screen and the app was told: a
+  // message in the conversation I am looking at notifies nobody.)
+  const elsewhere = page.locator('.conv-row').filter({ hasNotText: 'Wendy Widget' }).first();
+  const elsewhereTitle = await elsewhere.locator('.conv-title').textContent();
+  await elsewhere.click();
+  await view.locator('h2', { hasText: elsewhereTitle }).waitFor();
+  await new Promise((r) => setTimeout(r, 500));
   const before = lastNotificationId();
   await box.fill('Still waiting for the zanzibar parcel!');
   await box.press('Enter');
   await page.locator('.nav-entry[data-section=customers][data-status=open]:not([data-assignee])').click();
   await page.locator('.conv-row', { hasText: 'Wendy Widget' }).waitFor();
+  // The real notification on screen (dunst under Xvfb), with its actions
+  // (dunst marks a notification that has actions with "(A)"); a click
+  // (dunst's default action) opens the app at the conversation.
+  await until('dunst to show the notification', () => Number(sh('dunstctl', ['count', 'displayed']).trim()) > 0, 20_000).catch((err) => {
+    console.log('dunst:', sh('dunstctl', ['count']), sh('dunstctl', ['history']));
+    throw err;
+  });
+  await new Promise((r) => setTimeout(r, 300)); // drawn
+  sh('import', ['-window', 'root', join(OUT, '10-notification-with-actions.png')]);
+  assert.match(sh('busctl', ['--user', 'call', 'org.freedesktop.Notifications', '/org/freedesktop/Notifications',
+    'org.freedesktop.Notifications', 'GetCapabilities']), /"actions"/);
+  sh('dunstctl', ['action', '0']);
+  await view.locator('h2', { hasText: 'Wendy Widget' }).waitFor({ timeout: 15_000 });
   const shown = await until('a desktop notification', () =>
     notifications().find((n) => n.id > before && n.summary.includes('Wendy Widget')), 20_000).catch((err) => {
     console.log('dunst history:', sh('dunstctl', ['history']), sh('dunstctl', ['count']));
