@@ -317,3 +317,44 @@ func BenchmarkNotifyLatency(b *testing.B) {
 func httpapiConfig() httpapi.Config {
 	return httpapi.Config{WidgetSessionRate: 100000, CustomerSendRate: 100000}
 }
+
+// TestPauseNotifications: the pause ends an hour later or at 8:00 the
+// next morning; the tray shows it; a pause survives a restart of the
+// session (it is in the config) and "off" resumes.
+func TestPauseNotifications(t *testing.T) {
+	loc := time.FixedZone("CET", 3600)
+	late := time.Date(2026, 11, 29, 23, 30, 0, 0, loc)
+	for length, want := range map[string]time.Time{
+		app.PauseHour:     late.Add(time.Hour),
+		app.PauseTomorrow: time.Date(2026, 11, 30, 8, 0, 0, 0, loc),
+		app.PauseOff:      {},
+	} {
+		if got, err := app.PauseUntil(length, late); err != nil || !got.Equal(want) {
+			t.Errorf("PauseUntil(%s) = %v, %v; want %v", length, got, err, want)
+		}
+	}
+	if _, err := app.PauseUntil("forever", late); chat.ErrorCode(err) != chat.EInvalid {
+		t.Errorf("PauseUntil(forever) = %v", err)
+	}
+	dir := t.TempDir()
+	rec := &recorder{}
+	a := app.New("test", app.NopEmitter{}, nil, dir)
+	a.Desktop.Badge = rec
+	p, err := a.Desktop.PauseNotifications(app.PauseHour)
+	if err != nil || p.PausedUntil == "" || !rec.get().paused {
+		t.Fatalf("paused: %+v, %v, tray %v", p, err, rec.get().paused)
+	}
+	cfg, _ := app.LoadConfig(dir)
+	if time.Until(cfg.PausedUntil) < 59*time.Minute {
+		t.Fatalf("the pause was not saved: %v", cfg.PausedUntil)
+	}
+	if err := a.Desktop.MuteConversation(app.MuteParams{ConversationID: 7, Muted: true}); err != nil || !a.Desktop.ConversationMuted(7) {
+		t.Fatalf("mute: %v", err)
+	}
+	if p, _ := a.Desktop.PauseNotifications(app.PauseOff); p.PausedUntil != "" || rec.get().paused {
+		t.Fatalf("resumed: %+v", p)
+	}
+	if err := a.Desktop.MuteConversation(app.MuteParams{ConversationID: 7}); err != nil || a.Desktop.ConversationMuted(7) {
+		t.Fatalf("unmute: %v", err)
+	}
+}

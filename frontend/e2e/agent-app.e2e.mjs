@@ -350,6 +350,9 @@ async function flow(page, context, errors) {
   const layout = sh('busctl', ['--user', '--json=short', 'call', '--', name, '/StatusNotifierItem/menu', 'com.canonical.dbusmenu', 'GetLayout', 'iias', '0', '-1', '0']);
   assert.match(layout, /Online/);
   assert.match(layout, /Open deskchat/);
+  assert.match(layout, /Pause notifications/);
+  assert.match(layout, /For 1 hour/);
+  assert.match(layout, /Until tomorrow morning/);
   assert.match(layout, /Quit/);
   sh('busctl', ['--user', 'call', '--', name, '/StatusNotifierItem/menu', 'com.canonical.dbusmenu', 'Event', 'isvu', '1', 'clicked', 's', '', '0']);
   await until('the server to be online again', async () => (await api(server, 'GET', '/v1/settings', { token: anna })).online);
