@@ -79,8 +79,10 @@ func (d *DesktopService) onEvent(name string, data any) {
 	case EventInbox, EventSessionInfo:
 		d.refreshSoon()
 	case EventNotifyOpen:
-		if id, ok := data.(int64); ok {
+		if id, ok := data.(int64); ok && id > 0 {
 			go d.Open(id)
+		} else if ok {
+			go d.OpenList()
 		}
 	case EventNotifyCompose:
 		if id, ok := data.(int64); ok {
@@ -235,6 +237,15 @@ func (d *DesktopService) PauseNotifications(length string) (Prefs, error) {
 	if d.Badge != nil {
 		d.Badge.SetPaused(!until.IsZero())
 	}
+	if !until.IsZero() {
+		// When the pause ends, the tray and Settings say so.
+		time.AfterFunc(time.Until(until)+time.Second, func() {
+			d.Refresh()
+			if d.Out != nil {
+				d.Out.Emit(EventPrefs, d.Prefs())
+			}
+		})
+	}
 	return p, nil
 }
 
@@ -288,6 +299,15 @@ func (d *DesktopService) Compose(id int64) {
 	}
 	if d.Out != nil {
 		d.Out.Emit(EventCompose, id)
+	}
+}
+
+// OpenList shows the full window at the conversation list (a summary
+// notification's click).
+func (d *DesktopService) OpenList() {
+	d.Open(0)
+	if d.Out != nil {
+		d.Out.Emit(EventOpen, int64(0))
 	}
 }
 

@@ -18,8 +18,11 @@ func (s *SessionService) route(rt *signedIn) {
 		s.state = x
 		s.mu.Unlock()
 		s.Emit.Emit(EventSyncState, x)
-		if x.Phase == syncer.PhaseConnected && s.Notifier != nil {
-			rt.center.CaughtUp() // what arrived meanwhile: one summary
+		if s.Notifier != nil {
+			rt.center.SetConnected(x.Phase == syncer.PhaseConnected)
+			if x.Phase == syncer.PhaseConnected {
+				rt.center.CaughtUp() // what arrived meanwhile: one summary
+			}
 		}
 	}
 	rt.engine.OnEvents = func(evs []*chat.Event, live bool) {

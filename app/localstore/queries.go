@@ -309,7 +309,18 @@ func (s *Store) FindItemByNumber(ctx context.Context, number int64) (*chat.Item,
 
 // Settings returns the helpdesk settings as last synced.
 func (s *Store) Settings(ctx context.Context) (*chat.Settings, error) {
-	return getJSON[chat.Settings](ctx, s.db, `SELECT data FROM settings WHERE key = 'helpdesk'`)
+	// Over the defaults, as the server reads them: a field an older
+	// server did not send keeps its default. None synced yet: ENotFound
+	// (the switch's state is not known, so it is not guessed).
+	st := chat.DefaultSettings()
+	var data string
+	err := s.db.QueryRowContext(ctx, `SELECT data FROM settings WHERE key = 'helpdesk'`).Scan(&data)
+	if err == sql.ErrNoRows {
+		return nil, chat.Errorf(chat.ENotFound, "Not in the local store.")
+	} else if err != nil {
+		return nil, err
+	}
+	return &st, json.Unmarshal([]byte(data), &st)
 }
 
 func getJSON[T any](ctx context.Context, db *sql.DB, q string, args ...any) (*T, error) {
@@ -359,44 +370,53 @@ func (s *Store) ListUsers(ctx context.Context) ([]*chat.User, error) {
 	return out, rows.Err()
 }
 
-// Waiting is a customer conversation whose newest message by a person is
-// the customer's: nobody in the team has answered it yet.
+// Waiting is a customer conversation nobody in the team has answered
+// since its customer wrote: the wait began with Message (the customer's
+// first message after the team's last reply) and Last is the customer's
+// newest.
 type Waiting struct {
 	Conversation *chat.Conversation
-	Message      *chat.Message // the customer's newest message
+	Message      *chat.Message
+	Last         *chat.Message
 }
 
-// Waiting returns the open customer conversations waiting for a team
-// reply since before: their newest message by a person (not a system or
-// private note, not deleted) is the customer's and was written before
-// before.
+// Waiting returns the open customer conversations waiting for a team reply
+// since before: a customer message (not deleted) came after the team's
+// last reply (a person's message, not a note), and the first such came
+// before before.
 func (s *Store) Waiting(ctx context.Context, before time.Time) ([]Waiting, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT c.id, (SELECT m.data FROM messages m WHERE m.conversation_id = c.id AND m.system = ''
-		AND m.internal = 0 AND m.deleted = 0 ORDER BY m.id DESC LIMIT 1) FROM conversations c
-		WHERE c.status = 'open' AND c.customer_id IS NOT NULL`)
+	rows, err := s.db.QueryContext(ctx, `WITH w AS (SELECT c.id, COALESCE((SELECT MAX(u.id) FROM messages u WHERE u.conversation_id = c.id
+			AND u.author_kind = 'user' AND u.system = '' AND u.internal = 0), 0) AS replied
+			FROM conversations c WHERE c.status = 'open' AND c.customer_id IS NOT NULL)
+		SELECT w.id,
+			(SELECT m.data FROM messages m WHERE m.conversation_id = w.id AND m.author_kind = 'customer' AND m.deleted = 0
+				AND m.id > w.replied ORDER BY m.id ASC LIMIT 1),
+			(SELECT m.data FROM messages m WHERE m.conversation_id = w.id AND m.author_kind = 'customer' AND m.deleted = 0
+				AND m.id > w.replied ORDER BY m.id DESC LIMIT 1)
+		FROM w`)
 	if err != nil {
 		return nil, err
 	}
 	type cand struct {
-		id int64
-		m  *chat.Message
+		id          int64
+		first, last *chat.Message
 	}
 	var cands []cand
 	for rows.Next() {
 		var id int64
-		var data sql.NullString
-		if err := rows.Scan(&id, &data); err != nil {
+		var first, last sql.NullString
+		if err := rows.Scan(&id, &first, &last); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		if !data.Valid {
+		if !first.Valid {
 			continue
 		}
-		m := &chat.Message{}
-		if json.Unmarshal([]byte(data.String), m) != nil || m.Author.Kind != chat.KindCustomer || !m.CreatedAt.Before(before) {
+		f, l := &chat.Message{}, &chat.Message{}
+		if json.Unmarshal([]byte(first.String), f) != nil || json.Unmarshal([]byte(last.String), l) != nil || !f.CreatedAt.Before(before) {
 			continue
 		}
-		cands = append(cands, cand{id, m})
+		cands = append(cands, cand{id, f, l})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -408,7 +428,7 @@ func (s *Store) Waiting(ctx context.Context, before time.Time) ([]Waiting, error
 		if err != nil {
 			continue
 		}
-		out = append(out, Waiting{Conversation: c, Message: cd.m})
+		out = append(out, Waiting{Conversation: c, Message: cd.first, Last: cd.last})
 	}
 	return out, nil
 }

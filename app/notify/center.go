@@ -36,17 +36,21 @@ type Center struct {
 	Now                         func() time.Time
 	ReminderEvery, ReminderUnit time.Duration
 
-	mu      sync.Mutex
-	prefs   Prefs
-	open    int64 // the conversation on screen
-	focused bool
-	shown   map[int64]*shownConv
-	started map[int64]bool // conversations created lately (the first message says "New conversation")
-	initial bool           // the first sync of this store: history is not news
-	away    away           // what arrived while catching up
-	waited  map[int64]int64
-	stop    chan struct{}
-	stopped bool
+	mu        sync.Mutex
+	prefs     Prefs
+	open      int64 // the conversation on screen
+	focused   bool
+	shown     map[int64]*shownConv
+	summary   bool           // the summary is on screen
+	started   map[int64]bool // conversations created lately (the first message says "New conversation")
+	initial   bool           // the first sync of this store: history is not news
+	connected bool           // caught up and live: the local store is current
+	since     time.Time      // when this center started (waits that passed their limit before are not news)
+	away      away           // what arrived while catching up
+	waited    map[int64]int64
+	jobs      chan func()
+	stop      chan struct{}
+	stopped   bool
 }
 
 // Prefs are the user's notification settings.
@@ -94,9 +98,28 @@ func (c *Center) now() time.Time {
 func (c *Center) Start(initial bool) {
 	c.mu.Lock()
 	c.initial = initial
+	c.since = c.now()
 	c.stop = make(chan struct{})
-	stop := c.stop
+	c.jobs = make(chan func(), 256)
+	stop, jobs := c.stop, c.jobs
 	c.mu.Unlock()
+	// Every call to the notification server runs here, in order, off the
+	// sync engine's path: a slow daemon delays a notification, never sync.
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case f := <-jobs:
+				select {
+				case <-stop:
+					return // stopped meanwhile: nothing more is shown
+				default:
+					f()
+				}
+			}
+		}
+	}()
 	if acts := c.Notifier.Acted(); acts != nil {
 		go func() {
 			for {
@@ -112,16 +135,59 @@ func (c *Center) Start(initial bool) {
 	go c.remindLoop(stop)
 }
 
-// Stop withdraws nothing (the notifications stay for a next start) but
-// shows nothing more (sign-out).
+// Stop shows nothing more and withdraws what this center shows (sign-out,
+// quit): a notification left behind could act on the next account.
 func (c *Center) Stop() {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.stop != nil && !c.stopped {
 		close(c.stop)
 	}
 	c.stopped = true
 	c.prefs.Muted = true
+	keys := make([]string, 0, len(c.shown)+1)
+	for id := range c.shown {
+		keys = append(keys, Key(id))
+	}
+	if c.summary {
+		keys = append(keys, SummaryKey)
+	}
+	c.shown, c.summary = nil, false
+	n := c.Notifier
+	c.mu.Unlock()
+	if n != nil && len(keys) > 0 {
+		go func() {
+			for _, k := range keys {
+				n.Withdraw(k)
+			}
+		}()
+	}
+}
+
+// do runs a call to the notification server on the center's worker (in
+// order); before Start, or when the queue is full, it runs here.
+func (c *Center) do(f func()) {
+	c.mu.Lock()
+	jobs, stopped := c.jobs, c.stopped
+	c.mu.Unlock()
+	if stopped {
+		return
+	}
+	if jobs != nil {
+		select {
+		case jobs <- f:
+			return
+		default:
+		}
+	}
+	f()
+}
+
+// SetConnected tells whether the sync engine is live (caught up); the
+// waiting reminder trusts the local store only then.
+func (c *Center) SetConnected(on bool) {
+	c.mu.Lock()
+	c.connected = on
+	c.mu.Unlock()
 }
 
 // SetPrefs applies the user's notification settings.
@@ -146,14 +212,30 @@ func (c *Center) SetView(conversationID int64, focused bool) {
 	}
 }
 
-// act turns a user's action into the app's act.
+// act turns a user's action into the app's act. Only notifications this
+// center shows are acted on (one left from another account is not).
 func (c *Center) act(a Acted) {
-	if a.Key == SummaryKey {
+	c.mu.Lock()
+	id := conversationOf(a.Key)
+	_, mine := c.shown[id]
+	summary := a.Key == SummaryKey && c.summary
+	if a.Action == ActionDismissed {
+		if summary {
+			c.summary = false
+		}
+		delete(c.shown, id) // the next message starts counting again
+		c.mu.Unlock()
+		return
+	}
+	if summary {
+		c.summary = false
+	}
+	c.mu.Unlock()
+	if summary {
 		call(c.OnOpen, 0)
 		return
 	}
-	id := conversationOf(a.Key)
-	if id == 0 {
+	if id == 0 || !mine {
 		return
 	}
 	switch a.Action {
@@ -181,16 +263,14 @@ func call(f func(int64), id int64) {
 	}
 }
 
-// silent reports whether nothing may pop up now, and why not.
+// silent reports whether the user's settings keep a notification about
+// convID (0: none) off the screen: muted, paused, the conversation muted.
+// The desktop's do-not-disturb is asked when showing (notify).
 func (c *Center) silent(convID int64) bool {
 	c.mu.Lock()
 	p, stopped := c.prefs, c.stopped
 	c.mu.Unlock()
-	switch {
-	case stopped, p.Muted, c.now().Before(p.PausedUntil), convID != 0 && p.MutedConvs[convID]:
-		return true
-	}
-	return c.Notifier.Quiet()
+	return stopped || p.Muted || c.now().Before(p.PausedUntil) || (convID != 0 && p.MutedConvs[convID])
 }
 
 // Events is the sync engine's OnEvents hook. Live events notify at once,
@@ -305,7 +385,7 @@ func (c *Center) show(m *chat.Message, allowSound bool) {
 	c.mu.Unlock()
 
 	customer := m.Author.Kind == chat.KindCustomer
-	n := Notification{Key: Key(m.ConversationID), Body: preview(m.Text), Actions: customer, Sound: customer && sound}
+	n := Notification{Key: Key(m.ConversationID), Body: previewText(m.Text), Actions: customer, Sound: customer && sound}
 	switch {
 	case m.System == chat.NoteAssigned && slices.Contains(m.Mentions, me):
 		n.Title = "Conversation assigned to you"
@@ -324,10 +404,15 @@ func (c *Center) show(m *chat.Message, allowSound bool) {
 }
 
 func (c *Center) notify(n Notification) {
-	if err := c.Notifier.Show(n); err != nil && c.Log != nil {
-		// No notification service is not a reason to stop the app.
-		c.Log.Warn("desktop notification failed", "err", err)
-	}
+	c.do(func() {
+		if c.Notifier.Quiet() {
+			return // do-not-disturb: no pop-up, no sound (the badges still count)
+		}
+		if err := c.Notifier.Show(n); err != nil && c.Log != nil {
+			// No notification service is not a reason to stop the app.
+			c.Log.Warn("desktop notification failed", "err", err)
+		}
+	})
 }
 
 // withdraw removes a conversation's notification.
@@ -337,9 +422,11 @@ func (c *Center) withdraw(convID int64) {
 	delete(c.shown, convID)
 	c.mu.Unlock()
 	if had {
-		if err := c.Notifier.Withdraw(Key(convID)); err != nil && c.Log != nil {
-			c.Log.Warn("withdraw notification", "err", err)
-		}
+		c.do(func() {
+			if err := c.Notifier.Withdraw(Key(convID)); err != nil && c.Log != nil {
+				c.Log.Warn("withdraw notification", "err", err)
+			}
+		})
 	}
 }
 
@@ -410,6 +497,9 @@ func (c *Center) CaughtUp() {
 		parts = append(parts, plural(n, "new conversation", "new conversations"))
 	}
 	parts = append(parts, plural(a.messages, "message", "messages"))
+	c.mu.Lock()
+	c.summary = true
+	c.mu.Unlock()
 	c.notify(Notification{Key: SummaryKey, Title: "deskchat", Body: strings.Join(parts, ", ") + " while you were away"})
 }
 
@@ -432,7 +522,7 @@ func senderName(m *chat.Message) string {
 
 // preview is the body of a one-message notification: the text on one
 // line, at most 120 characters, balanced (see chat.Balance).
-func preview(text string) string {
+func previewText(text string) string {
 	text = strings.Join(strings.Fields(text), " ")
 	if utf8.RuneCountInString(text) > 120 {
 		text = string([]rune(text)[:119]) + "…"
@@ -463,9 +553,19 @@ func (c *Center) remindLoop(stop <-chan struct{}) {
 // customer's and older than Settings.WaitingReminder minutes, unassigned
 // or assigned to me. Support users only (they can answer it).
 func (c *Center) remind() {
+	c.mu.Lock()
+	ready, since := c.connected && !c.initial, c.since
+	c.mu.Unlock()
+	if !ready {
+		return // the local store is not current: its waits may be answered already
+	}
 	ctx := context.Background()
 	st, err := c.Store.Settings(ctx)
-	if err != nil || st == nil || st.WaitingReminder <= 0 || !c.Store.Support(ctx) {
+	if chat.ErrorCode(err) == chat.ENotFound {
+		def := chat.DefaultSettings() // never changed on the server: its defaults
+		st, err = &def, nil
+	}
+	if err != nil || st.WaitingReminder <= 0 || !c.Store.Support(ctx) {
 		return
 	}
 	unit := c.ReminderUnit
@@ -482,6 +582,10 @@ func (c *Center) remind() {
 		if w.Conversation.Assignee != nil && w.Conversation.Assignee.ID != me {
 			continue // someone has it
 		}
+		preview := w.Last
+		if preview == nil {
+			preview = w.Message
+		}
 		c.mu.Lock()
 		if c.waited == nil {
 			c.waited = map[int64]int64{}
@@ -490,7 +594,10 @@ func (c *Center) remind() {
 		c.waited[w.Conversation.ID] = w.Message.ID
 		open, focused := c.open, c.focused
 		c.mu.Unlock()
-		if done || (focused && open == w.Conversation.ID) || c.silent(w.Conversation.ID) {
+		// Once per wait (keyed by the message that began it); a wait that
+		// passed its limit before this start is no news (no flood of old
+		// waits on every start).
+		if done || w.Message.CreatedAt.Add(wait).Before(since) || (focused && open == w.Conversation.ID) || c.silent(w.Conversation.ID) {
 			continue
 		}
 		name := senderName(w.Message)
@@ -502,7 +609,7 @@ func (c *Center) remind() {
 		sound := !c.prefs.SoundOff
 		c.mu.Unlock()
 		c.notify(Notification{Key: Key(w.Conversation.ID), Title: chat.Isolate(name) + " is waiting",
-			Body:    fmt.Sprintf("No answer for %s: %s", plural(st.WaitingReminder, "minute", "minutes"), preview(w.Message.Text)),
+			Body:    fmt.Sprintf("No answer for %s: %s", plural(st.WaitingReminder, "minute", "minutes"), previewText(preview.Text)),
 			Actions: true, Sound: sound})
 	}
 }

@@ -144,8 +144,9 @@ func TestWhatNotifies(t *testing.T) {
 		{"markup in a message", []*chat.Event{msg(40, 2, chat.KindUser, 3, "Tom", "Is 2 < 3 & 4 > 1? <b>urgent</b>")}, true, nil,
 			[]shown{{"Tom", "2 new messages · Is 2 &lt; 3 &amp; 4 &gt; 1? &lt;b&gt;urgent&lt;/b&gt;"}}},
 		// A name cannot reverse the sentence around it.
-		{"right-to-left override in a name", []*chat.Event{ev(41, chat.EventConversationCreated, 4, chat.Conversation{ID: 4}),
-			msg(42, 4, chat.KindCustomer, 8, "Sally\u202e", "hi")}, true, nil, nil}, // 4 is not in the store: nothing
+		{"right-to-left override in a name", []*chat.Event{ev(41, chat.EventConversationCreated, 1, chat.Conversation{ID: 1}),
+			msg(42, 1, chat.KindCustomer, 7, "Sally\u202e", "hi")}, true, func() { c.SetView(1, true); c.SetView(0, false) },
+			[]shown{{"New conversation from \u2068Sally\u202e\u202c\u2069", "hi"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -268,9 +269,11 @@ func TestQuietTimes(t *testing.T) {
 	c.Events([]*chat.Event{msg(81, 1, chat.KindCustomer, 7, "Sally C", "paused")}, true)
 	expect(t, srv, nil)
 	c.SetPrefs(notify.Prefs{PausedUntil: time.Now().Add(-time.Second)}) // the pause is over
+	c.Events([]*chat.Event{msg(85, 2, chat.KindUser, 3, "Tom", "after the pause")}, true)
+	expect(t, srv, []shown{{"Tom", "after the pause"}})
 	c.SetPrefs(notify.Prefs{MutedConvs: map[int64]bool{1: true}})
 	c.Events([]*chat.Event{msg(82, 1, chat.KindCustomer, 7, "Sally C", "muted conversation"), msg(83, 2, chat.KindUser, 3, "Tom", "not muted")}, true)
-	expect(t, srv, []shown{{"Tom", "not muted"}})
+	expect(t, srv, []shown{{"Tom", "2 new messages · not muted"}})
 	c.SetPrefs(notify.Prefs{Muted: true})
 	c.Events([]*chat.Event{msg(84, 2, chat.KindUser, 3, "Tom", "all muted")}, true)
 	expect(t, srv, nil)
@@ -370,7 +373,10 @@ func TestCatchingUpIsNotSilence(t *testing.T) {
 }
 
 // TestWaitingReminder: a customer waiting longer than the setting gets
-// the agents reminded once per wait; an answer ends the wait.
+// the agents reminded once per wait (a follow-up message is the same
+// wait); an answer ends the wait; waits that passed their limit before the
+// app started are no news (no flood at every start); nothing while the
+// local store is not current.
 func TestWaitingReminder(t *testing.T) {
 	srv := notifytest.Start(t, "body", "actions")
 	st, err := localstore.Open(filepath.Join(t.TempDir(), "local.db"), 2)
@@ -380,41 +386,101 @@ func TestWaitingReminder(t *testing.T) {
 	defer st.Close()
 	settings := chat.DefaultSettings()
 	settings.WaitingReminder = 2 // "minutes" of 50 ms below
-	old := time.Now().Add(-time.Second)
-	err = st.Apply(context.Background(), []*chat.Event{
-		ev(1, chat.EventUserCreated, 0, chat.User{ID: 2, Name: "Me", Support: true, Active: true}),
+	old := time.Now().Add(-time.Hour)
+	seq := int64(0)
+	apply := func(evs ...*chat.Event) {
+		t.Helper()
+		seq += int64(len(evs))
+		if err := st.Apply(context.Background(), evs, seq, "e"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cust := func(id, conv, customer int64, name, text string, at time.Time) *chat.Event {
+		return ev(id+1000, chat.EventMessageCreated, conv, chat.Message{ID: id, ConversationID: conv,
+			Author: chat.Author{Kind: chat.KindCustomer, ID: customer, Name: name}, Text: text, CreatedAt: at})
+	}
+	apply(ev(1, chat.EventUserCreated, 0, chat.User{ID: 2, Name: "Me", Support: true, Active: true}),
 		ev(2, chat.EventHelpdeskUpdated, 0, settings),
 		ev(3, chat.EventConversationCreated, 1, chat.Conversation{ID: 1, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 7,
 			Customer: &chat.Customer{ID: 7, Name: "Sally C"}, LastActivityAt: old}),
-		ev(4, chat.EventMessageCreated, 1, chat.Message{ID: 10, ConversationID: 1, Author: chat.Author{Kind: chat.KindCustomer, ID: 7, Name: "Sally C"},
-			Text: "hello?", CreatedAt: old}),
+		cust(10, 1, 7, "Sally C", "an hour ago", old), // waited long before this start: no news
 		// Someone else's: assigned to user 3, no reminder for me.
 		ev(5, chat.EventConversationCreated, 2, chat.Conversation{ID: 2, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 8,
 			Customer: &chat.Customer{ID: 8, Name: "Marco"}, LastActivityAt: old}),
 		ev(6, chat.EventConversationUpdated, 2, chat.Conversation{ID: 2, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 8,
-			Assignee: &chat.Person{ID: 3, Name: "Ben"}, LastActivityAt: old}),
-		ev(7, chat.EventMessageCreated, 2, chat.Message{ID: 11, ConversationID: 2, Author: chat.Author{Kind: chat.KindCustomer, ID: 8, Name: "Marco"},
-			Text: "ciao?", CreatedAt: old}),
-	}, 7, "e")
-	if err != nil {
-		t.Fatal(err)
-	}
+			Assignee: &chat.Person{ID: 3, Name: "Ben"}, LastActivityAt: old}))
 	d := notify.NewDesktop("", nil)
 	defer d.Close()
-	c := &notify.Center{Notifier: d, Store: st, ReminderEvery: 30 * time.Millisecond, ReminderUnit: 50 * time.Millisecond}
+	c := &notify.Center{Notifier: d, Store: st, ReminderEvery: 20 * time.Millisecond, ReminderUnit: 50 * time.Millisecond}
 	c.Start(false)
 	defer c.Stop()
-	n := expect(t, srv, []shown{{"\u2068Sally C\u2069 is waiting", "No answer for 2 minutes: hello?"}})[0]
+	apply(cust(11, 2, 8, "Marco", "ciao?", time.Now()))
+	apply(ev(7, chat.EventConversationCreated, 3, chat.Conversation{ID: 3, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 9,
+		Customer: &chat.Customer{ID: 9, Name: "Priya"}, LastActivityAt: time.Now()}), cust(12, 3, 9, "Priya", "hello?", time.Now()))
+	time.Sleep(200 * time.Millisecond)
+	expect(t, srv, nil) // not connected yet: the store may be behind
+	c.SetConnected(true)
+	n := expect(t, srv, []shown{{"\u2068Priya\u2069 is waiting", "No answer for 2 minutes: hello?"}})[0]
 	if !n.HasAction("reply") {
 		t.Fatalf("a reminder's actions = %q", n.Actions)
 	}
-	// An agent answers: no more reminders; a new customer message waits again.
-	st.Apply(context.Background(), []*chat.Event{ev(8, chat.EventMessageCreated, 1, chat.Message{ID: 12, ConversationID: 1,
-		Author: chat.Author{Kind: chat.KindUser, ID: 3, Name: "Ben"}, Text: "here", CreatedAt: time.Now()})}, 8, "e")
+	// A follow-up is the same wait: no second reminder.
+	apply(cust(13, 3, 9, "Priya", "hello??", time.Now()))
 	expect(t, srv, nil)
-	st.Apply(context.Background(), []*chat.Event{ev(9, chat.EventMessageCreated, 1, chat.Message{ID: 13, ConversationID: 1,
-		Author: chat.Author{Kind: chat.KindCustomer, ID: 7, Name: "Sally C"}, Text: "and now?", CreatedAt: time.Now()})}, 9, "e")
-	expect(t, srv, []shown{{"\u2068Sally C\u2069 is waiting", "No answer for 2 minutes: and now?"}})
+	// An agent answers; the customer writes again: a new wait, one reminder.
+	apply(ev(8, chat.EventMessageCreated, 3, chat.Message{ID: 14, ConversationID: 3,
+		Author: chat.Author{Kind: chat.KindUser, ID: 3, Name: "Ben"}, Text: "here", CreatedAt: time.Now()}))
+	expect(t, srv, nil)
+	apply(cust(15, 3, 9, "Priya", "and now?", time.Now()))
+	expect(t, srv, []shown{{"\u2068Priya\u2069 is waiting", "No answer for 2 minutes: and now?"}})
+}
+
+// TestStopLeavesNothingBehind: a stopped center (sign-out) withdraws its
+// notifications, and a click on one left from it does nothing in the next
+// center (the next account) sharing the notifier.
+func TestStopLeavesNothingBehind(t *testing.T) {
+	st, c, srv, a := fixture(t)
+	c.Events([]*chat.Event{msg(95, 1, chat.KindCustomer, 7, "Sally C", "before sign-out")}, true)
+	n := expect(t, srv, []shown{{"Sally C", "before sign-out"}})[0]
+	d := c.Notifier
+	c.Stop()
+	waitClosed(t, srv, n.ID)
+	b := &acts{}
+	next := &notify.Center{Notifier: d, Store: st, OnClose: func(id int64) { b.add("close " + itoa(id)) }}
+	next.Start(false)
+	defer next.Stop()
+	srv.Invoke(n.ID, "close")
+	time.Sleep(300 * time.Millisecond)
+	if got := append(a.list(), b.list()...); len(got) != 0 {
+		t.Fatalf("a notification of the old session acted: %q", got)
+	}
+}
+
+// TestHungOrMissingServer: a daemon that does not answer costs a
+// notification, never the sync engine's time; without a session bus
+// nothing hangs and no bus is started.
+func TestHungOrMissingServer(t *testing.T) {
+	_, c, srv, _ := fixture(t)
+	srv.SetDelay(5 * time.Second)
+	start := time.Now()
+	for i := range 5 {
+		c.Events([]*chat.Event{msg(int64(300+i), 1, chat.KindCustomer, 7, "Sally C", "slow")}, true)
+	}
+	if d := time.Since(start); d > 200*time.Millisecond {
+		t.Fatalf("Events took %v with a hung daemon", d)
+	}
+	srv.SetDelay(0)
+
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
+	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
+	d := notify.NewDesktop("", nil)
+	defer d.Close()
+	start = time.Now()
+	err := d.Show(notify.Notification{Key: "c:1", Title: "Sally", Body: "no bus"})
+	if d.Quiet() || time.Since(start) > 5*time.Second {
+		t.Fatalf("without a bus: quiet %t after %v", d.Quiet(), time.Since(start))
+	}
+	t.Logf("without a bus: %v", err)
 }
 
 // TestWithoutActions: a server without actions gets plain notifications

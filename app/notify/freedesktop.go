@@ -1,10 +1,13 @@
 package notify
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -39,15 +42,47 @@ type Desktop struct {
 	Player []string
 	Log    *slog.Logger
 
-	mu    sync.Mutex
-	conn  *dbus.Conn
-	ids   map[string]uint32
-	keys  map[uint32]string
-	acted chan Acted
-	sound string // the sound file written out for the server and players
+	mu     sync.Mutex
+	conn   *dbus.Conn
+	failAt time.Time // the last failed connect: retried after a while, not at every event
+	closed bool
+	ids    map[string]uint32
+	keys   map[uint32]string
+	acted  chan Acted
+	sound  string // the sound file written out for the server and players
 
+	gnomeMu    sync.Mutex
 	gnomeAt    time.Time
 	gnomeQuiet bool
+}
+
+// callTimeout bounds every call to the notification server: a hung daemon
+// costs a notification, never the app's responsiveness.
+const callTimeout = 2 * time.Second
+
+// ActionDismissed is delivered when the user dismissed a notification
+// (closed it without acting): the center forgets it.
+const ActionDismissed Action = "dismissed"
+
+// errNoBus: no session bus to talk to (another system, or none running).
+var errNoBus = errors.New("no D-Bus session bus")
+
+// sessionBus reports whether a session bus can be reached without
+// starting one: godbus would otherwise launch a stray dbus-daemon (Linux
+// without a session) or ask launchd (macOS) at every notification.
+func sessionBus() bool {
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
+		return true
+	}
+	if runtime.GOOS != "linux" {
+		return false
+	}
+	if dir := os.Getenv("XDG_RUNTIME_DIR"); dir != "" {
+		if _, err := os.Stat(filepath.Join(dir, "bus")); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // NewDesktop returns the real Notifier.
@@ -66,8 +101,16 @@ func (d *Desktop) connect() (*dbus.Conn, error) {
 	if d.conn != nil && d.conn.Connected() {
 		return d.conn, nil
 	}
+	if d.closed || time.Since(d.failAt) < 30*time.Second {
+		return nil, errNoBus
+	}
+	if !sessionBus() {
+		d.failAt = time.Now()
+		return nil, errNoBus
+	}
 	conn, err := dbus.ConnectSessionBus()
 	if err != nil {
+		d.failAt = time.Now()
 		return nil, err
 	}
 	if err := conn.AddMatchSignal(dbus.WithMatchObjectPath(fdPath), dbus.WithMatchInterface(fdInterface)); err != nil {
@@ -101,10 +144,12 @@ func (d *Desktop) listen(ch <-chan *dbus.Signal) {
 		}
 		d.mu.Unlock()
 		if !ours {
-			continue
+			continue // not ours, or withdrawn by us (Withdraw forgot it first)
 		}
 		var a Acted
 		switch sig.Name {
+		case fdInterface + ".NotificationClosed":
+			a = Acted{Key: key, Action: ActionDismissed}
 		case fdInterface + ".ActionInvoked":
 			action, _ := sig.Body[1].(string)
 			a = Acted{Key: key, Action: Action(action)}
@@ -124,8 +169,10 @@ func (d *Desktop) listen(ch <-chan *dbus.Signal) {
 // capabilities asks the server what it offers (asked at every
 // notification: a daemon may be replaced while deskchat runs).
 func capabilities(conn *dbus.Conn) ([]string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
 	var caps []string
-	err := conn.Object(fdName, fdPath).Call(fdInterface+".GetCapabilities", 0).Store(&caps)
+	err := conn.Object(fdName, fdPath).CallWithContext(ctx, fdInterface+".GetCapabilities", 0).Store(&caps)
 	return caps, err
 }
 
@@ -136,8 +183,16 @@ func (d *Desktop) Show(n Notification) error {
 	if err == nil {
 		caps, err = capabilities(conn)
 	}
+	if errors.Is(err, errNoBus) && runtime.GOOS == "linux" {
+		// Every notification server on Linux sits on the session bus:
+		// without one there is nobody to show it (and beeep would start a
+		// stray bus to find out).
+		return err
+	}
 	if err != nil || !slices.Contains(caps, "actions") {
-		return d.fallback(n, err != nil || slices.Contains(caps, "body-markup"))
+		// Other systems (beeep's own ways) read no markup; a freedesktop
+		// server without actions says whether it does.
+		return d.fallback(n, slices.Contains(caps, "body-markup"))
 	}
 	body := n.Body
 	if slices.Contains(caps, "body-markup") {
@@ -174,7 +229,9 @@ func (d *Desktop) Show(n Notification) error {
 	defer d.mu.Unlock()
 	replaces := d.ids[n.Key]
 	var id uint32
-	err = conn.Object(fdName, fdPath).Call(fdInterface+".Notify", 0, "deskchat", replaces, d.Icon, n.Title, body,
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	err = conn.Object(fdName, fdPath).CallWithContext(ctx, fdInterface+".Notify", 0, "deskchat", replaces, d.Icon, n.Title, body,
 		actions, hints, int32(-1)).Store(&id)
 	if err != nil {
 		return err
@@ -212,14 +269,19 @@ func (d *Desktop) Withdraw(key string) error {
 	if !ok || conn == nil {
 		return nil
 	}
-	return conn.Object(fdName, fdPath).Call(fdInterface+".CloseNotification", 0, id).Err
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	return conn.Object(fdName, fdPath).CallWithContext(ctx, fdInterface+".CloseNotification", 0, id).Err
 }
 
 // Quiet reports do-not-disturb: the server's "Inhibited" property, or
 // GNOME's show-banners off (asked at most every 10 s).
 func (d *Desktop) Quiet() bool {
 	if conn, err := d.connect(); err == nil {
-		v, err := conn.Object(fdName, fdPath).GetProperty(fdInterface + ".Inhibited")
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		var v dbus.Variant
+		err := conn.Object(fdName, fdPath).CallWithContext(ctx, "org.freedesktop.DBus.Properties.Get", 0, fdInterface, "Inhibited").Store(&v)
 		if b, ok := v.Value().(bool); err == nil && ok && b {
 			return true
 		}
@@ -231,13 +293,15 @@ func (d *Desktop) gnomeBannersOff() bool {
 	if !strings.Contains(strings.ToUpper(os.Getenv("XDG_CURRENT_DESKTOP")), "GNOME") {
 		return false
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	d.gnomeMu.Lock()
+	defer d.gnomeMu.Unlock()
 	if time.Since(d.gnomeAt) < 10*time.Second {
 		return d.gnomeQuiet
 	}
 	d.gnomeAt = time.Now()
-	out, err := exec.Command("gsettings", "get", "org.gnome.desktop.notifications", "show-banners").Output()
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "gsettings", "get", "org.gnome.desktop.notifications", "show-banners").Output()
 	d.gnomeQuiet = err == nil && strings.TrimSpace(string(out)) == "false"
 	return d.gnomeQuiet
 }
@@ -245,10 +309,11 @@ func (d *Desktop) gnomeBannersOff() bool {
 // Acted delivers the user's actions.
 func (d *Desktop) Acted() <-chan Acted { return d.acted }
 
-// Close ends the D-Bus connection.
+// Close ends the D-Bus connection for good.
 func (d *Desktop) Close() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.closed = true
 	if d.conn != nil {
 		d.conn.Close()
 		d.conn = nil

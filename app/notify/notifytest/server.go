@@ -76,6 +76,14 @@ type Server struct {
 	calls  []Call
 	closed []uint32
 	notify chan Call
+	delay  time.Duration
+}
+
+// SetDelay makes Notify answer only after d (a hung daemon).
+func (s *Server) SetDelay(d time.Duration) {
+	s.mu.Lock()
+	s.delay = d
+	s.mu.Unlock()
 }
 
 // Start owns the notification service on the session bus with caps; the
@@ -118,6 +126,10 @@ func (s *Server) SetInhibited(on bool) { s.props.SetMust(iface, "Inhibited", on)
 // Notify is the D-Bus method.
 func (s *Server) Notify(app string, replaces uint32, icon, summary, body string, actions []string,
 	hints map[string]dbus.Variant, timeout int32) (uint32, *dbus.Error) {
+	s.mu.Lock()
+	delay := s.delay
+	s.mu.Unlock()
+	time.Sleep(delay)
 	s.mu.Lock()
 	id := replaces
 	if id == 0 || !s.open[id] {

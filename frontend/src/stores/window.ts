@@ -2,7 +2,7 @@
 // screen shown in the main area.
 import { signal } from '@preact/signals';
 import { api, on } from '../lib/bridge';
-import { open } from './conversation';
+import { closeView, open } from './conversation';
 
 export const mode = signal<'full' | 'compact'>('full');
 export const screen = signal<'inbox' | 'settings' | 'team-new'>('inbox');
@@ -28,7 +28,8 @@ export function watchWindow(): () => void {
     on('window:open', (id: number) => {
       screen.value = 'inbox';
       composeFor.value = null;
-      open(id);
+      if (id > 0) open(id);
+      else closeView(); // a summary's click: the list
     }),
     // A notification's Reply where the notification takes no typed
     // answer: the compact window, its composer at that conversation.
