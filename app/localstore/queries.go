@@ -432,3 +432,22 @@ func (s *Store) Waiting(ctx context.Context, before time.Time) ([]Waiting, error
 	}
 	return out, nil
 }
+
+// ItemsAssignedTo returns the numbers of the items userID is an assignee of.
+func (s *Store) ItemsAssignedTo(ctx context.Context, userID int64) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT i.number FROM items i, json_each(i.data, '$.assignees') a
+		WHERE json_extract(a.value, '$.id') = ? ORDER BY i.number`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}

@@ -48,6 +48,7 @@ type Center struct {
 	since     time.Time      // when this center started (waits that passed their limit before are not news)
 	away      away           // what arrived while catching up
 	waited    map[int64]int64
+	assigned  map[int64]bool // items I am an assignee of (a new assignment notifies)
 	jobs      chan func()
 	stop      chan struct{}
 	stopped   bool
@@ -99,6 +100,12 @@ func (c *Center) Start(initial bool) {
 	c.mu.Lock()
 	c.initial = initial
 	c.since = c.now()
+	c.assigned = map[int64]bool{}
+	if ids, err := c.Store.ItemsAssignedTo(context.Background(), c.Store.Me()); err == nil {
+		for _, n := range ids {
+			c.assigned[n] = true
+		}
+	}
 	c.stop = make(chan struct{})
 	c.jobs = make(chan func(), 256)
 	stop, jobs := c.stop, c.jobs
@@ -300,6 +307,12 @@ func (c *Center) Events(events []*chat.Event, live bool) {
 				c.withdraw(rs.ConversationID)
 			}
 			continue
+		case chat.EventItemCreated, chat.EventItemUpdated:
+			var it chat.Item
+			if json.Unmarshal(ev.Data, &it) == nil {
+				c.itemAssigned(&it, ev.Type == chat.EventItemCreated, live)
+			}
+			continue
 		case chat.EventConversationCreated:
 			c.mu.Lock()
 			if c.started == nil {
@@ -462,6 +475,49 @@ func (c *Center) forgetCustomer(customerID int64) {
 	for _, id := range ids {
 		c.withdraw(id)
 	}
+}
+
+// itemAssigned notifies when an item newly lists me as an assignee (not
+// one I created with myself assigned): at its linked conversation, or the
+// list.
+func (c *Center) itemAssigned(it *chat.Item, created, live bool) {
+	me := c.Store.Me()
+	mine := slices.ContainsFunc(it.Assignees, func(p chat.Person) bool { return p.ID == me })
+	c.mu.Lock()
+	was := c.assigned[it.Number]
+	if c.assigned != nil {
+		c.assigned[it.Number] = mine
+	}
+	c.mu.Unlock()
+	if !mine || was || !live || (created && it.Creator.ID == me) || c.silent(0) {
+		return
+	}
+	kind := "Item"
+	switch it.Type {
+	case chat.ItemTicket:
+		kind = "Ticket"
+	case chat.ItemTask:
+		kind = "Task"
+	}
+	n := Notification{Title: fmt.Sprintf("%s #%d assigned to you", kind, it.Number),
+		Body: previewText(it.Title), Key: SummaryKey}
+	if len(it.Conversations) > 0 {
+		id := it.Conversations[0].ID
+		n.Key = Key(id)
+		c.mu.Lock()
+		if c.shown == nil {
+			c.shown = map[int64]*shownConv{}
+		}
+		if c.shown[id] == nil {
+			c.shown[id] = &shownConv{}
+		}
+		c.mu.Unlock()
+	} else {
+		c.mu.Lock()
+		c.summary = true // its click opens the list
+		c.mu.Unlock()
+	}
+	c.notify(n)
 }
 
 // countAway counts a message that arrived while catching up.

@@ -501,3 +501,24 @@ func TestWithoutActions(t *testing.T) {
 	d.Show(notify.Notification{Key: "c:1", Title: "Sally C", Body: "Is 2 < 3?"})
 	expect(t, srv, []shown{{"Sally C", "Is 2 < 3?"}})
 }
+
+// TestItemAssignedToMe: an item newly assigned to me notifies once, at its
+// conversation; one I created for myself, or assigned before, does not.
+func TestItemAssignedToMe(t *testing.T) {
+	_, c, srv, a := fixture(t)
+	item := chat.Item{Number: 5, Type: chat.ItemTicket, Title: "Refund <b>order</b>", Creator: chat.Person{ID: 3, Name: "Tom"},
+		Conversations: []chat.ConversationRef{{ID: 1}}}
+	c.Events([]*chat.Event{ev(400, chat.EventItemCreated, 0, item)}, true)
+	expect(t, srv, nil)
+	item.Assignees = []chat.Person{{ID: 2, Name: "Me"}}
+	c.Events([]*chat.Event{ev(401, chat.EventItemUpdated, 0, item)}, true)
+	n := expect(t, srv, []shown{{"Ticket #5 assigned to you", "Refund &lt;b&gt;order&lt;/b&gt;"}})[0]
+	item.Title = "Refund order 4411"
+	c.Events([]*chat.Event{ev(402, chat.EventItemUpdated, 0, item)}, true) // still mine: nothing new
+	expect(t, srv, nil)
+	srv.Invoke(n.ID, "default")
+	waitActs(t, a, "open 1")
+	mine := chat.Item{Number: 6, Type: chat.ItemTask, Title: "Mine", Creator: chat.Person{ID: 2}, Assignees: []chat.Person{{ID: 2}}}
+	c.Events([]*chat.Event{ev(403, chat.EventItemCreated, 0, mine)}, true)
+	expect(t, srv, nil)
+}
