@@ -243,6 +243,7 @@ export interface Bridge {
     ConversationMuted(p0: number): Promise<boolean>;
     MuteConversation(p0: MuteParams): Promise<void>;
     Open(p0: number): Promise<void>;
+    OpenList(): Promise<void>;
     PauseNotifications(p0: string): Promise<Prefs>;
     Prefs(): Promise<Prefs>;
     Quit(): Promise<void>;
