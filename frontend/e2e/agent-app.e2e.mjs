@@ -403,6 +403,22 @@ async function flow(page, context, errors) {
   await page.setViewportSize({ width: 1280, height: 800 });
   await view.locator('h2', { hasText: 'Wendy Widget' }).waitFor();
 
+  // A notification's Reply where the server takes no typed answer: the
+  // compact window at that conversation, its composer focused; the reply
+  // reaches the customer.
+  await page.evaluate((id) => window.go.app.DesktopService.Compose(id), wendy.id);
+  await page.setViewportSize({ width: 360, height: 560 });
+  const quick = page.locator('.quick-reply').getByRole('textbox', { name: 'Reply' });
+  await quick.waitFor();
+  await until('the quick reply composer to have the focus', () => quick.evaluate((el) => el === document.activeElement));
+  await shot(page, '07b-quick-reply');
+  await quick.fill('Quick reply from the notification');
+  await quick.press('Enter');
+  await frame.locator('li.msg.theirs').filter({ hasText: 'Quick reply from the notification' }).waitFor();
+  await page.locator('.quick-reply').getByRole('button', { name: 'Full window' }).or(page.locator('.quick-reply button[title="Full window"]')).first().click();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await view.locator('h2', { hasText: 'Wendy Widget' }).waitFor();
+
   // The right to erasure: the admin erases Wendy from her customer panel,
   // after a confirmation. Her details and words leave the server, this
   // desktop's screen and local search, and her browser forgets her.

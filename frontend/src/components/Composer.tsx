@@ -3,7 +3,7 @@
 // conversation a Reply / Private note switch says who reads it; "/" opens
 // the saved replies, "@" the teammates to mention (notes and team
 // conversations only: a mention never goes into a reply the customer reads).
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { current, send, typed } from '../stores/conversation';
 import { me, sync } from '../stores/session';
 import { loadTeammates, savedReplies, teammates } from '../stores/teamwork';
@@ -50,12 +50,21 @@ export function Composer({ autoFocus = false }: { autoFocus?: boolean }) {
   const choices = pick ? pick.items.length : 0;
   const at = Math.min(active, Math.max(choices - 1, 0));
 
-  const setCursor = (pos: number) =>
-    requestAnimationFrame(() => {
-      ref.current?.focus();
-      ref.current?.setSelectionRange(pos, pos);
-      setCaret(pos);
-    });
+  // Where the caret goes once the inserted text is rendered: set in the
+  // same commit (a later frame would move it back while typing goes on).
+  const caretTo = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    const pos = caretTo.current;
+    if (!el || pos === null) return;
+    caretTo.current = null;
+    el.focus();
+    el.setSelectionRange(pos, pos);
+    setCaret(pos);
+  });
+  const setCursor = (pos: number) => {
+    caretTo.current = pos;
+  };
   const choose = (i: number) => {
     if (!pick || !pick.items[i]) return;
     if (pick.kind === 'reply') {
