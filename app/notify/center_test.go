@@ -470,6 +470,10 @@ func TestHungOrMissingServer(t *testing.T) {
 		t.Fatalf("Events took %v with a hung daemon", d)
 	}
 	srv.SetDelay(0)
+	// The calls still in flight end here, not in the next test's server.
+	c.Stop()
+	c.Notifier.(*notify.Desktop).Close()
+	time.Sleep(3 * time.Second)
 
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
 	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())

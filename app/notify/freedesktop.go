@@ -227,6 +227,9 @@ func (d *Desktop) Show(n Notification) error {
 	// may be read before this call's answer) finds its key.
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.closed {
+		return errNoBus
+	}
 	replaces := d.ids[n.Key]
 	var id uint32
 	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
