@@ -302,6 +302,18 @@ async function flow(page, context, errors) {
     (await api(server, 'GET', `/v1/items/${number}`, { token: anna })).status === 'in_progress');
   await view.locator('.conv-header .chip', { hasText: `#${number}` }).waitFor();
   await shot(page, '03-ticket');
+  // The default window size with the side panel open: the header keeps its controls whole.
+  await page.setViewportSize({ width: 1100, height: 720 });
+  await shot(page, '03b-ticket-1100');
+  for (const name of ['Close', 'Link ▾']) {
+    const b = view.locator('.conv-actions button', { hasText: name }).first();
+    if (await b.count()) {
+      const fits = await b.evaluate((el) => el.scrollWidth <= el.clientWidth + 1 && el.getClientRects().length === 1);
+      assert.ok(fits, `the header's ${name} button is clipped or wrapped at 1100 px`);
+    }
+  }
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the page scrolls sideways at 1100 px');
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   // Search (Ctrl+K) finds the message in the local store and opens it there.
   await page.keyboard.press('Control+k');
