@@ -97,8 +97,14 @@ func expect(t *testing.T, srv *notifytest.Server, want []shown) []notifytest.Cal
 	t.Helper()
 	var seen []shown
 	var calls []notifytest.Call
+	// Until as many as wanted came (a loaded machine gets 3 s for each),
+	// then a quiet moment that shows no more come.
 	for {
-		c, ok := srv.Next(400 * time.Millisecond)
+		wait := 500 * time.Millisecond
+		if len(calls) < len(want) {
+			wait = 3 * time.Second
+		}
+		c, ok := srv.Next(wait)
 		if !ok {
 			break
 		}
