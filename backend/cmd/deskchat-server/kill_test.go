@@ -72,7 +72,12 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 	ackedBeforeKill, retried := 0, 0
 	customers := make([]*client.Client, clients)
 	convs := make([]int64, clients)
+	// Made before the customers start, so the kill below reads them while
+	// slow starters are still connecting (each guards its own fields).
 	followers := make([]*follower, clients)
+	for i := range followers {
+		followers[i] = &follower{}
+	}
 	followCtx, stopFollowing := context.WithCancel(ctx)
 	defer stopFollowing()
 	var wg sync.WaitGroup
@@ -95,7 +100,6 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 				customers[i], _, err = client.New(base).CreateWidgetSession(ctx, chat.CustomerInfo{Name: fmt.Sprintf("v%d", i)})
 				return err
 			})
-			followers[i] = &follower{}
 			if customers[i] == nil {
 				return // reported by retry
 			}
