@@ -379,14 +379,7 @@ func (c *Center) show(m *chat.Message, allowSound bool) {
 	}
 	me := c.Store.Me()
 	c.mu.Lock()
-	if c.shown == nil {
-		c.shown = map[int64]*shownConv{}
-	}
-	s := c.shown[m.ConversationID]
-	if s == nil {
-		s = &shownConv{}
-		c.shown[m.ConversationID] = s
-	}
+	s := c.track(m.ConversationID)
 	s.message = m.ID
 	s.count++
 	if m.Author.Kind == chat.KindCustomer {
@@ -426,6 +419,20 @@ func (c *Center) notify(n Notification) {
 			c.Log.Warn("desktop notification failed", "err", err)
 		}
 	})
+}
+
+// track returns the record of the notification shown for a conversation,
+// made if there is none (the caller holds c.mu).
+func (c *Center) track(convID int64) *shownConv {
+	if c.shown == nil {
+		c.shown = map[int64]*shownConv{}
+	}
+	s := c.shown[convID]
+	if s == nil {
+		s = &shownConv{}
+		c.shown[convID] = s
+	}
+	return s
 }
 
 // withdraw removes a conversation's notification.
@@ -505,12 +512,7 @@ func (c *Center) itemAssigned(it *chat.Item, created, live bool) {
 		id := it.Conversations[0].ID
 		n.Key = Key(id)
 		c.mu.Lock()
-		if c.shown == nil {
-			c.shown = map[int64]*shownConv{}
-		}
-		if c.shown[id] == nil {
-			c.shown[id] = &shownConv{}
-		}
+		c.track(id)
 		c.mu.Unlock()
 	} else {
 		c.mu.Lock()
@@ -658,10 +660,7 @@ func (c *Center) remind() {
 		}
 		name := senderName(w.Message)
 		c.mu.Lock()
-		if c.shown == nil {
-			c.shown = map[int64]*shownConv{}
-		}
-		c.shown[w.Conversation.ID] = &shownConv{message: w.Message.ID, count: 1, customerID: w.Message.Author.ID}
+		*c.track(w.Conversation.ID) = shownConv{message: w.Message.ID, count: 1, customerID: w.Message.Author.ID}
 		sound := !c.prefs.SoundOff
 		c.mu.Unlock()
 		c.notify(Notification{Key: Key(w.Conversation.ID), Title: chat.Isolate(name) + " is waiting",

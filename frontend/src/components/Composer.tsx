@@ -62,9 +62,6 @@ export function Composer({ autoFocus = false }: { autoFocus?: boolean }) {
     el.setSelectionRange(pos, pos);
     setCaret(pos);
   });
-  const setCursor = (pos: number) => {
-    caretTo.current = pos;
-  };
   const choose = (i: number) => {
     if (!pick || !pick.items[i]) return;
     if (pick.kind === 'reply') {
@@ -75,13 +72,13 @@ export function Composer({ autoFocus = false }: { autoFocus?: boolean }) {
         'agent.name': me.value?.name ?? '',
       });
       setText(filled);
-      setCursor(filled.length);
+      caretTo.current = filled.length;
     } else {
       const u = pick.items[i];
       const ins = insertMention(text, pick.start, caret, u.name);
       setText(ins.text);
       setPicked([...picked, { id: u.id, name: u.name }]);
-      setCursor(ins.caret);
+      caretTo.current = ins.caret;
     }
     setActive(0);
   };
