@@ -288,11 +288,14 @@ func (s *SessionService) resume(cfg Config) error {
 		rt.stop()
 		return err
 	}
-	// The services find the runtime before its engine reports anything.
+	// The services find the runtime before its engine reports anything,
+	// and it is started before anyone can find it (a sign-out in between
+	// would stop a runtime not started yet, then start it on a closed
+	// store). start only spawns; the engine's reports wait for the lock.
 	s.mu.Lock()
 	s.cfg, s.user, s.rt = cfg, me.User, rt
-	s.mu.Unlock()
 	rt.start(s.log())
+	s.mu.Unlock()
 	s.Emit.Emit(EventSessionInfo, s.Status())
 	return nil
 }

@@ -227,8 +227,11 @@ func CheckItemUpdate(upd *ItemUpdate) error {
 // and text as CheckItemUpdate; a requester only on tickets (CheckRequester)
 // and at most MaxItemPeople assignees and followers together. EInvalid.
 func CheckNewItem(ni *NewItem) error {
-	if ni.Type != ItemTicket && ni.Type != ItemTask {
+	if ni.Type == "" { // no default here, unlike CheckItemType
 		return Errorf(EInvalid, "Type must be ticket or task.")
+	}
+	if _, err := CheckItemType(ni.Type); err != nil {
+		return err
 	}
 	if ni.Status == "" {
 		ni.Status = ItemNew

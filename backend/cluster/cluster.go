@@ -396,7 +396,7 @@ func (n *Node) readFrom(after, until int64) {
 	if len(evs) > 0 {
 		first = evs[0].Seq
 	}
-	if first > n.delivered+1 && n.delivered < first-1 && n.delivered >= after {
+	if n.delivered < first-1 && n.delivered >= after {
 		n.delivered = first - 1
 	}
 	for _, ev := range evs {

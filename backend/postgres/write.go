@@ -306,9 +306,7 @@ func (s *Store) publish(events []*chat.Event) {
 		return
 	}
 	if gf, ok := s.pub.(GapFiller); ok && gf.FillsGaps() {
-		if s.pub != nil {
-			s.pub.Publish(events)
-		}
+		s.pub.Publish(events)
 		s.published = events[len(events)-1].Seq
 		return
 	}

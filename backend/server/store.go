@@ -46,7 +46,7 @@ func (p *publisher) set(to chat.Publisher) {
 func (p *publisher) FillsGaps() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	gf, ok := p.to.(interface{ FillsGaps() bool })
+	gf, ok := p.to.(postgres.GapFiller)
 	return ok && gf.FillsGaps()
 }
 
