@@ -30,6 +30,9 @@ const (
 	EUnavailable     = "unavailable"            // database busy/locked/full: retry later
 	EMethod          = "method_not_allowed"     // the path exists, the method does not
 	EMediaType       = "unsupported_media_type" // body is not application/json
+	EFileEmpty       = "file_empty"             // an upload with no bytes
+	EFileTooLarge    = "file_too_large"         // an upload over Settings.MaxFileBytes
+	ETooManyFiles    = "too_many_files"         // a message naming more than MaxAttachments files
 	EInternal        = "internal"               // anything else; text never leaks
 )
 

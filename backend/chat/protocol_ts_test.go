@@ -77,6 +77,8 @@ func ProtocolTypeScript() string {
 		{"MAX_MESSAGE", chat.MaxMessageRunes}, {"MAX_NAME", chat.MaxNameRunes}, {"MAX_TITLE", chat.MaxTitleRunes},
 		{"MAX_DESCRIPTION", chat.MaxDescriptionRunes}, {"MAX_SETTING", chat.MaxSettingRunes}, {"MAX_EMAIL_BYTES", chat.MaxEmailBytes},
 		{"MAX_QUERY", chat.MaxQueryRunes}, {"MAX_PAGE", chat.MaxPageSize},
+		{"MAX_ATTACHMENTS", chat.MaxAttachments}, {"DEFAULT_MAX_FILE_BYTES", chat.DefaultMaxFileBytes},
+		{"E_FILE_TOO_LARGE", chat.EFileTooLarge}, {"E_FILE_EMPTY", chat.EFileEmpty}, {"E_TOO_MANY_FILES", chat.ETooManyFiles},
 	}
 	for _, c := range consts {
 		f.Const(c.name, c.value)

@@ -111,7 +111,7 @@ func (c *Current) Fill(ev *Event) (bool, error) {
 func Strip(ev *Event) (bool, error) {
 	return rewrite(ev,
 		func(m *Message) *Message {
-			m.Text, m.ClientID = "", ""
+			m.Text, m.ClientID, m.Attachments = "", "", nil
 			if m.Author.Kind == KindCustomer {
 				m.Author.Name = ""
 			}

@@ -1,6 +1,9 @@
 package chat
 
-import "slices"
+import (
+	"slices"
+	"unicode/utf8"
+)
 
 // Who may do what. Each rule is a plain function over domain values, called
 // by every store and transport, so that a second store cannot drift from
@@ -175,11 +178,17 @@ func CheckNewConversation(a Actor, nc *NewConversation) error {
 		if len(nc.ParticipantIDs) > 0 {
 			return Errorf(EInvalid, "Customers cannot choose participants.")
 		}
-		nc.Text, err = CheckMessageText(nc.Text)
+		if nc.Attachments, err = CheckAttachmentIDs(nc.Attachments); err != nil {
+			return err
+		}
+		nc.Text, err = checkTextWithFiles(nc.Text, len(nc.Attachments))
 		return err
 	case a.IsUser():
-		if nc.Text != "" {
-			if nc.Text, err = CheckMessageText(nc.Text); err != nil {
+		if nc.Attachments, err = CheckAttachmentIDs(nc.Attachments); err != nil {
+			return err
+		}
+		if nc.Text != "" || len(nc.Attachments) > 0 {
+			if nc.Text, err = checkTextWithFiles(nc.Text, len(nc.Attachments)); err != nil {
 				return err
 			}
 		}
@@ -377,7 +386,10 @@ func CheckNewMessage(a Actor, nm *NewMessage) error {
 		return err
 	}
 	var err error
-	if nm.Text, err = CheckMessageText(nm.Text); err != nil {
+	if nm.Attachments, err = CheckAttachmentIDs(nm.Attachments); err != nil {
+		return err
+	}
+	if nm.Text, err = checkTextWithFiles(nm.Text, len(nm.Attachments)); err != nil {
 		return err
 	}
 	if nm.ClientID, err = CheckClientID(nm.ClientID); err != nil {
@@ -401,6 +413,15 @@ func CheckNewMessage(a Actor, nm *NewMessage) error {
 		nm.Mentions = nil
 	}
 	return nil
+}
+
+// checkTextWithFiles is CheckMessageText for a message that carries
+// files: with at least one file the text may be empty (then it is "").
+func checkTextWithFiles(text string, files int) (string, error) {
+	if files > 0 && utf8.ValidString(text) && !Visible(text) {
+		return "", nil
+	}
+	return CheckMessageText(text)
 }
 
 // CanSendIn checks a checked message against its conversation: nobody

@@ -25,6 +25,13 @@ type Settings struct {
 	// for a team reply before the agents who can answer it are reminded
 	// (desktop notification, once per wait; 0: never).
 	WaitingReminder int `json:"waiting_reminder"`
+	// MaxFileBytes: the largest file anyone may upload, in bytes
+	// (MinFileBytesLimit to MaxFileBytesLimit).
+	MaxFileBytes int64 `json:"max_file_bytes"`
+	// KeepImageLocation keeps the EXIF/XMP metadata (GPS location above
+	// all) of uploaded images; by default it is removed before the file is
+	// stored.
+	KeepImageLocation bool `json:"keep_image_location"`
 }
 
 // DefaultSettings are in force until an admin changes them.
@@ -41,6 +48,7 @@ func DefaultSettings() Settings {
 
 		UnassignOfflineAfter: DefaultUnassignOfflineAfter,
 		WaitingReminder:      DefaultWaitingReminder,
+		MaxFileBytes:         DefaultMaxFileBytes,
 	}
 }
 
@@ -50,6 +58,9 @@ type WidgetConfig struct {
 	Message  string `json:"message"` // the online or the offline message
 	Greeting string `json:"greeting"`
 	Title    string `json:"title"`
+	// MaxFileBytes is the upload limit, so the widget can refuse a larger
+	// file before sending it.
+	MaxFileBytes int64 `json:"max_file_bytes"`
 }
 
 // Widget returns what customers are shown.
@@ -58,7 +69,7 @@ func (s *Settings) Widget() WidgetConfig {
 	if !s.Online {
 		msg = s.OfflineMessage
 	}
-	return WidgetConfig{Online: s.Online, Message: msg, Greeting: s.Greeting, Title: s.WidgetTitle}
+	return WidgetConfig{Online: s.Online, Message: msg, Greeting: s.Greeting, Title: s.WidgetTitle, MaxFileBytes: s.MaxFileBytes}
 }
 
 // SettingsUpdate changes the fields that are not nil.
@@ -74,11 +85,15 @@ type SettingsUpdate struct {
 	AssignCapacity       *int  `json:"assign_capacity,omitempty"`
 	UnassignOfflineAfter *int  `json:"unassign_offline_after,omitempty"`
 	WaitingReminder      *int  `json:"waiting_reminder,omitempty"`
+
+	MaxFileBytes      *int64 `json:"max_file_bytes,omitempty"`
+	KeepImageLocation *bool  `json:"keep_image_location,omitempty"`
 }
 
 // Apply checks upd and sets its fields on s: the texts
 // (CheckSettingText), the allowed origins (CheckOrigins), the offline
-// auto-reply and the assignment options (CheckAssignmentSettings).
+// auto-reply, the assignment options (CheckAssignmentSettings) and the
+// attachment options (MaxFileBytes within MinFileBytesLimit…MaxFileBytesLimit).
 // EInvalid names the field; s is unchanged on error.
 func (s *Settings) Apply(upd SettingsUpdate) error {
 	next := *s
@@ -128,6 +143,15 @@ func (s *Settings) Apply(upd SettingsUpdate) error {
 			return Errorf(EInvalid, "waiting_reminder must be 0 to %d minutes.", MaxWaitingReminder)
 		}
 		next.WaitingReminder = *w
+	}
+	if m := upd.MaxFileBytes; m != nil {
+		if *m < MinFileBytesLimit || *m > MaxFileBytesLimit {
+			return Errorf(EInvalid, "max_file_bytes must be %d to %d bytes.", MinFileBytesLimit, MaxFileBytesLimit)
+		}
+		next.MaxFileBytes = *m
+	}
+	if upd.KeepImageLocation != nil {
+		next.KeepImageLocation = *upd.KeepImageLocation
 	}
 	*s = next
 	return nil

@@ -33,6 +33,7 @@ type Store interface {
 	SettingsStore
 	SavedReplyStore
 	AssignmentStore
+	AttachmentStore
 
 	// Ping reports whether the database answers (health checks).
 	Ping(ctx context.Context) error
@@ -279,4 +280,35 @@ type AssignmentStore interface {
 	// queue (their assignee offline too long), with a note each; it
 	// returns how many.
 	ReleaseAssignments(ctx context.Context, userID int64) (int, error)
+}
+
+// AttachmentStore keeps attachments' records (attach.go); their bytes are
+// in a blob.Store, written before the record commits.
+type AttachmentStore interface {
+	// CreateUpload records an upload whose blobs are stored already; the
+	// actor is its uploader. It waits (MessageID 0) until a send names it
+	// (NewMessage.Attachments, NewConversation.Attachments: the sender's
+	// own waiting uploads only, else EInvalid, AttachmentUnknown).
+	// SignedIn; an erased customer gets ECustomerErased.
+	CreateUpload(ctx context.Context, a Actor, u *Upload) (*Upload, error)
+	// FindAttachment returns an attachment the actor may read: one whose
+	// message the actor may see (the conversation's rule; a private
+	// note's never for a customer), or their own upload not sent yet
+	// (CanSeeUpload). ENotFound (AttachmentNotFound) otherwise, also once
+	// its message was deleted or its customer erased.
+	FindAttachment(ctx context.Context, a Actor, id string) (*Upload, error)
+	// PruneUploads removes uploads never sent that were created before
+	// before, and returns how many.
+	PruneUploads(ctx context.Context, before time.Time) (int, error)
+	// ReleasedBlobs returns up to limit blobs that attachments released
+	// (deleted messages, erased customers, pruned uploads) and that no
+	// attachment uses any more: the blob store may delete them, then
+	// ForgetBlobs. A released blob an attachment uses again is forgotten
+	// here.
+	ReleasedBlobs(ctx context.Context, limit int) ([]string, error)
+	// ForgetBlobs drops keys from the released blobs.
+	ForgetBlobs(ctx context.Context, keys []string) error
+	// BlobsInUse returns which of keys an attachment uses (the sweep of
+	// blobs no record names: an upload that crashed before its commit).
+	BlobsInUse(ctx context.Context, keys []string) (map[string]bool, error)
 }

@@ -205,9 +205,10 @@ func (c *Conversation) HasParticipant(id int64) bool {
 // customer conversation with its first message (Text required); a user
 // starts a team conversation with ParticipantIDs (Text optional).
 type NewConversation struct {
-	ClientID       string  `json:"client_id"`
-	Text           string  `json:"text"`
-	ParticipantIDs []int64 `json:"participant_ids"`
+	ClientID       string   `json:"client_id"`
+	Text           string   `json:"text"`
+	ParticipantIDs []int64  `json:"participant_ids"`
+	Attachments    []string `json:"attachments,omitempty"` // uploads the first message carries (see NewMessage)
 }
 
 // ConversationFilter selects a page of conversations, newest activity first.
@@ -252,7 +253,10 @@ type Message struct {
 	// assigned…).
 	Internal  bool       `json:"internal,omitempty"`
 	Mentions  []int64    `json:"mentions,omitempty"` // users @mentioned (ids); in private notes and team conversations
-	ClientID  string     `json:"client_id,omitempty"`
+	// Attachments: the files it carries (at most MaxAttachments), in the
+	// order they were sent; gone when the message is deleted.
+	Attachments []Attachment `json:"attachments,omitempty"`
+	ClientID    string       `json:"client_id,omitempty"`
 	CreatedAt time.Time  `json:"created_at"`
 	EditedAt  *time.Time `json:"edited_at,omitempty"`
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
@@ -264,9 +268,12 @@ type Message struct {
 // member of the conversation and is notified.
 type NewMessage struct {
 	ClientID string  `json:"client_id"`
-	Text     string  `json:"text"`
+	Text     string  `json:"text"` // may be empty when Attachments are given
 	Internal bool    `json:"internal,omitempty"`
 	Mentions []int64 `json:"mentions,omitempty"`
+	// Attachments are ids of the sender's uploads (POST /v1/uploads) that
+	// were not sent yet, at most MaxAttachments.
+	Attachments []string `json:"attachments,omitempty"`
 }
 
 // MessageFilter selects a page of messages. With Before the page holds the

@@ -9,6 +9,7 @@ import (
 	"github.com/deskchat/deskchat/backend/auth"
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/client"
+	"github.com/deskchat/deskchat/backend/media/mediatest"
 )
 
 // TestAccessMatrix checks every endpoint against every role: the answer is
@@ -27,6 +28,18 @@ func TestAccessMatrix(t *testing.T) {
 	// A private note, a team saved reply and an admin's own one.
 	noteA, _, err := e.support.Post(e.ctx, convA.ID, chat.NewMessage{Text: "a private note", Internal: true})
 	if err != nil {
+		t.Fatal(err)
+	}
+	// Alice's screenshot, and a file on a private note.
+	shotA, err := customerA.Upload(e.ctx, "shot.png", "image/png", mediatest.PNG(40, 30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := customerA.Post(e.ctx, convA.ID, chat.NewMessage{Attachments: []string{shotA.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	noteFile, _ := e.support.Upload(e.ctx, "notes.txt", "", []byte("for the team"))
+	if _, _, err := e.support.Post(e.ctx, convA.ID, chat.NewMessage{Text: "see file", Internal: true, Attachments: []string{noteFile.ID}}); err != nil {
 		t.Fatal(err)
 	}
 	teamReply, _ := e.admin.CreateSavedReply(e.ctx, chat.NewSavedReply{Shortcut: "team", Title: "Team", Text: "Hi"})
@@ -123,6 +136,12 @@ func TestAccessMatrix(t *testing.T) {
 		{"PATCH", fmt.Sprintf("/v1/saved-replies/%d", ownReply.ID), func() []byte { return body(map[string]string{"title": "Own"}) },
 			want{ok, notFound, notFound, forbid, forbid}},
 		{"PATCH", "/v1/me", func() []byte { return body(map[string]any{}) }, team(ok)},
+		// Attachments follow their message: the conversation's rule, a
+		// private note's file the team's only; anyone signed in uploads.
+		{"GET", "/v1/attachments/" + shotA.ID, nil, want{ok, ok, notFound, ok, notFound}},
+		{"GET", "/v1/attachments/" + shotA.ID + "/thumbnail", nil, want{ok, ok, notFound, ok, notFound}},
+		{"GET", "/v1/attachments/" + noteFile.ID, nil, want{ok, ok, notFound, notFound, notFound}},
+		{"POST", "/v1/uploads?name=hello.txt", func() []byte { return []byte("hello") }, want{created, created, created, created, created}},
 	}
 	for _, row := range rows {
 		for _, role := range roles {

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/deskchat/deskchat/backend/blob"
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/hub"
 )
@@ -49,6 +50,9 @@ type Config struct {
 	// (addresses or CIDR prefixes): requests from them are counted by the
 	// client address they add to X-Forwarded-For (see clientIP).
 	TrustedProxies []string
+	// Blobs keeps attachments' bytes (server.Open gives the store's);
+	// without it uploads answer 503.
+	Blobs blob.Store
 }
 
 // Server is the HTTP API.
@@ -203,6 +207,9 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /v1/widget/config", s.handleWidgetConfig)
 	m.HandleFunc("PATCH /v1/me", s.authed(s.handleUpdateMe))
 	m.HandleFunc("GET /v1/presence", s.authed(s.handlePresence))
+	m.HandleFunc("POST "+uploadPath, s.authed(s.handleUpload))
+	m.HandleFunc("GET /v1/attachments/{id}", s.authed(s.handleAttachment(false)))
+	m.HandleFunc("GET /v1/attachments/{id}/thumbnail", s.authed(s.handleAttachment(true)))
 
 	m.HandleFunc("GET /v1/stream", s.handleStream)
 	m.HandleFunc("/", s.handleNoRoute)
@@ -262,7 +269,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// The body's type is checked before anything else (the token too): a
 	// form sent anywhere answers 415, whoever sends it.
-	if err := checkBodyType(r); err != nil {
+	if err := checkBodyType(r); err != nil && r.URL.Path != uploadPath {
 		s.writeError(w, r, err)
 		return
 	}

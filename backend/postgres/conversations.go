@@ -263,8 +263,8 @@ func (s *Store) CreateConversation(ctx context.Context, a chat.Actor, nc chat.Ne
 			if err := tx.appendEvent(ctx, &chat.Event{Type: chat.EventConversationCreated, Scope: chat.ScopeConversation, ConversationID: convID}, full.ForCustomer()); err != nil {
 				return err
 			}
-			if nc.Text != "" {
-				m, err := tx.insertMessage(ctx, a, convID, nc.Text, note{}, "")
+			if nc.Text != "" || len(nc.Attachments) > 0 {
+				m, err := tx.insertMessage(ctx, a, convID, nc.Text, note{attachments: nc.Attachments}, "")
 				if err != nil {
 					return err
 				}

@@ -3,12 +3,18 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/deskchat/deskchat/backend/blob"
 	"github.com/deskchat/deskchat/backend/sqlite"
 )
 
@@ -30,11 +36,14 @@ var copyTables = []struct {
 		"closed_at", "last_message_id", "first_message_id", "item_id", "erased_at", "assignee_id"}, true},
 	{"participants", []string{"conversation_id", "user_id", "added_at"}, false},
 	{"messages", []string{"id", "conversation_id", "author_kind", "author_id", "text", "system", "client_id", "created_at", "edited_at", "deleted_at",
-		"?internal", "actor_kind", "actor_id", "mentions"}, true},
+		"?internal", "actor_kind", "actor_id", "mentions", "attachments"}, true},
 	{"message_audit", []string{"id", "message_id", "action", "actor_kind", "actor_id", "actor_name", "old_text", "new_text", "at"}, true},
 	{"read_state", []string{"user_id", "conversation_id", "last_read_message_id", "updated_at"}, false},
 	{"settings", []string{"key", "value", "updated_at"}, false},
 	{"saved_replies", []string{"id", "owner_id", "shortcut", "title", "text", "created_at", "updated_at"}, true},
+	{"attachments", []string{"id", "uploader_kind", "uploader_id", "message_id", "position", "name", "type", "size", "?image", "width", "height",
+		"blob", "thumb_blob", "thumb_type", "created_at"}, false},
+	{"released_blobs", []string{"blob", "released_at"}, false},
 	{"customer_erasures", []string{"customer_id", "actor_id", "actor_name", "at", "conversations", "messages"}, false},
 	{"events", []string{"seq", "type", "scope", "conversation_id", "customer_id", "user_id", "data", "created_at", "message_id", "item_id", "?redacted"}, false},
 }
@@ -100,6 +109,13 @@ func CopyFromSQLite(ctx context.Context, path, url string) (map[string]int64, er
 				}
 			}
 		}
+		// The attachments' bytes: the folder beside the file (blob.Dir)
+		// into the blobs table every node reads.
+		if n, err := copyBlobs(ctx, path+".files", tx); err != nil {
+			return fmt.Errorf("copy files: %w", err)
+		} else {
+			counts["files"] = n
+		}
 		// The log's identity: its epoch, where it was pruned, and its head
 		// (which survives pruning in SQLite's sqlite_sequence).
 		var epoch, pruned string
@@ -162,4 +178,35 @@ func copyTable(ctx context.Context, from *sql.Tx, to pgx.Tx, table string, colum
 		return vals, nil
 	}
 	return to.CopyFrom(ctx, pgx.Identifier{table}, names, pgx.CopyFromFunc(next))
+}
+
+// copyBlobs copies every blob of the folder dir (none when it does not
+// exist) into the blobs table.
+func copyBlobs(ctx context.Context, dir string, to pgx.Tx) (int64, error) {
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	d, err := blob.OpenDir(dir)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = d.Walk(ctx, func(key string, touched time.Time) error {
+		f, err := d.Open(ctx, key)
+		if err != nil {
+			return err
+		}
+		data, err := io.ReadAll(f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+		if blob.Key(data) != key {
+			return fmt.Errorf("blob %s does not hold its bytes", key)
+		}
+		n++
+		_, err = to.Exec(ctx, `INSERT INTO blobs (key, data, touched_at) VALUES ($1, $2, $3)`, key, data, touched.UnixMilli())
+		return err
+	})
+	return n, err
 }

@@ -12,7 +12,7 @@ import (
 const messageSelect = `SELECT m.id, m.conversation_id, m.author_kind, COALESCE(m.author_id, 0),
 	CASE m.author_kind WHEN 'user' THEN COALESCE(u.name, '') WHEN 'customer' THEN COALESCE(cu.name, '') ELSE '' END,
 	m.text, COALESCE(m.system, ''), m.internal, COALESCE(m.client_id, ''), m.created_at, m.edited_at, m.deleted_at,
-	COALESCE(m.mentions, '')
+	COALESCE(m.mentions, ''), COALESCE(m.attachments, '')
 	FROM messages m
 	LEFT JOIN users u ON m.author_kind = 'user' AND u.id = m.author_id
 	LEFT JOIN customers cu ON m.author_kind = 'customer' AND cu.id = m.author_id`
@@ -21,9 +21,13 @@ func scanMessage(row interface{ Scan(...any) error }) (*chat.Message, error) {
 	var m chat.Message
 	var created int64
 	var edited, deleted sql.NullInt64
-	var mentions string
+	var mentions, files string
 	if err := row.Scan(&m.ID, &m.ConversationID, &m.Author.Kind, &m.Author.ID, &m.Author.Name,
-		&m.Text, &m.System, &m.Internal, &m.ClientID, &created, &edited, &deleted, &mentions); err != nil {
+		&m.Text, &m.System, &m.Internal, &m.ClientID, &created, &edited, &deleted, &mentions, &files); err != nil {
+		return nil, err
+	}
+	var err error
+	if m.Attachments, err = scanAttachments(files); err != nil {
 		return nil, err
 	}
 	if mentions != "" {
@@ -58,12 +62,13 @@ func visibleMessage(ctx context.Context, q queryer, a chat.Actor, id int64) (*ch
 // note is what a message is besides its text: a system note's code for
 // clients (closed, linked…) and who caused it (none for the offline
 // reply), whether it is for the team only (internal notes, private
-// notes), and whom it @mentions.
+// notes), whom it @mentions and the uploads it carries.
 type note struct {
-	code     string
-	internal bool
-	actor    chat.Actor
-	mentions []int64
+	code        string
+	internal    bool
+	actor       chat.Actor
+	mentions    []int64
+	attachments []string
 }
 
 // insertMessage appends a message (or a system note when n is set), bumps
@@ -79,6 +84,11 @@ func (tx *Tx) insertMessage(ctx context.Context, a chat.Actor, convID int64, tex
 		n.internal, nullString(clientID), ms(tx.now), nullString(string(n.actor.Kind)), nullID(n.actor.ID), mentions).Scan(&id)
 	if err != nil {
 		return nil, err
+	}
+	if len(n.attachments) > 0 {
+		if err := tx.attach(ctx, a, id, n.attachments); err != nil {
+			return nil, err
+		}
 	}
 	m, err := findMessage(ctx, tx, id)
 	if err != nil {
@@ -102,7 +112,7 @@ func (s *Store) SendMessage(ctx context.Context, a chat.Actor, convID int64, nm 
 		return nil, false, err
 	}
 	text, clientID := nm.Text, nm.ClientID
-	kind := note{internal: nm.Internal, mentions: nm.Mentions}
+	kind := note{internal: nm.Internal, mentions: nm.Mentions, attachments: nm.Attachments}
 	var m *chat.Message
 	created := false
 	err := s.write(ctx, func(tx *Tx) error {
@@ -267,7 +277,10 @@ func (s *Store) DeleteMessage(ctx context.Context, a chat.Actor, id int64) (*cha
 		if m.DeletedAt != nil {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE messages SET text = '', deleted_at = ? WHERE id = ?`, ms(tx.now), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET text = '', attachments = NULL, deleted_at = ? WHERE id = ?`, ms(tx.now), id); err != nil {
+			return err
+		}
+		if _, err := tx.releaseAttachments(ctx, `message_id = ?`, id); err != nil {
 			return err
 		}
 		if err := tx.audit(ctx, a, id, chat.AuditDelete, m.Text, ""); err != nil {

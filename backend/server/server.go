@@ -18,6 +18,7 @@ import (
 	// host without /usr/share/zoneinfo.
 	_ "time/tzdata"
 
+	"github.com/deskchat/deskchat/backend/blob"
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/cluster"
 	"github.com/deskchat/deskchat/backend/httpapi"
@@ -53,6 +54,15 @@ type Config struct {
 	// AssignMinute shortens the minute of Settings.UnassignOfflineAfter
 	// (tests only; default a minute).
 	AssignEvery, AssignMinute time.Duration
+	// Files is the folder attachments' bytes are kept in (blob.Dir);
+	// default "<database>.files" beside an SQLite database, and the
+	// database itself for PostgreSQL (postgres.Blobs), which every node
+	// reads. FilesEvery is how often the sweeper deletes the bytes no
+	// attachment uses (default 1 min; files.go); FileGrace how long fresh
+	// bytes are spared (default DefaultFileGrace; tests shorten both).
+	Files      string
+	FilesEvery time.Duration
+	FileGrace  time.Duration
 }
 
 // Server is a running deskchat server.
@@ -61,7 +71,9 @@ type Server struct {
 	Hub   *hub.Hub
 	Node  *cluster.Node // nil without NATS
 	API   *httpapi.Server
+	Blobs blob.Store // attachments' bytes
 
+	kick     chan struct{} // wakes the file sweeper
 	streams  httpapi.Streams
 	cfg      Config
 	log      *slog.Logger
@@ -104,7 +116,14 @@ func Open(cfg Config) (*Server, error) {
 	if cfg.PresenceGrace > 0 {
 		h.Grace = cfg.PresenceGrace
 	}
-	s := &Server{Store: st, Hub: h, cfg: cfg, log: cfg.Logger, stop: make(chan struct{})}
+	blobs, err := openBlobs(st, cfg.DB, cfg.Files)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("files: %w", err)
+	}
+	s := &Server{Store: st, Hub: h, Blobs: blobs, cfg: cfg, log: cfg.Logger, stop: make(chan struct{}), kick: make(chan struct{}, 1)}
+	pub.after = s.kickSweep
+	cfg.API.Blobs = blobs
 	var streams httpapi.Streams = h
 	if cfg.NATS != "" {
 		log, ok := st.(cluster.Log)
@@ -164,9 +183,10 @@ func (s *Server) URL() string {
 
 // Serve serves until Shutdown; it returns nil after a clean shutdown.
 func (s *Server) Serve() error {
-	s.wg.Add(2)
+	s.wg.Add(3)
 	go s.housekeeping()
 	go s.assigning()
+	go s.sweeping()
 	if err := s.http.Serve(s.listener); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

@@ -31,8 +31,9 @@ func OpenStore(db string, pub chat.Publisher, now func() time.Time, busy time.Du
 // node once it has joined (the store is opened before the node, which
 // needs the store's head).
 type publisher struct {
-	mu sync.Mutex
-	to chat.Publisher
+	mu    sync.Mutex
+	to    chat.Publisher
+	after func([]*chat.Event) // sees every local commit after it was handed on
 }
 
 func (p *publisher) set(to chat.Publisher) {
@@ -56,4 +57,7 @@ func (p *publisher) Publish(events []*chat.Event) {
 	to := p.to
 	p.mu.Unlock()
 	to.Publish(events)
+	if p.after != nil {
+		p.after(events)
+	}
 }

@@ -118,13 +118,18 @@ func (tx *Tx) erase(ctx context.Context, a chat.Actor, id int64) (*chat.Erasure,
 	for _, q := range []string{
 		`UPDATE customers SET name = '', email = '', page_url = '', browser = '', language = '', time_zone = '', erased_at = :now WHERE id = :id`,
 		// Client ids are the customer's own strings too.
-		`UPDATE messages SET text = '', client_id = NULL, deleted_at = COALESCE(deleted_at, :now) WHERE author_kind = 'customer' AND author_id = :id`,
+		`UPDATE messages SET text = '', attachments = NULL, client_id = NULL, deleted_at = COALESCE(deleted_at, :now) WHERE author_kind = 'customer' AND author_id = :id`,
 		`UPDATE conversations SET erased_at = :now, client_id = NULL WHERE customer_id = :id`,
 		`DELETE FROM message_audit WHERE message_id IN (SELECT id FROM messages WHERE author_kind = 'customer' AND author_id = :id)`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, sql.Named("now", now), sql.Named("id", id)); err != nil {
 			return nil, err
 		}
+	}
+
+	// Their files go with their words: every upload of theirs, sent or not.
+	if _, err := tx.releaseAttachments(ctx, `uploader_kind = 'customer' AND uploader_id = ?`, id); err != nil {
+		return nil, err
 	}
 
 	var changed []*chat.Message // notes and team messages, in their new state

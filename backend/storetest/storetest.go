@@ -158,7 +158,7 @@ func Run(t *testing.T, open Opener) {
 		{"ClientIDsArePerAuthor", testClientIDPerAuthor},
 		{"AuditRespectsVisibility", testAuditVisibility},
 	}
-	for _, tt := range slices.Concat(tests, workflowTests, redactionTests, ruleTests, teamworkTests) {
+	for _, tt := range slices.Concat(tests, workflowTests, redactionTests, ruleTests, teamworkTests, attachmentTests) {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.fn(t, newFixture(t, open))
 		})

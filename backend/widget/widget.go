@@ -90,7 +90,7 @@ func (h *Handler) frame(w http.ResponseWriter, r *http.Request) {
 		"default-src 'none'",
 		"script-src 'self'",
 		"style-src 'self'",
-		"img-src 'self' data:",
+		"img-src 'self' data: blob:", // attachments are fetched with the token, shown as blob: URLs
 		"connect-src 'self' ws://" + r.Host + " wss://" + r.Host,
 		"base-uri 'none'",
 		"form-action 'none'",

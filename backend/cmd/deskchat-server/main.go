@@ -46,7 +46,7 @@ func rootCmd() *cobra.Command {
 }
 
 func serveCmd() *cobra.Command {
-	var addr, db, natsURL, nodeID string
+	var addr, db, natsURL, nodeID, files string
 	var origins, proxies []string
 	var withDemo bool
 	var keep int64
@@ -57,7 +57,7 @@ func serveCmd() *cobra.Command {
 		Short: "Serve the HTTP API and event streams",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-			srv, err := server.Open(server.Config{DB: db, Logger: log, KeepEvents: keep, NATS: natsURL, NodeID: nodeID, PresenceGrace: grace,
+			srv, err := server.Open(server.Config{DB: db, Logger: log, KeepEvents: keep, NATS: natsURL, NodeID: nodeID, PresenceGrace: grace, Files: files,
 				API: httpapi.Config{AllowedOrigins: origins, LoginRate: loginRate, WidgetSessionRate: widgetSessionRate, CustomerSendRate: customerSendRate,
 					TrustedProxies: proxies}})
 			if err != nil {
@@ -98,6 +98,7 @@ func serveCmd() *cobra.Command {
 	cmd.Flags().StringSliceVar(&origins, "allow-origin", nil, "browser origin allowed besides the server's own (repeatable; https://*.example.com matches subdomains)")
 	cmd.Flags().StringSliceVar(&proxies, "trusted-proxy", nil, "a load balancer in front of the node (address or CIDR, repeatable): rate limits count the client address it puts in X-Forwarded-For")
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "seed the demo helpdesk if the database has none")
+	cmd.Flags().StringVar(&files, "files", "", "folder for attachments' bytes (default: <db>.files beside an SQLite database; PostgreSQL keeps them in the database)")
 	cmd.Flags().StringVar(&natsURL, "nats", "", "join the other nodes of the helpdesk through NATS (nats://HOST:4222); needs --db postgres://…")
 	cmd.Flags().StringVar(&nodeID, "node", "", "this node's name in the cluster (default: random)")
 	cmd.Flags().DurationVar(&grace, "presence-grace", 0, "how long a user stays online after their last stream closes (0: 10s)")
@@ -246,8 +247,8 @@ func migrateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "copied %s into PostgreSQL: %d users, %d customers, %d conversations, %d messages, %d items, %d events\n",
-				from, counts["users"], counts["customers"], counts["conversations"], counts["messages"], counts["items"], counts["events"])
+			fmt.Fprintf(cmd.OutOrStdout(), "copied %s into PostgreSQL: %d users, %d customers, %d conversations, %d messages, %d items, %d events, %d files\n",
+				from, counts["users"], counts["customers"], counts["conversations"], counts["messages"], counts["items"], counts["events"], counts["files"])
 			return nil
 		},
 	}

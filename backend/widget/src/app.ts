@@ -4,15 +4,17 @@
 // follows the event stream from its cursor, and talks to the host page only
 // by postMessage to the parent origin the server vouched for.
 
-import { codePoints, counterText, isolate, MAX_EMAIL_BYTES, MAX_MESSAGE, MAX_NAME, oneLine, visible as hasVisible } from '../../../frontend/src/lib/text';
+import { codePoints, counterText, formatBytes, isolate, MAX_EMAIL_BYTES, MAX_MESSAGE, MAX_NAME, oneLine, visible as hasVisible } from '../../../frontend/src/lib/text';
 import {
-  CLOSE_UNAUTHORIZED, E_CUSTOMER_ERASED, E_INVALID, E_RATE_LIMITED, E_UNAUTHORIZED, E_UNAVAILABLE, LATER_CODES, SIGN_IN_CODES, EVENT_MESSAGE_CREATED, EVENT_MESSAGE_DELETED, EVENT_MESSAGE_EDITED, EVENT_TYPING,
+  CLOSE_UNAUTHORIZED, DEFAULT_MAX_FILE_BYTES, MAX_ATTACHMENTS, E_CUSTOMER_ERASED, E_INVALID, E_RATE_LIMITED, E_UNAUTHORIZED, E_UNAVAILABLE, LATER_CODES, SIGN_IN_CODES, EVENT_MESSAGE_CREATED, EVENT_MESSAGE_DELETED, EVENT_MESSAGE_EDITED, EVENT_TYPING,
   EVENT_WIDGET_CONFIG, FRAME_CAUGHT_UP, FRAME_EPHEMERAL, FRAME_EVENT, FRAME_HELLO, FRAME_RESYNC, FRAME_TYPING, FRAME_WELCOME,
-  type ClientFrame, type Message as Msg, type ServerFrame as Frame, type TypingData, type WidgetConfig as Config,
+  type Attachment, type ClientFrame, type Message as Msg, type ServerFrame as Frame, type TypingData, type WidgetConfig as Config,
 } from '../../../frontend/src/lib/protocol.gen';
 import { renderText } from './linkify';
 
-type Pending = { client_id: string; text: string; failed?: string };
+type Pending = { client_id: string; text: string; files?: Attachment[]; failed?: string };
+/** A file picked, pasted or dropped: uploaded at once, sent with the next message. */
+type Staged = { key: string; name: string; att?: Attachment; error?: string };
 
 const parentOrigin = document.querySelector<HTMLMetaElement>('meta[name="deskchat-parent"]')?.content ?? '';
 const store = {
@@ -29,6 +31,8 @@ let ws: WebSocket | null = null;
 let retry = 0;
 let flushing = false;
 const messages = new Map<number, Msg>();
+let staged: Staged[] = [];
+let maxFileBytes = DEFAULT_MAX_FILE_BYTES;
 
 // ---- DOM -----------------------------------------------------------------
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', attrs: Record<string, string> = {}) => {
@@ -63,9 +67,17 @@ const input = el('textarea', '', { rows: '2', placeholder: 'Write a message…',
 const send = el('button', 'primary', { type: 'submit', 'aria-label': 'Send message' });
 send.textContent = 'Send';
 const counter = el('span', 'counter', { 'aria-live': 'polite' });
+const attach = el('button', 'link attach', { type: 'button', 'aria-label': 'Attach files', title: 'Attach files' });
+attach.textContent = '📎';
+const picker = el('input', '', { type: 'file', multiple: '', hidden: '' });
 const side = el('div', 'side');
-side.append(counter, send);
-composer.append(input, side);
+const buttons = el('div', 'buttons');
+buttons.append(attach, send);
+side.append(counter, buttons);
+composer.append(input, side, picker);
+const tray = el('ul', 'tray', { 'aria-label': 'Files to send' });
+const viewer = el('div', 'viewer', { role: 'dialog', 'aria-label': 'Image', tabindex: '-1' });
+viewer.hidden = true;
 
 /** Shows the counter near the limit; over it, the text stays as typed and
  * cannot be sent until shortened. */
@@ -74,9 +86,9 @@ function updateCounter() {
   counter.textContent = counterText(input.value, MAX_MESSAGE);
   counter.classList.toggle('over', over);
   counter.setAttribute('role', over ? 'alert' : 'status');
-  send.disabled = over;
+  send.disabled = over || staged.some((f) => !f.att && !f.error);
 }
-app.append(header, status, log, typing, intro, composer);
+app.append(header, status, log, typing, intro, tray, composer, viewer);
 
 const toParent = (msg: Record<string, unknown>) => {
   if (parentOrigin && window.parent !== window) window.parent.postMessage(msg, parentOrigin);
@@ -85,6 +97,7 @@ const toParent = (msg: Record<string, unknown>) => {
 // ---- rendering -------------------------------------------------------------
 function renderConfig(c: Config) {
   title.textContent = c.title;
+  if (c.max_file_bytes) maxFileBytes = c.max_file_bytes;
   status.textContent = c.message;
   status.classList.toggle('offline', !c.online);
 }
@@ -131,6 +144,7 @@ function renderMessage(m: Msg): HTMLElement {
     renderText(body, m.text);
   }
   li.append(who, body);
+  if (!m.deleted_at) li.append(...(m.attachments ?? []).map(renderFile));
   if (m.edited_at && !m.deleted_at) {
     const ed = el('span', 'meta');
     ed.textContent = 'edited';
@@ -147,7 +161,7 @@ function renderPending(p: Pending): HTMLElement {
   renderText(body, p.text);
   const meta = el('span', 'meta');
   meta.textContent = p.failed ? `Not sent: ${p.failed}` : 'Sending…';
-  li.append(who, body, meta);
+  li.append(who, body, ...(p.files ?? []).map(renderFile), meta);
   if (p.failed) {
     const again = el('button', 'link', { type: 'button' });
     again.textContent = 'Retry';
@@ -159,6 +173,119 @@ function renderPending(p: Pending): HTMLElement {
     li.append(again);
   }
   return li;
+}
+
+// ---- files ------------------------------------------------------------------
+/** Files come with the token (never a bare URL): fetched once, shown from
+ * a local object URL. */
+const fetched = new Map<string, Promise<string>>();
+function fetchFile(path: string): Promise<string> {
+  let p = fetched.get(path);
+  if (!p) {
+    p = fetch(path, { headers: { Authorization: `Bearer ${token}` } }).then(async (res) => {
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return URL.createObjectURL(await res.blob());
+    });
+    p.catch(() => fetched.delete(path));
+    fetched.set(path, p);
+  }
+  return p;
+}
+
+/** An attachment on a message: an image as its thumbnail (opens large),
+ * anything else as a download button with its name and size. */
+function renderFile(a: Attachment): HTMLElement {
+  const b = el('button', a.image ? 'file image' : 'file', { type: 'button' });
+  if (a.image) {
+    b.setAttribute('aria-label', `Open image ${a.name}`);
+    const img = el('img', '', { alt: a.name });
+    const w = Math.min(a.width ?? 200, 200);
+    img.style.aspectRatio = `${a.width ?? 4} / ${a.height ?? 3}`;
+    img.style.width = `${w}px`;
+    fetchFile(`/v1/attachments/${a.id}/thumbnail`).then((u) => (img.src = u), () => (img.alt = `${a.name} (not available)`));
+    b.append(img);
+    b.addEventListener('click', () => openImage(a));
+  } else {
+    b.setAttribute('aria-label', `Download ${a.name}`);
+    b.textContent = `⬇ ${a.name} · ${formatBytes(a.size)}`;
+    b.addEventListener('click', () => download(a));
+  }
+  return b;
+}
+
+function download(a: Attachment) {
+  fetchFile(`/v1/attachments/${a.id}`).then((u) => {
+    const link = el('a', '', { href: u, download: a.name });
+    link.click();
+  }, () => undefined);
+}
+
+function openImage(a: Attachment) {
+  const img = el('img', '', { alt: a.name });
+  const close = el('button', 'close', { type: 'button', 'aria-label': 'Close image' });
+  close.textContent = '×';
+  const save = el('button', 'link', { type: 'button' });
+  save.textContent = 'Download';
+  save.addEventListener('click', () => download(a));
+  viewer.replaceChildren(close, img, save);
+  viewer.hidden = false;
+  viewer.focus();
+  close.addEventListener('click', closeImage);
+  fetchFile(`/v1/attachments/${a.id}`).then((u) => (img.src = u), () => (img.alt = `${a.name} (not available)`));
+}
+function closeImage() {
+  viewer.hidden = true;
+  viewer.replaceChildren();
+  input.focus();
+}
+viewer.addEventListener('keydown', (e) => e.key === 'Escape' && closeImage());
+viewer.addEventListener('click', (e) => e.target === viewer && closeImage());
+
+function renderTray() {
+  tray.replaceChildren(...staged.map((f) => {
+    const li = el('li', f.error ? 'over' : '');
+    const name = el('span', 'name');
+    name.textContent = f.name;
+    const state = el('span', 'meta');
+    state.textContent = f.error ?? (f.att ? formatBytes(f.att.size) : 'Uploading…');
+    const rm = el('button', 'link', { type: 'button', 'aria-label': `Remove ${f.name}` });
+    rm.textContent = '×';
+    rm.addEventListener('click', () => {
+      staged = staged.filter((g) => g !== f);
+      renderTray();
+    });
+    li.append(name, state, rm);
+    return li;
+  }));
+  tray.hidden = staged.length === 0;
+  updateCounter();
+}
+
+/** Stages files: each is uploaded at once (the server checks and keeps
+ * it), and goes out with the next message. */
+function addFiles(files: File[]) {
+  for (const file of files) {
+    const f: Staged = { key: newClientId(), name: file.name || 'image.png' };
+    if (staged.length >= MAX_ATTACHMENTS) f.error = `At most ${MAX_ATTACHMENTS} files per message.`;
+    else if (file.size > maxFileBytes) f.error = `Larger than ${formatBytes(maxFileBytes)}.`;
+    else if (file.size === 0) f.error = 'The file is empty.';
+    staged.push(f);
+    if (!f.error) upload(f, file);
+  }
+  renderTray();
+}
+
+async function upload(f: Staged, file: File) {
+  try {
+    if (!token) await ensureCustomer();
+    const res = await fetch(`/v1/uploads?name=${encodeURIComponent(f.name)}`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: file });
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(String(data?.error?.message ?? `The server answered HTTP ${res.status}.`));
+    f.att = data as Attachment;
+  } catch (err) {
+    f.error = err instanceof Error ? err.message : 'Not uploaded.';
+  }
+  renderTray();
 }
 
 function addMessage(m: Msg) {
@@ -245,6 +372,8 @@ function resetCustomer(erased = false) {
   for (const k of ['token', 'conversation', 'cursor', 'epoch']) store.del(k);
   if (erased) for (const k of ['name', 'email', 'introduced', 'outbox']) store.del(k);
   messages.clear();
+  staged = []; // uploads are the old customer's
+  tray.replaceChildren();
   if (ws) {
     ws.onclose = null;
     ws.close();
@@ -290,6 +419,7 @@ async function ensureCustomer() {
 }
 
 let flushAgain = false;
+const ids = (p: Pending) => (p.files?.length ? p.files.map((f) => f.id) : undefined);
 
 /** Sends the outbox in order, re-reading it for every entry, so a message
  * written meanwhile (here or in another tab) goes too. Client ids make a
@@ -307,12 +437,12 @@ async function flush() {
       conversationId = conversationId || Number(store.get('conversation') ?? 0);
       let m: Msg;
       if (!conversationId) {
-        const r = await api<{ conversation: { id: number }; message: Msg }>('POST', '/v1/conversations', { client_id: p.client_id, text: p.text });
+        const r = await api<{ conversation: { id: number }; message: Msg }>('POST', '/v1/conversations', { client_id: p.client_id, text: p.text, attachments: ids(p) });
         conversationId = r.conversation.id;
         store.set('conversation', String(conversationId));
         m = r.message;
       } else {
-        m = await api<Msg>('POST', `/v1/conversations/${conversationId}/messages`, { client_id: p.client_id, text: p.text });
+        m = await api<Msg>('POST', `/v1/conversations/${conversationId}/messages`, { client_id: p.client_id, text: p.text, attachments: ids(p) });
       }
       const sent = p.client_id;
       saveOutbox(outbox().filter((q) => q.client_id !== sent));
@@ -446,12 +576,15 @@ input.addEventListener('keydown', (e) => {
 composer.addEventListener('submit', (e) => {
   e.preventDefault();
   const text = input.value;
-  // Nothing visible is nothing to send (a lone U+200B too); too long is
-  // kept, with the counter saying by how much.
-  if (!hasVisible(text) || codePoints(text) > MAX_MESSAGE) return;
+  const files = staged.flatMap((f) => (f.att ? [f.att] : []));
+  // Nothing visible and no file is nothing to send (a lone U+200B too);
+  // too long is kept, with the counter saying by how much; files still
+  // uploading wait.
+  if ((!hasVisible(text) && !files.length) || codePoints(text) > MAX_MESSAGE || send.disabled) return;
   input.value = '';
-  updateCounter();
-  saveOutbox([...outbox(), { client_id: newClientId(), text }]);
+  staged = [];
+  renderTray();
+  saveOutbox([...outbox(), { client_id: newClientId(), text: hasVisible(text) ? text : '', files: files.length ? files : undefined }]);
   render();
   flush();
 });
@@ -474,6 +607,32 @@ introSkip.addEventListener('click', () => {
   input.focus();
 });
 closeBtn.addEventListener('click', () => toParent({ type: 'close' }));
+attach.addEventListener('click', () => picker.click());
+picker.addEventListener('change', () => {
+  addFiles([...(picker.files ?? [])]);
+  picker.value = '';
+});
+input.addEventListener('paste', (e) => {
+  const files = [...(e.clipboardData?.files ?? [])];
+  if (files.length) {
+    e.preventDefault();
+    addFiles(files);
+  }
+});
+app.addEventListener('dragover', (e) => {
+  if (e.dataTransfer?.types.includes('Files')) {
+    e.preventDefault();
+    app.classList.add('dropping');
+  }
+});
+app.addEventListener('dragleave', (e) => e.target === app && app.classList.remove('dropping'));
+app.addEventListener('drop', (e) => {
+  app.classList.remove('dropping');
+  if (e.dataTransfer?.files.length) {
+    e.preventDefault();
+    addFiles([...e.dataTransfer.files]);
+  }
+});
 window.addEventListener('online', () => flush());
 // Another tab sent or received: pick up its outbox and conversation.
 window.addEventListener('storage', (e) => {
@@ -526,6 +685,7 @@ window.addEventListener('message', (e: MessageEvent) => {
     title.textContent = 'Chat';
   }
   render();
+  renderTray();
   if (token) {
     try {
       await api('GET', '/v1/me');

@@ -123,6 +123,7 @@ export interface Message {
   system?: string;
   internal?: boolean;
   mentions?: number[];
+  attachments?: Attachment[];
   client_id?: string;
   created_at: string;
   edited_at?: string;
@@ -140,10 +141,21 @@ export interface Author {
   name: string;
 }
 
+export interface Attachment {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  image?: boolean;
+  width?: number;
+  height?: number;
+}
+
 export interface NewConversation {
   client_id: string;
   text: string;
   participant_ids: number[] | null;
+  attachments?: string[];
 }
 
 export interface NewMessage {
@@ -151,6 +163,7 @@ export interface NewMessage {
   text: string;
   internal?: boolean;
   mentions?: number[];
+  attachments?: string[];
 }
 
 export interface AuditEntry {
@@ -247,6 +260,8 @@ export interface Settings {
   assign_capacity: number;
   unassign_offline_after: number;
   waiting_reminder: number;
+  max_file_bytes: number;
+  keep_image_location: boolean;
 }
 
 export interface SettingsUpdate {
@@ -260,6 +275,8 @@ export interface SettingsUpdate {
   assign_capacity?: number;
   unassign_offline_after?: number;
   waiting_reminder?: number;
+  max_file_bytes?: number;
+  keep_image_location?: boolean;
 }
 
 export interface WidgetConfig {
@@ -267,6 +284,7 @@ export interface WidgetConfig {
   message: string;
   greeting: string;
   title: string;
+  max_file_bytes: number;
 }
 
 export interface SearchResult {
@@ -523,3 +541,13 @@ export const MAX_EMAIL_BYTES = 254;
 export const MAX_QUERY = 200;
 
 export const MAX_PAGE = 200;
+
+export const MAX_ATTACHMENTS = 10;
+
+export const DEFAULT_MAX_FILE_BYTES = 10485760;
+
+export const E_FILE_TOO_LARGE = "file_too_large";
+
+export const E_FILE_EMPTY = "file_empty";
+
+export const E_TOO_MANY_FILES = "too_many_files";

@@ -87,3 +87,12 @@ export function counterText(s: string, limit: number): string {
   if (n > limit) return `${fmt(n)} / ${fmt(limit)} · ${fmt(n - limit)} too many`;
   return `${fmt(n)} / ${fmt(limit)}`;
 }
+
+/** A size the way the product shows it, as chat.FormatBytes: "10 MB",
+ * "1.5 MB", "512 KB", "800 bytes" (1 MB = 1,048,576 bytes). */
+export function formatBytes(n: number): string {
+  const MB = 1 << 20;
+  if (n >= MB) return n % MB === 0 ? `${n / MB} MB` : `${Math.floor(n / MB)}.${Math.floor(((n % MB) * 10) / MB)} MB`;
+  if (n >= 1024) return `${Math.floor(n / 1024)} KB`;
+  return `${n} bytes`;
+}
