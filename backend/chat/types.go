@@ -251,15 +251,15 @@ type Message struct {
 	// Internal: for the team only, never the customer: a private note
 	// (an agent's, System empty) or an internal system note (linked,
 	// assigned…).
-	Internal  bool       `json:"internal,omitempty"`
-	Mentions  []int64    `json:"mentions,omitempty"` // users @mentioned (ids); in private notes and team conversations
+	Internal bool    `json:"internal,omitempty"`
+	Mentions []int64 `json:"mentions,omitempty"` // users @mentioned (ids); in private notes and team conversations
 	// Attachments: the files it carries (at most MaxAttachments), in the
 	// order they were sent; gone when the message is deleted.
 	Attachments []Attachment `json:"attachments,omitempty"`
 	ClientID    string       `json:"client_id,omitempty"`
-	CreatedAt time.Time  `json:"created_at"`
-	EditedAt  *time.Time `json:"edited_at,omitempty"`
-	DeletedAt *time.Time `json:"deleted_at,omitempty"`
+	CreatedAt   time.Time    `json:"created_at"`
+	EditedAt    *time.Time   `json:"edited_at,omitempty"`
+	DeletedAt   *time.Time   `json:"deleted_at,omitempty"`
 }
 
 // NewMessage is the input of SendMessage. Internal makes it a private
