@@ -50,6 +50,7 @@ func main() {
 			a.About.OnStartup(ctx)
 			emitter.Start(ctx)
 			desktop.Start(app.WailsWindow{Ctx: ctx})
+			a.Files.Dialogs = app.WailsWindow{Ctx: ctx}
 			icon.Start()
 			// The embedded helpdesk or a saved session; the window shows
 			// meanwhile, with the sync state as it changes.

@@ -14,6 +14,7 @@ type App struct {
 	Helpdesk *HelpdeskService
 	Desktop  *DesktopService
 	Replies  *SavedReplyService
+	Files    *AttachmentService
 }
 
 // New builds the services. out is the frontend (the Wails event bus, or a
@@ -22,7 +23,8 @@ type App struct {
 func New(version string, out Emitter, notifier notify.Notifier, dir string) *App {
 	a := &App{Events: &Events{Out: out}, About: NewAboutService(version)}
 	a.Session = &SessionService{Emit: a.Events, Notifier: notifier, Dir: dir}
-	a.Inbox = &InboxService{Session: a.Session}
+	a.Files = &AttachmentService{Session: a.Session}
+	a.Inbox = &InboxService{Session: a.Session, Files: a.Files}
 	a.Items = &ItemService{Session: a.Session}
 	a.People = &PeopleService{Session: a.Session}
 	a.Helpdesk = &HelpdeskService{Session: a.Session}
@@ -36,5 +38,5 @@ func New(version string, out Emitter, notifier notify.Notifier, dir string) *App
 // typed in frontend/src/lib/bindings.gen.ts, checked by
 // TestBindingsTypeScript).
 func (a *App) Bind() []any {
-	return []any{a.About, a.Session, a.Inbox, a.Items, a.People, a.Helpdesk, a.Desktop, a.Replies}
+	return []any{a.About, a.Session, a.Inbox, a.Items, a.People, a.Helpdesk, a.Desktop, a.Replies, a.Files}
 }

@@ -16,6 +16,7 @@ import (
 // engine sends when it can.
 type InboxService struct {
 	Session *SessionService
+	Files   *AttachmentService // the composer's staged files
 }
 
 // ListParams select a section list.
@@ -142,9 +143,12 @@ func (s *InboxService) SetFocus(p OpenParams) error {
 // only; Mentions are the teammates it @mentions.
 type SendMessageParams struct {
 	ConversationID int64   `json:"conversation_id"`
-	Text           string  `json:"text"`
+	Text           string  `json:"text"` // may be empty with Files
 	Internal       bool    `json:"internal,omitempty"`
 	Mentions       []int64 `json:"mentions,omitempty"`
+	// Files are staged files (AttachmentService.Stage, Pick) the reply
+	// sends, at most chat.MaxAttachments.
+	Files []string `json:"files,omitempty"`
 }
 
 // SendMessage queues a reply or a note; it shows as pending until the
@@ -159,6 +163,11 @@ func (s *InboxService) SendMessage(p SendMessageParams) error {
 	}
 	st, e := rt.store, rt.engine
 	nm := chat.NewMessage{Text: p.Text, Internal: p.Internal, Mentions: p.Mentions}
+	// The server's checks count the files: stand-in upload ids until the
+	// engine uploads them.
+	for range p.Files {
+		nm.Attachments = append(nm.Attachments, chat.NewAttachmentID())
+	}
 	if err := chat.CheckNewMessage(chat.Actor{Kind: chat.KindUser, ID: st.Me()}, &nm); err != nil {
 		return err
 	}
@@ -167,8 +176,14 @@ func (s *InboxService) SendMessage(p SendMessageParams) error {
 			return err
 		}
 	}
-	return s.queue(st, e, localstore.Entry{Kind: localstore.OutSendMessage, ConversationID: p.ConversationID, Text: p.Text,
-		Internal: nm.Internal, Mentions: nm.Mentions})
+	var files []localstore.OutFile
+	if len(p.Files) > 0 {
+		if files, err = s.Files.take(p.Files); err != nil {
+			return err
+		}
+	}
+	return s.queue(st, e, localstore.Entry{Kind: localstore.OutSendMessage, ConversationID: p.ConversationID, Text: nm.Text,
+		Internal: nm.Internal, Mentions: nm.Mentions, Files: files})
 }
 
 // AssignParams assign a conversation (UserID 0 unassigns).

@@ -1,7 +1,11 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
+	stdpng "image/png"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -11,6 +15,7 @@ import (
 	"github.com/deskchat/deskchat/app"
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/client"
+	"github.com/deskchat/deskchat/backend/media/mediatest"
 )
 
 // recorder stands in for the Wails window and the tray icon (both need a
@@ -115,6 +120,7 @@ func TestAgentServices(t *testing.T) {
 	if it, err = items.SetItemRole(app.ItemRoleParams{Number: it.Number, UserID: ben.ID, Role: chat.RoleAssignee, On: true}); err != nil || len(it.Assignees) != 1 {
 		t.Fatalf("assign = %+v, %v", it, err)
 	}
+	testFiles(t, a, conv.ID)
 	found, err := items.FindItems("#" + itoa(it.Number))
 	if err != nil || len(found) != 1 || found[0].Number != it.Number {
 		t.Fatalf("find = %v, %v", found, err)
@@ -262,3 +268,78 @@ func TestAgentServices(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// dialogs answers the native file dialogs.
+type dialogs struct {
+	open []string
+	save string
+}
+
+func (d dialogs) OpenFiles(string) ([]string, error)      { return d.open, nil }
+func (d dialogs) SaveFile(string, string) (string, error) { return d.save, nil }
+
+// testFiles: a pasted image and a file from the dialog go out with a
+// reply; the message shows them through the cache (thumbnail, large
+// view, save); staged files that are taken back or unknown are refused.
+func testFiles(t *testing.T, a *app.App, convID int64) {
+	dir := t.TempDir()
+	pdfPath := filepath.Join(dir, "guide.pdf")
+	os.WriteFile(pdfPath, []byte("%PDF-1.4 the guide"), 0o600)
+	saved := filepath.Join(dir, "saved.pdf")
+	a.Files.Dialogs = dialogs{open: []string{pdfPath}, save: saved}
+	png := mediatest.PNG(400, 300)
+	shot, err := a.Files.Stage(app.StageParams{Name: "paste\u202E.png", Data: base64.StdEncoding.EncodeToString(png)})
+	if err != nil || !shot.Image || shot.Name != "paste.png" || shot.Size != int64(len(png)) {
+		t.Fatalf("stage = %+v, %v", shot, err)
+	}
+	picked, err := a.Files.Pick()
+	if err != nil || len(picked) != 1 || picked[0].Name != "guide.pdf" || picked[0].Image {
+		t.Fatalf("pick = %+v, %v", picked, err)
+	}
+	if _, err := a.Files.Stage(app.StageParams{Name: "empty.txt", Data: ""}); err == nil {
+		t.Fatal("an empty file was staged")
+	}
+	gone, _ := a.Files.Stage(app.StageParams{Name: "gone.txt", Data: base64.StdEncoding.EncodeToString([]byte("x"))})
+	a.Files.Unstage(gone.Token)
+	if err := a.Inbox.SendMessage(app.SendMessageParams{ConversationID: convID, Files: []string{gone.Token}}); err == nil {
+		t.Fatal("a file taken back was sent")
+	}
+	if err := a.Inbox.SendMessage(app.SendMessageParams{ConversationID: convID, Files: []string{shot.Token, picked[0].Token}}); err != nil {
+		t.Fatal(err)
+	}
+	var m *chat.Message
+	waitFor(t, "the reply with two files in the local store", func() bool {
+		v, _ := a.Inbox.ListMessages(app.ListMessagesParams{ConversationID: convID})
+		for _, x := range v.Messages {
+			if len(x.Attachments) == 2 {
+				m = x
+			}
+		}
+		return m != nil
+	})
+	img, pdf := m.Attachments[0], m.Attachments[1]
+	if !img.Image || img.Name != "paste.png" || pdf.Name != "guide.pdf" || pdf.Image {
+		t.Fatalf("attachments = %+v", m.Attachments)
+	}
+	thumb, err := a.Files.Thumbnail(app.FileRef{MessageID: m.ID, ID: img.ID})
+	if err != nil || !strings.HasPrefix(thumb, "data:image/jpeg;base64,") {
+		t.Fatalf("thumbnail = %.40s, %v", thumb, err)
+	}
+	large, err := a.Files.Open(app.FileRef{MessageID: m.ID, ID: img.ID})
+	raw, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(large, "data:image/png;base64,"))
+	if cfg, err2 := stdpng.DecodeConfig(bytes.NewReader(raw)); err != nil || err2 != nil || cfg.Width != 400 || cfg.Height != 300 {
+		t.Fatalf("open = %.40s, %v %v", large, err, err2)
+	}
+	if _, err := a.Files.Open(app.FileRef{MessageID: m.ID, ID: pdf.ID}); err == nil {
+		t.Fatal("a PDF opened as an image")
+	}
+	if p, err := a.Files.Save(app.FileRef{MessageID: m.ID, ID: pdf.ID}); err != nil || p != saved {
+		t.Fatal(p, err)
+	}
+	if b, _ := os.ReadFile(saved); string(b) != "%PDF-1.4 the guide" {
+		t.Fatalf("saved %q", b)
+	}
+	if _, err := a.Files.Thumbnail(app.FileRef{MessageID: m.ID, ID: chat.NewAttachmentID()}); err == nil {
+		t.Fatal("an attachment the message does not carry was served")
+	}
+}

@@ -38,6 +38,9 @@ func (s *SessionService) openRuntime(dir string, cfg Config, c *client.Client) (
 	if err != nil {
 		return nil, err
 	}
+	if err := st.PurgeOutboxFiles(context.Background()); err != nil {
+		s.log().Warn("outbox files", "err", err)
+	}
 	rt := &signedIn{store: st, done: make(chan struct{}), cancel: func() {}}
 	inbox := &InboxService{Session: s}
 	rt.center = &notify.Center{Notifier: s.Notifier, Store: st, Log: s.log(),

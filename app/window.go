@@ -15,3 +15,13 @@ func (w WailsWindow) SetAlwaysOnTop(on bool)    { runtime.WindowSetAlwaysOnTop(w
 func (w WailsWindow) Show()                     { runtime.WindowShow(w.Ctx); runtime.WindowUnminimise(w.Ctx) }
 func (w WailsWindow) Hide()                     { runtime.WindowHide(w.Ctx) }
 func (w WailsWindow) Quit()                     { runtime.Quit(w.Ctx) }
+
+// OpenFiles asks for files to attach (Dialogs).
+func (w WailsWindow) OpenFiles(title string) ([]string, error) {
+	return runtime.OpenMultipleFilesDialog(w.Ctx, runtime.OpenDialogOptions{Title: title})
+}
+
+// SaveFile asks where to save a file (Dialogs).
+func (w WailsWindow) SaveFile(title, name string) (string, error) {
+	return runtime.SaveFileDialog(w.Ctx, runtime.SaveDialogOptions{Title: title, DefaultFilename: name})
+}

@@ -55,7 +55,8 @@ func redacts(ev *chat.Event) bool {
 // still held an earlier text are gone; secure_delete zeroed the freed pages
 // already. It tries again while readers keep the WAL busy; one runs at a
 // time, and Close waits for it.
-func (s *Store) dropEarlierPages(context.Context) {
+func (s *Store) dropEarlierPages(ctx context.Context) {
+	s.purgeFiles(ctx) // and the files of what went
 	if !s.checkpointing.CompareAndSwap(false, true) {
 		s.checkpointAgain.Store(true)
 		return
@@ -159,9 +160,31 @@ func (b *batch) message(ctx context.Context, typ string, m *chat.Message, raw []
 	} else if typ == chat.EventMessageCreated && n > 0 {
 		b.fresh = append(b.fresh, m.ID)
 	}
+	if err := b.attachments(ctx, typ, m); err != nil {
+		return err
+	}
 	// The server's rule: an internal message moves no activity.
 	if _, moves := chat.Preview(m); moves && m.CreatedAt.UnixMilli() > b.activity[m.ConversationID] {
 		b.activity[m.ConversationID] = m.CreatedAt.UnixMilli()
+	}
+	return nil
+}
+
+// attachments keeps the attachments table in step with a message: its
+// files while it is not deleted, none after (an edit leaves them).
+func (b *batch) attachments(ctx context.Context, typ string, m *chat.Message) error {
+	if typ != chat.EventMessageCreated {
+		if _, err := b.tx.ExecContext(ctx, `DELETE FROM attachments WHERE message_id = ?`, m.ID); err != nil {
+			return err
+		}
+	}
+	if m.DeletedAt != nil {
+		return nil
+	}
+	for _, a := range m.Attachments {
+		if _, err := b.tx.ExecContext(ctx, `INSERT OR IGNORE INTO attachments (id, message_id) VALUES (?, ?)`, a.ID, m.ID); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -302,8 +325,12 @@ func (b *batch) erase(ctx context.Context, d *chat.CustomerErased) error {
 		at = d.Customer.ErasedAt.Format(time.RFC3339Nano)
 	}
 	if _, err := b.tx.ExecContext(ctx, `UPDATE messages SET text = '', deleted = 1,
-		data = json_remove(json_set(data, '$.text', '', '$.author.name', '', '$.deleted_at', COALESCE(json_extract(data, '$.deleted_at'), ?)), '$.client_id')
+		data = json_remove(json_set(data, '$.text', '', '$.author.name', '', '$.deleted_at', COALESCE(json_extract(data, '$.deleted_at'), ?)), '$.client_id', '$.attachments')
 		WHERE author_kind = 'customer' AND author_id = ?`, at, d.Customer.ID); err != nil {
+		return err
+	}
+	if _, err := b.tx.ExecContext(ctx, `DELETE FROM attachments WHERE message_id IN
+		(SELECT id FROM messages WHERE author_kind = 'customer' AND author_id = ?)`, d.Customer.ID); err != nil {
 		return err
 	}
 	customer, _ := json.Marshal(d.Customer)

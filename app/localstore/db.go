@@ -33,6 +33,9 @@ type Store struct {
 	me   int64      // the signed-in user, for membership and unread
 	// Now is the clock for outbox timestamps.
 	Now func() time.Time
+	// FileCacheBytes caps the attachment cache (files.go; 0:
+	// DefaultFileCacheBytes).
+	FileCacheBytes int64
 
 	freshMu sync.Mutex
 	fresh   []int64 // conversations first stored since the last TakeNew
@@ -127,7 +130,7 @@ func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 
 // forget drops the synced history (not the outbox) inside tx.
 func forget(ctx context.Context, tx *sql.Tx) error {
-	for _, t := range []string{"users", "customers", "conversations", "messages", "items", "item_people", "read_state", "settings", "saved_replies"} {
+	for _, t := range []string{"users", "customers", "conversations", "messages", "items", "item_people", "read_state", "settings", "saved_replies", "attachments"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 			return err
 		}

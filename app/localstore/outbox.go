@@ -29,27 +29,32 @@ var OutKinds = []OutKind{OutSendMessage, OutEditMessage, OutDeleteMessage, OutCl
 // key the server deduplicates by, so an entry sent twice (the app killed
 // between send and removal) still happens once.
 type Entry struct {
-	Seq            int64   `json:"seq"`
-	ClientID       string  `json:"client_id"`
-	Kind           OutKind `json:"kind"`
-	ConversationID int64   `json:"conversation_id"`
-	MessageID      int64   `json:"message_id,omitempty"`
-	Text           string  `json:"text,omitempty"`
-	Internal       bool    `json:"internal,omitempty"` // a private note (send_message)
-	Mentions       []int64 `json:"mentions,omitempty"` // users it @mentions (send_message)
-	Failed         string  `json:"failed,omitempty"`   // the server refused it: shown with Retry
+	Seq            int64     `json:"seq"`
+	ClientID       string    `json:"client_id"`
+	Kind           OutKind   `json:"kind"`
+	ConversationID int64     `json:"conversation_id"`
+	MessageID      int64     `json:"message_id,omitempty"`
+	Text           string    `json:"text,omitempty"`
+	Internal       bool      `json:"internal,omitempty"` // a private note (send_message)
+	Mentions       []int64   `json:"mentions,omitempty"` // users it @mentions (send_message)
+	Files          []OutFile `json:"files,omitempty"`    // files it sends (send_message; files.go)
+	Failed         string    `json:"failed,omitempty"`   // the server refused it: shown with Retry
 }
 
 // Enqueue stores a command. A repeated client id is ignored.
 func (s *Store) Enqueue(ctx context.Context, e Entry) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		mentions := ""
+		mentions, files := "", ""
 		if len(e.Mentions) > 0 {
 			b, _ := json.Marshal(e.Mentions)
 			mentions = string(b)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO outbox (client_id, kind, conversation_id, message_id, text, created_at, internal, mentions)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.ClientID, e.Kind, e.ConversationID, e.MessageID, e.Text, s.Now().UnixMilli(), e.Internal, mentions)
+		if len(e.Files) > 0 {
+			b, _ := json.Marshal(e.Files)
+			files = string(b)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO outbox (client_id, kind, conversation_id, message_id, text, created_at, internal, mentions, files)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ClientID, e.Kind, e.ConversationID, e.MessageID, e.Text, s.Now().UnixMilli(), e.Internal, mentions, files)
 		return err
 	})
 }
@@ -57,7 +62,7 @@ func (s *Store) Enqueue(ctx context.Context, e Entry) error {
 // Outbox lists waiting commands in order; with convID > 0, that
 // conversation's only.
 func (s *Store) Outbox(ctx context.Context, convID int64) ([]Entry, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, client_id, kind, conversation_id, message_id, text, failed, internal, mentions FROM outbox
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, client_id, kind, conversation_id, message_id, text, failed, internal, mentions, files FROM outbox
 		WHERE ? = 0 OR conversation_id = ? ORDER BY seq`, convID, convID)
 	if err != nil {
 		return nil, err
@@ -66,9 +71,14 @@ func (s *Store) Outbox(ctx context.Context, convID int64) ([]Entry, error) {
 	out := []Entry{}
 	for rows.Next() {
 		var e Entry
-		var mentions string
-		if err := rows.Scan(&e.Seq, &e.ClientID, &e.Kind, &e.ConversationID, &e.MessageID, &e.Text, &e.Failed, &e.Internal, &mentions); err != nil {
+		var mentions, files string
+		if err := rows.Scan(&e.Seq, &e.ClientID, &e.Kind, &e.ConversationID, &e.MessageID, &e.Text, &e.Failed, &e.Internal, &mentions, &files); err != nil {
 			return nil, err
+		}
+		if files != "" {
+			if err := json.Unmarshal([]byte(files), &e.Files); err != nil {
+				return nil, err
+			}
 		}
 		if mentions != "" {
 			if err := json.Unmarshal([]byte(mentions), &e.Mentions); err != nil {
@@ -81,9 +91,11 @@ func (s *Store) Outbox(ctx context.Context, convID int64) ([]Entry, error) {
 }
 
 // Sent removes a command the server accepted, applying its answer (a
-// message) in the same transaction so it never shows twice.
+// message) in the same transaction so it never shows twice; the copies of
+// its files go after.
 func (s *Store) Sent(ctx context.Context, clientID string, m *chat.Message) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	drop := s.dropCopies(ctx, clientID)
+	err := s.write(ctx, func(tx *sql.Tx) error {
 		if m != nil {
 			if err := upsertMessage(ctx, tx, m); err != nil {
 				return err
@@ -92,6 +104,10 @@ func (s *Store) Sent(ctx context.Context, clientID string, m *chat.Message) erro
 		_, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE client_id = ?`, clientID)
 		return err
 	})
+	if err == nil {
+		drop()
+	}
+	return err
 }
 
 // Fail marks a command the server refused; Retry clears the mark.
@@ -105,10 +121,31 @@ func (s *Store) Fail(ctx context.Context, clientID, reason string) error {
 // Retry clears a failure so the command is sent again.
 func (s *Store) Retry(ctx context.Context, clientID string) error { return s.Fail(ctx, clientID, "") }
 
-// Discard drops a command the user gave up on (a refused edit, say).
+// Discard drops a command the user gave up on (a refused edit, say), and
+// the copies of its files.
 func (s *Store) Discard(ctx context.Context, clientID string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	drop := s.dropCopies(ctx, clientID)
+	err := s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE client_id = ?`, clientID)
 		return err
 	})
+	if err == nil {
+		drop()
+	}
+	return err
+}
+
+// dropCopies reads the files of a queued command now and returns what
+// removes their copies (once the command is gone).
+func (s *Store) dropCopies(ctx context.Context, clientID string) func() {
+	var files string
+	s.db.QueryRowContext(ctx, `SELECT files FROM outbox WHERE client_id = ?`, clientID).Scan(&files)
+	return func() {
+		var fs []OutFile
+		if files != "" && json.Unmarshal([]byte(files), &fs) == nil {
+			for _, f := range fs {
+				s.Unstage(f.Token)
+			}
+		}
+	}
 }

@@ -398,7 +398,12 @@ func (e *Engine) send(ctx context.Context, en localstore.Entry) (*chat.Message, 
 	c := e.Client
 	switch en.Kind {
 	case localstore.OutSendMessage:
-		m, _, err := c.Post(ctx, en.ConversationID, chat.NewMessage{ClientID: en.ClientID, Text: en.Text, Internal: en.Internal, Mentions: en.Mentions})
+		ids, err := e.upload(ctx, en)
+		if err != nil {
+			return nil, err
+		}
+		m, _, err := c.Post(ctx, en.ConversationID, chat.NewMessage{ClientID: en.ClientID, Text: en.Text, Internal: en.Internal,
+			Mentions: en.Mentions, Attachments: ids})
 		return m, err
 	case localstore.OutEditMessage:
 		return c.EditMessage(ctx, en.MessageID, en.Text)
@@ -415,6 +420,38 @@ func (e *Engine) send(ctx context.Context, en localstore.Entry) (*chat.Message, 
 		return nil, err
 	}
 	return nil, chat.Errorf(chat.EInvalid, "Unknown outbox entry %s.", en.Kind)
+}
+
+// upload sends a queued reply's files that are not on the server yet,
+// recording each upload in the outbox at once (a retry, even after a
+// restart, does not upload it again), and returns the upload ids in order.
+func (e *Engine) upload(ctx context.Context, en localstore.Entry) ([]string, error) {
+	ids := make([]string, 0, len(en.Files))
+	for i, f := range en.Files {
+		if f.UploadedAt != nil && time.Since(*f.UploadedAt) > chat.UploadTTL-time.Hour {
+			f.Upload = nil // the server removes unsent uploads after UploadTTL: upload it again
+		}
+		if f.Upload == nil {
+			data, err := e.Store.StagedFile(f.Token)
+			if err != nil {
+				return nil, chat.Errorf(chat.EInvalid, "The file %s is gone from this computer.", f.Name)
+			}
+			att, err := e.Client.Upload(ctx, f.Name, "", data)
+			if err != nil {
+				return nil, err
+			}
+			now := time.Now()
+			en.Files[i].Upload, en.Files[i].UploadedAt = att, &now
+			if err := e.Store.SetUploads(ctx, en.ClientID, en.Files); err != nil {
+				return nil, err
+			}
+		}
+		ids = append(ids, en.Files[i].Upload.ID)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return ids, nil
 }
 
 // touchesMembership reports events that can take a conversation out of

@@ -38,11 +38,13 @@ type Options struct {
 	// is kept, so that portrait photos still display upright.
 	StripMetadata bool
 	// ThumbSize: the thumbnail fits ThumbSize×ThumbSize pixels;
-	// 0 means DefaultThumbSize.
+	// 0 (or less) means DefaultThumbSize.
 	ThumbSize int
 	// MaxPixels: an image with more pixels (width×height from its header,
 	// checked before anything is decoded: a decompression bomb) is not an
-	// image but a plain file; 0 means DefaultMaxPixels.
+	// image but a plain file; 0 (or less) means DefaultMaxPixels. Decoding
+	// and scaling take about 2.5 bytes per pixel for a baseline JPEG, 5.5
+	// for a progressive one, up to 9 for a 16-bit RGBA PNG.
 	MaxPixels int
 }
 
@@ -80,7 +82,8 @@ const thumbQuality = 80
 // supported image that decodes whole is a plain file with its sniffed Type
 // (Image false, Data the input). The only error is a *chat.Error with code
 // chat.EFileEmpty for empty data. Process does not modify data; Result.Data
-// may share it.
+// may share it. It is safe for concurrent use; a large image uses both
+// the decoder's memory and, while it is scaled, up to all CPUs.
 func Process(data []byte, o Options) (*Result, error) {
 	if len(data) == 0 {
 		return nil, chat.Errorf(chat.EFileEmpty, "The file is empty.")

@@ -12,6 +12,8 @@ import { fillPlaceholders, insertMention, matchReplies, mentionedIds, mentionQue
 import type { SavedReply, User } from '../lib/types';
 import { Counter, fits } from './Counter';
 import { composing } from './Message';
+import { StagedFiles } from './Files';
+import { pickFiles, stageFiles, staged, takeStaged, unstage } from '../stores/files';
 
 type Pick = { kind: 'reply'; items: SavedReply[] } | { kind: 'mention'; items: User[]; start: number };
 
@@ -27,6 +29,8 @@ export function Composer({ autoFocus = false }: { autoFocus?: boolean }) {
   useEffect(() => {
     if (autoFocus) ref.current?.focus();
   }, [autoFocus]);
+  // Staged files belong to this conversation's composer.
+  useEffect(() => () => staged.value.forEach(unstage), []);
   const offline = sync.value.phase !== 'connected';
   const customerConv = conv?.kind === 'customer';
   const internal = customerConv && note;
@@ -84,15 +88,15 @@ export function Composer({ autoFocus = false }: { autoFocus?: boolean }) {
   };
   const submit = () => {
     const t = text.trim();
-    // Nothing visible is nothing to send; too long is kept as typed (the
-    // counter says by how much), never cut.
-    if (!visible(t) || !fits(t, MAX_MESSAGE)) return;
+    // Nothing visible and no file is nothing to send; too long is kept as
+    // typed (the counter says by how much), never cut.
+    if ((!visible(t) && !staged.value.length) || !fits(t, MAX_MESSAGE)) return;
     const mentions = canMention ? mentionedIds(t, picked) : [];
     setText('');
     setPicked([]);
     // Queued locally, so this fails only on a refused text (too long):
     // then the draft comes back.
-    send(t, internal, mentions).then((ok) => ok || setText((cur) => cur || text));
+    send(visible(t) ? t : '', internal, mentions, takeStaged()).then((ok) => ok || setText((cur) => cur || text));
     ref.current?.focus();
   };
   const closed = conv?.status === 'closed';
@@ -156,6 +160,13 @@ export function Composer({ autoFocus = false }: { autoFocus?: boolean }) {
             typed(internal);
           }}
           onClick={(e) => setCaret((e.currentTarget as HTMLTextAreaElement).selectionStart ?? 0)}
+          onPaste={(e) => {
+            const files = [...(e.clipboardData?.files ?? [])];
+            if (files.length) {
+              e.preventDefault();
+              stageFiles(files);
+            }
+          }}
           onKeyUp={(e) => {
             // Arrows that the picker did not take move the caret.
             if (e.key.startsWith('Arrow') && !(pick && choices > 0 && (e.key === 'ArrowUp' || e.key === 'ArrowDown'))) {
@@ -193,8 +204,10 @@ export function Composer({ autoFocus = false }: { autoFocus?: boolean }) {
       {!canMention && picked.some((p) => text.includes(`@${p.name}`)) && (
         <p class="composer-warn" role="note">This is a reply: the customer reads the @names in it, and nobody is notified. Switch to Private note to mention.</p>
       )}
+      <StagedFiles />
       <div class="composer-side">
         <Counter text={text} limit={MAX_MESSAGE} />
+        <button type="button" class="attach" aria-label="Attach files" title="Attach files" onClick={pickFiles}>📎</button>
         <button type="submit" class={internal ? 'note' : ''} disabled={!fits(text.trim(), MAX_MESSAGE)}>{internal ? 'Add note' : 'Send'}</button>
       </div>
     </form>

@@ -16,6 +16,8 @@ import { AssignMenu } from './AssignMenu';
 import { Composer } from './Composer';
 import { conversationTitle } from './ConversationList';
 import { MessageBubble } from './Message';
+import { ImageViewer, PendingFiles } from './Files';
+import { stageFiles } from '../stores/files';
 
 function LinkMenu() {
   const [openMenu, setOpen] = useState(false);
@@ -47,7 +49,8 @@ function LinkMenu() {
 function PendingSend({ e }: { e: OutboxEntry }) {
   return (
     <div class={`msg mine pending${e.failed ? ' failed' : ''}${e.internal ? ' internal note' : ''}`} data-client-id={e.client_id}>
-      <div class="msg-text">{e.text}</div>
+      {e.text && <div class="msg-text">{e.text}</div>}
+      <PendingFiles files={e.files} />
       <div class="msg-meta">
         {e.failed ? (
           <>
@@ -102,6 +105,7 @@ export function ConversationView() {
   const msgs = messages.value;
   const pend = pending.value;
   const myId = me.value?.id;
+  const [dropping, setDropping] = useState(false);
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
@@ -128,7 +132,22 @@ export function ConversationView() {
   for (const p of pend) if (p.message_id) ops.set(p.message_id, [...(ops.get(p.message_id) ?? []), p]);
   const statusOps = pend.filter((p) => p.kind === 'close_conversation' || p.kind === 'reopen_conversation');
   return (
-    <section class="conv-view" aria-label={`Conversation with ${isolate(conversationTitle(c, myId))}`}>
+    <section class={`conv-view${dropping ? ' dropping' : ''}`} aria-label={`Conversation with ${isolate(conversationTitle(c, myId))}`}
+      // A file dropped anywhere on the conversation goes with the next reply.
+      onDragOver={(e) => {
+        if (!c.erased_at && e.dataTransfer?.types.includes('Files')) {
+          e.preventDefault();
+          setDropping(true);
+        }
+      }}
+      onDragLeave={(e) => e.target === e.currentTarget && setDropping(false)}
+      onDrop={(e) => {
+        setDropping(false);
+        if (!c.erased_at && e.dataTransfer?.files.length) {
+          e.preventDefault();
+          stageFiles([...e.dataTransfer.files]);
+        }
+      }}>
       <header class="conv-header">
         <div>
           <h2><bdi>{conversationTitle(c, myId)}</bdi></h2>
@@ -202,6 +221,7 @@ export function ConversationView() {
       ) : (
         <Composer key={c.id} />
       )}
+      <ImageViewer />
     </section>
   );
 }

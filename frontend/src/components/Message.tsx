@@ -7,6 +7,7 @@ import type { Message, OutboxEntry } from '../lib/types';
 import { discard, edit, remove, retry } from '../stores/conversation';
 import { showPanel } from '../stores/panel';
 import { Counter, fits } from './Counter';
+import { MessageFiles } from './Files';
 
 export async function copyText(text: string) {
   const rt = (window as any).runtime;
@@ -66,6 +67,7 @@ export function MessageBubble({ m, mine, pendingOps, highlighted, erased = false
       ) : (
         <div class="msg-text">{deleted ? <em>{erased ? 'Erased with the customer.' : 'This message was deleted.'}</em> : text}</div>
       )}
+      {!deleted && <MessageFiles messageId={m.id} files={m.attachments} />}
       <div class="msg-meta">
         <time dateTime={m.created_at}>{time(m.created_at)}</time>
         {m.internal && (m.system ? <span class="tag">team only</span> : <span class="tag note-tag">Private note · team only</span>)}

@@ -22,7 +22,26 @@ export interface OutboxEntry {
   text?: string;
   internal?: boolean;
   mentions?: number[];
+  files?: OutFile[];
   failed?: string;
+}
+
+export interface OutFile {
+  token: string;
+  name: string;
+  size: number;
+  upload?: Attachment;
+  uploaded_at?: string;
+}
+
+export interface Attachment {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  image?: boolean;
+  width?: number;
+  height?: number;
 }
 
 export interface AboutInfo {
@@ -103,6 +122,7 @@ export interface SendMessageParams {
   text: string;
   internal?: boolean;
   mentions?: number[];
+  files?: string[];
 }
 
 export interface TypingParams {
@@ -177,6 +197,23 @@ export interface UpdateSavedReplyParams {
   shortcut?: string;
   title?: string;
   text?: string;
+}
+
+export interface FileRef {
+  message_id: number;
+  id: string;
+}
+
+export interface StagedFile {
+  token: string;
+  name: string;
+  size: number;
+  image: boolean;
+}
+
+export interface StageParams {
+  name: string;
+  data: string;
 }
 
 export interface Bridge {
@@ -258,6 +295,14 @@ export interface Bridge {
     DeleteSavedReply(p0: number): Promise<void>;
     ListSavedReplies(): Promise<SavedReply[] | null>;
     UpdateSavedReply(p0: UpdateSavedReplyParams): Promise<SavedReply>;
+  };
+  AttachmentService: {
+    Open(p0: FileRef): Promise<string>;
+    Pick(): Promise<StagedFile[] | null>;
+    Save(p0: FileRef): Promise<string>;
+    Stage(p0: StageParams): Promise<StagedFile>;
+    Thumbnail(p0: FileRef): Promise<string>;
+    Unstage(p0: string): Promise<void>;
   };
 }
 

@@ -130,9 +130,9 @@ async function act(fn: () => Promise<unknown>): Promise<boolean> {
 }
 
 const cid = () => current.value!.id;
-/** Sends a reply, or a private note (internal) for the team; mentions are the teammates it @mentions. */
-export const send = (text: string, internal = false, mentions: number[] = []) =>
-  act(() => api()!.InboxService.SendMessage({ conversation_id: cid(), text, internal, mentions }));
+/** Sends a reply, or a private note (internal) for the team; mentions are the teammates it @mentions, files staged files (stores/files.ts). */
+export const send = (text: string, internal = false, mentions: number[] = [], files: string[] = []) =>
+  act(() => api()!.InboxService.SendMessage({ conversation_id: cid(), text, internal, mentions, files: files.length ? files : undefined }));
 export const edit = (m: Message, text: string) =>
   act(() => api()!.InboxService.EditMessage({ conversation_id: m.conversation_id, message_id: m.id, text }));
 export const remove = (m: Message) => act(() => api()!.InboxService.DeleteMessage({ conversation_id: m.conversation_id, message_id: m.id }));
