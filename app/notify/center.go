@@ -391,7 +391,7 @@ func (c *Center) show(m *chat.Message, allowSound bool) {
 	c.mu.Unlock()
 
 	customer := m.Author.Kind == chat.KindCustomer
-	n := Notification{Key: Key(m.ConversationID), Body: previewText(m.Text), Actions: customer, Sound: customer && sound}
+	n := Notification{Key: Key(m.ConversationID), Body: previewText(m.Summary()), Actions: customer, Sound: customer && sound}
 	switch {
 	case m.System == chat.NoteAssigned && slices.Contains(m.Mentions, me):
 		n.Title = "Conversation assigned to you"
@@ -664,7 +664,7 @@ func (c *Center) remind() {
 		sound := !c.prefs.SoundOff
 		c.mu.Unlock()
 		c.notify(Notification{Key: Key(w.Conversation.ID), Title: chat.Isolate(name) + " is waiting",
-			Body:    fmt.Sprintf("No answer for %s: %s", plural(st.WaitingReminder, "minute", "minutes"), previewText(preview.Text)),
+			Body:    fmt.Sprintf("No answer for %s: %s", plural(st.WaitingReminder, "minute", "minutes"), previewText(preview.Summary())),
 			Actions: true, Sound: sound})
 	}
 }

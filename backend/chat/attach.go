@@ -194,6 +194,20 @@ func CanSeeUpload(a Actor, u *Upload) bool {
 	return u.MessageID == 0 && u.Uploader.Kind == a.Kind && u.Uploader.ID == a.ID && a.ID != 0
 }
 
+// Summary is what a one-line preview shows of m (a list row, a
+// notification): its text, or for a message of files only "📎 " and their
+// names (isolated: the product composes the line), e.g. "📎 ⁨image.png⁩".
+func (m *Message) Summary() string {
+	if Visible(m.Text) || len(m.Attachments) == 0 {
+		return m.Text
+	}
+	names := make([]string, len(m.Attachments))
+	for i, a := range m.Attachments {
+		names[i] = Isolate(a.Name)
+	}
+	return "📎 " + strings.Join(names, ", ")
+}
+
 // FormatBytes writes a size the way the product shows it: "10 MB",
 // "512 KB", "800 bytes" (1 MB = 1,048,576 bytes).
 func FormatBytes(n int64) string {

@@ -21,6 +21,7 @@ import (
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/client"
 	"github.com/deskchat/deskchat/backend/demo"
+	"github.com/deskchat/deskchat/backend/media/mediatest"
 	"github.com/deskchat/deskchat/backend/postgres/pgtest"
 )
 
@@ -911,6 +912,55 @@ func TestTeamworkAcrossNodes(t *testing.T) {
 		}
 		if f.Event != nil && strings.Contains(string(f.Event.Data), "CROSSNODE") {
 			t.Fatalf("the customer's replay on node 1 has the note: %s", f.Event.Data)
+		}
+	}
+}
+
+// TestFilesAcrossNodes: a file uploaded to one node is served by every
+// node (the blob store is PostgreSQL's), sends on another node may name
+// it, and a delete on any node takes it from all of them.
+func TestFilesAcrossNodes(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.Database(t)
+	c := &cluster{t: t, db: db, nats: startNATS(t)}
+	c.nodes = append(c.nodes, startNode(t, "n1", db, c.nats.url(), "--demo"), startNode(t, "n2", db, c.nats.url()))
+	cust, _, err := client.New(c.nodes[0].url()).CreateWidgetSession(ctx, chat.CustomerInfo{Name: "Nina Nodes"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv, _, _, err := cust.CreateConversation(ctx, chat.NewConversation{Text: "see my screenshot"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot, err := cust.Upload(ctx, "screen.png", "", mediatest.PNG(800, 600))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sent through the other node.
+	other := client.New(c.nodes[1].url()).WithToken(cust.Token)
+	m, _, err := other.Post(ctx, conv.ID, chat.NewMessage{Attachments: []string{shot.ID}})
+	if err != nil || len(m.Attachments) != 1 {
+		t.Fatal(err, m)
+	}
+	for _, n := range c.nodes {
+		agent, _, err := client.New(n.url()).Login(ctx, "ben@deskchat.test", demo.Password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, err := agent.Download(ctx, shot.ID, true); err != nil || d.ContentType != "image/jpeg" {
+			t.Fatalf("%s: thumbnail %v", n.url(), err)
+		}
+		if d, err := agent.Download(ctx, shot.ID, false); err != nil || int64(len(d.Data)) != shot.Size {
+			t.Fatalf("%s: file %v", n.url(), err)
+		}
+	}
+	if _, err := other.DeleteMessage(ctx, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range c.nodes {
+		agent, _, _ := client.New(n.url()).Login(ctx, "ben@deskchat.test", demo.Password)
+		if _, err := agent.Download(ctx, shot.ID, false); client.Code(err) != chat.ENotFound {
+			t.Fatalf("%s serves a deleted file: %v", n.url(), err)
 		}
 	}
 }

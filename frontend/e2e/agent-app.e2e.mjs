@@ -5,6 +5,7 @@
 // A customer uses the real widget in a second page.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { api, launchBrowser } from './helpers.mjs';
@@ -201,6 +202,51 @@ async function flow(page, context, errors) {
     (await api(server, 'GET', '/v1/sections/counts', { token: ben })).assignment.assigned_to_me === benCountsBefore.assigned_to_me + 1);
   await view.locator('.system-note', { hasText: 'assigned this conversation to' }).waitFor();
   await shot(page, '02c-assigned');
+  // Files both ways: the customer pastes a screenshot into the widget; the
+  // agent sees its thumbnail in the conversation and opens it; the agent
+  // drops a PDF onto the conversation, and the customer downloads it.
+  await box.evaluate(async (el) => {
+    const c = document.createElement('canvas');
+    c.width = 1000; c.height = 560;
+    const g = c.getContext('2d');
+    g.fillStyle = '#fee2e2'; g.fillRect(0, 0, 1000, 560);
+    g.fillStyle = '#991b1b'; g.font = 'bold 60px sans-serif'; g.fillText('Payment failed (code 51)', 60, 300);
+    const blob = await new Promise((r) => c.toBlob(r, 'image/png'));
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], 'image.png', { type: 'image/png' }));
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  });
+  await frame.locator('ul.tray li').filter({ hasText: 'KB' }).waitFor();
+  await box.fill('The checkout shows this');
+  await box.press('Enter');
+  const shotMsg = view.locator('.msg', { hasText: 'The checkout shows this' });
+  const thumb = shotMsg.locator('button.file.image img');
+  await thumb.waitFor();
+  await until('the thumbnail to show in the app', () => thumb.evaluate((i) => i.complete && i.naturalWidth > 0));
+  await shot(page, '02d-image-inline');
+  await shotMsg.locator('button.file.image').click();
+  const large = page.locator('.viewer img');
+  await large.waitFor();
+  await until('the image to open large', () => large.evaluate((i) => i.complete && i.naturalWidth === 1000));
+  await shot(page, '02e-image-open');
+  await page.locator('.viewer').press('Escape');
+  assert.equal(await page.locator('.viewer').count(), 0);
+  const guide = '%PDF-1.4\n% our returns guide\n%%EOF\n';
+  await view.evaluate((el, text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'Returns guide.pdf', { type: 'application/pdf' }));
+    el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, guide);
+  await view.locator('.staged li', { hasText: 'Returns guide.pdf' }).waitFor();
+  await composer.fill('Our returns guide is attached');
+  await composer.press('Enter');
+  await view.locator('.group.mine .msg', { hasText: 'Our returns guide is attached' }).locator('button.file', { hasText: 'Returns guide.pdf' }).waitFor();
+  const pdfButton = frame.locator('li.msg.theirs').filter({ hasText: 'Our returns guide is attached' }).locator('button.file');
+  await pdfButton.waitFor();
+  const [download] = await Promise.all([customer.waitForEvent('download'), pdfButton.click()]);
+  assert.equal(download.suggestedFilename(), 'Returns guide.pdf');
+  assert.equal(await readFile(await download.path(), 'utf8'), guide);
+  await customer.screenshot({ path: join(OUT, '02f-widget-files.png') });
   // Ben mentions Anna in a team conversation: her desktop notifies her.
   const beforeMention = lastNotificationId();
   const annaId = status.user.id;

@@ -6,7 +6,7 @@
 // site that is not allowed cannot embed the chat window. Screenshots go to
 // frontend/e2e/artifacts/.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -192,4 +192,95 @@ test('sending survives slow answers, a bad identify and two tabs', async (t) => 
   assert.equal(mine.length, 1, 'one customer, one conversation');
   const { messages } = await api(server, 'GET', `/v1/conversations/${mine[0].id}/messages`, { token: ben });
   assert.deepEqual(messages.filter((m) => !m.system).map((m) => m.text), ['first message', 'second message, typed while the first is sending']);
+});
+
+// Attachments: the customer pastes a screenshot (made on a canvas, as a
+// clipboard image is), the agent reads it and answers with a PDF, which
+// the customer downloads from the widget, byte for byte.
+test('files both ways in the widget', async (t) => {
+  await mkdir(artifacts, { recursive: true });
+  const server = await startServer(t, ['--demo']);
+  const { token: ben } = await api(server, 'POST', '/v1/auth/login', { body: { email: 'ben@deskchat.test', password: 'deskchat-demo' } });
+  const { page, close } = await launchBrowser();
+  t.after(close);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server}/preview`);
+  await page.locator('button[aria-label="Open chat"]').click();
+  const frame = page.frameLocator('iframe[title="Chat window"]');
+  await frame.getByLabel('Your name').fill('Paula Paste');
+  await frame.getByRole('button', { name: 'Start chat' }).click();
+  const box = frame.getByRole('textbox', { name: 'Message', exact: true });
+
+  // 1. A paste of an image stages it: uploaded at once, sent with the text.
+  await box.evaluate(async (el) => {
+    const c = document.createElement('canvas');
+    c.width = 900; c.height = 500;
+    const g = c.getContext('2d');
+    g.fillStyle = '#fee2e2'; g.fillRect(0, 0, 900, 500);
+    g.fillStyle = '#991b1b'; g.font = 'bold 64px sans-serif'; g.fillText('Error 500 at checkout', 60, 260);
+    const blob = await new Promise((r) => c.toBlob(r, 'image/png'));
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], 'image.png', { type: 'image/png' }));
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  });
+  const tray = frame.locator('ul.tray');
+  await tray.locator('li').filter({ hasText: 'image.png' }).filter({ hasText: 'KB' }).waitFor();
+  await box.fill('This is what I see');
+  await box.press('Enter');
+  const mine = frame.locator('ol.log li.msg.mine:not(.pending)').filter({ hasText: 'This is what I see' });
+  const thumb = mine.locator('button.file.image img');
+  await thumb.waitFor();
+  for (let i = 0; i < 100 && !(await thumb.evaluate((img) => img.complete && img.naturalWidth > 0)); i++) await page.waitForTimeout(50);
+  assert.ok(await thumb.evaluate((img) => img.complete && img.naturalWidth > 0), 'the thumbnail shows');
+  assert.equal(await tray.isHidden(), true, 'the tray empties once sent');
+
+  // 2. The agent reads it: the image inline type, its thumbnail.
+  const { conversations } = await api(server, 'GET', '/v1/conversations?section=customers&status=open', { token: ben });
+  const conv = conversations.find((c) => c.customer?.name === 'Paula Paste');
+  const { messages } = await api(server, 'GET', `/v1/conversations/${conv.id}/messages`, { token: ben });
+  const sent = messages.find((m) => m.text === 'This is what I see');
+  assert.equal(sent.attachments.length, 1);
+  assert.deepEqual([sent.attachments[0].type, sent.attachments[0].image, sent.attachments[0].width], ['image/png', true, 900]);
+  const th = await fetch(`${server}/v1/attachments/${sent.attachments[0].id}/thumbnail`, { headers: { Authorization: `Bearer ${ben}` } });
+  assert.equal(th.status, 200);
+  assert.equal(th.headers.get('content-type'), 'image/jpeg');
+
+  // 3. The customer opens it large; Escape closes.
+  await page.screenshot({ path: join(artifacts, 'widget-image-inline.png') });
+  await thumb.click();
+  const viewer = frame.locator('.viewer');
+  await viewer.locator('img').waitFor();
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: join(artifacts, 'widget-image-viewer.png') });
+  await viewer.press('Escape');
+  assert.equal(await viewer.isHidden(), true);
+
+  // 4. The agent answers with a PDF; the customer downloads it.
+  const pdf = Buffer.from('%PDF-1.4\n% the returns guide\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+  const up = await fetch(`${server}/v1/uploads?name=${encodeURIComponent('Returns guide.pdf')}`, {
+    method: 'POST', headers: { Authorization: `Bearer ${ben}`, 'Content-Type': 'application/pdf' }, body: pdf,
+  });
+  assert.equal(up.status, 201);
+  const att = await up.json();
+  await api(server, 'POST', `/v1/conversations/${conv.id}/messages`, { token: ben, body: { client_id: 'pdf-1', text: 'Here is our guide', attachments: [att.id] } });
+  const file = frame.locator('ol.log li.msg.theirs').filter({ hasText: 'Here is our guide' }).locator('button.file');
+  await file.waitFor();
+  assert.match(await file.textContent(), /Returns guide\.pdf · \d+ bytes/);
+  const [download] = await Promise.all([page.waitForEvent('download'), file.click()]);
+  assert.equal(download.suggestedFilename(), 'Returns guide.pdf');
+  const dir = await mkdtemp(join(tmpdir(), 'deskchat-dl-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await download.saveAs(join(dir, 'guide.pdf'));
+  assert.deepEqual(await readFile(join(dir, 'guide.pdf')), pdf);
+
+  // 5. Too large is refused before it is sent, with the limit.
+  await box.evaluate((el) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(10 * 1024 * 1024 + 1)], 'huge.bin'));
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  });
+  await tray.locator('li.over').filter({ hasText: 'Larger than 10 MB' }).waitFor();
+  await page.screenshot({ path: join(artifacts, 'widget-files.png') });
+  assert.deepEqual(errors, []);
 });

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,9 +19,11 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/deskchat/deskchat/backend/blob"
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/client"
 	"github.com/deskchat/deskchat/backend/demo"
+	"github.com/deskchat/deskchat/backend/postgres"
 	"github.com/deskchat/deskchat/backend/postgres/pgtest"
 	"github.com/deskchat/deskchat/backend/server"
 	"github.com/deskchat/deskchat/backend/sqlite"
@@ -275,6 +278,23 @@ func TestMigrateToPostgres(t *testing.T) {
 	if _, err := src.CreateSavedReply(ctx, ben, chat.NewSavedReply{Shortcut: "hi", Title: "Hi", Text: "Hi {{customer.name}}", Personal: true}); err != nil {
 		t.Fatal(err)
 	}
+	// A file: its bytes in the folder beside the database.
+	files, err := blob.OpenDir(file + ".files")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf := []byte("%PDF-1.4 moved along")
+	key := blob.Key(pdf)
+	if err := files.Put(ctx, key, pdf); err != nil {
+		t.Fatal(err)
+	}
+	up, err := src.CreateUpload(ctx, ben, &chat.Upload{Attachment: chat.Attachment{Name: "guide.pdf", Type: "application/pdf", Size: int64(len(pdf))}, Blob: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := src.SendMessage(ctx, ben, convs[0].ID, chat.NewMessage{Text: "the guide", Attachments: []string{up.ID}}); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range convs[:len(convs)-1] {
 		actors = append(actors, chat.Actor{Kind: chat.KindCustomer, ID: c.Customer.ID})
 	}
@@ -339,6 +359,20 @@ func TestMigrateToPostgres(t *testing.T) {
 	y, errY := dst.ListSavedReplies(ctx, ben)
 	if a, b := mustList(t, x, errX), mustList(t, y, errY); a != b || !strings.Contains(b, "customer.name") {
 		t.Fatalf("saved replies differ:\n%s\n%s", a, b)
+	}
+	// The file moved with its message, bytes and all.
+	if !strings.Contains(out, "1 files") {
+		t.Fatalf("migrate did not count the file: %s", out)
+	}
+	if got, err := dst.FindAttachment(ctx, ben, up.ID); err != nil || got.Blob != key || got.Name != "guide.pdf" {
+		t.Fatalf("attachment after migrate: %+v %v", got, err)
+	}
+	rd, err := dst.(*postgres.Store).Blobs().Open(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := io.ReadAll(rd); string(b) != string(pdf) {
+		t.Fatalf("blob after migrate: %q", b)
 	}
 	// Writing goes on where SQLite stopped.
 	m3, _, err := dst.SendMessage(ctx, ben, convs[0].ID, chat.NewMessage{Text: "now on PostgreSQL"})

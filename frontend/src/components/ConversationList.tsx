@@ -1,6 +1,6 @@
 // The conversation list of the selected section and status.
 import { relativeTime } from '../lib/format';
-import { isolate } from '../lib/text';
+import { isolate, visible } from '../lib/text';
 import type { Conversation } from '../lib/types';
 import { current, open } from '../stores/conversation';
 import { assignee, list, listError, loadMore, section, status } from '../stores/inbox';
@@ -26,7 +26,9 @@ export function preview(c: Conversation, myId?: number): string {
   const m = c.last_message;
   if (!m) return '';
   if (m.deleted_at) return 'Message deleted';
-  const text = m.text.replace(/\s+/g, ' ');
+  // A message of files only shows their names (as chat.Message.Summary).
+  const files = m.attachments ?? [];
+  const text = !visible(m.text) && files.length ? `📎 ${files.map((a) => isolate(a.name)).join(', ')}` : m.text.replace(/\s+/g, ' ');
   return m.author.kind === 'user' && m.author.id === myId ? `You: ${isolate(text)}` : text;
 }
 

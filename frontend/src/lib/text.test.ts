@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import shared from '../../../backend/chat/testdata/text.json';
-import { balance, codePoints, counterText, isolate, oneLine, visible } from './text';
+import { balance, codePoints, counterText, formatBytes, isolate, oneLine, visible } from './text';
 
 // The same cases the Go rules pass (backend/chat/text_test.go).
 const cases = shared as unknown as {
@@ -23,5 +23,14 @@ describe('counterText', () => {
     expect(counterText('😀'.repeat(5001), 5000)).toBe('5,001 / 5,000 · 1 too many');
     // 3,000 emoji are 6,000 UTF-16 units but 3,000 characters: within the limit.
     expect(counterText('😀'.repeat(3000), 5000)).toBe('');
+  });
+});
+
+describe('formatBytes', () => {
+  it('writes sizes as chat.FormatBytes', () => {
+    expect(formatBytes(10 << 20)).toBe('10 MB');
+    expect(formatBytes(3 << 19)).toBe('1.5 MB');
+    expect(formatBytes(512 << 10)).toBe('512 KB');
+    expect(formatBytes(800)).toBe('800 bytes');
   });
 });
