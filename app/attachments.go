@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 
 	"github.com/deskchat/deskchat/app/localstore"
@@ -36,7 +38,13 @@ type AttachmentService struct {
 	Dialogs Dialogs // nil until Wails started
 
 	mu     sync.Mutex
-	staged map[string]*localstore.OutFile // by token, until sent or removed
+	staged map[string]stagedFor // by token, until sent or removed
+}
+
+// stagedFor is a staged file and the conversation whose composer holds it.
+type stagedFor struct {
+	file           *localstore.OutFile
+	conversationID int64
 }
 
 // StagedFile is a file attached in the composer, waiting for Send.
@@ -47,39 +55,57 @@ type StagedFile struct {
 	Image bool   `json:"image"`
 }
 
-// StageParams is a file the frontend holds (a paste, a drop): its name and
-// its bytes in base64.
+// StageParams is a file the frontend holds (a paste, a drop) for the
+// composer of a conversation: its name and its bytes in base64.
 type StageParams struct {
-	Name string `json:"name"`
-	Data string `json:"data"`
+	ConversationID int64  `json:"conversation_id"`
+	Name           string `json:"name"`
+	Data           string `json:"data"`
 }
 
-// Stage keeps a pasted or dropped file for the next reply. EInvalid for a
-// bad name, EFileEmpty, EFileTooLarge over the helpdesk's limit.
+// Stage keeps a pasted or dropped file for the next reply in a
+// conversation. EInvalid for a bad name, EFileEmpty, EFileTooLarge over
+// the helpdesk's limit.
 func (s *AttachmentService) Stage(p StageParams) (*StagedFile, error) {
 	data, err := base64.StdEncoding.DecodeString(p.Data)
 	if err != nil {
 		return nil, errors.New("The file did not arrive whole.")
 	}
-	return s.stage(p.Name, data)
+	limit, err := s.limit()
+	if err != nil {
+		return nil, err
+	}
+	return s.stage(p.ConversationID, p.Name, data, limit)
 }
 
-// Pick opens the native file dialog and stages the chosen files.
-func (s *AttachmentService) Pick() ([]*StagedFile, error) {
+// Pick opens the native file dialog and stages the chosen files for a
+// conversation's reply. A file over the limit is refused before it is read.
+func (s *AttachmentService) Pick(p ConversationParams) ([]*StagedFile, error) {
 	if s.Dialogs == nil {
 		return nil, errors.New("No window to open a dialog in.")
+	}
+	limit, err := s.limit()
+	if err != nil {
+		return nil, err
 	}
 	paths, err := s.Dialogs.OpenFiles("Attach files")
 	if err != nil {
 		return nil, err
 	}
 	out := []*StagedFile{}
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
+	for _, path := range paths {
+		info, err := os.Stat(path)
 		if err != nil {
 			return out, err
 		}
-		f, err := s.stage(filepath.Base(p), data)
+		if err := chat.CheckFileSize(info.Size(), limit); err != nil {
+			return out, fmt.Errorf("%s: %s", filepath.Base(path), chat.ErrorMessage(err))
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return out, err
+		}
+		f, err := s.stage(p.ConversationID, filepath.Base(path), data, limit)
 		if err != nil {
 			return out, err
 		}
@@ -88,14 +114,22 @@ func (s *AttachmentService) Pick() ([]*StagedFile, error) {
 	return out, nil
 }
 
-func (s *AttachmentService) stage(name string, data []byte) (*StagedFile, error) {
+// limit is the helpdesk's file size limit as the local store knows it.
+func (s *AttachmentService) limit() (int64, error) {
+	st, err := s.Session.store()
+	if err != nil {
+		return 0, err
+	}
+	if set, err := st.Settings(context.Background()); err == nil && set.MaxFileBytes > 0 {
+		return set.MaxFileBytes, nil
+	}
+	return chat.DefaultMaxFileBytes, nil
+}
+
+func (s *AttachmentService) stage(convID int64, name string, data []byte, limit int64) (*StagedFile, error) {
 	st, err := s.Session.store()
 	if err != nil {
 		return nil, err
-	}
-	limit := int64(chat.DefaultMaxFileBytes)
-	if set, err := st.Settings(context.Background()); err == nil && set.MaxFileBytes > 0 {
-		limit = set.MaxFileBytes
 	}
 	f, err := st.StageFile(name, data, limit)
 	if err != nil {
@@ -103,9 +137,9 @@ func (s *AttachmentService) stage(name string, data []byte) (*StagedFile, error)
 	}
 	s.mu.Lock()
 	if s.staged == nil {
-		s.staged = map[string]*localstore.OutFile{}
+		s.staged = map[string]stagedFor{}
 	}
-	s.staged[f.Token] = f
+	s.staged[f.Token] = stagedFor{f, convID}
 	s.mu.Unlock()
 	return &StagedFile{Token: f.Token, Name: f.Name, Size: f.Size, Image: media.Inline(media.Sniff(data))}, nil
 }
@@ -113,22 +147,23 @@ func (s *AttachmentService) stage(name string, data []byte) (*StagedFile, error)
 // Unstage removes a staged file the agent took back.
 func (s *AttachmentService) Unstage(token string) error {
 	s.mu.Lock()
-	f := s.staged[token]
+	f, ok := s.staged[token]
 	delete(s.staged, token)
 	s.mu.Unlock()
-	if f == nil {
+	if !ok {
 		return nil
 	}
 	if st, err := s.Session.store(); err == nil {
-		st.Unstage(f.Token)
+		st.Unstage(f.file.Token)
 	}
 	return nil
 }
 
-// take hands staged files over to a queued reply (they are no longer
-// the composer's): an unknown token means the file must be attached
-// again (staging does not outlive the app).
-func (s *AttachmentService) take(tokens []string) ([]localstore.OutFile, error) {
+// take hands staged files over to a reply queued in a conversation (they
+// are no longer the composer's): an unknown token means the file must be
+// attached again (staging does not outlive the app), and a file staged
+// for another conversation's composer never goes to this one.
+func (s *AttachmentService) take(convID int64, tokens []string) ([]localstore.OutFile, error) {
 	if s == nil {
 		return nil, errors.New("Files cannot be sent from here.")
 	}
@@ -136,11 +171,14 @@ func (s *AttachmentService) take(tokens []string) ([]localstore.OutFile, error) 
 	defer s.mu.Unlock()
 	out := make([]localstore.OutFile, 0, len(tokens))
 	for _, t := range tokens {
-		f := s.staged[t]
-		if f == nil {
+		f, ok := s.staged[t]
+		if !ok {
 			return nil, errors.New("A file is no longer attached; attach it again.")
 		}
-		out = append(out, *f)
+		if f.conversationID != convID {
+			return nil, errors.New("A file was attached in another conversation; attach it here again.")
+		}
+		out = append(out, *f.file)
 	}
 	for _, t := range tokens {
 		delete(s.staged, t)
@@ -190,7 +228,15 @@ func (s *AttachmentService) Save(p FileRef) (string, error) {
 	if err != nil || path == "" {
 		return "", err
 	}
-	return path, os.WriteFile(path, data, 0o600)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return "", err
+	}
+	if runtime.GOOS == "windows" {
+		// Marked as downloaded from the internet, as a browser would:
+		// SmartScreen and Office's macro block then apply to it.
+		os.WriteFile(path+":Zone.Identifier", []byte("[ZoneTransfer]\r\nZoneId=3\r\n"), 0o600)
+	}
+	return path, nil
 }
 
 // file reads an attachment of a message the local store holds and has
@@ -210,11 +256,16 @@ func (s *AttachmentService) file(p FileRef, thumb bool) ([]byte, *chat.Attachmen
 	if data, ok := st.CachedFile(a.ID, thumb); ok {
 		return data, a, nil
 	}
-	d, err := call(s.Session, func(ctx context.Context, c *client.Client) (*client.Download, error) {
-		return c.Download(ctx, a.ID, thumb)
-	})
+	c, err := s.Session.online()
 	if err != nil {
 		return nil, nil, err
+	}
+	// A large file on a slow line takes longer than a JSON call may.
+	ctx, cancel := context.WithTimeout(context.Background(), client.TransferTimeout(a.Size))
+	defer cancel()
+	d, err := c.ForTransfers().Download(ctx, a.ID, thumb)
+	if err != nil {
+		return nil, nil, userError(err)
 	}
 	if err := st.CacheFile(a.ID, thumb, d.Data); err != nil {
 		s.Session.log().Warn("attachments: cache", "err", err)

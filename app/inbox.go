@@ -178,7 +178,7 @@ func (s *InboxService) SendMessage(p SendMessageParams) error {
 	}
 	var files []localstore.OutFile
 	if len(p.Files) > 0 {
-		if files, err = s.Files.take(p.Files); err != nil {
+		if files, err = s.Files.take(p.ConversationID, p.Files); err != nil {
 			return err
 		}
 	}

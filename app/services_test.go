@@ -288,18 +288,23 @@ func testFiles(t *testing.T, a *app.App, convID int64) {
 	saved := filepath.Join(dir, "saved.pdf")
 	a.Files.Dialogs = dialogs{open: []string{pdfPath}, save: saved}
 	png := mediatest.PNG(400, 300)
-	shot, err := a.Files.Stage(app.StageParams{Name: "paste\u202E.png", Data: base64.StdEncoding.EncodeToString(png)})
+	shot, err := a.Files.Stage(app.StageParams{ConversationID: convID, Name: "paste\u202E.png", Data: base64.StdEncoding.EncodeToString(png)})
 	if err != nil || !shot.Image || shot.Name != "paste.png" || shot.Size != int64(len(png)) {
 		t.Fatalf("stage = %+v, %v", shot, err)
 	}
-	picked, err := a.Files.Pick()
+	picked, err := a.Files.Pick(app.ConversationParams{ConversationID: convID})
 	if err != nil || len(picked) != 1 || picked[0].Name != "guide.pdf" || picked[0].Image {
 		t.Fatalf("pick = %+v, %v", picked, err)
 	}
-	if _, err := a.Files.Stage(app.StageParams{Name: "empty.txt", Data: ""}); err == nil {
+	if _, err := a.Files.Stage(app.StageParams{ConversationID: convID, Name: "empty.txt", Data: ""}); err == nil {
 		t.Fatal("an empty file was staged")
 	}
-	gone, _ := a.Files.Stage(app.StageParams{Name: "gone.txt", Data: base64.StdEncoding.EncodeToString([]byte("x"))})
+	// A file staged in another conversation's composer never goes here.
+	elsewhere, _ := a.Files.Stage(app.StageParams{ConversationID: convID + 1, Name: "for-someone-else.txt", Data: base64.StdEncoding.EncodeToString([]byte("x"))})
+	if err := a.Inbox.SendMessage(app.SendMessageParams{ConversationID: convID, Files: []string{elsewhere.Token}}); err == nil {
+		t.Fatal("a file staged for another conversation was sent here")
+	}
+	gone, _ := a.Files.Stage(app.StageParams{ConversationID: convID, Name: "gone.txt", Data: base64.StdEncoding.EncodeToString([]byte("x"))})
 	a.Files.Unstage(gone.Token)
 	if err := a.Inbox.SendMessage(app.SendMessageParams{ConversationID: convID, Files: []string{gone.Token}}); err == nil {
 		t.Fatal("a file taken back was sent")

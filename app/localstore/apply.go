@@ -539,10 +539,13 @@ func (s *Store) Purge(ctx context.Context) error {
 	if err != nil {
 		return nil
 	}
+	// Their files leave the cache with them.
+	defer s.purgeFiles(ctx)
 	return s.write(ctx, func(tx *sql.Tx) error {
 		hidden := `SELECT c.id FROM conversations c WHERE NOT (` + member + ` OR (:support AND c.customer_id IS NOT NULL))`
 		args := []any{sql.Named("me", s.me), sql.Named("support", me.Support)}
 		for _, q := range []string{
+			`DELETE FROM attachments WHERE message_id IN (SELECT id FROM messages WHERE conversation_id IN (` + hidden + `))`,
 			`DELETE FROM messages WHERE conversation_id IN (` + hidden + `)`,
 			`DELETE FROM read_state WHERE conversation_id IN (` + hidden + `)`,
 			`DELETE FROM conversations WHERE id IN (` + hidden + `)`,

@@ -436,7 +436,9 @@ func (e *Engine) upload(ctx context.Context, en localstore.Entry) ([]string, err
 			if err != nil {
 				return nil, chat.Errorf(chat.EInvalid, "The file %s is gone from this computer.", f.Name)
 			}
-			att, err := e.Client.Upload(ctx, f.Name, "", data)
+			uctx, cancel := context.WithTimeout(ctx, client.TransferTimeout(int64(len(data))))
+			att, err := e.Client.ForTransfers().Upload(uctx, f.Name, "", data)
+			cancel()
 			if err != nil {
 				return nil, err
 			}

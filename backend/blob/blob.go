@@ -12,7 +12,7 @@
 // an attachment released (a delete, an erasure, an upload never sent) and
 // the server's sweeper deletes those no attachment uses any more. A Put
 // of bytes already stored refreshes the blob's touch time, and Delete
-// spares a blob touched after its cut-off: an upload between its Put and
+// spares a blob touched within its grace: an upload between its Put and
 // the commit of its row is never swept from under it.
 package blob
 
@@ -37,9 +37,10 @@ type Store interface {
 	// Open returns a blob for reading (and seeking: HTTP ranges), or
 	// ErrNotFound.
 	Open(ctx context.Context, key string) (io.ReadSeekCloser, error)
-	// Delete removes a blob last touched before cutoff and reports whether
-	// it did; a missing blob is not an error (false).
-	Delete(ctx context.Context, key string, cutoff time.Time) (bool, error)
+	// Delete removes a blob unless it was touched within grace (by the
+	// store's own clock, so nodes whose clocks differ agree), and reports
+	// whether the blob is gone: deleted now, or not there at all.
+	Delete(ctx context.Context, key string, grace time.Duration) (gone bool, err error)
 	// Walk calls fn for every blob with its touch time, in no order.
 	Walk(ctx context.Context, fn func(key string, touched time.Time) error) error
 }

@@ -79,8 +79,14 @@ func (d *Dir) Put(ctx context.Context, key string, data []byte) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-		return err
+	if _, err := os.Stat(filepath.Dir(p)); errors.Is(err, fs.ErrNotExist) {
+		// A new shard folder: its entry in the root must survive a crash too.
+		if err := os.Mkdir(filepath.Dir(p), 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+		if err := syncDir(d.root); err != nil {
+			return err
+		}
 	}
 	if err := os.Rename(tmp, p); err != nil {
 		return err
@@ -110,8 +116,8 @@ func (d *Dir) Open(ctx context.Context, key string) (io.ReadSeekCloser, error) {
 	return f, err
 }
 
-// Delete removes a blob touched before cutoff; see Store.
-func (d *Dir) Delete(ctx context.Context, key string, cutoff time.Time) (bool, error) {
+// Delete removes a blob not touched within grace; see Store.
+func (d *Dir) Delete(ctx context.Context, key string, grace time.Duration) (bool, error) {
 	p, err := d.path(key)
 	if err != nil {
 		return false, err
@@ -120,11 +126,11 @@ func (d *Dir) Delete(ctx context.Context, key string, cutoff time.Time) (bool, e
 	defer d.mu.Unlock()
 	st, err := os.Stat(p)
 	if errors.Is(err, fs.ErrNotExist) {
-		return false, nil
+		return true, nil
 	} else if err != nil {
 		return false, err
 	}
-	if !st.ModTime().Before(cutoff) {
+	if !st.ModTime().Before(time.Now().Add(-grace)) {
 		return false, nil
 	}
 	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -90,9 +90,10 @@ func ValidAttachmentID(id string) bool {
 // characters go; path separators and the characters Windows forbids
 // (<>:"|?*) become "_", so a name never reaches outside the folder it is
 // saved in; leading and trailing spaces and dots go (no ".." and no
-// hidden file); Windows' device names (CON, NUL, COM1…) get a leading "_";
-// a name over MaxFileNameBytes is shortened at a character boundary,
-// keeping its extension. A name with nothing visible left is EInvalid;
+// hidden file); a name over MaxFileNameBytes is shortened at a character
+// boundary, keeping its extension; then a name Windows takes for a device
+// (CON, NUL, COM1…, whatever follows its first dot: "NUL.tar.gz") gets a
+// leading "_". A name with nothing visible left is EInvalid;
 // invalid UTF-8 is EInvalidUTF8.
 func CheckFileName(name string) (string, error) {
 	if !utf8.ValidString(name) {
@@ -113,28 +114,30 @@ func CheckFileName(name string) (string, error) {
 	if !Visible(s) {
 		return "", Errorf(EInvalid, "The file needs a name.")
 	}
-	base := strings.ToUpper(strings.TrimSuffix(s, path.Ext(s)))
-	if slices.Contains(windowsDevices, base) {
-		s = "_" + s
-	}
-	if len(s) > MaxFileNameBytes {
+	if len(s) > MaxFileNameBytes-1 { // room for a device name's "_"
 		ext := path.Ext(s)
 		if len(ext) > 16 || !Visible(strings.TrimPrefix(ext, ".")) {
 			ext = ""
 		}
 		stem := s[:len(s)-len(ext)]
-		cut := MaxFileNameBytes - len(ext)
+		cut := MaxFileNameBytes - 1 - len(ext)
 		for cut > 0 && !utf8.RuneStart(stem[cut]) {
 			cut--
 		}
 		s = strings.TrimRight(stem[:cut], " .") + ext
 	}
+	// Windows takes "NUL.tar.gz" and "nul .txt" for the device NUL: what
+	// comes before the first dot, without trailing spaces, decides.
+	base, _, _ := strings.Cut(s, ".")
+	if slices.Contains(windowsDevices, strings.ToUpper(strings.TrimRight(base, " "))) {
+		s = "_" + s
+	}
 	return s, nil
 }
 
-var windowsDevices = []string{"CON", "PRN", "AUX", "NUL",
-	"COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
-	"LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9"}
+var windowsDevices = []string{"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+	"COM0", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "COM¹", "COM²", "COM³",
+	"LPT0", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9", "LPT¹", "LPT²", "LPT³"}
 
 // CheckAttachmentIDs checks the attachments a new message names: at most
 // MaxAttachments (ETooManyFiles), each an id of NewAttachmentID's shape
@@ -162,7 +165,7 @@ func CheckAttachmentIDs(ids []string) ([]string, error) {
 
 // TooManyWaiting is CreateUpload's answer past MaxWaitingUploads.
 func TooManyWaiting() error {
-	return Errorf(ETooManyFiles, "You have %d files waiting to be sent; send or discard them first.", MaxWaitingUploads)
+	return Errorf(ETooManyFiles, "You have %d files waiting to be sent; send or remove them first.", MaxWaitingUploads)
 }
 
 // AttachmentUnknown is the answer to a send that names an upload that is

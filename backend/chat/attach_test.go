@@ -17,6 +17,11 @@ func TestCheckFileName(t *testing.T) {
 		{" .env ", "env", ""},
 		{"nul", "_nul", ""},
 		{"Lpt1.log", "_Lpt1.log", ""},
+		{"CON.tar.gz", "_CON.tar.gz", ""},
+		{"nul .txt", "_nul .txt", ""},
+		{"COM¹.txt", "_COM¹.txt", ""},
+		{"conout$", "_conout$", ""},
+		{"console.txt", "console.txt", ""},
 		{"", "", EInvalid},
 		{"...", "", EInvalid},
 		{"\u202E\u202C", "", EInvalid},
@@ -28,6 +33,9 @@ func TestCheckFileName(t *testing.T) {
 		}
 	}
 	// Over 255 bytes: cut at a character boundary, the extension kept.
+	if got, _ := CheckFileName("CON" + strings.Repeat(" ", 300) + "x.txt"); !strings.HasPrefix(got, "_CON") || len(got) > MaxFileNameBytes {
+		t.Errorf("a device name behind spaces: %q", got)
+	}
 	for _, stem := range []string{strings.Repeat("a", 300), strings.Repeat("日", 100), strings.Repeat("🙂", 80)} {
 		got, err := CheckFileName(stem + ".tar.gz")
 		if err != nil || len(got) > MaxFileNameBytes || !utf8.ValidString(got) || !strings.HasSuffix(got, ".gz") {

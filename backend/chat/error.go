@@ -33,6 +33,7 @@ const (
 	EFileEmpty       = "file_empty"             // an upload with no bytes
 	EFileTooLarge    = "file_too_large"         // an upload over Settings.MaxFileBytes
 	ETooManyFiles    = "too_many_files"         // a message naming more than MaxAttachments files
+	ERange           = "range_not_satisfiable"  // a download's Range lies outside the file
 	EInternal        = "internal"               // anything else; text never leaks
 )
 

@@ -78,6 +78,7 @@ func ProtocolTypeScript() string {
 		{"MAX_DESCRIPTION", chat.MaxDescriptionRunes}, {"MAX_SETTING", chat.MaxSettingRunes}, {"MAX_EMAIL_BYTES", chat.MaxEmailBytes},
 		{"MAX_QUERY", chat.MaxQueryRunes}, {"MAX_PAGE", chat.MaxPageSize},
 		{"MAX_ATTACHMENTS", chat.MaxAttachments}, {"DEFAULT_MAX_FILE_BYTES", chat.DefaultMaxFileBytes},
+		{"MAX_FILE_BYTES_LIMIT", chat.MaxFileBytesLimit},
 		{"E_FILE_TOO_LARGE", chat.EFileTooLarge}, {"E_FILE_EMPTY", chat.EFileEmpty}, {"E_TOO_MANY_FILES", chat.ETooManyFiles},
 	}
 	for _, c := range consts {

@@ -297,6 +297,9 @@ type AttachmentStore interface {
 	// (CanSeeUpload). ENotFound (AttachmentNotFound) otherwise, also once
 	// its message was deleted or its customer erased.
 	FindAttachment(ctx context.Context, a Actor, id string) (*Upload, error)
+	// DiscardUpload removes one of the actor's uploads not sent yet (the
+	// widget's ×). ENotFound for anyone else's, a sent one, or none.
+	DiscardUpload(ctx context.Context, a Actor, id string) error
 	// PruneUploads removes uploads never sent that were created before
 	// before, and returns how many.
 	PruneUploads(ctx context.Context, before time.Time) (int, error)

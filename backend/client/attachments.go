@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/deskchat/deskchat/backend/chat"
 )
@@ -28,6 +29,31 @@ func (c *Client) Upload(ctx context.Context, name, contentType string, data []by
 		return nil, err
 	}
 	return &att, nil
+}
+
+// DiscardUpload removes one of my uploads that was not sent
+// (DELETE /v1/uploads/{id}).
+func (c *Client) DiscardUpload(ctx context.Context, id string) error {
+	_, err := c.Do(ctx, http.MethodDelete, "/v1/uploads/"+url.PathEscape(id), nil, nil)
+	return err
+}
+
+// ForTransfers returns a copy of c whose requests have no overall time
+// limit (the HTTP client's Timeout covers a whole body: a large file on a
+// slow line would never make it); give each call a context deadline
+// instead, e.g. TransferTimeout.
+func (c *Client) ForTransfers() *Client {
+	cc := *c
+	h := *c.HTTP
+	h.Timeout = 0
+	cc.HTTP = &h
+	return &cc
+}
+
+// TransferTimeout is a deadline for moving size bytes: a minute, plus the
+// time the bytes take at 32 KB/s (a poor mobile line).
+func TransferTimeout(size int64) time.Duration {
+	return time.Minute + time.Duration(size/(32<<10))*time.Second
 }
 
 // Download is a file as the server serves it.

@@ -39,6 +39,7 @@ func TestAccessMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	noteFile, _ := e.support.Upload(e.ctx, "notes.txt", "", []byte("for the team"))
+	waitingA, _ := customerA.Upload(e.ctx, "draft.txt", "", []byte("not sent yet"))
 	if _, _, err := e.support.Post(e.ctx, convA.ID, chat.NewMessage{Text: "see file", Internal: true, Attachments: []string{noteFile.ID}}); err != nil {
 		t.Fatal(err)
 	}
@@ -142,6 +143,8 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/v1/attachments/" + shotA.ID + "/thumbnail", nil, want{ok, ok, notFound, ok, notFound}},
 		{"GET", "/v1/attachments/" + noteFile.ID, nil, want{ok, ok, notFound, notFound, notFound}},
 		{"POST", "/v1/uploads?name=hello.txt", func() []byte { return []byte("hello") }, want{created, created, created, created, created}},
+		{"GET", "/v1/attachments/" + waitingA.ID, nil, want{notFound, notFound, notFound, ok, notFound}},
+		{"DELETE", "/v1/uploads/" + waitingA.ID, nil, want{notFound, notFound, notFound, 204, notFound}},
 	}
 	for _, row := range rows {
 		for _, role := range roles {

@@ -1,10 +1,15 @@
 package httpapi
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
+	"path"
+	"regexp"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/deskchat/deskchat/backend/blob"
@@ -33,7 +38,17 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, a chat.Act
 		s.writeError(w, r, chat.Errorf(chat.EUnavailable, "This server keeps no files."))
 		return
 	}
-	name, err := chat.CheckFileName(r.URL.Query().Get("name"))
+	if ce := r.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+		s.writeError(w, r, chat.Errorf(chat.EMediaType, "Send the file's bytes as they are, without a Content-Encoding."))
+		return
+	}
+	q := queryParams(r)
+	raw, _ := q.raw("name")
+	if q.err != nil {
+		s.writeError(w, r, q.err)
+		return
+	}
+	name, err := chat.CheckFileName(raw)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -51,31 +66,41 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, a chat.Act
 		return
 	}
 	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(UploadTimeout))
-	data, err := io.ReadAll(io.LimitReader(r.Body, st.MaxFileBytes+1))
-	if err != nil {
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(r.ContentLength, 0), st.MaxFileBytes)+1))
+	if _, err := buf.ReadFrom(io.LimitReader(r.Body, st.MaxFileBytes+1)); err != nil {
 		s.writeError(w, r, chat.Errorf(chat.EInvalid, "The file did not arrive whole."))
 		return
 	}
+	data := buf.Bytes()
 	if err := chat.CheckFileSize(int64(len(data)), st.MaxFileBytes); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	// Decoding a large image takes hundreds of megabytes for a moment:
+	// one at a time per CPU, the others wait (or give up with their
+	// request).
+	select {
+	case s.decoding <- struct{}{}:
+	case <-r.Context().Done():
+		return
+	}
 	res, err := media.Process(data, media.Options{StripMetadata: !st.KeepImageLocation})
+	<-s.decoding
 	if err != nil {
-		s.writeError(w, r, chat.Errorf(chat.EFileEmpty, "The file is empty."))
+		s.writeError(w, r, err) // EFileEmpty, or media.ErrDamaged
 		return
 	}
 	u := &chat.Upload{Attachment: chat.Attachment{Name: name, Type: res.Type, Size: int64(len(res.Data)),
 		Image: res.Image, Width: res.Width, Height: res.Height}}
 	u.Blob = blob.Key(res.Data)
 	if err := s.cfg.Blobs.Put(r.Context(), u.Blob, res.Data); err != nil {
-		s.writeError(w, r, err)
+		s.writeError(w, r, storeError(err))
 		return
 	}
 	if res.Image {
 		u.ThumbBlob, u.ThumbType = blob.Key(res.Thumb), res.ThumbType
 		if err := s.cfg.Blobs.Put(r.Context(), u.ThumbBlob, res.Thumb); err != nil {
-			s.writeError(w, r, err)
+			s.writeError(w, r, storeError(err))
 			return
 		}
 	}
@@ -84,6 +109,27 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request, a chat.Act
 		return
 	}
 	writeJSON(w, http.StatusCreated, u.Attachment)
+}
+
+// storeError is the answer for a blob store that failed a write: a full
+// disk is "later" (503 unavailable, as SQLite's full disk), anything else
+// passes (a database error of PostgreSQL's blobs is classified already).
+func storeError(err error) error {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return chat.Errorf(chat.EUnavailable, "The server has no room for the file right now; try again later.")
+	}
+	return err
+}
+
+// handleDiscardUpload: DELETE /v1/uploads/{id} removes one of the caller's
+// uploads that was not sent (a file taken back before Send). 204; 404 for
+// anyone else's, a sent one, or none.
+func (s *Server) handleDiscardUpload(w http.ResponseWriter, r *http.Request, a chat.Actor) {
+	if err := s.store.DiscardUpload(r.Context(), a, r.PathValue("id")); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // DownloadCSP is the Content-Security-Policy of every file served: no
@@ -117,6 +163,12 @@ func (s *Server) handleAttachment(thumb bool) actorHandler {
 			return
 		case thumb:
 			key, typ = u.ThumbBlob, u.ThumbType
+			// Saved, a thumbnail is named as what it is.
+			ext := ".jpg"
+			if typ == "image/png" {
+				ext = ".png"
+			}
+			name = strings.TrimSuffix(name, path.Ext(name)) + " (thumbnail)" + ext
 		case !u.Image || !media.Inline(u.Type):
 			typ, disposition = "application/octet-stream", "attachment"
 		}
@@ -140,6 +192,38 @@ func (s *Server) handleAttachment(thumb bool) actorHandler {
 		h.Set("Content-Security-Policy", DownloadCSP)
 		h.Set("Cache-Control", "private, no-store")
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
-		http.ServeContent(w, r, "", time.Time{}, f)
+		if rg := r.Header.Get("Range"); rg != "" && !rangeSyntax.MatchString(rg) {
+			r.Header.Del("Range") // malformed: ignored, the whole file (RFC 9110 14.2)
+		}
+		http.ServeContent(&rangeErrors{ResponseWriter: w, s: s, r: r}, r, "", time.Time{}, f)
 	}
+}
+
+// rangeSyntax is a well-formed bytes range set.
+var rangeSyntax = regexp.MustCompile(`^bytes=(\d+-\d*|-\d+)(\s*,\s*(\d+-\d*|-\d+))*$`)
+
+// rangeErrors answers http.ServeContent's "416 Range Not Satisfiable" in
+// the one error shape (ERange) instead of its plain text.
+type rangeErrors struct {
+	http.ResponseWriter
+	s       *Server
+	r       *http.Request
+	swallow bool
+}
+
+func (w *rangeErrors) WriteHeader(code int) {
+	if code == http.StatusRequestedRangeNotSatisfiable {
+		w.swallow = true
+		w.ResponseWriter.Header().Del("Content-Range")
+		w.s.writeError(w.ResponseWriter, w.r, chat.Errorf(chat.ERange, "The range is outside the file."))
+		return
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *rangeErrors) Write(b []byte) (int, error) {
+	if w.swallow {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
 }

@@ -94,6 +94,25 @@ func TestAttachmentRoundTrip(t *testing.T) {
 	if resp.StatusCode != http.StatusPartialContent || !bytes.Equal(head, png[:8]) {
 		t.Fatalf("range: %d %x", resp.StatusCode, head)
 	}
+	// A range outside the file answers in the one error shape; a
+	// malformed one is ignored (the whole file).
+	tok := e.support.Token
+	if status, code := e.raw("GET", "/v1/attachments/"+shot.ID, tok, nil, map[string]string{"Range": "bytes=99999999-"}); status != 416 || code != chat.ERange {
+		t.Fatalf("range outside: %d %s", status, code)
+	}
+	if status, _ := e.raw("GET", "/v1/attachments/"+shot.ID, tok, nil, map[string]string{"Range": "bytes=abc"}); status != 200 {
+		t.Fatalf("malformed range: %d", status)
+	}
+	if !strings.Contains(th.Disposition, "error screen (thumbnail).jpg") {
+		t.Fatalf("thumbnail named %q", th.Disposition)
+	}
+	// The query is read strictly; the body is the file as it is.
+	if status, code := e.raw("POST", "/v1/uploads?name=a.png&name=b.png", tok, []byte("x"), nil); status != 400 || code != chat.EInvalid {
+		t.Fatalf("name twice: %d %s", status, code)
+	}
+	if status, code := e.raw("POST", "/v1/uploads?name=a.txt", tok, []byte("x"), map[string]string{"Content-Encoding": "gzip"}); status != 415 || code != chat.EMediaType {
+		t.Fatalf("gzip: %d %s", status, code)
+	}
 }
 
 // safe checks the headers every served file carries.
@@ -119,13 +138,28 @@ func TestHostileFiles(t *testing.T) {
 		image       bool
 	}{
 		{"page.png", "image/png", []byte("<!DOCTYPE html><html><script>alert(document.cookie)</script></html>"), "text/html; charset=utf-8", false},
-		{"both.gif", "image/gif", mediatest.Polyglot(), "application/octet-stream", false},
 		{"logo.svg", "image/svg+xml", mediatest.SVGWithScript(), "image/svg+xml", false},
 		{"doc.pdf", "application/pdf", []byte("%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"), "application/pdf", false},
 		{"anim.gif", "", mediatest.GIF(64, 64), "image/gif", true},
 		{"pic.webp", "application/octet-stream", mediatest.WebP(), "image/webp", true},
 		{"photo.jpg", "image/jpeg", mediatest.JPEGWithGPS(640, 480, 1), "image/jpeg", true},
 	}
+	// A file that is both a GIF and HTML starts as an image and breaks
+	// off: its metadata cannot be checked, so it is refused (kept as a
+	// plain file only when the admin keeps image metadata).
+	if _, err := alice.Upload(e.ctx, "both.gif", "image/gif", mediatest.Polyglot()); client.Code(err) != chat.EInvalid {
+		t.Fatalf("polyglot: %v", err)
+	}
+	keep := true
+	if _, err := e.admin.UpdateSettings(e.ctx, chat.SettingsUpdate{KeepImageLocation: &keep}); err != nil {
+		t.Fatal(err)
+	}
+	cases = append(cases, struct {
+		name, claim string
+		data        []byte
+		typ         string
+		image       bool
+	}{"both.gif", "image/gif", mediatest.Polyglot(), "application/octet-stream", false})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			att, err := alice.Upload(e.ctx, c.name, c.claim, c.data)

@@ -36,8 +36,9 @@ func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, l *limiter,
 	if ok {
 		return false
 	}
-	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-	s.writeError(w, r, chat.Errorf(chat.ERateLimited, "Too many requests; try again in %s.", wait.Round(time.Second)))
+	secs := int(math.Ceil(wait.Seconds())) // the header and the text say the same
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	s.writeError(w, r, chat.Errorf(chat.ERateLimited, "Too many requests; try again in %d s.", secs))
 	return true
 }
 

@@ -20,6 +20,7 @@ var statusOf = map[string]int{
 	chat.EFileTooLarge:    http.StatusRequestEntityTooLarge,
 	chat.EFileEmpty:       http.StatusBadRequest,
 	chat.ETooManyFiles:    http.StatusBadRequest,
+	chat.ERange:           http.StatusRequestedRangeNotSatisfiable,
 	chat.EMediaType:       http.StatusUnsupportedMediaType,
 	chat.EUnauthorized:    http.StatusUnauthorized,
 	chat.ETokenExpired:    http.StatusUnauthorized,

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"path"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -78,6 +79,8 @@ type Server struct {
 	streamsMu sync.Mutex
 	stopping  chan struct{}
 	stopOnce  sync.Once
+
+	decoding chan struct{} // images being decoded, one per CPU (attachments.go)
 }
 
 // Streams is where events reach the open streams: the process's
@@ -141,6 +144,7 @@ func New(store chat.Store, h Streams, cfg Config) *Server {
 		widgetSessions: newLimiter("widget-session", cfg.SharedLimits, cfg.WidgetSessionRate, time.Minute, cfg.Now),
 		customerSends:  newLimiter("customer-send", cfg.SharedLimits, cfg.CustomerSendRate, time.Minute, cfg.Now),
 		stopping:       make(chan struct{}),
+		decoding:       make(chan struct{}, runtime.NumCPU()),
 	}
 	s.trusted, _ = ParseProxies(cfg.TrustedProxies)
 	s.routes()
@@ -208,6 +212,7 @@ func (s *Server) routes() {
 	m.HandleFunc("PATCH /v1/me", s.authed(s.handleUpdateMe))
 	m.HandleFunc("GET /v1/presence", s.authed(s.handlePresence))
 	m.HandleFunc("POST "+uploadPath, s.authed(s.handleUpload))
+	m.HandleFunc("DELETE "+uploadPath+"/{id}", noBody(s.authed(s.handleDiscardUpload)))
 	m.HandleFunc("GET /v1/attachments/{id}", s.authed(s.handleAttachment(false)))
 	m.HandleFunc("GET /v1/attachments/{id}/thumbnail", s.authed(s.handleAttachment(true)))
 

@@ -8,9 +8,17 @@ import (
 // Metadata removal for PNG, WebP and GIF. Chunks and blocks are copied
 // byte for byte (PNG CRCs stay valid); pixels are never re-encoded.
 
-// stripPNG returns data without its eXIf, tEXt, zTXt, iTXt and tIME chunks
-// and without whatever follows IEND; ok false when the chunk structure does
-// not reach IEND.
+// pngKept are the ancillary PNG chunks stripPNG keeps: those that change
+// how the pixels look or move (colour, transparency, animation). Every
+// other ancillary chunk goes: eXIf, the text chunks, tIME, C2PA's caBX and
+// whatever a tool invents next. Critical chunks (upper-case first letter)
+// always stay.
+var pngKept = map[string]bool{"tRNS": true, "gAMA": true, "cHRM": true, "sRGB": true, "iCCP": true, "sBIT": true,
+	"bKGD": true, "pHYs": true, "cICP": true, "mDCv": true, "cLLi": true, "acTL": true, "fcTL": true, "fdAT": true}
+
+// stripPNG returns data with its critical chunks and the ancillary chunks
+// of pngKept only, without whatever follows IEND; ok false when the chunk
+// structure does not reach IEND.
 func stripPNG(data []byte) (out []byte, ok bool) {
 	if !bytes.HasPrefix(data, pngSignature) {
 		return nil, false
@@ -25,9 +33,7 @@ func stripPNG(data []byte) (out []byte, ok bool) {
 			return nil, false
 		}
 		typ := string(data[i+4 : i+8])
-		switch typ {
-		case "eXIf", "tEXt", "zTXt", "iTXt", "tIME":
-		default:
+		if critical := typ[0] >= 'A' && typ[0] <= 'Z'; critical || pngKept[typ] {
 			out = append(out, data[i:end]...)
 		}
 		if typ == "IEND" {
@@ -44,8 +50,12 @@ const (
 	vp8xFlagXMP  = 1 << 2
 )
 
-// stripWebP returns data without its EXIF and "XMP " chunks, with the VP8X
-// flags for them cleared, the RIFF size fixed and whatever follows the
+// webpKept are the WebP chunks stripWebP keeps: the image, its alpha, its
+// colour profile and its animation. EXIF, "XMP ", C2PA and any other go.
+var webpKept = map[string]bool{"VP8 ": true, "VP8L": true, "VP8X": true, "ALPH": true, "ICCP": true, "ANIM": true, "ANMF": true}
+
+// stripWebP returns data with the chunks of webpKept only, the VP8X flags
+// for EXIF and XMP cleared, the RIFF size fixed and whatever follows the
 // RIFF form dropped; ok false when the chunk structure is broken.
 func stripWebP(data []byte) (out []byte, ok bool) {
 	if len(data) < 12 || string(data[:4]) != "RIFF" || string(data[8:12]) != "WEBP" {
@@ -66,9 +76,7 @@ func stripWebP(data []byte) (out []byte, ok bool) {
 		if end > lim {
 			return nil, false
 		}
-		switch fcc := string(data[i : i+4]); fcc {
-		case "EXIF", "XMP ":
-		default:
+		if fcc := string(data[i : i+4]); webpKept[fcc] {
 			start := len(out)
 			out = append(out, data[i:end]...)
 			if n%2 == 1 {

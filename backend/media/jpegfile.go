@@ -18,6 +18,7 @@ const (
 	markerAPP1  = 0xe1 // Exif, XMP, extended XMP
 	markerAPP2  = 0xe2 // ICC profile; also MPF and FlashPix
 	markerAPP13 = 0xed // Photoshop IRB with IPTC
+	markerAPP14 = 0xee // Adobe (colour transform)
 	markerCOM   = 0xfe
 )
 
@@ -101,11 +102,11 @@ func scanEnd(data []byte, i int) int {
 
 // scanJPEG checks that data is a well-formed JPEG up to its EOI (ok) and
 // returns the Orientation (1-8) of its first Exif APP1 segment, 1 when it
-// has none. With strip it also returns data without metadata segments:
-// APP1 (Exif, XMP), APP13 (Photoshop, IPTC), COM, and APP2 other than
-// ICC_PROFILE (MPF, whose offsets point at the extra images after EOI that
-// are dropped here, and FlashPix). It keeps APP0 (JFIF), the ICC profile,
-// APP14 (Adobe colour transform) and every other segment byte for byte, and
+// has none. With strip it also returns data with only the application
+// segments that decode the pixels: APP0 (JFIF), the APP2 ICC profile and
+// APP14 (Adobe colour transform); every other APPn (APP1 Exif and XMP,
+// APP13 Photoshop and IPTC, APP11 C2PA, MPF, FlashPix, vendors' own) and
+// COM go. It keeps every non-APP segment byte for byte, and
 // drops whatever follows EOI (phones append extra images and vendor
 // trailers there). When the orientation is not 1, a minimal Exif APP1
 // holding only that tag is written back after SOI (after APP0 when APP0
@@ -125,10 +126,13 @@ func scanJPEG(data []byte, strip bool) (out []byte, orientation int, ok bool) {
 				orientation = exifOrientation(payload)
 			}
 			keep = false
-		case markerAPP13, markerCOM:
-			keep = false
 		case markerAPP2:
 			keep = bytes.HasPrefix(payload, []byte("ICC_PROFILE\x00"))
+		case markerAPP0, markerAPP14:
+		default:
+			// Kept: only what decodes the pixels. Every other APPn
+			// (APP11's C2PA manifests can hold a location too) and COM go.
+			keep = !(m >= markerAPP0 && m <= markerAPP0+15 || m == markerCOM)
 		}
 		if !strip {
 			return true

@@ -73,15 +73,24 @@ type Result struct {
 	ThumbType string
 }
 
+// ErrDamaged is Process's answer (EInvalid) for bytes that start as a PNG,
+// JPEG, GIF or WebP but whose structure breaks off, with StripMetadata:
+// what they hold cannot be checked for a location.
+var ErrDamaged = chat.Errorf(chat.EInvalid, "The image is damaged: it cannot be checked for location data. Export it again or send it as an archive.")
+
 // thumbQuality is the JPEG quality of thumbnails.
 const thumbQuality = 80
 
 // Process sniffs data and, for a PNG, JPEG, GIF or WebP, checks its size,
 // decodes it whole, removes its metadata (Options.StripMetadata) and makes
-// its thumbnail. Odd content is never an error: anything that is not a
-// supported image that decodes whole is a plain file with its sniffed Type
-// (Image false, Data the input). The only error is a *chat.Error with code
-// chat.EFileEmpty for empty data. Process does not modify data; Result.Data
+// its thumbnail. Anything that is not a supported image that decodes whole
+// is a plain file with its sniffed Type (Image false): application/
+// octet-stream for bytes that start as an image, Data stripped of metadata
+// when its structure could be read (too many pixels, pixels that do not
+// decode). Errors are *chat.Error: EFileEmpty for empty data, ErrDamaged
+// (EInvalid) with StripMetadata for bytes that start as an image whose
+// structure breaks off (a polyglot GIF+HTML, a truncated JPEG), whose
+// metadata could not be found and removed. Process does not modify data; Result.Data
 // may share it. It is safe for concurrent use; a large image uses both
 // the decoder's memory and, while it is scaled, up to all CPUs.
 func Process(data []byte, o Options) (*Result, error) {
@@ -98,16 +107,29 @@ func Process(data []byte, o Options) (*Result, error) {
 	if !Inline(typ) {
 		return &Result{Type: typ, Data: data}, nil
 	}
-	if r := processImage(typ, data, o); r != nil {
+	r, out, parsed := processImage(typ, data, o)
+	switch {
+	case r != nil:
 		return r, nil
+	case parsed:
+		// Read but not shown (too many pixels, pixels that do not decode):
+		// a plain file, its metadata gone all the same.
+		return &Result{Type: typeBinary, Data: out}, nil
+	case o.StripMetadata:
+		// Not even its structure could be read, so its metadata cannot be
+		// found either: refused rather than stored with a location.
+		return nil, ErrDamaged
 	}
 	return &Result{Type: typeBinary, Data: data}, nil
 }
 
 // processImage returns the Result for data sniffed as the image type typ,
-// nil when it is not an image that decodes whole within o.MaxPixels.
-func processImage(typ string, data []byte, o Options) *Result {
+// nil when it is not an image that decodes whole within o.MaxPixels; out
+// is what to store then: the bytes without metadata when its structure
+// could be read (ok), nil when not even that.
+func processImage(typ string, data []byte, o Options) (r *Result, out []byte, ok bool) {
 	out, orientation, ok := data, 1, true
+	fail := func() (*Result, []byte, bool) { return nil, out, ok }
 	switch typ {
 	case typeJPEG:
 		out, orientation, ok = scanJPEG(data, o.StripMetadata)
@@ -123,32 +145,32 @@ func processImage(typ string, data []byte, o Options) *Result {
 		}
 	}
 	if !ok {
-		return nil
+		return nil, nil, false
 	}
 	// What is stored (out) is what is checked and decoded.
 	cfg, err := decodeConfig(typ, out)
 	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 ||
 		int64(cfg.Width)*int64(cfg.Height) > int64(o.MaxPixels) {
-		return nil
+		return fail()
 	}
 	m, err := decode(typ, out)
 	if err != nil {
-		return nil
+		return fail()
 	}
 	canvas := image.Rect(0, 0, cfg.Width, cfg.Height)
 	if b := m.Bounds(); b.Empty() || !b.In(canvas) {
-		return nil
+		return fail()
 	}
 	thumb, thumbType, err := thumbnail(m, canvas, orientation, o.ThumbSize)
 	if err != nil {
-		return nil
+		return fail()
 	}
-	r := &Result{Type: typ, Image: true, Width: cfg.Width, Height: cfg.Height,
+	r = &Result{Type: typ, Image: true, Width: cfg.Width, Height: cfg.Height,
 		Data: out, Thumb: thumb, ThumbType: thumbType}
 	if swapsAxes(orientation) {
 		r.Width, r.Height = r.Height, r.Width
 	}
-	return r
+	return r, out, true
 }
 
 // decodeConfig reads the header of an image of type typ. A decoder that

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/image/webp"
 
@@ -49,7 +50,7 @@ func checkInvariants(tb testing.TB, data []byte, o media.Options, r *media.Resul
 		if media.Inline(r.Type) {
 			tb.Fatalf("not an image, but Type %q is inline", r.Type)
 		}
-		if !bytes.Equal(r.Data, data) {
+		if !bytes.Equal(r.Data, data) && !(o.StripMetadata && media.Inline(media.Sniff(data))) {
 			tb.Fatalf("not an image, but Data changed")
 		}
 		return
@@ -451,9 +452,23 @@ func TestProcessNotImages(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			for _, strip := range []bool{false, true} {
-				r := mustProcess(t, c.data, media.Options{StripMetadata: strip})
+				r, err := media.Process(c.data, media.Options{StripMetadata: strip})
+				if strip && c.want == octet && err != nil {
+					// Starts as an image, breaks off: refused rather than
+					// kept with whatever metadata it holds.
+					if err != media.ErrDamaged {
+						t.Fatalf("err = %v", err)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
 				if r.Type != c.want || r.Image || media.Inline(r.Type) || r.Thumb != nil {
 					t.Fatalf("got %q image=%v", r.Type, r.Image)
+				}
+				if strip && mediatest.HasGPS(r.Data) {
+					t.Fatal("a plain file kept its location")
 				}
 			}
 		})
@@ -611,6 +626,9 @@ func FuzzProcess(f *testing.F) {
 				}
 				return
 			}
+			if err == media.ErrDamaged && o.StripMetadata {
+				return // starts as an image, breaks off: refused
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -644,3 +662,48 @@ func BenchmarkThumbnail5MBPhoto(b *testing.B) {
 
 // truncate returns the first two thirds of b.
 func truncate(b []byte) []byte { return b[:len(b)*2/3] }
+
+// A GIF whose first frame is one pixel on a large canvas: the frame scales
+// to less than a pixel, and the thumbnail must still end (it once looped).
+func TestTinyFrameOnALargeCanvas(t *testing.T) {
+	var buf bytes.Buffer
+	frame := image.NewPaletted(image.Rect(0, 0, 1, 1), color.Palette{color.Black, color.White})
+	if err := gif.EncodeAll(&buf, &gif.GIF{Image: []*image.Paletted{frame}, Delay: []int{0},
+		Config: image.Config{ColorModel: frame.Palette, Width: 1000, Height: 1000}}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan *media.Result, 1)
+	go func() { r, _ := media.Process(buf.Bytes(), media.Options{StripMetadata: true}); done <- r }()
+	select {
+	case r := <-done:
+		if r == nil || !r.Image || len(r.Thumb) == 0 {
+			t.Fatalf("%+v", r)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the thumbnail of a 1-pixel frame on a 1000×1000 canvas does not end")
+	}
+}
+
+// Metadata is removed by what is kept, not by what is known: a JPEG's
+// APP11 (C2PA) and any unknown APPn, a PNG's unknown ancillary chunk go;
+// so does the location of a photo too large to show inline.
+func TestOnlyWhatDrawsIsKept(t *testing.T) {
+	j := mediatest.JPEGWithGPS(64, 64, 1)
+	app11 := append([]byte{0xff, 0xeb, 0x00, 0x0c}, []byte("C2PA-GPS-52")...)
+	app11 = append(app11, 0)
+	withC2PA := append(append(slices.Clone(j[:2]), app11...), j[2:]...)
+	r := mustProcess(t, withC2PA, media.Options{StripMetadata: true})
+	if !r.Image || bytes.Contains(r.Data, []byte("C2PA-GPS")) || mediatest.HasGPS(r.Data) {
+		t.Fatalf("APP11 kept: image=%v", r.Image)
+	}
+	p := mediatest.InsertPNGChunk(mediatest.PNG(16, 16), "caBX", []byte("c2pa location 52N"))
+	r = mustProcess(t, p, media.Options{StripMetadata: true})
+	if !r.Image || bytes.Contains(r.Data, []byte("c2pa location")) {
+		t.Fatalf("caBX kept: %v", mediatest.PNGChunkTypes(r.Data))
+	}
+	big := mediatest.JPEGWithGPS(300, 200, 1)
+	r = mustProcess(t, big, media.Options{StripMetadata: true, MaxPixels: 100})
+	if r.Image || r.Type != octet || mediatest.HasGPS(r.Data) {
+		t.Fatalf("a photo over MaxPixels: image=%v type=%q gps=%v", r.Image, r.Type, mediatest.HasGPS(r.Data))
+	}
+}

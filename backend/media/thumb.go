@@ -36,6 +36,7 @@ var (
 // shrink halves m while the result stays at least 2w×2h, and returns it
 // (m itself when it is already smaller than 4w×4h).
 func shrink(m image.Image, w, h int) image.Image {
+	w, h = max(w, 1), max(h, 1) // a frame scaled to nothing still ends the loop
 	for {
 		b := m.Bounds()
 		hw, hh := b.Dx()/2, b.Dy()/2
@@ -96,6 +97,8 @@ func thumbnail(m image.Image, canvas image.Rectangle, orientation, size int) ([]
 		dr := image.Rect(
 			scaleCoord(b.Min.X, tw, cw), scaleCoord(b.Min.Y, th, ch),
 			scaleCoord(b.Max.X, tw, cw), scaleCoord(b.Max.Y, th, ch))
+		// A frame far smaller than its canvas still covers a pixel.
+		dr.Max.X, dr.Max.Y = max(dr.Max.X, dr.Min.X+1), max(dr.Max.Y, dr.Min.Y+1)
 		src := shrink(m, dr.Dx(), dr.Dy())
 		finalScaler.Scale(dst, dr, src, src.Bounds(), draw.Src, nil)
 	}

@@ -22,18 +22,21 @@ type Blobs struct{ s *Store }
 // Blobs returns the store's blob.Store.
 func (s *Store) Blobs() *Blobs { return &Blobs{s} }
 
+// dbNow is the database's clock in Unix milliseconds: touch times and the
+// sweeper's grace are measured by it, so nodes whose clocks differ agree.
+const dbNow = `(extract(epoch from clock_timestamp()) * 1000)::bigint`
+
 // Put stores data under key; see blob.Store.
 func (b *Blobs) Put(ctx context.Context, key string, data []byte) error {
-	now := time.Now().UnixMilli()
-	res, err := b.s.rdb.ExecContext(ctx, `UPDATE blobs SET touched_at = ? WHERE key = ?`, now, key)
+	res, err := b.s.rdb.ExecContext(ctx, `UPDATE blobs SET touched_at = `+dbNow+` WHERE key = ?`, key)
 	if err != nil {
 		return dbErr(err)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
 		return nil
 	}
-	_, err = b.s.rdb.ExecContext(ctx, `INSERT INTO blobs (key, data, touched_at) VALUES (?, ?, ?)
-		ON CONFLICT (key) DO UPDATE SET touched_at = excluded.touched_at`, key, data, now)
+	_, err = b.s.rdb.ExecContext(ctx, `INSERT INTO blobs (key, data, touched_at) VALUES (?, ?, `+dbNow+`)
+		ON CONFLICT (key) DO UPDATE SET touched_at = excluded.touched_at`, key, data)
 	return dbErr(err)
 }
 
@@ -53,14 +56,12 @@ func (b *Blobs) Open(ctx context.Context, key string) (io.ReadSeekCloser, error)
 	return readSeekNopCloser{bytes.NewReader(data)}, nil
 }
 
-// Delete removes a blob touched before cutoff; see blob.Store.
-func (b *Blobs) Delete(ctx context.Context, key string, cutoff time.Time) (bool, error) {
-	res, err := b.s.rdb.ExecContext(ctx, `DELETE FROM blobs WHERE key = ? AND touched_at < ?`, key, cutoff.UnixMilli())
-	if err != nil {
-		return false, dbErr(err)
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+// Delete removes a blob not touched within grace; see blob.Store.
+func (b *Blobs) Delete(ctx context.Context, key string, grace time.Duration) (bool, error) {
+	var gone bool
+	err := b.s.rdb.QueryRowContext(ctx, `WITH d AS (DELETE FROM blobs WHERE key = ? AND touched_at < `+dbNow+` - ? RETURNING 1)
+		SELECT EXISTS (SELECT 1 FROM d) OR NOT EXISTS (SELECT 1 FROM blobs WHERE key = ?)`, key, grace.Milliseconds(), key).Scan(&gone)
+	return gone, dbErr(err)
 }
 
 // Walk calls fn for every blob; see blob.Store.

@@ -50,7 +50,7 @@ func (s *Store) vacuum() {
 		defer s.bg.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
-		for _, t := range []string{"customers", "messages", "message_audit", "events", "items", "conversations"} {
+		for _, t := range []string{"customers", "messages", "message_audit", "events", "items", "conversations", "attachments"} {
 			if _, err := s.sqlDB.ExecContext(ctx, "VACUUM "+t); err != nil {
 				slog.Warn("vacuum after erasure", "table", t, "err", err)
 				return

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
 	"strings"
 	"time"
@@ -81,7 +80,6 @@ func (s *Server) fileGrace() time.Duration {
 
 // sweepReleased deletes the released blobs no attachment uses.
 func (s *Server) sweepReleased(ctx context.Context) error {
-	cutoff := time.Now().Add(-s.fileGrace())
 	for {
 		keys, err := s.Store.ReleasedBlobs(ctx, 500)
 		if err != nil || len(keys) == 0 {
@@ -93,21 +91,15 @@ func (s *Server) sweepReleased(ctx context.Context) error {
 				done = append(done, k)
 				continue
 			}
-			deleted, err := s.Blobs.Delete(ctx, k, cutoff)
+			gone, err := s.Blobs.Delete(ctx, k, s.fileGrace())
 			if err != nil {
 				return err
 			}
-			if deleted {
+			if gone {
 				done = append(done, k)
-				continue
 			}
-			// Touched within the grace (a new upload of the same bytes),
-			// or gone already: ask again next time unless gone.
-			if f, err := s.Blobs.Open(ctx, k); errors.Is(err, blob.ErrNotFound) {
-				done = append(done, k)
-			} else if err == nil {
-				f.Close()
-			}
+			// else touched within the grace (a new upload of the same
+			// bytes): asked again next time.
 		}
 		if err := s.Store.ForgetBlobs(ctx, done); err != nil {
 			return err
@@ -138,7 +130,7 @@ func (s *Server) sweepOrphans(ctx context.Context) error {
 		if used[k] {
 			continue
 		}
-		if _, err := s.Blobs.Delete(ctx, k, cutoff); err != nil {
+		if _, err := s.Blobs.Delete(ctx, k, s.fileGrace()); err != nil {
 			return err
 		}
 	}

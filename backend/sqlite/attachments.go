@@ -143,6 +143,21 @@ func (tx *Tx) releaseAttachments(ctx context.Context, where string, args ...any)
 	return int(n), err
 }
 
+// DiscardUpload removes a waiting upload of the actor's; see
+// chat.AttachmentStore.
+func (s *Store) DiscardUpload(ctx context.Context, a chat.Actor, id string) error {
+	if err := chat.SignedIn(a); err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *Tx) error {
+		n, err := tx.releaseAttachments(ctx, `id = ? AND message_id IS NULL AND uploader_kind = ? AND uploader_id = ?`, id, string(a.Kind), a.ID)
+		if err == nil && n == 0 {
+			return chat.AttachmentNotFound()
+		}
+		return err
+	})
+}
+
 // PruneUploads removes uploads never sent; see chat.AttachmentStore.
 func (s *Store) PruneUploads(ctx context.Context, before time.Time) (int, error) {
 	var n int

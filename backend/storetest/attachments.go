@@ -180,6 +180,20 @@ func testAttachmentRules(t *testing.T, f *fixture) {
 	// No text and no file is still empty.
 	_, _, err = f.s.SendMessage(f.ctx, f.customerA, c.ID, chat.NewMessage{Text: " \u200b"})
 	wantCode(t, err, chat.EMessageEmpty)
+	// A waiting upload can be taken back, by its uploader only, once.
+	taken := f.upload(f.customerA, "taken-back.pdf", false)
+	wantCode(t, f.s.DiscardUpload(f.ctx, f.customerB, taken.ID), chat.ENotFound)
+	wantCode(t, f.s.DiscardUpload(f.ctx, f.admin, taken.ID), chat.ENotFound)
+	wantCode(t, f.s.DiscardUpload(f.ctx, f.customerA, ids[0]), chat.ENotFound) // sent
+	if err := f.s.DiscardUpload(f.ctx, f.customerA, taken.ID); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, f.s.DiscardUpload(f.ctx, f.customerA, taken.ID), chat.ENotFound)
+	_, err = f.s.FindAttachment(f.ctx, f.customerA, taken.ID)
+	wantCode(t, err, chat.ENotFound)
+	if rel, _ := f.s.ReleasedBlobs(f.ctx, 100); !strings.Contains(strings.Join(rel, " "), key("taken-back.pdf")) {
+		t.Fatalf("a discarded upload's blob was not released: %v", rel)
+	}
 	// At most MaxWaitingUploads wait per person.
 	for i := 2; i < chat.MaxWaitingUploads; i++ { // `mine` and the eleventh wait already
 		f.upload(f.customerA, "w.pdf", false)

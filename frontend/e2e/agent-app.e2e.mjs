@@ -445,9 +445,13 @@ async function flow(page, context, errors) {
   assert.equal(await snippet.inputValue(), `<script src="${server}/widget.js" async></script>`);
   await page.locator('table.members tr', { hasText: 'ben@deskchat.test' }).waitFor();
   await page.getByLabel('Widget greeting').fill('Hello from the e2e test');
+  assert.equal(await page.getByLabel(/Largest file/).inputValue(), '10');
+  await page.getByLabel(/Largest file/).fill('25');
   await page.getByRole('button', { name: 'Save options' }).click();
-  await until('the greeting on the server', async () =>
-    (await api(server, 'GET', '/v1/settings', { token: anna })).greeting === 'Hello from the e2e test');
+  await until('the greeting and the file limit on the server', async () => {
+    const st = await api(server, 'GET', '/v1/settings', { token: anna });
+    return st.greeting === 'Hello from the e2e test' && st.max_file_bytes === 25 * 1024 * 1024 && st.keep_image_location === false;
+  });
   await shot(page, '06-settings');
 
   // Compact mode: the switch, the unread count, the latest conversations; a click opens the full window there.

@@ -253,6 +253,7 @@ function renderTray() {
     rm.addEventListener('click', () => {
       staged = staged.filter((g) => g !== f);
       renderTray();
+      if (f.att) api('DELETE', `/v1/uploads/${f.att.id}`).catch(() => undefined); // taken back: the server forgets it too
     });
     li.append(name, state, rm);
     return li;

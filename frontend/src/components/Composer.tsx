@@ -164,7 +164,7 @@ export function Composer({ autoFocus = false }: { autoFocus?: boolean }) {
             const files = [...(e.clipboardData?.files ?? [])];
             if (files.length) {
               e.preventDefault();
-              stageFiles(files);
+              if (conv) stageFiles(conv.id, files);
             }
           }}
           onKeyUp={(e) => {
@@ -207,7 +207,7 @@ export function Composer({ autoFocus = false }: { autoFocus?: boolean }) {
       <StagedFiles />
       <div class="composer-side">
         <Counter text={text} limit={MAX_MESSAGE} />
-        <button type="button" class="attach" aria-label="Attach files" title="Attach files" onClick={pickFiles}>📎</button>
+        <button type="button" class="attach" aria-label="Attach files" title="Attach files" onClick={() => conv && pickFiles(conv.id)}>📎</button>
         <button type="submit" class={internal ? 'note' : ''} disabled={!fits(text.trim(), MAX_MESSAGE)}>{internal ? 'Add note' : 'Send'}</button>
       </div>
     </form>

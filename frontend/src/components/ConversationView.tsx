@@ -17,7 +17,7 @@ import { Composer } from './Composer';
 import { conversationTitle } from './ConversationList';
 import { MessageBubble } from './Message';
 import { ImageViewer, PendingFiles } from './Files';
-import { stageFiles } from '../stores/files';
+import { stageFiles, viewing } from '../stores/files';
 
 function LinkMenu() {
   const [openMenu, setOpen] = useState(false);
@@ -106,6 +106,7 @@ export function ConversationView() {
   const pend = pending.value;
   const myId = me.value?.id;
   const [dropping, setDropping] = useState(false);
+  useEffect(() => () => void (viewing.value = null), [c?.id]); // the large view is this conversation's
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
@@ -145,7 +146,7 @@ export function ConversationView() {
         setDropping(false);
         if (!c.erased_at && e.dataTransfer?.files.length) {
           e.preventDefault();
-          stageFiles([...e.dataTransfer.files]);
+          stageFiles(c.id, [...e.dataTransfer.files]);
         }
       }}>
       <header class="conv-header">

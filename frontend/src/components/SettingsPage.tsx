@@ -84,7 +84,9 @@ function Preferences() {
 type OptionFields = {
   online_message: string; offline_message: string; greeting: string; widget_title: string; origins: string; offline_auto_reply: boolean;
   auto_assign: boolean; assign_capacity: string; unassign_offline_after: string; waiting_reminder: string;
+  max_file_mb: string; keep_image_location: boolean;
 };
+const MB = 1 << 20;
 
 function Options({ s }: { s: Settings }) {
   // Only the admin's edits are state; everything else shows the settings as
@@ -95,7 +97,8 @@ function Options({ s }: { s: Settings }) {
     online_message: s.online_message, offline_message: s.offline_message, greeting: s.greeting, widget_title: s.widget_title,
     origins: (s.allowed_origins ?? []).join('\n'), offline_auto_reply: s.offline_auto_reply,
     auto_assign: s.auto_assign, assign_capacity: String(s.assign_capacity), unassign_offline_after: String(s.unassign_offline_after),
-    waiting_reminder: String(s.waiting_reminder), ...edits,
+    waiting_reminder: String(s.waiting_reminder),
+    max_file_mb: String(Math.round(((s.max_file_bytes || 10 * MB) / MB) * 100) / 100), keep_image_location: !!s.keep_image_location, ...edits,
   };
   const text = (k: keyof OptionFields) => (e: Event) => setEdits({ ...edits, [k]: (e.currentTarget as HTMLInputElement).value });
   return (
@@ -108,6 +111,7 @@ function Options({ s }: { s: Settings }) {
           allowed_origins: parseOrigins(f.origins), offline_auto_reply: f.offline_auto_reply,
           auto_assign: f.auto_assign, assign_capacity: Number(f.assign_capacity), unassign_offline_after: Number(f.unassign_offline_after),
           waiting_reminder: Number(f.waiting_reminder),
+          max_file_bytes: Math.round(Number(f.max_file_mb) * MB), keep_image_location: f.keep_image_location,
         }).then((ok) => ok && setEdits({}));
       }}
     >
@@ -131,6 +135,16 @@ function Options({ s }: { s: Settings }) {
         </label>
         <label>Remind the agents when a customer has waited for an answer for (minutes, 0 = never)
           <input type="number" min={0} max={1440} value={f.waiting_reminder} onInput={text('waiting_reminder')} />
+        </label>
+      </fieldset>
+      <fieldset class="file-options">
+        <legend>Files</legend>
+        <label>Largest file customers and agents may send (MB, at most 50)
+          <input type="number" min={0.01} max={50} step="any" value={f.max_file_mb} onInput={text('max_file_mb')} />
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={f.keep_image_location} onChange={(e) => setEdits({ ...edits, keep_image_location: (e.currentTarget as HTMLInputElement).checked })} />
+          Keep the location and other metadata of uploaded photos (removed by default)
         </label>
       </fieldset>
       <label>Allowed origins (one per line)<textarea rows={3} value={f.origins} onInput={text('origins')} placeholder="https://www.example.com" /></label>

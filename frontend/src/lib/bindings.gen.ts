@@ -212,6 +212,7 @@ export interface StagedFile {
 }
 
 export interface StageParams {
+  conversation_id: number;
   name: string;
   data: string;
 }
@@ -298,7 +299,7 @@ export interface Bridge {
   };
   AttachmentService: {
     Open(p0: FileRef): Promise<string>;
-    Pick(): Promise<StagedFile[] | null>;
+    Pick(p0: ConversationParams): Promise<StagedFile[] | null>;
     Save(p0: FileRef): Promise<string>;
     Stage(p0: StageParams): Promise<StagedFile>;
     Thumbnail(p0: FileRef): Promise<string>;

@@ -546,6 +546,8 @@ export const MAX_ATTACHMENTS = 10;
 
 export const DEFAULT_MAX_FILE_BYTES = 10485760;
 
+export const MAX_FILE_BYTES_LIMIT = 52428800;
+
 export const E_FILE_TOO_LARGE = "file_too_large";
 
 export const E_FILE_EMPTY = "file_empty";

@@ -5,7 +5,9 @@
 import { signal } from '@preact/signals';
 import { api, errorText } from '../lib/bridge';
 import type { Attachment, StagedFile } from '../lib/bindings.gen';
-import { MAX_ATTACHMENTS } from '../lib/protocol.gen';
+import { MAX_ATTACHMENTS, MAX_FILE_BYTES_LIMIT } from '../lib/protocol.gen';
+import { formatBytes } from '../lib/text';
+import { current } from './conversation';
 
 /** The composer's files, waiting for Send. */
 export const staged = signal<StagedFile[]>([]);
@@ -21,17 +23,29 @@ function base64(buf: ArrayBuffer): string {
   return btoa(s);
 }
 
-/** Stages files the agent pasted or dropped. */
-export async function stageFiles(files: File[]) {
+/** Keeps a staged file if the composer it was staged for is still the
+ * open one (staging takes a moment; the agent may have moved on). */
+function keep(convId: number, f: StagedFile): boolean {
+  if (current.value?.id === convId) return true;
+  api()?.AttachmentService.Unstage(f.token);
+  return false;
+}
+
+/** Stages files the agent pasted or dropped into a conversation. */
+export async function stageFiles(convId: number, files: File[]) {
   fileError.value = '';
   for (const f of files) {
     if (staged.value.length >= MAX_ATTACHMENTS) {
       fileError.value = `At most ${MAX_ATTACHMENTS} files per message.`;
       return;
     }
+    if (f.size > MAX_FILE_BYTES_LIMIT) {
+      fileError.value = `${f.name}: larger than ${formatBytes(MAX_FILE_BYTES_LIMIT)}.`; // not even read
+      continue;
+    }
     try {
-      const s = await api()!.AttachmentService.Stage({ name: f.name || 'image.png', data: base64(await f.arrayBuffer()) });
-      staged.value = [...staged.value, s];
+      const s = await api()!.AttachmentService.Stage({ conversation_id: convId, name: f.name || 'image.png', data: base64(await f.arrayBuffer()) });
+      if (keep(convId, s)) staged.value = [...staged.value, s];
     } catch (err) {
       fileError.value = `${f.name}: ${errorText(err)}`;
     }
@@ -39,10 +53,10 @@ export async function stageFiles(files: File[]) {
 }
 
 /** Stages files chosen in the native dialog. */
-export async function pickFiles() {
+export async function pickFiles(convId: number) {
   fileError.value = '';
   try {
-    const files = (await api()!.AttachmentService.Pick()) ?? [];
+    const files = ((await api()!.AttachmentService.Pick({ conversation_id: convId })) ?? []).filter((f) => keep(convId, f));
     const room = MAX_ATTACHMENTS - staged.value.length;
     for (const f of files.slice(room)) api()!.AttachmentService.Unstage(f.token);
     if (files.length > room) fileError.value = `At most ${MAX_ATTACHMENTS} files per message.`;
@@ -66,8 +80,15 @@ export function takeStaged(): string[] {
 }
 
 const thumbs = new Map<string, Promise<string>>();
-/** An image's thumbnail as a data: URL (kept for the session). */
+let thumbsOf = 0;
+/** An image's thumbnail as a data: URL, kept while its conversation is
+ * open (what a delete took is not held on to; the local store's cache
+ * makes the next open fast). */
 export function thumbnail(messageId: number, a: Attachment): Promise<string> {
+  if (current.value?.id !== thumbsOf) {
+    thumbs.clear();
+    thumbsOf = current.value?.id ?? 0;
+  }
   let p = thumbs.get(a.id);
   if (!p) {
     p = api()!.AttachmentService.Thumbnail({ message_id: messageId, id: a.id });
@@ -75,11 +96,6 @@ export function thumbnail(messageId: number, a: Attachment): Promise<string> {
     thumbs.set(a.id, p);
   }
   return p;
-}
-
-/** Forgets what a deleted message showed. */
-export function forget(ids: string[]) {
-  for (const id of ids) thumbs.delete(id);
 }
 
 /** Shows an image large. */
