@@ -59,9 +59,11 @@ server:
 nats:
 	go build -o bin/nats-server github.com/nats-io/nats-server/v2
 
-# -m: wails must not run `go mod tidy`; -s: the frontend is already built.
+# -m: wails must not run `go mod tidy`; -s: the frontend is already built;
+# -skipbindings: the frontend's bindings are ours (bindings.gen.ts), and
+# Wails' generator only prints "KnownStructs … Not found: time.Time".
 app: frontend
-	wails build -m -s
+	wails build -m -s -skipbindings
 
 vet: frontend
 	go vet ./...

@@ -38,4 +38,7 @@ func (s *SessionService) route(rt *signedIn) {
 		}
 	}
 	rt.engine.OnEphemeral = func(ev *chat.Event) { s.Emit.Emit(EventEphemeral, ev) }
+	// Read at each connection: the switch and the tray follow the server
+	// at once when it comes back.
+	rt.engine.OnServerState = func(st *chat.Settings) { s.Emit.Emit(EventHelpdesk, st) }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke-checks the built desktop app: starts build/bin/deskchat under Xvfb and a
 # private D-Bus session, waits up to 20 s for its visible window, saves a
-# screenshot, then stops the app. Exits non-zero when no window appears.
+# screenshot, then stops the app. Exits non-zero when no window appears, or
+# when the app's log has a line that looks like an error.
 #
 # Usage: scripts/app-smoke.sh [BINARY]   (default build/bin/deskchat)
 # Env:   SMOKE_OUT=DIR keeps the screenshot and log there (default: a temp dir).
@@ -45,6 +46,11 @@ xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
   dbus-run-session -- bash -c "$(declare -f inner); inner \"\$@\"" inner \
   "$bin" "$title" "$timeout_s" "$out" || status=$?
 
+# A newcomer's first run prints nothing that looks like an error.
+if ((status == 0)) && grep -Ein 'error|fail|panic|KnownStructs|not found' "$out/app.log" >&2; then
+  echo "app-smoke: the app's log has error-looking lines (above)" >&2
+  status=1
+fi
 if ((status == 0)); then
   echo "app-smoke: ok, screenshot $out/window.png"
 else

@@ -464,6 +464,28 @@ func (s *Store) StoreSnapshot(ctx context.Context, convs []*chat.Conversation, m
 	return s.write(ctx, func(tx *sql.Tx) error { return s.snapshot(ctx, tx, convs, msgs, users, items) })
 }
 
+// StoreServerState keeps the server state the UI shows beyond the event
+// log, read at every connection: the helpdesk settings (the switch above
+// all) and the team with their flags, mine included. So a restart while
+// the server is down shows the last known state, never nothing.
+func (s *Store) StoreServerState(ctx context.Context, settings *chat.Settings, users []*chat.User) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if settings != nil {
+			data, _ := json.Marshal(settings)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, data) VALUES ('helpdesk', ?)
+				ON CONFLICT (key) DO UPDATE SET data = excluded.data`, string(data)); err != nil {
+				return err
+			}
+		}
+		for _, u := range users {
+			if err := upsertUser(ctx, tx, u); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // ReplaceWithSnapshot is the resync: it forgets the synced history (not
 // the outbox) and stores the snapshot, its settings, saved replies and the
 // cursor it is valid from, all in one transaction, so a crash never leaves

@@ -41,9 +41,23 @@ type Entry struct {
 	Failed         string    `json:"failed,omitempty"`   // the server refused it: shown with Retry
 }
 
-// Enqueue stores a command. A repeated client id is ignored.
+// Enqueue stores a command. A repeated client id is ignored, and so is an
+// act already waiting (close, reopen, delete, mark read of the same
+// conversation or message, not refused): a second click on Close while
+// offline would close twice, or fail the second time. Replies are each
+// their own, and an edit waits after the one before.
 func (s *Store) Enqueue(ctx context.Context, e Entry) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
+		if e.Kind != OutSendMessage && e.Kind != OutEditMessage {
+			var waiting bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = ? AND conversation_id = ?
+				AND message_id = ? AND failed = '')`, e.Kind, e.ConversationID, e.MessageID).Scan(&waiting); err != nil {
+				return err
+			}
+			if waiting {
+				return nil
+			}
+		}
 		mentions, files := "", ""
 		if len(e.Mentions) > 0 {
 			b, _ := json.Marshal(e.Mentions)

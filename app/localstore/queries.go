@@ -286,7 +286,14 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]*chat.Search
 	for _, h := range hits[:min(limit, len(hits))] {
 		var m chat.Message
 		json.Unmarshal([]byte(h.data), &m)
-		h.r.Title, h.r.At, h.r.Snippet = m.Author.Name, m.CreatedAt, fts.Snippet(h.text, words)
+		h.r.At, h.r.Snippet, h.r.System = m.CreatedAt, fts.Snippet(h.text, words), m.System != ""
+		// Titled as the server titles them: the conversation's customer
+		// (a system note is marked as one, never a nameless hit).
+		if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(NULLIF(json_extract(data, '$.customer.name'), ''),
+			NULLIF(json_extract(data, '$.customer.email'), ''), CASE WHEN customer_id IS NULL THEN 'Team conversation' ELSE 'Customer' END)
+			FROM conversations WHERE id = ?`, h.r.ConversationID).Scan(&h.r.Title); err != nil {
+			return nil, err
+		}
 		out = append(out, h.r)
 	}
 	return out, nil

@@ -138,6 +138,29 @@ func TestOutbox(t *testing.T) {
 	if res, _ := st.Search(ctx, "sent", 5); len(res) != 1 {
 		t.Fatal("a sent message is not searchable")
 	}
+	// An act already waiting is not queued again (Close clicked twice
+	// offline); once refused, it may be queued anew.
+	for _, id := range []string{"close-1", "close-2"} {
+		st.Enqueue(ctx, localstore.Entry{ClientID: id, Kind: localstore.OutCloseConversation, ConversationID: 1})
+	}
+	st.Enqueue(ctx, localstore.Entry{ClientID: "close-other", Kind: localstore.OutCloseConversation, ConversationID: 2})
+	closes := func() (n int) {
+		all, _ := st.Outbox(ctx, 0)
+		for _, e := range all {
+			if e.Kind == localstore.OutCloseConversation {
+				n++
+			}
+		}
+		return n
+	}
+	if n := closes(); n != 2 {
+		t.Fatalf("%d closes queued for two conversations", n)
+	}
+	st.Fail(ctx, "close-1", "refused")
+	st.Enqueue(ctx, localstore.Entry{ClientID: "close-3", Kind: localstore.OutCloseConversation, ConversationID: 1})
+	if n := closes(); n != 3 {
+		t.Fatalf("%d closes after a refusal and a new click", n)
+	}
 }
 
 // TestUnsaidLeavesTheLocalFile: a message synced here and later edited or
@@ -240,13 +263,16 @@ func TestSearchFindsIsolatedNames(t *testing.T) {
 	note := chat.Message{ID: 5, ConversationID: 1, Author: chat.Author{Kind: chat.KindSystem}, System: chat.NoteClosed,
 		Text: "\u2068Anna Admin\u2069 closed the conversation.", CreatedAt: time.Now()}
 	if err := st.Apply(ctx, []*chat.Event{
-		event(1, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 7}),
+		event(1, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 7,
+			Customer: &chat.Customer{ID: 7, Name: "Sally"}}),
 		event(2, chat.EventMessageCreated, note),
 	}, 2, "e"); err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{"anna", "admin"} {
-		if res, err := st.Search(ctx, q, 10); err != nil || len(res) != 1 {
+		// Titled as the server titles it (the conversation's customer),
+		// marked as a system note: never a nameless near-duplicate.
+		if res, err := st.Search(ctx, q, 10); err != nil || len(res) != 1 || res[0].Title != "Sally" || !res[0].System {
 			t.Errorf("Search(%q) = %+v, %v", q, res, err)
 		}
 	}

@@ -49,6 +49,9 @@ type Engine struct {
 	OnEvents func(events []*chat.Event, live bool)
 	// OnEphemeral receives typing and presence. May be nil.
 	OnEphemeral func(ev *chat.Event)
+	// OnServerState receives the helpdesk settings read at each connection
+	// (refreshServerState).
+	OnServerState func(*chat.Settings)
 	// BackoffBase and BackoffMax bound the reconnect delay (500 ms, 30 s).
 	BackoffBase, BackoffMax time.Duration
 
@@ -167,11 +170,34 @@ func (e *Engine) session(ctx context.Context) (connected bool, err error) {
 	done := make(chan struct{}) // the session is over: the reader must not block
 	defer close(done)
 	frames, readErr := readFrames(st, done)
+	e.refreshServerState(ctx)
 	l := &link{e: e, epoch: st.Welcome.Epoch, head: st.Welcome.Head, start: cursor, cursor: cursor, fromZero: cursor == 0}
 	if cursor < l.head {
 		e.state(State{Phase: PhaseSyncing})
 	}
 	return true, l.follow(ctx, frames, readErr)
+}
+
+// refreshServerState reads what the UI shows beyond the event log (the
+// helpdesk settings, the team and my flags) at every connection, keeps it
+// in the local store for the next start without a server, and hands the
+// settings to OnServerState (the switch, the tray). A failure leaves the
+// last known state; events keep it current from here.
+func (e *Engine) refreshServerState(ctx context.Context) {
+	settings, err := e.Client.Settings(ctx)
+	if err != nil {
+		return
+	}
+	users, err := e.Client.ListUsers(ctx)
+	if err != nil {
+		return
+	}
+	if err := e.Store.StoreServerState(ctx, settings, users); err != nil {
+		return
+	}
+	if e.OnServerState != nil {
+		e.OnServerState(settings)
+	}
 }
 
 // connect is the handshake: it opens the stream from the stored cursor.

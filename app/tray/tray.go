@@ -7,8 +7,12 @@
 package tray
 
 import (
+	"bytes"
 	_ "embed"
 	"fmt"
+	"io"
+	"log"
+	"log/slog"
 	"sync"
 
 	"fyne.io/systray"
@@ -40,8 +44,15 @@ type Tray struct {
 	end     func()
 }
 
-// Start registers the icon. Call it once, from Wails' OnStartup.
+// Start registers the icon. Call it once, from Wails' OnStartup. Without
+// a StatusNotifier host it says so in one calm line (the icon appears when
+// a host starts: systray registers again then) instead of the library's
+// "systray error: failed to register".
 func (t *Tray) Start() {
+	if !t.Available() {
+		log.SetOutput(quietRegister{log.Writer()})
+		slog.Info("tray: this desktop shows no status icons right now; the icon appears when it does (the window and notifications work as before)")
+	}
 	start, end := systray.RunWithExternalLoop(t.onReady, func() {})
 	t.end = end
 	start()
@@ -52,6 +63,17 @@ func (t *Tray) Stop() {
 	if t.end != nil {
 		t.end()
 	}
+}
+
+// quietRegister drops systray's log line for a failed registration (no
+// host yet: said once, calmly, by Start) and passes every other line.
+type quietRegister struct{ w io.Writer }
+
+func (q quietRegister) Write(p []byte) (int, error) {
+	if bytes.Contains(p, []byte("systray error: failed to register")) {
+		return len(p), nil
+	}
+	return q.w.Write(p)
 }
 
 func (t *Tray) onReady() {

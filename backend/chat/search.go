@@ -38,15 +38,18 @@ const (
 
 // SearchResult is one hit, best first.
 type SearchResult struct {
-	Kind           string    `json:"kind"`
-	ConversationID int64     `json:"conversation_id,omitempty"`
-	MessageID      int64     `json:"message_id,omitempty"`
-	ItemNumber     int64     `json:"item_number,omitempty"`
-	Title          string    `json:"title"`
-	Snippet        []Segment `json:"snippet"`
-	Status         string    `json:"status,omitempty"`
-	At             time.Time `json:"at"`
-	Rank           float64   `json:"rank"` // lower is better (bm25)
+	Kind           string `json:"kind"`
+	ConversationID int64  `json:"conversation_id,omitempty"`
+	MessageID      int64  `json:"message_id,omitempty"`
+	ItemNumber     int64  `json:"item_number,omitempty"`
+	Title          string `json:"title"`
+	// System: the message is a system note (closed, linked, assigned…):
+	// the product's words in the conversation, shown as such.
+	System  bool      `json:"system,omitempty"`
+	Snippet []Segment `json:"snippet"`
+	Status  string    `json:"status,omitempty"`
+	At      time.Time `json:"at"`
+	Rank    float64   `json:"rank"` // lower is better (bm25)
 }
 
 // SearchWords splits a query into words (letters and digits), lower-cased,

@@ -51,7 +51,7 @@ func (s *Store) Search(ctx context.Context, a chat.Actor, q chat.SearchQuery) ([
 	defer tx.Rollback()
 	var out []*chat.SearchResult
 	// collect reads hits as (conversation, message, item, title, text to
-	// snip, status, time, rank); snippets come from fts.Snippet, the same
+	// snip, status, time, rank, system note); snippets come from fts.Snippet, the same
 	// code the SQLite store uses, so both mark the same words.
 	collect := func(kind, query string) error {
 		rows, err := tx.QueryContext(ctx, `WITH query AS (SELECT to_tsquery('deskchat'::regconfig, :match) AS q) `+query, args...)
@@ -63,7 +63,7 @@ func (s *Store) Search(ctx context.Context, a chat.Actor, q chat.SearchQuery) ([
 			r := &chat.SearchResult{Kind: kind}
 			var text string
 			var at int64
-			if err := rows.Scan(&r.ConversationID, &r.MessageID, &r.ItemNumber, &r.Title, &text, &r.Status, &at, &r.Rank); err != nil {
+			if err := rows.Scan(&r.ConversationID, &r.MessageID, &r.ItemNumber, &r.Title, &text, &r.Status, &at, &r.Rank, &r.System); err != nil {
 				return dbErr(err)
 			}
 			r.Snippet = fts.Snippet(text, words)
@@ -76,7 +76,7 @@ func (s *Store) Search(ctx context.Context, a chat.Actor, q chat.SearchQuery) ([
 	// bm25 (results of the three kinds are merged on it).
 	if err := collect(chat.ResultMessage, `SELECT m.conversation_id, m.id, 0,
 			COALESCE(NULLIF(cu.name, ''), NULLIF(cu.email, ''), CASE WHEN c.customer_id IS NULL THEN 'Team conversation' ELSE 'Customer' END),
-			m.text, c.status, m.created_at, -ts_rank(m.search, q.q)
+			m.text, c.status, m.created_at, -ts_rank(m.search, q.q), m.system IS NOT NULL
 		FROM messages m, query q, conversations c LEFT JOIN customers cu ON cu.id = c.customer_id
 		WHERE m.search @@ q.q AND c.id = m.conversation_id AND m.deleted_at IS NULL AND `+convFilter+`
 		ORDER BY 8, m.id DESC LIMIT :limit`); err != nil {
@@ -84,7 +84,7 @@ func (s *Store) Search(ctx context.Context, a chat.Actor, q chat.SearchQuery) ([
 	}
 	if err := collect(chat.ResultCustomer, `SELECT c.id, 0, 0, COALESCE(NULLIF(cu.name, ''), cu.email),
 			CASE WHEN to_tsvector('deskchat'::regconfig, deskchat_doc(cu.name)) @@ q.q THEN cu.name ELSE cu.email END,
-			c.status, c.last_activity_at, -ts_rank(cu.search, q.q)
+			c.status, c.last_activity_at, -ts_rank(cu.search, q.q), false
 		FROM customers cu, query q, conversations c
 		WHERE cu.search @@ q.q AND c.customer_id = cu.id AND `+convFilter+`
 		ORDER BY 8, c.last_activity_at DESC LIMIT :limit`); err != nil {
@@ -106,7 +106,7 @@ func (s *Store) Search(ctx context.Context, a chat.Actor, q chat.SearchQuery) ([
 		itemFilter += ` AND i.status IN ('resolved', 'closed')`
 	}
 	if err := collect(chat.ResultItem, `SELECT 0, 0, i.id, i.type || ' #' || i.id,
-			i.title, i.status, i.updated_at, -ts_rank(i.search, q.q)
+			i.title, i.status, i.updated_at, -ts_rank(i.search, q.q), false
 		FROM items i, query q
 		WHERE i.search @@ q.q AND `+itemFilter+`
 		ORDER BY 8, i.id DESC LIMIT :limit`); err != nil {

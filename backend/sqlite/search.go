@@ -128,7 +128,7 @@ func (s *Store) searchMessages(ctx context.Context, tx *sql.Tx, words []string, 
 	err := fts.Widen(ctx, tx, "messages_fts", fts.Query(words), limit, fts.RankWindow, func(ids []int64, ranks []float64) (int, error) {
 		rows, err := tx.QueryContext(ctx, `SELECT m.conversation_id, m.id,
 				COALESCE(NULLIF(cu.name, ''), NULLIF(cu.email, ''), CASE WHEN c.customer_id IS NULL THEN 'Team conversation' ELSE 'Customer' END),
-				c.status, m.created_at, j.key, m.text
+				c.status, m.created_at, j.key, m.text, m.system IS NOT NULL
 			FROM json_each(:ids) j JOIN messages m ON m.id = j.value JOIN conversations c ON c.id = m.conversation_id
 			LEFT JOIN customers cu ON cu.id = c.customer_id
 			WHERE m.deleted_at IS NULL AND `+convFilter+`
@@ -143,7 +143,7 @@ func (s *Store) searchMessages(ctx context.Context, tx *sql.Tx, words []string, 
 			var at int64
 			var pos int
 			var text string
-			if err := rows.Scan(&r.ConversationID, &r.MessageID, &r.Title, &r.Status, &at, &pos, &text); err != nil {
+			if err := rows.Scan(&r.ConversationID, &r.MessageID, &r.Title, &r.Status, &at, &pos, &text, &r.System); err != nil {
 				return 0, dbErr(err)
 			}
 			r.At, r.Rank, r.Snippet = fromMS(at), ranks[pos], fts.Snippet(text, words)

@@ -38,7 +38,8 @@ func testSearchFindsIsolatedNames(t *testing.T, f *fixture) {
 		res, err := f.s.Search(f.ctx, f.admin, chat.SearchQuery{Text: q})
 		found := false
 		for _, r := range res {
-			found = found || (r.ConversationID == conv.ID && r.Kind == chat.ResultMessage)
+			// Found, titled by the conversation and marked as a system note.
+			found = found || (r.ConversationID == conv.ID && r.Kind == chat.ResultMessage && r.System && r.Title == "Alice")
 		}
 		if err != nil || !found {
 			t.Errorf("search %q does not find the close note: %+v, %v", q, res, err)

@@ -102,10 +102,10 @@ export function Composer({ autoFocus = false }: { autoFocus?: boolean }) {
   const closed = conv?.status === 'closed';
   const placeholder = internal
     ? 'Private note: only the team sees it. @ mentions a teammate'
-    : offline
-      ? 'Offline: your reply is sent when the connection returns'
-      : closed
-        ? 'Reply… (this conversation is closed)'
+    : closed
+      ? `Reply… (this conversation is closed; a reply reopens it${offline ? ' once the connection returns' : ''})`
+      : offline
+        ? 'Offline: your reply is sent when the connection returns'
         : 'Reply… Enter sends, / for saved replies';
   return (
     <form

@@ -182,9 +182,9 @@ export function ConversationView() {
           {c.kind === 'customer' && <AssignMenu c={c} />}
           <LinkMenu />
           {c.status === 'open' ? (
-            <button onClick={closeConversation}>Close</button>
+            <button onClick={closeConversation} disabled={pend.some((p) => p.kind === 'close_conversation' && !p.failed)}>Close</button>
           ) : (
-            <button onClick={reopenConversation}>Reopen</button>
+            <button onClick={reopenConversation} disabled={pend.some((p) => p.kind === 'reopen_conversation' && !p.failed)}>Reopen</button>
           )}
         </div>
       </header>

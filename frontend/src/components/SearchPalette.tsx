@@ -47,7 +47,7 @@ export function SearchPalette() {
             <li key={`${r.kind}-${r.message_id ?? r.item_number ?? r.conversation_id}-${i}`} role="option" aria-selected={i === active.value}>
               <button class={i === active.value ? 'active' : ''} onClick={() => choose(r)}>
                 <div class="result-title">
-                  <span class="kind">{r.kind}</span> <bdi>{r.title}</bdi>
+                  <span class="kind">{r.system ? 'system note' : r.kind}</span> <bdi>{r.title}</bdi>
                   {r.status && <span class="muted"> · {r.status}</span>}
                 </div>
                 <div class="snippet"><Snippet segments={r.snippet} /></div>

@@ -293,6 +293,7 @@ export interface SearchResult {
   message_id?: number;
   item_number?: number;
   title: string;
+  system?: boolean;
   snippet: Segment[] | null;
   status?: string;
   at: string;

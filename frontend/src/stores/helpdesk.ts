@@ -46,5 +46,10 @@ export function parseOrigins(text: string): string[] {
 }
 
 export function watchHelpdesk(): () => void {
-  return on('helpdesk:changed', (s: Settings) => (settings.value = s));
+  // Every change and every (re)connection brings the settings: an error
+  // from while the server was away no longer stands.
+  return on('helpdesk:changed', (s: Settings) => {
+    settings.value = s;
+    helpdeskError.value = '';
+  });
 }

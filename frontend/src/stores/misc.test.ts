@@ -16,6 +16,12 @@ describe('describeSync', () => {
     [{ phase: 'connecting', progress: 0 }, 'Connecting…', 'busy'],
   ];
   for (const [s, label, tone] of cases) it(label, () => expect(describeSync(s)).toEqual({ label, tone }));
+  it('counts down', () => {
+    const s = { phase: 'reconnecting', progress: 0, retry_in: 20_000_000_000 } as any;
+    expect(describeSync(s, 0).label).toBe('Reconnecting in 20 s');
+    expect(describeSync(s, 5_200).label).toBe('Reconnecting in 15 s');
+    expect(describeSync(s, 20_500).label).toBe('Reconnecting…');
+  });
 });
 
 describe('visibleRange', () => {

@@ -14,15 +14,16 @@ export const me = computed(() => session.value?.user ?? null);
 export const isSupport = computed(() => !!me.value?.support);
 export const isAdmin = computed(() => !!me.value?.admin);
 
-/** What the sidebar says about the connection. */
-export function describeSync(s: SyncState): { label: string; tone: 'ok' | 'busy' | 'bad' } {
+/** What the sidebar says about the connection; elapsed is how long ago (ms)
+ * the state arrived, so the reconnect countdown counts. */
+export function describeSync(s: SyncState, elapsed = 0): { label: string; tone: 'ok' | 'busy' | 'bad' } {
   switch (s.phase) {
     case 'connected':
       return { label: 'Connected', tone: 'ok' };
     case 'syncing':
       return { label: `Syncing ${Math.round((s.progress || 0) * 100)}%`, tone: 'busy' };
     case 'reconnecting': {
-      const secs = s.retry_in ? Math.ceil(s.retry_in / 1e9) : 0;
+      const secs = s.retry_in ? Math.ceil((s.retry_in / 1e6 - elapsed) / 1000) : 0;
       return { label: secs > 0 ? `Reconnecting in ${secs} s` : 'Reconnecting…', tone: 'bad' };
     }
     case 'signed_out':
@@ -32,14 +33,26 @@ export function describeSync(s: SyncState): { label: string; tone: 'ok' | 'busy'
   }
 }
 
-export const connection = computed(() => describeSync(sync.value));
+// When the state arrived, and a clock that ticks each second while a
+// reconnect counts down.
+const syncAt = signal(Date.now());
+const tick = signal(Date.now());
+let ticking: ReturnType<typeof setInterval> | undefined;
+function setSync(s: SyncState) {
+  sync.value = s;
+  syncAt.value = tick.value = Date.now();
+  clearInterval(ticking);
+  ticking = s.phase === 'reconnecting' && s.retry_in ? setInterval(() => (tick.value = Date.now()), 1000) : undefined;
+}
+
+export const connection = computed(() => describeSync(sync.value, tick.value - syncAt.value));
 
 export async function loadSession() {
   const b = api();
   if (!b) return;
   const s = await b.SessionService.Status();
   session.value = s;
-  if (s.sync?.phase) sync.value = s.sync;
+  if (s.sync?.phase) setSync(s.sync);
   prefs.value = await b.DesktopService.Prefs();
 }
 
@@ -48,9 +61,9 @@ export function watchSession(): () => void {
     on('prefs:changed', (p: Prefs) => (prefs.value = p)),
     on('session:changed', (s: SessionStatus) => {
       session.value = s;
-      if (s.sync?.phase) sync.value = s.sync;
+      if (s.sync?.phase) setSync(s.sync);
     }),
-    on('sync:state', (s: SyncState) => (sync.value = s)),
+    on('sync:state', (s: SyncState) => setSync(s)),
   ];
   return () => offs.forEach((f) => f());
 }
