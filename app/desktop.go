@@ -114,6 +114,10 @@ func (d *DesktopService) fetchOnline() {
 	if d.Helpdesk == nil {
 		return
 	}
+	if d.Session != nil && !d.Session.Status().SignedIn {
+		d.Badge.SetOnline(false) // signed out: no helpdesk to be online for
+		return
+	}
 	if st, err := d.Helpdesk.Settings(); err == nil && st != nil {
 		d.Badge.SetOnline(st.Online)
 	}

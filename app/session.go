@@ -138,13 +138,50 @@ func (s *SessionService) signIn(p SignInParams) (SessionStatus, error) {
 	}
 	s.stopSync()
 	s.mu.Lock()
+	old := s.cfg
 	cfg := s.cfg.prefs()
 	s.mu.Unlock()
 	cfg.ServerURL, cfg.Token, cfg.UserID, cfg.Local = url, c.Token, tr.User.ID, s.isLocal(url)
 	if err := s.resume(cfg); err != nil {
 		return SessionStatus{}, err
 	}
+	// The session this one replaces ends for real: its token is revoked
+	// (it would go on working otherwise), and the embedded demo helpdesk
+	// stops when it is no longer the one signed in to.
+	if old.Token != "" && old.Token != cfg.Token {
+		s.revoke(old)
+	}
+	if !cfg.Local {
+		s.stopLocalHelpdesk()
+	}
 	return s.Status(), nil
+}
+
+// revoke logs a session's token out on its server (best effort, 5 s: a
+// server that is down keeps it until it expires).
+func (s *SessionService) revoke(cfg Config) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := client.New(cfg.ServerURL).WithToken(cfg.Token).Logout(ctx); err != nil {
+		s.log().Warn("sign-out: the server did not confirm", "server", cfg.ServerURL, "err", err)
+	}
+}
+
+// stopLocalHelpdesk shuts the embedded demo helpdesk down (not in use).
+func (s *SessionService) stopLocalHelpdesk() {
+	s.mu.Lock()
+	srv := s.local
+	s.local, s.preview = nil, ""
+	s.mu.Unlock()
+	if srv == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		s.log().Warn("local helpdesk: shutdown", "err", err)
+	}
+	s.log().Info("local helpdesk stopped: signed in elsewhere")
 }
 
 func (s *SessionService) isLocal(url string) bool {
@@ -153,25 +190,35 @@ func (s *SessionService) isLocal(url string) bool {
 	return s.local != nil && url == s.local.URL()
 }
 
-// SignOut revokes the token on the server and forgets it here.
-func (s *SessionService) SignOut() error {
+// SignOutParams: Forget also removes this server's history (the local
+// store, its cached files and unsent replies) from this computer.
+type SignOutParams struct {
+	Forget bool `json:"forget"`
+}
+
+// SignOut revokes the token on the server and forgets it here; with
+// Forget, the local copy of that server's history goes too. The embedded
+// demo helpdesk stops (starting it again is one click).
+func (s *SessionService) SignOut(p SignOutParams) error {
 	s.op.Lock()
 	defer s.op.Unlock()
 	s.mu.Lock()
 	cfg := s.cfg
 	s.mu.Unlock()
+	s.stopSync() // first: the engine would take the revocation for the server's doing
 	if cfg.Token != "" {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := client.New(cfg.ServerURL).WithToken(cfg.Token).Logout(ctx); err != nil {
-			s.log().Warn("sign-out: server did not confirm", "err", err)
-		}
+		s.revoke(cfg)
 	}
-	s.stopSync()
 	dir, err := s.dir()
 	if err != nil {
 		return err
 	}
+	if p.Forget && cfg.ServerURL != "" {
+		if err := localstore.Remove(localStorePath(dir, cfg)); err != nil {
+			return err
+		}
+	}
+	s.stopLocalHelpdesk()
 	s.mu.Lock()
 	s.cfg = cfg.prefs()
 	s.user = nil

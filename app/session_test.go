@@ -2,14 +2,19 @@ package app_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/deskchat/deskchat/app"
+	"github.com/deskchat/deskchat/backend/auth"
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/client"
+	"github.com/deskchat/deskchat/backend/demo"
+	"github.com/deskchat/deskchat/backend/server"
 )
 
 func waitFor(t testing.TB, what string, ok func() bool) {
@@ -68,13 +73,86 @@ func TestLocalHelpdeskSession(t *testing.T) {
 	if err != nil || len(res) == 0 {
 		t.Fatalf("local search: %+v %v", res, err)
 	}
-	if err := s.SignOut(); err != nil {
+	// Switching to another server ends this session for real: the token
+	// is revoked and the embedded helpdesk stops (nothing uses it).
+	firstStores, _ := filepath.Glob(filepath.Join(dir, "local-*.db"))
+	firstStore := ""
+	for _, f := range firstStores {
+		if filepath.Base(f) != "local-helpdesk.db" {
+			firstStore = f
+		}
+	}
+	other := otherServer(t)
+	if _, err := s.SignIn(app.SignInParams{ServerURL: other, Email: "ben@deskchat.test", Password: demo.Password}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := agent.UnreadCounts(context.Background()); client.Code(err) != chat.EUnauthorized {
+	if _, err := client.New(st.ServerURL).Me(context.Background()); err == nil || client.Code(err) != "" {
+		t.Fatalf("the embedded helpdesk still answers after switching: %v", err)
+	}
+	// Its database says the token was revoked before it stopped.
+	local, err := server.OpenStore(filepath.Join(dir, "local-helpdesk.db"), nil, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = local.Authenticate(context.Background(), auth.HashToken(agent.Token), time.Now())
+	local.Close()
+	if chat.ErrorCode(err) != chat.EUnauthorized {
+		t.Fatalf("the first server's token still works after switching: %v", err)
+	}
+	if s.Status().PreviewURL != "" {
+		t.Fatal("a preview URL of a stopped helpdesk")
+	}
+	cfg, _ = app.LoadConfig(dir)
+	second := client.New(other).WithToken(cfg.Token)
+	stores := func() []string {
+		m, _ := filepath.Glob(filepath.Join(dir, "local-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f].db"))
+		return m
+	}
+	locals := stores()
+	if len(locals) != 2 {
+		t.Fatalf("local stores: %v", locals)
+	}
+	secondStore := locals[0]
+	if secondStore == firstStore {
+		secondStore = locals[1]
+	}
+	// Sign-out with Forget: the token is revoked, and this server's local
+	// copy leaves the disk; the other server's stays.
+	if err := s.SignOut(app.SignOutParams{Forget: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := second.UnreadCounts(context.Background()); client.Code(err) != chat.EUnauthorized {
 		t.Fatalf("token still valid after sign-out: %v", err)
 	}
 	if cfg, _ := app.LoadConfig(dir); cfg.Token != "" {
 		t.Fatal("token still saved after sign-out")
 	}
+	if left := stores(); len(left) != 1 || left[0] == secondStore {
+		t.Fatalf("after sign-out with forget: %v (forgotten: %s)", left, secondStore)
+	}
+	if beside, _ := filepath.Glob(secondStore + "*"); len(beside) != 0 {
+		t.Fatalf("left beside the forgotten store: %v", beside)
+	}
+}
+
+// otherServer runs a second helpdesk with demo data on loopback.
+func otherServer(t *testing.T) string {
+	t.Helper()
+	srv, err := server.Open(server.Config{DB: filepath.Join(t.TempDir(), "other.db"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Seed(context.Background(), srv.Store); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Listen("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	})
+	return srv.URL()
 }

@@ -32,9 +32,15 @@ type signedIn struct {
 // pair, in dir) and builds notifications and the sync engine, whose events
 // are routed by s.route. Nothing runs until start; a runtime never started
 // is closed with stop too.
-func (s *SessionService) openRuntime(dir string, cfg Config, c *client.Client) (*signedIn, error) {
+// localStorePath is the local store of a server and user: one file per
+// pair (with its folders of files beside it, localstore.Store.Remove).
+func localStorePath(dir string, cfg Config) string {
 	key := sha256.Sum256([]byte(fmt.Sprintf("%s|%d", cfg.ServerURL, cfg.UserID)))
-	st, err := localstore.Open(filepath.Join(dir, "local-"+hex.EncodeToString(key[:6])+".db"), cfg.UserID)
+	return filepath.Join(dir, "local-"+hex.EncodeToString(key[:6])+".db")
+}
+
+func (s *SessionService) openRuntime(dir string, cfg Config, c *client.Client) (*signedIn, error) {
+	st, err := localstore.Open(localStorePath(dir, cfg), cfg.UserID)
 	if err != nil {
 		return nil, err
 	}

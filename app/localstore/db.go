@@ -14,6 +14,8 @@ import (
 	"database/sql"
 	"embed"
 	"errors"
+	"io/fs"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -80,6 +82,22 @@ func Open(path string, me int64) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// Remove deletes the local store at path (closed) with everything beside
+// it: its WAL, its cached files and the copies of unsent files.
+func Remove(path string) error {
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	for _, d := range []string{path + ".files", path + ".outbox"} {
+		if err := os.RemoveAll(d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close waits for a background checkpoint to stop, then closes the

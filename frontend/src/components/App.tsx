@@ -3,9 +3,11 @@
 import { useEffect } from 'preact/hooks';
 import { api } from '../lib/bridge';
 import { closeView, watchConversation } from '../stores/conversation';
-import { loadSettings, watchHelpdesk } from '../stores/helpdesk';
+import { loadSettings, settings, team, watchHelpdesk } from '../stores/helpdesk';
+import { staged, viewing } from '../stores/files';
+import { dialog, draft, showPanel, watchPanel } from '../stores/panel';
 import { show, watchInbox } from '../stores/inbox';
-import { searchOpen, openSearch, closeSearch } from '../stores/search';
+import { searchOpen, openSearch, closeSearch, query, results } from '../stores/search';
 import { isSupport, loadSession, session, watchSession } from '../stores/session';
 import { mode, screen, watchWindow } from '../stores/window';
 import { Compact } from './Compact';
@@ -18,8 +20,22 @@ import { SidePanel } from './SidePanel';
 import { SignIn } from './SignIn';
 import { Sidebar } from './Sidebar';
 import { TeamNew } from './TeamNew';
-import { watchPanel } from '../stores/panel';
 import { loadSavedReplies, loadTeammates, watchTeamwork } from '../stores/teamwork';
+
+/** Forgets every UI store's state of the session before. */
+function resetSessionState() {
+  closeSearch();
+  query.value = '';
+  results.value = [];
+  showPanel(null);
+  draft.value = null;
+  dialog.value = null;
+  settings.value = null;
+  team.value = [];
+  staged.value = [];
+  viewing.value = null;
+  closeView();
+}
 
 /** Shows the first section the user has, once signed in. */
 async function enter() {
@@ -47,9 +63,12 @@ export function App() {
       window.removeEventListener('keydown', onKey);
     };
   }, []);
-  // A new sign-in (or a different user) starts at the first section.
+  // A new sign-in (or a different user) starts at the first section, with
+  // nothing of the session before: no search results, panel, draft,
+  // staged file or settings of another server.
   const userKey = session.value?.signed_in ? `${session.value.server_url}|${session.value.user?.id}` : '';
   useEffect(() => {
+    resetSessionState();
     if (userKey) enter();
   }, [userKey]);
 

@@ -18,6 +18,8 @@ function Account() {
   const [url, setUrl] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [leaving, setLeaving] = useState(false);
+  const [forget, setForget] = useState(false);
   return (
     <section aria-label="Account">
       <h2>Account</h2>
@@ -25,7 +27,18 @@ function Account() {
         Signed in as <strong>{me.value?.name}</strong> ({me.value?.email}) {s.local ? 'on the local helpdesk' : 'at'} <code>{s.server_url}</code>
       </p>
       {s.local && s.preview_url && <p>Widget preview: <code>{s.preview_url}</code></p>}
-      <button onClick={signOut} disabled={busy.value}>Sign out</button>
+      {!leaving ? (
+        <button onClick={() => setLeaving(true)} disabled={busy.value}>Sign out</button>
+      ) : (
+        <div class="confirm" role="alertdialog" aria-label="Sign out">
+          <label class="check">
+            <input type="checkbox" checked={forget} onChange={(e) => setForget((e.currentTarget as HTMLInputElement).checked)} />
+            Also remove this server's history from this computer (messages, files and unsent replies kept for offline review)
+          </label>
+          <button class="danger" onClick={() => (setLeaving(false), signOut(forget))} disabled={busy.value}>Sign out</button>
+          <button onClick={() => setLeaving(false)}>Cancel</button>
+        </div>
+      )}
       <form
         class="inline-form"
         onSubmit={(e) => {

@@ -67,6 +67,10 @@ export interface SessionStatus {
   muted: boolean;
 }
 
+export interface SignOutParams {
+  forget: boolean;
+}
+
 export interface AssignParams {
   conversation_id: number;
   user_id: number;
@@ -227,7 +231,7 @@ export interface Bridge {
     SetMuted(p0: boolean): Promise<void>;
     Shutdown(): Promise<void>;
     SignIn(p0: SignInParams): Promise<SessionStatus>;
-    SignOut(): Promise<void>;
+    SignOut(p0: SignOutParams): Promise<void>;
     StartLocalHelpdesk(): Promise<SessionStatus>;
     Startup(p0: unknown): Promise<void>;
     Status(): Promise<SessionStatus>;

@@ -81,7 +81,8 @@ async function changeSession(fn: () => Promise<SessionStatus | void>) {
 
 export const signIn = (server_url: string, email: string, password: string) =>
   changeSession(() => api()!.SessionService.SignIn({ server_url, email, password }));
-export const signOut = () => changeSession(() => api()!.SessionService.SignOut());
+/** Signs out (the token is revoked); forget also removes this server's local history. */
+export const signOut = (forget = false) => changeSession(() => api()!.SessionService.SignOut({ forget }));
 export const useLocalHelpdesk = () => changeSession(() => api()!.SessionService.StartLocalHelpdesk());
 
 /** Pauses notifications for an hour or until tomorrow morning, or resumes them ('off'). */
