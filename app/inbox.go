@@ -362,3 +362,36 @@ func (s *InboxService) UnreadTotal() (int, error) {
 	}
 	return st.UnreadTotal(context.Background())
 }
+
+// MessageAudit returns a message's edits and deletes with the text before
+// and after (admins only; the server checks). It needs the server: the
+// audit is the one copy of earlier text, never kept on a desktop.
+func (s *InboxService) MessageAudit(p MessageRef) ([]*chat.AuditEntry, error) {
+	return call(s.Session, func(ctx context.Context, c *client.Client) ([]*chat.AuditEntry, error) {
+		return c.ListMessageAudit(ctx, p.MessageID)
+	})
+}
+
+// ParticipantParams add a teammate to a conversation.
+type ParticipantParams struct {
+	ConversationID int64 `json:"conversation_id"`
+	UserID         int64 `json:"user_id"`
+}
+
+// AddParticipant adds a teammate to a conversation I may see: they see it
+// in My Conversations from then on. Membership is shared team state and
+// needs the server (ErrOffline otherwise); the answer is stored at once.
+func (s *InboxService) AddParticipant(p ParticipantParams) (*chat.Conversation, error) {
+	c, err := call(s.Session, func(ctx context.Context, cl *client.Client) (*chat.Conversation, error) {
+		return cl.AddParticipant(ctx, p.ConversationID, p.UserID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if st, err := s.Session.store(); err == nil {
+		if err := st.StoreSnapshot(context.Background(), []*chat.Conversation{c}, nil, nil, nil); err == nil {
+			s.Session.Emit.Emit(EventInbox, InboxChange{Live: true})
+		}
+	}
+	return c, nil
+}

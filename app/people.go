@@ -44,11 +44,7 @@ func (s *PeopleService) FindCustomerDetails(id int64) (*chat.CustomerDetails, er
 		return c.FindCustomerDetails(ctx, id)
 	})
 	return orLocal(s.Session, cd, err, func(ctx context.Context, st *localstore.Store) (*chat.CustomerDetails, error) {
-		local, err := st.FindCustomerByID(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		return &chat.CustomerDetails{Customer: *local, Conversations: []chat.ConversationRef{}, Items: []chat.ItemRef{}}, nil
+		return st.FindCustomerDetails(ctx, id) // offline: complete from the local store
 	})
 }
 
@@ -101,4 +97,12 @@ func (s *PeopleService) CreateConversation(p CreateConversationParams) (*chat.Co
 		s.Session.Emit.Emit(EventInbox, InboxChange{Live: true})
 	}
 	return r.conv, nil
+}
+
+// SetTimeZone records my IANA time zone (the frontend reads it from the
+// system at every sign-in), so teammates see my local time.
+func (s *PeopleService) SetTimeZone(tz string) (*chat.User, error) {
+	return call(s.Session, func(ctx context.Context, c *client.Client) (*chat.User, error) {
+		return c.SetTimeZone(ctx, tz)
+	})
 }

@@ -121,6 +121,7 @@ func TestAgentServices(t *testing.T) {
 		t.Fatalf("assign = %+v, %v", it, err)
 	}
 	testFiles(t, a, conv.ID)
+	testCapabilities(t, a, conv.ID)
 	found, err := items.FindItems("#" + itoa(it.Number))
 	if err != nil || len(found) != 1 || found[0].Number != it.Number {
 		t.Fatalf("find = %v, %v", found, err)
@@ -346,5 +347,61 @@ func testFiles(t *testing.T, a *app.App, convID int64) {
 	}
 	if _, err := a.Files.Thumbnail(app.FileRef{MessageID: m.ID, ID: chat.NewAttachmentID()}); err == nil {
 		t.Fatal("an attachment the message does not carry was served")
+	}
+}
+
+// testCapabilities: what the API could always do, through the app: the
+// audit of an edited message (admins), adding a teammate, my time zone,
+// my password.
+func testCapabilities(t *testing.T, a *app.App, convID int64) {
+	if err := a.Inbox.SendMessage(app.SendMessageParams{ConversationID: convID, Text: "first wording"}); err != nil {
+		t.Fatal(err)
+	}
+	var m *chat.Message
+	waitFor(t, "the reply", func() bool {
+		v, _ := a.Inbox.ListMessages(app.ListMessagesParams{ConversationID: convID})
+		for _, x := range v.Messages {
+			if x.Text == "first wording" {
+				m = x
+			}
+		}
+		return m != nil && len(v.Pending) == 0
+	})
+	if err := a.Inbox.EditMessage(app.EditMessageParams{ConversationID: convID, MessageID: m.ID, Text: "second wording"}); err != nil {
+		t.Fatal(err)
+	}
+	var audit []*chat.AuditEntry
+	waitFor(t, "the audit of the edit", func() bool {
+		audit, _ = a.Inbox.MessageAudit(app.MessageRef{ConversationID: convID, MessageID: m.ID})
+		return len(audit) == 1
+	})
+	if audit[0].OldText != "first wording" || audit[0].NewText != "second wording" {
+		t.Fatalf("audit = %+v", audit[0])
+	}
+	team, _ := a.People.ListUsers()
+	var dana *chat.User
+	for _, u := range team {
+		if u.Email == "dana@deskchat.test" {
+			dana = u
+		}
+	}
+	c, err := a.Inbox.AddParticipant(app.ParticipantParams{ConversationID: convID, UserID: dana.ID})
+	if err != nil || !c.HasParticipant(dana.ID) {
+		t.Fatalf("add participant: %v", err)
+	}
+	if u, err := a.People.SetTimeZone("Europe/Berlin"); err != nil || u.TimeZone != "Europe/Berlin" {
+		t.Fatalf("time zone: %+v %v", u, err)
+	}
+	if _, err := a.People.SetTimeZone("Mars/Olympus"); err == nil {
+		t.Fatal("an unknown time zone was taken")
+	}
+	if err := a.Session.ChangePassword(app.PasswordParams{Current: "wrong", Next: "another password"}); err == nil {
+		t.Fatal("a wrong current password changed it")
+	}
+	if err := a.Session.ChangePassword(app.PasswordParams{Current: "deskchat-demo", Next: "another password"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Inbox.MessageAudit(app.MessageRef{ConversationID: convID, MessageID: m.ID}); err != nil {
+		t.Fatalf("this session ended with the password change: %v", err)
 	}
 }

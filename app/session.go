@@ -375,3 +375,18 @@ func (s *SessionService) store() (*localstore.Store, error) {
 	}
 	return rt.store, nil
 }
+
+// PasswordParams change my password.
+type PasswordParams struct {
+	Current string `json:"current"`
+	Next    string `json:"next"`
+}
+
+// ChangePassword changes my password on the server; my other sessions
+// (other desktops) are signed out, this one stays.
+func (s *SessionService) ChangePassword(p PasswordParams) error {
+	_, err := call(s, func(ctx context.Context, c *client.Client) (struct{}, error) {
+		return struct{}{}, c.ChangePassword(ctx, p.Current, p.Next)
+	})
+	return err
+}

@@ -458,3 +458,54 @@ func (s *Store) ItemsAssignedTo(ctx context.Context, userID int64) ([]int64, err
 	}
 	return out, rows.Err()
 }
+
+// FindCustomerDetails is the customer panel from the local store, as the
+// server builds it: the customer, their local time, their conversations
+// this store holds (newest activity first, at most 200) and the tickets
+// they requested. ENotFound.
+func (s *Store) FindCustomerDetails(ctx context.Context, id int64) (*chat.CustomerDetails, error) {
+	c, err := s.FindCustomerByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &chat.CustomerDetails{Customer: *c, Conversations: []chat.ConversationRef{}, Items: []chat.ItemRef{}}
+	if loc, err := time.LoadLocation(c.TimeZone); err == nil && c.TimeZone != "" {
+		d.LocalTime = s.Now().In(loc).Format(time.RFC3339)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, status, last_activity_at FROM conversations
+		WHERE customer_id = ? ORDER BY last_activity_at DESC, id DESC LIMIT 200`, id)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var r chat.ConversationRef
+		var at int64
+		if err := rows.Scan(&r.ID, &r.Kind, &r.Status, &at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.CustomerName, r.LastActivityAt = c.Name, time.UnixMilli(at).UTC()
+		d.Conversations = append(d.Conversations, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	items, err := s.db.QueryContext(ctx, `SELECT data FROM items WHERE json_extract(data, '$.requester.id') = ? ORDER BY number DESC`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer items.Close()
+	for items.Next() {
+		var data string
+		if err := items.Scan(&data); err != nil {
+			return nil, err
+		}
+		var it chat.Item
+		if err := json.Unmarshal([]byte(data), &it); err != nil {
+			return nil, err
+		}
+		d.Items = append(d.Items, chat.ItemRef{Number: it.Number, Type: it.Type, Title: it.Title, Status: it.Status})
+	}
+	return d, items.Err()
+}

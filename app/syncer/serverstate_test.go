@@ -9,6 +9,7 @@ import (
 	"github.com/deskchat/deskchat/app/localstore"
 	"github.com/deskchat/deskchat/app/syncer"
 	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/client"
 )
 
 // TestServerStateKeptForOfflineStart: every connection brings the server
@@ -59,5 +60,45 @@ func TestServerStateKeptForOfflineStart(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("no settings handed on at the connection")
+	}
+}
+
+// TestCustomerDetailsOffline: the customer panel read from the local store
+// is the server's (conversations, requested tickets), not just the profile.
+func TestCustomerDetailsOffline(t *testing.T) {
+	s := startSrv(t)
+	ctx := context.Background()
+	ben := login(t, s.url(), "ben@deskchat.test")
+	cust, _, err := client.New(s.url()).CreateWidgetSession(ctx, chat.CustomerInfo{Name: "Olga Offline", TimeZone: "Europe/Vienna"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c1, _, _, _ := cust.CreateConversation(ctx, chat.NewConversation{Text: "first question"})
+	if _, err := ben.CloseConversation(ctx, c1.ID); err != nil {
+		t.Fatal(err)
+	}
+	c2, _, _, _ := cust.CreateConversation(ctx, chat.NewConversation{ClientID: "second", Text: "second question"})
+	me, _ := cust.Me(ctx)
+	custID := me.Customer.ID
+	it, err := ben.CreateItem(ctx, chat.NewItem{Type: chat.ItemTicket, Title: "Olga's refund", ConversationID: c2.ID, RequesterID: custID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, st, stop := engine(t, ben, filepath.Join(t.TempDir(), "ben.db"))
+	defer stop()
+	want, err := ben.FindCustomerDetails(ctx, custID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got *chat.CustomerDetails
+	waitFor(t, "the customer's details in the local store", func() bool {
+		got, err = st.FindCustomerDetails(ctx, custID)
+		return err == nil && len(got.Conversations) == 2 && len(got.Items) == 1
+	})
+	if len(want.Items) != 1 || got.Items[0] != want.Items[0] || got.Items[0].Number != it.Number || got.Conversations[0].ID != want.Conversations[0].ID || got.Conversations[1].Status != want.Conversations[1].Status {
+		t.Fatalf("local %+v\nserver %+v", got, want)
+	}
+	if got.LocalTime == "" || got.Name != "Olga Offline" {
+		t.Fatalf("local time %q, name %q", got.LocalTime, got.Name)
 	}
 }

@@ -588,3 +588,19 @@ func (c *Client) ListErasures(ctx context.Context) ([]*chat.Erasure, error) {
 	_, err := c.Do(ctx, http.MethodGet, "/v1/erasures", nil, &out)
 	return out.Erasures, err
 }
+
+// AddParticipant adds a teammate to a conversation
+// (POST /v1/conversations/{id}/participants).
+func (c *Client) AddParticipant(ctx context.Context, convID, userID int64) (*chat.Conversation, error) {
+	var out chat.Conversation
+	_, err := c.Do(ctx, http.MethodPost, "/v1/conversations/"+itoa(convID)+"/participants", map[string]int64{"user_id": userID}, &out)
+	return &out, err
+}
+
+// SetTimeZone records my IANA time zone (PATCH /v1/me), so teammates see
+// my local time.
+func (c *Client) SetTimeZone(ctx context.Context, tz string) (*chat.User, error) {
+	var out chat.User
+	_, err := c.Do(ctx, http.MethodPatch, "/v1/me", map[string]string{"time_zone": tz}, &out)
+	return &out, err
+}

@@ -247,6 +247,31 @@ async function flow(page, context, errors) {
   assert.equal(download.suggestedFilename(), 'Returns guide.pdf');
   assert.equal(await readFile(await download.path(), 'utf8'), guide);
   await customer.screenshot({ path: join(OUT, '02f-widget-files.png') });
+  // What the API could always do, now in the app. An admin deletes a
+  // customer's message (its file goes with it) and reads its history; a
+  // teammate is added to the conversation; my time zone is recorded.
+  const checkout = view.locator('.msg', { hasText: 'The checkout shows this' });
+  await checkout.getByRole('button', { name: 'Message menu' }).click();
+  await checkout.getByRole('menuitem', { name: 'Delete' }).click();
+  const delConfirm = checkout.getByRole('alertdialog', { name: 'Delete message' });
+  assert.match(await delConfirm.innerText(), /someone else/);
+  await delConfirm.getByRole('button', { name: 'Delete' }).click();
+  const deletedMsg = view.locator('.msg.deleted').last();
+  await deletedMsg.locator('.msg-text', { hasText: 'This message was deleted.' }).waitFor();
+  assert.equal(await deletedMsg.locator('button.file').count(), 0, 'a deleted message keeps no file');
+  await deletedMsg.getByRole('button', { name: 'Message menu' }).click();
+  await deletedMsg.getByRole('menuitem', { name: 'History' }).click();
+  const audit = deletedMsg.getByRole('region', { name: 'Message history' });
+  await audit.locator('.audit-old', { hasText: 'The checkout shows this' }).waitFor();
+  assert.match(await audit.innerText(), /Anna Admin deleted/);
+  await shot(page, '02g-history');
+  await audit.getByRole('button', { name: 'Close history' }).click();
+  await view.getByRole('button', { name: 'Add ▾' }).click();
+  await view.getByRole('menuitem', { name: 'Add Dana Support' }).click();
+  await until('Dana in the conversation', async () =>
+    (await api(server, 'GET', `/v1/conversations/${wendy.id}`, { token: anna })).participants.some((p) => p.name === 'Dana Support'));
+  const tz = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+  await until('my time zone on the server', async () => (await api(server, 'GET', `/v1/users/${status.user.id}`, { token: anna })).time_zone === tz);
   // Ben mentions Anna in a team conversation: her desktop notifies her.
   const beforeMention = lastNotificationId();
   const annaId = status.user.id;
@@ -508,6 +533,16 @@ async function flow(page, context, errors) {
   await frame.getByLabel('Your name').waitFor(); // the widget starts over: nothing of Wendy kept
   assert.equal(await frame.locator('li.msg').count(), 0);
   await shot(page, '09-erased');
+
+  // Last (it signs out every other session of Anna's, the API token of
+  // this test too): the password changes from Settings.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const pw = page.getByRole('form', { name: 'Change password' });
+  await pw.getByLabel('Current password').fill('deskchat-demo');
+  await pw.getByLabel('New password').fill('a new password 2');
+  await pw.getByRole('button', { name: 'Change password' }).click();
+  await pw.getByRole('status').filter({ hasText: 'Password changed' }).waitFor();
+  await api(server, 'POST', '/v1/auth/login', { body: { email: 'anna@deskchat.test', password: 'a new password 2' } });
 
   assert.deepEqual(errors, []);
 }

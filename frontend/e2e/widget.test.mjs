@@ -284,3 +284,31 @@ test('files both ways in the widget', async (t) => {
   await page.screenshot({ path: join(artifacts, 'widget-files.png') });
   assert.deepEqual(errors, []);
 });
+
+// The customer's last page follows the visitor around the site, and the
+// widget's configuration (the greeting too) follows the admin live.
+test('the last page and the configuration follow live', async (t) => {
+  const server = await startServer(t, ['--demo']);
+  const { token: anna } = await api(server, 'POST', '/v1/auth/login', { body: { email: 'anna@deskchat.test', password: 'deskchat-demo' } });
+  const { page, close } = await launchBrowser();
+  t.after(close);
+  await page.goto(`${server}/preview`);
+  await page.locator('button[aria-label="Open chat"]').click();
+  const frame = page.frameLocator('iframe[title="Chat window"]');
+  await frame.getByRole('button', { name: 'Skip' }).click();
+  const box = frame.getByRole('textbox', { name: 'Message', exact: true });
+  await box.fill('Where do I find the prices?');
+  await box.press('Enter');
+  await frame.locator('li.msg.mine:not(.pending)').waitFor();
+  const { conversations } = await api(server, 'GET', '/v1/conversations?section=customers&status=open', { token: anna });
+  const conv = conversations.find((c) => c.last_message?.text === 'Where do I find the prices?');
+  const lastPage = async () => (await api(server, 'GET', `/v1/customers/${conv.customer_id}`, { token: anna })).page_url;
+  assert.equal(await lastPage(), `${server}/preview`);
+  // The visitor moves on (a single-page app's navigation).
+  await page.evaluate(() => history.pushState({}, '', '/preview?page=pricing'));
+  for (let i = 0; i < 100 && (await lastPage()) !== `${server}/preview?page=pricing`; i++) await page.waitForTimeout(100);
+  assert.equal(await lastPage(), `${server}/preview?page=pricing`);
+  // The admin changes the greeting: the open widget shows it at once.
+  await api(server, 'PATCH', '/v1/settings', { token: anna, body: { greeting: 'Welcome back! Ask away.' } });
+  await frame.locator('ol.log li.note').filter({ hasText: 'Welcome back! Ask away.' }).waitFor();
+});

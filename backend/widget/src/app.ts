@@ -97,6 +97,10 @@ const toParent = (msg: Record<string, unknown>) => {
 // ---- rendering -------------------------------------------------------------
 function renderConfig(c: Config) {
   title.textContent = c.title;
+  if (title.dataset.greeting !== c.greeting) {
+    title.dataset.greeting = c.greeting; // followed live, like the rest
+    render();
+  }
   if (c.max_file_bytes) maxFileBytes = c.max_file_bytes;
   status.textContent = c.message;
   status.classList.toggle('offline', !c.online);
@@ -394,7 +398,7 @@ async function ensureCustomer() {
   const create = async () => {
     token = store.get('token');
     if (token) return;
-    const info: Record<string, string> = { page_url: clip(document.referrer, 2000), language: navigator.language,
+    const info: Record<string, string> = { page_url: clip(pageURL || document.referrer, 2000), language: navigator.language,
       time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? '' };
     const name = store.get('name'), email = store.get('email');
     if (name) info.name = name;
@@ -411,12 +415,35 @@ async function ensureCustomer() {
     }
     token = s.token;
     store.set('token', token);
+    pageSent = info.page_url;
   };
   // The lock keeps the name the first widgets used, so a tab still running
   // an older widget and a new one share it.
   if (navigator.locks) await navigator.locks.request('deskchat-visitor', create);
   else await create();
   connect();
+}
+
+// The page the visitor is on (the loader tells), recorded as the
+// customer's last page: at once, then at most every 15 s (the last one
+// wins).
+let pageURL = '';
+let pageSent = '';
+let pageAt = 0; // when the last one went out
+let pageTimer = 0;
+function notePage(url: string) {
+  pageURL = clip(url, 2000);
+  if (pageTimer || !token || pageURL === pageSent) return;
+  pageTimer = window.setTimeout(() => {
+    pageTimer = 0;
+    const u = pageURL;
+    if (!token || u === pageSent) return;
+    pageAt = Date.now();
+    api('PATCH', '/v1/widget/me', { page_url: u }).then(() => {
+      pageSent = u;
+      notePage(pageURL); // a change meanwhile
+    }, () => undefined);
+  }, Math.max(0, pageAt + 15000 - Date.now()));
 }
 
 let flushAgain = false;
@@ -651,8 +678,10 @@ window.addEventListener('storage', (e) => {
 // The host page: only its vouched origin, only the parent window.
 window.addEventListener('message', (e: MessageEvent) => {
   if (e.origin !== parentOrigin || e.source !== window.parent) return;
-  const d = e.data as { type?: string; name?: unknown; email?: unknown };
-  if (d?.type === 'open') {
+  const d = e.data as { type?: string; name?: unknown; email?: unknown; url?: unknown };
+  if (d?.type === 'page' && typeof d.url === 'string') {
+    notePage(d.url);
+  } else if (d?.type === 'open') {
     visible = true;
     unread = 0;
     toParent({ type: 'unread', count: 0 });

@@ -119,6 +119,17 @@ type Message = { type: string; [k: string]: unknown };
     }
   });
 
+  // The page the visitor is on, as it changes (links, history, hash): the
+  // chat window records it, throttled, as the customer's last page.
+  let page = '';
+  const tellPage = () => {
+    if (location.href !== page) post({ type: 'page', url: (page = location.href) });
+  };
+  tellPage();
+  window.addEventListener('popstate', tellPage);
+  window.addEventListener('hashchange', tellPage);
+  setInterval(tellPage, 2000);
+
   w.deskchat = Object.freeze({ loaded: true, open, close, toggle, identify });
   const mount = () => document.body.append(host);
   if (document.body) mount();

@@ -8,7 +8,7 @@ import { staged, viewing } from '../stores/files';
 import { dialog, draft, showPanel, watchPanel } from '../stores/panel';
 import { show, watchInbox } from '../stores/inbox';
 import { searchOpen, openSearch, closeSearch, query, results } from '../stores/search';
-import { isSupport, loadSession, session, watchSession } from '../stores/session';
+import { isSupport, loadSession, me, session, watchSession } from '../stores/session';
 import { mode, screen, watchWindow } from '../stores/window';
 import { Compact } from './Compact';
 import { ConversationList } from './ConversationList';
@@ -45,6 +45,9 @@ async function enter() {
   loadSettings();
   loadSavedReplies();
   loadTeammates();
+  // Teammates see my local time: the system's zone, recorded when it changed.
+  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (tz && me.value && me.value.time_zone !== tz) api()?.PeopleService.SetTimeZone(tz).catch(() => undefined);
 }
 
 export function App() {

@@ -2,22 +2,54 @@
 // menu; messages grouped by day and author; pending sends; typing; composer.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { isolate } from '../lib/text';
-import { api } from '../lib/bridge';
+import { api, errorText } from '../lib/bridge';
 import { OUT_KIND_LABEL } from '../lib/format';
 import type { OutboxEntry } from '../lib/types';
 import {
   actionError, closeConversation, current, discard, groupMessages, hasOlder, highlight, loadOlder, messages, pending,
-  reopenConversation, retry, systemText, typing, unsent,
+  refresh, reopenConversation, retry, systemText, typing, unsent,
 } from '../stores/conversation';
 import { link, showPanel, startItem, startLink } from '../stores/panel';
 import { me } from '../stores/session';
-import { teamworkError } from '../stores/teamwork';
+import { loadTeammates, teammates, teamworkError } from '../stores/teamwork';
 import { AssignMenu } from './AssignMenu';
 import { Composer } from './Composer';
 import { conversationTitle } from './ConversationList';
 import { MessageBubble } from './Message';
 import { ImageViewer, PendingFiles } from './Files';
 import { stageFiles, viewing } from '../stores/files';
+
+/** Adds a teammate to the conversation: they see it in My Conversations. */
+function AddTeammateMenu() {
+  const [openMenu, setOpen] = useState(false);
+  const [error, setError] = useState('');
+  const c = current.value!;
+  const candidates = teammates.value.filter((u) => u.active && !c.participants?.some((p) => p.user_id === u.id));
+  const add = async (id: number) => {
+    setOpen(false);
+    setError('');
+    try {
+      await api()!.InboxService.AddParticipant({ conversation_id: c.id, user_id: id });
+      await refresh();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  return (
+    <div class="link-menu">
+      <button aria-haspopup="menu" aria-expanded={openMenu} onClick={() => (setOpen(!openMenu), loadTeammates())}>Add ▾</button>
+      {openMenu && (
+        <div class="menu" role="menu" aria-label="Add a teammate">
+          {candidates.length === 0 && <div class="picker-empty">Everyone is in it already.</div>}
+          {candidates.map((u) => (
+            <button role="menuitem" key={u.id} onClick={() => add(u.id)}>Add <bdi>{u.name}</bdi></button>
+          ))}
+        </div>
+      )}
+      {error && <span class="error" role="alert">{error}</span>}
+    </div>
+  );
+}
 
 function LinkMenu() {
   const [openMenu, setOpen] = useState(false);
@@ -180,6 +212,7 @@ export function ConversationView() {
         <div class="conv-actions">
           <MuteButton id={c.id} />
           {c.kind === 'customer' && <AssignMenu c={c} />}
+          <AddTeammateMenu />
           <LinkMenu />
           {c.status === 'open' ? (
             <button onClick={closeConversation} disabled={pend.some((p) => p.kind === 'close_conversation' && !p.failed)}>Close</button>

@@ -5,6 +5,9 @@ import { MAX_MESSAGE, visible } from '../lib/text';
 import { OUT_KIND_LABEL } from '../lib/format';
 import type { Message, OutboxEntry } from '../lib/types';
 import { discard, edit, remove, retry } from '../stores/conversation';
+import { isAdmin } from '../stores/session';
+import { api, errorText } from '../lib/bridge';
+import type { AuditEntry } from '../lib/bindings.gen';
 import { showPanel } from '../stores/panel';
 import { Counter, fits } from './Counter';
 import { MessageFiles } from './Files';
@@ -27,6 +30,19 @@ export function MessageBubble({ m, mine, pendingOps, highlighted, erased = false
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [draft, setDraft] = useState(m.text);
+  const [history, setHistory] = useState<AuditEntry[] | string | null>(null);
+  // Admins may delete anyone's message (not a system note) and read what a
+  // message said before (the audit: the server keeps it, never a desktop).
+  const canDelete = (mine || isAdmin.value) && !m.system;
+  const canAudit = isAdmin.value && !m.system && (!!m.edited_at || !!m.deleted_at);
+  const showHistory = async () => {
+    setMenu(false);
+    try {
+      setHistory((await api()!.InboxService.MessageAudit({ conversation_id: m.conversation_id, message_id: m.id })) ?? []);
+    } catch (err) {
+      setHistory(errorText(err));
+    }
+  };
   const deleted = !!m.deleted_at || pendingOps.some((p) => p.kind === 'delete_message' && !p.failed);
   const pendingEdit = pendingOps.find((p) => p.kind === 'edit_message' && !p.failed);
   const text = pendingEdit?.text ?? m.text;
@@ -79,7 +95,7 @@ export function MessageBubble({ m, mine, pendingOps, highlighted, erased = false
             <button onClick={() => discard(p)}>Discard</button>
           </span>
         ))}
-        {!deleted && (
+        {(!deleted || canAudit) && (
           <button class="msg-menu-button" aria-label="Message menu" aria-haspopup="menu" onClick={() => setMenu(!menu)}>
             ⋯
           </button>
@@ -90,18 +106,35 @@ export function MessageBubble({ m, mine, pendingOps, highlighted, erased = false
           <button role="menuitem" onClick={details}>
             {m.author.kind === 'customer' ? 'Customer details' : 'User details'}
           </button>
-          <button role="menuitem" onClick={() => (setMenu(false), copyText(m.text))}>Copy text</button>
-          {mine && (
+          {!deleted && <button role="menuitem" onClick={() => (setMenu(false), copyText(m.text))}>Copy text</button>}
+          {mine && !deleted && (
             <button role="menuitem" onClick={() => (setMenu(false), setDraft(text), setEditing(true))}>Edit</button>
           )}
-          {mine && (
+          {canDelete && !deleted && (
             <button role="menuitem" onClick={() => (setMenu(false), setConfirming(true))}>Delete</button>
           )}
+          {canAudit && <button role="menuitem" onClick={showHistory}>History</button>}
+        </div>
+      )}
+      {history !== null && (
+        <div class="audit" role="region" aria-label="Message history">
+          {typeof history === 'string' ? <p class="error">{history}</p> : history.length === 0 ? <p class="muted">No earlier text.</p> : (
+            <ol>
+              {history.map((h) => (
+                <li key={h.id}>
+                  <time dateTime={h.at}>{new Date(h.at).toLocaleString()}</time> <bdi>{h.actor.name || 'Someone'}</bdi>{' '}
+                  {h.action === 'delete' ? 'deleted' : 'edited'}: <q class="audit-old">{h.old_text}</q>
+                  {h.action === 'edit' && <> → <q class="audit-new">{h.new_text}</q></>}
+                </li>
+              ))}
+            </ol>
+          )}
+          <button onClick={() => setHistory(null)}>Close history</button>
         </div>
       )}
       {confirming && (
         <div class="confirm" role="alertdialog" aria-label="Delete message">
-          Delete this message for everyone?
+          {mine ? 'Delete this message for everyone?' : 'Delete this message of someone else for everyone? (the audit keeps its text)'}
           <button class="danger" onClick={() => (setConfirming(false), remove(m))}>Delete</button>
           <button onClick={() => setConfirming(false)}>Cancel</button>
         </div>

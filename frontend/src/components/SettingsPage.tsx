@@ -3,6 +3,7 @@
 // the team members.
 import { useEffect, useState } from 'preact/hooks';
 import type { Settings } from '../lib/types';
+import { api, errorText } from '../lib/bridge';
 import {
   addMember, helpdeskError, loadSettings, loadTeam, parseOrigins, saved, saveSettings, settings, snippet, team, updateMember,
 } from '../stores/helpdesk';
@@ -12,6 +13,36 @@ import { HelpdeskSwitch } from './HelpdeskSwitch';
 import { isolate, MAX_NAME, MAX_SETTING } from '../lib/text';
 import { Counter, fits } from './Counter';
 import { SavedReplies } from './SavedReplies';
+
+/** Changes my password; my other desktops are signed out, this one stays. */
+function PasswordForm() {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [note, setNote] = useState('');
+  return (
+    <form
+      class="inline-form"
+      aria-label="Change password"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        try {
+          await api()!.SessionService.ChangePassword({ current, next });
+          setCurrent('');
+          setNext('');
+          setNote('Password changed; your other devices were signed out.');
+        } catch (err) {
+          setNote(errorText(err));
+        }
+      }}
+    >
+      <h3>Change password</h3>
+      <input aria-label="Current password" type="password" autocomplete="current-password" value={current} onInput={(e) => setCurrent((e.currentTarget as HTMLInputElement).value)} required />
+      <input aria-label="New password" type="password" autocomplete="new-password" minLength={8} value={next} onInput={(e) => setNext((e.currentTarget as HTMLInputElement).value)} required />
+      <button type="submit">Change password</button>
+      {note && <span class="muted" role="status">{note}</span>}
+    </form>
+  );
+}
 
 function Account() {
   const s = session.value!;
@@ -54,6 +85,7 @@ function Account() {
         {!s.local && <button type="button" onClick={useLocalHelpdesk} disabled={busy.value}>Use the local helpdesk</button>}
       </form>
       {sessionError.value && <div class="error" role="alert">{sessionError.value}</div>}
+      <PasswordForm />
     </section>
   );
 }

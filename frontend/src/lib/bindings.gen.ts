@@ -51,6 +51,11 @@ export interface AboutInfo {
   platform: string;
 }
 
+export interface PasswordParams {
+  current: string;
+  next: string;
+}
+
 export interface SignInParams {
   server_url: string;
   email: string;
@@ -69,6 +74,11 @@ export interface SessionStatus {
 
 export interface SignOutParams {
   forget: boolean;
+}
+
+export interface ParticipantParams {
+  conversation_id: number;
+  user_id: number;
 }
 
 export interface AssignParams {
@@ -109,6 +119,22 @@ export interface ListMessagesParams {
 export interface ConversationView {
   messages: Message[] | null;
   pending: OutboxEntry[] | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  message_id: number;
+  action: string;
+  actor: Author;
+  old_text: string;
+  new_text: string;
+  at: string;
+}
+
+export interface Author {
+  kind: string;
+  id?: number;
+  name: string;
 }
 
 export interface OpenParams {
@@ -228,6 +254,7 @@ export interface Bridge {
     Version(): Promise<string>;
   };
   SessionService: {
+    ChangePassword(p0: PasswordParams): Promise<void>;
     SetMuted(p0: boolean): Promise<void>;
     Shutdown(): Promise<void>;
     SignIn(p0: SignInParams): Promise<SessionStatus>;
@@ -237,6 +264,7 @@ export interface Bridge {
     Status(): Promise<SessionStatus>;
   };
   InboxService: {
+    AddParticipant(p0: ParticipantParams): Promise<Conversation>;
     AssignConversation(p0: AssignParams): Promise<Conversation>;
     CloseConversation(p0: ConversationParams): Promise<void>;
     DeleteMessage(p0: MessageRef): Promise<void>;
@@ -245,6 +273,7 @@ export interface Bridge {
     FindConversationByID(p0: ConversationParams): Promise<Conversation>;
     ListConversations(p0: ListParams): Promise<Conversation[] | null>;
     ListMessages(p0: ListMessagesParams): Promise<ConversationView>;
+    MessageAudit(p0: MessageRef): Promise<AuditEntry[] | null>;
     OpenConversation(p0: OpenParams): Promise<void>;
     ReopenConversation(p0: ConversationParams): Promise<void>;
     Retry(p0: string): Promise<void>;
@@ -270,6 +299,7 @@ export interface Bridge {
     FindCustomerDetails(p0: number): Promise<CustomerDetails>;
     FindUserByID(p0: number): Promise<User>;
     ListUsers(): Promise<User[] | null>;
+    SetTimeZone(p0: string): Promise<User>;
   };
   HelpdeskService: {
     CreateUser(p0: NewUserParams): Promise<User>;
