@@ -4,6 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
 	"time"
 
 	"github.com/deskchat/deskchat/app/localstore"
@@ -394,4 +397,51 @@ func (s *InboxService) AddParticipant(p ParticipantParams) (*chat.Conversation, 
 		}
 	}
 	return c, nil
+}
+
+// ExportParams export a conversation as a transcript ("text" or "html").
+type ExportParams struct {
+	ConversationID int64  `json:"conversation_id"`
+	Format         string `json:"format"`
+}
+
+// ExportConversation writes a conversation's whole history, as the local
+// store holds it (offline too), as a transcript (Transcript) where the
+// agent says in the native save dialog. It returns the path ("" when the
+// agent cancelled).
+func (s *InboxService) ExportConversation(p ExportParams) (string, error) {
+	st, err := s.Session.store()
+	if err != nil {
+		return "", err
+	}
+	ctx := context.Background()
+	c, err := st.FindConversationByID(ctx, p.ConversationID)
+	if err != nil {
+		return "", err
+	}
+	var all []*chat.Message
+	for before := int64(0); ; {
+		page, err := st.ListMessages(ctx, c.ID, before, chat.MaxPageSize)
+		if err != nil {
+			return "", err
+		}
+		all = append(page, all...)
+		if len(page) < chat.MaxPageSize {
+			break
+		}
+		before = page[0].ID
+	}
+	data, err := Transcript(p.Format, c, all, st.Me(), time.Local, time.Now())
+	if err != nil {
+		return "", errors.New(chat.ErrorMessage(err))
+	}
+	if s.Files == nil || s.Files.Dialogs == nil {
+		return "", errors.New("No window to open a dialog in.")
+	}
+	ext := map[string]string{TranscriptText: ".txt", TranscriptHTML: ".html"}[p.Format]
+	path, err := s.Files.Dialogs.SaveFile("Export conversation", fmt.Sprintf("conversation-%d%s", c.ID, ext))
+	if err != nil || path == "" {
+		return "", err
+	}
+	return path, os.WriteFile(path, data, 0o600)
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 
 	"github.com/deskchat/deskchat/app/localstore"
 	"github.com/deskchat/deskchat/backend/chat"
@@ -10,8 +11,9 @@ import (
 
 // ItemService turns conversations into tickets and tasks, links them to
 // existing items and edits item details. Items are shared team state, so
-// these calls need the server; the sync engine then brings the change into
-// the local store like any other event.
+// these calls need the server (a link made offline waits in the outbox);
+// the sync engine then brings the change into the local store like any
+// other event.
 type ItemService struct {
 	Session *SessionService
 }
@@ -88,9 +90,30 @@ type LinkParams struct {
 	Number         int64 `json:"number"`
 }
 
-// LinkConversation links (or unlinks) a conversation.
+// LinkConversation links (or unlinks, number 0) a conversation; offline it
+// is queued (see below).
 func (s *ItemService) LinkConversation(p LinkParams) (*chat.Conversation, error) {
-	return call(s.Session, func(ctx context.Context, c *client.Client) (*chat.Conversation, error) {
+	c, err := call(s.Session, func(ctx context.Context, c *client.Client) (*chat.Conversation, error) {
 		return c.LinkConversation(ctx, p.ConversationID, p.Number)
 	})
+	if !errors.Is(err, ErrOffline) {
+		return c, err
+	}
+	// Offline: it waits in the outbox like a reply (the last choice for a
+	// conversation wins), shown as pending, with Retry / Discard if the
+	// server refuses it; the local copy changes when the server's event
+	// comes back.
+	rt, err := s.Session.current()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := rt.store.FindItemByNumber(context.Background(), p.Number); p.Number != 0 && err != nil {
+		return nil, errors.New("That item is not on this computer; link it when the connection returns.")
+	}
+	inbox := &InboxService{Session: s.Session}
+	if err := inbox.queue(rt.store, rt.engine, localstore.Entry{Kind: localstore.OutLinkConversation, ConversationID: p.ConversationID,
+		ItemNumber: p.Number}); err != nil {
+		return nil, err
+	}
+	return rt.store.FindConversationByID(context.Background(), p.ConversationID)
 }

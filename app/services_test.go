@@ -378,6 +378,15 @@ func testCapabilities(t *testing.T, a *app.App, convID int64) {
 	if audit[0].OldText != "first wording" || audit[0].NewText != "second wording" {
 		t.Fatalf("audit = %+v", audit[0])
 	}
+	// The whole conversation as a transcript, from the local store.
+	out := filepath.Join(t.TempDir(), "transcript.html")
+	a.Files.Dialogs = dialogs{save: out}
+	if p, err := a.Inbox.ExportConversation(app.ExportParams{ConversationID: convID, Format: "html"}); err != nil || p != out {
+		t.Fatal(p, err)
+	}
+	if b, _ := os.ReadFile(out); !strings.Contains(string(b), "second wording") || !strings.Contains(string(b), "default-src 'none'") {
+		t.Fatalf("transcript: %.300s", b)
+	}
 	team, _ := a.People.ListUsers()
 	var dana *chat.User
 	for _, u := range team {

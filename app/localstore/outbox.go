@@ -20,10 +20,12 @@ const (
 	OutCloseConversation  OutKind = "close_conversation"
 	OutReopenConversation OutKind = "reopen_conversation"
 	OutMarkRead           OutKind = "mark_read"
+	OutLinkConversation   OutKind = "link_conversation" // to ItemNumber; 0 unlinks
 )
 
 // OutKinds lists every kind.
-var OutKinds = []OutKind{OutSendMessage, OutEditMessage, OutDeleteMessage, OutCloseConversation, OutReopenConversation, OutMarkRead}
+var OutKinds = []OutKind{OutSendMessage, OutEditMessage, OutDeleteMessage, OutCloseConversation, OutReopenConversation, OutMarkRead,
+	OutLinkConversation}
 
 // Entry is one command waiting for the server. ClientID is the idempotency
 // key the server deduplicates by, so an entry sent twice (the app killed
@@ -35,20 +37,27 @@ type Entry struct {
 	ConversationID int64     `json:"conversation_id"`
 	MessageID      int64     `json:"message_id,omitempty"`
 	Text           string    `json:"text,omitempty"`
-	Internal       bool      `json:"internal,omitempty"` // a private note (send_message)
-	Mentions       []int64   `json:"mentions,omitempty"` // users it @mentions (send_message)
-	Files          []OutFile `json:"files,omitempty"`    // files it sends (send_message; files.go)
-	Failed         string    `json:"failed,omitempty"`   // the server refused it: shown with Retry
+	Internal       bool      `json:"internal,omitempty"`    // a private note (send_message)
+	Mentions       []int64   `json:"mentions,omitempty"`    // users it @mentions (send_message)
+	Files          []OutFile `json:"files,omitempty"`       // files it sends (send_message; files.go)
+	ItemNumber     int64     `json:"item_number,omitempty"` // the item (link_conversation; 0 unlinks)
+	Failed         string    `json:"failed,omitempty"`      // the server refused it: shown with Retry
 }
 
 // Enqueue stores a command. A repeated client id is ignored, and so is an
 // act already waiting (close, reopen, delete, mark read of the same
 // conversation or message, not refused): a second click on Close while
 // offline would close twice, or fail the second time. Replies are each
-// their own, and an edit waits after the one before.
+// their own, and an edit waits after the one before. A link replaces a
+// link of the same conversation still waiting: the last choice wins.
 func (s *Store) Enqueue(ctx context.Context, e Entry) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		if e.Kind != OutSendMessage && e.Kind != OutEditMessage {
+		if e.Kind == OutLinkConversation {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE kind = ? AND conversation_id = ? AND failed = ''`,
+				e.Kind, e.ConversationID); err != nil {
+				return err
+			}
+		} else if e.Kind != OutSendMessage && e.Kind != OutEditMessage {
 			var waiting bool
 			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = ? AND conversation_id = ?
 				AND message_id = ? AND failed = '')`, e.Kind, e.ConversationID, e.MessageID).Scan(&waiting); err != nil {
@@ -67,8 +76,9 @@ func (s *Store) Enqueue(ctx context.Context, e Entry) error {
 			b, _ := json.Marshal(e.Files)
 			files = string(b)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO outbox (client_id, kind, conversation_id, message_id, text, created_at, internal, mentions, files)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ClientID, e.Kind, e.ConversationID, e.MessageID, e.Text, s.Now().UnixMilli(), e.Internal, mentions, files)
+		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO outbox (client_id, kind, conversation_id, message_id, text, created_at, internal, mentions, files,
+			item_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ClientID, e.Kind, e.ConversationID, e.MessageID, e.Text, s.Now().UnixMilli(), e.Internal,
+			mentions, files, e.ItemNumber)
 		return err
 	})
 }
@@ -76,7 +86,7 @@ func (s *Store) Enqueue(ctx context.Context, e Entry) error {
 // Outbox lists waiting commands in order; with convID > 0, that
 // conversation's only.
 func (s *Store) Outbox(ctx context.Context, convID int64) ([]Entry, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, client_id, kind, conversation_id, message_id, text, failed, internal, mentions, files FROM outbox
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, client_id, kind, conversation_id, message_id, text, failed, internal, mentions, files, item_number FROM outbox
 		WHERE ? = 0 OR conversation_id = ? ORDER BY seq`, convID, convID)
 	if err != nil {
 		return nil, err
@@ -86,7 +96,7 @@ func (s *Store) Outbox(ctx context.Context, convID int64) ([]Entry, error) {
 	for rows.Next() {
 		var e Entry
 		var mentions, files string
-		if err := rows.Scan(&e.Seq, &e.ClientID, &e.Kind, &e.ConversationID, &e.MessageID, &e.Text, &e.Failed, &e.Internal, &mentions, &files); err != nil {
+		if err := rows.Scan(&e.Seq, &e.ClientID, &e.Kind, &e.ConversationID, &e.MessageID, &e.Text, &e.Failed, &e.Internal, &mentions, &files, &e.ItemNumber); err != nil {
 			return nil, err
 		}
 		if files != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"time"
 
@@ -282,8 +283,14 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]*chat.Search
 		return nil, err
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].r.Rank < hits[j].r.Rank })
-	out := []*chat.SearchResult{}
-	for _, h := range hits[:min(limit, len(hits))] {
+	// Customers and items first, grouped, as the palette shows them: the
+	// server's rules (every word a prefix of a word of the customer's name
+	// or e-mail, of the item's title), read from the rows kept here.
+	out, err := s.searchPeopleAndItems(ctx, words, limit)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range hits[:min(max(limit-len(out), 0), len(hits))] {
 		var m chat.Message
 		json.Unmarshal([]byte(h.data), &m)
 		h.r.At, h.r.Snippet, h.r.System = m.CreatedAt, fts.Snippet(h.text, words), m.System != ""
@@ -297,6 +304,62 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]*chat.Search
 		out = append(out, h.r)
 	}
 	return out, nil
+}
+
+// searchPeopleAndItems finds customers (one result per conversation, as
+// the server gives them) and items whose words start with every query
+// word, through people_fts and items_fts (the server's FTS rule).
+func (s *Store) searchPeopleAndItems(ctx context.Context, words []string, limit int) ([]*chat.SearchResult, error) {
+	out := []*chat.SearchResult{}
+	match := fts.Query(words)
+	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.status, c.last_activity_at, f.name, f.email
+		FROM people_fts f JOIN conversations c ON c.customer_id = f.rowid
+		WHERE people_fts MATCH ? ORDER BY c.last_activity_at DESC LIMIT ?`, match, limit)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		r := &chat.SearchResult{Kind: chat.ResultCustomer}
+		var at int64
+		var name, email string
+		if err := rows.Scan(&r.ConversationID, &r.Status, &at, &name, &email); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.At, r.Title = time.UnixMilli(at).UTC(), name
+		if name == "" {
+			r.Title = email
+		}
+		if fts.Matches(name, words[:1]) {
+			r.Snippet = fts.Snippet(name, words)
+		} else {
+			r.Snippet = fts.Snippet(email, words)
+		}
+		out = append(out, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	items, err := s.db.QueryContext(ctx, `SELECT i.data FROM items_fts f JOIN items i ON i.number = f.rowid
+		WHERE items_fts MATCH ? ORDER BY i.number DESC LIMIT ?`, match, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer items.Close()
+	for items.Next() && len(out) < limit {
+		var data string
+		if err := items.Scan(&data); err != nil {
+			return nil, err
+		}
+		var it chat.Item
+		if err := json.Unmarshal([]byte(data), &it); err != nil {
+			return nil, err
+		}
+		out = append(out, &chat.SearchResult{Kind: chat.ResultItem, ItemNumber: it.Number, Title: fmt.Sprintf("%s #%d", it.Type, it.Number),
+			Snippet: fts.Snippet(it.Title, words), Status: string(it.Status), At: it.UpdatedAt})
+	}
+	return out, items.Err()
 }
 
 // FindUserByID returns a person from the local store.

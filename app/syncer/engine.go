@@ -441,6 +441,9 @@ func (e *Engine) send(ctx context.Context, en localstore.Entry) (*chat.Message, 
 	case localstore.OutReopenConversation:
 		_, err := c.ReopenConversation(ctx, en.ConversationID)
 		return nil, err
+	case localstore.OutLinkConversation:
+		_, err := c.LinkConversation(ctx, en.ConversationID, en.ItemNumber)
+		return nil, err
 	case localstore.OutMarkRead:
 		_, err := c.MarkRead(ctx, en.ConversationID, en.MessageID)
 		return nil, err

@@ -2,7 +2,9 @@ package syncer_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -100,5 +102,108 @@ func TestCustomerDetailsOffline(t *testing.T) {
 	}
 	if got.LocalTime == "" || got.Name != "Olga Offline" {
 		t.Fatalf("local time %q, name %q", got.LocalTime, got.Name)
+	}
+}
+
+// TestLinkQueuedOffline: a link made while the server is down waits in the
+// outbox (a second choice for the same conversation replaces the first)
+// and is applied once when the server is back; the local copy follows.
+func TestLinkQueuedOffline(t *testing.T) {
+	s := startSrv(t)
+	ctx := context.Background()
+	ben := login(t, s.url(), "ben@deskchat.test")
+	cust, _, _ := client.New(s.url()).CreateWidgetSession(ctx, chat.CustomerInfo{Name: "Lina Link"})
+	conv, _, _, _ := cust.CreateConversation(ctx, chat.NewConversation{Text: "my order is late"})
+	first, _ := ben.CreateItem(ctx, chat.NewItem{Type: chat.ItemTask, Title: "first choice"})
+	second, _ := ben.CreateItem(ctx, chat.NewItem{Type: chat.ItemTicket, Title: "late orders"})
+	path := filepath.Join(t.TempDir(), "ben.db")
+	_, st, stop := engine(t, ben, path)
+	waitFor(t, "both items in the local store", func() bool {
+		_, err := st.FindItemByNumber(ctx, second.Number)
+		c, err2 := st.FindConversationByID(ctx, conv.ID)
+		return err == nil && err2 == nil && c != nil
+	})
+	stop()
+	s.kill()
+	st2, err := localstore.Open(path, st.Me())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range []int64{first.Number, second.Number} {
+		st2.Enqueue(ctx, localstore.Entry{ClientID: fmt.Sprintf("link-%d", i), Kind: localstore.OutLinkConversation, ConversationID: conv.ID, ItemNumber: n})
+	}
+	if out, _ := st2.Outbox(ctx, conv.ID); len(out) != 1 || out[0].ItemNumber != second.Number {
+		t.Fatalf("outbox = %+v (the last choice replaces the first)", out)
+	}
+	st2.Close()
+	s.start()
+	_, st3, stop3 := engine(t, ben, path)
+	defer stop3()
+	waitFor(t, "the link on the server and in the local store", func() bool {
+		remote, _ := ben.FindConversationByID(ctx, conv.ID)
+		local, _ := st3.FindConversationByID(ctx, conv.ID)
+		out, _ := st3.Outbox(ctx, 0)
+		return remote != nil && remote.Item != nil && remote.Item.Number == second.Number &&
+			local != nil && local.Item != nil && local.Item.Number == second.Number && len(out) == 0
+	})
+	// Applied once: one "linked" note.
+	msgs, _ := ben.ListMessages(ctx, conv.ID, chat.MessageFilter{})
+	links := 0
+	for _, m := range msgs {
+		if m.System == chat.NoteLinked {
+			links++
+		}
+	}
+	if links != 1 {
+		t.Fatalf("%d link notes", links)
+	}
+}
+
+// TestLocalSearchFindsCustomersAndItems: offline, the palette finds
+// customers (by name or e-mail) and items (by title) in the local store,
+// with the server's answers on the same corpus.
+func TestLocalSearchFindsCustomersAndItems(t *testing.T) {
+	s := startSrv(t)
+	ctx := context.Background()
+	ben := login(t, s.url(), "ben@deskchat.test")
+	for _, who := range []chat.CustomerInfo{{Name: "Zoë Quartermaine", Email: "zq@shop.example"}, {Name: "Quentin Blake"}, {Email: "quartz@rocks.example"}} {
+		v, _, err := client.New(s.url()).CreateWidgetSession(ctx, who)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.CreateConversation(ctx, chat.NewConversation{Text: "hello there"})
+	}
+	for _, title := range []string{"Quarterly invoice wrong", "Refund for order quartz-12"} {
+		if _, err := ben.CreateItem(ctx, chat.NewItem{Type: chat.ItemTicket, Title: title}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, st, stop := engine(t, ben, filepath.Join(t.TempDir(), "ben.db"))
+	defer stop()
+	key := func(rs []*chat.SearchResult) []string {
+		var out []string
+		for _, r := range rs {
+			if r.Kind != chat.ResultMessage {
+				out = append(out, fmt.Sprintf("%s %d %d %s", r.Kind, r.ConversationID, r.ItemNumber, r.Title))
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, q := range []string{"quart", "zoe", "zq shop", "quentin", "refund quartz", "rocks"} {
+		remote, err := ben.Search(ctx, q, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := key(remote)
+		var got []string
+		waitFor(t, "local results for "+q, func() bool {
+			local, err := st.Search(ctx, q, 50)
+			got = key(local)
+			return err == nil && slices.Equal(got, want)
+		})
+		if len(want) == 0 {
+			t.Fatalf("%q: the server finds nothing: the test proves nothing", q)
+		}
 	}
 }

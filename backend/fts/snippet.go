@@ -119,3 +119,26 @@ func eachWord(text string, fn func(start, end int)) {
 		i = j
 	}
 }
+
+// Matches reports whether every query word starts a word of text, folded
+// as the FTS tokenizer folds them: the AND of prefix terms that Query
+// builds, for text kept outside an FTS index (the desktop's customers and
+// items).
+func Matches(text string, words []string) bool {
+	var toks []string
+	eachWord(text, func(i, j int) { toks = append(toks, Fold(text[i:j])) })
+	for _, q := range words {
+		q = Fold(q)
+		found := false
+		for _, t := range toks {
+			if strings.HasPrefix(t, q) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}

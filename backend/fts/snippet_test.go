@@ -55,3 +55,21 @@ func TestScorer(t *testing.T) {
 		t.Fatal("prefix and case folding not applied")
 	}
 }
+
+func TestMatches(t *testing.T) {
+	for _, c := range []struct {
+		text  string
+		words []string
+		want  bool
+	}{
+		{"Zoë Quartermaine zq@shop.example", []string{"zoe"}, true},
+		{"Zoë Quartermaine zq@shop.example", []string{"quart", "shop"}, true},
+		{"Zoë Quartermaine", []string{"termaine"}, false}, // prefixes only, as FTS
+		{"Zoë Quartermaine", []string{"zoe", "blake"}, false},
+		{"\u2068Anna\u2069 closed", []string{"anna"}, true},
+	} {
+		if got := Matches(c.text, c.words); got != c.want {
+			t.Errorf("Matches(%q, %q) = %v", c.text, c.words, got)
+		}
+	}
+}

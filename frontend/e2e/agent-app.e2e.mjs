@@ -266,7 +266,7 @@ async function flow(page, context, errors) {
   assert.match(await audit.innerText(), /Anna Admin deleted/);
   await shot(page, '02g-history');
   await audit.getByRole('button', { name: 'Close history' }).click();
-  await view.getByRole('button', { name: 'Add ▾' }).click();
+  await view.getByRole('button', { name: 'More ▾' }).click();
   await view.getByRole('menuitem', { name: 'Add Dana Support' }).click();
   await until('Dana in the conversation', async () =>
     (await api(server, 'GET', `/v1/conversations/${wendy.id}`, { token: anna })).participants.some((p) => p.name === 'Dana Support'));
@@ -395,12 +395,18 @@ async function flow(page, context, errors) {
   assert.equal((await hit.locator('mark').first().textContent()).toLowerCase(), 'zanzibar');
   await shot(page, '04-search');
   // Arrow keys move through the results; Enter opens the message there.
-  const results = await page.locator('.results li').allInnerTexts();
+  const results = await page.locator('.results li[role="option"]').allInnerTexts();
   const target = results.findIndex((r) => /^message/i.test(r) && r.includes('waiting for the zanzibar'));
   assert.ok(target >= 0, `the customer's reply is among the results: ${JSON.stringify(results)}`);
   for (let i = 0; i < target; i++) await search.press('ArrowDown');
   await search.press('Enter');
   await view.locator('.msg.highlighted', { hasText: 'Still waiting for the zanzibar parcel' }).waitFor();
+  // Customers and items are found too, grouped, from the local store.
+  await page.keyboard.press('Control+k');
+  await search.fill('wendy');
+  await page.locator('.results .result-group', { hasText: 'Customers' }).waitFor();
+  await page.locator('.results li[role="option"]', { hasText: 'Wendy Widget' }).first().waitFor();
+  await search.press('Escape');
 
   // The helpdesk goes offline from the sidebar: the widget says so.
   const sw = page.getByRole('switch', { name: 'Helpdesk online' });

@@ -19,34 +19,42 @@ import { MessageBubble } from './Message';
 import { ImageViewer, PendingFiles } from './Files';
 import { stageFiles, viewing } from '../stores/files';
 
-/** Adds a teammate to the conversation: they see it in My Conversations. */
-function AddTeammateMenu() {
+/** More for the conversation: export its transcript (the whole history
+ * from the local store, offline too) and add a teammate (they see it in
+ * My Conversations). */
+function MoreMenu() {
   const [openMenu, setOpen] = useState(false);
-  const [error, setError] = useState('');
+  const [note, setNote] = useState('');
   const c = current.value!;
   const candidates = teammates.value.filter((u) => u.active && !c.participants?.some((p) => p.user_id === u.id));
-  const add = async (id: number) => {
+  const run = async (fn: () => Promise<unknown>, done = '') => {
     setOpen(false);
-    setError('');
+    setNote('');
     try {
-      await api()!.InboxService.AddParticipant({ conversation_id: c.id, user_id: id });
-      await refresh();
+      const r = await fn();
+      if (done && r) setNote(done);
     } catch (err) {
-      setError(errorText(err));
+      setNote(errorText(err));
     }
   };
+  const exportAs = (format: 'text' | 'html') =>
+    run(() => api()!.InboxService.ExportConversation({ conversation_id: c.id, format }), 'Exported.');
   return (
     <div class="link-menu">
-      <button aria-haspopup="menu" aria-expanded={openMenu} onClick={() => (setOpen(!openMenu), loadTeammates())}>Add ▾</button>
+      <button aria-haspopup="menu" aria-expanded={openMenu} onClick={() => (setOpen(!openMenu), loadTeammates())}>More ▾</button>
       {openMenu && (
-        <div class="menu" role="menu" aria-label="Add a teammate">
-          {candidates.length === 0 && <div class="picker-empty">Everyone is in it already.</div>}
+        <div class="menu" role="menu" aria-label="More">
+          <button role="menuitem" onClick={() => exportAs('text')}>Export as text…</button>
+          <button role="menuitem" onClick={() => exportAs('html')}>Export as web page…</button>
           {candidates.map((u) => (
-            <button role="menuitem" key={u.id} onClick={() => add(u.id)}>Add <bdi>{u.name}</bdi></button>
+            <button role="menuitem" key={u.id} onClick={() => run(async () => {
+              await api()!.InboxService.AddParticipant({ conversation_id: c.id, user_id: u.id });
+              await refresh();
+            })}>Add <bdi>{u.name}</bdi></button>
           ))}
         </div>
       )}
-      {error && <span class="error" role="alert">{error}</span>}
+      {note && <span class="muted" role="status">{note}</span>}
     </div>
   );
 }
@@ -163,7 +171,7 @@ export function ConversationView() {
   const rows = groupMessages(msgs, myId, new Date());
   const ops = new Map<number, OutboxEntry[]>();
   for (const p of pend) if (p.message_id) ops.set(p.message_id, [...(ops.get(p.message_id) ?? []), p]);
-  const statusOps = pend.filter((p) => p.kind === 'close_conversation' || p.kind === 'reopen_conversation');
+  const statusOps = pend.filter((p) => p.kind === 'close_conversation' || p.kind === 'reopen_conversation' || p.kind === 'link_conversation');
   return (
     <section class={`conv-view${dropping ? ' dropping' : ''}`} aria-label={`Conversation with ${isolate(conversationTitle(c, myId))}`}
       // A file dropped anywhere on the conversation goes with the next reply.
@@ -194,7 +202,10 @@ export function ConversationView() {
                   <button onClick={() => discard(op)}>Discard</button>
                 </span>
               ) : (
-                <span class="tag" key={op.client_id}>{op.kind === 'close_conversation' ? 'closing…' : 'reopening…'}</span>
+                <span class="tag" key={op.client_id}>
+                  {op.kind === 'close_conversation' ? 'closing…' : op.kind === 'reopen_conversation' ? 'reopening…'
+                    : op.item_number ? `linking #${op.item_number}…` : 'unlinking…'}
+                </span>
               ),
             )}
             {c.customer && (
@@ -212,7 +223,7 @@ export function ConversationView() {
         <div class="conv-actions">
           <MuteButton id={c.id} />
           {c.kind === 'customer' && <AssignMenu c={c} />}
-          <AddTeammateMenu />
+          <MoreMenu />
           <LinkMenu />
           {c.status === 'open' ? (
             <button onClick={closeConversation} disabled={pend.some((p) => p.kind === 'close_conversation' && !p.failed)}>Close</button>

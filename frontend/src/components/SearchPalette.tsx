@@ -1,5 +1,6 @@
 // The Ctrl+K search box: searches the local store as you type; a result
 // opens the conversation at that message (or the item's details).
+import { Fragment } from 'preact';
 import type { SearchResult, Segment } from '../lib/types';
 import { open } from '../stores/conversation';
 import { showPanel } from '../stores/panel';
@@ -13,6 +14,9 @@ import { Counter } from './Counter';
 export function Snippet({ segments }: { segments: Segment[] | null }) {
   return <>{(segments ?? []).map((s, i) => (s.hit ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}</>;
 }
+
+/** The headings of the result groups (customers and items come first). */
+const GROUP: Record<string, string> = { customer: 'Customers', item: 'Tickets and tasks', message: 'Messages' };
 
 export function choose(r: SearchResult) {
   closeSearch();
@@ -43,8 +47,11 @@ export function SearchPalette() {
         <Counter text={query.value} limit={MAX_QUERY} />
         {searchError.value && <div class="error" role="alert">{searchError.value}</div>}
         <ul class="results" role="listbox" aria-label="Results">
-          {rs.map((r, i) => (
-            <li key={`${r.kind}-${r.message_id ?? r.item_number ?? r.conversation_id}-${i}`} role="option" aria-selected={i === active.value}>
+          {rs.map((r, i) => (<Fragment key={`${r.kind}-${r.message_id ?? r.item_number ?? r.conversation_id}-${i}`}>
+            {(i === 0 || rs[i - 1].kind !== r.kind) && (
+              <li class="result-group" role="presentation">{GROUP[r.kind] ?? r.kind}</li>
+            )}
+            <li role="option" aria-selected={i === active.value}>
               <button class={i === active.value ? 'active' : ''} onClick={() => choose(r)}>
                 <div class="result-title">
                   <span class="kind">{r.system ? 'system note' : r.kind}</span> <bdi>{r.title}</bdi>
@@ -53,7 +60,7 @@ export function SearchPalette() {
                 <div class="snippet"><Snippet segments={r.snippet} /></div>
               </button>
             </li>
-          ))}
+          </Fragment>))}
           {query.value.trim() && rs.length === 0 && !searchError.value && <li class="muted">No results.</li>}
         </ul>
       </div>

@@ -4,7 +4,7 @@
 
 import type { Conversation, CustomerDetails, Erasure, Event, Item, ItemRef, ItemRole, ItemStatus, ItemType, Message, NewItem, NewSavedReply, Priority, SavedReply, SearchResult, SectionCounts, Settings, SettingsUpdate, User } from './protocol.gen';
 
-export type OutKind = "send_message" | "edit_message" | "delete_message" | "close_conversation" | "reopen_conversation" | "mark_read";
+export type OutKind = "send_message" | "edit_message" | "delete_message" | "close_conversation" | "reopen_conversation" | "mark_read" | "link_conversation";
 
 export interface SyncState {
   phase: string;
@@ -23,6 +23,7 @@ export interface OutboxEntry {
   internal?: boolean;
   mentions?: number[];
   files?: OutFile[];
+  item_number?: number;
   failed?: string;
 }
 
@@ -99,6 +100,11 @@ export interface EditMessageParams {
   conversation_id: number;
   message_id: number;
   text: string;
+}
+
+export interface ExportParams {
+  conversation_id: number;
+  format: string;
 }
 
 export interface ListParams {
@@ -270,6 +276,7 @@ export interface Bridge {
     DeleteMessage(p0: MessageRef): Promise<void>;
     Discard(p0: string): Promise<void>;
     EditMessage(p0: EditMessageParams): Promise<void>;
+    ExportConversation(p0: ExportParams): Promise<string>;
     FindConversationByID(p0: ConversationParams): Promise<Conversation>;
     ListConversations(p0: ListParams): Promise<Conversation[] | null>;
     ListMessages(p0: ListMessagesParams): Promise<ConversationView>;

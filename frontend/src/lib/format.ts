@@ -39,4 +39,5 @@ export const OUT_KIND_LABEL: Record<OutKind, string> = {
   close_conversation: 'Close',
   reopen_conversation: 'Reopen',
   mark_read: 'Read mark',
+  link_conversation: 'Link',
 };
