@@ -243,6 +243,7 @@ func (s *InboxService) ReopenConversation(p ConversationParams) error {
 type SearchParams struct {
 	Query string `json:"query"`
 	Limit int    `json:"limit,omitempty"`
+	localstore.SearchFilter
 }
 
 // Search searches the local store.
@@ -251,7 +252,7 @@ func (s *InboxService) Search(p SearchParams) ([]*chat.SearchResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return st.Search(context.Background(), p.Query, p.Limit)
+	return st.SearchWith(context.Background(), p.Query, p.Limit, p.SearchFilter)
 }
 
 func (s *InboxService) queue(st *localstore.Store, e interface{ Kick() }, en localstore.Entry) error {

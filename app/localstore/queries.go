@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/deskchat/deskchat/backend/chat"
@@ -239,6 +240,49 @@ var SearchWindow = 1000
 // counts (see backend/fts: FTS5's own bm25() walks each term's whole
 // doclist per query, ~10 ms for a common word in a million messages).
 func (s *Store) Search(ctx context.Context, q string, limit int) ([]*chat.SearchResult, error) {
+	return s.SearchWith(ctx, q, limit, SearchFilter{})
+}
+
+// SearchFilter narrows a search: a section (SectionCustomers: customer
+// conversations; SectionMine: the ones I am a member of), a status (open
+// or closed; items: open = not yet resolved, as the server has it) and a
+// customer (their conversations only; no items).
+type SearchFilter struct {
+	Section    chat.Section `json:"section,omitempty"`
+	Status     chat.Status  `json:"status,omitempty"`
+	CustomerID int64        `json:"customer_id,omitempty"`
+}
+
+// where is the filter as SQL over conversations c (named parameters).
+func (f SearchFilter) where() (string, []any) {
+	parts, args := []string{"1"}, []any{}
+	switch f.Section {
+	case chat.SectionCustomers:
+		parts = append(parts, "c.customer_id IS NOT NULL")
+	case chat.SectionMine:
+		parts = append(parts, member)
+	}
+	if f.Status != "" {
+		parts = append(parts, "c.status = :status")
+		args = append(args, sql.Named("status", string(f.Status)))
+	}
+	if f.CustomerID != 0 {
+		parts = append(parts, "c.customer_id = :customer")
+		args = append(args, sql.Named("customer", f.CustomerID))
+	}
+	return strings.Join(parts, " AND "), args
+}
+
+// SearchWith is Search with a filter. With one, the newest SearchWindow
+// matches that pass it are ranked (so a filter never hides older hits
+// behind newer ones that it drops).
+func (s *Store) SearchWith(ctx context.Context, q string, limit int, f SearchFilter) ([]*chat.SearchResult, error) {
+	if f.Section != "" && f.Section != chat.SectionCustomers && f.Section != chat.SectionMine {
+		return nil, chat.Errorf(chat.EInvalid, "section is customers or mine.")
+	}
+	if f.Status != "" && f.Status != chat.StatusOpen && f.Status != chat.StatusClosed {
+		return nil, chat.Errorf(chat.EInvalid, "status is open or closed.")
+	}
 	words, err := chat.SearchWords(q)
 	if err != nil {
 		return nil, err
@@ -257,10 +301,17 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]*chat.Search
 		return nil, err
 	}
 	scorer := fts.NewScorer(words, docs, total, 15)
-	rows, err := s.db.QueryContext(ctx, `SELECT m.id, m.conversation_id, c.status, m.text, m.data
-		FROM (SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?) h
-		JOIN messages m ON m.id = h.id JOIN conversations c ON c.id = m.conversation_id WHERE m.deleted = 0`,
-		fts.Query(words), SearchWindow)
+	filter, fargs := f.where()
+	query := `SELECT m.id, m.conversation_id, c.status, m.text, m.data
+		FROM (SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH :match ORDER BY rowid DESC LIMIT :window) h
+		JOIN messages m ON m.id = h.id JOIN conversations c ON c.id = m.conversation_id WHERE m.deleted = 0`
+	if f != (SearchFilter{}) {
+		query = `SELECT m.id, m.conversation_id, c.status, m.text, m.data
+		FROM messages_fts h JOIN messages m ON m.id = h.rowid JOIN conversations c ON c.id = m.conversation_id
+		WHERE messages_fts MATCH :match AND m.deleted = 0 AND ` + filter + ` ORDER BY m.id DESC LIMIT :window`
+	}
+	rows, err := s.db.QueryContext(ctx, query, append(fargs, sql.Named("match", fts.Query(words)), sql.Named("window", SearchWindow),
+		sql.Named("me", s.me))...)
 	if err != nil {
 		return nil, err
 	}
@@ -286,7 +337,7 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]*chat.Search
 	// Customers and items first, grouped, as the palette shows them: the
 	// server's rules (every word a prefix of a word of the customer's name
 	// or e-mail, of the item's title), read from the rows kept here.
-	out, err := s.searchPeopleAndItems(ctx, words, limit)
+	out, err := s.searchPeopleAndItems(ctx, words, limit, f)
 	if err != nil {
 		return nil, err
 	}
@@ -309,12 +360,14 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]*chat.Search
 // searchPeopleAndItems finds customers (one result per conversation, as
 // the server gives them) and items whose words start with every query
 // word, through people_fts and items_fts (the server's FTS rule).
-func (s *Store) searchPeopleAndItems(ctx context.Context, words []string, limit int) ([]*chat.SearchResult, error) {
+func (s *Store) searchPeopleAndItems(ctx context.Context, words []string, limit int, sf SearchFilter) ([]*chat.SearchResult, error) {
 	out := []*chat.SearchResult{}
 	match := fts.Query(words)
+	filter, fargs := sf.where()
 	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.status, c.last_activity_at, f.name, f.email
 		FROM people_fts f JOIN conversations c ON c.customer_id = f.rowid
-		WHERE people_fts MATCH ? ORDER BY c.last_activity_at DESC LIMIT ?`, match, limit)
+		WHERE people_fts MATCH :match AND `+filter+` ORDER BY c.last_activity_at DESC LIMIT :limit`,
+		append(fargs, sql.Named("match", match), sql.Named("limit", limit), sql.Named("me", s.me))...)
 	if err != nil {
 		return nil, err
 	}
@@ -341,8 +394,27 @@ func (s *Store) searchPeopleAndItems(ctx context.Context, words []string, limit 
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	if sf.CustomerID != 0 {
+		return out, nil // a customer's conversations: no items
+	}
+	// Items as the server filters them: in a section, mine or requested by
+	// a customer; open means not yet resolved.
+	itemFilter := "1"
+	switch sf.Section {
+	case chat.SectionMine:
+		itemFilter = "EXISTS (SELECT 1 FROM item_people ip WHERE ip.item_number = i.number AND ip.user_id = :me)"
+	case chat.SectionCustomers:
+		itemFilter = "json_extract(i.data, '$.requester.id') IS NOT NULL"
+	}
+	switch sf.Status {
+	case chat.StatusOpen:
+		itemFilter += " AND json_extract(i.data, '$.status') NOT IN ('resolved', 'closed')"
+	case chat.StatusClosed:
+		itemFilter += " AND json_extract(i.data, '$.status') IN ('resolved', 'closed')"
+	}
 	items, err := s.db.QueryContext(ctx, `SELECT i.data FROM items_fts f JOIN items i ON i.number = f.rowid
-		WHERE items_fts MATCH ? ORDER BY i.number DESC LIMIT ?`, match, limit)
+		WHERE items_fts MATCH :match AND `+itemFilter+` ORDER BY i.number DESC LIMIT :limit`,
+		sql.Named("match", match), sql.Named("limit", limit), sql.Named("me", s.me))
 	if err != nil {
 		return nil, err
 	}

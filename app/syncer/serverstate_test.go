@@ -166,18 +166,26 @@ func TestLocalSearchFindsCustomersAndItems(t *testing.T) {
 	s := startSrv(t)
 	ctx := context.Background()
 	ben := login(t, s.url(), "ben@deskchat.test")
+	var convs []int64
 	for _, who := range []chat.CustomerInfo{{Name: "Zoë Quartermaine", Email: "zq@shop.example"}, {Name: "Quentin Blake"}, {Email: "quartz@rocks.example"}} {
 		v, _, err := client.New(s.url()).CreateWidgetSession(ctx, who)
 		if err != nil {
 			t.Fatal(err)
 		}
-		v.CreateConversation(ctx, chat.NewConversation{Text: "hello there"})
+		c, _, _, _ := v.CreateConversation(ctx, chat.NewConversation{Text: "hello quarry there"})
+		convs = append(convs, c.ID)
 	}
 	for _, title := range []string{"Quarterly invoice wrong", "Refund for order quartz-12"} {
-		if _, err := ben.CreateItem(ctx, chat.NewItem{Type: chat.ItemTicket, Title: title}); err != nil {
+		it, err := ben.CreateItem(ctx, chat.NewItem{Type: chat.ItemTicket, Title: title})
+		if err != nil {
 			t.Fatal(err)
 		}
+		if title == "Quarterly invoice wrong" {
+			resolved := chat.ItemResolved
+			ben.UpdateItem(ctx, it.Number, chat.ItemUpdate{Status: &resolved})
+		}
 	}
+	ben.CloseConversation(ctx, convs[1])
 	_, st, stop := engine(t, ben, filepath.Join(t.TempDir(), "ben.db"))
 	defer stop()
 	key := func(rs []*chat.SearchResult) []string {
@@ -190,20 +198,37 @@ func TestLocalSearchFindsCustomersAndItems(t *testing.T) {
 		slices.Sort(out)
 		return out
 	}
-	for _, q := range []string{"quart", "zoe", "zq shop", "quentin", "refund quartz", "rocks"} {
-		remote, err := ben.Search(ctx, q, "", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := key(remote)
-		var got []string
-		waitFor(t, "local results for "+q, func() bool {
-			local, err := st.Search(ctx, q, 50)
-			got = key(local)
-			return err == nil && slices.Equal(got, want)
-		})
-		if len(want) == 0 {
-			t.Fatalf("%q: the server finds nothing: the test proves nothing", q)
+	for _, q := range []string{"quart", "zoe", "zq shop", "quentin", "refund quartz", "rocks", "qu"} {
+		for _, f := range []localstore.SearchFilter{{}, {Status: chat.StatusOpen}, {Status: chat.StatusClosed}, {Section: chat.SectionCustomers},
+			{Section: chat.SectionMine, Status: chat.StatusOpen}} {
+			remote, err := ben.Search(ctx, q, f.Section, f.Status)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := key(remote)
+			var got []string
+			waitFor(t, fmt.Sprintf("local results for %q %+v", q, f), func() bool {
+				local, err := st.SearchWith(ctx, q, 50, f)
+				got = key(local)
+				return err == nil && slices.Equal(got, want)
+			})
+			if len(want) == 0 && f == (localstore.SearchFilter{}) {
+				t.Fatalf("%q: the server finds nothing: the test proves nothing", q)
+			}
 		}
 	}
+	// A customer's conversations only.
+	local, _ := st.SearchWith(ctx, "quarry", 50, localstore.SearchFilter{CustomerID: customerOf(t, st, convs[0])})
+	if len(local) != 1 || local[0].ConversationID != convs[0] {
+		t.Fatalf("customer filter: %+v", local)
+	}
+}
+
+func customerOf(t *testing.T, st *localstore.Store, convID int64) int64 {
+	t.Helper()
+	c, err := st.FindConversationByID(context.Background(), convID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.CustomerID
 }

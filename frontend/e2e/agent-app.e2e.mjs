@@ -540,6 +540,24 @@ async function flow(page, context, errors) {
   assert.equal(await frame.locator('li.msg').count(), 0);
   await shot(page, '09-erased');
 
+  // A long history loads as the agent scrolls up: no "Load older" clicks.
+  const { conversation: long } = await api(server, 'POST', '/v1/conversations', { token: ben, body: { participant_ids: [annaId] } });
+  for (let i = 1; i <= 130; i++) {
+    await api(server, 'POST', `/v1/conversations/${long.id}/messages`, { token: ben, body: { client_id: `h${i}`, text: `history line ${i}` } });
+  }
+  await until('the long conversation in the local store', async () =>
+    ((await page.evaluate((id) => window.go.app.InboxService.ListMessages({ conversation_id: id, limit: 1 }), long.id))?.messages ?? [])
+      .some((m) => m.text === 'history line 130'));
+  await page.evaluate((id) => window.go.app.DesktopService.Open(id), long.id);
+  await view.locator('.msg-text', { hasText: /^history line 130$/ }).waitFor();
+  const pane = view.locator('.messages');
+  for (let i = 0; i < 40 && (await view.locator('.msg-text', { hasText: /^history line 1$/ }).count()) === 0; i++) {
+    await pane.evaluate((el) => el.scrollBy(0, -el.scrollHeight));
+    await page.waitForTimeout(150);
+  }
+  await view.locator('.msg-text', { hasText: /^history line 1$/ }).waitFor();
+  assert.equal(await view.locator('.msg-text', { hasText: /^history line \d+$/ }).count(), 130, 'every message of the history is there once');
+
   // Last (it signs out every other session of Anna's, the API token of
   // this test too): the password changes from Settings.
   await page.getByRole('button', { name: 'Settings' }).click();

@@ -146,6 +146,15 @@ export function ConversationView() {
   const pend = pending.value;
   const myId = me.value?.id;
   const [dropping, setDropping] = useState(false);
+  // Older pages load as the agent scrolls up; the messages on screen stay
+  // where they are while a page is put above them.
+  const prepend = useRef<{ height: number; top: number } | null>(null);
+  const older = () => {
+    const el = scroller.current;
+    if (!el || !hasOlder.value || prepend.current) return;
+    prepend.current = { height: el.scrollHeight, top: el.scrollTop };
+    loadOlder().finally(() => setTimeout(() => (prepend.current = null), 0));
+  };
   useEffect(() => () => void (viewing.value = null), [c?.id]); // the large view is this conversation's
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -155,7 +164,10 @@ export function ConversationView() {
       stick.current = true;
     }
     const h = highlight.value;
-    if (h) {
+    if (prepend.current && el.scrollHeight !== prepend.current.height) {
+      el.scrollTop = el.scrollHeight - prepend.current.height + prepend.current.top;
+      prepend.current = null;
+    } else if (h) {
       document.getElementById(`m-${h}`)?.scrollIntoView({ block: 'center' });
     } else if (stick.current) {
       el.scrollTop = el.scrollHeight;
@@ -240,10 +252,11 @@ export function ConversationView() {
         onScroll={(e) => {
           const el = e.currentTarget as HTMLDivElement;
           stick.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 40;
+          if (el.scrollTop < 400 && !stick.current) older();
         }}
       >
         {hasOlder.value && (
-          <button class="older" onClick={loadOlder}>Load older messages</button>
+          <button class="older" onClick={older}>Load older messages</button>
         )}
         {rows.map((r) => {
           if (r.kind === 'day') return <div class="day" key={r.key}><span>{r.label}</span></div>;

@@ -4,7 +4,7 @@ import { Fragment } from 'preact';
 import type { SearchResult, Segment } from '../lib/types';
 import { open } from '../stores/conversation';
 import { showPanel } from '../stores/panel';
-import { active, closeSearch, move, query, results, searchError, searching, setQuery } from '../stores/search';
+import { active, closeSearch, move, query, results, searchError, searching, section, setQuery, status } from '../stores/search';
 import { screen } from '../stores/window';
 import { composing } from './Message';
 import { MAX_QUERY } from '../lib/text';
@@ -45,6 +45,24 @@ export function SearchPalette() {
           }}
         />
         <Counter text={query.value} limit={MAX_QUERY} />
+        <div class="search-filters">
+          <select aria-label="Where" value={section.value} onChange={(e) => {
+            section.value = (e.currentTarget as HTMLSelectElement).value as typeof section.value;
+            setQuery(query.value, 0);
+          }}>
+            <option value="">Everywhere</option>
+            <option value="customers">From Customers</option>
+            <option value="mine">My Conversations</option>
+          </select>
+          <select aria-label="Status" value={status.value} onChange={(e) => {
+            status.value = (e.currentTarget as HTMLSelectElement).value as typeof status.value;
+            setQuery(query.value, 0);
+          }}>
+            <option value="">Open and closed</option>
+            <option value="open">Open</option>
+            <option value="closed">Closed</option>
+          </select>
+        </div>
         {searchError.value && <div class="error" role="alert">{searchError.value}</div>}
         <ul class="results" role="listbox" aria-label="Results">
           {rs.map((r, i) => (<Fragment key={`${r.kind}-${r.message_id ?? r.item_number ?? r.conversation_id}-${i}`}>

@@ -2,7 +2,7 @@
 // package app by `make generate` (TestBindingsTypeScript fails when this
 // file is stale). Do not edit by hand.
 
-import type { Conversation, CustomerDetails, Erasure, Event, Item, ItemRef, ItemRole, ItemStatus, ItemType, Message, NewItem, NewSavedReply, Priority, SavedReply, SearchResult, SectionCounts, Settings, SettingsUpdate, User } from './protocol.gen';
+import type { Conversation, CustomerDetails, Erasure, Event, Item, ItemRef, ItemRole, ItemStatus, ItemType, Message, NewItem, NewSavedReply, Priority, SavedReply, SearchResult, Section, SectionCounts, Settings, SettingsUpdate, Status, User } from './protocol.gen';
 
 export type OutKind = "send_message" | "edit_message" | "delete_message" | "close_conversation" | "reopen_conversation" | "mark_read" | "link_conversation";
 
@@ -151,6 +151,9 @@ export interface OpenParams {
 export interface SearchParams {
   query: string;
   limit?: number;
+  section?: Section;
+  status?: Status;
+  customer_id?: number;
 }
 
 export interface SendMessageParams {

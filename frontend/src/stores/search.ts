@@ -9,6 +9,9 @@ export const results = signal<SearchResult[]>([]);
 export const searchError = signal('');
 export const active = signal(0); // the highlighted result
 export const searching = signal(false); // results are for an older query
+/** Filters: a section ('' everywhere) and a status ('' open and closed). */
+export const section = signal<'' | 'customers' | 'mine'>('');
+export const status = signal<'' | 'open' | 'closed'>('');
 
 let seq = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -30,7 +33,7 @@ export async function run(q: string) {
     return;
   }
   try {
-    const r = (await api()?.InboxService.Search({ query: q, limit: 30 })) ?? [];
+    const r = (await api()?.InboxService.Search({ query: q, limit: 30, section: section.value || undefined, status: status.value || undefined })) ?? [];
     if (mine !== seq) return;
     results.value = r;
     active.value = 0;
