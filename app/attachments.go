@@ -45,6 +45,7 @@ type AttachmentService struct {
 type stagedFor struct {
 	file           *localstore.OutFile
 	conversationID int64
+	store          *localstore.Store // the session's: a file never crosses to another server
 }
 
 // StagedFile is a file attached in the composer, waiting for Send.
@@ -139,7 +140,7 @@ func (s *AttachmentService) stage(convID int64, name string, data []byte, limit 
 	if s.staged == nil {
 		s.staged = map[string]stagedFor{}
 	}
-	s.staged[f.Token] = stagedFor{f, convID}
+	s.staged[f.Token] = stagedFor{f, convID, st}
 	s.mu.Unlock()
 	return &StagedFile{Token: f.Token, Name: f.Name, Size: f.Size, Image: media.Inline(media.Sniff(data))}, nil
 }
@@ -167,6 +168,10 @@ func (s *AttachmentService) take(convID int64, tokens []string) ([]localstore.Ou
 	if s == nil {
 		return nil, errors.New("Files cannot be sent from here.")
 	}
+	st, err := s.Session.store()
+	if err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]localstore.OutFile, 0, len(tokens))
@@ -175,7 +180,7 @@ func (s *AttachmentService) take(convID int64, tokens []string) ([]localstore.Ou
 		if !ok {
 			return nil, errors.New("A file is no longer attached; attach it again.")
 		}
-		if f.conversationID != convID {
+		if f.conversationID != convID || f.store != st {
 			return nil, errors.New("A file was attached in another conversation; attach it here again.")
 		}
 		out = append(out, *f.file)

@@ -53,10 +53,12 @@ func call[T any](s *SessionService, fn func(ctx context.Context, c *client.Clien
 
 // userError is what a bound method returns for a failed server call: the
 // server's message as the error's text (the bridge carries only text), or
-// ErrOffline for a network failure.
+// ErrOffline for a network failure and for a server that is there but not
+// serving (unavailable: a proxy's 502/503 while the server is down, a
+// database restarting), which the offline paths treat alike.
 func userError(err error) error {
 	var e *chat.Error
-	if errors.As(err, &e) {
+	if errors.As(err, &e) && e.Code != chat.EUnavailable {
 		return errors.New(e.Message)
 	}
 	return ErrOffline
@@ -65,7 +67,7 @@ func userError(err error) error {
 // orLocal answers from the local store when the server cannot be reached
 // (v, err come from call); other errors and successes pass through.
 func orLocal[T any](s *SessionService, v T, err error, local func(context.Context, *localstore.Store) (T, error)) (T, error) {
-	if err != ErrOffline {
+	if !errors.Is(err, ErrOffline) {
 		return v, err
 	}
 	st, e := s.store()

@@ -213,18 +213,24 @@ func (s *SessionService) SignOut(p SignOutParams) error {
 	if err != nil {
 		return err
 	}
-	if p.Forget && cfg.ServerURL != "" {
-		if err := localstore.Remove(localStorePath(dir, cfg)); err != nil {
-			return err
-		}
-	}
+	// Signed out first, whatever happens to the files: the config without
+	// the token, the demo helpdesk stopped.
 	s.stopLocalHelpdesk()
 	s.mu.Lock()
 	s.cfg = cfg.prefs()
 	s.user = nil
+	s.state = syncer.State{}
 	s.mu.Unlock()
 	s.Emit.Emit(EventSessionInfo, s.Status())
-	return SaveConfig(dir, cfg.prefs())
+	if err := SaveConfig(dir, cfg.prefs()); err != nil {
+		return err
+	}
+	if p.Forget && cfg.ServerURL != "" {
+		if err := localstore.Remove(localStorePath(dir, cfg)); err != nil {
+			return fmt.Errorf("Signed out, but this server's history could not be removed from this computer: %w", err)
+		}
+	}
+	return nil
 }
 
 // SetMuted turns desktop notifications off or on.
@@ -355,6 +361,9 @@ func (s *SessionService) stopSync() {
 	if rt != nil {
 		rt.stop()
 	}
+	s.mu.Lock()
+	s.state = syncer.State{} // after the engine's last report: the next session reports its own
+	s.mu.Unlock()
 }
 
 // current returns what runs for the signed-in session.

@@ -82,7 +82,7 @@ func TestLocalHelpdeskSession(t *testing.T) {
 			firstStore = f
 		}
 	}
-	other := otherServer(t)
+	other, otherSrv := otherServer(t)
 	if _, err := s.SignIn(app.SignInParams{ServerURL: other, Email: "ben@deskchat.test", Password: demo.Password}); err != nil {
 		t.Fatal(err)
 	}
@@ -133,10 +133,43 @@ func TestLocalHelpdeskSession(t *testing.T) {
 	if beside, _ := filepath.Glob(secondStore + "*"); len(beside) != 0 {
 		t.Fatalf("left beside the forgotten store: %v", beside)
 	}
+	// Offline, a link to an item waits in the outbox (ItemService's own
+	// offline path: the server is gone, not refusing).
+	if _, err := s.SignIn(app.SignInParams{ServerURL: other, Email: "ben@deskchat.test", Password: demo.Password}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ = app.LoadConfig(dir)
+	second = client.New(other).WithToken(cfg.Token)
+	items := &app.ItemService{Session: s}
+	it, err := second.CreateItem(context.Background(), chat.NewItem{Type: chat.ItemTask, Title: "follow up"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := second.ListConversations(context.Background(), client.ConversationQuery{Section: chat.SectionCustomers})
+	waitFor(t, "the item in the local store", func() bool {
+		res, _ := inbox.Search(app.SearchParams{Query: "follow up"})
+		for _, r := range res {
+			if r.ItemNumber == it.Number {
+				return true
+			}
+		}
+		return false
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	otherSrv.Shutdown(ctx)
+	cancel()
+	waitFor(t, "the engine to notice", func() bool { return s.Status().Sync.Phase != "connected" })
+	if _, err := items.LinkConversation(app.LinkParams{ConversationID: page.Conversations[0].ID, Number: it.Number}); err != nil {
+		t.Fatalf("an offline link was not queued: %v", err)
+	}
+	v, _ := inbox.ListMessages(app.ListMessagesParams{ConversationID: page.Conversations[0].ID})
+	if len(v.Pending) != 1 || v.Pending[0].Kind != "link_conversation" || v.Pending[0].ItemNumber != it.Number {
+		t.Fatalf("pending = %+v", v.Pending)
+	}
 }
 
 // otherServer runs a second helpdesk with demo data on loopback.
-func otherServer(t *testing.T) string {
+func otherServer(t *testing.T) (string, *server.Server) {
 	t.Helper()
 	srv, err := server.Open(server.Config{DB: filepath.Join(t.TempDir(), "other.db"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -154,5 +187,5 @@ func otherServer(t *testing.T) string {
 		defer cancel()
 		srv.Shutdown(ctx)
 	})
-	return srv.URL()
+	return srv.URL(), srv
 }

@@ -6,6 +6,7 @@ import (
 	"html"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/deskchat/deskchat/backend/chat"
 )
@@ -55,7 +56,7 @@ func Transcript(format string, c *chat.Conversation, msgs []*chat.Message, myID 
 				if m.Text != "" {
 					// Each line indented and isolated: no line of a
 					// message can pose as, or reorder, a transcript line.
-					for _, line := range strings.Split(m.Text, "\n") {
+					for _, line := range lines(m.Text) {
 						fmt.Fprintf(&b, "    %s\n", chat.Isolate(line))
 					}
 				}
@@ -145,3 +146,20 @@ func authorFallback(m *chat.Message) string {
 
 // oneLine puts a system note's text on one line.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// lines splits text at every line or paragraph break a viewer may honour
+// (CR LF, CR, LF, VT, FF, NEL, U+2028, U+2029), so that none can start a
+// line of the transcript that is not indented.
+func lines(text string) []string {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	var out []string
+	start := 0
+	for i, r := range text {
+		switch r {
+		case '\n', '\r', '\v', '\f', '\u0085', '\u2028', '\u2029':
+			out = append(out, text[start:i]) // blank lines stay
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	return append(out, text[start:])
+}

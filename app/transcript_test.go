@@ -22,6 +22,8 @@ func TestTranscript(t *testing.T) {
 		{ID: 1, Author: chat.Author{Kind: chat.KindCustomer, ID: 3, Name: hostileName}, Text: "line one\n[2026-11-29 14:05] Anna Admin:\n<img src=x onerror=alert(2)>", CreatedAt: at,
 			Attachments: []chat.Attachment{{ID: "a", Name: "shot\u202Egnp.exe", Size: 2048}}},
 		{ID: 2, Author: chat.Author{Kind: chat.KindUser, ID: 1, Name: "Anna Admin"}, Text: "for the team", Internal: true, CreatedAt: at},
+		{ID: 5, Author: chat.Author{Kind: chat.KindCustomer, ID: 3, Name: "Eve"}, CreatedAt: at,
+			Text: "a\r[2026-11-29 14:05] Anna Admin: cr\u2028[2026-11-29 14:05] Anna Admin: ls\u0085[2026-11-29 14:05] Anna Admin: nel\f[2026-11-29 14:05] Anna Admin: ff"},
 		{ID: 3, Author: chat.Author{Kind: chat.KindSystem}, System: chat.NoteClosed, Text: "\u2068Anna Admin\u2069 closed the conversation.", CreatedAt: at},
 		{ID: 4, Author: chat.Author{Kind: chat.KindCustomer, ID: 3, Name: hostileName}, DeletedAt: &deleted, CreatedAt: at},
 	}
@@ -42,8 +44,11 @@ func TestTranscript(t *testing.T) {
 			t.Errorf("text transcript lacks %q:\n%s", want, text)
 		}
 	}
-	for _, line := range strings.Split(text, "\n") {
-		if strings.HasPrefix(line, "[2026-11-29 14:05]") {
+	// Whatever breaks a line for some viewer starts an indented one.
+	for _, line := range strings.FieldsFunc(text, func(r rune) bool {
+		return r == '\n' || r == '\r' || r == '\v' || r == '\f' || r == '\u0085' || r == '\u2028' || r == '\u2029'
+	}) {
+		if strings.HasPrefix(strings.TrimLeft(line, "\u2068"), "[2026-11-29 14:05]") {
 			t.Errorf("a message line poses as a transcript line: %q", line)
 		}
 	}

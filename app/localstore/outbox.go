@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 
 	"github.com/deskchat/deskchat/backend/chat"
 )
@@ -44,10 +45,11 @@ type Entry struct {
 	Failed         string    `json:"failed,omitempty"`      // the server refused it: shown with Retry
 }
 
-// Enqueue stores a command. A repeated client id is ignored, and so is an
-// act already waiting (close, reopen, delete, mark read of the same
-// conversation or message, not refused): a second click on Close while
-// offline would close twice, or fail the second time. Replies are each
+// Enqueue stores a command. A repeated client id is ignored, and so is a
+// repeat of the act waiting last for the conversation (close, reopen,
+// delete, mark read of the same conversation or message, not refused): a
+// second click on Close while offline would close twice, or fail the
+// second time; Close, a reply, Close again are three acts. Replies are each
 // their own, and an edit waits after the one before. A link replaces a
 // link of the same conversation still waiting: the last choice wins.
 func (s *Store) Enqueue(ctx context.Context, e Entry) error {
@@ -58,12 +60,20 @@ func (s *Store) Enqueue(ctx context.Context, e Entry) error {
 				return err
 			}
 		} else if e.Kind != OutSendMessage && e.Kind != OutEditMessage {
-			var waiting bool
-			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = ? AND conversation_id = ?
-				AND message_id = ? AND failed = '')`, e.Kind, e.ConversationID, e.MessageID).Scan(&waiting); err != nil {
+			// The same act as the newest one waiting for this conversation:
+			// a repeat. After anything else (a reply, which reopens, or a
+			// reopen) it is a new act and is queued.
+			var last struct {
+				kind   OutKind
+				msg    int64
+				failed string
+			}
+			err := tx.QueryRowContext(ctx, `SELECT kind, message_id, failed FROM outbox WHERE conversation_id = ?
+				ORDER BY seq DESC LIMIT 1`, e.ConversationID).Scan(&last.kind, &last.msg, &last.failed)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
-			if waiting {
+			if err == nil && last.kind == e.Kind && last.msg == e.MessageID && last.failed == "" {
 				return nil
 			}
 		}

@@ -337,7 +337,9 @@ func (s *Store) SearchWith(ctx context.Context, q string, limit int, f SearchFil
 	// Customers and items first, grouped, as the palette shows them: the
 	// server's rules (every word a prefix of a word of the customer's name
 	// or e-mail, of the item's title), read from the rows kept here.
-	out, err := s.searchPeopleAndItems(ctx, words, limit, f)
+	// Each group at most a third of the page (at least 5), so that one
+	// customer with many conversations never hides the messages.
+	out, err := s.searchPeopleAndItems(ctx, words, max(limit/3, 5), f)
 	if err != nil {
 		return nil, err
 	}
@@ -419,7 +421,7 @@ func (s *Store) searchPeopleAndItems(ctx context.Context, words []string, limit 
 		return nil, err
 	}
 	defer items.Close()
-	for items.Next() && len(out) < limit {
+	for items.Next() {
 		var data string
 		if err := items.Scan(&data); err != nil {
 			return nil, err

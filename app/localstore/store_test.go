@@ -161,6 +161,12 @@ func TestOutbox(t *testing.T) {
 	if n := closes(); n != 3 {
 		t.Fatalf("%d closes after a refusal and a new click", n)
 	}
+	// Close, a reply (which reopens), Close again: three acts, all kept.
+	st.Enqueue(ctx, localstore.Entry{ClientID: "reply", Kind: localstore.OutSendMessage, ConversationID: 1, Text: "one more thing"})
+	st.Enqueue(ctx, localstore.Entry{ClientID: "close-4", Kind: localstore.OutCloseConversation, ConversationID: 1})
+	if n := closes(); n != 4 {
+		t.Fatalf("%d closes: the close after a reply was dropped", n)
+	}
 }
 
 // TestUnsaidLeavesTheLocalFile: a message synced here and later edited or

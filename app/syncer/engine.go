@@ -170,7 +170,6 @@ func (e *Engine) session(ctx context.Context) (connected bool, err error) {
 	done := make(chan struct{}) // the session is over: the reader must not block
 	defer close(done)
 	frames, readErr := readFrames(st, done)
-	e.refreshServerState(ctx)
 	l := &link{e: e, epoch: st.Welcome.Epoch, head: st.Welcome.Head, start: cursor, cursor: cursor, fromZero: cursor == 0}
 	if cursor < l.head {
 		e.state(State{Phase: PhaseSyncing})
@@ -179,24 +178,21 @@ func (e *Engine) session(ctx context.Context) (connected bool, err error) {
 }
 
 // refreshServerState reads what the UI shows beyond the event log (the
-// helpdesk settings, the team and my flags) at every connection, keeps it
-// in the local store for the next start without a server, and hands the
-// settings to OnServerState (the switch, the tray). A failure leaves the
-// last known state; events keep it current from here.
+// helpdesk settings, the team and my flags) once a connection caught up,
+// keeps each in the local store for the next start without a server, and
+// hands the settings to OnServerState (the switch, the tray). Each is
+// read on its own, within 5 s; a failure leaves the last known state,
+// and events keep it current from here.
 func (e *Engine) refreshServerState(ctx context.Context) {
-	settings, err := e.Client.Settings(ctx)
-	if err != nil {
-		return
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if settings, err := e.Client.Settings(ctx); err == nil {
+		if err := e.Store.StoreServerState(ctx, settings, nil); err == nil && e.OnServerState != nil {
+			e.OnServerState(settings)
+		}
 	}
-	users, err := e.Client.ListUsers(ctx)
-	if err != nil {
-		return
-	}
-	if err := e.Store.StoreServerState(ctx, settings, users); err != nil {
-		return
-	}
-	if e.OnServerState != nil {
-		e.OnServerState(settings)
+	if users, err := e.Client.ListUsers(ctx); err == nil {
+		e.Store.StoreServerState(ctx, nil, users)
 	}
 }
 
@@ -339,6 +335,9 @@ func (l *link) caughtUp(ctx context.Context, seq int64) error {
 		return err
 	}
 	l.live = true
+	// After the replay (whose older helpdesk and user events would
+	// otherwise overwrite it), before Connected shows.
+	l.e.refreshServerState(ctx)
 	l.e.state(State{Phase: PhaseConnected, Progress: 1})
 	go l.e.Flush(ctx)
 	return nil

@@ -74,6 +74,7 @@ type Server struct {
 	Blobs blob.Store // attachments' bytes
 
 	kick     chan struct{} // wakes the file sweeper
+	startMu  sync.Mutex    // orders Serve's start against Shutdown
 	streams  httpapi.Streams
 	cfg      Config
 	log      *slog.Logger
@@ -183,7 +184,18 @@ func (s *Server) URL() string {
 
 // Serve serves until Shutdown; it returns nil after a clean shutdown.
 func (s *Server) Serve() error {
+	// A Shutdown that came first wins: nothing starts on a closed store
+	// (the desktop stops its demo helpdesk right after starting it when
+	// the agent signs in elsewhere).
+	s.startMu.Lock()
+	select {
+	case <-s.stop:
+		s.startMu.Unlock()
+		return nil
+	default:
+	}
 	s.wg.Add(3)
+	s.startMu.Unlock()
 	go s.housekeeping()
 	go s.assigning()
 	go s.sweeping()
@@ -196,11 +208,13 @@ func (s *Server) Serve() error {
 // Shutdown lets in-flight requests finish, closes every stream with a close
 // frame, then closes the database.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.startMu.Lock()
 	select {
 	case <-s.stop:
 	default:
 		close(s.stop)
 	}
+	s.startMu.Unlock()
 	var wg sync.WaitGroup
 	var httpErr, apiErr error
 	wg.Add(2)

@@ -398,7 +398,7 @@ async function ensureCustomer() {
   const create = async () => {
     token = store.get('token');
     if (token) return;
-    const info: Record<string, string> = { page_url: clip(pageURL || document.referrer, 2000), language: navigator.language,
+    const info: Record<string, string> = { page_url: clip(pageURL || document.referrer.split(/[?#]/)[0], 2000), language: navigator.language,
       time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? '' };
     const name = store.get('name'), email = store.get('email');
     if (name) info.name = name;
@@ -442,7 +442,7 @@ function notePage(url: string) {
     api('PATCH', '/v1/widget/me', { page_url: u }).then(() => {
       pageSent = u;
       notePage(pageURL); // a change meanwhile
-    }, () => undefined);
+    }, () => notePage(pageURL)); // not recorded: again, after the throttle
   }, Math.max(0, pageAt + 15000 - Date.now()));
 }
 
@@ -667,6 +667,7 @@ window.addEventListener('storage', (e) => {
   if (e.key === 'deskchat.token' && e.newValue && !token) {
     token = e.newValue;
     connect();
+    if (pageURL) notePage(pageURL); // this tab's page, for the customer another tab made
   }
   if (e.key === 'deskchat.conversation' && e.newValue && !conversationId) {
     conversationId = Number(e.newValue);

@@ -119,11 +119,14 @@ type Message = { type: string; [k: string]: unknown };
     }
   });
 
-  // The page the visitor is on, as it changes (links, history, hash): the
-  // chat window records it, throttled, as the customer's last page.
+  // The page the visitor is on, as it changes (links, history): the chat
+  // window records it, throttled, as the customer's last page. Origin and
+  // path only: a query or a fragment may hold a reset link's token or a
+  // session id, which the helpdesk has no business keeping.
   let page = '';
   const tellPage = () => {
-    if (location.href !== page) post({ type: 'page', url: (page = location.href) });
+    const here = location.origin + location.pathname;
+    if (here !== page) post({ type: 'page', url: (page = here) });
   };
   tellPage();
   window.addEventListener('popstate', tellPage);

@@ -148,11 +148,11 @@ export function ConversationView() {
   const [dropping, setDropping] = useState(false);
   // Older pages load as the agent scrolls up; the messages on screen stay
   // where they are while a page is put above them.
-  const prepend = useRef<{ height: number; top: number } | null>(null);
+  const prepend = useRef<{ height: number; top: number; first: number } | null>(null);
   const older = () => {
     const el = scroller.current;
     if (!el || !hasOlder.value || prepend.current) return;
-    prepend.current = { height: el.scrollHeight, top: el.scrollTop };
+    prepend.current = { height: el.scrollHeight, top: el.scrollTop, first: msgs[0]?.id ?? 0 };
     loadOlder().finally(() => setTimeout(() => (prepend.current = null), 0));
   };
   useEffect(() => () => void (viewing.value = null), [c?.id]); // the large view is this conversation's
@@ -164,7 +164,7 @@ export function ConversationView() {
       stick.current = true;
     }
     const h = highlight.value;
-    if (prepend.current && el.scrollHeight !== prepend.current.height) {
+    if (prepend.current && msgs[0]?.id !== prepend.current.first) {
       el.scrollTop = el.scrollHeight - prepend.current.height + prepend.current.top;
       prepend.current = null;
     } else if (h) {
@@ -183,6 +183,10 @@ export function ConversationView() {
   const rows = groupMessages(msgs, myId, new Date());
   const ops = new Map<number, OutboxEntry[]>();
   for (const p of pend) if (p.message_id) ops.set(p.message_id, [...(ops.get(p.message_id) ?? []), p]);
+  // The act waiting last for this conversation is not offered again (a
+  // repeat); after a reply (which reopens) Close is a new act.
+  const lastOp = pend[pend.length - 1];
+  const waitingLast = (kind: string) => !!lastOp && lastOp.kind === kind && !lastOp.failed;
   const statusOps = pend.filter((p) => p.kind === 'close_conversation' || p.kind === 'reopen_conversation' || p.kind === 'link_conversation');
   return (
     <section class={`conv-view${dropping ? ' dropping' : ''}`} aria-label={`Conversation with ${isolate(conversationTitle(c, myId))}`}
@@ -238,9 +242,9 @@ export function ConversationView() {
           <MoreMenu />
           <LinkMenu />
           {c.status === 'open' ? (
-            <button onClick={closeConversation} disabled={pend.some((p) => p.kind === 'close_conversation' && !p.failed)}>Close</button>
+            <button onClick={closeConversation} disabled={waitingLast('close_conversation')}>Close</button>
           ) : (
-            <button onClick={reopenConversation} disabled={pend.some((p) => p.kind === 'reopen_conversation' && !p.failed)}>Reopen</button>
+            <button onClick={reopenConversation} disabled={waitingLast('reopen_conversation')}>Reopen</button>
           )}
         </div>
       </header>

@@ -122,9 +122,10 @@ export function MessageBubble({ m, mine, pendingOps, highlighted, erased = false
             <ol>
               {history.map((h) => (
                 <li key={h.id}>
-                  <time dateTime={h.at}>{new Date(h.at).toLocaleString()}</time> <bdi>{h.actor.name || 'Someone'}</bdi>{' '}
-                  {h.action === 'delete' ? 'deleted' : 'edited'}: <q class="audit-old">{h.old_text}</q>
-                  {h.action === 'edit' && <> → <q class="audit-new">{h.new_text}</q></>}
+                  <time dateTime={h.at}>{new Date(h.at).toLocaleString()}</time>{' '}
+                  {visible(h.actor.name) ? <bdi>{h.actor.name}</bdi> : 'Someone'}{' '}
+                  {h.action === 'delete' ? 'deleted' : 'edited'}: <q class="audit-old" dir="auto"><bdi>{h.old_text}</bdi></q>
+                  {h.action === 'edit' && <> → <q class="audit-new" dir="auto"><bdi>{h.new_text}</bdi></q></>}
                 </li>
               ))}
             </ol>

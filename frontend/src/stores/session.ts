@@ -42,7 +42,16 @@ function setSync(s: SyncState) {
   sync.value = s;
   syncAt.value = tick.value = Date.now();
   clearInterval(ticking);
-  ticking = s.phase === 'reconnecting' && s.retry_in ? setInterval(() => (tick.value = Date.now()), 1000) : undefined;
+  ticking = undefined;
+  if (s.phase !== 'reconnecting' || !s.retry_in) return;
+  const until = Date.now() + s.retry_in / 1e6;
+  ticking = setInterval(() => {
+    tick.value = Date.now();
+    if (tick.value >= until) {
+      clearInterval(ticking); // counted down: "Reconnecting…" until the next state
+      ticking = undefined;
+    }
+  }, 1000);
 }
 
 export const connection = computed(() => describeSync(sync.value, tick.value - syncAt.value));
@@ -65,7 +74,10 @@ export function watchSession(): () => void {
     }),
     on('sync:state', (s: SyncState) => setSync(s)),
   ];
-  return () => offs.forEach((f) => f());
+  return () => {
+    offs.forEach((f) => f());
+    clearInterval(ticking);
+  };
 }
 
 /** Signs in or out: busy meanwhile, the session reloaded after. */
