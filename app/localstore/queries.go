@@ -251,6 +251,11 @@ type SearchFilter struct {
 	Section    chat.Section `json:"section,omitempty"`
 	Status     chat.Status  `json:"status,omitempty"`
 	CustomerID int64        `json:"customer_id,omitempty"`
+	// From and To bound the messages found by when they were written
+	// (From inclusive, To exclusive; zero: open); customers and items are
+	// not dated and are left out when a bound is given.
+	From time.Time `json:"from,omitempty"`
+	To   time.Time `json:"to,omitempty"`
 }
 
 // where is the filter as SQL over conversations c (named parameters).
@@ -269,6 +274,21 @@ func (f SearchFilter) where() (string, []any) {
 	if f.CustomerID != 0 {
 		parts = append(parts, "c.customer_id = :customer")
 		args = append(args, sql.Named("customer", f.CustomerID))
+	}
+	return strings.Join(parts, " AND "), args
+}
+
+// dated is the date range as SQL over messages m (their created_at, an
+// RFC 3339 UTC string in the row's JSON).
+func (f SearchFilter) dated() (string, []any) {
+	parts, args := []string{"1"}, []any{}
+	if !f.From.IsZero() {
+		parts = append(parts, "json_extract(m.data, '$.created_at') >= :from")
+		args = append(args, sql.Named("from", f.From.UTC().Format(time.RFC3339)))
+	}
+	if !f.To.IsZero() {
+		parts = append(parts, "json_extract(m.data, '$.created_at') < :to")
+		args = append(args, sql.Named("to", f.To.UTC().Format(time.RFC3339)))
 	}
 	return strings.Join(parts, " AND "), args
 }
@@ -306,9 +326,11 @@ func (s *Store) SearchWith(ctx context.Context, q string, limit int, f SearchFil
 		FROM (SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH :match ORDER BY rowid DESC LIMIT :window) h
 		JOIN messages m ON m.id = h.id JOIN conversations c ON c.id = m.conversation_id WHERE m.deleted = 0`
 	if f != (SearchFilter{}) {
+		dated, dargs := f.dated()
+		fargs = append(fargs, dargs...)
 		query = `SELECT m.id, m.conversation_id, c.status, m.text, m.data
 		FROM messages_fts h JOIN messages m ON m.id = h.rowid JOIN conversations c ON c.id = m.conversation_id
-		WHERE messages_fts MATCH :match AND m.deleted = 0 AND ` + filter + ` ORDER BY m.id DESC LIMIT :window`
+		WHERE messages_fts MATCH :match AND m.deleted = 0 AND ` + filter + ` AND ` + dated + ` ORDER BY m.id DESC LIMIT :window`
 	}
 	rows, err := s.db.QueryContext(ctx, query, append(fargs, sql.Named("match", fts.Query(words)), sql.Named("window", SearchWindow),
 		sql.Named("me", s.me))...)
@@ -339,9 +361,11 @@ func (s *Store) SearchWith(ctx context.Context, q string, limit int, f SearchFil
 	// or e-mail, of the item's title), read from the rows kept here.
 	// Each group at most a third of the page (at least 5), so that one
 	// customer with many conversations never hides the messages.
-	out, err := s.searchPeopleAndItems(ctx, words, max(limit/3, 5), f)
-	if err != nil {
-		return nil, err
+	out := []*chat.SearchResult{}
+	if f.From.IsZero() && f.To.IsZero() {
+		if out, err = s.searchPeopleAndItems(ctx, words, max(limit/3, 5), f); err != nil {
+			return nil, err
+		}
 	}
 	for _, h := range hits[:min(max(limit-len(out), 0), len(hits))] {
 		var m chat.Message

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -320,5 +321,49 @@ func TestConversationKeepsNoItemTitle(t *testing.T) {
 			t.Fatal("the old title is still in the local file")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestSearchDateRange: a date range keeps the messages written within it
+// (From inclusive, To exclusive), older hits included.
+func TestSearchDateRange(t *testing.T) {
+	ctx := context.Background()
+	st, _ := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
+	defer st.Close()
+	evs := []*chat.Event{event(1, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationTeam, Status: chat.StatusOpen})}
+	days := []time.Time{
+		time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC), time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), time.Date(2026, 3, 2, 23, 59, 59, 0, time.UTC),
+		time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC),
+	}
+	for i, d := range days {
+		m := chat.Message{ID: int64(i + 1), ConversationID: 1, Author: chat.Author{Kind: chat.KindUser, ID: 3, Name: "Ben"}, Text: "invoice question", CreatedAt: d}
+		evs = append(evs, event(int64(i+2), chat.EventMessageCreated, m))
+	}
+	if err := st.Apply(ctx, evs, int64(len(evs)), "e"); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(f localstore.SearchFilter) []int64 {
+		res, err := st.SearchWith(ctx, "invoice", 50, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int64
+		for _, r := range res {
+			out = append(out, r.MessageID)
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got := ids(localstore.SearchFilter{From: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)}); !slices.Equal(got, []int64{2, 3}) {
+		t.Fatalf("2 March: %v", got)
+	}
+	if got := ids(localstore.SearchFilter{From: time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)}); !slices.Equal(got, []int64{4, 5}) {
+		t.Fatalf("from 3 March: %v", got)
+	}
+	if got := ids(localstore.SearchFilter{To: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}); !slices.Equal(got, []int64{1}) {
+		t.Fatalf("before 2 March: %v", got)
+	}
+	if got := ids(localstore.SearchFilter{}); len(got) != 5 {
+		t.Fatalf("no range: %v", got)
 	}
 }

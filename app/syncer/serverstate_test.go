@@ -2,6 +2,7 @@ package syncer_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -231,4 +232,72 @@ func customerOf(t *testing.T, st *localstore.Store, convID int64) int64 {
 		t.Fatal(err)
 	}
 	return c.CustomerID
+}
+
+// TestHistoryPagesMatchTheServer: after sync, a long conversation reads the
+// same from the local store as from the server at every page boundary,
+// scrolling back page by page to the first message: nothing missing,
+// nothing twice, nothing out of order.
+func TestHistoryPagesMatchTheServer(t *testing.T) {
+	s := startSrv(t)
+	ctx := context.Background()
+	ben := login(t, s.url(), "ben@deskchat.test")
+	anna := login(t, s.url(), "anna@deskchat.test")
+	annaMe, _ := anna.Me(ctx)
+	conv, _, _, err := ben.CreateConversation(ctx, chat.NewConversation{ParticipantIDs: []int64{annaMe.User.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 437 // not a multiple of a page
+	for i := 1; i <= n; i++ {
+		who := ben
+		if i%3 == 0 {
+			who = anna
+		}
+		if _, _, err := who.SendMessage(ctx, conv.ID, fmt.Sprintf("p%d", i), fmt.Sprintf("page line %d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Some history changes after the fact.
+	msgs, _ := ben.ListMessages(ctx, conv.ID, chat.MessageFilter{Limit: 200})
+	ben.EditMessage(ctx, msgs[10].ID, "page line edited")
+	ben.DeleteMessage(ctx, msgs[20].ID)
+	_, st, stop := engine(t, ben, filepath.Join(t.TempDir(), "ben.db"))
+	defer stop()
+	waitFor(t, "the whole conversation in the local store", func() bool {
+		page, _ := st.ListMessages(ctx, conv.ID, 0, 1)
+		last, _ := ben.ListMessages(ctx, conv.ID, chat.MessageFilter{Limit: 1})
+		return len(page) == 1 && len(last) == 1 && page[0].ID == last[0].ID
+	})
+	for _, size := range []int{50, 200} {
+		var before int64
+		total := 0
+		for {
+			local, err := st.ListMessages(ctx, conv.ID, before, size)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := chat.MessageFilter{Limit: size}
+			if before != 0 {
+				f.Before = chat.ID(before)
+			}
+			remote, err := ben.ListMessages(ctx, conv.ID, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lj, _ := json.Marshal(local)
+			rj, _ := json.Marshal(remote)
+			if string(lj) != string(rj) {
+				t.Fatalf("page of %d before %d differs:\nlocal  %.400s\nserver %.400s", size, before, lj, rj)
+			}
+			total += len(local)
+			if len(local) < size {
+				break
+			}
+			before = local[0].ID
+		}
+		if total != n {
+			t.Fatalf("pages of %d hold %d messages, want %d", size, total, n)
+		}
+	}
 }

@@ -4,7 +4,7 @@ import { Fragment } from 'preact';
 import type { SearchResult, Segment } from '../lib/types';
 import { open } from '../stores/conversation';
 import { showPanel } from '../stores/panel';
-import { active, closeSearch, move, query, results, searchError, searching, section, setQuery, status } from '../stores/search';
+import { active, closeSearch, fromDay, move, query, results, searchError, searching, section, setQuery, status, toDay } from '../stores/search';
 import { screen } from '../stores/window';
 import { composing } from './Message';
 import { MAX_QUERY } from '../lib/text';
@@ -62,6 +62,14 @@ export function SearchPalette() {
             <option value="open">Open</option>
             <option value="closed">Closed</option>
           </select>
+          <label>From <input type="date" aria-label="Written from" value={fromDay.value} onChange={(e) => {
+            fromDay.value = (e.currentTarget as HTMLInputElement).value;
+            setQuery(query.value, 0);
+          }} /></label>
+          <label>to <input type="date" aria-label="Written until" value={toDay.value} onChange={(e) => {
+            toDay.value = (e.currentTarget as HTMLInputElement).value;
+            setQuery(query.value, 0);
+          }} /></label>
         </div>
         {searchError.value && <div class="error" role="alert">{searchError.value}</div>}
         <ul class="results" role="listbox" aria-label="Results">

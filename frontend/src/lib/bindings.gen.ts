@@ -154,6 +154,8 @@ export interface SearchParams {
   section?: Section;
   status?: Status;
   customer_id?: number;
+  from?: string;
+  to?: string;
 }
 
 export interface SendMessageParams {

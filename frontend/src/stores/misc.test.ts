@@ -78,3 +78,15 @@ describe('search', () => {
     expect(results.value.map((r) => r.title)).toEqual(['new']);
   });
 });
+
+describe('dayStart', () => {
+  it('is the local midnight of the day, or of a day after', async () => {
+    const { dayStart } = await import('./search');
+    const a = new Date(dayStart('2026-03-02')!);
+    expect([a.getFullYear(), a.getMonth(), a.getDate(), a.getHours(), a.getMinutes()]).toEqual([2026, 2, 2, 0, 0]);
+    const b = new Date(dayStart('2026-03-31', 1)!);
+    expect([b.getMonth(), b.getDate(), b.getHours()]).toEqual([3, 1, 0]);
+    expect(dayStart('')).toBeUndefined();
+    expect(dayStart('yesterday')).toBeUndefined();
+  });
+});

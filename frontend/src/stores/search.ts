@@ -12,6 +12,17 @@ export const searching = signal(false); // results are for an older query
 /** Filters: a section ('' everywhere) and a status ('' open and closed). */
 export const section = signal<'' | 'customers' | 'mine'>('');
 export const status = signal<'' | 'open' | 'closed'>('');
+/** A date range, days as the agent picks them ('YYYY-MM-DD', '' open). */
+export const fromDay = signal('');
+export const toDay = signal('');
+
+/** The start of a local day as an instant; to is the day after toDay. */
+export function dayStart(day: string, plusDays = 0): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  const d = new Date(`${day}T00:00:00`);
+  d.setDate(d.getDate() + plusDays);
+  return d.toISOString();
+}
 
 let seq = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -33,7 +44,10 @@ export async function run(q: string) {
     return;
   }
   try {
-    const r = (await api()?.InboxService.Search({ query: q, limit: 30, section: section.value || undefined, status: status.value || undefined })) ?? [];
+    const r = (await api()?.InboxService.Search({
+      query: q, limit: 30, section: section.value || undefined, status: status.value || undefined,
+      from: dayStart(fromDay.value), to: dayStart(toDay.value, 1),
+    })) ?? [];
     if (mine !== seq) return;
     results.value = r;
     active.value = 0;
