@@ -206,12 +206,18 @@ func (s *InboxService) AssignConversation(p AssignParams) (*chat.Conversation, e
 	if err != nil {
 		return nil, err
 	}
+	s.keep(c)
+	return c, nil
+}
+
+// keep stores a conversation the server just answered with, before its
+// event arrives, and tells the UI.
+func (s *InboxService) keep(c *chat.Conversation) {
 	if st, err := s.Session.store(); err == nil {
 		if err := st.StoreSnapshot(context.Background(), []*chat.Conversation{c}, nil, nil, nil); err == nil {
 			s.Session.Emit.Emit(EventInbox, InboxChange{Live: true})
 		}
 	}
-	return c, nil
 }
 
 // ConversationParams name a conversation.
@@ -392,11 +398,7 @@ func (s *InboxService) AddParticipant(p ParticipantParams) (*chat.Conversation, 
 	if err != nil {
 		return nil, err
 	}
-	if st, err := s.Session.store(); err == nil {
-		if err := st.StoreSnapshot(context.Background(), []*chat.Conversation{c}, nil, nil, nil); err == nil {
-			s.Session.Emit.Emit(EventInbox, InboxChange{Live: true})
-		}
-	}
+	s.keep(c)
 	return c, nil
 }
 

@@ -169,15 +169,32 @@ func (s *Store) CacheSize() int64 {
 // delete, an erasure, a resync that forgot them).
 func (s *Store) purgeFiles(ctx context.Context) {
 	entries, err := os.ReadDir(s.cacheDir())
-	if err != nil {
+	if err != nil || len(entries) == 0 {
 		return
 	}
+	ids := make([]string, 0, len(entries))
 	for _, e := range entries {
-		id := strings.TrimSuffix(e.Name(), ".thumb")
-		var one int
-		err := s.db.QueryRowContext(ctx, `SELECT 1 FROM attachments a JOIN messages m ON m.id = a.message_id
-			WHERE a.id = ? AND m.deleted = 0`, id).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) || !chat.ValidAttachmentID(id) {
+		ids = append(ids, strings.TrimSuffix(e.Name(), ".thumb"))
+	}
+	b, _ := json.Marshal(ids)
+	rows, err := s.db.QueryContext(ctx, `SELECT a.id FROM attachments a JOIN messages m ON m.id = a.message_id
+		WHERE a.id IN (SELECT value FROM json_each(?)) AND m.deleted = 0`, string(b))
+	if err != nil {
+		return // kept until the next purge: never served meanwhile (Attachment)
+	}
+	kept := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if rows.Scan(&id) == nil {
+			kept[id] = true
+		}
+	}
+	rows.Close()
+	if rows.Err() != nil {
+		return
+	}
+	for i, e := range entries {
+		if !kept[ids[i]] {
 			os.Remove(filepath.Join(s.cacheDir(), e.Name()))
 		}
 	}

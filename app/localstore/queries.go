@@ -438,26 +438,14 @@ func (s *Store) searchPeopleAndItems(ctx context.Context, words []string, limit 
 	case chat.StatusClosed:
 		itemFilter += " AND json_extract(i.data, '$.status') IN ('resolved', 'closed')"
 	}
-	items, err := s.db.QueryContext(ctx, `SELECT i.data FROM items_fts f JOIN items i ON i.number = f.rowid
+	items, err := listJSON[chat.Item](ctx, s.db, `SELECT i.data FROM items_fts f JOIN items i ON i.number = f.rowid
 		WHERE items_fts MATCH :match AND `+itemFilter+` ORDER BY i.number DESC LIMIT :limit`,
 		sql.Named("match", match), sql.Named("limit", limit), sql.Named("me", s.me))
-	if err != nil {
-		return nil, err
-	}
-	defer items.Close()
-	for items.Next() {
-		var data string
-		if err := items.Scan(&data); err != nil {
-			return nil, err
-		}
-		var it chat.Item
-		if err := json.Unmarshal([]byte(data), &it); err != nil {
-			return nil, err
-		}
+	for _, it := range items {
 		out = append(out, &chat.SearchResult{Kind: chat.ResultItem, ItemNumber: it.Number, Title: fmt.Sprintf("%s #%d", it.Type, it.Number),
 			Snippet: fts.Snippet(it.Title, words), Status: string(it.Status), At: it.UpdatedAt})
 	}
-	return out, items.Err()
+	return out, err
 }
 
 // FindUserByID returns a person from the local store.
@@ -489,6 +477,28 @@ func (s *Store) Settings(ctx context.Context) (*chat.Settings, error) {
 		return nil, err
 	}
 	return &st, json.Unmarshal([]byte(data), &st)
+}
+
+// listJSON reads the JSON column q selects of every row into a T each.
+func listJSON[T any](ctx context.Context, db *sql.DB, q string, args ...any) ([]*T, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*T
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, err
+		}
+		v := new(T)
+		if err := json.Unmarshal([]byte(data), v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 func getJSON[T any](ctx context.Context, db *sql.DB, q string, args ...any) (*T, error) {
@@ -652,21 +662,9 @@ func (s *Store) FindCustomerDetails(ctx context.Context, id int64) (*chat.Custom
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	items, err := s.db.QueryContext(ctx, `SELECT data FROM items WHERE json_extract(data, '$.requester.id') = ? ORDER BY number DESC`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer items.Close()
-	for items.Next() {
-		var data string
-		if err := items.Scan(&data); err != nil {
-			return nil, err
-		}
-		var it chat.Item
-		if err := json.Unmarshal([]byte(data), &it); err != nil {
-			return nil, err
-		}
+	items, err := listJSON[chat.Item](ctx, s.db, `SELECT data FROM items WHERE json_extract(data, '$.requester.id') = ? ORDER BY number DESC`, id)
+	for _, it := range items {
 		d.Items = append(d.Items, chat.ItemRef{Number: it.Number, Type: it.Type, Title: it.Title, Status: it.Status})
 	}
-	return d, items.Err()
+	return d, err
 }
