@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/fts"
 )
 
 // Apply applies a batch of events in order and records cursor and epoch in
@@ -65,7 +66,7 @@ func (s *Store) dropEarlierPages(ctx context.Context) {
 	go func() {
 		defer s.bg.Done()
 		defer s.checkpointing.Store(false)
-		db, err := sql.Open("sqlite3", "file:"+s.path+"?_busy_timeout=200&_secure_delete=on")
+		db, err := sql.Open(driver, "file:"+s.path+"?_busy_timeout=200&_secure_delete=on")
 		if err != nil {
 			return
 		}
@@ -107,7 +108,17 @@ type batch struct {
 	insert   *sql.Stmt
 	update   *sql.Stmt
 	fresh    []int64
+	terms    [][2]string // the fresh messages' words (fts.Terms)
+	gen      string      // vocab_gen when vocabulary last wrote (vocab.go)
+	learned  []string    // words written since, learned at commit
+	learning bool
 	activity map[int64]int64
+}
+
+// indexed counts text's words towards the vocabulary (index writes them).
+func (b *batch) indexed(id int64, terms [][2]string) {
+	b.fresh = append(b.fresh, id)
+	b.terms = append(b.terms, terms...)
 }
 
 func (b *batch) close() {
@@ -132,7 +143,8 @@ func (b *batch) message(ctx context.Context, typ string, m *chat.Message, raw []
 			return err
 		}
 	}
-	args := []any{m.ID, m.ConversationID, string(m.Author.Kind), m.Author.ID, m.System, m.Text, m.DeletedAt != nil, string(raw), m.Internal}
+	terms, words := fts.Terms(m.Text)
+	args := []any{m.ID, m.ConversationID, string(m.Author.Kind), m.Author.ID, m.System, m.Text, m.DeletedAt != nil, string(raw), m.Internal, words}
 	stmt := b.insert
 	if typ != chat.EventMessageCreated {
 		stmt = b.update
@@ -155,10 +167,10 @@ func (b *batch) message(ctx context.Context, typ string, m *chat.Message, raw []
 		}
 		n, _ = res.RowsAffected()
 		if n > 0 {
-			b.fresh = append(b.fresh, m.ID)
+			b.indexed(m.ID, terms)
 		}
 	} else if typ == chat.EventMessageCreated && n > 0 {
-		b.fresh = append(b.fresh, m.ID)
+		b.indexed(m.ID, terms)
 	}
 	if err := b.attachments(ctx, typ, m); err != nil {
 		return err
@@ -196,8 +208,11 @@ func (b *batch) index(ctx context.Context) error {
 	}
 	ids, _ := json.Marshal(b.fresh)
 	_, err := b.tx.ExecContext(ctx, `INSERT INTO messages_fts (rowid, text)
-		SELECT m.id, m.text FROM json_each(?) j JOIN messages m ON m.id = j.value`, string(ids))
-	b.fresh = nil
+		SELECT m.fts_key, m.text FROM json_each(?) j JOIN messages m ON m.id = j.value ORDER BY m.fts_key`, string(ids))
+	if err == nil {
+		err = b.vocabulary(ctx)
+	}
+	b.fresh, b.terms = nil, nil
 	return err
 }
 
@@ -324,7 +339,7 @@ func (b *batch) erase(ctx context.Context, d *chat.CustomerErased) error {
 	if d.Customer.ErasedAt != nil {
 		at = d.Customer.ErasedAt.Format(time.RFC3339Nano)
 	}
-	if _, err := b.tx.ExecContext(ctx, `UPDATE messages SET text = '', deleted = 1,
+	if _, err := b.tx.ExecContext(ctx, `UPDATE messages SET text = '', words = 0, deleted = 1,
 		data = json_remove(json_set(data, '$.text', '', '$.author.name', '', '$.deleted_at', COALESCE(json_extract(data, '$.deleted_at'), ?)), '$.client_id', '$.attachments')
 		WHERE author_kind = 'customer' AND author_id = ?`, at, d.Customer.ID); err != nil {
 		return err
@@ -353,9 +368,11 @@ func setRead(ctx context.Context, tx *sql.Tx, convID, lastRead int64) error {
 }
 
 const (
-	insertMessageSQL = `INSERT OR IGNORE INTO messages (id, conversation_id, author_kind, author_id, system, text, deleted, data, internal)
-		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`
-	updateMessageSQL = `UPDATE messages SET text = ?6, deleted = ?7, data = ?8, internal = ?9 WHERE id = ?1
+	// words goes with text in every statement that writes it: the index
+	// row's key (fts_key, migration 0011) holds the length.
+	insertMessageSQL = `INSERT OR IGNORE INTO messages (id, conversation_id, author_kind, author_id, system, text, deleted, data, internal, words)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`
+	updateMessageSQL = `UPDATE messages SET text = ?6, deleted = ?7, data = ?8, internal = ?9, words = ?10 WHERE id = ?1
 		AND ?2 IS NOT NULL AND ?3 IS NOT NULL AND ?4 IS NOT NULL AND ?5 IS NOT NULL`
 )
 

@@ -154,13 +154,11 @@ func report(b *testing.B, lat []time.Duration) {
 	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
 }
 
-// BenchmarkLocalSearch: one- and two-word queries on 1,000,000 messages.
+// BenchmarkLocalSearch: one- and two-word queries on 1,000,000 messages,
+// ranked over every match (a common word is in about 1 message in 8).
 // Target: p95 ≤ 10 ms.
 func BenchmarkLocalSearch(b *testing.B) {
 	st := bigStore(b, benchMessages())
-	if w, err := strconv.Atoi(os.Getenv("DESKCHAT_BENCH_WINDOW")); err == nil {
-		localstore.SearchWindow = w
-	}
 	vocab := words(5000)
 	for _, tc := range []struct {
 		name    string
@@ -168,6 +166,8 @@ func BenchmarkLocalSearch(b *testing.B) {
 	}{
 		{"one-word", []string{vocab[20], vocab[200], vocab[2000]}},
 		{"two-word", []string{vocab[20] + " " + vocab[200], vocab[200] + " " + vocab[2000], vocab[20] + " " + vocab[2000]}},
+		// As typed: prefixes of one to four letters.
+		{"prefix", []string{vocab[20][:1], vocab[20][:2], vocab[20][:3], vocab[200][:4], vocab[20][:2] + " " + vocab[200][:1]}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)

@@ -13,6 +13,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -20,9 +21,49 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/deskchat/deskchat/backend/fts"
 	"github.com/deskchat/deskchat/backend/sqlite/migrate"
-	_ "github.com/mattn/go-sqlite3"
+	"github.com/mattn/go-sqlite3"
 )
+
+// driver is SQLite with fts_words(text), the length in words that search
+// ranks by (fts.Words), and fts_terms(text) and fts_has(text, word), its
+// words for the vocabulary:
+// for the SQL that stores a message's text and for migration 0011, which
+// counted the messages stored before it.
+const driver = "sqlite3_deskchat_local"
+
+func init() {
+	sql.Register(driver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		if err := c.RegisterFunc("fts_words", fts.Words, true); err != nil {
+			return err
+		}
+		if err := c.RegisterFunc("fts_has", ftsHas, true); err != nil {
+			return err
+		}
+		return c.RegisterFunc("fts_terms", ftsTerms, true)
+	}})
+}
+
+// ftsHas is fts_has(text, word): whether a word of text, lowercased, is
+// word (a vocabulary entry still in use).
+func ftsHas(text, word string) bool {
+	terms, _ := fts.Terms(text)
+	for _, t := range terms {
+		if t[1] == word {
+			return true
+		}
+	}
+	return false
+}
+
+// ftsTerms is fts_terms(text): fts.Terms as a JSON array of [fold, word]
+// pairs, for the statements that keep the vocabulary (migration 0011).
+func ftsTerms(text string) string {
+	terms, _ := fts.Terms(text)
+	out, _ := json.Marshal(terms)
+	return string(out)
+}
 
 //go:embed migrations/*.sql
 var migrations embed.FS
@@ -38,6 +79,11 @@ type Store struct {
 	// FileCacheBytes caps the attachment cache (files.go; 0:
 	// DefaultFileCacheBytes).
 	FileCacheBytes int64
+
+	// Guarded by mu: the vocabulary cache (vocab.go) and what a write
+	// does once it has committed.
+	known    knownWords
+	onCommit []func()
 
 	freshMu sync.Mutex
 	fresh   []int64 // conversations first stored since the last TakeNew
@@ -71,7 +117,7 @@ func (s *Store) TakeNew() []int64 {
 func Open(path string, me int64) (*Store, error) {
 	// secure_delete: rows deleted or rewritten (an edited or deleted
 	// message, an erased customer) leave zeros, not their text.
-	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_synchronous=NORMAL&_secure_delete=on")
+	db, err := sql.Open(driver, "file:"+path+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_synchronous=NORMAL&_secure_delete=on")
 	if err != nil {
 		return nil, err
 	}
@@ -119,11 +165,19 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return err
 	}
+	s.onCommit = nil
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	for _, f := range s.onCommit {
+		f()
+	}
+	s.onCommit = nil
+	return nil
 }
 
 // Meta reads a meta value ("" when unset).

@@ -5,9 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/fts"
@@ -229,16 +229,14 @@ func (s *Store) MarkReadLocal(ctx context.Context, convID, messageID int64) erro
 	return s.write(ctx, func(tx *sql.Tx) error { return setRead(ctx, tx, convID, messageID) })
 }
 
-// SearchWindow is how many of the newest matches local search ranks
-// (BenchmarkLocalSearch on 1,000,000 messages: p95 about 9 ms at 1,000,
-// 15 ms at 2,000; the target is 10 ms).
-var SearchWindow = 1000
-
-// Search finds messages in the local store, best first, with snippets as
-// text segments and the server's word rules. It ranks the newest
-// SearchWindow matches with BM25 computed in Go from fts5vocab document
-// counts (see backend/fts: FTS5's own bm25() walks each term's whole
-// doclist per query, ~10 ms for a common word in a million messages).
+// Search finds messages in the local store, best first over the whole
+// history, with snippets as text segments and the server's word rules
+// (every word a prefix of a word of the message). A message's score is
+// fts.ShortTextScore: BM25 with each word counted once, so shorter is
+// better and the newest comes first among equals; the index keeps
+// messages in that order (migration 0011), so the best of a million
+// matches are the first rows it reads (BenchmarkLocalSearch). Customers
+// and items come first, grouped (searchPeopleAndItems).
 func (s *Store) Search(ctx context.Context, q string, limit int) ([]*chat.SearchResult, error) {
 	return s.SearchWith(ctx, q, limit, SearchFilter{})
 }
@@ -293,9 +291,9 @@ func (f SearchFilter) dated() (string, []any) {
 	return strings.Join(parts, " AND "), args
 }
 
-// SearchWith is Search with a filter. With one, the newest SearchWindow
-// matches that pass it are ranked (so a filter never hides older hits
-// behind newer ones that it drops).
+// SearchWith is Search with a filter, ranked over every match that passes
+// it. Errors: invalid (a section other than customers or mine, a status
+// other than open or closed, no word), invalid_utf8.
 func (s *Store) SearchWith(ctx context.Context, q string, limit int, f SearchFilter) ([]*chat.SearchResult, error) {
 	if f.Section != "" && f.Section != chat.SectionCustomers && f.Section != chat.SectionMine {
 		return nil, chat.Errorf(chat.EInvalid, "section is customers or mine.")
@@ -308,32 +306,18 @@ func (s *Store) SearchWith(ctx context.Context, q string, limit int, f SearchFil
 		return nil, err
 	}
 	limit = chat.PageLimit(limit)
-	docs := make([]int64, len(words))
-	for i, w := range words {
-		// Prefix range over the vocabulary: w ≤ term < w + U+10FFFF.
-		if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(doc), 0) FROM messages_vocab WHERE term >= ? AND term < ?`,
-			fts.Fold(w), fts.Fold(w)+"\U0010FFFF").Scan(&docs[i]); err != nil {
-			return nil, err
-		}
-	}
-	var total int64
-	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(rowid), 0) FROM messages`).Scan(&total); err != nil {
+	match, err := s.match(ctx, words)
+	if err != nil {
 		return nil, err
 	}
-	scorer := fts.NewScorer(words, docs, total, 15)
-	filter, fargs := f.where()
-	query := `SELECT m.id, m.conversation_id, c.status, m.text, m.data
-		FROM (SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH :match ORDER BY rowid DESC LIMIT :window) h
-		JOIN messages m ON m.id = h.id JOIN conversations c ON c.id = m.conversation_id WHERE m.deleted = 0`
-	if f != (SearchFilter{}) {
-		dated, dargs := f.dated()
-		fargs = append(fargs, dargs...)
-		query = `SELECT m.id, m.conversation_id, c.status, m.text, m.data
-		FROM messages_fts h JOIN messages m ON m.id = h.rowid JOIN conversations c ON c.id = m.conversation_id
-		WHERE messages_fts MATCH :match AND m.deleted = 0 AND ` + filter + ` AND ` + dated + ` ORDER BY m.id DESC LIMIT :window`
-	}
-	rows, err := s.db.QueryContext(ctx, query, append(fargs, sql.Named("match", fts.Query(words)), sql.Named("window", SearchWindow),
-		sql.Named("me", s.me))...)
+	filter, args := f.where()
+	dated, dargs := f.dated()
+	// The index's rowids run best first downwards (fts_key); the low 47
+	// bits are the message id.
+	rows, err := s.db.QueryContext(ctx, `SELECT m.id, m.conversation_id, c.status, m.text, m.data, m.words
+		FROM messages_fts h JOIN messages m ON m.id = (h.rowid & 140737488355327) JOIN conversations c ON c.id = m.conversation_id
+		WHERE messages_fts MATCH :match AND m.deleted = 0 AND `+filter+` AND `+dated+` ORDER BY h.rowid DESC LIMIT :limit`,
+		append(append(args, dargs...), sql.Named("match", match), sql.Named("limit", limit), sql.Named("me", s.me))...)
 	if err != nil {
 		return nil, err
 	}
@@ -346,16 +330,16 @@ func (s *Store) SearchWith(ctx context.Context, q string, limit int, f SearchFil
 	var hits []hit
 	for rows.Next() {
 		h := hit{r: &chat.SearchResult{Kind: chat.ResultMessage}}
-		if err := rows.Scan(&h.r.MessageID, &h.r.ConversationID, &h.r.Status, &h.text, &h.data); err != nil {
+		var length int
+		if err := rows.Scan(&h.r.MessageID, &h.r.ConversationID, &h.r.Status, &h.text, &h.data, &length); err != nil {
 			return nil, err
 		}
-		h.r.Rank = -scorer.Score(h.text) // lower is better, like bm25()
+		h.r.Rank = -fts.ShortTextScore(len(words), length) // lower is better, like bm25()
 		hits = append(hits, h)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].r.Rank < hits[j].r.Rank })
 	// Customers and items first, grouped, as the palette shows them: the
 	// server's rules (every word a prefix of a word of the customer's name
 	// or e-mail, of the item's title), read from the rows kept here.
@@ -381,6 +365,50 @@ func (s *Store) SearchWith(ctx context.Context, q string, limit int, f SearchFil
 		out = append(out, h.r)
 	}
 	return out, nil
+}
+
+// maxExpansion is how many words of the vocabulary a query word may stand
+// for before match leaves it to FTS5's own prefix search.
+const maxExpansion = 64
+
+// match is the FTS5 query for words: each a prefix, all required. A word
+// of one or two letters is a prefix query (the index keeps prefix indexes
+// for those); a longer one is the OR of the words of the vocabulary it
+// starts (fts.Fold on both sides), which reads a few doclists lazily where
+// a prefix query merges every one of them first. A word the vocabulary has
+// nothing or too much for stays a prefix query, so the answer is never
+// narrower than FTS5's.
+func (s *Store) match(ctx context.Context, words []string) (string, error) {
+	parts := make([]string, len(words))
+	for i, w := range words {
+		parts[i] = fts.Query([]string{w})
+		if utf8.RuneCountInString(w) <= 2 {
+			continue
+		}
+		f := fts.Fold(w)
+		rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT word FROM vocab WHERE fold >= ? AND fold < ? LIMIT ?`,
+			f, f+"\U0010FFFF", maxExpansion+1)
+		if err != nil {
+			return "", err
+		}
+		var terms []string
+		for rows.Next() {
+			var t string
+			if err := rows.Scan(&t); err != nil {
+				rows.Close()
+				return "", err
+			}
+			terms = append(terms, `"`+strings.ReplaceAll(t, `"`, `""`)+`"`)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return "", err
+		}
+		if len(terms) > 0 && len(terms) <= maxExpansion {
+			parts[i] = "(" + strings.Join(terms, " OR ") + ")"
+		}
+	}
+	return strings.Join(parts, " AND "), nil
 }
 
 // searchPeopleAndItems finds customers (one result per conversation, as

@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/deskchat/deskchat/app/localstore"
 	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/backend/fts"
 )
 
 func event(seq int64, typ string, data any) *chat.Event {
@@ -365,5 +368,144 @@ func TestSearchDateRange(t *testing.T) {
 	}
 	if got := ids(localstore.SearchFilter{}); len(got) != 5 {
 		t.Fatalf("no range: %v", got)
+	}
+}
+
+// TestSearchRanksTheWholeHistory: local search returns the best matches of
+// the whole history, not of its newest part: on a corpus of 6,000 messages
+// where a common word is in thousands, the results for one- to three-word
+// queries (prefixes of one, two and more letters, folded letters) equal a
+// brute-force ranking of every message by the same rule, also after edits
+// and deletes, and the oldest short message comes first.
+func TestSearchRanksTheWholeHistory(t *testing.T) {
+	ctx := context.Background()
+	st, _ := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
+	defer st.Close()
+	vocab := []string{"refund", "refunded", "refunds", "parcel", "late", "invoice", "café", "Cafe", "order", "wrong", "size",
+		"delivery", "address", "thanks", "hello", "return", "label", "printer", "qux", "re"}
+	r := rand.New(rand.NewPCG(7, 7))
+	texts := map[int64]string{}
+	evs := []*chat.Event{event(1, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationTeam, Status: chat.StatusOpen})}
+	add := func(id int64, text string) {
+		texts[id] = text
+		evs = append(evs, event(id+1, chat.EventMessageCreated, chat.Message{ID: id, ConversationID: 1,
+			Author: chat.Author{Kind: chat.KindUser, ID: 3, Name: "Ben"}, Text: text, CreatedAt: time.Unix(id, 0).UTC()}))
+	}
+	add(1, "Refund?") // the oldest message, and the shortest with the word
+	for id := int64(2); id <= 6000; id++ {
+		var w []string
+		for range 4 + r.IntN(14) {
+			w = append(w, vocab[min(r.IntN(len(vocab)), r.IntN(len(vocab)))])
+		}
+		add(id, strings.Join(w, " "))
+	}
+	if err := st.Apply(ctx, evs, int64(len(evs)), "e"); err != nil {
+		t.Fatal(err)
+	}
+	check := func(stage string) {
+		t.Helper()
+		for _, q := range []string{"refund", "ref", "r", "re", "refunde", "cafe", "CAFÉ", "parcel late", "re la", "order wrong size",
+			"qux", "zzz", "hello thanks"} {
+			words, _ := chat.SearchWords(q)
+			type doc struct {
+				id    int64
+				words int
+			}
+			var want []doc
+			for id, text := range texts {
+				if text != "" && fts.Matches(text, words) {
+					want = append(want, doc{id, fts.Words(text)})
+				}
+			}
+			slices.SortFunc(want, func(a, b doc) int {
+				if a.words != b.words {
+					return a.words - b.words
+				}
+				return int(b.id - a.id)
+			})
+			want = want[:min(len(want), 20)]
+			res, err := st.Search(ctx, q, 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got, wantIDs []int64
+			for _, r := range res {
+				if r.Kind == chat.ResultMessage {
+					got = append(got, r.MessageID)
+				}
+			}
+			for _, d := range want {
+				wantIDs = append(wantIDs, d.id)
+			}
+			if !slices.Equal(got, wantIDs) {
+				t.Errorf("%s: %q: got %v, want %v", stage, q, got, wantIDs)
+			}
+		}
+	}
+	check("synced")
+	if res, _ := st.Search(ctx, "refund", 20); len(res) == 0 || res[0].MessageID != 1 {
+		t.Fatalf("the oldest best match is not first: %+v", res)
+	}
+	// Edits and deletes move messages in and out of the ranking.
+	var later []*chat.Event
+	for id := int64(2); id <= 6000; id += 7 {
+		m := chat.Message{ID: id, ConversationID: 1, Author: chat.Author{Kind: chat.KindUser, ID: 3, Name: "Ben"}, CreatedAt: time.Unix(id, 0).UTC()}
+		now := time.Now()
+		if id%2 == 0 {
+			m.DeletedAt = &now
+			later = append(later, event(int64(10000+id), chat.EventMessageDeleted, m))
+		} else {
+			m.Text, m.EditedAt = "refund "+texts[id][:min(len(texts[id]), 3)], &now
+			later = append(later, event(int64(10000+id), chat.EventMessageEdited, m))
+		}
+		texts[id] = m.Text
+	}
+	if err := st.Apply(ctx, later, 20000, "e"); err != nil {
+		t.Fatal(err)
+	}
+	check("edited")
+}
+
+// TestSearchFindsAWordBackAfterItLeft: a word that left the index with
+// the only message holding it (the store's vocabulary forgot it) is found
+// again once a new message brings it back, in a later batch or the same.
+func TestSearchFindsAWordBackAfterItLeft(t *testing.T) {
+	ctx := context.Background()
+	st, _ := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
+	defer st.Close()
+	msg := func(id int64, text string) chat.Message {
+		return chat.Message{ID: id, ConversationID: 1, Author: chat.Author{Kind: chat.KindUser, ID: 3, Name: "Ben"}, Text: text,
+			CreatedAt: time.Unix(id, 0).UTC()}
+	}
+	found := func(q string) []int64 {
+		res, err := st.Search(ctx, q, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, r := range res {
+			ids = append(ids, r.MessageID)
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	gone := msg(2, "")
+	now := time.Now()
+	gone.DeletedAt = &now
+	for i, batch := range [][]*chat.Event{
+		{event(1, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationTeam, Status: chat.StatusOpen}),
+			event(2, chat.EventMessageCreated, msg(1, "a zebu")), event(3, chat.EventMessageCreated, msg(2, "a zebra"))},
+		{event(4, chat.EventMessageDeleted, gone)},
+		{event(5, chat.EventMessageCreated, msg(3, "zebra again"))},
+		{event(6, chat.EventMessageDeleted, func() chat.Message { m := msg(3, ""); m.DeletedAt = &now; return m }()),
+			event(7, chat.EventMessageCreated, msg(4, "one more zebra"))},
+	} {
+		if err := st.Apply(ctx, batch, int64(10+i), "e"); err != nil {
+			t.Fatal(err)
+		}
+		want := map[int][]int64{0: {1, 2}, 1: {1}, 2: {1, 3}, 3: {1, 4}}[i]
+		if got := found("zeb"); !slices.Equal(got, want) {
+			t.Fatalf("after batch %d: %v, want %v", i, got, want)
+		}
 	}
 }

@@ -1,7 +1,7 @@
 package fts
 
 import (
-	"math"
+	"slices"
 	"strings"
 )
 
@@ -9,57 +9,89 @@ import (
 const (
 	k1 = 1.2
 	b  = 0.75
+	// avgDL is the average message length in words that ShortTextScore
+	// assumes (chat messages: 10–20 words), so that a message's score
+	// never changes as others arrive.
+	avgDL = 15
 )
 
-// Scorer ranks texts for a query with BM25, in Go. FTS5's bm25() counts
-// each term's documents by walking its whole doclist on every query, which
-// costs ~10 ms for a common word in a million messages however few rows
-// match; the counts here come from an fts5vocab table instead (an index
-// lookup), and only candidate rows are scored.
-type Scorer struct {
-	Words []string  // query words (prefixes), folded
-	IDF   []float64 // per word
-	AvgDL float64   // average document length in tokens
+// Words is how many words text has by the rule of Snippet and Matches
+// (runs of letters and digits): a message's length for ShortTextScore.
+func Words(text string) int {
+	n := 0
+	eachWord(text, func(int, int) { n++ })
+	return n
 }
 
-// NewScorer builds a scorer from per-word document counts and the total
-// number of documents.
-func NewScorer(words []string, docs []int64, total int64, avgDL float64) *Scorer {
-	s := &Scorer{AvgDL: avgDL}
-	if s.AvgDL <= 0 {
-		s.AvgDL = 1
-	}
-	for i, w := range words {
-		s.Words = append(s.Words, Fold(w))
-		n := float64(docs[i])
-		// The BM25 idf, floored like FTS5 so very common words still count.
-		idf := math.Log((float64(total) - n + 0.5) / (n + 0.5))
-		if idf <= 0 {
-			idf = 1e-6
+// Terms returns text's distinct words as [fold, word] pairs: the word
+// lowercased (as a query word is: the FTS tokenizer folds it the same way
+// it folded the text) and its Fold, by which a query word finds it as a
+// prefix; and how many words text has (Words). The desktop's vocabulary
+// of its index (app/localstore).
+func Terms(text string) (terms [][2]string, words int) {
+	terms = [][2]string{}
+	var buf []byte
+	var seen map[string]bool // past a few words; a scan below
+	has := func(w string) bool {
+		if seen != nil {
+			return seen[w]
 		}
-		s.IDF = append(s.IDF, idf)
+		return slices.ContainsFunc(terms, func(t [2]string) bool { return t[1] == w })
 	}
-	return s
-}
-
-// Score returns the BM25 score of text, higher is better (FTS5's rank is
-// its negative).
-func (s *Scorer) Score(text string) float64 {
-	tf := make([]float64, len(s.Words))
-	dl := 0
-	eachWord(text, func(i, j int) {
-		dl++
-		tok := Fold(text[i:j])
-		for k, w := range s.Words {
-			if strings.HasPrefix(tok, w) {
-				tf[k]++
+	add := func(fold, w string) {
+		terms = append(terms, [2]string{fold, w})
+		if seen == nil && len(terms) > 32 {
+			seen = map[string]bool{}
+			for _, t := range terms {
+				seen[t[1]] = true
 			}
+		} else if seen != nil {
+			seen[w] = true
+		}
+	}
+	eachWord(text, func(i, j int) {
+		words++
+		tok := text[i:j]
+		if !ascii(tok) {
+			if w := strings.ToLower(tok); !has(w) {
+				add(Fold(w), w)
+			}
+			return
+		}
+		buf = buf[:0]
+		for k := 0; k < len(tok); k++ {
+			c := tok[k]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf = append(buf, c)
+		}
+		if !has(string(buf)) {
+			w := string(buf)
+			add(w, w)
 		}
 	})
-	score := 0.0
-	norm := k1 * (1 - b + b*float64(dl)/s.AvgDL)
-	for k, f := range tf {
-		score += s.IDF[k] * f * (k1 + 1) / (f + norm)
+	return terms, words
+}
+
+// ShortTextScore is the BM25 score of a message of length words that
+// holds every one of n query words, each counted once: BM25 with term
+// frequencies omitted, as search engines index short fields (Lucene's
+// index_options: docs). Every match of an all-words query holds every
+// word, so the idf sum is the same for all of them and only the length
+// orders them: shorter is better, strictly decreasing in length. That is
+// what lets the desktop's index keep messages in rank order and read the
+// best few of a whole history first (app/localstore). Higher is better.
+func ShortTextScore(n, length int) float64 {
+	norm := k1 * (1 - b + b*float64(length)/avgDL)
+	return float64(n) * (k1 + 1) / (1 + norm)
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
 	}
-	return score
+	return true
 }

@@ -39,20 +39,19 @@ func TestSnippet(t *testing.T) {
 	}
 }
 
-func TestScorer(t *testing.T) {
-	s := NewScorer([]string{"parcel", "late"}, []int64{10, 500}, 10000, 8)
-	better := s.Score("my parcel is late, the parcel")
-	worse := s.Score("late again and again and again and again, parcel")
-	none := s.Score("nothing here")
-	if !(better > worse && worse > none && none == 0) {
-		t.Fatalf("scores %v %v %v", better, worse, none)
+func TestShortTextScore(t *testing.T) {
+	// Strictly decreasing in length, the same for equal lengths, and more
+	// words matched score more.
+	for l := 1; l < 5000; l++ {
+		if !(ShortTextScore(2, l) > ShortTextScore(2, l+1)) {
+			t.Fatalf("length %d does not outrank %d", l, l+1)
+		}
 	}
-	// A rare word outweighs a common one.
-	if s.Score("parcel x y") <= s.Score("late x y") {
-		t.Fatal("idf not applied")
+	if ShortTextScore(2, 7) <= ShortTextScore(1, 7) {
+		t.Fatal("a second word adds nothing")
 	}
-	if s.Score("Café PARCELS") <= 0 {
-		t.Fatal("prefix and case folding not applied")
+	if got := Words("Café, PARCELS: 3×late — ⁨Zoë⁩"); got != 5 {
+		t.Fatalf("Words = %d, want 5", got)
 	}
 }
 
