@@ -55,10 +55,13 @@ func (s *InboxService) SectionCounts() (*chat.SectionCounts, error) {
 	return st.SectionCounts(context.Background())
 }
 
-// ListMessagesParams select a page of a conversation.
+// ListMessagesParams select a page of a conversation: the newest, the one
+// just older than BeforeID, or the one just newer than AfterID (the pane
+// keeps a window of pages and moves it either way).
 type ListMessagesParams struct {
 	ConversationID int64 `json:"conversation_id"`
 	BeforeID       int64 `json:"before_id,omitempty"`
+	AfterID        int64 `json:"after_id,omitempty"`
 	Limit          int   `json:"limit,omitempty"`
 }
 
@@ -68,14 +71,23 @@ type ConversationView struct {
 	Pending  []localstore.Entry `json:"pending"`
 }
 
-// ListMessages returns a page and the pending outbox entries of a conversation.
+// ListMessages returns a page and the pending outbox entries of a
+// conversation. Errors: invalid (both before_id and after_id).
 func (s *InboxService) ListMessages(p ListMessagesParams) (*ConversationView, error) {
 	st, err := s.Session.store()
 	if err != nil {
 		return nil, err
 	}
 	ctx := context.Background()
-	msgs, err := st.ListMessages(ctx, p.ConversationID, p.BeforeID, p.Limit)
+	var msgs []*chat.Message
+	switch {
+	case p.BeforeID > 0 && p.AfterID > 0:
+		return nil, chat.Errorf(chat.EInvalid, "Give before_id or after_id, not both.")
+	case p.AfterID > 0:
+		msgs, err = st.ListMessagesAfter(ctx, p.ConversationID, p.AfterID, p.Limit)
+	default:
+		msgs, err = st.ListMessages(ctx, p.ConversationID, p.BeforeID, p.Limit)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package localstore
 
 import (
+	"slices"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -200,28 +201,26 @@ func (s *Store) ListMessages(ctx context.Context, convID, beforeID int64, limit 
 	if beforeID <= 0 {
 		beforeID = 1 << 62
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT data FROM messages WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
+	out, err := listJSON[chat.Message](ctx, s.db, `SELECT data FROM messages WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
 		convID, beforeID, chat.PageLimit(limit))
-	if err != nil {
-		return nil, err
+	slices.Reverse(out)
+	return orEmpty(out), err
+}
+
+// ListMessagesAfter returns the page of a conversation just newer than
+// afterID, ascending (fewer than limit: it reaches the newest).
+func (s *Store) ListMessagesAfter(ctx context.Context, convID, afterID int64, limit int) ([]*chat.Message, error) {
+	out, err := listJSON[chat.Message](ctx, s.db, `SELECT data FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id ASC LIMIT ?`,
+		convID, afterID, chat.PageLimit(limit))
+	return orEmpty(out), err
+}
+
+// orEmpty is a page that is never null in JSON.
+func orEmpty[T any](s []*T) []*T {
+	if s == nil {
+		return []*T{}
 	}
-	defer rows.Close()
-	out := []*chat.Message{}
-	for rows.Next() {
-		var data string
-		if err := rows.Scan(&data); err != nil {
-			return nil, err
-		}
-		m := &chat.Message{}
-		if err := json.Unmarshal([]byte(data), m); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
-	return out, rows.Err()
+	return s
 }
 
 // MarkReadLocal moves my read mark at once, before the server hears of it.

@@ -6,8 +6,8 @@ import { api, errorText } from '../lib/bridge';
 import { OUT_KIND_LABEL } from '../lib/format';
 import type { OutboxEntry } from '../lib/types';
 import {
-  actionError, closeConversation, current, discard, groupMessages, hasOlder, highlight, loadOlder, messages, pending,
-  refresh, reopenConversation, retry, systemText, typing, unsent,
+  actionError, closeConversation, current, discard, groupMessages, hasNewer, hasOlder, highlight, jumpToLatest, loadNewer, loadOlder,
+  messages, pending, refresh, reopenConversation, retry, systemText, typing, unsent,
 } from '../stores/conversation';
 import { link, showPanel, startItem, startLink } from '../stores/panel';
 import { me } from '../stores/session';
@@ -86,6 +86,8 @@ function LinkMenu() {
   );
 }
 
+const NONE: OutboxEntry[] = []; // one empty list, so a message without pending acts is not rendered again
+
 function PendingSend({ e }: { e: OutboxEntry }) {
   return (
     <div class={`msg mine pending${e.failed ? ' failed' : ''}${e.internal ? ' internal note' : ''}`} data-client-id={e.client_id}>
@@ -146,15 +148,33 @@ export function ConversationView() {
   const pend = pending.value;
   const myId = me.value?.id;
   const [dropping, setDropping] = useState(false);
-  // Older pages load as the agent scrolls up; the messages on screen stay
-  // where they are while a page is put above them.
-  const prepend = useRef<{ height: number; top: number; first: number } | null>(null);
-  const older = () => {
+  // The pane holds a window of pages (stores/conversation.ts): older pages
+  // come in as the agent scrolls up, newer ones as they scroll back down,
+  // and the far end leaves. The message at the top of the view stays where
+  // it is on screen while pages come and go around it (WebKitGTK has no
+  // CSS scroll anchoring).
+  const anchor = useRef<{ id: string; top: number } | null>(null);
+  const hold = () => {
     const el = scroller.current;
-    if (!el || !hasOlder.value || prepend.current) return;
-    prepend.current = { height: el.scrollHeight, top: el.scrollTop, first: msgs[0]?.id ?? 0 };
-    loadOlder().finally(() => setTimeout(() => (prepend.current = null), 0));
+    if (!el) return;
+    const top = el.getBoundingClientRect().top;
+    for (const m of el.querySelectorAll<HTMLElement>('[data-message-id]')) {
+      const r = m.getBoundingClientRect();
+      if (r.bottom > top) {
+        anchor.current = { id: m.id, top: r.top - top };
+        return;
+      }
+    }
   };
+  const move = (fn: () => Promise<void>) => {
+    if (anchor.current) return;
+    hold();
+    const before = messages.value;
+    // The layout effect lets go once the moved window is on screen.
+    fn().finally(() => messages.value === before && (anchor.current = null));
+  };
+  const older = () => hasOlder.value && move(loadOlder);
+  const newer = () => hasNewer.value && move(loadNewer);
   useEffect(() => () => void (viewing.value = null), [c?.id]); // the large view is this conversation's
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -162,14 +182,17 @@ export function ConversationView() {
     if (shownId.current !== c?.id) {
       shownId.current = c?.id; // another conversation: start at its end
       stick.current = true;
+      anchor.current = null;
     }
     const h = highlight.value;
-    if (prepend.current && msgs[0]?.id !== prepend.current.first) {
-      el.scrollTop = el.scrollHeight - prepend.current.height + prepend.current.top;
-      prepend.current = null;
+    const held = anchor.current && document.getElementById(anchor.current.id);
+    const at = anchor.current?.top ?? 0;
+    anchor.current = null;
+    if (held) {
+      el.scrollTop += held.getBoundingClientRect().top - el.getBoundingClientRect().top - at;
     } else if (h) {
       document.getElementById(`m-${h}`)?.scrollIntoView({ block: 'center' });
-    } else if (stick.current) {
+    } else if (stick.current && !hasNewer.value) {
       el.scrollTop = el.scrollHeight;
     }
   }, [msgs, pend, c?.id, highlight.value]);
@@ -255,8 +278,9 @@ export function ConversationView() {
         ref={scroller}
         onScroll={(e) => {
           const el = e.currentTarget as HTMLDivElement;
-          stick.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 40;
+          stick.current = !hasNewer.value && el.scrollTop + el.clientHeight >= el.scrollHeight - 40;
           if (el.scrollTop < 400 && !stick.current) older();
+          else if (el.scrollTop + el.clientHeight > el.scrollHeight - 400) newer();
         }}
       >
         {hasOlder.value && (
@@ -265,19 +289,30 @@ export function ConversationView() {
         {rows.map((r) => {
           if (r.kind === 'day') return <div class="day" key={r.key}><span>{r.label}</span></div>;
           if (r.kind === 'system') return <div class="system-note" key={r.key} data-message-id={r.message.id}>{systemText(r.message)}</div>;
-          return (
-            <div class={`group${r.mine ? ' mine' : ''} author-${r.author.kind}`} key={r.key}>
-              <div class="author">{r.mine ? 'You' : <bdi>{r.author.name || (r.author.kind === 'customer' ? 'Customer' : 'Someone')}</bdi>}</div>
-              {r.messages.map((m) => (
-                <MessageBubble key={m.id} m={m} mine={r.mine} pendingOps={ops.get(m.id) ?? []} highlighted={highlight.value === m.id}
-                  erased={!!c.erased_at && m.author.kind === 'customer'} />
-              ))}
+          // One element per message, keyed by it (the author's name on the
+          // first of a run): as the window of pages moves, a run's first
+          // message changes, and nothing already on screen renders again.
+          return r.messages.map((m, i) => (
+            <div class={`group${r.mine ? ' mine' : ''}${i ? ' cont' : ''} author-${r.author.kind}`} key={`g-${m.id}`}>
+              {i === 0 && <div class="author">{r.mine ? 'You' : <bdi>{r.author.name || (r.author.kind === 'customer' ? 'Customer' : 'Someone')}</bdi>}</div>}
+              <MessageBubble m={m} mine={r.mine} pendingOps={ops.get(m.id) ?? NONE} highlighted={highlight.value === m.id}
+                erased={!!c.erased_at && m.author.kind === 'customer'} />
             </div>
-          );
+          ));
         })}
-        {unsent(msgs, pend).map((p) => <PendingSend key={p.client_id} e={p} />)}
+        {hasNewer.value ? (
+          <button class="older" onClick={newer}>Load newer messages</button>
+        ) : (
+          unsent(msgs, pend).map((p) => <PendingSend key={p.client_id} e={p} />)
+        )}
         <Typing />
       </div>
+      {hasNewer.value && (
+        <button class="jump-latest" onClick={() => {
+          stick.current = true;
+          jumpToLatest();
+        }}>Jump to the latest ↓</button>
+      )}
       {c.erased_at ? (
         <p class="erased-note" role="note">This customer was erased: the conversation is kept for the team and takes no new messages.</p>
       ) : (

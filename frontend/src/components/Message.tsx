@@ -11,6 +11,7 @@ import type { AuditEntry } from '../lib/bindings.gen';
 import { showPanel } from '../stores/panel';
 import { Counter, fits } from './Counter';
 import { MessageFiles } from './Files';
+import { memo } from '../lib/memo';
 
 export async function copyText(text: string) {
   const rt = (window as any).runtime;
@@ -23,7 +24,8 @@ export const composing = (e: KeyboardEvent) => e.isComposing || e.keyCode === 22
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
 
-export function MessageBubble({ m, mine, pendingOps, highlighted, erased = false }: {
+/** One message; renders again only when its props change (lib/memo). */
+export const MessageBubble = memo(function MessageBubble({ m, mine, pendingOps, highlighted, erased = false }: {
   m: Message; mine: boolean; pendingOps: OutboxEntry[]; highlighted: boolean; erased?: boolean;
 }) {
   const [menu, setMenu] = useState(false);
@@ -142,4 +144,4 @@ export function MessageBubble({ m, mine, pendingOps, highlighted, erased = false
       )}
     </div>
   );
-}
+});

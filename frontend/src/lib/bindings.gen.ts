@@ -119,6 +119,7 @@ export interface ListParams {
 export interface ListMessagesParams {
   conversation_id: number;
   before_id?: number;
+  after_id?: number;
   limit?: number;
 }
 

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setBridge } from '../lib/bridge';
 import type { Message } from '../lib/types';
-import { current, dayLabel, ephemeral, groupMessages, mergeNewest, open, systemText, typed, typing, unsent } from './conversation';
+import {
+  current, dayLabel, ephemeral, groupMessages, hasNewer, hasOlder, jumpToLatest, loadNewer, loadOlder, mergeNewest, messages, open, PAGE,
+  refresh, systemText, typed, typing, unsent, WINDOW,
+} from './conversation';
 
 const at = (d: number, h: number, m: number) => new Date(2026, 10, d, h, m).toISOString();
 const msg = (id: number, who: [string, number], created: string, extra: Partial<Message> = {}): Message => ({
@@ -95,5 +98,75 @@ describe('mergeNewest', () => {
   });
   it('a short newest page is the whole conversation', () => {
     expect(ids(mergeNewest([m(1), m(2)], [m(1), m(2), m(3)], 50))).toEqual([1, 2, 3]);
+  });
+});
+
+describe('the window of pages', () => {
+  afterEach(() => setBridge(undefined));
+  // A conversation of 1,000 messages, ids 1..1000, paged like the local store.
+  let total = 1000;
+  const page = (p: any) => {
+    const all = Array.from({ length: total }, (_, i) => msg(i + 1, ['customer', 1], at(24, 9, 0)));
+    const limit = p.limit ?? PAGE;
+    if (p.after_id) return all.filter((m) => m.id > p.after_id).slice(0, limit);
+    const before = all.filter((m) => m.id < (p.before_id || Infinity));
+    return before.slice(Math.max(0, before.length - limit));
+  };
+  const bridge = () =>
+    setBridge({
+      InboxService: {
+        FindConversationByID: async () => ({ id: 1, status: 'open', unread: 0 }),
+        ListMessages: async (p: any) => ({ messages: page(p), pending: [] }),
+        OpenConversation: async () => undefined,
+        ListConversations: async () => [],
+        SectionCounts: async () => ({ mine: { open: 0, closed: 0 } }),
+        UnreadTotal: async () => 0,
+      },
+    } as any);
+  const span = () => [messages.value[0].id, messages.value[messages.value.length - 1].id, messages.value.length];
+  it('never holds more than WINDOW messages, back to the first and down to the newest, with nothing missing', async () => {
+    total = 1000;
+    bridge();
+    await open(1);
+    expect(span()).toEqual([951, 1000, 50]);
+    let steps = 0;
+    while (hasOlder.value && steps++ < 100) {
+      const first = messages.value[0].id;
+      await loadOlder();
+      expect(messages.value.length).toBeLessThanOrEqual(WINDOW);
+      expect(messages.value[messages.value.length - 1].id - messages.value[0].id + 1).toBe(messages.value.length); // contiguous
+      expect(messages.value[0].id).toBe(Math.max(1, first - PAGE));
+    }
+    expect(span()).toEqual([1, WINDOW, WINDOW]);
+    expect(hasNewer.value).toBe(true);
+    while (hasNewer.value && steps++ < 200) {
+      const last = messages.value[messages.value.length - 1].id;
+      await loadNewer();
+      expect(messages.value.length).toBeLessThanOrEqual(WINDOW);
+      expect(messages.value[messages.value.length - 1].id).toBe(Math.min(1000, last + PAGE));
+    }
+    expect(span()).toEqual([1000 - WINDOW + 1, 1000, WINDOW]);
+    expect(hasOlder.value).toBe(true);
+  });
+  it('scrolled back, arrivals do not move the window; jumping to the latest shows them', async () => {
+    total = 1000;
+    bridge();
+    await open(1);
+    for (let i = 0; i < 6; i++) await loadOlder();
+    const before = span();
+    total = 1003;
+    await refresh();
+    expect(span()).toEqual(before);
+    await jumpToLatest();
+    expect(span()).toEqual([954, 1003, 50]);
+    expect(hasNewer.value).toBe(false);
+  });
+  it('opens a search hit far back with a page either side', async () => {
+    total = 1000;
+    bridge();
+    await open(1, 300);
+    expect(span()).toEqual([251, 350, 100]);
+    expect(hasOlder.value).toBe(true);
+    expect(hasNewer.value).toBe(true);
   });
 });

@@ -9,11 +9,17 @@ import { reloadSoon } from './inbox';
 import { isolate } from '../lib/text';
 
 export const PAGE = 50;
+/** The most messages the pane holds: a window of pages that moves as the
+ * agent scrolls (older pages in at the top push the newest out, and back),
+ * so a conversation of any length costs the same memory and DOM. */
+export const WINDOW = 4 * PAGE;
 
 export const current = signal<Conversation | null>(null);
 export const messages = signal<Message[]>([]);
 export const pending = signal<OutboxEntry[]>([]);
 export const hasOlder = signal(false);
+/** The window stops short of the newest message (scrolled back in history). */
+export const hasNewer = signal(false);
 export const typing = signal<{ name: string; until: number } | null>(null);
 export const highlight = signal<number | null>(null); // a message to scroll to (search)
 export const actionError = signal('');
@@ -38,17 +44,23 @@ export async function open(id: number, messageId?: number) {
     if (seq !== openSeq) return;
     let msgs = view.messages ?? [];
     let more = msgs.length >= PAGE;
-    // A search hit further back: page back to it (bounded).
-    for (let i = 0; messageId && more && i < 40 && !msgs.some((m) => m.id === messageId); i++) {
-      const older = (await b.InboxService.ListMessages({ conversation_id: id, before_id: msgs[0].id, limit: PAGE })).messages ?? [];
-      msgs = older.concat(msgs);
-      more = older.length >= PAGE;
+    let newer = false;
+    // A search hit further back: the window opens at it, a page either side.
+    if (messageId && !msgs.some((m) => m.id === messageId) && msgs.length && messageId < msgs[0].id) {
+      const [before, after] = await Promise.all([
+        b.InboxService.ListMessages({ conversation_id: id, before_id: messageId + 1, limit: PAGE }),
+        b.InboxService.ListMessages({ conversation_id: id, after_id: messageId, limit: PAGE }),
+      ]);
+      msgs = (before.messages ?? []).concat(after.messages ?? []);
+      more = (before.messages ?? []).length >= PAGE;
+      newer = (after.messages ?? []).length >= PAGE;
     }
     if (seq !== openSeq) return;
     current.value = conv;
     messages.value = msgs;
     pending.value = view.pending ?? [];
     hasOlder.value = more;
+    hasNewer.value = newer;
     highlight.value = messageId ?? null;
     await b.InboxService.OpenConversation({ conversation_id: id, focused: focused() });
     reloadSoon(0);
@@ -63,6 +75,7 @@ export function closeView() {
   current.value = null;
   messages.value = [];
   pending.value = [];
+  hasOlder.value = hasNewer.value = false;
 }
 
 /**
@@ -92,34 +105,85 @@ export async function refresh() {
   if (seq !== openSeq || current.value?.id !== conv.id) return;
   if (!c) return closeView(); // no longer visible to me
   if (!view) return;
-  const merged = mergeNewest(messages.value, view.messages ?? [], PAGE);
   current.value = c;
-  messages.value = merged.messages;
-  if (merged.gap) hasOlder.value = true;
   pending.value = view.pending ?? [];
+  // Scrolled back in history, the window stays where it is; what arrived
+  // is there when the agent scrolls down or jumps to the latest.
+  if (!hasNewer.value) {
+    const merged = mergeNewest(messages.value, view.messages ?? [], PAGE);
+    const kept = trim(merged.messages, 'oldest');
+    messages.value = kept;
+    if (merged.gap || kept.length < merged.messages.length) hasOlder.value = true;
+  }
   if (c.unread > 0 && focused()) {
     await b.InboxService.OpenConversation({ conversation_id: c.id, focused: true });
   }
 }
 
-let loadingOlder = false;
+/** trim keeps the newest (or oldest) WINDOW messages. */
+export function trim(msgs: Message[], drop: 'oldest' | 'newest'): Message[] {
+  if (msgs.length <= WINDOW) return msgs;
+  return drop === 'oldest' ? msgs.slice(msgs.length - WINDOW) : msgs.slice(0, WINDOW);
+}
+
+let moving = false;
+/** Moves the window a page back in history (scrolling up). */
 export async function loadOlder() {
   const b = api();
   const conv = current.value;
-  if (!b || !conv || !hasOlder.value || messages.value.length === 0 || loadingOlder) return;
-  loadingOlder = true;
+  if (!b || !conv || !hasOlder.value || messages.value.length === 0 || moving) return;
+  moving = true;
   const seq = openSeq;
   try {
     const older = (await b.InboxService.ListMessages({ conversation_id: conv.id, before_id: messages.value[0].id, limit: PAGE })).messages ?? [];
     if (seq !== openSeq || current.value?.id !== conv.id) return;
     const first = messages.value[0]?.id ?? Infinity;
-    messages.value = older.filter((m) => m.id < first).concat(messages.value);
+    const all = older.filter((m) => m.id < first).concat(messages.value);
+    messages.value = trim(all, 'newest');
     hasOlder.value = older.length >= PAGE;
+    if (messages.value.length < all.length) hasNewer.value = true;
   } catch (err) {
     actionError.value = errorText(err);
   } finally {
-    loadingOlder = false;
+    moving = false;
   }
+}
+
+/** Moves the window a page towards the newest (scrolling down). */
+export async function loadNewer() {
+  const b = api();
+  const conv = current.value;
+  if (!b || !conv || !hasNewer.value || messages.value.length === 0 || moving) return;
+  moving = true;
+  const seq = openSeq;
+  try {
+    const last = messages.value[messages.value.length - 1].id;
+    const newer = (await b.InboxService.ListMessages({ conversation_id: conv.id, after_id: last, limit: PAGE })).messages ?? [];
+    if (seq !== openSeq || current.value?.id !== conv.id) return;
+    const all = messages.value.concat(newer.filter((m) => m.id > last));
+    messages.value = trim(all, 'oldest');
+    hasNewer.value = newer.length >= PAGE;
+    if (messages.value.length < all.length) hasOlder.value = true;
+  } catch (err) {
+    actionError.value = errorText(err);
+  } finally {
+    moving = false;
+  }
+}
+
+/** Back to the newest page (the window left in history). */
+export async function jumpToLatest() {
+  const b = api();
+  const conv = current.value;
+  if (!b || !conv) return;
+  const seq = openSeq;
+  const view = await b.InboxService.ListMessages({ conversation_id: conv.id, limit: PAGE });
+  if (seq !== openSeq || current.value?.id !== conv.id) return;
+  messages.value = view.messages ?? [];
+  pending.value = view.pending ?? [];
+  hasOlder.value = messages.value.length >= PAGE;
+  hasNewer.value = false;
+  highlight.value = null;
 }
 
 /** An action on the open conversation; the view reloads after it. */
@@ -131,8 +195,11 @@ async function act(fn: () => Promise<unknown>): Promise<boolean> {
 
 const cid = () => current.value!.id;
 /** Sends a reply, or a private note (internal) for the team; mentions are the teammates it @mentions, files staged files (stores/files.ts). */
-export const send = (text: string, internal = false, mentions: number[] = [], files: string[] = []) =>
-  act(() => api()!.InboxService.SendMessage({ conversation_id: cid(), text, internal, mentions, files: files.length ? files : undefined }));
+export const send = async (text: string, internal = false, mentions: number[] = [], files: string[] = []) => {
+  // What I send shows at the end: a window back in history comes to it.
+  if (hasNewer.value) await jumpToLatest().catch(() => undefined);
+  return act(() => api()!.InboxService.SendMessage({ conversation_id: cid(), text, internal, mentions, files: files.length ? files : undefined }));
+};
 export const edit = (m: Message, text: string) =>
   act(() => api()!.InboxService.EditMessage({ conversation_id: m.conversation_id, message_id: m.id, text }));
 export const remove = (m: Message) => act(() => api()!.InboxService.DeleteMessage({ conversation_id: m.conversation_id, message_id: m.id }));
