@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/deskchat/deskchat/app/localstore"
@@ -414,6 +415,85 @@ func (s *InboxService) AddParticipant(p ParticipantParams) (*chat.Conversation, 
 	return c, nil
 }
 
+// ExportSearchParams export a search result: the search (as Search) and
+// the format ("text" or "html").
+type ExportSearchParams struct {
+	SearchParams
+	Format string `json:"format"`
+}
+
+// ExportSearch writes the results of a search of the local store (offline
+// too; up to chat.MaxPageSize) as a file (SearchTranscript) where the agent
+// says in the native save dialog. It returns the path ("" when the agent
+// cancelled). Errors: those of Search; invalid (a format other than text
+// or html).
+func (s *InboxService) ExportSearch(p ExportSearchParams) (string, error) {
+	st, err := s.Session.store()
+	if err != nil {
+		return "", err
+	}
+	ctx := context.Background()
+	results, err := st.SearchWith(ctx, p.Query, chat.MaxPageSize, p.SearchFilter)
+	if err != nil {
+		return "", err
+	}
+	var ids []int64
+	for _, r := range results {
+		if r.Kind == chat.ResultMessage {
+			ids = append(ids, r.MessageID)
+		}
+	}
+	msgs, err := st.FindMessages(ctx, ids)
+	if err != nil {
+		return "", err
+	}
+	data, err := SearchTranscript(p.Format, p.Query, describeFilter(p.SearchFilter), results, msgs, time.Local, time.Now())
+	if err != nil {
+		return "", errors.New(chat.ErrorMessage(err))
+	}
+	return s.save("Export search results", "search-results", p.Format, data)
+}
+
+// describeFilter says how a search was narrowed, for its export.
+func describeFilter(f localstore.SearchFilter) string {
+	var parts []string
+	switch f.Section {
+	case chat.SectionCustomers:
+		parts = append(parts, "From Customers")
+	case chat.SectionMine:
+		parts = append(parts, "My Conversations")
+	}
+	if f.Status != "" {
+		parts = append(parts, string(f.Status))
+	}
+	if f.CustomerID != 0 {
+		parts = append(parts, fmt.Sprintf("customer %d", f.CustomerID))
+	}
+	if !f.From.IsZero() {
+		parts = append(parts, "from "+f.From.In(time.Local).Format("2006-01-02"))
+	}
+	if !f.To.IsZero() {
+		parts = append(parts, "before "+f.To.In(time.Local).Format("2006-01-02"))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// save writes data where the agent says in the native save dialog.
+func (s *InboxService) save(title, name, format string, data []byte) (string, error) {
+	if s.Files == nil || s.Files.Dialogs == nil {
+		return "", errors.New("No window to open a dialog in.")
+	}
+	ext := map[string]string{TranscriptText: ".txt", TranscriptHTML: ".html"}[format]
+	path, err := s.Files.Dialogs.SaveFile(title, name+ext)
+	if err != nil || path == "" {
+		return "", err
+	}
+	return path, os.WriteFile(path, data, 0o600)
+}
+
 // ExportParams export a conversation as a transcript ("text" or "html").
 type ExportParams struct {
 	ConversationID int64  `json:"conversation_id"`
@@ -450,13 +530,5 @@ func (s *InboxService) ExportConversation(p ExportParams) (string, error) {
 	if err != nil {
 		return "", errors.New(chat.ErrorMessage(err))
 	}
-	if s.Files == nil || s.Files.Dialogs == nil {
-		return "", errors.New("No window to open a dialog in.")
-	}
-	ext := map[string]string{TranscriptText: ".txt", TranscriptHTML: ".html"}[p.Format]
-	path, err := s.Files.Dialogs.SaveFile("Export conversation", fmt.Sprintf("conversation-%d%s", c.ID, ext))
-	if err != nil || path == "" {
-		return "", err
-	}
-	return path, os.WriteFile(path, data, 0o600)
+	return s.save("Export conversation", fmt.Sprintf("conversation-%d", c.ID), p.Format, data)
 }

@@ -387,6 +387,16 @@ func testCapabilities(t *testing.T, a *app.App, convID int64) {
 	if b, _ := os.ReadFile(out); !strings.Contains(string(b), "second wording") || !strings.Contains(string(b), "default-src 'none'") {
 		t.Fatalf("transcript: %.300s", b)
 	}
+	// A search result too, from the local store.
+	out = filepath.Join(t.TempDir(), "search.txt")
+	a.Files.Dialogs = dialogs{save: out}
+	if p, err := a.Inbox.ExportSearch(app.ExportSearchParams{SearchParams: app.SearchParams{Query: "second wording"}, Format: "text"}); err != nil || p != out {
+		t.Fatal(p, err)
+	}
+	if b, _ := os.ReadFile(out); !strings.Contains(string(b), "Search results for \u2068second wording\u2069") ||
+		!strings.Contains(string(b), "    \u2068second wording\u2069\n") {
+		t.Fatalf("search export: %.400s", b)
+	}
 	team, _ := a.People.ListUsers()
 	var dana *chat.User
 	for _, u := range team {

@@ -39,41 +39,11 @@ func Transcript(format string, c *chat.Conversation, msgs []*chat.Message, myID 
 		fmt.Fprintf(&b, "%s%s\n", lead, strings.Join(isolated, ", "))
 		fmt.Fprintf(&b, "Conversation %d, %s; exported %s\n\n", c.ID, c.Status, now.In(loc).Format("2006-01-02 15:04 MST"))
 		for _, m := range msgs {
-			at := m.CreatedAt.In(loc).Format("2006-01-02 15:04")
-			if m.System != "" {
-				fmt.Fprintf(&b, "[%s] — %s\n", at, oneLine(m.Text))
-				continue
-			}
-			tag := ""
-			if m.Internal {
-				tag = " (private note, team only)"
-			}
-			fmt.Fprintf(&b, "[%s] %s%s:\n", at, chat.Party(m.Author.Name, authorFallback(m)), tag)
-			switch {
-			case m.DeletedAt != nil:
-				b.WriteString("    (deleted)\n")
-			default:
-				if m.Text != "" {
-					// Each line indented and isolated: no line of a
-					// message can pose as, or reorder, a transcript line.
-					for _, line := range lines(m.Text) {
-						fmt.Fprintf(&b, "    %s\n", chat.Isolate(line))
-					}
-				}
-				for _, a := range m.Attachments {
-					fmt.Fprintf(&b, "    📎 %s (%s)\n", chat.Isolate(a.Name), chat.FormatBytes(a.Size))
-				}
-			}
+			textMessage(&b, m, loc)
 		}
 	case TranscriptHTML:
 		e := html.EscapeString
-		b.WriteString("<!doctype html>\n<html><head><meta charset=\"utf-8\">\n")
-		b.WriteString(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">` + "\n")
-		fmt.Fprintf(&b, "<title>%s</title>\n", e(title))
-		b.WriteString("<style>body{font:15px/1.45 system-ui,sans-serif;max-width:48em;margin:2em auto;color:#111827}" +
-			".m{margin:.6em 0}.who{font-weight:600}.at{color:#6b7280;font-size:12px}.text{white-space:pre-wrap;overflow-wrap:anywhere;margin:.2em 0}" +
-			".note{background:#fef3c7;padding:.3em .6em;border-left:3px solid #d97706}.sys{color:#6b7280;font-style:italic;text-align:center}" +
-			".deleted{color:#6b7280;font-style:italic}</style>\n</head><body>\n")
+		htmlHead(&b, title)
 		bdis := make([]string, len(names))
 		for i, n := range names {
 			bdis[i] = "<bdi>" + e(n) + "</bdi>"
@@ -81,35 +51,140 @@ func Transcript(format string, c *chat.Conversation, msgs []*chat.Message, myID 
 		fmt.Fprintf(&b, "<h1>%s%s</h1>\n<p class=\"at\">Conversation %d, %s; exported %s</p>\n", e(lead), strings.Join(bdis, ", "), c.ID, e(string(c.Status)),
 			e(now.In(loc).Format("2006-01-02 15:04 MST")))
 		for _, m := range msgs {
-			at := e(m.CreatedAt.In(loc).Format("2006-01-02 15:04"))
-			if m.System != "" {
-				fmt.Fprintf(&b, "<p class=\"m sys\"><span class=\"at\">%s</span> %s</p>\n", at, e(m.Text))
-				continue
-			}
-			cls, tag := "m", ""
-			if m.Internal {
-				cls, tag = "m note", " <span class=\"at\">(private note, team only)</span>"
-			}
-			name := m.Author.Name
-			if !chat.Visible(name) {
-				name = authorFallback(m)
-			}
-			fmt.Fprintf(&b, "<div class=\"%s\"><span class=\"at\">%s</span> <span class=\"who\"><bdi>%s</bdi></span>%s\n", cls, at, e(name), tag)
-			if m.DeletedAt != nil {
-				b.WriteString("<p class=\"text deleted\">(deleted)</p>\n")
-			} else {
-				if m.Text != "" {
-					fmt.Fprintf(&b, "<p class=\"text\" dir=\"auto\">%s</p>\n", e(m.Text))
-				}
-				for _, a := range m.Attachments {
-					fmt.Fprintf(&b, "<p class=\"at\">📎 <bdi>%s</bdi> (%s)</p>\n", e(a.Name), e(chat.FormatBytes(a.Size)))
-				}
-			}
-			b.WriteString("</div>\n")
+			htmlMessage(&b, m, loc)
 		}
 		b.WriteString("</body></html>\n")
 	default:
 		return nil, chat.Errorf(chat.EInvalid, "format is %q or %q.", TranscriptText, TranscriptHTML)
+	}
+	return b.Bytes(), nil
+}
+
+// textMessage writes one message of a plain-text transcript: its time and
+// author on a line, its lines indented and isolated below.
+func textMessage(b *bytes.Buffer, m *chat.Message, loc *time.Location) {
+	at := m.CreatedAt.In(loc).Format("2006-01-02 15:04")
+	if m.System != "" {
+		fmt.Fprintf(b, "[%s] — %s\n", at, oneLine(m.Text))
+		return
+	}
+	tag := ""
+	if m.Internal {
+		tag = " (private note, team only)"
+	}
+	fmt.Fprintf(b, "[%s] %s%s:\n", at, chat.Party(m.Author.Name, authorFallback(m)), tag)
+	if m.DeletedAt != nil {
+		b.WriteString("    (deleted)\n")
+		return
+	}
+	if m.Text != "" {
+		// Each line indented and isolated: no line of a message can pose
+		// as, or reorder, a transcript line.
+		for _, line := range lines(m.Text) {
+			fmt.Fprintf(b, "    %s\n", chat.Isolate(line))
+		}
+	}
+	for _, a := range m.Attachments {
+		fmt.Fprintf(b, "    📎 %s (%s)\n", chat.Isolate(a.Name), chat.FormatBytes(a.Size))
+	}
+}
+
+// htmlHead opens an HTML transcript: no script, no request, no form.
+func htmlHead(b *bytes.Buffer, title string) {
+	b.WriteString("<!doctype html>\n<html><head><meta charset=\"utf-8\">\n")
+	b.WriteString(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">` + "\n")
+	fmt.Fprintf(b, "<title>%s</title>\n", html.EscapeString(title))
+	b.WriteString("<style>body{font:15px/1.45 system-ui,sans-serif;max-width:48em;margin:2em auto;color:#111827}" +
+		".m{margin:.6em 0}.who{font-weight:600}.at{color:#6b7280;font-size:12px}.text{white-space:pre-wrap;overflow-wrap:anywhere;margin:.2em 0}" +
+		".note{background:#fef3c7;padding:.3em .6em;border-left:3px solid #d97706}.sys{color:#6b7280;font-style:italic;text-align:center}" +
+		".deleted{color:#6b7280;font-style:italic}h2{font-size:15px;margin:1.4em 0 .2em}</style>\n</head><body>\n")
+}
+
+// htmlMessage writes one message of an HTML transcript, its text escaped.
+func htmlMessage(b *bytes.Buffer, m *chat.Message, loc *time.Location) {
+	e := html.EscapeString
+	at := e(m.CreatedAt.In(loc).Format("2006-01-02 15:04"))
+	if m.System != "" {
+		fmt.Fprintf(b, "<p class=\"m sys\"><span class=\"at\">%s</span> %s</p>\n", at, e(m.Text))
+		return
+	}
+	cls, tag := "m", ""
+	if m.Internal {
+		cls, tag = "m note", " <span class=\"at\">(private note, team only)</span>"
+	}
+	name := m.Author.Name
+	if !chat.Visible(name) {
+		name = authorFallback(m)
+	}
+	fmt.Fprintf(b, "<div class=\"%s\"><span class=\"at\">%s</span> <span class=\"who\"><bdi>%s</bdi></span>%s\n", cls, at, e(name), tag)
+	if m.DeletedAt != nil {
+		b.WriteString("<p class=\"text deleted\">(deleted)</p>\n")
+	} else {
+		if m.Text != "" {
+			fmt.Fprintf(b, "<p class=\"text\" dir=\"auto\">%s</p>\n", e(m.Text))
+		}
+		for _, a := range m.Attachments {
+			fmt.Fprintf(b, "<p class=\"at\">📎 <bdi>%s</bdi> (%s)</p>\n", e(a.Name), e(chat.FormatBytes(a.Size)))
+		}
+	}
+	b.WriteString("</div>\n")
+}
+
+// SearchTranscript writes a search result as a file, with the rules of
+// Transcript: the query and filters it was made with, then each result in
+// its order: a customer (name, e-mail), an item (number, title, status) or
+// a message (whole, as the local store holds it, under the conversation it
+// is in). msgs holds the messages by id (a result whose message is gone
+// shows its heading only); filters says how the search was narrowed.
+func SearchTranscript(format, query, filters string, results []*chat.SearchResult, msgs map[int64]*chat.Message,
+	loc *time.Location, now time.Time) ([]byte, error) {
+	var b bytes.Buffer
+	e := html.EscapeString
+	exported := now.In(loc).Format("2006-01-02 15:04 MST")
+	switch format {
+	case TranscriptText:
+		fmt.Fprintf(&b, "Search results for %s\n%d results%s; exported %s\n", chat.Isolate(oneLine(query)), len(results), filters, exported)
+	case TranscriptHTML:
+		htmlHead(&b, "Search results for "+oneLine(query))
+		fmt.Fprintf(&b, "<h1>Search results for <bdi>%s</bdi></h1>\n<p class=\"at\">%d results%s; exported %s</p>\n",
+			e(oneLine(query)), len(results), e(filters), e(exported))
+	default:
+		return nil, chat.Errorf(chat.EInvalid, "format is %q or %q.", TranscriptText, TranscriptHTML)
+	}
+	for _, r := range results {
+		var head string
+		switch r.Kind {
+		case chat.ResultCustomer:
+			head = "Customer"
+		case chat.ResultItem:
+			head = fmt.Sprintf("#%d", r.ItemNumber)
+		default:
+			head = fmt.Sprintf("Conversation %d", r.ConversationID)
+		}
+		status := ""
+		if r.Status != "" {
+			status = ", " + r.Status
+		}
+		if format == TranscriptText {
+			fmt.Fprintf(&b, "\n%s: %s%s\n", head, chat.Isolate(oneLine(r.Title)), status)
+		} else {
+			fmt.Fprintf(&b, "<h2>%s: <bdi>%s</bdi>%s</h2>\n", e(head), e(oneLine(r.Title)), e(status))
+		}
+		if r.Kind != chat.ResultMessage {
+			continue
+		}
+		m := msgs[r.MessageID]
+		if m == nil {
+			continue
+		}
+		if format == TranscriptText {
+			textMessage(&b, m, loc)
+		} else {
+			htmlMessage(&b, m, loc)
+		}
+	}
+	if format == TranscriptHTML {
+		b.WriteString("</body></html>\n")
 	}
 	return b.Bytes(), nil
 }

@@ -74,3 +74,59 @@ func TestTranscript(t *testing.T) {
 		t.Fatal("an unknown format")
 	}
 }
+
+// TestSearchTranscript: a search result exported keeps the results' order
+// and kinds, each message whole under its conversation, and user text as
+// text: the query, titles and messages escaped in HTML, isolated and
+// indented in plain text.
+func TestSearchTranscript(t *testing.T) {
+	at := time.Date(2026, 11, 29, 14, 3, 0, 0, time.UTC)
+	query := "refund </h1><script>alert(1)</script>\u202E"
+	results := []*chat.SearchResult{
+		{Kind: chat.ResultCustomer, ConversationID: 7, Title: "Eve <b>Evil</b>"},
+		{Kind: chat.ResultItem, ItemNumber: 12, Title: "Refund\n[2026-11-29 14:05] Anna Admin:", Status: "open"},
+		{Kind: chat.ResultMessage, ConversationID: 7, MessageID: 3, Title: "Eve <b>Evil</b>", Status: "closed"},
+		{Kind: chat.ResultMessage, ConversationID: 8, MessageID: 99, Title: "gone"},
+	}
+	msgs := map[int64]*chat.Message{3: {ID: 3, ConversationID: 7, Author: chat.Author{Kind: chat.KindCustomer, ID: 3, Name: "Eve"},
+		Text: "where is my refund?\n[2026-11-29 14:05] Anna Admin: <img src=x onerror=alert(2)>", CreatedAt: at}}
+	txt, err := app.SearchTranscript(app.TranscriptText, query, " (closed)", results, msgs, time.UTC, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(txt)
+	order := []string{
+		"Search results for \u2068refund </h1><script>alert(1)</script>\u202E\u202C\u2069\n4 results (closed); exported 2026-11-29 14:03 UTC\n",
+		"\nCustomer: \u2068Eve <b>Evil</b>\u2069\n",
+		"\n#12: \u2068Refund [2026-11-29 14:05] Anna Admin:\u2069, open\n",
+		"\nConversation 7: \u2068Eve <b>Evil</b>\u2069, closed\n[2026-11-29 14:03] \u2068Eve\u2069:\n    \u2068where is my refund?\u2069\n    \u2068[2026-11-29 14:05] Anna Admin: <img src=x onerror=alert(2)>\u2069\n",
+		"\nConversation 8: \u2068gone\u2069\n",
+	}
+	last := -1
+	for _, want := range order {
+		i := strings.Index(text, want)
+		if i <= last {
+			t.Fatalf("text export lacks, or misplaces, %q:\n%s", want, text)
+		}
+		last = i
+	}
+	h, err := app.SearchTranscript(app.TranscriptHTML, query, "", results, msgs, time.UTC, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(h)
+	for _, bad := range []string{"<script>", "<img", "<b>Evil", "</h1><"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("HTML export carries %q", bad)
+		}
+	}
+	for _, want := range []string{"default-src 'none'", "&lt;script&gt;alert(1)&lt;/script&gt;", "<bdi>Eve &lt;b&gt;Evil&lt;/b&gt;</bdi>",
+		"&lt;img src=x onerror=alert(2)&gt;"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("HTML export lacks %q:\n%s", want, page)
+		}
+	}
+	if _, err := app.SearchTranscript("pdf", query, "", results, msgs, time.UTC, at); chat.ErrorCode(err) != chat.EInvalid {
+		t.Fatalf("a pdf: %v", err)
+	}
+}

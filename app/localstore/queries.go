@@ -1,11 +1,11 @@
 package localstore
 
 import (
-	"slices"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -213,6 +213,17 @@ func (s *Store) ListMessagesAfter(ctx context.Context, convID, afterID int64, li
 	out, err := listJSON[chat.Message](ctx, s.db, `SELECT data FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id ASC LIMIT ?`,
 		convID, afterID, chat.PageLimit(limit))
 	return orEmpty(out), err
+}
+
+// FindMessages returns the messages of ids that the store holds, by id.
+func (s *Store) FindMessages(ctx context.Context, ids []int64) (map[int64]*chat.Message, error) {
+	list, _ := json.Marshal(ids)
+	msgs, err := listJSON[chat.Message](ctx, s.db, `SELECT data FROM messages WHERE id IN (SELECT value FROM json_each(?))`, string(list))
+	out := make(map[int64]*chat.Message, len(msgs))
+	for _, m := range msgs {
+		out[m.ID] = m
+	}
+	return out, err
 }
 
 // orEmpty is a page that is never null in JSON.

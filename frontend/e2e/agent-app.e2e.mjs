@@ -5,7 +5,7 @@
 // A customer uses the real widget in a second page.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { api, launchBrowser } from './helpers.mjs';
@@ -394,6 +394,32 @@ async function flow(page, context, errors) {
   await hit.locator('mark').first().waitFor();
   assert.equal((await hit.locator('mark').first().textContent()).toLowerCase(), 'zanzibar');
   await shot(page, '04-search');
+  // The results export through the native save dialog (GTK's, driven with
+  // xdotool: the name field has the focus; a full path saves there).
+  const saveAs = async (title, path, click) => {
+    await click();
+    const win = await until(`the "${title}" dialog`, () => {
+      try {
+        return sh('xdotool', ['search', '--onlyvisible', '--name', `^${title}$`]).trim().split('\n')[0];
+      } catch {
+        return '';
+      }
+    });
+    // No window manager under Xvfb: focus the dialog, then type into it.
+    sh('xdotool', ['windowfocus', '--sync', win]);
+    sh('xdotool', ['key', 'ctrl+a']);
+    sh('xdotool', ['type', '--delay', '20', path]);
+    sh('xdotool', ['key', 'Return']);
+    await until(`${path} written`, async () => (await readFile(path, 'utf8').catch(() => '')).length > 0);
+    return readFile(path, 'utf8');
+  };
+  const exported = join(OUT, 'search-results.html');
+  await rm(exported, { force: true });
+  const html = await saveAs('Export search results', exported, () => page.getByRole('button', { name: 'Export as web page…' }).click());
+  assert.match(html, /Search results for <bdi>zanzibar<\/bdi>/);
+  assert.match(html, /Still waiting for the zanzibar parcel!/);
+  assert.doesNotMatch(html, /<script>window/, 'user text is escaped in the export');
+  await page.locator('.search-export [role="status"]', { hasText: 'Exported.' }).waitFor();
   // Arrow keys move through the results; Enter opens the message there.
   const results = await page.locator('.results li[role="option"]').allInnerTexts();
   const target = results.findIndex((r) => /^message/i.test(r) && r.includes('waiting for the zanzibar'));

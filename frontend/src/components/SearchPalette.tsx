@@ -4,7 +4,9 @@ import { Fragment } from 'preact';
 import type { SearchResult, Segment } from '../lib/types';
 import { open } from '../stores/conversation';
 import { showPanel } from '../stores/panel';
-import { active, closeSearch, fromDay, move, query, results, searchError, searching, section, setQuery, status, toDay } from '../stores/search';
+import {
+  active, closeSearch, exportNote, exportResults, fromDay, move, query, results, searchError, searching, section, setQuery, status, toDay,
+} from '../stores/search';
 import { screen } from '../stores/window';
 import { composing } from './Message';
 import { MAX_QUERY } from '../lib/text';
@@ -71,6 +73,13 @@ export function SearchPalette() {
             setQuery(query.value, 0);
           }} /></label>
         </div>
+        {rs.length > 0 && (
+          <div class="search-export">
+            <button onClick={() => exportResults('text')}>Export results as text…</button>
+            <button onClick={() => exportResults('html')}>Export as web page…</button>
+            {exportNote.value && <span class="muted" role="status">{exportNote.value}</span>}
+          </div>
+        )}
         {searchError.value && <div class="error" role="alert">{searchError.value}</div>}
         <ul class="results" role="listbox" aria-label="Results">
           {rs.map((r, i) => (<Fragment key={`${r.kind}-${r.message_id ?? r.item_number ?? r.conversation_id}-${i}`}>

@@ -107,6 +107,17 @@ export interface ExportParams {
   format: string;
 }
 
+export interface ExportSearchParams {
+  query: string;
+  limit?: number;
+  section?: Section;
+  status?: Status;
+  customer_id?: number;
+  from?: string;
+  to?: string;
+  format: string;
+}
+
 export interface ListParams {
   section: string;
   status: string;
@@ -283,6 +294,7 @@ export interface Bridge {
     Discard(p0: string): Promise<void>;
     EditMessage(p0: EditMessageParams): Promise<void>;
     ExportConversation(p0: ExportParams): Promise<string>;
+    ExportSearch(p0: ExportSearchParams): Promise<string>;
     FindConversationByID(p0: ConversationParams): Promise<Conversation>;
     ListConversations(p0: ListParams): Promise<Conversation[] | null>;
     ListMessages(p0: ListMessagesParams): Promise<ConversationView>;

@@ -24,6 +24,24 @@ export function dayStart(day: string, plusDays = 0): string | undefined {
   return d.toISOString();
 }
 
+/** The filters as the bindings take them. */
+const filters = () => ({
+  section: section.value || undefined, status: status.value || undefined, from: dayStart(fromDay.value), to: dayStart(toDay.value, 1),
+});
+
+export const exportNote = signal('');
+
+/** Exports the results of this search (up to 200, as a file the agent picks). */
+export async function exportResults(format: 'text' | 'html') {
+  exportNote.value = '';
+  try {
+    const path = await api()?.InboxService.ExportSearch({ query: query.value, format, ...filters() });
+    if (path) exportNote.value = 'Exported.';
+  } catch (err) {
+    exportNote.value = errorText(err);
+  }
+}
+
 let seq = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -44,10 +62,7 @@ export async function run(q: string) {
     return;
   }
   try {
-    const r = (await api()?.InboxService.Search({
-      query: q, limit: 30, section: section.value || undefined, status: status.value || undefined,
-      from: dayStart(fromDay.value), to: dayStart(toDay.value, 1),
-    })) ?? [];
+    const r = (await api()?.InboxService.Search({ query: q, limit: 30, ...filters() })) ?? [];
     if (mine !== seq) return;
     results.value = r;
     active.value = 0;
