@@ -117,7 +117,7 @@ bench: server app
 
 # test-agent: the agent UI end to end through the app's real bindings
 # (wails dev under Xvfb + D-Bus, dunst, the tray watcher, Chromium).
-test-agent: frontend
+test-agent: frontend server
 	./scripts/app-e2e.sh
 
 clean:

@@ -39,10 +39,14 @@ func (s *ItemService) CreateItem(ni chat.NewItem) (*chat.Item, error) {
 	})
 }
 
-// FindItems looks items up by number ("12", "#12") or title words.
+// FindItems looks items up by number ("12", "#12") or title words;
+// offline, in the local store (the same rules).
 func (s *ItemService) FindItems(q string) ([]*chat.ItemRef, error) {
-	return call(s.Session, func(ctx context.Context, c *client.Client) ([]*chat.ItemRef, error) {
+	refs, err := call(s.Session, func(ctx context.Context, c *client.Client) ([]*chat.ItemRef, error) {
 		return c.FindItems(ctx, q)
+	})
+	return orLocal(s.Session, refs, err, func(ctx context.Context, st *localstore.Store) ([]*chat.ItemRef, error) {
+		return st.FindItems(ctx, q, 0)
 	})
 }
 

@@ -501,6 +501,36 @@ func (s *Store) FindItemByNumber(ctx context.Context, number int64) (*chat.Item,
 	return getJSON[chat.Item](ctx, s.db, `SELECT data FROM items WHERE number = ?`, number)
 }
 
+// FindItems looks items up as the server's item picker does (the link
+// dialog, offline): a number ("12", "#12", chat.ItemNumberQuery) first,
+// then items whose title has every query word as a word prefix, best
+// first. Errors: invalid (no word and no number), invalid_utf8.
+func (s *Store) FindItems(ctx context.Context, q string, limit int) ([]*chat.ItemRef, error) {
+	out := []*chat.ItemRef{}
+	if n, ok := chat.ItemNumberQuery(q); ok {
+		if it, err := s.FindItemByNumber(ctx, n); err == nil {
+			out = append(out, &chat.ItemRef{Number: it.Number, Type: it.Type, Title: it.Title, Status: it.Status})
+		} else if chat.ErrorCode(err) != chat.ENotFound {
+			return nil, err
+		}
+	}
+	words, err := chat.SearchWords(q)
+	if err != nil {
+		if len(out) > 0 {
+			return out, nil
+		}
+		return nil, err
+	}
+	items, err := listJSON[chat.Item](ctx, s.db, `SELECT i.data FROM items_fts f JOIN items i ON i.number = f.rowid
+		WHERE items_fts MATCH ? ORDER BY f.rank, i.number DESC LIMIT ?`, fts.Query(words), chat.PageLimit(limit))
+	for _, it := range items {
+		if len(out) == 0 || out[0].Number != it.Number {
+			out = append(out, &chat.ItemRef{Number: it.Number, Type: it.Type, Title: it.Title, Status: it.Status})
+		}
+	}
+	return out, err
+}
+
 // Settings returns the helpdesk settings as last synced.
 func (s *Store) Settings(ctx context.Context) (*chat.Settings, error) {
 	// Over the defaults, as the server reads them: a field an older

@@ -218,6 +218,26 @@ func TestLocalSearchFindsCustomersAndItems(t *testing.T) {
 			}
 		}
 	}
+	// The link dialog's item picker offline: the server's answers.
+	for _, q := range []string{"quart", "refund quartz", "#1", " 2 ", "12", "invoice"} {
+		remote, err := ben.FindItems(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		local, err := st.FindItems(ctx, q, 0)
+		if err != nil || len(remote) == 0 {
+			t.Fatalf("%q: local %v, server found %d", q, err, len(remote))
+		}
+		refs := func(rs []*chat.ItemRef) (out []string) {
+			for _, r := range rs {
+				out = append(out, fmt.Sprintf("#%d %s %s %s", r.Number, r.Type, r.Title, r.Status))
+			}
+			return out
+		}
+		if !slices.Equal(refs(local), refs(remote)) {
+			t.Fatalf("items for %q: local %v, server %v", q, refs(local), refs(remote))
+		}
+	}
 	// A customer's conversations only.
 	local, _ := st.SearchWith(ctx, "quarry", 50, localstore.SearchFilter{CustomerID: customerOf(t, st, convs[0])})
 	if len(local) != 1 || local[0].ConversationID != convs[0] {

@@ -1,7 +1,9 @@
 package chat
 
 import (
+	"regexp"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -70,6 +72,20 @@ type Person struct {
 
 // ItemRef is the short form of an item, shown on linked conversations and
 // in item search results.
+// ItemNumberQuery reads a query that names an item by its number ("12",
+// "#12", spaces around; at most 18 digits): the item pickers look that
+// number up before they search titles.
+func ItemNumberQuery(q string) (int64, bool) {
+	m := itemNumberQuery.FindStringSubmatch(q)
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(m[1], 10, 64)
+	return n, err == nil
+}
+
+var itemNumberQuery = regexp.MustCompile(`^\s*#?(\d{1,18})\s*$`)
+
 type ItemRef struct {
 	Number int64      `json:"number"`
 	Type   ItemType   `json:"type"`

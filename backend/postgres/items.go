@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"regexp"
-	"strconv"
 
 	"github.com/deskchat/deskchat/backend/chat"
 )
@@ -294,7 +292,6 @@ func (s *Store) FindItemByNumber(ctx context.Context, a chat.Actor, number int64
 	return loadItem(ctx, s.rdb, a, number)
 }
 
-var itemNumber = regexp.MustCompile(`^\s*#?(\d{1,18})\s*$`)
 
 // FindItems finds items by number or title words.
 func (s *Store) FindItems(ctx context.Context, a chat.Actor, query string, limit int) ([]*chat.ItemRef, error) {
@@ -302,8 +299,7 @@ func (s *Store) FindItems(ctx context.Context, a chat.Actor, query string, limit
 		return nil, err
 	}
 	out := []*chat.ItemRef{}
-	if m := itemNumber.FindStringSubmatch(query); m != nil {
-		n, _ := strconv.ParseInt(m[1], 10, 64)
+	if n, ok := chat.ItemNumberQuery(query); ok {
 		if r, err := findItemRef(ctx, s.rdb, n); err == nil {
 			out = append(out, r)
 		} else if chat.ErrorCode(err) != chat.ENotFound {

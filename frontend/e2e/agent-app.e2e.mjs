@@ -4,16 +4,14 @@
 // notifications through dunst, the tray on D-Bus) at localhost:34115.
 // A customer uses the real widget in a second page.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { api, launchBrowser } from './helpers.mjs';
+import { api, launchBrowser, sh, trayName, trayProp, until } from './helpers.mjs';
 
 const APP = 'http://localhost:34115';
 const OUT = process.env.E2E_OUT ?? join(import.meta.dirname, 'artifacts', 'agent');
 const shot = (page, name) => page.screenshot({ path: join(OUT, `${name}.png`) });
-const sh = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8' });
 
 const XSS = [
   '<script>window.__xss=1</script>',
@@ -31,24 +29,6 @@ function notifications() {
 }
 const lastNotificationId = () => Math.max(0, ...notifications().map((n) => n.id));
 
-/** The tray item's bus name, from the StatusNotifier watcher. */
-function trayName() {
-  const out = sh('busctl', ['--user', 'get-property', 'org.kde.StatusNotifierWatcher', '/StatusNotifierWatcher',
-    'org.kde.StatusNotifierWatcher', 'RegisteredStatusNotifierItems']);
-  const m = out.match(/"([^"/]+)/);
-  return m?.[1];
-}
-const trayProp = (name, prop) => sh('busctl', ['--user', 'get-property', name, '/StatusNotifierItem', 'org.kde.StatusNotifierItem', prop]);
-
-async function until(what, fn, timeout = 15_000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 test('agent app: the whole support flow through the real bindings', { timeout: 600_000 }, async (t) => {
   const { context, page, close } = await launchBrowser();

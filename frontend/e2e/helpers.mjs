@@ -20,8 +20,8 @@
 // Never run `npx playwright install`: tests use the system chromium only.
 
 import { createReadStream } from 'node:fs';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -158,4 +158,27 @@ export async function api(base, method, path, { token, body } = {}) {
   const data = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
   return data;
+}
+
+/** Runs a command and returns its output (throws on a non-zero exit). */
+export const sh = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8' });
+
+/** The tray item's bus name, from the StatusNotifier watcher. */
+export function trayName() {
+  const out = sh('busctl', ['--user', 'get-property', 'org.kde.StatusNotifierWatcher', '/StatusNotifierWatcher',
+    'org.kde.StatusNotifierWatcher', 'RegisteredStatusNotifierItems']);
+  const m = out.match(/"([^"/]+)/);
+  return m?.[1];
+}
+export const trayProp = (name, prop) => sh('busctl', ['--user', 'get-property', name, '/StatusNotifierItem', 'org.kde.StatusNotifierItem', prop]);
+
+/** Polls fn every 200 ms until it returns something truthy (returned). */
+export async function until(what, fn, timeout = 15_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
