@@ -26,17 +26,37 @@ type ProposeItemParams struct {
 
 // ProposeItem returns the server's suggestion for a new item from a
 // conversation: title, description (transcript) and requester.
+// Offline, the same rule over the local copy (chat.ProposeItem).
 func (s *ItemService) ProposeItem(p ProposeItemParams) (*chat.NewItem, error) {
-	return call(s.Session, func(ctx context.Context, c *client.Client) (*chat.NewItem, error) {
+	ni, err := call(s.Session, func(ctx context.Context, c *client.Client) (*chat.NewItem, error) {
 		return c.ProposeItem(ctx, p.ConversationID, p.Type)
+	})
+	return orLocal(s.Session, ni, err, func(ctx context.Context, st *localstore.Store) (*chat.NewItem, error) {
+		return st.ProposeItem(ctx, p.ConversationID, p.Type)
 	})
 }
 
 // CreateItem creates the item (linked to ni.ConversationID when set).
+// Offline it waits in the outbox like a reply and the answer is nil: the
+// conversation shows it as pending, with Retry / Discard if the server
+// refuses it, and the server creates it once (its client id) when the
+// connection returns. Errors: those of chat.CheckNewItem at once.
 func (s *ItemService) CreateItem(ni chat.NewItem) (*chat.Item, error) {
-	return call(s.Session, func(ctx context.Context, c *client.Client) (*chat.Item, error) {
+	it, err := call(s.Session, func(ctx context.Context, c *client.Client) (*chat.Item, error) {
 		return c.CreateItem(ctx, ni)
 	})
+	if !errors.Is(err, ErrOffline) {
+		return it, err
+	}
+	if err := chat.CheckNewItem(&ni); err != nil {
+		return nil, err
+	}
+	rt, err := s.Session.current()
+	if err != nil {
+		return nil, err
+	}
+	inbox := &InboxService{Session: s.Session}
+	return nil, inbox.queue(rt.store, rt.engine, localstore.Entry{Kind: localstore.OutCreateItem, ConversationID: ni.ConversationID, Item: &ni})
 }
 
 // FindItems looks items up by number ("12", "#12") or title words;

@@ -22,11 +22,12 @@ const (
 	OutReopenConversation OutKind = "reopen_conversation"
 	OutMarkRead           OutKind = "mark_read"
 	OutLinkConversation   OutKind = "link_conversation" // to ItemNumber; 0 unlinks
+	OutCreateItem         OutKind = "create_item"       // Item, linked to ConversationID when set
 )
 
 // OutKinds lists every kind.
 var OutKinds = []OutKind{OutSendMessage, OutEditMessage, OutDeleteMessage, OutCloseConversation, OutReopenConversation, OutMarkRead,
-	OutLinkConversation}
+	OutLinkConversation, OutCreateItem}
 
 // Entry is one command waiting for the server. ClientID is the idempotency
 // key the server deduplicates by, so an entry sent twice (the app killed
@@ -42,6 +43,9 @@ type Entry struct {
 	Mentions       []int64   `json:"mentions,omitempty"`    // users it @mentions (send_message)
 	Files          []OutFile `json:"files,omitempty"`       // files it sends (send_message; files.go)
 	ItemNumber     int64     `json:"item_number,omitempty"` // the item (link_conversation; 0 unlinks)
+	// Item is the item to create (create_item); the server creates it
+	// once under ClientID (chat.NewItem.ClientID).
+	Item *chat.NewItem `json:"item,omitempty"`
 	Failed         string    `json:"failed,omitempty"`      // the server refused it: shown with Retry
 }
 
@@ -49,8 +53,9 @@ type Entry struct {
 // repeat of the act waiting last for the conversation (close, reopen,
 // delete, mark read of the same conversation or message, not refused): a
 // second click on Close while offline would close twice, or fail the
-// second time; Close, a reply, Close again are three acts. Replies are each
-// their own, and an edit waits after the one before. A link replaces a
+// second time; Close, a reply, Close again are three acts. Replies and
+// items to create are each their own, and an edit waits after the one
+// before. A link replaces a
 // link of the same conversation still waiting: the last choice wins.
 func (s *Store) Enqueue(ctx context.Context, e Entry) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
@@ -59,7 +64,7 @@ func (s *Store) Enqueue(ctx context.Context, e Entry) error {
 				e.Kind, e.ConversationID); err != nil {
 				return err
 			}
-		} else if e.Kind != OutSendMessage && e.Kind != OutEditMessage {
+		} else if e.Kind != OutSendMessage && e.Kind != OutEditMessage && e.Kind != OutCreateItem {
 			// The same act as the newest one waiting for this conversation:
 			// a repeat. After anything else (a reply, which reopens, or a
 			// reopen) it is a new act and is queued.
@@ -77,7 +82,11 @@ func (s *Store) Enqueue(ctx context.Context, e Entry) error {
 				return nil
 			}
 		}
-		mentions, files := "", ""
+		mentions, files, item := "", "", ""
+		if e.Item != nil {
+			b, _ := json.Marshal(e.Item)
+			item = string(b)
+		}
 		if len(e.Mentions) > 0 {
 			b, _ := json.Marshal(e.Mentions)
 			mentions = string(b)
@@ -87,8 +96,8 @@ func (s *Store) Enqueue(ctx context.Context, e Entry) error {
 			files = string(b)
 		}
 		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO outbox (client_id, kind, conversation_id, message_id, text, created_at, internal, mentions, files,
-			item_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ClientID, e.Kind, e.ConversationID, e.MessageID, e.Text, s.Now().UnixMilli(), e.Internal,
-			mentions, files, e.ItemNumber)
+			item_number, item) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ClientID, e.Kind, e.ConversationID, e.MessageID, e.Text, s.Now().UnixMilli(), e.Internal,
+			mentions, files, e.ItemNumber, item)
 		return err
 	})
 }
@@ -96,7 +105,7 @@ func (s *Store) Enqueue(ctx context.Context, e Entry) error {
 // Outbox lists waiting commands in order; with convID > 0, that
 // conversation's only.
 func (s *Store) Outbox(ctx context.Context, convID int64) ([]Entry, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, client_id, kind, conversation_id, message_id, text, failed, internal, mentions, files, item_number FROM outbox
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, client_id, kind, conversation_id, message_id, text, failed, internal, mentions, files, item_number, item FROM outbox
 		WHERE ? = 0 OR conversation_id = ? ORDER BY seq`, convID, convID)
 	if err != nil {
 		return nil, err
@@ -105,9 +114,16 @@ func (s *Store) Outbox(ctx context.Context, convID int64) ([]Entry, error) {
 	out := []Entry{}
 	for rows.Next() {
 		var e Entry
-		var mentions, files string
-		if err := rows.Scan(&e.Seq, &e.ClientID, &e.Kind, &e.ConversationID, &e.MessageID, &e.Text, &e.Failed, &e.Internal, &mentions, &files, &e.ItemNumber); err != nil {
+		var mentions, files, item string
+		if err := rows.Scan(&e.Seq, &e.ClientID, &e.Kind, &e.ConversationID, &e.MessageID, &e.Text, &e.Failed, &e.Internal, &mentions, &files, &e.ItemNumber,
+			&item); err != nil {
 			return nil, err
+		}
+		if item != "" {
+			e.Item = &chat.NewItem{}
+			if err := json.Unmarshal([]byte(item), e.Item); err != nil {
+				return nil, err
+			}
 		}
 		if files != "" {
 			if err := json.Unmarshal([]byte(files), &e.Files); err != nil {

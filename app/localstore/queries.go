@@ -531,6 +531,25 @@ func (s *Store) FindItems(ctx context.Context, q string, limit int) ([]*chat.Ite
 	return out, err
 }
 
+// ProposeItem is the item form a conversation proposes, from the local
+// copy (offline; chat.ProposeItem, the server's rule). Errors: not_found.
+func (s *Store) ProposeItem(ctx context.Context, convID int64, typ chat.ItemType) (*chat.NewItem, error) {
+	typ, err := chat.CheckItemType(typ)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.FindConversationByID(ctx, convID)
+	if err != nil {
+		return nil, err
+	}
+	msgs, err := listJSON[chat.Message](ctx, s.db, `SELECT data FROM messages WHERE conversation_id = ? AND system = '' AND deleted = 0
+		AND author_kind != 'system' ORDER BY id`, convID)
+	if err != nil {
+		return nil, err
+	}
+	return chat.ProposeItem(c, msgs, typ), nil
+}
+
 // Settings returns the helpdesk settings as last synced.
 func (s *Store) Settings(ctx context.Context) (*chat.Settings, error) {
 	// Over the defaults, as the server reads them: a field an older

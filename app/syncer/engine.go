@@ -443,6 +443,14 @@ func (e *Engine) send(ctx context.Context, en localstore.Entry) (*chat.Message, 
 	case localstore.OutLinkConversation:
 		_, err := c.LinkConversation(ctx, en.ConversationID, en.ItemNumber)
 		return nil, err
+	case localstore.OutCreateItem:
+		if en.Item == nil {
+			return nil, chat.Errorf(chat.EInvalid, "The item to create is missing.")
+		}
+		ni := *en.Item
+		ni.ClientID = en.ClientID // once, however often it is sent
+		_, err := c.CreateItem(ctx, ni)
+		return nil, err
 	case localstore.OutMarkRead:
 		_, err := c.MarkRead(ctx, en.ConversationID, en.MessageID)
 		return nil, err

@@ -321,3 +321,59 @@ func TestHistoryPagesMatchTheServer(t *testing.T) {
 		}
 	}
 }
+
+// TestItemCreatedOffline: an item created while the server is down waits
+// in the outbox and is created once when the server is back, linked to its
+// conversation, even when it is sent twice (an answer lost, the app killed
+// before the entry went): the server knows it by its client id.
+func TestItemCreatedOffline(t *testing.T) {
+	s := startSrv(t)
+	ctx := context.Background()
+	ben := login(t, s.url(), "ben@deskchat.test")
+	cust, _, _ := client.New(s.url()).CreateWidgetSession(ctx, chat.CustomerInfo{Name: "Ida Item"})
+	conv, _, _, _ := cust.CreateConversation(ctx, chat.NewConversation{Text: "The blender arrived broken"})
+	path := filepath.Join(t.TempDir(), "ben.db")
+	_, st, stop := engine(t, ben, path)
+	waitFor(t, "the conversation in the local store", func() bool {
+		c, err := st.FindConversationByID(ctx, conv.ID)
+		return err == nil && c != nil
+	})
+	stop()
+	s.kill()
+	st2, err := localstore.Open(path, st.Me())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ni, err := st2.ProposeItem(ctx, conv.ID, chat.ItemTicket)
+	if err != nil || ni.Title != "The blender arrived broken" || ni.ConversationID != conv.ID || ni.RequesterID == 0 {
+		t.Fatalf("offline proposal = %+v, %v", ni, err)
+	}
+	if err := st2.Enqueue(ctx, localstore.Entry{ClientID: "item-1", Kind: localstore.OutCreateItem, ConversationID: conv.ID, Item: ni}); err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := st2.Outbox(ctx, conv.ID); len(out) != 1 || out[0].Item == nil || out[0].Item.Title != ni.Title {
+		t.Fatalf("outbox = %+v", out)
+	}
+	st2.Close()
+	s.start()
+	// The same create, already sent once before (its answer lost).
+	again := *ni
+	again.ClientID = "item-1"
+	first, err := ben.CreateItem(ctx, again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, st3, stop3 := engine(t, ben, path)
+	defer stop3()
+	waitFor(t, "the item linked on the server and in the local store", func() bool {
+		remote, _ := ben.FindConversationByID(ctx, conv.ID)
+		local, _ := st3.FindConversationByID(ctx, conv.ID)
+		out, _ := st3.Outbox(ctx, 0)
+		return remote != nil && remote.Item != nil && remote.Item.Number == first.Number &&
+			local != nil && local.Item != nil && local.Item.Number == first.Number && len(out) == 0
+	})
+	found, _ := ben.FindItems(ctx, "blender")
+	if len(found) != 1 {
+		t.Fatalf("%d items titled blender: created more than once", len(found))
+	}
+}

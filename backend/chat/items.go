@@ -146,6 +146,11 @@ type NewItem struct {
 	AssigneeIDs    []int64    `json:"assignee_ids,omitempty"`
 	FollowerIDs    []int64    `json:"follower_ids,omitempty"`
 	ConversationID int64      `json:"conversation_id,omitempty"`
+	// ClientID makes the creation idempotent per creator (an outbox sends
+	// it again after a lost answer): a second create with the same id
+	// answers the item the first made and changes nothing. Optional;
+	// printable ASCII, at most MaxClientID bytes.
+	ClientID string `json:"client_id,omitempty"`
 }
 
 // ItemUpdate changes the fields that are not nil. RequesterID 0 clears it.
@@ -265,7 +270,8 @@ func CheckNewItem(ni *NewItem) error {
 	if len(ni.AssigneeIDs)+len(ni.FollowerIDs) > MaxItemPeople {
 		return Errorf(EInvalid, "At most %d assignees and followers.", MaxItemPeople)
 	}
-	return nil
+	_, err := CheckClientID(ni.ClientID)
+	return err
 }
 
 // CheckRequester: only tickets have a requester (EInvalid); 0 is none.

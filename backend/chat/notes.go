@@ -85,6 +85,33 @@ func proposedTitle(text string) string {
 	return line
 }
 
+// ProposeItem is the item a conversation proposes, the one rule for the
+// stores' ProposeItem and the desktop's offline form: the title from its
+// first message by the customer (by anyone in a team conversation) as
+// ProposedTitle makes it ("Conversation N" when that message shows no
+// text), the description ProposalSummary, new and normal, linked to the
+// conversation, the customer as a ticket's requester. msgs: the
+// conversation's messages by people (no system notes), not deleted,
+// oldest first.
+func ProposeItem(c *Conversation, msgs []*Message, typ ItemType) *NewItem {
+	title := ""
+	for _, m := range msgs {
+		if m.Author.Kind == KindCustomer || c.Kind == ConversationTeam {
+			title = ProposedTitle(m.Text)
+			break
+		}
+	}
+	if title == "" {
+		title = fmt.Sprintf("Conversation %d", c.ID)
+	}
+	ni := &NewItem{Type: typ, Title: title, Description: ProposalSummary(c.ID, msgs), Status: ItemNew, Priority: PriorityNormal,
+		ConversationID: c.ID}
+	if typ == ItemTicket {
+		ni.RequesterID = c.CustomerID
+	}
+	return ni
+}
+
 // ProposalSummary is the description ProposeItem suggests: where the item
 // comes from, not a copy of what was said. The conversation stays linked,
 // so the item shows its messages as they are now; an edit, a delete or an

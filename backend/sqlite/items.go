@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/deskchat/deskchat/backend/chat"
@@ -140,19 +141,10 @@ func (s *Store) ProposeItem(ctx context.Context, a chat.Actor, convID int64, typ
 	if err := rows.Err(); err != nil {
 		return nil, dbErr(err)
 	}
-	_, title, err := titleSource(ctx, tx, conv)
-	if err != nil {
-		return nil, dbErr(err)
-	}
 	// The description says where the item comes from; the conversation
 	// stays linked, so no word of it is copied (an edit, a delete or an
 	// erasure there leaves nothing behind in the item).
-	ni := &chat.NewItem{Type: typ, Title: title, Description: chat.ProposalSummary(convID, msgs), Status: chat.ItemNew,
-		Priority: chat.PriorityNormal, ConversationID: convID}
-	if typ == chat.ItemTicket {
-		ni.RequesterID = conv.CustomerID
-	}
-	return ni, nil
+	return chat.ProposeItem(&conv.Conversation, msgs, typ), nil
 }
 
 // followTitle returns the title to store for an item made from conv with
@@ -217,6 +209,18 @@ func (s *Store) CreateItem(ctx context.Context, a chat.Actor, ni chat.NewItem) (
 	var number int64
 	var answer *chat.Item
 	err := s.write(ctx, func(tx *Tx) error {
+		// Made already under this client id (an outbox sending again):
+		// the first answer, nothing changed.
+		if ni.ClientID != "" {
+			var made int64
+			err := tx.QueryRowContext(ctx, `SELECT id FROM items WHERE creator_id = ? AND client_id = ?`, a.ID, ni.ClientID).Scan(&made)
+			if err == nil {
+				answer, err = loadItem(ctx, tx, a, made)
+				return err
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
 		if ni.RequesterID != 0 {
 			if err := canSeeCustomer(ctx, tx, a, ni.RequesterID); err != nil {
 				return chat.NotACustomer(ni.RequesterID)
@@ -240,8 +244,8 @@ func (s *Store) CreateItem(ctx context.Context, a chat.Actor, ni chat.NewItem) (
 		}
 		// The conversation it is made from is its source for good.
 		res, err := tx.ExecContext(ctx, `INSERT INTO items (type, title, description, status, priority, requester_id, creator_id, created_at, updated_at,
-			source_conversation_id, title_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, string(ni.Type), title, ni.Description, string(ni.Status),
-			string(ni.Priority), nullID(ni.RequesterID), a.ID, ms(tx.now), ms(tx.now), nullID(ni.ConversationID), nullID(titleFrom))
+			source_conversation_id, title_message_id, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, string(ni.Type), title, ni.Description, string(ni.Status),
+			string(ni.Priority), nullID(ni.RequesterID), a.ID, ms(tx.now), ms(tx.now), nullID(ni.ConversationID), nullID(titleFrom), nullString(ni.ClientID))
 		if err != nil {
 			return err
 		}
@@ -293,7 +297,6 @@ func (s *Store) FindItemByNumber(ctx context.Context, a chat.Actor, number int64
 	}
 	return loadItem(ctx, s.rdb, a, number)
 }
-
 
 // FindItems finds items by number or title words.
 func (s *Store) FindItems(ctx context.Context, a chat.Actor, query string, limit int) ([]*chat.ItemRef, error) {

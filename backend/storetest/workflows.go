@@ -28,6 +28,47 @@ var workflowTests = []struct {
 	{"SettingsAreAdminOnly", testSettings},
 	{"ItemsDoNotExposeCustomers", testItemsDoNotExposeCustomers},
 	{"UnlinkByItemOnlyMember", testUnlinkByItemOnlyMember},
+	{"CreateItemOncePerClientID", testCreateItemOnce},
+}
+
+// testCreateItemOnce: an item created again under the same client id by
+// the same person (the desktop's outbox after a lost answer) is the first
+// one: the same number, one item.created event, one link note; another
+// person's same id is their own item; no id, no such rule.
+func testCreateItemOnce(t *testing.T, f *fixture) {
+	conv, _ := f.customerConversation(f.customerA, "the parcel never came")
+	ni := chat.NewItem{Type: chat.ItemTicket, Title: "Lost parcel", ConversationID: conv.ID, ClientID: "app-offline-1"}
+	first := f.item(f.support, ni)
+	before := len(f.replay(f.admin))
+	ni.Title = "Lost parcel, again"
+	again := f.item(f.support, ni)
+	if again.Number != first.Number || again.Title != "Lost parcel" {
+		t.Fatalf("again = #%d %q, want #%d as first made", again.Number, again.Title, first.Number)
+	}
+	if after := len(f.replay(f.admin)); after != before {
+		t.Fatalf("the repeat wrote %d events", after-before)
+	}
+	notes := 0
+	msgs, _ := f.s.ListMessages(f.ctx, f.support, conv.ID, chat.MessageFilter{})
+	for _, m := range msgs {
+		if m.System == chat.NoteLinked {
+			notes++
+		}
+	}
+	if notes != 1 {
+		t.Fatalf("%d link notes", notes)
+	}
+	other := f.item(f.support2, chat.NewItem{Type: chat.ItemTask, Title: "Sue's", ClientID: "app-offline-1"})
+	if other.Number == first.Number {
+		t.Fatal("another creator's client id answered the first item")
+	}
+	plain1 := f.item(f.support, chat.NewItem{Type: chat.ItemTask, Title: "no id"})
+	plain2 := f.item(f.support, chat.NewItem{Type: chat.ItemTask, Title: "no id"})
+	if plain1.Number == plain2.Number {
+		t.Fatal("creates without a client id were merged")
+	}
+	_, err := f.s.CreateItem(f.ctx, f.support, chat.NewItem{Type: chat.ItemTask, Title: "x", ClientID: "has space"})
+	wantCode(t, err, chat.EInvalid)
 }
 
 // testItemsDoNotExposeCustomers: items are the whole team's, but a

@@ -7,12 +7,13 @@
 //
 // 1. Signed in to that server, the app has synced; the server stops.
 // 2. Offline: search finds a customer, an item's details open, a link of a
-//    conversation to that item waits in the outbox.
+//    conversation to that item and a new task (its form proposed from the
+//    local copy) wait in the outbox.
 // 3. The app restarts with the server still down: the helpdesk switch
 //    shows the last known state (and no error), the tray says online, the
 //    link still waits.
-// 4. The server is back: the link is applied once, and the switch works on
-//    the first click.
+// 4. The server is back: the link and the task are applied once, and the
+//    switch works on the first click.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -92,7 +93,11 @@ test('agent app: offline, restarted with the server down, and back', { timeout: 
   const item = await api(SERVER, 'POST', '/v1/items', { token: anna, body: { type: 'task', title: 'Call the courier back' } });
   const sally = (await api(SERVER, 'GET', '/v1/conversations?section=customers&status=open', { token: anna })).conversations
     .find((c) => c.customer?.name === 'Sally C');
-  assert.ok(sally && !sally.item, 'the demo has Sally C with an unlinked conversation');
+  const third = (await api(SERVER, 'GET', '/v1/conversations?section=customers&status=open', { token: anna })).conversations
+    .find((c) => c.id !== sally?.id && !c.item);
+  assert.ok(sally && !sally.item && third, 'the demo has Sally C and another customer with unlinked conversations');
+  const thirdFirst = (await api(SERVER, 'GET', `/v1/conversations/${third.id}/messages`, { token: anna })).messages
+    .find((m) => m.author.kind === 'customer' && !m.system).text;
   const sw = page.getByRole('switch', { name: 'Helpdesk online' });
   await page.locator('.sidebar', { hasText: 'Connected' }).waitFor();
   await until('the switch on', () => sw.isChecked());
@@ -129,6 +134,18 @@ test('agent app: offline, restarted with the server down, and back', { timeout: 
   await dialog.getByRole('textbox').fill(`#${item.number}`);
   await dialog.getByRole('button', { name: new RegExp(`#${item.number} task`) }).click();
   await view.locator('.tag', { hasText: `linking #${item.number}…` }).waitFor();
+  // … and a task is created from another customer's conversation, the form
+  // proposed from the local copy, queued too.
+  await page.evaluate((id) => window.go.app.DesktopService.Open(id), third.id);
+  await view.locator('.msg-text', { hasText: thirdFirst }).first().waitFor();
+  await view.getByRole('button', { name: /^Link/ }).click();
+  await view.getByRole('menuitem', { name: 'Create task' }).click();
+  const create = page.getByRole('dialog', { name: 'Create item' });
+  const titleBox = create.getByLabel('Title');
+  await until('the offline proposal', async () => (await titleBox.inputValue()) === thirdFirst.split('\n')[0]);
+  await titleBox.fill('Ask the courier about Switzerland');
+  await create.getByRole('button', { name: /^Create/ }).click();
+  await view.locator('.tag', { hasText: 'creating task Ask the courier about Switzerland…' }).waitFor();
   await shot(page, 'offline-1-queued');
 
   // 3. The app restarts; the server is still down.
@@ -142,6 +159,8 @@ test('agent app: offline, restarted with the server down, and back', { timeout: 
   await until('the tray to say online (last known)', () => / · online"$|\\302\\267 online"$/.test(trayProp(tray, 'Title').trim()));
   await page.evaluate((id) => window.go.app.DesktopService.Open(id), sally.id);
   await view.locator('.tag', { hasText: `linking #${item.number}…` }).waitFor();
+  await page.evaluate((id) => window.go.app.DesktopService.Open(id), third.id);
+  await view.locator('.tag', { hasText: 'creating task Ask the courier about Switzerland…' }).waitFor();
   await shot(page, 'offline-2-restarted');
 
   // 4. The server is back: the link is applied once; the switch works on the first click.
@@ -152,6 +171,11 @@ test('agent app: offline, restarted with the server down, and back', { timeout: 
   await view.locator('.tag', { hasText: `linking #${item.number}…` }).waitFor({ state: 'detached' });
   const notes = (await api(SERVER, 'GET', `/v1/conversations/${sally.id}/messages`, { token: anna })).messages.filter((m) => m.system === 'linked');
   assert.equal(notes.length, 1, 'the link was applied once');
+  await until('the task on the server, linked', async () =>
+    (await api(SERVER, 'GET', `/v1/conversations/${third.id}`, { token: anna })).item?.title === 'Ask the courier about Switzerland', 30_000);
+  const tasks = (await api(SERVER, 'GET', '/v1/items?q=switzerland', { token: anna })).items;
+  assert.equal(tasks.length, 1, 'the task was created once');
+  await view.locator('.chip', { hasText: 'Ask the courier about Switzerland' }).waitFor();
   await page.locator('.helpdesk-switch', { hasText: /^Helpdesk online$/ }).waitFor();
   await sw.uncheck();
   await until('the helpdesk offline on the server after one click', async () =>

@@ -15,7 +15,9 @@
 -- word is looked up by), word the word lowercased (what the FTS query
 -- names). The statements that change the index keep it: a word no message
 -- holds any more (fts_has: spelt so, lowercased) leaves it, so no word of a
--- deleted text stays here. They count in meta vocab_gen, which tells the
+-- deleted text stays here (the index's own rows drive that check, a
+-- message read per row until one holds the word). An update that leaves the
+-- text as it was (a resync) changes nothing here. They count in meta vocab_gen, which tells the
 -- store's cache of vocab's words (vocab.go) that it may be out of date.
 DROP TABLE messages_vocab;
 DROP TRIGGER messages_fts_delete;
@@ -33,15 +35,15 @@ CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
 	INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.fts_key, old.text);
 	UPDATE meta SET value = value + 1 WHERE key = 'vocab_gen';
 	DELETE FROM vocab WHERE (fold, word) IN (SELECT value ->> 0, value ->> 1 FROM json_each(fts_terms(old.text)))
-		AND NOT EXISTS (SELECT 1 FROM messages_fts f JOIN messages m ON m.id = (f.rowid & 140737488355327)
-			WHERE messages_fts MATCH '"' || vocab.word || '"' AND fts_has(m.text, vocab.word));
+		AND NOT EXISTS (SELECT 1 FROM messages_fts f WHERE messages_fts MATCH '"' || vocab.word || '"'
+			AND fts_has((SELECT text FROM messages WHERE id = (f.rowid & 140737488355327)), vocab.word));
 END;
-CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages WHEN old.text IS NOT new.text BEGIN
 	INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.fts_key, old.text);
 	UPDATE meta SET value = value + 1 WHERE key = 'vocab_gen';
 	DELETE FROM vocab WHERE (fold, word) IN (SELECT value ->> 0, value ->> 1 FROM json_each(fts_terms(old.text)))
-		AND NOT EXISTS (SELECT 1 FROM messages_fts f JOIN messages m ON m.id = (f.rowid & 140737488355327)
-			WHERE messages_fts MATCH '"' || vocab.word || '"' AND fts_has(m.text, vocab.word));
+		AND NOT EXISTS (SELECT 1 FROM messages_fts f WHERE messages_fts MATCH '"' || vocab.word || '"'
+			AND fts_has((SELECT text FROM messages WHERE id = (f.rowid & 140737488355327)), vocab.word));
 	INSERT INTO messages_fts (rowid, text) VALUES (new.fts_key, new.text);
 	INSERT OR IGNORE INTO vocab (fold, word) SELECT value ->> 0, value ->> 1 FROM json_each(fts_terms(new.text));
 END;

@@ -210,7 +210,8 @@ export function ConversationView() {
   // repeat); after a reply (which reopens) Close is a new act.
   const lastOp = pend[pend.length - 1];
   const waitingLast = (kind: string) => !!lastOp && lastOp.kind === kind && !lastOp.failed;
-  const statusOps = pend.filter((p) => p.kind === 'close_conversation' || p.kind === 'reopen_conversation' || p.kind === 'link_conversation');
+  const statusOps = pend.filter((p) => p.kind === 'close_conversation' || p.kind === 'reopen_conversation' || p.kind === 'link_conversation' ||
+    p.kind === 'create_item');
   return (
     <section class={`conv-view${dropping ? ' dropping' : ''}`} aria-label={`Conversation with ${isolate(conversationTitle(c, myId))}`}
       // A file dropped anywhere on the conversation goes with the next reply.
@@ -243,6 +244,7 @@ export function ConversationView() {
               ) : (
                 <span class="tag" key={op.client_id}>
                   {op.kind === 'close_conversation' ? 'closing…' : op.kind === 'reopen_conversation' ? 'reopening…'
+                    : op.kind === 'create_item' ? <>creating {op.item?.type ?? 'item'} <bdi>{op.item?.title}</bdi>…</>
                     : op.item_number ? `linking #${op.item_number}…` : 'unlinking…'}
                 </span>
               ),

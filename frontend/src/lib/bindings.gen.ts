@@ -4,7 +4,7 @@
 
 import type { Conversation, CustomerDetails, Erasure, Event, Item, ItemRef, ItemRole, ItemStatus, ItemType, Message, NewItem, NewSavedReply, Priority, SavedReply, SearchResult, Section, SectionCounts, Settings, SettingsUpdate, Status, User } from './protocol.gen';
 
-export type OutKind = "send_message" | "edit_message" | "delete_message" | "close_conversation" | "reopen_conversation" | "mark_read" | "link_conversation";
+export type OutKind = "send_message" | "edit_message" | "delete_message" | "close_conversation" | "reopen_conversation" | "mark_read" | "link_conversation" | "create_item";
 
 export interface SyncState {
   phase: string;
@@ -24,6 +24,7 @@ export interface OutboxEntry {
   mentions?: number[];
   files?: OutFile[];
   item_number?: number;
+  item?: NewItem;
   failed?: string;
 }
 

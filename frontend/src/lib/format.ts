@@ -40,4 +40,5 @@ export const OUT_KIND_LABEL: Record<OutKind, string> = {
   reopen_conversation: 'Reopen',
   mark_read: 'Read mark',
   link_conversation: 'Link',
+  create_item: 'Create item',
 };

@@ -237,6 +237,7 @@ export interface NewItem {
   assignee_ids?: number[];
   follower_ids?: number[];
   conversation_id?: number;
+  client_id?: string;
 }
 
 export interface ItemUpdate {

@@ -2,6 +2,7 @@
 // item dialogs (create from a conversation, link to an existing item).
 import { signal } from '@preact/signals';
 import { api, attempt, errorText, on } from '../lib/bridge';
+import { refresh } from './conversation';
 import type { CustomerDetails, Item, ItemRef, NewItem, User, ItemStatus, Priority } from '../lib/types';
 
 export type Panel =
@@ -78,13 +79,16 @@ export async function startItem(conversationId: number, type: 'ticket' | 'task')
   await attempt(dialogError, async () => (draft.value = await api()!.ItemService.ProposeItem({ conversation_id: conversationId, type })));
 }
 
+/** Creates the item; offline it waits in the outbox (no answer yet: the
+ * conversation shows it as pending). */
 export async function createItem(ni: NewItem): Promise<Item | null> {
   let it: Item | null = null;
   const ok = await attempt(dialogError, async () => {
     it = await api()!.ItemService.CreateItem(ni);
     dialog.value = null;
     draft.value = null;
-    await showPanel({ kind: 'item', number: it.number });
+    if (it) await showPanel({ kind: 'item', number: it.number });
+    else await refresh();
   });
   return ok ? it : null;
 }
