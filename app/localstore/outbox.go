@@ -45,8 +45,8 @@ type Entry struct {
 	ItemNumber     int64     `json:"item_number,omitempty"` // the item (link_conversation; 0 unlinks)
 	// Item is the item to create (create_item); the server creates it
 	// once under ClientID (chat.NewItem.ClientID).
-	Item *chat.NewItem `json:"item,omitempty"`
-	Failed         string    `json:"failed,omitempty"`      // the server refused it: shown with Retry
+	Item   *chat.NewItem `json:"item,omitempty"`
+	Failed string        `json:"failed,omitempty"` // the server refused it: shown with Retry
 }
 
 // Enqueue stores a command. A repeated client id is ignored, and so is a
