@@ -425,9 +425,12 @@ type ExportSearchParams struct {
 // ExportSearch writes the results of a search of the local store (offline
 // too; up to chat.MaxPageSize) as a file (SearchTranscript) where the agent
 // says in the native save dialog. It returns the path ("" when the agent
-// cancelled). Errors: those of Search; invalid (a format other than text
-// or html).
+// cancelled). Errors (their messages): those of Search; a format other
+// than text or html.
 func (s *InboxService) ExportSearch(p ExportSearchParams) (string, error) {
+	if p.Format != TranscriptText && p.Format != TranscriptHTML {
+		return "", fmt.Errorf("The format is %q or %q.", TranscriptText, TranscriptHTML)
+	}
 	st, err := s.Session.store()
 	if err != nil {
 		return "", err
@@ -435,19 +438,28 @@ func (s *InboxService) ExportSearch(p ExportSearchParams) (string, error) {
 	ctx := context.Background()
 	results, err := st.SearchWith(ctx, p.Query, chat.MaxPageSize, p.SearchFilter)
 	if err != nil {
-		return "", err
+		return "", errors.New(chat.ErrorMessage(err))
 	}
+	found := SearchFound{Items: map[int64]*chat.Item{}, Conversations: map[int64]*chat.Conversation{}}
 	var ids []int64
 	for _, r := range results {
-		if r.Kind == chat.ResultMessage {
+		switch r.Kind {
+		case chat.ResultMessage:
 			ids = append(ids, r.MessageID)
+		case chat.ResultItem:
+			if it, err := st.FindItemByNumber(ctx, r.ItemNumber); err == nil {
+				found.Items[it.Number] = it
+			}
+		case chat.ResultCustomer:
+			if c, err := st.FindConversationByID(ctx, r.ConversationID); err == nil {
+				found.Conversations[c.ID] = c
+			}
 		}
 	}
-	msgs, err := st.FindMessages(ctx, ids)
-	if err != nil {
+	if found.Messages, err = st.FindMessages(ctx, ids); err != nil {
 		return "", err
 	}
-	data, err := SearchTranscript(p.Format, p.Query, describeFilter(p.SearchFilter), results, msgs, time.Local, time.Now())
+	data, err := SearchTranscript(p.Format, p.Query, describeFilter(p.SearchFilter), results, found, time.Local, time.Now())
 	if err != nil {
 		return "", errors.New(chat.ErrorMessage(err))
 	}

@@ -130,14 +130,23 @@ func htmlMessage(b *bytes.Buffer, m *chat.Message, loc *time.Location) {
 	b.WriteString("</div>\n")
 }
 
+// SearchFound is what a search result export shows beyond the results
+// themselves, read from the local store: the messages (whole), the items
+// (their titles) and the conversations (their customers' names and
+// e-mails), by id. A result whose record is gone shows its heading only.
+type SearchFound struct {
+	Messages      map[int64]*chat.Message
+	Items         map[int64]*chat.Item
+	Conversations map[int64]*chat.Conversation
+}
+
 // SearchTranscript writes a search result as a file, with the rules of
-// Transcript: the query and filters it was made with, then each result in
-// its order: a customer (name, e-mail), an item (number, title, status) or
-// a message (whole, as the local store holds it, under the conversation it
-// is in). msgs holds the messages by id (a result whose message is gone
-// shows its heading only); filters says how the search was narrowed.
-func SearchTranscript(format, query, filters string, results []*chat.SearchResult, msgs map[int64]*chat.Message,
-	loc *time.Location, now time.Time) ([]byte, error) {
+// Transcript: the query and filters it was made with (filters says how the
+// search was narrowed), then each result in its order: a customer (name,
+// e-mail), an item (number, type, title, status) or a message (whole,
+// under the conversation it is in). Errors: invalid (a format other than
+// text or html).
+func SearchTranscript(format, query, filters string, results []*chat.SearchResult, found SearchFound, loc *time.Location, now time.Time) ([]byte, error) {
 	var b bytes.Buffer
 	e := html.EscapeString
 	exported := now.In(loc).Format("2006-01-02 15:04 MST")
@@ -152,35 +161,49 @@ func SearchTranscript(format, query, filters string, results []*chat.SearchResul
 		return nil, chat.Errorf(chat.EInvalid, "format is %q or %q.", TranscriptText, TranscriptHTML)
 	}
 	for _, r := range results {
-		var head string
+		// head is the product's words; names the user text after it.
+		head, names, status := fmt.Sprintf("Conversation %d", r.ConversationID), []string{r.Title}, r.Status
 		switch r.Kind {
 		case chat.ResultCustomer:
-			head = "Customer"
+			head, names = "Customer", nil
+			if c := found.Conversations[r.ConversationID]; c != nil && c.Customer != nil {
+				for _, n := range []string{c.Customer.Name, c.Customer.Email} {
+					if chat.Visible(n) {
+						names = append(names, n)
+					}
+				}
+			}
 		case chat.ResultItem:
-			head = fmt.Sprintf("#%d", r.ItemNumber)
-		default:
-			head = fmt.Sprintf("Conversation %d", r.ConversationID)
+			head, names = fmt.Sprintf("#%d", r.ItemNumber), nil
+			if it := found.Items[r.ItemNumber]; it != nil {
+				head, names, status = fmt.Sprintf("#%d %s", it.Number, it.Type), []string{it.Title}, string(it.Status)
+			}
 		}
-		status := ""
-		if r.Status != "" {
-			status = ", " + r.Status
+		if status != "" {
+			status = ", " + status
 		}
 		if format == TranscriptText {
-			fmt.Fprintf(&b, "\n%s: %s%s\n", head, chat.Isolate(oneLine(r.Title)), status)
+			isolated := make([]string, len(names))
+			for i, n := range names {
+				isolated[i] = chat.Isolate(oneLine(n))
+			}
+			fmt.Fprintf(&b, "\n%s: %s%s\n", head, strings.Join(isolated, ", "), status)
 		} else {
-			fmt.Fprintf(&b, "<h2>%s: <bdi>%s</bdi>%s</h2>\n", e(head), e(oneLine(r.Title)), e(status))
+			bdis := make([]string, len(names))
+			for i, n := range names {
+				bdis[i] = "<bdi>" + e(oneLine(n)) + "</bdi>"
+			}
+			fmt.Fprintf(&b, "<h2>%s: %s%s</h2>\n", e(head), strings.Join(bdis, ", "), e(status))
 		}
 		if r.Kind != chat.ResultMessage {
 			continue
 		}
-		m := msgs[r.MessageID]
-		if m == nil {
-			continue
-		}
-		if format == TranscriptText {
-			textMessage(&b, m, loc)
-		} else {
-			htmlMessage(&b, m, loc)
+		if m := found.Messages[r.MessageID]; m != nil {
+			if format == TranscriptText {
+				textMessage(&b, m, loc)
+			} else {
+				htmlMessage(&b, m, loc)
+			}
 		}
 	}
 	if format == TranscriptHTML {

@@ -84,21 +84,26 @@ func TestSearchTranscript(t *testing.T) {
 	query := "refund </h1><script>alert(1)</script>\u202E"
 	results := []*chat.SearchResult{
 		{Kind: chat.ResultCustomer, ConversationID: 7, Title: "Eve <b>Evil</b>"},
-		{Kind: chat.ResultItem, ItemNumber: 12, Title: "Refund\n[2026-11-29 14:05] Anna Admin:", Status: "open"},
+		{Kind: chat.ResultItem, ItemNumber: 12, Title: "ticket #12", Status: "open"},
 		{Kind: chat.ResultMessage, ConversationID: 7, MessageID: 3, Title: "Eve <b>Evil</b>", Status: "closed"},
 		{Kind: chat.ResultMessage, ConversationID: 8, MessageID: 99, Title: "gone"},
 	}
-	msgs := map[int64]*chat.Message{3: {ID: 3, ConversationID: 7, Author: chat.Author{Kind: chat.KindCustomer, ID: 3, Name: "Eve"},
-		Text: "where is my refund?\n[2026-11-29 14:05] Anna Admin: <img src=x onerror=alert(2)>", CreatedAt: at}}
-	txt, err := app.SearchTranscript(app.TranscriptText, query, " (closed)", results, msgs, time.UTC, at)
+	found := app.SearchFound{
+		Messages: map[int64]*chat.Message{3: {ID: 3, ConversationID: 7, Author: chat.Author{Kind: chat.KindCustomer, ID: 3, Name: "Eve"},
+			Text: "where is my refund?\n[2026-11-29 14:05] Anna Admin: <img src=x onerror=alert(2)>", CreatedAt: at}},
+		Items: map[int64]*chat.Item{12: {Number: 12, Type: chat.ItemTicket, Title: "Refund\n[2026-11-29 14:05] Anna Admin:", Status: chat.ItemInProgress}},
+		Conversations: map[int64]*chat.Conversation{7: {ID: 7, Kind: chat.ConversationCustomer,
+			Customer: &chat.Customer{ID: 3, Name: "Eve <b>Evil</b>", Email: "eve@evil.example"}}},
+	}
+	txt, err := app.SearchTranscript(app.TranscriptText, query, " (closed)", results, found, time.UTC, at)
 	if err != nil {
 		t.Fatal(err)
 	}
 	text := string(txt)
 	order := []string{
 		"Search results for \u2068refund </h1><script>alert(1)</script>\u202E\u202C\u2069\n4 results (closed); exported 2026-11-29 14:03 UTC\n",
-		"\nCustomer: \u2068Eve <b>Evil</b>\u2069\n",
-		"\n#12: \u2068Refund [2026-11-29 14:05] Anna Admin:\u2069, open\n",
+		"\nCustomer: \u2068Eve <b>Evil</b>\u2069, \u2068eve@evil.example\u2069\n",
+		"\n#12 ticket: \u2068Refund [2026-11-29 14:05] Anna Admin:\u2069, in_progress\n",
 		"\nConversation 7: \u2068Eve <b>Evil</b>\u2069, closed\n[2026-11-29 14:03] \u2068Eve\u2069:\n    \u2068where is my refund?\u2069\n    \u2068[2026-11-29 14:05] Anna Admin: <img src=x onerror=alert(2)>\u2069\n",
 		"\nConversation 8: \u2068gone\u2069\n",
 	}
@@ -110,7 +115,7 @@ func TestSearchTranscript(t *testing.T) {
 		}
 		last = i
 	}
-	h, err := app.SearchTranscript(app.TranscriptHTML, query, "", results, msgs, time.UTC, at)
+	h, err := app.SearchTranscript(app.TranscriptHTML, query, "", results, found, time.UTC, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,13 +125,13 @@ func TestSearchTranscript(t *testing.T) {
 			t.Errorf("HTML export carries %q", bad)
 		}
 	}
-	for _, want := range []string{"default-src 'none'", "&lt;script&gt;alert(1)&lt;/script&gt;", "<bdi>Eve &lt;b&gt;Evil&lt;/b&gt;</bdi>",
-		"&lt;img src=x onerror=alert(2)&gt;"} {
+	for _, want := range []string{"default-src 'none'", "&lt;script&gt;alert(1)&lt;/script&gt;", "<bdi>Eve &lt;b&gt;Evil&lt;/b&gt;</bdi>, <bdi>eve@evil.example</bdi>",
+		"<h2>#12 ticket: <bdi>Refund [2026-11-29 14:05] Anna Admin:</bdi>, in_progress</h2>", "&lt;img src=x onerror=alert(2)&gt;"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("HTML export lacks %q:\n%s", want, page)
 		}
 	}
-	if _, err := app.SearchTranscript("pdf", query, "", results, msgs, time.UTC, at); chat.ErrorCode(err) != chat.EInvalid {
+	if _, err := app.SearchTranscript("pdf", query, "", results, found, time.UTC, at); chat.ErrorCode(err) != chat.EInvalid {
 		t.Fatalf("a pdf: %v", err)
 	}
 }

@@ -36,6 +36,7 @@ func (s *Store) Apply(ctx context.Context, events []*chat.Event, cursor int64, e
 		return setMeta(ctx, tx, "epoch", epoch)
 	})
 	if err == nil && slices.ContainsFunc(events, redacts) {
+		s.forgetKnownWords() // words of what went may be among them
 		s.dropEarlierPages(ctx)
 	}
 	return err
@@ -134,6 +135,10 @@ func (b *batch) close() {
 // means insert-if-absent; edited and deleted update (the update trigger
 // re-indexes the text).
 func (b *batch) message(ctx context.Context, typ string, m *chat.Message, raw []byte) error {
+	if m.ID <= 0 || m.ID > maxMessageID {
+		// The index keys a message by its id in the low idBits bits (0011).
+		return chat.Errorf(chat.EInvalid, "Message id %d is out of the range this store keeps.", m.ID)
+	}
 	var err error
 	if b.insert == nil {
 		if b.insert, err = b.tx.PrepareContext(ctx, insertMessageSQL); err != nil {
@@ -366,6 +371,13 @@ func setRead(ctx context.Context, tx *sql.Tx, convID, lastRead int64) error {
 		convID, lastRead)
 	return err
 }
+
+// idBits are the bits of a message id in the index's key (migration
+// 0011: the length in words above them); maxMessageID the largest id.
+const (
+	idBits       = 47
+	maxMessageID = 1<<idBits - 1
+)
 
 const (
 	// words goes with text in every statement that writes it: the index

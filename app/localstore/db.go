@@ -200,9 +200,10 @@ func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 	return s.write(ctx, func(tx *sql.Tx) error { return setMeta(ctx, tx, key, value) })
 }
 
-// forget drops the synced history (not the outbox) inside tx.
+// forget drops the synced history (not the outbox) inside tx. The
+// vocabulary goes first: the delete trigger then has no word to look for.
 func forget(ctx context.Context, tx *sql.Tx) error {
-	for _, t := range []string{"users", "customers", "conversations", "messages", "items", "item_people", "read_state", "settings", "saved_replies", "attachments"} {
+	for _, t := range []string{"vocab", "users", "customers", "conversations", "messages", "items", "item_people", "read_state", "settings", "saved_replies", "attachments"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 			return err
 		}

@@ -325,9 +325,10 @@ func (s *Store) SearchWith(ctx context.Context, q string, limit int, f SearchFil
 	// The index's rowids run best first downwards (fts_key); the low 47
 	// bits are the message id.
 	rows, err := s.db.QueryContext(ctx, `SELECT m.id, m.conversation_id, c.status, m.text, m.data, m.words
-		FROM messages_fts h JOIN messages m ON m.id = (h.rowid & 140737488355327) JOIN conversations c ON c.id = m.conversation_id
+		FROM messages_fts h JOIN messages m ON m.id = (h.rowid & :ids) JOIN conversations c ON c.id = m.conversation_id
 		WHERE messages_fts MATCH :match AND m.deleted = 0 AND `+filter+` AND `+dated+` ORDER BY h.rowid DESC LIMIT :limit`,
-		append(append(args, dargs...), sql.Named("match", match), sql.Named("limit", limit), sql.Named("me", s.me))...)
+		append(append(args, dargs...), sql.Named("match", match), sql.Named("limit", limit), sql.Named("me", s.me),
+		sql.Named("ids", int64(maxMessageID)))...)
 	if err != nil {
 		return nil, err
 	}
@@ -431,7 +432,8 @@ func (s *Store) searchPeopleAndItems(ctx context.Context, words []string, limit 
 	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.status, c.last_activity_at, f.name, f.email
 		FROM people_fts f JOIN conversations c ON c.customer_id = f.rowid
 		WHERE people_fts MATCH :match AND `+filter+` ORDER BY c.last_activity_at DESC LIMIT :limit`,
-		append(fargs, sql.Named("match", match), sql.Named("limit", limit), sql.Named("me", s.me))...)
+		append(fargs, sql.Named("match", match), sql.Named("limit", limit), sql.Named("me", s.me),
+		sql.Named("ids", int64(maxMessageID)))...)
 	if err != nil {
 		return nil, err
 	}

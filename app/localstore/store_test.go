@@ -509,3 +509,28 @@ func TestSearchFindsAWordBackAfterItLeft(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchFindsWordsAsTheIndexHasThem: a longer query word becomes the
+// words of the vocabulary it starts; those words are the index's own
+// (unicode61: superscripts, fractions, private use and combining accents
+// inside a word), so no match of FTS5's prefix search is lost.
+func TestSearchFindsWordsAsTheIndexHasThem(t *testing.T) {
+	ctx := context.Background()
+	st, _ := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
+	defer st.Close()
+	texts := []string{"Lieferzeit¹ ist lang", "½kg Pakete", "Cafe\u0301 bestellt", "Ⅻ Uhr", "Αθήνα παράδοση", "x\uE000y code"}
+	evs := []*chat.Event{event(1, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationTeam, Status: chat.StatusOpen})}
+	for i, text := range texts {
+		evs = append(evs, event(int64(i+2), chat.EventMessageCreated, chat.Message{ID: int64(i + 1), ConversationID: 1,
+			Author: chat.Author{Kind: chat.KindUser, ID: 3, Name: "Ben"}, Text: text, CreatedAt: time.Unix(int64(i), 0).UTC()}))
+	}
+	if err := st.Apply(ctx, evs, 10, "e"); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int64{"liefer": 1, "lieferzeit": 1, "½kg": 2, "cafe": 3, "café": 3, "ⅻ": 4, "αθηνα": 5, "αθήνα": 5, "παραδ": 5, "x\uE000": 6} {
+		res, err := st.Search(ctx, q, 10)
+		if err != nil || len(res) != 1 || res[0].MessageID != want {
+			t.Errorf("Search(%q) = %+v, %v; want message %d", q, res, err, want)
+		}
+	}
+}

@@ -76,3 +76,12 @@ func (b *batch) vocabulary(ctx context.Context) error {
 	}
 	return nil
 }
+
+// forgetKnownWords empties the cache after a write that took text away: it
+// may hold a word no message has any more, which must not stay in memory
+// either.
+func (s *Store) forgetKnownWords() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.known = knownWords{}
+}

@@ -70,8 +70,6 @@ type Person struct {
 	Name string `json:"name"`
 }
 
-// ItemRef is the short form of an item, shown on linked conversations and
-// in item search results.
 // ItemNumberQuery reads a query that names an item by its number ("12",
 // "#12", spaces around; at most 18 digits): the item pickers look that
 // number up before they search titles.
@@ -86,6 +84,8 @@ func ItemNumberQuery(q string) (int64, bool) {
 
 var itemNumberQuery = regexp.MustCompile(`^\s*#?(\d{1,18})\s*$`)
 
+// ItemRef is the short form of an item, shown on linked conversations and
+// in item search results.
 type ItemRef struct {
 	Number int64      `json:"number"`
 	Type   ItemType   `json:"type"`

@@ -62,9 +62,7 @@ func SearchWords(q string) ([]string, error) {
 	if utf8.RuneCountInString(q) > MaxQueryRunes {
 		return nil, Errorf(EInvalid, "The query is longer than %d characters.", MaxQueryRunes)
 	}
-	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
+	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !WordRune(r) })
 	if len(words) == 0 {
 		return nil, Errorf(EInvalid, "Type at least one word to search for.")
 	}
@@ -72,6 +70,16 @@ func SearchWords(q string) ([]string, error) {
 		words = words[:MaxQueryWords]
 	}
 	return words, nil
+}
+
+// WordRune reports whether r is part of a word as SQLite's unicode61
+// tokenizer (the search indexes' tokenizer) has it: letters, numbers of
+// every kind (¹, ½, Ⅻ too), private-use characters and the combining
+// diacritics U+0300–U+036F (which it folds away: "Cafe\u0301" is the word
+// "cafe"). Everything else separates words. The one rule for query words
+// (SearchWords) and for words of text (backend/fts).
+func WordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Co, r) || (r >= 0x300 && r <= 0x36F)
 }
 
 // SplitSnippet turns text with hit markers (start, end) into segments.

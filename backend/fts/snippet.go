@@ -98,19 +98,19 @@ func Snippet(text string, words []string) []chat.Segment {
 	return out
 }
 
-// eachWord calls fn with the byte range of every word (a run of letters and
-// digits, the tokenizer's idea of a word) in text.
+// eachWord calls fn with the byte range of every word (a run of
+// chat.WordRune, the tokenizer's idea of a word) in text.
 func eachWord(text string, fn func(start, end int)) {
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		if !chat.WordRune(r) {
 			i += size
 			continue
 		}
 		j := i
 		for j < len(text) {
 			r, size := utf8.DecodeRuneInString(text[j:])
-			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			if !chat.WordRune(r) {
 				break
 			}
 			j += size

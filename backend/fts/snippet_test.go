@@ -53,6 +53,18 @@ func TestShortTextScore(t *testing.T) {
 	if got := Words("Café, PARCELS: 3×late — ⁨Zoë⁩"); got != 5 {
 		t.Fatalf("Words = %d, want 5", got)
 	}
+	// Words as SQLite's unicode61 has them: numbers of every kind, private
+	// use and combining diacritics inside a word.
+	terms, n := Terms("Lieferzeit¹ x½y Cafe\u0301 a\uE000b Ⅻ")
+	want := [][2]string{{"lieferzeit¹", "lieferzeit¹"}, {"x½y", "x½y"}, {"cafe", "cafe\u0301"}, {"a\uE000b", "a\uE000b"}, {"ⅻ", "ⅻ"}}
+	if n != 5 || len(terms) != len(want) {
+		t.Fatalf("Terms = %q, %d words", terms, n)
+	}
+	for i := range want {
+		if terms[i] != want[i] {
+			t.Errorf("term %d = %q, want %q", i, terms[i], want[i])
+		}
+	}
 }
 
 func TestMatches(t *testing.T) {

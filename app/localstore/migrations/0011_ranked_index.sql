@@ -4,7 +4,9 @@
 -- its rowid is fts_key, the length in words (fts_words, fts.Words) in the
 -- high bits, inverted, and the message id in the low 47 bits, so reading a
 -- match's rowids downwards gives the shortest first, the newest first among
--- equals, and the best 20 of a million matches cost 20 rows.
+-- equals, and the best 20 of a million matches cost 20 rows. The mask
+-- 140737488355327 below is 2^47 - 1 (localstore.idBits in Go); the store
+-- refuses a message id that does not fit.
 -- Lengths are capped at 32,767 words (a message holds at most 10,000
 -- characters); ids stay below 2^47.
 -- A query word is a prefix. FTS5 answers a prefix by merging the doclists
@@ -35,14 +37,14 @@ CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
 	INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.fts_key, old.text);
 	UPDATE meta SET value = value + 1 WHERE key = 'vocab_gen';
 	DELETE FROM vocab WHERE (fold, word) IN (SELECT value ->> 0, value ->> 1 FROM json_each(fts_terms(old.text)))
-		AND NOT EXISTS (SELECT 1 FROM messages_fts f WHERE messages_fts MATCH '"' || vocab.word || '"'
+		AND NOT EXISTS (SELECT 1 FROM messages_fts f WHERE messages_fts MATCH '"' || replace(vocab.word, '"', '""') || '"'
 			AND fts_has((SELECT text FROM messages WHERE id = (f.rowid & 140737488355327)), vocab.word));
 END;
-CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages WHEN old.text IS NOT new.text BEGIN
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF text, words ON messages WHEN old.text IS NOT new.text OR old.fts_key IS NOT new.fts_key BEGIN
 	INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.fts_key, old.text);
 	UPDATE meta SET value = value + 1 WHERE key = 'vocab_gen';
 	DELETE FROM vocab WHERE (fold, word) IN (SELECT value ->> 0, value ->> 1 FROM json_each(fts_terms(old.text)))
-		AND NOT EXISTS (SELECT 1 FROM messages_fts f WHERE messages_fts MATCH '"' || vocab.word || '"'
+		AND NOT EXISTS (SELECT 1 FROM messages_fts f WHERE messages_fts MATCH '"' || replace(vocab.word, '"', '""') || '"'
 			AND fts_has((SELECT text FROM messages WHERE id = (f.rowid & 140737488355327)), vocab.word));
 	INSERT INTO messages_fts (rowid, text) VALUES (new.fts_key, new.text);
 	INSERT OR IGNORE INTO vocab (fold, word) SELECT value ->> 0, value ->> 1 FROM json_each(fts_terms(new.text));

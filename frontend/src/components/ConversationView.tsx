@@ -6,8 +6,8 @@ import { api, errorText } from '../lib/bridge';
 import { OUT_KIND_LABEL } from '../lib/format';
 import type { OutboxEntry } from '../lib/types';
 import {
-  actionError, closeConversation, current, discard, groupMessages, hasNewer, hasOlder, highlight, jumpToLatest, loadNewer, loadOlder,
-  messages, pending, refresh, reopenConversation, retry, systemText, typing, unsent,
+  actionError, atBottom, closeConversation, current, discard, groupMessages, hasNewer, hasOlder, highlight, jumpToLatest, latest, loadNewer,
+  loadOlder, messages, pending, refresh, reopenConversation, retry, systemText, typing, unsent,
 } from '../stores/conversation';
 import { link, showPanel, startItem, startLink } from '../stores/panel';
 import { me } from '../stores/session';
@@ -153,7 +153,8 @@ export function ConversationView() {
   // and the far end leaves. The message at the top of the view stays where
   // it is on screen while pages come and go around it (WebKitGTK has no
   // CSS scroll anchoring).
-  const anchor = useRef<{ id: string; top: number } | null>(null);
+  const anchor = useRef<{ id: string; top: number; msgs: typeof msgs } | null>(null);
+  const jumped = useRef(latest.value);
   const hold = () => {
     const el = scroller.current;
     if (!el) return;
@@ -161,7 +162,7 @@ export function ConversationView() {
     for (const m of el.querySelectorAll<HTMLElement>('[data-message-id]')) {
       const r = m.getBoundingClientRect();
       if (r.bottom > top) {
-        anchor.current = { id: m.id, top: r.top - top };
+        anchor.current = { id: m.dataset.messageId!, top: r.top - top, msgs: messages.value };
         return;
       }
     }
@@ -179,23 +180,26 @@ export function ConversationView() {
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    if (shownId.current !== c?.id) {
-      shownId.current = c?.id; // another conversation: start at its end
+    if (shownId.current !== c?.id || jumped.current !== latest.value) {
+      // Another conversation, or back to the latest: start at its end.
+      shownId.current = c?.id;
+      jumped.current = latest.value;
       stick.current = true;
       anchor.current = null;
     }
     const h = highlight.value;
-    const held = anchor.current && document.getElementById(anchor.current.id);
-    const at = anchor.current?.top ?? 0;
-    anchor.current = null;
-    if (held) {
-      el.scrollTop += held.getBoundingClientRect().top - el.getBoundingClientRect().top - at;
+    const a = anchor.current;
+    if (a && a.msgs !== msgs) {
+      // The window moved: the row that was at the top stays where it was.
+      anchor.current = null;
+      const held = el.querySelector<HTMLElement>(`[data-message-id="${a.id}"]`);
+      if (held) el.scrollTop += held.getBoundingClientRect().top - el.getBoundingClientRect().top - a.top;
     } else if (h) {
       document.getElementById(`m-${h}`)?.scrollIntoView({ block: 'center' });
     } else if (stick.current && !hasNewer.value) {
       el.scrollTop = el.scrollHeight;
     }
-  }, [msgs, pend, c?.id, highlight.value]);
+  }, [msgs, pend, c?.id, highlight.value, latest.value]);
   useEffect(() => {
     // A search hit stays marked for a few seconds.
     if (!highlight.value) return;
@@ -281,6 +285,7 @@ export function ConversationView() {
         onScroll={(e) => {
           const el = e.currentTarget as HTMLDivElement;
           stick.current = !hasNewer.value && el.scrollTop + el.clientHeight >= el.scrollHeight - 40;
+          atBottom.value = stick.current;
           if (el.scrollTop < 400 && !stick.current) older();
           else if (el.scrollTop + el.clientHeight > el.scrollHeight - 400) newer();
         }}
@@ -290,7 +295,9 @@ export function ConversationView() {
         )}
         {rows.map((r) => {
           if (r.kind === 'day') return <div class="day" key={r.key}><span>{r.label}</span></div>;
-          if (r.kind === 'system') return <div class="system-note" key={r.key} data-message-id={r.message.id}>{systemText(r.message)}</div>;
+          if (r.kind === 'system') {
+            return <div class="system-note" key={r.key} id={`m-${r.message.id}`} data-message-id={r.message.id}>{systemText(r.message)}</div>;
+          }
           // One element per message, keyed by it (the author's name on the
           // first of a run): as the window of pages moves, a run's first
           // message changes, and nothing already on screen renders again.
@@ -310,10 +317,7 @@ export function ConversationView() {
         <Typing />
       </div>
       {hasNewer.value && (
-        <button class="jump-latest" onClick={() => {
-          stick.current = true;
-          jumpToLatest();
-        }}>Jump to the latest ↓</button>
+        <button class="jump-latest" onClick={jumpToLatest}>Jump to the latest ↓</button>
       )}
       {c.erased_at ? (
         <p class="erased-note" role="note">This customer was erased: the conversation is kept for the team and takes no new messages.</p>

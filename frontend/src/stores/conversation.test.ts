@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { setBridge } from '../lib/bridge';
 import type { Message } from '../lib/types';
 import {
-  current, dayLabel, ephemeral, groupMessages, hasNewer, hasOlder, jumpToLatest, loadNewer, loadOlder, mergeNewest, messages, open, PAGE,
-  refresh, systemText, typed, typing, unsent, WINDOW,
+  atBottom, current, dayLabel, ephemeral, groupMessages, hasNewer, hasOlder, jumpToLatest, latest, loadNewer, loadOlder, mergeNewest, messages,
+  open, PAGE, refresh, send, systemText, typed, typing, unsent, WINDOW,
 } from './conversation';
 
 const at = (d: number, h: number, m: number) => new Date(2026, 10, d, h, m).toISOString();
@@ -112,11 +112,23 @@ describe('the window of pages', () => {
     const before = all.filter((m) => m.id < (p.before_id || Infinity));
     return before.slice(Math.max(0, before.length - limit));
   };
+  let edited: Record<number, string> = {};
+  let hold: ((go: () => void) => void) | null = null; // delays the next after_id page
+  const sent: any[] = [];
   const bridge = () =>
     setBridge({
       InboxService: {
-        FindConversationByID: async () => ({ id: 1, status: 'open', unread: 0 }),
-        ListMessages: async (p: any) => ({ messages: page(p), pending: [] }),
+        FindConversationByID: async (p: any) => ({ id: p.conversation_id, status: 'open', unread: 0 }),
+        ListMessages: async (p: any) => {
+          const r = { messages: page(p).map((m) => (edited[m.id] ? { ...m, text: edited[m.id] } : m)), pending: [] };
+          if (p.after_id && hold) {
+            const h = hold;
+            hold = null;
+            await new Promise<void>((go) => h(go));
+          }
+          return r;
+        },
+        SendMessage: async (p: any) => void sent.push(p),
         OpenConversation: async () => undefined,
         ListConversations: async () => [],
         SectionCounts: async () => ({ mine: { open: 0, closed: 0 } }),
@@ -160,6 +172,76 @@ describe('the window of pages', () => {
     await jumpToLatest();
     expect(span()).toEqual([954, 1003, 50]);
     expect(hasNewer.value).toBe(false);
+  });
+  it('drops a page asked for a window that is gone (Jump to the latest while a page loads)', async () => {
+    total = 1000;
+    edited = {};
+    bridge();
+    await open(1);
+    for (let i = 0; i < 8; i++) await loadOlder(); // scrolled back: the window ends before the newest
+    expect(hasNewer.value).toBe(true);
+    let release = () => {};
+    hold = (go) => (release = go);
+    const inFlight = loadNewer();
+    await Promise.resolve();
+    await jumpToLatest();
+    release();
+    await inFlight;
+    const ids = messages.value.map((m) => m.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids[ids.length - 1]).toBe(1000);
+    expect(hasNewer.value).toBe(false);
+  });
+  it('scrolled back, an edit in the window shows; at the newest, a full window does not move under a reader above', async () => {
+    total = 1000;
+    edited = {};
+    bridge();
+    await open(1);
+    for (let i = 0; i < 8; i++) await loadOlder();
+    const shown = messages.value[10].id;
+    edited = { [shown]: 'edited meanwhile' };
+    await refresh();
+    expect(messages.value.find((m) => m.id === shown)?.text).toBe('edited meanwhile');
+    // At the newest with a full window, reading its top: arrivals wait below.
+    edited = {};
+    await jumpToLatest();
+    for (let i = 0; i < 3; i++) await loadOlder();
+    expect(messages.value.length).toBe(WINDOW);
+    atBottom.value = false;
+    const first = messages.value[0].id;
+    total = 1010;
+    await refresh();
+    expect(messages.value[0].id).toBe(first);
+    expect(messages.value.length).toBe(WINDOW);
+    expect(hasNewer.value).toBe(true);
+    await loadNewer();
+    await loadNewer();
+    expect(messages.value[messages.value.length - 1].id).toBe(1010);
+    // At the end, the oldest go instead.
+    atBottom.value = true;
+    total = 1012;
+    await refresh();
+    expect(messages.value[messages.value.length - 1].id).toBe(1012);
+    expect(messages.value.length).toBe(WINDOW);
+  });
+  it('a reply written while scrolled back goes to its conversation and shows at the end', async () => {
+    total = 1000;
+    edited = {};
+    sent.length = 0;
+    bridge();
+    await open(1);
+    for (let i = 0; i < 8; i++) await loadOlder();
+    const jumps = latest.value;
+    await send('on my way');
+    expect(sent[0]?.conversation_id).toBe(1);
+    expect(latest.value).toBe(jumps + 1); // the view sticks to the end
+    expect(hasNewer.value).toBe(false);
+    for (let i = 0; i < 8; i++) await loadOlder();
+    const sending = send('second');
+    void open(2); // another conversation opens while the window comes back
+    await sending;
+    expect(sent[1]?.conversation_id).toBe(1);
   });
   it('opens a search hit far back with a page either side', async () => {
     total = 1000;

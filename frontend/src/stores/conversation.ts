@@ -20,6 +20,23 @@ export const pending = signal<OutboxEntry[]>([]);
 export const hasOlder = signal(false);
 /** The window stops short of the newest message (scrolled back in history). */
 export const hasNewer = signal(false);
+/** The view is at the end of the pane (set by the view as the agent scrolls). */
+export const atBottom = signal(true);
+/** Bumped when the window goes to the latest: the view sticks to the end. */
+export const latest = signal(0);
+
+// The window's generation: bumped whenever it is replaced, moved or
+// trimmed, so that a page asked for an earlier window is dropped, not put
+// next to messages it does not follow.
+let gen = 0;
+
+/** setWindow puts a window of messages on screen: the one place that does. */
+function setWindow(msgs: Message[], older: boolean, newer: boolean) {
+  gen++;
+  messages.value = msgs;
+  hasOlder.value = older;
+  hasNewer.value = newer;
+}
 export const typing = signal<{ name: string; until: number } | null>(null);
 export const highlight = signal<number | null>(null); // a message to scroll to (search)
 export const actionError = signal('');
@@ -57,10 +74,9 @@ export async function open(id: number, messageId?: number) {
     }
     if (seq !== openSeq) return;
     current.value = conv;
-    messages.value = msgs;
+    setWindow(msgs, more, newer);
     pending.value = view.pending ?? [];
-    hasOlder.value = more;
-    hasNewer.value = newer;
+    atBottom.value = true;
     highlight.value = messageId ?? null;
     await b.InboxService.OpenConversation({ conversation_id: id, focused: focused() });
     reloadSoon(0);
@@ -73,9 +89,8 @@ export async function open(id: number, messageId?: number) {
 export function closeView() {
   openSeq++;
   current.value = null;
-  messages.value = [];
+  setWindow([], false, false);
   pending.value = [];
-  hasOlder.value = hasNewer.value = false;
 }
 
 /**
@@ -91,31 +106,51 @@ export function mergeNewest(loaded: Message[], fresh: Message[], pageSize: numbe
   return { messages: loaded.filter((m) => m.id < fresh[0].id).concat(fresh), gap: false };
 }
 
-/** Re-reads the open conversation after a change, keeping older pages loaded. */
+/**
+ * Re-reads the open conversation after a change. At the newest, the newest
+ * page is merged in; past WINDOW the oldest messages go when the agent is
+ * at the end, and otherwise the window stays put (nothing moves under the
+ * reader) and the rest waits below. Scrolled back in history, the window's
+ * own messages are read again (an edit or a delete shows). Read marks only
+ * follow when the newest is on screen.
+ */
 export async function refresh() {
   const b = api();
   const conv = current.value;
   if (!b || !conv) return;
   const seq = openSeq;
+  const g = gen;
+  const back = hasNewer.value && messages.value.length > 0;
   const [c, view] = await Promise.all([
     b.InboxService.FindConversationByID({ conversation_id: conv.id }).catch(() => null),
-    b.InboxService.ListMessages({ conversation_id: conv.id, limit: PAGE }).catch(() => null),
+    (back
+      ? b.InboxService.ListMessages({ conversation_id: conv.id, after_id: messages.value[0].id - 1, limit: messages.value.length })
+      : b.InboxService.ListMessages({ conversation_id: conv.id, limit: PAGE })
+    ).catch(() => null),
   ]);
   // Another conversation was opened meanwhile: this answer is stale.
   if (seq !== openSeq || current.value?.id !== conv.id) return;
   if (!c) return closeView(); // no longer visible to me
-  if (!view) return;
   current.value = c;
+  if (!view) return;
   pending.value = view.pending ?? [];
-  // Scrolled back in history, the window stays where it is; what arrived
-  // is there when the agent scrolls down or jumps to the latest.
-  if (!hasNewer.value) {
+  if (g !== gen) return; // the window moved meanwhile: its own answer is newer
+  if (back) {
+    setWindow(view.messages ?? [], hasOlder.value, true);
+  } else {
     const merged = mergeNewest(messages.value, view.messages ?? [], PAGE);
-    const kept = trim(merged.messages, 'oldest');
-    messages.value = kept;
-    if (merged.gap || kept.length < merged.messages.length) hasOlder.value = true;
+    let msgs = merged.messages;
+    let newer = false;
+    if (msgs.length > WINDOW) {
+      if (atBottom.value) msgs = trim(msgs, 'oldest');
+      else {
+        msgs = msgs.slice(0, WINDOW);
+        newer = true;
+      }
+    }
+    setWindow(msgs, hasOlder.value || merged.gap || msgs[0]?.id !== merged.messages[0]?.id, newer);
   }
-  if (c.unread > 0 && focused()) {
+  if (!hasNewer.value && c.unread > 0 && focused()) {
     await b.InboxService.OpenConversation({ conversation_id: c.id, focused: true });
   }
 }
@@ -133,15 +168,13 @@ export async function loadOlder() {
   const conv = current.value;
   if (!b || !conv || !hasOlder.value || messages.value.length === 0 || moving) return;
   moving = true;
-  const seq = openSeq;
+  const g = gen;
   try {
     const older = (await b.InboxService.ListMessages({ conversation_id: conv.id, before_id: messages.value[0].id, limit: PAGE })).messages ?? [];
-    if (seq !== openSeq || current.value?.id !== conv.id) return;
-    const first = messages.value[0]?.id ?? Infinity;
-    const all = older.filter((m) => m.id < first).concat(messages.value);
-    messages.value = trim(all, 'newest');
-    hasOlder.value = older.length >= PAGE;
-    if (messages.value.length < all.length) hasNewer.value = true;
+    if (g !== gen || current.value?.id !== conv.id) return; // asked for a window that is gone
+    const all = older.concat(messages.value);
+    const kept = trim(all, 'newest');
+    setWindow(kept, older.length >= PAGE, hasNewer.value || kept.length < all.length);
   } catch (err) {
     actionError.value = errorText(err);
   } finally {
@@ -155,23 +188,26 @@ export async function loadNewer() {
   const conv = current.value;
   if (!b || !conv || !hasNewer.value || messages.value.length === 0 || moving) return;
   moving = true;
-  const seq = openSeq;
+  const g = gen;
+  let end = false;
   try {
     const last = messages.value[messages.value.length - 1].id;
     const newer = (await b.InboxService.ListMessages({ conversation_id: conv.id, after_id: last, limit: PAGE })).messages ?? [];
-    if (seq !== openSeq || current.value?.id !== conv.id) return;
-    const all = messages.value.concat(newer.filter((m) => m.id > last));
-    messages.value = trim(all, 'oldest');
-    hasNewer.value = newer.length >= PAGE;
-    if (messages.value.length < all.length) hasOlder.value = true;
+    if (g !== gen || current.value?.id !== conv.id) return;
+    const all = messages.value.concat(newer);
+    const kept = trim(all, 'oldest');
+    end = newer.length < PAGE;
+    setWindow(kept, hasOlder.value || kept.length < all.length, !end);
   } catch (err) {
     actionError.value = errorText(err);
   } finally {
     moving = false;
   }
+  // At the newest again: what arrived meanwhile, and the read mark.
+  if (end) await refresh().catch(() => undefined);
 }
 
-/** Back to the newest page (the window left in history). */
+/** Back to the newest page (the window left in history); the view sticks to the end. */
 export async function jumpToLatest() {
   const b = api();
   const conv = current.value;
@@ -179,11 +215,12 @@ export async function jumpToLatest() {
   const seq = openSeq;
   const view = await b.InboxService.ListMessages({ conversation_id: conv.id, limit: PAGE });
   if (seq !== openSeq || current.value?.id !== conv.id) return;
-  messages.value = view.messages ?? [];
+  setWindow(view.messages ?? [], (view.messages ?? []).length >= PAGE, false);
   pending.value = view.pending ?? [];
-  hasOlder.value = messages.value.length >= PAGE;
-  hasNewer.value = false;
   highlight.value = null;
+  atBottom.value = true;
+  latest.value++;
+  await refresh().catch(() => undefined); // the read mark
 }
 
 /** An action on the open conversation; the view reloads after it. */
@@ -196,9 +233,10 @@ async function act(fn: () => Promise<unknown>): Promise<boolean> {
 const cid = () => current.value!.id;
 /** Sends a reply, or a private note (internal) for the team; mentions are the teammates it @mentions, files staged files (stores/files.ts). */
 export const send = async (text: string, internal = false, mentions: number[] = [], files: string[] = []) => {
+  const id = cid(); // the conversation it was written in, whatever opens meanwhile
   // What I send shows at the end: a window back in history comes to it.
   if (hasNewer.value) await jumpToLatest().catch(() => undefined);
-  return act(() => api()!.InboxService.SendMessage({ conversation_id: cid(), text, internal, mentions, files: files.length ? files : undefined }));
+  return act(() => api()!.InboxService.SendMessage({ conversation_id: id, text, internal, mentions, files: files.length ? files : undefined }));
 };
 export const edit = (m: Message, text: string) =>
   act(() => api()!.InboxService.EditMessage({ conversation_id: m.conversation_id, message_id: m.id, text }));
