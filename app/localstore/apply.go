@@ -521,8 +521,9 @@ func (s *Store) StoreServerState(ctx context.Context, settings *chat.Settings, u
 // half of it.
 func (s *Store) ReplaceWithSnapshot(ctx context.Context, convs []*chat.Conversation, msgs []*chat.Message, users []*chat.User,
 	items []*chat.Item, settings *chat.Settings, replies []*chat.SavedReply, cursor int64, epoch string) error {
-	// The forgotten history leaves the file too.
+	// The forgotten history leaves the file too, and memory.
 	defer s.dropEarlierPages(ctx)
+	defer s.forgetKnownWords()
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if err := forget(ctx, tx); err != nil {
 			return err
@@ -590,8 +591,9 @@ func (s *Store) Purge(ctx context.Context) error {
 	if err != nil {
 		return nil
 	}
-	// Their files leave the cache with them.
+	// Their files leave the cache with them, their words memory.
 	defer s.purgeFiles(ctx)
+	defer s.forgetKnownWords()
 	return s.write(ctx, func(tx *sql.Tx) error {
 		hidden := `SELECT c.id FROM conversations c WHERE NOT (` + member + ` OR (:support AND c.customer_id IS NOT NULL))`
 		args := []any{sql.Named("me", s.me), sql.Named("support", me.Support)}

@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -63,6 +64,10 @@ func SearchWords(q string) ([]string, error) {
 		return nil, Errorf(EInvalid, "The query is longer than %d characters.", MaxQueryRunes)
 	}
 	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !WordRune(r) })
+	for i, w := range words {
+		words[i] = strings.TrimLeftFunc(w, Diacritic) // a diacritic only continues a word
+	}
+	words = slices.DeleteFunc(words, func(w string) bool { return w == "" })
 	if len(words) == 0 {
 		return nil, Errorf(EInvalid, "Type at least one word to search for.")
 	}
@@ -72,14 +77,33 @@ func SearchWords(q string) ([]string, error) {
 	return words, nil
 }
 
-// WordRune reports whether r is part of a word as SQLite's unicode61
+// WordRune reports whether r may be part of a word as SQLite's unicode61
 // tokenizer (the search indexes' tokenizer) has it: letters, numbers of
-// every kind (¹, ½, Ⅻ too), private-use characters and the combining
-// diacritics U+0300–U+036F (which it folds away: "Cafe\u0301" is the word
-// "cafe"). Everything else separates words. The one rule for query words
-// (SearchWords) and for words of text (backend/fts).
-func WordRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Co, r) || (r >= 0x300 && r <= 0x36F)
+// every kind (¹, ½, Ⅻ too), private-use characters (WordStart), and the
+// combining diacritics it folds away inside a word ("Cafe\u0301" is the
+// word "cafe"; Diacritic). Everything else separates words. The one rule
+// for query words (SearchWords) and for words of text (backend/fts).
+func WordRune(r rune) bool { return WordStart(r) || Diacritic(r) }
+
+// WordStart reports whether a word may start with r (a diacritic only
+// continues one).
+func WordStart(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Co, r)
+}
+
+// Diacritic reports whether r is one of the combining marks unicode61
+// keeps inside a word and removes: its sqlite3Fts5UnicodeIsdiacritic, a
+// subset of U+0300–U+0331 (U+0332 LOW LINE, say, separates words there).
+func Diacritic(r rune) bool {
+	const mask0, mask1 = 0x08029FDF, 0x000361F8
+	switch {
+	case r < 0x300 || r > 0x331:
+		return false
+	case r < 0x320:
+		return mask0&(1<<(r-0x300)) != 0
+	default:
+		return mask1&(1<<(r-0x320)) != 0
+	}
 }
 
 // SplitSnippet turns text with hit markers (start, end) into segments.

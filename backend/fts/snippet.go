@@ -103,7 +103,7 @@ func Snippet(text string, words []string) []chat.Segment {
 func eachWord(text string, fn func(start, end int)) {
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
-		if !chat.WordRune(r) {
+		if !chat.WordStart(r) {
 			i += size
 			continue
 		}

@@ -55,15 +55,19 @@ func TestShortTextScore(t *testing.T) {
 	}
 	// Words as SQLite's unicode61 has them: numbers of every kind, private
 	// use and combining diacritics inside a word.
-	terms, n := Terms("Lieferzeit¹ x½y Cafe\u0301 a\uE000b Ⅻ")
+	terms, n := Terms("Lieferzeit¹ x½y Cafe\u0301 a\uE000b Ⅻ \u0301")
 	want := [][2]string{{"lieferzeit¹", "lieferzeit¹"}, {"x½y", "x½y"}, {"cafe", "cafe\u0301"}, {"a\uE000b", "a\uE000b"}, {"ⅻ", "ⅻ"}}
-	if n != 5 || len(terms) != len(want) {
+	if n != 5 || len(terms) != len(want) { // a lone diacritic starts no word
 		t.Fatalf("Terms = %q, %d words", terms, n)
 	}
 	for i := range want {
 		if terms[i] != want[i] {
 			t.Errorf("term %d = %q, want %q", i, terms[i], want[i])
 		}
+	}
+	// U+0332 is no diacritic of unicode61's: it separates words.
+	if got := Words("foo\u0332barbaz"); got != 2 {
+		t.Errorf("Words(foo\u0332barbaz) = %d, want 2", got)
 	}
 }
 

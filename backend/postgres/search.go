@@ -129,8 +129,9 @@ func (s *Store) Search(ctx context.Context, a chat.Actor, q chat.SearchQuery) ([
 }
 
 // tsQuery is the query of words as prefixes that must all match, for
-// to_tsquery('deskchat', …): 'word':* & … (words hold only letters and
-// digits, chat.SearchWords; the configuration folds them like the text).
+// to_tsquery('deskchat', …): 'word':* & … (words hold only letters,
+// numbers, private-use characters and diacritics, chat.WordRune: none of
+// tsquery's syntax; the configuration folds them like the text).
 func tsQuery(words []string) string {
 	parts := make([]string, len(words))
 	for i, w := range words {

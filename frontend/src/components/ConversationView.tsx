@@ -199,6 +199,10 @@ export function ConversationView() {
     } else if (stick.current && !hasNewer.value) {
       el.scrollTop = el.scrollHeight;
     }
+    // Where the view is now, for the store (a window that moved without a
+    // scroll event leaves no other trace).
+    stick.current = !hasNewer.value && el.scrollTop + el.clientHeight >= el.scrollHeight - 40;
+    atBottom.value = stick.current;
   }, [msgs, pend, c?.id, highlight.value, latest.value]);
   useEffect(() => {
     // A search hit stays marked for a few seconds.

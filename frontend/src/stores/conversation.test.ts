@@ -113,7 +113,8 @@ describe('the window of pages', () => {
     return before.slice(Math.max(0, before.length - limit));
   };
   let edited: Record<number, string> = {};
-  let hold: ((go: () => void) => void) | null = null; // delays the next after_id page
+  let hold: ((go: () => void) => void) | null = null; // delays the next after_id page (or one holdIf picks)
+  let holdIf: ((p: any) => boolean) | null = null;
   const sent: any[] = [];
   const bridge = () =>
     setBridge({
@@ -121,7 +122,8 @@ describe('the window of pages', () => {
         FindConversationByID: async (p: any) => ({ id: p.conversation_id, status: 'open', unread: 0 }),
         ListMessages: async (p: any) => {
           const r = { messages: page(p).map((m) => (edited[m.id] ? { ...m, text: edited[m.id] } : m)), pending: [] };
-          if (p.after_id && hold) {
+          if (hold && (holdIf ? holdIf(p) : p.after_id)) {
+            holdIf = null;
             const h = hold;
             hold = null;
             await new Promise<void>((go) => h(go));
@@ -242,6 +244,36 @@ describe('the window of pages', () => {
     void open(2); // another conversation opens while the window comes back
     await sending;
     expect(sent[1]?.conversation_id).toBe(1);
+  });
+  it('an arrival is not lost when a page comes in while the refresh reads', async () => {
+    total = 1000;
+    edited = {};
+    bridge();
+    await open(1);
+    await loadOlder(); // 100 messages, at the newest
+    let release = () => {};
+    holdIf = (p) => !p.before_id && !p.after_id; // the refresh's newest page
+    hold = (go) => (release = go);
+    total = 1001;
+    const refreshing = refresh();
+    await Promise.resolve();
+    await loadOlder(); // a page comes in first
+    release();
+    await refreshing;
+    expect(messages.value[messages.value.length - 1].id).toBe(1001);
+    expect(messages.value[0].id).toBe(851);
+  });
+  it('scrolled back to the very first message, a refresh keeps that window', async () => {
+    total = 300;
+    edited = {};
+    bridge();
+    await open(1);
+    while (hasOlder.value) await loadOlder();
+    const before = messages.value.map((m) => m.id);
+    expect(before[0]).toBe(1);
+    expect(hasNewer.value).toBe(true);
+    await refresh();
+    expect(messages.value.map((m) => m.id)).toEqual(before);
   });
   it('opens a search hit far back with a page either side', async () => {
     total = 1000;

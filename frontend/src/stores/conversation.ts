@@ -26,8 +26,7 @@ export const atBottom = signal(true);
 export const latest = signal(0);
 
 // The window's generation: bumped whenever it is replaced, moved or
-// trimmed, so that a page asked for an earlier window is dropped, not put
-// next to messages it does not follow.
+// trimmed, so that a refresh read for an earlier window reads again.
 let gen = 0;
 
 /** setWindow puts a window of messages on screen: the one place that does. */
@@ -114,7 +113,7 @@ export function mergeNewest(loaded: Message[], fresh: Message[], pageSize: numbe
  * own messages are read again (an edit or a delete shows). Read marks only
  * follow when the newest is on screen.
  */
-export async function refresh() {
+export async function refresh(retries = 2): Promise<void> {
   const b = api();
   const conv = current.value;
   if (!b || !conv) return;
@@ -124,7 +123,9 @@ export async function refresh() {
   const [c, view] = await Promise.all([
     b.InboxService.FindConversationByID({ conversation_id: conv.id }).catch(() => null),
     (back
-      ? b.InboxService.ListMessages({ conversation_id: conv.id, after_id: messages.value[0].id - 1, limit: messages.value.length })
+      ? b.InboxService.ListMessages({
+        conversation_id: conv.id, before_id: messages.value[messages.value.length - 1].id + 1, limit: messages.value.length,
+      })
       : b.InboxService.ListMessages({ conversation_id: conv.id, limit: PAGE })
     ).catch(() => null),
   ]);
@@ -134,25 +135,41 @@ export async function refresh() {
   current.value = c;
   if (!view) return;
   pending.value = view.pending ?? [];
-  if (g !== gen) return; // the window moved meanwhile: its own answer is newer
+  // The window moved meanwhile (a page came in): read again for it, so
+  // that nothing that arrived is dropped.
+  if (g !== gen) return retries > 0 ? refresh(retries - 1) : undefined;
   if (back) {
-    setWindow(view.messages ?? [], hasOlder.value, true);
+    const fresh = view.messages ?? [];
+    if (!same(fresh, messages.value)) setWindow(fresh, hasOlder.value, true);
   } else {
     const merged = mergeNewest(messages.value, view.messages ?? [], PAGE);
     let msgs = merged.messages;
     let newer = false;
-    if (msgs.length > WINDOW) {
+    if (merged.gap && !atBottom.value) {
+      // More than a page arrived while the agent reads above: the window
+      // stays; the rest waits below.
+      msgs = messages.value;
+      newer = true;
+    } else if (msgs.length > WINDOW) {
       if (atBottom.value) msgs = trim(msgs, 'oldest');
       else {
         msgs = msgs.slice(0, WINDOW);
         newer = true;
       }
     }
-    setWindow(msgs, hasOlder.value || merged.gap || msgs[0]?.id !== merged.messages[0]?.id, newer);
+    if (!same(msgs, messages.value) || newer !== hasNewer.value) {
+      setWindow(msgs, hasOlder.value || merged.gap || msgs[0]?.id !== merged.messages[0]?.id, newer);
+    }
   }
   if (!hasNewer.value && c.unread > 0 && focused()) {
     await b.InboxService.OpenConversation({ conversation_id: c.id, focused: true });
   }
+}
+
+/** same reports two windows showing the same messages, unchanged. */
+function same(a: Message[], b: Message[]): boolean {
+  return a.length === b.length && a.every((m, i) => m === b[i] || (m.id === b[i].id && m.text === b[i].text &&
+    m.edited_at === b[i].edited_at && m.deleted_at === b[i].deleted_at && (m.attachments?.length ?? 0) === (b[i].attachments?.length ?? 0)));
 }
 
 /** trim keeps the newest (or oldest) WINDOW messages. */
@@ -168,10 +185,11 @@ export async function loadOlder() {
   const conv = current.value;
   if (!b || !conv || !hasOlder.value || messages.value.length === 0 || moving) return;
   moving = true;
-  const g = gen;
+  const first = messages.value[0].id;
   try {
-    const older = (await b.InboxService.ListMessages({ conversation_id: conv.id, before_id: messages.value[0].id, limit: PAGE })).messages ?? [];
-    if (g !== gen || current.value?.id !== conv.id) return; // asked for a window that is gone
+    const older = (await b.InboxService.ListMessages({ conversation_id: conv.id, before_id: first, limit: PAGE })).messages ?? [];
+    // Asked for a window whose first message is no longer first: dropped.
+    if (current.value?.id !== conv.id || messages.value[0]?.id !== first) return;
     const all = older.concat(messages.value);
     const kept = trim(all, 'newest');
     setWindow(kept, older.length >= PAGE, hasNewer.value || kept.length < all.length);
@@ -188,12 +206,12 @@ export async function loadNewer() {
   const conv = current.value;
   if (!b || !conv || !hasNewer.value || messages.value.length === 0 || moving) return;
   moving = true;
-  const g = gen;
   let end = false;
   try {
     const last = messages.value[messages.value.length - 1].id;
     const newer = (await b.InboxService.ListMessages({ conversation_id: conv.id, after_id: last, limit: PAGE })).messages ?? [];
-    if (g !== gen || current.value?.id !== conv.id) return;
+    // Asked for a window whose last message is no longer last: dropped.
+    if (current.value?.id !== conv.id || !hasNewer.value || messages.value[messages.value.length - 1]?.id !== last) return;
     const all = messages.value.concat(newer);
     const kept = trim(all, 'oldest');
     end = newer.length < PAGE;
@@ -234,8 +252,13 @@ const cid = () => current.value!.id;
 /** Sends a reply, or a private note (internal) for the team; mentions are the teammates it @mentions, files staged files (stores/files.ts). */
 export const send = async (text: string, internal = false, mentions: number[] = [], files: string[] = []) => {
   const id = cid(); // the conversation it was written in, whatever opens meanwhile
-  // What I send shows at the end: a window back in history comes to it.
+  // What I send shows at the end: a window back in history comes to it,
+  // and the view goes to the end.
   if (hasNewer.value) await jumpToLatest().catch(() => undefined);
+  else if (current.value?.id === id) {
+    atBottom.value = true;
+    latest.value++;
+  }
   return act(() => api()!.InboxService.SendMessage({ conversation_id: id, text, internal, mentions, files: files.length ? files : undefined }));
 };
 export const edit = (m: Message, text: string) =>
