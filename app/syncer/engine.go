@@ -285,6 +285,15 @@ func (l *link) follow(ctx context.Context, frames <-chan *client.Frame, readErr 
 			if err := l.frame(ctx, f); err != nil {
 				return err
 			}
+			// Live, events are applied as they come, but a burst already
+			// waiting here goes in one transaction (a thousand messages
+			// at once would otherwise cost a thousand commits and as many
+			// reloads of the UI).
+			if l.live && len(l.batch) > 0 && (len(frames) == 0 || len(l.batch) >= catchUpBatch) {
+				if err := l.apply(ctx, l.batch[len(l.batch)-1].Seq); err != nil {
+					return err
+				}
+			}
 		case <-e.kick:
 			l.flushOutbox(ctx)
 		case <-retry.C:
@@ -309,10 +318,11 @@ func (l *link) frame(ctx context.Context, f *client.Frame) error {
 }
 
 // event applies one event: in batches of catchUpBatch during catch-up,
-// with progress, and one by one when live.
+// with progress; live, follow applies what has come (one event, or a burst
+// that was waiting).
 func (l *link) event(ctx context.Context, ev *chat.Event) error {
 	l.batch = append(l.batch, ev)
-	if !l.live && len(l.batch) < catchUpBatch {
+	if l.live || len(l.batch) < catchUpBatch {
 		return nil
 	}
 	if err := l.apply(ctx, ev.Seq); err != nil {

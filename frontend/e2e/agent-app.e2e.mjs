@@ -579,7 +579,7 @@ async function flow(page, context, errors) {
       before = msgs[0].id;
     }
   };
-  await until('the long conversation in the local store', async () => (await localIds(long.id)).length === LONG, 60_000);
+  await until('the long conversation in the local store', async () => (await localIds(long.id)).length === LONG, 300_000);
   console.log(`e2e: ${LONG} messages in the local store ${Date.now() - sendStart} ms after the first send`);
   await until('the quiet conversation in the local store', async () => (await localIds(quiet.id)).length === 1);
   await page.evaluate((id) => window.go.app.DesktopService.Open(id), quiet.id);
