@@ -637,6 +637,37 @@ async function flow(page, context, errors) {
   assert.ok(most <= 200, `the pane held ${most} messages`);
   assert.ok(full.heap - empty.heap < 30 * 2 ** 20, `memory grew by ${((full.heap - empty.heap) / 2 ** 20).toFixed(1)} MB`);
 
+  // Triage from the keyboard: ? lists the shortcuts (Escape closes them),
+  // j and k move through the list, r goes to the composer.
+  await page.getByRole('button', { name: /^Open/ }).first().click(); // From Customers · Open
+  const rows = page.locator('.conv-list .conv-row, .vlist .conv-row');
+  await rows.nth(1).waitFor();
+  const ids = await rows.evaluateAll((els) => els.map((el) => Number(el.dataset.id)));
+  await rows.first().click();
+  const opened = async (id) => until(`conversation ${id} open`, async () =>
+    Number(await page.locator('.conv-row.selected').first().getAttribute('data-id').catch(() => 0)) === id);
+  await opened(ids[0]);
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await help.locator('td', { hasText: 'Next conversation in the list' }).waitFor();
+  await shot(page, '12-shortcuts');
+  await page.keyboard.press('Escape');
+  await help.waitFor({ state: 'detached' });
+  await page.keyboard.press('j');
+  await opened(ids[1]);
+  await page.keyboard.press('k');
+  await opened(ids[0]);
+  await page.keyboard.press('Alt+ArrowDown');
+  await opened(ids[1]);
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('r');
+  await until('the composer focused', () => page.evaluate(() => document.activeElement?.matches('.composer textarea')));
+  await page.keyboard.type('jk'); // typed into the reply, not shortcuts
+  await opened(ids[1]);
+  assert.equal(await page.locator('.composer textarea').inputValue(), 'jk');
+  await page.locator('.composer textarea').fill('');
+
   // Last (it signs out every other session of Anna's, the API token of
   // this test too): the password changes from Settings.
   await page.getByRole('button', { name: 'Settings' }).click();

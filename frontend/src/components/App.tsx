@@ -2,11 +2,11 @@
 // side panel, dialogs), or the compact window.
 import { useEffect } from 'preact/hooks';
 import { api } from '../lib/bridge';
-import { closeView, watchConversation } from '../stores/conversation';
+import { closeConversation, closeView, current, open, reopenConversation, watchConversation } from '../stores/conversation';
 import { loadSettings, settings, team, watchHelpdesk } from '../stores/helpdesk';
 import { staged, viewing } from '../stores/files';
 import { dialog, draft, showPanel, watchPanel } from '../stores/panel';
-import { show, watchInbox } from '../stores/inbox';
+import { list, show, watchInbox } from '../stores/inbox';
 import { searchOpen, openSearch, closeSearch, query, results } from '../stores/search';
 import { isSupport, loadSession, me, session, watchSession } from '../stores/session';
 import { mode, screen, watchWindow } from '../stores/window';
@@ -20,6 +20,8 @@ import { SidePanel } from './SidePanel';
 import { SignIn } from './SignIn';
 import { Sidebar } from './Sidebar';
 import { TeamNew } from './TeamNew';
+import { helpOpen, ShortcutHelp } from './Shortcuts';
+import { shortcutFor, step, typingIn } from '../lib/shortcuts';
 import { loadSavedReplies, loadTeammates, watchTeamwork } from '../stores/teamwork';
 
 /** Forgets every UI store's state of the session before. */
@@ -55,9 +57,43 @@ export function App() {
     const offs = [watchSession(), watchInbox(), watchConversation(), watchHelpdesk(), watchWindow(), watchPanel(), watchTeamwork()];
     loadSession();
     const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
+      if (e.key === 'Escape' && helpOpen.value) {
+        helpOpen.value = false;
+        return;
+      }
+      const action = shortcutFor(e, typingIn(e.target));
+      // Search works everywhere; the rest in the messenger's full window,
+      // with no dialog or search over it.
+      if (action === 'search' && (e.ctrlKey || e.metaKey)) {
         e.preventDefault();
         searchOpen.value ? closeSearch() : openSearch();
+        return;
+      }
+      if (!action || !session.value?.signed_in || mode.value !== 'full' || searchOpen.value || dialog.value || helpOpen.value) return;
+      e.preventDefault();
+      const c = current.value;
+      switch (action) {
+        case 'search':
+          openSearch();
+          break;
+        case 'help':
+          helpOpen.value = true;
+          break;
+        case 'next':
+        case 'previous': {
+          const id = step(list.value.map((x) => x.id), c?.id, action === 'next' ? 1 : -1);
+          if (id !== undefined) {
+            screen.value = 'inbox';
+            open(id);
+          }
+          break;
+        }
+        case 'reply':
+          document.querySelector<HTMLTextAreaElement>('.composer textarea')?.focus();
+          break;
+        case 'close':
+          if (c) (c.status === 'open' ? closeConversation() : reopenConversation());
+          break;
       }
     };
     window.addEventListener('keydown', onKey);
@@ -96,6 +132,7 @@ export function App() {
       <SidePanel />
       {searchOpen.value && <SearchPalette />}
       <ItemDialog />
+      <ShortcutHelp />
     </div>
   );
 }
