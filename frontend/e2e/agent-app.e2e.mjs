@@ -652,6 +652,11 @@ async function flow(page, context, errors) {
   const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await help.locator('td', { hasText: 'Next conversation in the list' }).waitFor();
   await shot(page, '12-shortcuts');
+  // A dialog keeps the keyboard: Tab and Shift+Tab stay inside it.
+  for (const k of ['Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab']) {
+    await page.keyboard.press(k);
+    assert.ok(await help.evaluate((el) => el.contains(document.activeElement)), `${k} left the dialog`);
+  }
   await page.keyboard.press('Escape');
   await help.waitFor({ state: 'detached' });
   await page.keyboard.press('j');

@@ -1,6 +1,7 @@
 // Dialogs of the link menu: create a ticket/task from the server's
 // proposal (editable), or link to an existing item found by number/words.
-import { useEffect, useState } from 'preact/hooks';
+import { useDialog } from '../lib/dialog';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { PRIORITIES, type NewItem } from '../lib/types';
 import { current } from '../stores/conversation';
 import { createItem, dialog, dialogError, draft, findItems, found, link } from '../stores/panel';
@@ -87,11 +88,15 @@ function LinkForm() {
 }
 
 export function ItemDialog() {
-  const kind = dialog.value;
-  if (!kind) return null;
+  return dialog.value ? <Dialog kind={dialog.value} /> : null;
+}
+
+function Dialog({ kind }: { kind: NonNullable<typeof dialog.value> }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useDialog(ref, () => (dialog.value = null));
   return (
     <div class="overlay" onClick={(e) => e.target === e.currentTarget && (dialog.value = null)}>
-      <div class="dialog" role="dialog" aria-label={kind === 'create' ? 'Create item' : 'Link to existing item'}>
+      <div class="dialog" role="dialog" aria-modal="true" aria-label={kind === 'create' ? 'Create item' : 'Link to existing item'} ref={ref}>
         <h2>{kind === 'create' ? `Create ${draft.value?.type ?? 'item'}` : 'Link to existing item'}</h2>
         {dialogError.value && <div class="error" role="alert">{dialogError.value}</div>}
         {kind === 'create' ? draft.value ? <CreateForm initial={draft.value} /> : !dialogError.value && <p>Preparing…</p> : <LinkForm />}

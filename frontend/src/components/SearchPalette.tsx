@@ -1,6 +1,8 @@
 // The Ctrl+K search box: searches the local store as you type; a result
 // opens the conversation at that message (or the item's details).
 import { Fragment } from 'preact';
+import { useRef } from 'preact/hooks';
+import { useDialog } from '../lib/dialog';
 import type { SearchResult, Segment } from '../lib/types';
 import { open } from '../stores/conversation';
 import { showPanel } from '../stores/panel';
@@ -29,9 +31,11 @@ export function choose(r: SearchResult) {
 
 export function SearchPalette() {
   const rs = results.value;
+  const ref = useRef<HTMLDivElement>(null);
+  useDialog(ref, closeSearch);
   return (
     <div class="overlay" onClick={(e) => e.target === e.currentTarget && closeSearch()}>
-      <div class="palette" role="dialog" aria-label="Search">
+      <div class="palette" role="dialog" aria-modal="true" aria-label="Search" ref={ref}>
         <input
           autoFocus
           aria-label="Search messages, customers and items"

@@ -1,20 +1,21 @@
 // The keyboard shortcuts' help sheet (?): the list lib/shortcuts.ts holds.
 import { signal } from '@preact/signals';
-import { useEffect, useRef } from 'preact/hooks';
+import { useRef } from 'preact/hooks';
+import { useDialog } from '../lib/dialog';
 import { SHORTCUTS } from '../lib/shortcuts';
 
 export const helpOpen = signal(false);
 
 export function ShortcutHelp() {
+  return helpOpen.value ? <Sheet /> : null;
+}
+
+function Sheet() {
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (helpOpen.value) ref.current?.querySelector<HTMLButtonElement>('button')?.focus();
-  }, [helpOpen.value]);
-  if (!helpOpen.value) return null;
+  useDialog(ref, () => (helpOpen.value = false));
   return (
     <div class="overlay" onClick={(e) => e.target === e.currentTarget && (helpOpen.value = false)}>
-      <div class="dialog shortcuts" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" ref={ref}
-        onKeyDown={(e) => e.key === 'Escape' && (e.stopPropagation(), (helpOpen.value = false))}>
+      <div class="dialog shortcuts" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" ref={ref}>
         <h2>Keyboard shortcuts</h2>
         <table>
           <tbody>
