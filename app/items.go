@@ -55,8 +55,12 @@ func (s *ItemService) CreateItem(ni chat.NewItem) (*chat.Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	inbox := &InboxService{Session: s.Session}
-	return nil, inbox.queue(rt.store, rt.engine, localstore.Entry{Kind: localstore.OutCreateItem, ConversationID: ni.ConversationID, Item: &ni})
+	return nil, s.queue(rt, localstore.Entry{Kind: localstore.OutCreateItem, ConversationID: ni.ConversationID, Item: &ni})
+}
+
+// queue puts an item act made offline in the outbox, as a reply waits.
+func (s *ItemService) queue(rt *signedIn, en localstore.Entry) error {
+	return (&InboxService{Session: s.Session}).queue(rt.store, rt.engine, en)
 }
 
 // FindItems looks items up by number ("12", "#12") or title words;
@@ -134,9 +138,7 @@ func (s *ItemService) LinkConversation(p LinkParams) (*chat.Conversation, error)
 	if _, err := rt.store.FindItemByNumber(context.Background(), p.Number); p.Number != 0 && err != nil {
 		return nil, errors.New("That item is not on this computer; link it when the connection returns.")
 	}
-	inbox := &InboxService{Session: s.Session}
-	if err := inbox.queue(rt.store, rt.engine, localstore.Entry{Kind: localstore.OutLinkConversation, ConversationID: p.ConversationID,
-		ItemNumber: p.Number}); err != nil {
+	if err := s.queue(rt, localstore.Entry{Kind: localstore.OutLinkConversation, ConversationID: p.ConversationID, ItemNumber: p.Number}); err != nil {
 		return nil, err
 	}
 	return rt.store.FindConversationByID(context.Background(), p.ConversationID)

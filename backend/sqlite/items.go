@@ -3,11 +3,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/fts"
+	"github.com/deskchat/deskchat/backend/storesql"
 )
 
 func findItemRef(ctx context.Context, q queryer, number int64) (*chat.ItemRef, error) {
@@ -212,12 +212,12 @@ func (s *Store) CreateItem(ctx context.Context, a chat.Actor, ni chat.NewItem) (
 		// Made already under this client id (an outbox sending again):
 		// the first answer, nothing changed.
 		if ni.ClientID != "" {
-			var made int64
-			err := tx.QueryRowContext(ctx, `SELECT id FROM items WHERE creator_id = ? AND client_id = ?`, a.ID, ni.ClientID).Scan(&made)
-			if err == nil {
-				answer, err = loadItem(ctx, tx, a, made)
+			made, ok, err := storesql.ItemByClientID(ctx, tx, a.ID, ni.ClientID)
+			if err != nil {
 				return err
-			} else if !errors.Is(err, sql.ErrNoRows) {
+			}
+			if ok {
+				answer, err = loadItem(ctx, tx, a, made)
 				return err
 			}
 		}
