@@ -32,6 +32,11 @@ type Config struct {
 	HideOnClose bool `json:"hide_on_close,omitempty"`
 	// CompactOnTop: the compact window stays above other windows.
 	CompactOnTop bool `json:"compact_on_top,omitempty"`
+	// Language is the app's language chosen in Settings (a locales code);
+	// "" follows the system (locales.System).
+	Language string `json:"language,omitempty"`
+	// Theme is "light" or "dark" chosen in Settings; "" follows the system.
+	Theme string `json:"theme,omitempty"`
 	// User is the signed-in user as last seen, so an offline start still
 	// knows their name and flags (From Customers for support users).
 	User *chat.User `json:"user,omitempty"`
@@ -39,7 +44,8 @@ type Config struct {
 
 // prefs is c without the session: what survives sign-out and sign-in.
 func (c Config) prefs() Config {
-	return Config{Muted: c.Muted, SoundOff: c.SoundOff, PausedUntil: c.PausedUntil, HideOnClose: c.HideOnClose, CompactOnTop: c.CompactOnTop}
+	return Config{Muted: c.Muted, SoundOff: c.SoundOff, PausedUntil: c.PausedUntil, HideOnClose: c.HideOnClose, CompactOnTop: c.CompactOnTop,
+		Language: c.Language, Theme: c.Theme}
 }
 
 // notifyPrefs are the notification settings of c.

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"github.com/deskchat/deskchat/locales"
 	"slices"
 	"sync"
 	"time"
@@ -162,26 +163,54 @@ type Prefs struct {
 	PausedUntil string `json:"paused_until,omitempty"`
 	Tray        bool   `json:"tray"` // a tray icon is running (hide to tray makes sense)
 	Compact     bool   `json:"compact"`
+	// Language is the language chosen in Settings ("" follows the
+	// system); SystemLanguage is the system's (locales.System), and
+	// Languages every language with a catalog. The app speaks
+	// Language, or SystemLanguage when it is "".
+	Language       string   `json:"language"`
+	SystemLanguage string   `json:"system_language"`
+	Languages      []string `json:"languages"`
+	// Theme is "light" or "dark", or "" to follow the system.
+	Theme string `json:"theme"`
 }
+
+// Themes a user may choose (Prefs.Theme); "" follows the system.
+const (
+	ThemeLight = "light"
+	ThemeDark  = "dark"
+)
 
 // Prefs returns the window and notification settings.
 func (d *DesktopService) Prefs() Prefs {
 	cfg, tray := d.Session.config(), d.trayShown()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	p := Prefs{HideOnClose: cfg.HideOnClose, CompactOnTop: cfg.CompactOnTop, Muted: cfg.Muted, SoundOff: cfg.SoundOff, Tray: tray, Compact: d.compact}
+	p := Prefs{HideOnClose: cfg.HideOnClose, CompactOnTop: cfg.CompactOnTop, Muted: cfg.Muted, SoundOff: cfg.SoundOff, Tray: tray, Compact: d.compact,
+		Language: cfg.Language, SystemLanguage: locales.System(), Languages: locales.Languages(), Theme: cfg.Theme}
 	if time.Now().Before(cfg.PausedUntil) {
 		p.PausedUntil = cfg.PausedUntil.Format(time.RFC3339)
 	}
 	return p
 }
 
-// SetPrefs saves the window settings (and applies always-on-top at once).
+// SetPrefs saves the window settings (and applies always-on-top at once),
+// the language and the theme. EInvalid for a language without a catalog
+// or a theme other than "", ThemeLight and ThemeDark.
 func (d *DesktopService) SetPrefs(p Prefs) error {
+	if p.Language != "" && !slices.Contains(locales.Languages(), p.Language) {
+		return chat.Errorf(chat.EInvalid, "There is no catalog for language %q.", p.Language)
+	}
+	if p.Theme != "" && p.Theme != ThemeLight && p.Theme != ThemeDark {
+		return chat.Errorf(chat.EInvalid, "The theme is light, dark or empty (follow the system).")
+	}
 	if err := d.Session.updateConfig(func(c *Config) {
 		c.HideOnClose, c.CompactOnTop, c.Muted, c.SoundOff = p.HideOnClose, p.CompactOnTop, p.Muted, p.SoundOff
+		c.Language, c.Theme = p.Language, p.Theme
 	}); err != nil {
 		return err
+	}
+	if d.Out != nil {
+		d.Out.Emit(EventPrefs, d.Prefs())
 	}
 	d.mu.Lock()
 	w, compact := d.Window, d.compact

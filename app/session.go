@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/deskchat/deskchat/locales"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -398,4 +399,14 @@ func (s *SessionService) ChangePassword(p PasswordParams) error {
 		return struct{}{}, c.ChangePassword(ctx, p.Current, p.Next)
 	})
 	return err
+}
+
+// Language is the language the app speaks: the one chosen in Settings, or
+// the system's (locales.System). Notifications, the tray and exports are
+// written in it; the frontend reads it from Prefs.
+func (s *SessionService) Language() string {
+	if l := s.config().Language; l != "" {
+		return locales.Match(l)
+	}
+	return locales.System()
 }

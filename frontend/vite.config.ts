@@ -5,6 +5,8 @@ import { defineConfig } from 'vite';
 // build loadable both from Wails and from a plain static file server (e2e tests).
 export default defineConfig({
   base: './',
+  // The catalogs live in ../locales (the Go side embeds them too).
+  server: { fs: { allow: ['..'] } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
