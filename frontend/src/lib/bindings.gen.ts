@@ -244,6 +244,10 @@ export interface Prefs {
   paused_until?: string;
   tray: boolean;
   compact: boolean;
+  language: string;
+  system_language: string;
+  languages: string[] | null;
+  theme: string;
 }
 
 export interface UpdateSavedReplyParams {
@@ -279,6 +283,7 @@ export interface Bridge {
   };
   SessionService: {
     ChangePassword(p0: PasswordParams): Promise<void>;
+    Language(): Promise<string>;
     SetMuted(p0: boolean): Promise<void>;
     Shutdown(): Promise<void>;
     SignIn(p0: SignInParams): Promise<SessionStatus>;
