@@ -148,6 +148,10 @@ func System() string {
 // chooses the plural form.
 type Args map[string]any
 
+// Plain is an argument that is product text, not user text (a word of a
+// catalog standing in for a name): it is written as it is, not isolated.
+type Plain string
+
 // T is the text of key in lang with args filled in: the plural form for
 // args["count"] when the catalog has key_<form>, English where lang lacks
 // the key, and the key itself where English lacks it too (a missing key
@@ -240,6 +244,8 @@ func Fill(text string, args Args) string {
 			b.WriteString(text[i : i+j+2])
 		case string:
 			b.WriteString(chat.Isolate(v))
+		case Plain:
+			b.WriteString(string(v))
 		case int:
 			b.WriteString(strconv.Itoa(v))
 		case int64:

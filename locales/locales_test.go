@@ -50,7 +50,7 @@ func TestCatalogsMatch(t *testing.T) {
 }
 
 func TestT(t *testing.T) {
-	if got, want := locales.T("de", "notes.closed", locales.Args{"actor": "Ben"}), "\u2068Ben\u2069 hat die Unterhaltung geschlossen."; got != want {
+	if got, want := locales.T("de", "notes.closed", locales.Args{"actor": "Ben"}), "\u2068Ben\u2069 hat die Konversation geschlossen."; got != want {
 		t.Errorf("de: %q, want %q", got, want)
 	}
 	if got, want := locales.T("fr", "notes.took", locales.Args{"actor": "Ana"}), "\u2068Ana\u2069 took this conversation."; got != want {

@@ -65,6 +65,33 @@ func AssignNote(by Actor, to, from *Person) string {
 	return fmt.Sprintf("%s assigned this conversation to %s.", who, Party(to.Name, "someone"))
 }
 
+// AssignParams are the parameters of AssignNote's note (the same cases).
+func AssignParams(by Actor, to, from *Person) *SystemParams {
+	var p *SystemParams
+	switch {
+	case to == nil && from != nil:
+		p = actorParams("unassigned_from", by)
+		p.Assignee = from.Name
+	case to == nil:
+		p = actorParams("unassigned", by)
+	case by.IsUser() && by.ID == to.ID:
+		p = actorParams("took", by)
+	default:
+		p = actorParams(NoteAssigned, by)
+		p.Assignee = to.Name
+	}
+	return p
+}
+
+// ReleaseParams are the parameters of ReleaseNote's note.
+func ReleaseParams(from *Person, why ReleaseReason) *SystemParams {
+	p := &SystemParams{Key: "released_not_agent", ActorKind: KindSystem, Assignee: from.Name}
+	if why == ReleaseOffline {
+		p.Key = "released_offline"
+	}
+	return p
+}
+
 // Why deskchat gives an assignee's conversations back to the queue.
 type ReleaseReason int
 

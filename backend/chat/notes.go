@@ -16,6 +16,78 @@ const (
 	NoteOfflineReply = "offline_reply" // the helpdesk's offline auto-reply
 )
 
+// SystemParams are what a system note says (Message.SystemParams), so
+// that each reader's app writes the sentence in its own language: the
+// catalogs' "notes" section (locales/) has a sentence per Key, with
+// {{actor}}, {{assignee}} and {{number}} filled in from these fields.
+//
+// A customer's name is never stored here: a customer who acted shows as
+// the catalogs' "The customer", so an erased customer's name is in no
+// note's parameters.
+type SystemParams struct {
+	// Key names the sentence: closed, reopened, linked_ticket,
+	// linked_task, unlinked, assigned, took, unassigned,
+	// unassigned_from, released_offline, released_not_agent or
+	// offline_reply.
+	Key string `json:"key"`
+	// Actor is the team member who acted, by their name at the time;
+	// empty for a customer or deskchat itself (ActorKind tells which).
+	Actor     string    `json:"actor,omitempty"`
+	ActorKind ActorKind `json:"actor_kind,omitempty"`
+	// Assignee is the agent a conversation went to or came from.
+	Assignee   string `json:"assignee,omitempty"`
+	ItemNumber int64  `json:"item_number,omitempty"`
+	// Texts is the offline auto-reply in each language the admin wrote
+	// it in (Settings.Translations); Text is the default.
+	Texts map[string]string `json:"texts,omitempty"`
+}
+
+// actorParams are the actor fields of a note's parameters: a team
+// member's name, nobody's for a customer or deskchat.
+func actorParams(key string, a Actor) *SystemParams {
+	p := &SystemParams{Key: key, ActorKind: a.Kind}
+	if a.Kind == KindUser {
+		p.Actor = a.Name
+	}
+	return p
+}
+
+// StatusParams are the parameters of StatusNote's note.
+func StatusParams(a Actor, to Status) *SystemParams {
+	if to == StatusClosed {
+		return actorParams(NoteClosed, a)
+	}
+	return actorParams(NoteReopened, a)
+}
+
+// LinkParams are the parameters of LinkNote's note.
+func LinkParams(a Actor, ref *ItemRef, old int64) *SystemParams {
+	if ref == nil {
+		p := actorParams(NoteUnlinked, a)
+		p.ItemNumber = old
+		return p
+	}
+	p := actorParams("linked_"+string(ref.Type), a)
+	p.ItemNumber = ref.Number
+	return p
+}
+
+// OfflineReplyParams are the parameters of the offline auto-reply: its
+// translations (the default is the note's Text).
+func OfflineReplyParams(s *Settings) *SystemParams {
+	p := &SystemParams{Key: NoteOfflineReply, ActorKind: KindSystem}
+	for lang, t := range s.Translations {
+		if t.OfflineMessage == "" {
+			continue
+		}
+		if p.Texts == nil {
+			p.Texts = map[string]string{}
+		}
+		p.Texts[lang] = t.OfflineMessage
+	}
+	return p
+}
+
 // StatusNote is the text of the note a status change writes:
 // "⁨Ben⁩ closed the conversation." The actor's name is isolated (see
 // Isolate); a customer without a name shows as "The customer".

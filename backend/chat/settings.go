@@ -32,6 +32,40 @@ type Settings struct {
 	// all) of uploaded images; by default it is removed before the file is
 	// stored.
 	KeepImageLocation bool `json:"keep_image_location"`
+	// Translations are the admin texts in other languages, by language
+	// code ("de"; see CheckLanguage): a customer whose widget speaks one
+	// reads its texts, and the default texts above where a field is
+	// empty or the language has none (TextsFor).
+	Translations map[string]SettingTexts `json:"translations,omitempty"`
+}
+
+// SettingTexts are the admin texts in one language; an empty field falls
+// back to the default text (Settings.OnlineMessage…).
+type SettingTexts struct {
+	OnlineMessage  string `json:"online_message,omitempty"`
+	OfflineMessage string `json:"offline_message,omitempty"`
+	Greeting       string `json:"greeting,omitempty"`
+	WidgetTitle    string `json:"widget_title,omitempty"`
+}
+
+// MaxTranslations is how many languages the admin texts may be written in
+// besides the default.
+const MaxTranslations = 50
+
+// TextsFor are the admin texts a reader of lang sees: its translation,
+// field by field, over the default texts.
+func (s *Settings) TextsFor(lang string) SettingTexts {
+	out := SettingTexts{OnlineMessage: s.OnlineMessage, OfflineMessage: s.OfflineMessage, Greeting: s.Greeting, WidgetTitle: s.WidgetTitle}
+	tr := s.Translations[lang]
+	for _, f := range []struct{ in, out *string }{
+		{&tr.OnlineMessage, &out.OnlineMessage}, {&tr.OfflineMessage, &out.OfflineMessage},
+		{&tr.Greeting, &out.Greeting}, {&tr.WidgetTitle, &out.WidgetTitle},
+	} {
+		if *f.in != "" {
+			*f.out = *f.in
+		}
+	}
+	return out
 }
 
 // DefaultSettings are in force until an admin changes them.
@@ -61,15 +95,37 @@ type WidgetConfig struct {
 	// MaxFileBytes is the upload limit, so the widget can refuse a larger
 	// file before sending it.
 	MaxFileBytes int64 `json:"max_file_bytes"`
+	// Translations are Message, Greeting and Title in the languages the
+	// admin wrote them in (Settings.Translations, each over the defaults):
+	// the widget shows its language's, else the fields above.
+	Translations map[string]WidgetTexts `json:"translations,omitempty"`
+}
+
+// WidgetTexts are a WidgetConfig's texts in one language.
+type WidgetTexts struct {
+	Message  string `json:"message"`
+	Greeting string `json:"greeting"`
+	Title    string `json:"title"`
 }
 
 // Widget returns what customers are shown.
 func (s *Settings) Widget() WidgetConfig {
-	msg := s.OnlineMessage
-	if !s.Online {
-		msg = s.OfflineMessage
+	texts := func(t SettingTexts) WidgetTexts {
+		msg := t.OnlineMessage
+		if !s.Online {
+			msg = t.OfflineMessage
+		}
+		return WidgetTexts{Message: msg, Greeting: t.Greeting, Title: t.WidgetTitle}
 	}
-	return WidgetConfig{Online: s.Online, Message: msg, Greeting: s.Greeting, Title: s.WidgetTitle, MaxFileBytes: s.MaxFileBytes}
+	def := texts(s.TextsFor(""))
+	w := WidgetConfig{Online: s.Online, Message: def.Message, Greeting: def.Greeting, Title: def.Title, MaxFileBytes: s.MaxFileBytes}
+	for lang := range s.Translations {
+		if w.Translations == nil {
+			w.Translations = map[string]WidgetTexts{}
+		}
+		w.Translations[lang] = texts(s.TextsFor(lang))
+	}
+	return w
 }
 
 // SettingsUpdate changes the fields that are not nil.
@@ -88,6 +144,9 @@ type SettingsUpdate struct {
 
 	MaxFileBytes      *int64 `json:"max_file_bytes,omitempty"`
 	KeepImageLocation *bool  `json:"keep_image_location,omitempty"`
+	// Translations replaces every translation of the admin texts (nil:
+	// unchanged; an empty map removes them all).
+	Translations *map[string]SettingTexts `json:"translations,omitempty"`
 }
 
 // Apply checks upd and sets its fields on s: the texts
@@ -153,8 +212,49 @@ func (s *Settings) Apply(upd SettingsUpdate) error {
 	if upd.KeepImageLocation != nil {
 		next.KeepImageLocation = *upd.KeepImageLocation
 	}
+	if upd.Translations != nil {
+		tr, err := checkTranslations(*upd.Translations)
+		if err != nil {
+			return err
+		}
+		next.Translations = tr
+	}
 	*s = next
 	return nil
+}
+
+// checkTranslations validates the translations of the admin texts: at
+// most MaxTranslations languages, each code a CheckLanguageCode, each
+// text a CheckSettingText; a language left with no text is dropped.
+// EInvalid names the language and field ("translations.de.greeting").
+func checkTranslations(in map[string]SettingTexts) (map[string]SettingTexts, error) {
+	if len(in) > MaxTranslations {
+		return nil, Errorf(EInvalid, "translations may hold at most %d languages.", MaxTranslations)
+	}
+	out := map[string]SettingTexts{}
+	for lang, t := range in {
+		code, err := CheckLanguageCode(lang)
+		if err != nil {
+			return nil, Errorf(EInvalid, "translations: %q is not a language code such as \"de\".", lang)
+		}
+		if _, dup := out[code]; dup {
+			return nil, Errorf(EInvalid, "translations: %q is given twice.", code)
+		}
+		for _, f := range []struct {
+			name string
+			v    *string
+		}{{"online_message", &t.OnlineMessage}, {"offline_message", &t.OfflineMessage}, {"greeting", &t.Greeting}, {"widget_title", &t.WidgetTitle}} {
+			v, err := CheckSettingText("translations."+code+"."+f.name, *f.v)
+			if err != nil {
+				return nil, err
+			}
+			*f.v = v
+		}
+		if t != (SettingTexts{}) {
+			out[code] = t
+		}
+	}
+	return out, nil
 }
 
 // The waiting reminder (Settings.WaitingReminder), in minutes.

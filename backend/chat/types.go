@@ -248,6 +248,10 @@ type Message struct {
 	Author         Author `json:"author"`
 	Text           string `json:"text"`
 	System         string `json:"system,omitempty"` // closed, reopened, linked, offline_reply… for system notes
+	// SystemParams: what a system note says, for each reader to write it
+	// in their language (notes written before them have Text only; Text
+	// is the English sentence, for search and older clients).
+	SystemParams *SystemParams `json:"system_params,omitempty"`
 	// Internal: for the team only, never the customer: a private note
 	// (an agent's, System empty) or an internal system note (linked,
 	// assigned…).

@@ -159,6 +159,20 @@ func CheckLanguage(s string) (string, error) {
 	return s, nil
 }
 
+var languageCode = regexp.MustCompile(`^[a-z]{2,3}$`)
+
+// CheckLanguageCode validates the code of a language texts are written in:
+// a BCP 47 primary language subtag, two or three letters ("de", "fil"),
+// returned lower-cased. The catalogs (locales/) and the admin texts'
+// translations are keyed by it. EInvalid.
+func CheckLanguageCode(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if !languageCode.MatchString(s) {
+		return "", Errorf(EInvalid, "A language code is two or three letters, such as de.")
+	}
+	return s, nil
+}
+
 // CheckTimeZone validates an IANA time zone name ("Europe/Berlin"); empty
 // is allowed when optional. "Local" (the server's own zone) and names that
 // are not in the zone database are refused. EInvalid.

@@ -376,7 +376,7 @@ func (tx *Tx) changeStatus(ctx context.Context, a chat.Actor, convID int64, to c
 	if _, err := tx.ExecContext(ctx, `UPDATE conversations SET status = ?, closed_at = ? WHERE id = ?`, string(to), closedAt, convID); err != nil {
 		return err
 	}
-	if _, err := tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, convID, text, note{code: system, actor: a}, ""); err != nil {
+	if _, err := tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, convID, text, note{code: system, params: chat.StatusParams(a, to), actor: a}, ""); err != nil {
 		return err
 	}
 	c, err := tx.conversationSnapshot(ctx, convID)

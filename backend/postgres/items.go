@@ -538,7 +538,7 @@ func (tx *Tx) link(ctx context.Context, a chat.Actor, convID, number int64) erro
 	if number == 0 {
 		code = chat.NoteUnlinked
 	}
-	if _, err := tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, convID, text, note{code: code, internal: true, actor: a}, ""); err != nil {
+	if _, err := tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, convID, text, note{code: code, params: chat.LinkParams(a, ref, old), internal: true, actor: a}, ""); err != nil {
 		return err
 	}
 	if err := tx.conversationUpdated(ctx, convID); err != nil {

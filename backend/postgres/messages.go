@@ -12,7 +12,7 @@ import (
 const messageSelect = `SELECT m.id, m.conversation_id, m.author_kind, COALESCE(m.author_id, 0),
 	CASE m.author_kind WHEN 'user' THEN COALESCE(u.name, '') WHEN 'customer' THEN COALESCE(cu.name, '') ELSE '' END,
 	m.text, COALESCE(m.system, ''), m.internal, COALESCE(m.client_id, ''), m.created_at, m.edited_at, m.deleted_at,
-	COALESCE(m.mentions, ''), COALESCE(m.attachments, '')
+	COALESCE(m.mentions, ''), COALESCE(m.attachments, ''), COALESCE(m.system_params, '')
 	FROM messages m
 	LEFT JOIN users u ON m.author_kind = 'user' AND u.id = m.author_id
 	LEFT JOIN customers cu ON m.author_kind = 'customer' AND cu.id = m.author_id`
@@ -21,10 +21,16 @@ func scanMessage(row interface{ Scan(...any) error }) (*chat.Message, error) {
 	var m chat.Message
 	var created int64
 	var edited, deleted sql.NullInt64
-	var mentions, files string
+	var mentions, files, params string
 	if err := row.Scan(&m.ID, &m.ConversationID, &m.Author.Kind, &m.Author.ID, &m.Author.Name,
-		&m.Text, &m.System, &m.Internal, &m.ClientID, &created, &edited, &deleted, &mentions, &files); err != nil {
+		&m.Text, &m.System, &m.Internal, &m.ClientID, &created, &edited, &deleted, &mentions, &files, &params); err != nil {
 		return nil, err
+	}
+	if params != "" {
+		m.SystemParams = new(chat.SystemParams)
+		if err := json.Unmarshal([]byte(params), m.SystemParams); err != nil {
+			return nil, err
+		}
 	}
 	var err error
 	if m.Attachments, err = scanAttachments(files); err != nil {
@@ -65,6 +71,7 @@ func visibleMessage(ctx context.Context, q queryer, a chat.Actor, id int64) (*ch
 // notes), whom it @mentions and the uploads it carries.
 type note struct {
 	code        string
+	params      *chat.SystemParams // what the system note says (chat.SystemParams)
 	internal    bool
 	actor       chat.Actor
 	mentions    []int64
@@ -74,14 +81,17 @@ type note struct {
 // insertMessage appends a message (or a system note when n is set), bumps
 // the conversation's activity and appends message.created.
 func (tx *Tx) insertMessage(ctx context.Context, a chat.Actor, convID int64, text string, n note, clientID string) (*chat.Message, error) {
-	var mentions any
+	var mentions, params any
 	if len(n.mentions) > 0 {
 		mentions = string(marshal(n.mentions))
 	}
+	if n.params != nil {
+		params = string(marshal(n.params))
+	}
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO messages (conversation_id, author_kind, author_id, text, system, internal, client_id, created_at,
-		actor_kind, actor_id, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, convID, string(a.Kind), nullID(a.ID), text, nullString(n.code),
-		n.internal, nullString(clientID), ms(tx.now), nullString(string(n.actor.Kind)), nullID(n.actor.ID), mentions).Scan(&id)
+		actor_kind, actor_id, mentions, system_params) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, convID, string(a.Kind), nullID(a.ID), text, nullString(n.code),
+		n.internal, nullString(clientID), ms(tx.now), nullString(string(n.actor.Kind)), nullID(n.actor.ID), mentions, params).Scan(&id)
 	if err != nil {
 		return nil, err
 	}

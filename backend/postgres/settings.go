@@ -100,7 +100,7 @@ func (tx *Tx) offlineReply(ctx context.Context, convID int64) error {
 		AND system = 'offline_reply' AND created_at >= ?)`, convID, ms(st.OnlineChangedAt)).Scan(&already); err != nil || already {
 		return err
 	}
-	_, err = tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, convID, st.OfflineMessage, note{code: chat.NoteOfflineReply}, "")
+	_, err = tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, convID, st.OfflineMessage, note{code: chat.NoteOfflineReply, params: chat.OfflineReplyParams(st)}, "")
 	return err
 }
 

@@ -21,7 +21,7 @@ func (s *Store) AssignConversation(ctx context.Context, a chat.Actor, convID, us
 		if err := chat.CanAssign(a, &r.Conversation); err != nil {
 			return err
 		}
-		if err := tx.assign(ctx, a, r, userID, ""); err != nil {
+		if err := tx.assign(ctx, a, r, userID, nil); err != nil {
 			return err
 		}
 		c, err = tx.answer(ctx, a, convID)
@@ -31,10 +31,11 @@ func (s *Store) AssignConversation(ctx context.Context, a chat.Actor, convID, us
 }
 
 // assign moves conversation r to userID (0: nobody): the assignee joins,
-// an internal note records who did it (chat.AssignNote, or text),
+// an internal note records who did it (chat.AssignNote, or ReleaseNote
+// when released says why deskchat gave it back to the queue),
 // conversation.updated reaches the team. Assigning to the current assignee
 // changes nothing.
-func (tx *Tx) assign(ctx context.Context, by chat.Actor, r *conversationRow, userID int64, text string) error {
+func (tx *Tx) assign(ctx context.Context, by chat.Actor, r *conversationRow, userID int64, released *chat.ReleaseReason) error {
 	if r.assigneeID == userID {
 		return nil
 	}
@@ -72,11 +73,12 @@ func (tx *Tx) assign(ctx context.Context, by chat.Actor, r *conversationRow, use
 	if to != nil && !(by.IsUser() && by.ID == to.ID) {
 		mentions = []int64{to.ID}
 	}
-	if text == "" {
-		text = chat.AssignNote(by, to, from)
+	text, params := chat.AssignNote(by, to, from), chat.AssignParams(by, to, from)
+	if released != nil && from != nil {
+		text, params = chat.ReleaseNote(from, *released), chat.ReleaseParams(from, *released)
 	}
 	if _, err := tx.insertMessage(ctx, chat.Actor{Kind: chat.KindSystem}, r.ID, text,
-		note{code: chat.NoteAssigned, internal: true, actor: by, mentions: mentions}, ""); err != nil {
+		note{code: chat.NoteAssigned, params: params, internal: true, actor: by, mentions: mentions}, ""); err != nil {
 		return err
 	}
 	r.assigneeID = userID
@@ -157,7 +159,7 @@ func (s *Store) AutoAssign(ctx context.Context, online []int64) (int, error) {
 			if err != nil {
 				return err
 			}
-			if err := tx.assign(ctx, chat.Actor{Kind: chat.KindSystem}, r, agent, ""); err != nil {
+			if err := tx.assign(ctx, chat.Actor{Kind: chat.KindSystem}, r, agent, nil); err != nil {
 				return err
 			}
 			load[agent]++
@@ -210,11 +212,7 @@ func (tx *Tx) release(ctx context.Context, userID int64, why chat.ReleaseReason)
 		} else if err != nil {
 			return n, err
 		}
-		from := &chat.Person{ID: userID}
-		if err := tx.QueryRowContext(ctx, `SELECT name FROM users WHERE id = ?`, userID).Scan(&from.Name); err != nil {
-			return n, err
-		}
-		if err := tx.assign(ctx, chat.Actor{Kind: chat.KindSystem}, r, 0, chat.ReleaseNote(from, why)); err != nil {
+		if err := tx.assign(ctx, chat.Actor{Kind: chat.KindSystem}, r, 0, &why); err != nil {
 			return n, err
 		}
 		n++

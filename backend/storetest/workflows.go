@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,12 +30,69 @@ var workflowTests = []struct {
 	{"ItemsDoNotExposeCustomers", testItemsDoNotExposeCustomers},
 	{"UnlinkByItemOnlyMember", testUnlinkByItemOnlyMember},
 	{"CreateItemOncePerClientID", testCreateItemOnce},
+	{"SystemNotesCarryParams", testSystemParams},
+	{"AdminTextsPerLanguage", testTranslations},
 }
 
 // testCreateItemOnce: an item created again under the same client id by
 // the same person (the desktop's outbox after a lost answer) is the first
 // one: the same number, one item.created event, one link note; another
 // person's same id is their own item; no id, no such rule.
+// testSystemParams: every note deskchat writes carries what it says
+// (chat.SystemParams), so each reader writes it in their language; a
+// customer's name is never among them; events carry them too.
+func testSystemParams(t *testing.T, f *fixture) {
+	conv, _ := f.customerConversation(f.customerA, "my order")
+	item := f.item(f.support, chat.NewItem{Type: chat.ItemTask, Title: "Check the order"})
+	steps := []func(){
+		func() { f.s.CloseConversation(f.ctx, f.support, conv.ID) },
+		func() { f.send(f.customerA, conv.ID, "still there?") }, // reopens
+		func() { f.s.LinkConversation(f.ctx, f.support, conv.ID, item.Number) },
+		func() { f.s.LinkConversation(f.ctx, f.support, conv.ID, 0) },
+		func() { f.s.AssignConversation(f.ctx, f.admin, conv.ID, f.support2.ID) },
+		func() { f.s.AssignConversation(f.ctx, f.support, conv.ID, f.support.ID) },
+		func() { f.s.AssignConversation(f.ctx, f.admin, conv.ID, 0) },
+	}
+	for _, step := range steps {
+		step()
+	}
+	want := []chat.SystemParams{
+		{Key: "closed", Actor: "Sam Support", ActorKind: chat.KindUser},
+		{Key: "reopened", ActorKind: chat.KindCustomer},
+		{Key: "linked_task", Actor: "Sam Support", ActorKind: chat.KindUser, ItemNumber: item.Number},
+		{Key: "unlinked", Actor: "Sam Support", ActorKind: chat.KindUser, ItemNumber: item.Number},
+		{Key: "assigned", Actor: "Ada Admin", ActorKind: chat.KindUser, Assignee: "Sue Support"},
+		{Key: "took", Actor: "Sam Support", ActorKind: chat.KindUser},
+		{Key: "unassigned_from", Actor: "Ada Admin", ActorKind: chat.KindUser, Assignee: "Sam Support"},
+	}
+	msgs, err := f.s.ListMessages(f.ctx, f.admin, conv.ID, chat.MessageFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []chat.SystemParams
+	for _, m := range msgs {
+		if m.System != "" {
+			if m.SystemParams == nil {
+				t.Fatalf("note %q has no params", m.Text)
+			}
+			got = append(got, *m.SystemParams)
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("notes' params:\n got %+v\nwant %+v", got, want)
+	}
+	// The event of a note carries them as the message does.
+	var carried int
+	for _, ev := range f.replay(f.admin) {
+		if ev.Type == chat.EventMessageCreated && ev.ConversationID == conv.ID && strings.Contains(string(ev.Data), `"system_params":{"key":`) {
+			carried++
+		}
+	}
+	if carried != len(want) {
+		t.Fatalf("%d message.created events carry params, want %d", carried, len(want))
+	}
+}
+
 func testCreateItemOnce(t *testing.T, f *fixture) {
 	conv, _ := f.customerConversation(f.customerA, "the parcel never came")
 	ni := chat.NewItem{Type: chat.ItemTicket, Title: "Lost parcel", ConversationID: conv.ID, ClientID: "app-offline-1"}
@@ -611,6 +669,53 @@ func testOfflineReply(t *testing.T, f *fixture) {
 	msgs, _ = f.s.ListMessages(f.ctx, f.customerB, conv2.ID, chat.MessageFilter{})
 	if len(msgs) != 1 {
 		t.Fatalf("auto-reply off but %d messages", len(msgs))
+	}
+}
+
+// testTranslations: the admin texts may be written per language; the
+// widget gets each language's texts over the defaults; the offline
+// auto-reply carries its translations.
+func testTranslations(t *testing.T, f *fixture) {
+	tr := map[string]chat.SettingTexts{
+		"DE": {OfflineMessage: "  Wir sind offline.  ", Greeting: "Hallo!"},
+		"fr": {},
+	}
+	_, err := f.s.UpdateSettings(f.ctx, f.support, chat.SettingsUpdate{Translations: &tr})
+	wantCode(t, err, chat.EForbidden)
+	st, err := f.s.UpdateSettings(f.ctx, f.admin, chat.SettingsUpdate{Translations: &tr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]chat.SettingTexts{"de": {OfflineMessage: "Wir sind offline.", Greeting: "Hallo!"}}; !reflect.DeepEqual(st.Translations, want) {
+		t.Fatalf("translations = %+v, want %+v (codes lower-cased, texts trimmed, an empty language dropped)", st.Translations, want)
+	}
+	for _, bad := range []map[string]chat.SettingTexts{
+		{"deutsch": {Greeting: "x"}}, {"d": {Greeting: "x"}}, {"de-AT": {Greeting: "x"}}, {"": {Greeting: "x"}},
+		{"de": {Greeting: strings.Repeat("x", chat.MaxSettingRunes+1)}}, {"de": {WidgetTitle: "a\x00b"}},
+	} {
+		_, err := f.s.UpdateSettings(f.ctx, f.admin, chat.SettingsUpdate{Translations: &bad})
+		wantCode(t, err, chat.EInvalid)
+	}
+	w := st.Widget()
+	if d := w.Translations["de"]; d.Greeting != "Hallo!" || d.Title != st.WidgetTitle || d.Message != st.OnlineMessage {
+		t.Fatalf("widget de = %+v (a missing translation falls back to the default)", d)
+	}
+	f.s.SetOnline(f.ctx, f.admin, false)
+	st, _ = f.s.Settings(f.ctx)
+	if d := st.Widget().Translations["de"]; d.Message != "Wir sind offline." {
+		t.Fatalf("offline widget de = %+v", d)
+	}
+	conv, _ := f.customerConversation(f.customerA, "hallo?")
+	msgs, _ := f.s.ListMessages(f.ctx, f.customerA, conv.ID, chat.MessageFilter{})
+	last := msgs[len(msgs)-1]
+	if last.System != chat.NoteOfflineReply || last.Text != st.OfflineMessage || last.SystemParams == nil ||
+		last.SystemParams.Texts["de"] != "Wir sind offline." {
+		t.Fatalf("offline reply = %+v %+v", last, last.SystemParams)
+	}
+	// An empty map removes every translation.
+	none := map[string]chat.SettingTexts{}
+	if st, err := f.s.UpdateSettings(f.ctx, f.admin, chat.SettingsUpdate{Translations: &none}); err != nil || len(st.Translations) != 0 {
+		t.Fatalf("cleared = %+v, %v", st.Translations, err)
 	}
 }
 

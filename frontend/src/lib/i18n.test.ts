@@ -56,7 +56,7 @@ describe('catalogs', () => {
 describe('t', () => {
   it('speaks the chosen language and isolates names', () => {
     setLanguage('de');
-    expect(t('notes.closed', { actor: 'Ben' })).toBe('\u2068Ben\u2069 hat die Unterhaltung geschlossen.');
+    expect(t('notes.closed', { actor: 'Ben' })).toBe('\u2068Ben\u2069 hat die Konversation geschlossen.');
     setLanguage('en-GB');
     expect(t('notes.closed', { actor: 'Ben' })).toBe('\u2068Ben\u2069 closed the conversation.');
   });

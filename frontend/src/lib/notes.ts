@@ -1,8 +1,11 @@
-// System notes (closed, reopened, linked, assigned…) are stored as a code
-// and its parameters and written here in the reader's language.
-import type { Message } from './types';
+// The agent app's system-note text: renderNote (note-render.ts, shared
+// with the widget) with the app's catalogs
+// and language (lib/i18n).
+import { has, lang, t } from './i18n';
+import { renderNote } from './note-render';
+import type { Message } from './protocol.gen';
 
-/** noteText is a system note's sentence in the current language. */
+/** noteText is a system note's sentence in the app's language. */
 export function noteText(m: Message): string {
-  return m.text;
+  return renderNote(m, lang.value, t, has);
 }

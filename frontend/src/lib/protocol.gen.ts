@@ -121,6 +121,7 @@ export interface Message {
   author: Author;
   text: string;
   system?: string;
+  system_params?: SystemParams;
   internal?: boolean;
   mentions?: number[];
   attachments?: Attachment[];
@@ -139,6 +140,15 @@ export interface Author {
   kind: ActorKind;
   id?: number;
   name: string;
+}
+
+export interface SystemParams {
+  key: string;
+  actor?: string;
+  actor_kind?: ActorKind;
+  assignee?: string;
+  item_number?: number;
+  texts?: Record<string, string>;
 }
 
 export interface Attachment {
@@ -263,6 +273,14 @@ export interface Settings {
   waiting_reminder: number;
   max_file_bytes: number;
   keep_image_location: boolean;
+  translations?: Record<string, SettingTexts>;
+}
+
+export interface SettingTexts {
+  online_message?: string;
+  offline_message?: string;
+  greeting?: string;
+  widget_title?: string;
 }
 
 export interface SettingsUpdate {
@@ -278,6 +296,7 @@ export interface SettingsUpdate {
   waiting_reminder?: number;
   max_file_bytes?: number;
   keep_image_location?: boolean;
+  translations?: Record<string, SettingTexts>;
 }
 
 export interface WidgetConfig {
@@ -286,6 +305,13 @@ export interface WidgetConfig {
   greeting: string;
   title: string;
   max_file_bytes: number;
+  translations?: Record<string, WidgetTexts>;
+}
+
+export interface WidgetTexts {
+  message: string;
+  greeting: string;
+  title: string;
 }
 
 export interface SearchResult {
