@@ -23,6 +23,7 @@ import { TeamNew } from './TeamNew';
 import { helpOpen, ShortcutHelp } from './Shortcuts';
 import { shortcutFor, step, typingIn } from '../lib/shortcuts';
 import { loadSavedReplies, loadTeammates, watchTeamwork } from '../stores/teamwork';
+import { t } from '../lib/i18n';
 
 /** Forgets every UI store's state of the session before. */
 function resetSessionState() {
@@ -111,9 +112,9 @@ export function App() {
     if (userKey) enter();
   }, [userKey]);
 
-  if (!api()) return <main class="signin"><h1>deskchat</h1><p>Connecting…</p></main>;
+  if (!api()) return <main class="signin"><h1>deskchat</h1><p>{t('app.connecting')}</p></main>;
   const s = session.value;
-  if (!s) return <main class="signin"><h1>deskchat</h1><p>Starting…</p></main>;
+  if (!s) return <main class="signin"><h1>deskchat</h1><p>{t('app.starting')}</p></main>;
   if (!s.signed_in) return <SignIn />;
   if (mode.value === 'compact') return <Compact />;
   return (

@@ -11,6 +11,7 @@ import { conversationTitle } from './ConversationList';
 import { me } from '../stores/session';
 import { ConversationRow } from './ConversationList';
 import { HelpdeskSwitch } from './HelpdeskSwitch';
+import { t } from '../lib/i18n';
 
 export function Compact() {
   useEffect(() => {
@@ -35,15 +36,15 @@ export function Compact() {
     // A notification's Reply: the last messages and the composer, focused.
     const last = messages.value.filter((m) => !m.system && !m.deleted_at).slice(-3);
     return (
-      <div class="compact quick-reply" aria-label="Quick reply">
+      <div class="compact quick-reply" aria-label={t('compact.quick_reply')}>
         <header class="compact-header">
-          <button onClick={() => (composeFor.value = null)} aria-label="Back">←</button>
+          <button onClick={() => (composeFor.value = null)} aria-label={t('compact.back')}>←</button>
           <strong><bdi>{conversationTitle(c, me.value?.id)}</bdi></strong>
-          <button onClick={() => openFull(c.id)} title="Full window">⤢</button>
+          <button onClick={() => openFull(c.id)} title={t('compact.full_window')}>⤢</button>
         </header>
         <ul class="quick-last">
           {last.map((m) => (
-            <li key={m.id} class={m.internal ? 'internal' : ''}><span class="muted"><bdi>{m.author.name || 'Customer'}</bdi>:</span> {m.text}</li>
+            <li key={m.id} class={m.internal ? 'internal' : ''}><span class="muted"><bdi>{m.author.name || t('common.customer')}</bdi>:</span> {m.text}</li>
           ))}
         </ul>
         <Composer key={c.id} autoFocus />
@@ -54,12 +55,12 @@ export function Compact() {
     <div class="compact">
       <header class="compact-header">
         <strong>deskchat</strong>
-        <span class="unread-total" aria-label="Unread conversations">{n > 0 ? `${n} unread` : 'All read'}</span>
-        <button onClick={() => setCompact(false)} title="Full window">⤢</button>
+        <span class="unread-total" aria-label={t('compact.unread_conversations')}>{n > 0 ? t('common.unread_count', { count: n }) : t('compact.all_read')}</span>
+        <button onClick={() => setCompact(false)} title={t('compact.full_window')}>⤢</button>
       </header>
       <HelpdeskSwitch />
       <div class={`conn conn-${connection.value.tone}`}><span class="dot" />{connection.value.label}</div>
-      <ul class="compact-list" aria-label="Latest conversations">
+      <ul class="compact-list" aria-label={t('compact.latest')}>
         {latest.value.map((c) => (
           <li key={c.id}><ConversationRow c={c} selected={false} onOpen={() => openFull(c.id)} /></li>
         ))}

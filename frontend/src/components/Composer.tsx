@@ -14,6 +14,7 @@ import { Counter, fits } from './Counter';
 import { composing } from './Message';
 import { StagedFiles } from './Files';
 import { pickFiles, stageFiles, staged, takeStaged, unstage } from '../stores/files';
+import { t } from '../lib/i18n';
 
 type Pick = { kind: 'reply'; items: SavedReply[] } | { kind: 'mention'; items: User[]; start: number };
 
@@ -87,26 +88,26 @@ export function Composer({ autoFocus = false }: { autoFocus?: boolean }) {
     setActive(0);
   };
   const submit = () => {
-    const t = text.trim();
+    const trimmed = text.trim();
     // Nothing visible and no file is nothing to send; too long is kept as
     // typed (the counter says by how much), never cut.
-    if ((!visible(t) && !staged.value.length) || !fits(t, MAX_MESSAGE)) return;
-    const mentions = canMention ? mentionedIds(t, picked) : [];
+    if ((!visible(trimmed) && !staged.value.length) || !fits(trimmed, MAX_MESSAGE)) return;
+    const mentions = canMention ? mentionedIds(trimmed, picked) : [];
     setText('');
     setPicked([]);
     // Queued locally, so this fails only on a refused text (too long):
     // then the draft comes back.
-    send(visible(t) ? t : '', internal, mentions, takeStaged()).then((ok) => ok || setText((cur) => cur || text));
+    send(visible(trimmed) ? trimmed : '', internal, mentions, takeStaged()).then((ok) => ok || setText((cur) => cur || text));
     ref.current?.focus();
   };
   const closed = conv?.status === 'closed';
   const placeholder = internal
-    ? 'Private note: only the team sees it. @ mentions a teammate'
+    ? t('composer.placeholder_note')
     : closed
-      ? `Reply… (this conversation is closed; a reply reopens it${offline ? ' once the connection returns' : ''})`
+      ? t(offline ? 'composer.placeholder_closed_offline' : 'composer.placeholder_closed')
       : offline
-        ? 'Offline: your reply is sent when the connection returns'
-        : 'Reply… Enter sends, / for saved replies';
+        ? t('composer.placeholder_offline')
+        : t('composer.placeholder');
   return (
     <form
       class={`composer${internal ? ' note-mode' : ''}`}
@@ -116,25 +117,25 @@ export function Composer({ autoFocus = false }: { autoFocus?: boolean }) {
       }}
     >
       {customerConv && (
-        <div class="composer-mode" role="radiogroup" aria-label="Who reads it">
+        <div class="composer-mode" role="radiogroup" aria-label={t('composer.who_reads')}>
           <button type="button" role="radio" aria-checked={!note} class={!note ? 'on' : ''} onClick={() => (setNote(false), ref.current?.focus())}>
-            Reply
+            {t('composer.reply')}
           </button>
           <button type="button" role="radio" aria-checked={note} class={note ? 'on note' : ''} onClick={() => (setNote(true), loadTeammates(), ref.current?.focus())}>
-            Private note
+            {t('composer.private_note')}
           </button>
         </div>
       )}
       <div class="composer-main">
         {pick && (
-          <div class="picker" role="listbox" aria-label={pick.kind === 'reply' ? 'Saved replies' : 'Mention a teammate'}>
-            {choices === 0 && <div class="picker-empty">{pick.kind === 'reply' ? 'No saved reply matches. Add them in Settings.' : 'No teammate matches.'}</div>}
+          <div class="picker" role="listbox" aria-label={pick.kind === 'reply' ? t('composer.saved_replies') : t('composer.mention')}>
+            {choices === 0 && <div class="picker-empty">{pick.kind === 'reply' ? t('composer.no_reply_match') : t('composer.no_teammate_match')}</div>}
             {pick.kind === 'reply' &&
               pick.items.map((r, i) => (
                 <button type="button" role="option" aria-selected={i === at} class={i === at ? 'active' : ''} key={r.id}
                   onMouseDown={(e) => (e.preventDefault(), choose(i))}>
                   <span class="picker-key">/{r.shortcut}</span> <bdi class="picker-title">{r.title}</bdi>
-                  {r.owner_id ? <span class="tag">mine</span> : null}
+                  {r.owner_id ? <span class="tag">{t('composer.mine')}</span> : null}
                 </button>
               ))}
             {pick.kind === 'mention' &&
@@ -148,7 +149,7 @@ export function Composer({ autoFocus = false }: { autoFocus?: boolean }) {
         )}
         <textarea
           ref={ref}
-          aria-label={internal ? 'Private note' : 'Reply'}
+          aria-label={internal ? t('composer.private_note') : t('composer.reply')}
           placeholder={placeholder}
           value={text}
           rows={2}
@@ -202,13 +203,13 @@ export function Composer({ autoFocus = false }: { autoFocus?: boolean }) {
         />
       </div>
       {!canMention && picked.some((p) => text.includes(`@${p.name}`)) && (
-        <p class="composer-warn" role="note">This is a reply: the customer reads the @names in it, and nobody is notified. Switch to Private note to mention.</p>
+        <p class="composer-warn" role="note">{t('composer.mention_warning')}</p>
       )}
       <StagedFiles />
       <div class="composer-side">
         <Counter text={text} limit={MAX_MESSAGE} />
-        <button type="button" class="attach" aria-label="Attach files" title="Attach files" onClick={() => conv && pickFiles(conv.id)}>📎</button>
-        <button type="submit" class={internal ? 'note' : ''} disabled={!fits(text.trim(), MAX_MESSAGE)}>{internal ? 'Add note' : 'Send'}</button>
+        <button type="button" class="attach" aria-label={t('composer.attach')} title={t('composer.attach')} onClick={() => conv && pickFiles(conv.id)}>📎</button>
+        <button type="submit" class={internal ? 'note' : ''} disabled={!fits(text.trim(), MAX_MESSAGE)}>{internal ? t('composer.add_note') : t('composer.send')}</button>
       </div>
     </form>
   );

@@ -1,5 +1,6 @@
 // The conversation list of the selected section and status.
-import { relativeTime } from '../lib/format';
+import { itemTypeLabel } from '../lib/format';
+import { relativeTime, t } from '../lib/i18n';
 import { isolate, visible } from '../lib/text';
 import type { Conversation } from '../lib/types';
 import { current, open } from '../stores/conversation';
@@ -13,11 +14,11 @@ export const ROW_HEIGHT = 68;
 /** The name a conversation goes by: the customer, or the other
  * participants (each name isolated: several names share one line). */
 export function conversationTitle(c: Conversation, myId?: number): string {
-  if (c.erased_at || c.customer?.erased_at) return 'Erased customer';
-  if (c.customer) return c.customer.name || c.customer.email || `Customer ${c.customer.id}`;
+  if (c.erased_at || c.customer?.erased_at) return t('list.erased_customer');
+  if (c.customer) return c.customer.name || c.customer.email || t('list.customer_id', { id: c.customer.id });
   const others = (c.participants ?? []).filter((p) => p.user_id !== myId).map((p) => p.name);
   if (others.length === 1) return others[0];
-  return others.length ? others.map(isolate).join(', ') : 'Just me';
+  return others.length ? others.map(isolate).join(', ') : t('list.just_me');
 }
 
 /** The preview line: the last message, "You: …" when it is mine (the text
@@ -25,11 +26,11 @@ export function conversationTitle(c: Conversation, myId?: number): string {
 export function preview(c: Conversation, myId?: number): string {
   const m = c.last_message;
   if (!m) return '';
-  if (m.deleted_at) return 'Message deleted';
+  if (m.deleted_at) return t('list.message_deleted');
   // A message of files only shows their names (as chat.Message.Summary).
   const files = m.attachments ?? [];
   const text = !visible(m.text) && files.length ? `📎 ${files.map((a) => isolate(a.name)).join(', ')}` : m.text.replace(/\s+/g, ' ');
-  return m.author.kind === 'user' && m.author.id === myId ? `You: ${isolate(text)}` : text;
+  return m.author.kind === 'user' && m.author.id === myId ? t('list.you_said', { text }) : text;
 }
 
 export function ConversationRow({ c, selected, onOpen, menu = false }: { c: Conversation; selected: boolean; onOpen: () => void; menu?: boolean }) {
@@ -43,14 +44,14 @@ export function ConversationRow({ c, selected, onOpen, menu = false }: { c: Conv
         <time class="conv-time" dateTime={c.last_activity_at}>{relativeTime(new Date(c.last_activity_at), new Date())}</time>
       </div>
       <div class="conv-bottom">
-        {c.item && <span class={`chip chip-${c.item.type}`}>#{c.item.number} {c.item.type}</span>}
+        {c.item && <span class={`chip chip-${c.item.type}`}>#{c.item.number} {itemTypeLabel(c.item.type)}</span>}
         {c.assignee && (
-          <span class="chip chip-assignee" title={`Assigned to ${c.assignee.name}`}>
-            {c.assignee.id === myId ? 'You' : <bdi>{c.assignee.name}</bdi>}
+          <span class="chip chip-assignee" title={t('list.assigned_to', { name: c.assignee.name })}>
+            {c.assignee.id === myId ? t('common.you') : <bdi>{c.assignee.name}</bdi>}
           </span>
         )}
         <span class="conv-preview">{preview(c, myId)}</span>
-        {c.unread > 0 && <span class="unread-dot" aria-label={`${c.unread} unread`}>{c.unread}</span>}
+        {c.unread > 0 && <span class="unread-dot" aria-label={t('common.unread_count', { count: c.unread })}>{c.unread}</span>}
       </div>
     </button>
     </div>
@@ -65,14 +66,15 @@ function RowMenu({ c }: { c: Conversation }) {
 export function ConversationList() {
   const items = list.value;
   const sel = current.value?.id;
-  const view = assignee.value === 'none' ? 'Unassigned' : assignee.value === 'me' ? 'Assigned to me' : status.value === 'open' ? 'Open' : 'Closed';
-  const heading = `${section.value === 'customers' ? 'From Customers' : 'My Conversations'} · ${view}`;
+  const view = assignee.value === 'none' ? t('sidebar.unassigned') : assignee.value === 'me' ? t('sidebar.assigned_to_me')
+    : status.value === 'open' ? t('common.state_open') : t('common.state_closed');
+  const heading = `${section.value === 'customers' ? t('sidebar.from_customers') : t('sidebar.my_conversations')} · ${view}`;
   return (
     <div class="conv-list">
       <h1 class="list-heading">{heading}</h1>
       {listError.value && <div class="error" role="alert">{listError.value}</div>}
       {items.length === 0 ? (
-        <p class="empty">No {status.value} conversations.</p>
+        <p class="empty">{status.value === 'open' ? t('list.empty_open') : t('list.empty_closed')}</p>
       ) : (
         <VirtualList
           label={heading}

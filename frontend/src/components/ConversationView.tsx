@@ -1,9 +1,9 @@
 // The open conversation: header with status, Close/Reopen and the link
 // menu; messages grouped by day and author; pending sends; typing; composer.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { isolate } from '../lib/text';
 import { api, errorText } from '../lib/bridge';
-import { OUT_KIND_LABEL } from '../lib/format';
+import { itemTypeLabel, outKindLabel, tWith } from '../lib/format';
+import { t } from '../lib/i18n';
 import type { OutboxEntry } from '../lib/types';
 import {
   actionError, atBottom, closeConversation, current, discard, groupMessages, hasNewer, hasOlder, highlight, jumpToLatest, latest, loadNewer,
@@ -38,19 +38,19 @@ function MoreMenu() {
     }
   };
   const exportAs = (format: 'text' | 'html') =>
-    run(() => api()!.InboxService.ExportConversation({ conversation_id: c.id, format }), 'Exported.');
+    run(() => api()!.InboxService.ExportConversation({ conversation_id: c.id, format }), t('conversation.exported'));
   return (
     <div class="link-menu">
-      <button aria-haspopup="menu" aria-expanded={openMenu} onClick={() => (setOpen(!openMenu), loadTeammates())}>More ▾</button>
+      <button aria-haspopup="menu" aria-expanded={openMenu} onClick={() => (setOpen(!openMenu), loadTeammates())}>{t('conversation.more')} ▾</button>
       {openMenu && (
-        <div class="menu" role="menu" aria-label="More">
-          <button role="menuitem" onClick={() => exportAs('text')}>Export as text…</button>
-          <button role="menuitem" onClick={() => exportAs('html')}>Export as web page…</button>
+        <div class="menu" role="menu" aria-label={t('conversation.more')}>
+          <button role="menuitem" onClick={() => exportAs('text')}>{t('conversation.export_text')}</button>
+          <button role="menuitem" onClick={() => exportAs('html')}>{t('conversation.export_html')}</button>
           {candidates.map((u) => (
             <button role="menuitem" key={u.id} onClick={() => run(async () => {
               await api()!.InboxService.AddParticipant({ conversation_id: c.id, user_id: u.id });
               await refresh();
-            })}>Add <bdi>{u.name}</bdi></button>
+            })}>{tWith('conversation.add_participant', 'name', <bdi>{u.name}</bdi>)}</button>
           ))}
         </div>
       )}
@@ -69,17 +69,17 @@ function LinkMenu() {
   return (
     <div class="link-menu">
       <button aria-haspopup="menu" aria-expanded={openMenu} onClick={() => setOpen(!openMenu)}>
-        {c.item ? `#${c.item.number} ${c.item.type}` : 'Link'} ▾
+        {c.item ? `#${c.item.number} ${itemTypeLabel(c.item.type)}` : t('conversation.link')} ▾
       </button>
       {openMenu && (
         <div class="menu" role="menu">
-          <button role="menuitem" onClick={pick(() => startItem(c.id, 'ticket'))}>Create ticket</button>
-          <button role="menuitem" onClick={pick(() => startItem(c.id, 'task'))}>Create task</button>
-          <button role="menuitem" onClick={pick(startLink)}>Link to existing item</button>
+          <button role="menuitem" onClick={pick(() => startItem(c.id, 'ticket'))}>{t('conversation.create_ticket')}</button>
+          <button role="menuitem" onClick={pick(() => startItem(c.id, 'task'))}>{t('conversation.create_task')}</button>
+          <button role="menuitem" onClick={pick(startLink)}>{t('conversation.link_existing')}</button>
           {c.item && (
-            <button role="menuitem" onClick={pick(() => showPanel({ kind: 'item', number: c.item!.number }))}>View item details</button>
+            <button role="menuitem" onClick={pick(() => showPanel({ kind: 'item', number: c.item!.number }))}>{t('conversation.item_details')}</button>
           )}
-          {c.item && <button role="menuitem" onClick={pick(() => link(c.id, 0))}>Unlink #{c.item.number}</button>}
+          {c.item && <button role="menuitem" onClick={pick(() => link(c.id, 0))}>{t('conversation.unlink', { number: c.item.number })}</button>}
         </div>
       )}
     </div>
@@ -96,12 +96,12 @@ function PendingSend({ e }: { e: OutboxEntry }) {
       <div class="msg-meta">
         {e.failed ? (
           <>
-            <span class="tag failed">Not sent: {e.failed}</span>
-            <button onClick={() => retry(e)}>Retry</button>
-            <button onClick={() => discard(e)}>Discard</button>
+            <span class="tag failed">{t('outbox.not_sent', { reason: e.failed })}</span>
+            <button onClick={() => retry(e)}>{t('common.retry')}</button>
+            <button onClick={() => discard(e)}>{t('common.discard')}</button>
           </>
         ) : (
-          <span class="tag">Sending…</span>
+          <span class="tag">{t('outbox.sending')}</span>
         )}
       </div>
     </div>
@@ -117,26 +117,26 @@ function MuteButton({ id }: { id: number }) {
   }, [id]);
   if (muted === null) return null;
   return (
-    <button aria-pressed={muted} title={muted ? 'Notifications for this conversation are off' : 'Turn off notifications for this conversation'}
+    <button aria-pressed={muted} title={muted ? t('conversation.muted_title') : t('conversation.mute_title')}
       onClick={async () => {
         await api()?.DesktopService.MuteConversation({ conversation_id: id, muted: !muted });
         setMuted(!muted);
       }}>
-      {muted ? 'Unmute' : 'Mute'}
+      {muted ? t('conversation.unmute') : t('conversation.mute')}
     </button>
   );
 }
 
 function Typing() {
   const [, tick] = useState(0);
-  const t = typing.value;
+  const who = typing.value;
   useEffect(() => {
-    if (!t) return;
-    const id = setTimeout(() => tick((x) => x + 1), t.until - Date.now() + 10);
+    if (!who) return;
+    const id = setTimeout(() => tick((x) => x + 1), who.until - Date.now() + 10);
     return () => clearTimeout(id);
-  }, [t]);
-  if (!t || t.until < Date.now()) return null;
-  return <div class="typing" aria-live="polite"><bdi>{t.name}</bdi> is typing…</div>;
+  }, [who]);
+  if (!who || who.until < Date.now()) return null;
+  return <div class="typing" aria-live="polite">{tWith('conversation.typing', 'name', <bdi>{who.name}</bdi>)}</div>;
 }
 
 export function ConversationView() {
@@ -210,7 +210,7 @@ export function ConversationView() {
     const id = setTimeout(() => (highlight.value = null), 4000);
     return () => clearTimeout(id);
   }, [highlight.value]);
-  if (!c) return <div class="conv-view empty-view"><p>Select a conversation.</p></div>;
+  if (!c) return <div class="conv-view empty-view"><p>{t('conversation.select')}</p></div>;
   const rows = groupMessages(msgs, myId, new Date());
   const ops = new Map<number, OutboxEntry[]>();
   for (const p of pend) if (p.message_id) ops.set(p.message_id, [...(ops.get(p.message_id) ?? []), p]);
@@ -221,7 +221,7 @@ export function ConversationView() {
   const statusOps = pend.filter((p) => p.kind === 'close_conversation' || p.kind === 'reopen_conversation' || p.kind === 'link_conversation' ||
     p.kind === 'create_item');
   return (
-    <section class={`conv-view${dropping ? ' dropping' : ''}`} aria-label={`Conversation with ${isolate(conversationTitle(c, myId))}`}
+    <section class={`conv-view${dropping ? ' dropping' : ''}`} aria-label={t('conversation.with', { name: conversationTitle(c, myId) })}
       // A file dropped anywhere on the conversation goes with the next reply.
       onDragOver={(e) => {
         if (!c.erased_at && e.dataTransfer?.types.includes('Files')) {
@@ -241,25 +241,25 @@ export function ConversationView() {
         <div>
           <h2><bdi>{conversationTitle(c, myId)}</bdi></h2>
           <div class="conv-sub">
-            <span class={`status status-${c.status}`}>{c.status === 'open' ? 'Open' : 'Closed'}</span>
+            <span class={`status status-${c.status}`}>{c.status === 'open' ? t('common.state_open') : t('common.state_closed')}</span>
             {statusOps.map((op) =>
               op.failed ? (
                 <span class="refused" key={op.client_id}>
-                  <span class="tag failed">{OUT_KIND_LABEL[op.kind]} refused: {op.failed}</span>
-                  <button onClick={() => retry(op)}>Retry</button>
-                  <button onClick={() => discard(op)}>Discard</button>
+                  <span class="tag failed">{t('outbox.refused', { act: outKindLabel(op.kind), reason: op.failed })}</span>
+                  <button onClick={() => retry(op)}>{t('common.retry')}</button>
+                  <button onClick={() => discard(op)}>{t('common.discard')}</button>
                 </span>
               ) : (
                 <span class="tag" key={op.client_id}>
-                  {op.kind === 'close_conversation' ? 'closing…' : op.kind === 'reopen_conversation' ? 'reopening…'
-                    : op.kind === 'create_item' ? <>creating {op.item?.type ?? 'item'} <bdi>{op.item?.title}</bdi>…</>
-                    : op.item_number ? `linking #${op.item_number}…` : 'unlinking…'}
+                  {op.kind === 'close_conversation' ? t('conversation.closing') : op.kind === 'reopen_conversation' ? t('conversation.reopening')
+                    : op.kind === 'create_item' ? tWith(`conversation.creating_${op.item?.type ?? 'item'}`, 'title', <bdi>{op.item?.title}</bdi>)
+                    : op.item_number ? t('conversation.linking', { number: op.item_number }) : t('conversation.unlinking')}
                 </span>
               ),
             )}
             {c.customer && (
               <button class="linklike" onClick={() => showPanel({ kind: 'customer', id: c.customer!.id })}>
-                {c.customer.email ? <bdi>{c.customer.email}</bdi> : 'Customer details'}
+                {c.customer.email ? <bdi>{c.customer.email}</bdi> : t('conversation.customer_details')}
               </button>
             )}
             {c.item && (
@@ -275,9 +275,9 @@ export function ConversationView() {
           <MoreMenu />
           <LinkMenu />
           {c.status === 'open' ? (
-            <button onClick={closeConversation} disabled={waitingLast('close_conversation')}>Close</button>
+            <button onClick={closeConversation} disabled={waitingLast('close_conversation')}>{t('common.close')}</button>
           ) : (
-            <button onClick={reopenConversation} disabled={waitingLast('reopen_conversation')}>Reopen</button>
+            <button onClick={reopenConversation} disabled={waitingLast('reopen_conversation')}>{t('conversation.reopen')}</button>
           )}
         </div>
       </header>
@@ -295,7 +295,7 @@ export function ConversationView() {
         }}
       >
         {hasOlder.value && (
-          <button class="older" onClick={older}>Load older messages</button>
+          <button class="older" onClick={older}>{t('conversation.load_older')}</button>
         )}
         {rows.map((r) => {
           if (r.kind === 'day') return <div class="day" key={r.key}><span>{r.label}</span></div>;
@@ -307,24 +307,24 @@ export function ConversationView() {
           // message changes, and nothing already on screen renders again.
           return r.messages.map((m, i) => (
             <div class={`group${r.mine ? ' mine' : ''}${i ? ' cont' : ''} author-${r.author.kind}`} key={`g-${m.id}`}>
-              {i === 0 && <div class="author">{r.mine ? 'You' : <bdi>{r.author.name || (r.author.kind === 'customer' ? 'Customer' : 'Someone')}</bdi>}</div>}
+              {i === 0 && <div class="author">{r.mine ? t('common.you') : <bdi>{r.author.name || (r.author.kind === 'customer' ? t('common.customer') : t('common.someone'))}</bdi>}</div>}
               <MessageBubble m={m} mine={r.mine} pendingOps={ops.get(m.id) ?? NONE} highlighted={highlight.value === m.id}
                 erased={!!c.erased_at && m.author.kind === 'customer'} />
             </div>
           ));
         })}
         {hasNewer.value ? (
-          <button class="older" onClick={newer}>Load newer messages</button>
+          <button class="older" onClick={newer}>{t('conversation.load_newer')}</button>
         ) : (
           unsent(msgs, pend).map((p) => <PendingSend key={p.client_id} e={p} />)
         )}
         <Typing />
       </div>
       {hasNewer.value && (
-        <button class="jump-latest" onClick={jumpToLatest}>Jump to the latest ↓</button>
+        <button class="jump-latest" onClick={jumpToLatest}>{t('conversation.jump_latest')}</button>
       )}
       {c.erased_at ? (
-        <p class="erased-note" role="note">This customer was erased: the conversation is kept for the team and takes no new messages.</p>
+        <p class="erased-note" role="note">{t('conversation.erased')}</p>
       ) : (
         <Composer key={c.id} />
       )}

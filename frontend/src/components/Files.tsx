@@ -3,15 +3,31 @@
 // and the large view of an image.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Attachment, OutFile } from '../lib/bindings.gen';
-import { formatBytes } from '../lib/text';
+import { formatBytes, setTextWords } from '../lib/text';
+import { formatNumber, lang, t } from '../lib/i18n';
 import { fileError, openImage, saveFile, staged, thumbnail, unstage, viewing } from '../stores/files';
+
+// Sizes and length counters (lib/text, shared with the widget) in the
+// app's language: "1,5 MB", "5.001 / 5.000 · 1 Zeichen zu viel".
+const sizeFormats = new Map<string, Intl.NumberFormat>();
+setTextWords({
+  count: formatNumber,
+  size: (n, fraction) => {
+    const key = `${lang.value}|${fraction}`;
+    let f = sizeFormats.get(key);
+    if (!f) sizeFormats.set(key, (f = new Intl.NumberFormat(lang.value, { useGrouping: false, minimumFractionDigits: fraction, maximumFractionDigits: fraction })));
+    return f.format(n);
+  },
+  tooMany: (over) => t('message.too_many', { count: over }),
+  unit: (u) => t(u === 'MB' ? 'files.unit_mb' : u === 'KB' ? 'files.unit_kb' : 'files.unit_bytes'),
+});
 
 export function MessageFiles({ messageId, files }: { messageId: number; files?: Attachment[] }) {
   if (!files?.length) return null;
   return (
     <div class="msg-files">
       {files.map((a) => (a.image ? <ImageFile key={a.id} messageId={messageId} a={a} /> : (
-        <button type="button" class="file" key={a.id} aria-label={`Save ${a.name}`} title="Save" onClick={() => saveFile(messageId, a)}>
+        <button type="button" class="file" key={a.id} aria-label={t('files.save', { name: a.name })} title={t('common.save')} onClick={() => saveFile(messageId, a)}>
           <span class="file-icon" aria-hidden="true">📄</span> <bdi class="file-name">{a.name}</bdi> <span class="file-size">{formatBytes(a.size)}</span>
         </button>
       )))}
@@ -31,9 +47,9 @@ function ImageFile({ messageId, a }: { messageId: number; a: Attachment }) {
   }, [messageId, a.id]);
   const w = Math.min(a.width ?? 240, 240);
   return (
-    <button type="button" class="file image" aria-label={`Open image ${a.name}`} onClick={() => openImage(messageId, a)}>
+    <button type="button" class="file image" aria-label={t('files.open_image', { name: a.name })} onClick={() => openImage(messageId, a)}>
       {src ? <img src={src} alt={a.name} style={{ width: `${w}px`, aspectRatio: `${a.width ?? 4} / ${a.height ?? 3}` }} />
-        : <span class="file-missing" style={{ width: `${w}px`, aspectRatio: `${a.width ?? 4} / ${a.height ?? 3}` }}>{missing ? 'Not available offline' : ''}</span>}
+        : <span class="file-missing" style={{ width: `${w}px`, aspectRatio: `${a.width ?? 4} / ${a.height ?? 3}` }}>{missing ? t('files.not_offline') : ''}</span>}
     </button>
   );
 }
@@ -54,11 +70,11 @@ export function StagedFiles() {
   return (
     <div class="staged">
       {staged.value.length > 0 && (
-        <ul aria-label="Files to send">
+        <ul aria-label={t('files.to_send')}>
           {staged.value.map((f) => (
             <li key={f.token}>
               <bdi class="file-name">{f.name}</bdi> <span class="file-size">{formatBytes(f.size)}</span>
-              <button type="button" class="link" aria-label={`Remove ${f.name}`} onClick={() => unstage(f)}>×</button>
+              <button type="button" class="link" aria-label={t('panel.remove', { name: f.name })} onClick={() => unstage(f)}>×</button>
             </li>
           ))}
         </ul>
@@ -78,10 +94,10 @@ export function ImageViewer() {
   if (!v) return null;
   const close = () => (viewing.value = null);
   return (
-    <div class="viewer" role="dialog" aria-label={`Image ${v.name}`} tabIndex={-1} ref={ref}
+    <div class="viewer" role="dialog" aria-label={t('files.image', { name: v.name })} tabIndex={-1} ref={ref}
       onKeyDown={(e) => e.key === 'Escape' && close()} onClick={(e) => e.target === e.currentTarget && close()}>
       <img src={v.url} alt={v.name} />
-      <div class="viewer-bar"><bdi>{v.name}</bdi> <button type="button" onClick={close}>Close</button></div>
+      <div class="viewer-bar"><bdi>{v.name}</bdi> <button type="button" onClick={close}>{t('common.close')}</button></div>
     </div>
   );
 }

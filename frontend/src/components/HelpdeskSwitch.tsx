@@ -1,6 +1,7 @@
 // The helpdesk online/offline switch (sidebar footer and compact window).
 import { helpdeskError, setOnline, settings } from '../stores/helpdesk';
 import { sync } from '../stores/session';
+import { t } from '../lib/i18n';
 
 export function HelpdeskSwitch() {
   const s = settings.value;
@@ -14,12 +15,13 @@ export function HelpdeskSwitch() {
         <input
           type="checkbox"
           role="switch"
-          aria-label="Helpdesk online"
+          aria-label={t('helpdesk.online')}
           checked={online}
           disabled={!s || lastKnown}
           onChange={(e) => setOnline((e.currentTarget as HTMLInputElement).checked)}
         />
-        <span class="switch-label">Helpdesk {s ? (online ? 'online' : 'offline') : '…'}{s && lastKnown ? ' (last known)' : ''}</span>
+        <span class="switch-label">{!s ? t('helpdesk.unknown') : lastKnown ? t(online ? 'helpdesk.online_last_known' : 'helpdesk.offline_last_known')
+          : t(online ? 'helpdesk.online' : 'helpdesk.offline')}</span>
       </label>
       {helpdeskError.value && <div class="error" role="alert">{helpdeskError.value}</div>}
     </div>

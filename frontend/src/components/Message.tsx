@@ -1,8 +1,9 @@
 // One message with its menu: details of the author, copy, edit and delete
 // (own messages; delete asks first). Text is always rendered as text.
+import { createElement, Fragment, type ComponentChild, type VNode } from 'preact';
 import { useState } from 'preact/hooks';
 import { MAX_MESSAGE, visible } from '../lib/text';
-import { OUT_KIND_LABEL } from '../lib/format';
+import { outKindLabel } from '../lib/format';
 import type { Message, OutboxEntry } from '../lib/types';
 import { discard, edit, remove, retry } from '../stores/conversation';
 import { isAdmin } from '../stores/session';
@@ -12,6 +13,8 @@ import { showPanel } from '../stores/panel';
 import { Counter, fits } from './Counter';
 import { MessageFiles } from './Files';
 import { memo } from '../lib/memo';
+import { formatDateTime, formatTime, t, type Args } from '../lib/i18n';
+import { noteText } from '../lib/notes';
 
 export async function copyText(text: string) {
   const rt = (window as any).runtime;
@@ -22,7 +25,16 @@ export async function copyText(text: string) {
 /** An Enter that ends an IME composition (WebKit reports keyCode 229) must not send. */
 export const composing = (e: KeyboardEvent) => e.isComposing || e.keyCode === 229;
 
-const time = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+/** The text of key with elements where its {{slots}} go (markup such as
+ * <bdi>, <code>, <kbd>), in the language's word order; other args as t's.
+ * (lib/format's tWith does one slot.) */
+export function tSlots(key: string, slots: Record<string, ComponentChild>, args?: Args): VNode {
+  const marks: Args = { ...args };
+  for (const k of Object.keys(slots)) marks[k] = `\uE000${k}\uE001`;
+  // t isolates each mark (FSI … PDI); the mark with its isolation is the slot.
+  const parts = t(key, marks).split(/\u2068\uE000(\w+)\uE001\u2069/);
+  return createElement(Fragment, null, ...parts.map((p, i) => (i % 2 ? slots[p] : p)));
+}
 
 /** One message; renders again only when its props change (lib/memo). */
 export const MessageBubble = memo(function MessageBubble({ m, mine, pendingOps, highlighted, erased = false }: {
@@ -47,7 +59,8 @@ export const MessageBubble = memo(function MessageBubble({ m, mine, pendingOps, 
   };
   const deleted = !!m.deleted_at || pendingOps.some((p) => p.kind === 'delete_message' && !p.failed);
   const pendingEdit = pendingOps.find((p) => p.kind === 'edit_message' && !p.failed);
-  const text = pendingEdit?.text ?? m.text;
+  const shown = m.system ? noteText(m) : m.text; // a system note in the reader's language
+  const text = pendingEdit?.text ?? shown;
   const details = () => {
     setMenu(false);
     if (m.author.kind === 'customer' && m.author.id) showPanel({ kind: 'customer', id: m.author.id });
@@ -67,7 +80,7 @@ export const MessageBubble = memo(function MessageBubble({ m, mine, pendingOps, 
       {editing ? (
         <div class="msg-edit">
           <textarea
-            aria-label="Edit message"
+            aria-label={t('message.edit_message')}
             value={draft}
             onInput={(e) => setDraft((e.currentTarget as HTMLTextAreaElement).value)}
             onKeyDown={(e) => {
@@ -79,26 +92,26 @@ export const MessageBubble = memo(function MessageBubble({ m, mine, pendingOps, 
             }}
           />
           <Counter text={draft} limit={MAX_MESSAGE} />
-          <button onClick={save} disabled={!fits(draft, MAX_MESSAGE)}>Save</button>
-          <button onClick={() => setEditing(false)}>Cancel</button>
+          <button onClick={save} disabled={!fits(draft, MAX_MESSAGE)}>{t('common.save')}</button>
+          <button onClick={() => setEditing(false)}>{t('common.cancel')}</button>
         </div>
       ) : (
-        <div class="msg-text">{deleted ? <em>{erased ? 'Erased with the customer.' : 'This message was deleted.'}</em> : text}</div>
+        <div class="msg-text">{deleted ? <em>{erased ? t('message.erased') : t('message.deleted')}</em> : text}</div>
       )}
       {!deleted && <MessageFiles messageId={m.id} files={m.attachments} />}
       <div class="msg-meta">
-        <time dateTime={m.created_at}>{time(m.created_at)}</time>
-        {m.internal && (m.system ? <span class="tag">team only</span> : <span class="tag note-tag">Private note · team only</span>)}
-        {(m.edited_at || pendingEdit) && !deleted && <span class="tag">edited{pendingEdit ? ' · saving' : ''}</span>}
+        <time dateTime={m.created_at}>{formatTime(m.created_at)}</time>
+        {m.internal && (m.system ? <span class="tag">{t('message.team_only')}</span> : <span class="tag note-tag">{t('message.private_note')}</span>)}
+        {(m.edited_at || pendingEdit) && !deleted && <span class="tag">{pendingEdit ? t('message.edited_saving') : t('message.edited')}</span>}
         {pendingOps.filter((p) => p.failed).map((p) => (
           <span class="refused" key={p.client_id}>
-            <span class="tag failed">{OUT_KIND_LABEL[p.kind]} refused: {p.failed}</span>
-            <button onClick={() => retry(p)}>Retry</button>
-            <button onClick={() => discard(p)}>Discard</button>
+            <span class="tag failed">{t('outbox.refused', { act: outKindLabel(p.kind), reason: p.failed })}</span>
+            <button onClick={() => retry(p)}>{t('common.retry')}</button>
+            <button onClick={() => discard(p)}>{t('common.discard')}</button>
           </span>
         ))}
         {(!deleted || canAudit) && (
-          <button class="msg-menu-button" aria-label="Message menu" aria-haspopup="menu" onClick={() => setMenu(!menu)}>
+          <button class="msg-menu-button" aria-label={t('message.menu')} aria-haspopup="menu" onClick={() => setMenu(!menu)}>
             ⋯
           </button>
         )}
@@ -106,40 +119,42 @@ export const MessageBubble = memo(function MessageBubble({ m, mine, pendingOps, 
       {menu && (
         <div class="menu" role="menu">
           <button role="menuitem" onClick={details}>
-            {m.author.kind === 'customer' ? 'Customer details' : 'User details'}
+            {m.author.kind === 'customer' ? t('message.customer_details') : t('message.user_details')}
           </button>
-          {!deleted && <button role="menuitem" onClick={() => (setMenu(false), copyText(m.text))}>Copy text</button>}
+          {!deleted && <button role="menuitem" onClick={() => (setMenu(false), copyText(shown))}>{t('message.copy_text')}</button>}
           {mine && !deleted && (
-            <button role="menuitem" onClick={() => (setMenu(false), setDraft(text), setEditing(true))}>Edit</button>
+            <button role="menuitem" onClick={() => (setMenu(false), setDraft(text), setEditing(true))}>{t('message.edit')}</button>
           )}
           {canDelete && !deleted && (
-            <button role="menuitem" onClick={() => (setMenu(false), setConfirming(true))}>Delete</button>
+            <button role="menuitem" onClick={() => (setMenu(false), setConfirming(true))}>{t('message.delete')}</button>
           )}
-          {canAudit && <button role="menuitem" onClick={showHistory}>History</button>}
+          {canAudit && <button role="menuitem" onClick={showHistory}>{t('message.history')}</button>}
         </div>
       )}
       {history !== null && (
-        <div class="audit" role="region" aria-label="Message history">
-          {typeof history === 'string' ? <p class="error">{history}</p> : history.length === 0 ? <p class="muted">No earlier text.</p> : (
+        <div class="audit" role="region" aria-label={t('message.message_history')}>
+          {typeof history === 'string' ? <p class="error">{history}</p> : history.length === 0 ? <p class="muted">{t('message.no_earlier')}</p> : (
             <ol>
               {history.map((h) => (
                 <li key={h.id}>
-                  <time dateTime={h.at}>{new Date(h.at).toLocaleString()}</time>{' '}
-                  {visible(h.actor.name) ? <bdi>{h.actor.name}</bdi> : 'Someone'}{' '}
-                  {h.action === 'delete' ? 'deleted' : 'edited'}: <q class="audit-old" dir="auto"><bdi>{h.old_text}</bdi></q>
-                  {h.action === 'edit' && <> → <q class="audit-new" dir="auto"><bdi>{h.new_text}</bdi></q></>}
+                  <time dateTime={h.at}>{formatDateTime(h.at)}</time>{' '}
+                  {tSlots(h.action === 'delete' ? 'message.audit_deleted' : 'message.audit_edited', {
+                    actor: visible(h.actor.name) ? <bdi>{h.actor.name}</bdi> : t('common.someone'),
+                    old: <q class="audit-old" dir="auto"><bdi>{h.old_text}</bdi></q>,
+                    new: <q class="audit-new" dir="auto"><bdi>{h.new_text}</bdi></q>,
+                  })}
                 </li>
               ))}
             </ol>
           )}
-          <button onClick={() => setHistory(null)}>Close history</button>
+          <button onClick={() => setHistory(null)}>{t('message.close_history')}</button>
         </div>
       )}
       {confirming && (
-        <div class="confirm" role="alertdialog" aria-label="Delete message">
-          {mine ? 'Delete this message for everyone?' : 'Delete this message of someone else for everyone? (the audit keeps its text)'}
-          <button class="danger" onClick={() => (setConfirming(false), remove(m))}>Delete</button>
-          <button onClick={() => setConfirming(false)}>Cancel</button>
+        <div class="confirm" role="alertdialog" aria-label={t('message.delete_message')}>
+          {mine ? t('message.confirm_delete_mine') : t('message.confirm_delete_theirs')}
+          <button class="danger" onClick={() => (setConfirming(false), remove(m))}>{t('message.delete')}</button>
+          <button onClick={() => setConfirming(false)}>{t('common.cancel')}</button>
         </div>
       )}
     </div>

@@ -9,6 +9,11 @@ import type { SavedReply } from '../lib/types';
 import { isAdmin } from '../stores/session';
 import { createSavedReply, deleteSavedReply, savedReplies, teamworkError, updateSavedReply } from '../stores/teamwork';
 import { Counter, fits } from './Counter';
+import { t } from '../lib/i18n';
+import { tSlots } from './Message';
+
+/** A placeholder with its fallback, as written in a saved reply: {{customer.name | there}}. */
+const withFallback = () => `{{customer.name | ${t('savedReplies.fallback')}}}`;
 
 type Draft = { shortcut: string; title: string; text: string; personal: boolean };
 const empty = (personal: boolean): Draft => ({ shortcut: '', title: '', text: '', personal });
@@ -25,19 +30,19 @@ function Editor({ initial, onSave, onCancel, label }: { initial: Draft; onSave: 
         if (await onSave(d)) setD(initial.shortcut ? d : empty(d.personal));
       }}
     >
-      <input aria-label="Shortcut" placeholder="shortcut" value={d.shortcut} required maxLength={MAX_SHORTCUT_BYTES + 1} pattern="/?[A-Za-z0-9_\-]+"
+      <input aria-label={t('savedReplies.shortcut')} placeholder={t('savedReplies.shortcut_placeholder')} value={d.shortcut} required maxLength={MAX_SHORTCUT_BYTES + 1} pattern="/?[A-Za-z0-9_\-]+"
         onInput={field('shortcut')} />
-      <input aria-label="Title" placeholder="Title" value={d.title} required onInput={field('title')} />
-      <textarea aria-label="Text" rows={3} placeholder="Hi {{customer.name | there}}, …" value={d.text} required onInput={field('text')} />
+      <input aria-label={t('items.title')} placeholder={t('items.title')} value={d.title} required onInput={field('title')} />
+      <textarea aria-label={t('savedReplies.text')} rows={3} placeholder={t('savedReplies.text_placeholder', { example: withFallback() })} value={d.text} required onInput={field('text')} />
       <Counter text={d.text} limit={MAX_MESSAGE} />
       {!initial.shortcut && isAdmin.value && (
         <label class="check">
           <input type="checkbox" checked={!d.personal} onChange={(e) => setD({ ...d, personal: !(e.currentTarget as HTMLInputElement).checked })} />
-          For the whole team
+          {t('savedReplies.whole_team')}
         </label>
       )}
-      <button type="submit" disabled={!fits(d.text, MAX_MESSAGE) || !fits(d.title, MAX_TITLE)}>{initial.shortcut ? 'Save' : 'Add'}</button>
-      {onCancel && <button type="button" onClick={onCancel}>Cancel</button>}
+      <button type="submit" disabled={!fits(d.text, MAX_MESSAGE) || !fits(d.title, MAX_TITLE)}>{initial.shortcut ? t('common.save') : t('settings.add')}</button>
+      {onCancel && <button type="button" onClick={onCancel}>{t('common.cancel')}</button>}
     </form>
   );
 }
@@ -50,7 +55,7 @@ function Row({ r }: { r: SavedReply }) {
     return (
       <li>
         <Editor
-          label={`Edit /${r.shortcut}`}
+          label={t('savedReplies.edit_label', { shortcut: r.shortcut })}
           initial={{ shortcut: r.shortcut, title: r.title, text: r.text, personal: mine }}
           onCancel={() => setEditing(false)}
           onSave={async (d) => {
@@ -65,9 +70,9 @@ function Row({ r }: { r: SavedReply }) {
   return (
     <li data-saved-reply={r.shortcut}>
       <div class="reply-head">
-        <code>/{r.shortcut}</code> <bdi class="reply-title">{r.title}</bdi> <span class="tag">{mine ? 'mine' : 'team'}</span>
-        {canChange && <button onClick={() => setEditing(true)}>Edit</button>}
-        {canChange && <button onClick={() => deleteSavedReply(r.id)}>Delete</button>}
+        <code>/{r.shortcut}</code> <bdi class="reply-title">{r.title}</bdi> <span class="tag">{mine ? t('savedReplies.mine') : t('savedReplies.team')}</span>
+        {canChange && <button onClick={() => setEditing(true)}>{t('message.edit')}</button>}
+        {canChange && <button onClick={() => deleteSavedReply(r.id)}>{t('message.delete')}</button>}
       </div>
       <div class="reply-text">{r.text}</div>
     </li>
@@ -76,18 +81,20 @@ function Row({ r }: { r: SavedReply }) {
 
 export function SavedReplies() {
   return (
-    <section aria-label="Saved replies">
-      <h2>Saved replies</h2>
+    <section aria-label={t('savedReplies.title')}>
+      <h2>{t('savedReplies.title')}</h2>
       <p class="muted">
-        Type <kbd>/</kbd> in a reply to insert one. <code>{'{{customer.name}}'}</code>, <code>{'{{customer.email}}'}</code> and{' '}
-        <code>{'{{agent.name}}'}</code> are filled in; <code>{'{{customer.name | there}}'}</code> falls back to “there”.
+        {tSlots('savedReplies.help', {
+          slash: <kbd>/</kbd>, name: <code>{'{{customer.name}}'}</code>, email: <code>{'{{customer.email}}'}</code>,
+          agent: <code>{'{{agent.name}}'}</code>, example: <code>{withFallback()}</code>,
+        }, { fallback: t('savedReplies.fallback') })}
       </p>
       {teamworkError.value && <div class="error" role="alert">{teamworkError.value}</div>}
       <ul class="saved-replies">
         {savedReplies.value.map((r) => <Row key={r.id} r={r} />)}
       </ul>
-      <h3>Add a saved reply</h3>
-      <Editor label="Add a saved reply" initial={empty(true)} onSave={(d) => createSavedReply(d)} />
+      <h3>{t('savedReplies.add')}</h3>
+      <Editor label={t('savedReplies.add')} initial={empty(true)} onSave={(d) => createSavedReply(d)} />
     </section>
   );
 }

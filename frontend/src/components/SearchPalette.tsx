@@ -13,6 +13,8 @@ import { screen } from '../stores/window';
 import { composing } from './Message';
 import { MAX_QUERY } from '../lib/text';
 import { Counter } from './Counter';
+import { t } from '../lib/i18n';
+import { statusLabel } from './SidePanel';
 
 /** Snippet segments as text, hits in <mark>: never HTML from the data. */
 export function Snippet({ segments }: { segments: Segment[] | null }) {
@@ -20,7 +22,9 @@ export function Snippet({ segments }: { segments: Segment[] | null }) {
 }
 
 /** The headings of the result groups (customers and items come first). */
-const GROUP: Record<string, string> = { customer: 'Customers', item: 'Tickets and tasks', message: 'Messages' };
+const GROUP: Record<string, string> = { customer: 'search.customers', item: 'panel.tickets_and_tasks', message: 'search.messages' };
+/** What each kind of result is called. */
+const KIND: Record<string, string> = { customer: 'search.kind_customer', item: 'search.kind_item', message: 'search.kind_message' };
 
 export function choose(r: SearchResult) {
   closeSearch();
@@ -35,11 +39,11 @@ export function SearchPalette() {
   useDialog(ref, closeSearch);
   return (
     <div class="overlay" onClick={(e) => e.target === e.currentTarget && closeSearch()}>
-      <div class="palette" role="dialog" aria-modal="true" aria-label="Search" ref={ref}>
+      <div class="palette" role="dialog" aria-modal="true" aria-label={t('search.search')} ref={ref}>
         <input
           autoFocus
-          aria-label="Search messages, customers and items"
-          placeholder="Search messages, customers, tickets…"
+          aria-label={t('search.input_label')}
+          placeholder={t('search.placeholder')}
           value={query.value}
           onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)}
           onKeyDown={(e) => {
@@ -52,55 +56,55 @@ export function SearchPalette() {
         />
         <Counter text={query.value} limit={MAX_QUERY} />
         <div class="search-filters">
-          <select aria-label="Where" value={section.value} onChange={(e) => {
+          <select aria-label={t('search.where')} value={section.value} onChange={(e) => {
             section.value = (e.currentTarget as HTMLSelectElement).value as typeof section.value;
             setQuery(query.value, 0);
           }}>
-            <option value="">Everywhere</option>
-            <option value="customers">From Customers</option>
-            <option value="mine">My Conversations</option>
+            <option value="">{t('search.everywhere')}</option>
+            <option value="customers">{t('search.from_customers')}</option>
+            <option value="mine">{t('search.my_conversations')}</option>
           </select>
-          <select aria-label="Status" value={status.value} onChange={(e) => {
+          <select aria-label={t('items.status')} value={status.value} onChange={(e) => {
             status.value = (e.currentTarget as HTMLSelectElement).value as typeof status.value;
             setQuery(query.value, 0);
           }}>
-            <option value="">Open and closed</option>
-            <option value="open">Open</option>
-            <option value="closed">Closed</option>
+            <option value="">{t('search.open_and_closed')}</option>
+            <option value="open">{t('common.state_open')}</option>
+            <option value="closed">{t('common.state_closed')}</option>
           </select>
-          <label>From <input type="date" aria-label="Written from" value={fromDay.value} onChange={(e) => {
+          <label>{t('search.from')} <input type="date" aria-label={t('search.written_from')} value={fromDay.value} onChange={(e) => {
             fromDay.value = (e.currentTarget as HTMLInputElement).value;
             setQuery(query.value, 0);
           }} /></label>
-          <label>to <input type="date" aria-label="Written until" value={toDay.value} onChange={(e) => {
+          <label>{t('search.to')} <input type="date" aria-label={t('search.written_until')} value={toDay.value} onChange={(e) => {
             toDay.value = (e.currentTarget as HTMLInputElement).value;
             setQuery(query.value, 0);
           }} /></label>
         </div>
         {rs.length > 0 && (
           <div class="search-export">
-            <button onClick={() => exportResults('text')}>Export results as text…</button>
-            <button onClick={() => exportResults('html')}>Export as web page…</button>
+            <button onClick={() => exportResults('text')}>{t('search.export_text')}</button>
+            <button onClick={() => exportResults('html')}>{t('search.export_html')}</button>
             {exportNote.value && <span class="muted" role="status">{exportNote.value}</span>}
           </div>
         )}
         {searchError.value && <div class="error" role="alert">{searchError.value}</div>}
-        <ul class="results" role="listbox" aria-label="Results">
+        <ul class="results" role="listbox" aria-label={t('search.results')}>
           {rs.map((r, i) => (<Fragment key={`${r.kind}-${r.message_id ?? r.item_number ?? r.conversation_id}-${i}`}>
             {(i === 0 || rs[i - 1].kind !== r.kind) && (
-              <li class="result-group" role="presentation">{GROUP[r.kind] ?? r.kind}</li>
+              <li class="result-group" role="presentation">{GROUP[r.kind] ? t(GROUP[r.kind]) : r.kind}</li>
             )}
             <li role="option" aria-selected={i === active.value}>
               <button class={i === active.value ? 'active' : ''} onClick={() => choose(r)}>
                 <div class="result-title">
-                  <span class="kind">{r.system ? 'system note' : r.kind}</span> <bdi>{r.title}</bdi>
-                  {r.status && <span class="muted"> · {r.status}</span>}
+                  <span class="kind">{r.system ? t('search.kind_system') : KIND[r.kind] ? t(KIND[r.kind]) : r.kind}</span> <bdi>{r.title}</bdi>
+                  {r.status && <span class="muted"> · {statusLabel(r.status)}</span>}
                 </div>
                 <div class="snippet"><Snippet segments={r.snippet} /></div>
               </button>
             </li>
           </Fragment>))}
-          {query.value.trim() && rs.length === 0 && !searchError.value && <li class="muted">No results.</li>}
+          {query.value.trim() && rs.length === 0 && !searchError.value && <li class="muted">{t('search.no_results')}</li>}
         </ul>
       </div>
     </div>

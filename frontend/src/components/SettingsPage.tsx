@@ -8,11 +8,13 @@ import {
   addMember, helpdeskError, loadSettings, loadTeam, parseOrigins, saved, saveSettings, settings, snippet, team, updateMember,
 } from '../stores/helpdesk';
 import { busy, isAdmin, me, pauseNotifications, prefs, savePrefs, session, sessionError, signIn, signOut, useLocalHelpdesk } from '../stores/session';
-import { copyText } from './Message';
+import { copyText, tSlots } from './Message';
 import { HelpdeskSwitch } from './HelpdeskSwitch';
-import { isolate, MAX_NAME, MAX_SETTING } from '../lib/text';
+import { MAX_NAME, MAX_SETTING } from '../lib/text';
 import { Counter, fits } from './Counter';
 import { SavedReplies } from './SavedReplies';
+import { formatWeekdayTime, t } from '../lib/i18n';
+import { tWith } from '../lib/format';
 
 /** Changes my password; my other desktops are signed out, this one stays. */
 function PasswordForm() {
@@ -22,23 +24,23 @@ function PasswordForm() {
   return (
     <form
       class="inline-form"
-      aria-label="Change password"
+      aria-label={t('settings.change_password')}
       onSubmit={async (e) => {
         e.preventDefault();
         try {
           await api()!.SessionService.ChangePassword({ current, next });
           setCurrent('');
           setNext('');
-          setNote('Password changed; your other devices were signed out.');
+          setNote(t('settings.password_changed'));
         } catch (err) {
           setNote(errorText(err));
         }
       }}
     >
-      <h3>Change password</h3>
-      <input aria-label="Current password" type="password" autocomplete="current-password" value={current} onInput={(e) => setCurrent((e.currentTarget as HTMLInputElement).value)} required />
-      <input aria-label="New password" type="password" autocomplete="new-password" minLength={8} value={next} onInput={(e) => setNext((e.currentTarget as HTMLInputElement).value)} required />
-      <button type="submit">Change password</button>
+      <h3>{t('settings.change_password')}</h3>
+      <input aria-label={t('settings.current_password')} type="password" autocomplete="current-password" value={current} onInput={(e) => setCurrent((e.currentTarget as HTMLInputElement).value)} required />
+      <input aria-label={t('settings.new_password')} type="password" autocomplete="new-password" minLength={8} value={next} onInput={(e) => setNext((e.currentTarget as HTMLInputElement).value)} required />
+      <button type="submit">{t('settings.change_password')}</button>
       {note && <span class="muted" role="status">{note}</span>}
     </form>
   );
@@ -52,22 +54,23 @@ function Account() {
   const [leaving, setLeaving] = useState(false);
   const [forget, setForget] = useState(false);
   return (
-    <section aria-label="Account">
-      <h2>Account</h2>
+    <section aria-label={t('settings.account')}>
+      <h2>{t('settings.account')}</h2>
       <p>
-        Signed in as <strong>{me.value?.name}</strong> ({me.value?.email}) {s.local ? 'on the local helpdesk' : 'at'} <code>{s.server_url}</code>
+        {tSlots(s.local ? 'settings.signed_in_local' : 'settings.signed_in_server',
+          { name: <strong>{me.value?.name}</strong>, server: <code>{s.server_url}</code> }, { email: me.value?.email })}
       </p>
-      {s.local && s.preview_url && <p>Widget preview: <code>{s.preview_url}</code></p>}
+      {s.local && s.preview_url && <p>{tWith('settings.widget_preview', 'url', <code>{s.preview_url}</code>)}</p>}
       {!leaving ? (
-        <button onClick={() => setLeaving(true)} disabled={busy.value}>Sign out</button>
+        <button onClick={() => setLeaving(true)} disabled={busy.value}>{t('settings.sign_out')}</button>
       ) : (
-        <div class="confirm" role="alertdialog" aria-label="Sign out">
+        <div class="confirm" role="alertdialog" aria-label={t('settings.sign_out')}>
           <label class="check">
             <input type="checkbox" checked={forget} onChange={(e) => setForget((e.currentTarget as HTMLInputElement).checked)} />
-            Also remove this server's history from this computer (messages, files and unsent replies kept for offline review)
+            {t('settings.forget_history')}
           </label>
-          <button class="danger" onClick={() => (setLeaving(false), signOut(forget))} disabled={busy.value}>Sign out</button>
-          <button onClick={() => setLeaving(false)}>Cancel</button>
+          <button class="danger" onClick={() => (setLeaving(false), signOut(forget))} disabled={busy.value}>{t('settings.sign_out')}</button>
+          <button onClick={() => setLeaving(false)}>{t('common.cancel')}</button>
         </div>
       )}
       <form
@@ -77,12 +80,12 @@ function Account() {
           signIn(url, email, password);
         }}
       >
-        <h3>Use another server</h3>
-        <input aria-label="Server address" placeholder="https://chat.example.com" value={url} onInput={(e) => setUrl((e.currentTarget as HTMLInputElement).value)} required />
-        <input aria-label="E-mail" type="email" placeholder="E-mail" value={email} onInput={(e) => setEmail((e.currentTarget as HTMLInputElement).value)} required />
-        <input aria-label="Password" type="password" placeholder="Password" value={password} onInput={(e) => setPassword((e.currentTarget as HTMLInputElement).value)} required />
-        <button type="submit" disabled={busy.value}>Sign in</button>
-        {!s.local && <button type="button" onClick={useLocalHelpdesk} disabled={busy.value}>Use the local helpdesk</button>}
+        <h3>{t('settings.use_another_server')}</h3>
+        <input aria-label={t('settings.server_address')} placeholder="https://chat.example.com" value={url} onInput={(e) => setUrl((e.currentTarget as HTMLInputElement).value)} required />
+        <input aria-label={t('settings.email')} type="email" placeholder={t('settings.email')} value={email} onInput={(e) => setEmail((e.currentTarget as HTMLInputElement).value)} required />
+        <input aria-label={t('settings.password')} type="password" placeholder={t('settings.password')} value={password} onInput={(e) => setPassword((e.currentTarget as HTMLInputElement).value)} required />
+        <button type="submit" disabled={busy.value}>{t('settings.sign_in')}</button>
+        {!s.local && <button type="button" onClick={useLocalHelpdesk} disabled={busy.value}>{t('settings.use_local')}</button>}
       </form>
       {sessionError.value && <div class="error" role="alert">{sessionError.value}</div>}
       <PasswordForm />
@@ -99,29 +102,30 @@ function Preferences() {
   };
   const paused = p.paused_until ? new Date(p.paused_until) : null;
   return (
-    <section aria-label="Desktop">
-      <h2>Desktop</h2>
-      <label class="check"><input type="checkbox" checked={!p.muted} onChange={toggle('muted')} /> Notifications (customer messages, my conversations, mentions, assignments, waiting customers)</label>
-      <label class="check"><input type="checkbox" checked={!p.sound_off} disabled={p.muted} onChange={toggle('sound_off')} /> Play a sound for customer messages</label>
-      <div class="pause" role="group" aria-label="Pause notifications">
+    <section aria-label={t('settings.desktop')}>
+      <h2>{t('settings.desktop')}</h2>
+      {/* ── LEAD: the language and theme selectors (Prefs.language, Prefs.theme) go here. ── */}
+      <label class="check"><input type="checkbox" checked={!p.muted} onChange={toggle('muted')} /> {t('settings.notifications')}</label>
+      <label class="check"><input type="checkbox" checked={!p.sound_off} disabled={p.muted} onChange={toggle('sound_off')} /> {t('settings.play_sound')}</label>
+      <div class="pause" role="group" aria-label={t('settings.pause')}>
         {paused ? (
           <>
-            <span>Paused until {paused.toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' })}</span>
-            <button onClick={() => pauseNotifications('off')}>Resume notifications</button>
+            <span>{t('settings.paused_until', { time: formatWeekdayTime(paused) })}</span>
+            <button onClick={() => pauseNotifications('off')}>{t('settings.resume')}</button>
           </>
         ) : (
           <>
-            <span>Pause notifications:</span>
-            <button onClick={() => pauseNotifications('hour')}>For 1 hour</button>
-            <button onClick={() => pauseNotifications('tomorrow')}>Until tomorrow morning</button>
+            <span>{t('settings.pause_label')}</span>
+            <button onClick={() => pauseNotifications('hour')}>{t('settings.for_hour')}</button>
+            <button onClick={() => pauseNotifications('tomorrow')}>{t('settings.until_tomorrow')}</button>
           </>
         )}
       </div>
       <label class="check">
-        <input type="checkbox" checked={p.hide_on_close} disabled={!p.tray} onChange={toggle('hide_on_close')} /> Closing the window hides it to the tray
-        {!p.tray && <span class="muted"> (no tray)</span>}
+        <input type="checkbox" checked={p.hide_on_close} disabled={!p.tray} onChange={toggle('hide_on_close')} /> {t('settings.hide_on_close')}
+        {!p.tray && <span class="muted"> {t('settings.no_tray')}</span>}
       </label>
-      <label class="check"><input type="checkbox" checked={p.compact_on_top} onChange={toggle('compact_on_top')} /> Keep the compact window on top</label>
+      <label class="check"><input type="checkbox" checked={p.compact_on_top} onChange={toggle('compact_on_top')} /> {t('settings.compact_on_top')}</label>
     </section>
   );
 }
@@ -148,7 +152,7 @@ function Options({ s }: { s: Settings }) {
   const text = (k: keyof OptionFields) => (e: Event) => setEdits({ ...edits, [k]: (e.currentTarget as HTMLInputElement).value });
   return (
     <form
-      aria-label="Helpdesk options"
+      aria-label={t('settings.helpdesk_options')}
       onSubmit={(e) => {
         e.preventDefault();
         saveSettings({
@@ -160,40 +164,40 @@ function Options({ s }: { s: Settings }) {
         }).then((ok) => ok && setEdits({}));
       }}
     >
-      <label>Online message<textarea rows={2} value={f.online_message} onInput={text('online_message')} /><Counter text={f.online_message} limit={MAX_SETTING} /></label>
-      <label>Offline message<textarea rows={2} value={f.offline_message} onInput={text('offline_message')} /><Counter text={f.offline_message} limit={MAX_SETTING} /></label>
+      <label>{t('settings.online_message')}<textarea rows={2} value={f.online_message} onInput={text('online_message')} /><Counter text={f.online_message} limit={MAX_SETTING} /></label>
+      <label>{t('settings.offline_message')}<textarea rows={2} value={f.offline_message} onInput={text('offline_message')} /><Counter text={f.offline_message} limit={MAX_SETTING} /></label>
       <label class="check">
         <input type="checkbox" checked={f.offline_auto_reply} onChange={(e) => setEdits({ ...edits, offline_auto_reply: (e.currentTarget as HTMLInputElement).checked })} />
-        Post the offline message as an automatic reply
+        {t('settings.offline_auto_reply')}
       </label>
-      <label>Widget greeting<input value={f.greeting} onInput={text('greeting')} /><Counter text={f.greeting} limit={MAX_SETTING} /></label>
-      <label>Widget title<input value={f.widget_title} onInput={text('widget_title')} /><Counter text={f.widget_title} limit={MAX_SETTING} /></label>
+      <label>{t('settings.widget_greeting')}<input value={f.greeting} onInput={text('greeting')} /><Counter text={f.greeting} limit={MAX_SETTING} /></label>
+      <label>{t('settings.widget_title')}<input value={f.widget_title} onInput={text('widget_title')} /><Counter text={f.widget_title} limit={MAX_SETTING} /></label>
       <fieldset class="assignment-options">
-        <legend>Assignment</legend>
+        <legend>{t('settings.assignment')}</legend>
         <label class="check">
           <input type="checkbox" checked={f.auto_assign} onChange={(e) => setEdits({ ...edits, auto_assign: (e.currentTarget as HTMLInputElement).checked })} />
-          Assign new customer conversations automatically (round-robin to support agents who are online)
+          {t('settings.auto_assign')}
         </label>
-        <label>Open conversations per agent at most<input type="number" min={1} max={1000} value={f.assign_capacity} onInput={text('assign_capacity')} /></label>
-        <label>Back to the queue when the assignee has been offline for (minutes, 0 = never)
+        <label>{t('settings.assign_capacity')}<input type="number" min={1} max={1000} value={f.assign_capacity} onInput={text('assign_capacity')} /></label>
+        <label>{t('settings.unassign_offline_after')}
           <input type="number" min={0} max={10080} value={f.unassign_offline_after} onInput={text('unassign_offline_after')} />
         </label>
-        <label>Remind the agents when a customer has waited for an answer for (minutes, 0 = never)
+        <label>{t('settings.waiting_reminder')}
           <input type="number" min={0} max={1440} value={f.waiting_reminder} onInput={text('waiting_reminder')} />
         </label>
       </fieldset>
       <fieldset class="file-options">
-        <legend>Files</legend>
-        <label>Largest file customers and agents may send (MB, at most 50)
+        <legend>{t('settings.files')}</legend>
+        <label>{t('settings.max_file')}
           <input type="number" min={0.01} max={50} step="any" value={f.max_file_mb} onInput={text('max_file_mb')} />
         </label>
         <label class="check">
           <input type="checkbox" checked={f.keep_image_location} onChange={(e) => setEdits({ ...edits, keep_image_location: (e.currentTarget as HTMLInputElement).checked })} />
-          Keep the location and other metadata of uploaded photos (removed by default)
+          {t('settings.keep_image_location')}
         </label>
       </fieldset>
-      <label>Allowed origins (one per line)<textarea rows={3} value={f.origins} onInput={text('origins')} placeholder="https://www.example.com" /></label>
-      <button type="submit" class="primary" disabled={[f.online_message, f.offline_message, f.greeting, f.widget_title].some((t) => !fits(t, MAX_SETTING))}>Save options</button> <span class="muted">{saved.value}</span>
+      <label>{t('settings.allowed_origins')}<textarea rows={3} value={f.origins} onInput={text('origins')} placeholder="https://www.example.com" /></label>
+      <button type="submit" class="primary" disabled={[f.online_message, f.offline_message, f.greeting, f.widget_title].some((v) => !fits(v, MAX_SETTING))}>{t('settings.save_options')}</button> <span class="muted">{saved.value}</span>
     </form>
   );
 }
@@ -201,22 +205,22 @@ function Options({ s }: { s: Settings }) {
 function Members() {
   const [n, setN] = useState({ email: '', name: '', password: '', admin: false, support: true });
   return (
-    <section aria-label="Team members">
-      <h2>Team members</h2>
+    <section aria-label={t('settings.team_members')}>
+      <h2>{t('settings.team_members')}</h2>
       <table class="members">
-        <thead><tr><th>Name</th><th>E-mail</th><th>Admin</th><th>Support</th><th>Status</th></tr></thead>
+        <thead><tr><th>{t('settings.name')}</th><th>{t('settings.email')}</th><th>{t('settings.admin')}</th><th>{t('settings.support')}</th><th>{t('items.status')}</th></tr></thead>
         <tbody>
           {team.value.map((u) => (
             <tr key={u.id} data-user={u.id}>
               <td><span class={`dot ${u.online ? 'online' : 'away'}`} /> {u.name}</td>
               <td>{u.email}</td>
-              <td><input type="checkbox" aria-label={`${isolate(u.name)} is admin`} checked={u.admin} disabled={u.id === me.value?.id} onChange={(e) => updateMember({ id: u.id, admin: (e.currentTarget as HTMLInputElement).checked })} /></td>
-              <td><input type="checkbox" aria-label={`${isolate(u.name)} does customer support`} checked={u.support} onChange={(e) => updateMember({ id: u.id, support: (e.currentTarget as HTMLInputElement).checked })} /></td>
+              <td><input type="checkbox" aria-label={t('settings.is_admin', { name: u.name })} checked={u.admin} disabled={u.id === me.value?.id} onChange={(e) => updateMember({ id: u.id, admin: (e.currentTarget as HTMLInputElement).checked })} /></td>
+              <td><input type="checkbox" aria-label={t('settings.does_support', { name: u.name })} checked={u.support} onChange={(e) => updateMember({ id: u.id, support: (e.currentTarget as HTMLInputElement).checked })} /></td>
               <td>
                 {u.active ? (
-                  u.id !== me.value?.id && <button onClick={() => updateMember({ id: u.id, active: false })}>Deactivate</button>
+                  u.id !== me.value?.id && <button onClick={() => updateMember({ id: u.id, active: false })}>{t('settings.deactivate')}</button>
                 ) : (
-                  <button onClick={() => updateMember({ id: u.id, active: true })}>Reactivate</button>
+                  <button onClick={() => updateMember({ id: u.id, active: true })}>{t('settings.reactivate')}</button>
                 )}
               </td>
             </tr>
@@ -225,20 +229,20 @@ function Members() {
       </table>
       <form
         class="inline-form"
-        aria-label="Add a team member"
+        aria-label={t('settings.add_member_form')}
         onSubmit={async (e) => {
           e.preventDefault();
           if (await addMember(n)) setN({ email: '', name: '', password: '', admin: false, support: true });
         }}
       >
-        <h3>Add a member</h3>
-        <input aria-label="Name" placeholder="Name" value={n.name} required onInput={(e) => setN({ ...n, name: (e.currentTarget as HTMLInputElement).value })} />
+        <h3>{t('settings.add_member')}</h3>
+        <input aria-label={t('settings.name')} placeholder={t('settings.name')} value={n.name} required onInput={(e) => setN({ ...n, name: (e.currentTarget as HTMLInputElement).value })} />
         <Counter text={n.name} limit={MAX_NAME} />
-        <input aria-label="New member e-mail" type="email" placeholder="E-mail" value={n.email} required onInput={(e) => setN({ ...n, email: (e.currentTarget as HTMLInputElement).value })} />
-        <input aria-label="Initial password" type="password" placeholder="Initial password" value={n.password} required minLength={8} onInput={(e) => setN({ ...n, password: (e.currentTarget as HTMLInputElement).value })} />
-        <label class="check"><input type="checkbox" checked={n.admin} onChange={(e) => setN({ ...n, admin: (e.currentTarget as HTMLInputElement).checked })} /> Admin</label>
-        <label class="check"><input type="checkbox" checked={n.support} onChange={(e) => setN({ ...n, support: (e.currentTarget as HTMLInputElement).checked })} /> Customer support</label>
-        <button type="submit">Add</button>
+        <input aria-label={t('settings.new_member_email')} type="email" placeholder={t('settings.email')} value={n.email} required onInput={(e) => setN({ ...n, email: (e.currentTarget as HTMLInputElement).value })} />
+        <input aria-label={t('settings.initial_password')} type="password" placeholder={t('settings.initial_password')} value={n.password} required minLength={8} onInput={(e) => setN({ ...n, password: (e.currentTarget as HTMLInputElement).value })} />
+        <label class="check"><input type="checkbox" checked={n.admin} onChange={(e) => setN({ ...n, admin: (e.currentTarget as HTMLInputElement).checked })} /> {t('settings.admin')}</label>
+        <label class="check"><input type="checkbox" checked={n.support} onChange={(e) => setN({ ...n, support: (e.currentTarget as HTMLInputElement).checked })} /> {t('settings.customer_support')}</label>
+        <button type="submit">{t('settings.add')}</button>
       </form>
     </section>
   );
@@ -252,22 +256,22 @@ export function SettingsPage() {
   const s = settings.value;
   return (
     <div class="page settings">
-      <h1>Settings</h1>
+      <h1>{t('settings.title')}</h1>
       <Account />
       <Preferences />
       <SavedReplies />
-      <section aria-label="Helpdesk">
-        <h2>Helpdesk</h2>
+      <section aria-label={t('settings.helpdesk')}>
+        <h2>{t('settings.helpdesk')}</h2>
         <HelpdeskSwitch />
         {helpdeskError.value && <div class="error" role="alert">{helpdeskError.value}</div>}
         {isAdmin.value && s && <Options s={s} />}
       </section>
       {isAdmin.value && (
-        <section aria-label="Widget">
-          <h2>Website widget</h2>
-          <p>Put this tag into every page of the website:</p>
-          <textarea class="snippet" readOnly rows={2} value={snippet.value} aria-label="Widget snippet" />
-          <button onClick={() => copyText(snippet.value)}>Copy snippet</button>
+        <section aria-label={t('settings.widget')}>
+          <h2>{t('settings.website_widget')}</h2>
+          <p>{t('settings.widget_tag')}</p>
+          <textarea class="snippet" readOnly rows={2} value={snippet.value} aria-label={t('settings.widget_snippet')} />
+          <button onClick={() => copyText(snippet.value)}>{t('settings.copy_snippet')}</button>
         </section>
       )}
       {isAdmin.value && <Members />}

@@ -6,6 +6,7 @@ import { openSearch } from '../stores/search';
 import { screen, setCompact } from '../stores/window';
 import type { AssigneeFilter, Section, Status } from '../lib/types';
 import { HelpdeskSwitch } from './HelpdeskSwitch';
+import { t } from '../lib/i18n';
 
 function Entry({ s, st, label, a = '' }: { s: Section; st: Status; label: string; a?: AssigneeFilter | '' }) {
   const n = badge(s, st, a);
@@ -23,7 +24,7 @@ function Entry({ s, st, label, a = '' }: { s: Section; st: Status; label: string
       }}
     >
       <span>{label}</span>
-      {n > 0 && <span class={`badge${a ? ' count' : ''}`} aria-label={a ? `${n} open` : `${n} unread`}>{n}</span>}
+      {n > 0 && <span class={`badge${a ? ' count' : ''}`} aria-label={a ? t('sidebar.open_count', { count: n }) : t('common.unread_count', { count: n })}>{n}</span>}
     </button>
   );
 }
@@ -32,46 +33,46 @@ export function Sidebar() {
   const conn = connection.value;
   const progress = sync.value.phase === 'syncing' ? sync.value.progress : null;
   return (
-    <nav class="sidebar" aria-label="Sections">
+    <nav class="sidebar" aria-label={t('sidebar.sections')}>
       <div class="brand">deskchat</div>
-      <button class="search-button" onClick={openSearch} title="Search (Ctrl+K)">
-        Search… <kbd>Ctrl K</kbd>
+      <button class="search-button" onClick={openSearch} title={t('sidebar.search_title')}>
+        {t('sidebar.search')} <kbd>{t('shortcuts.ctrl')} K</kbd>
       </button>
       {isSupport.value && (
-        <section class="nav-section" aria-label="From Customers">
-          <h2>From Customers</h2>
-          <Entry s="customers" st="open" label="Open" />
-          <Entry s="customers" st="closed" label="Closed" />
-          <Entry s="customers" st="open" a="none" label="Unassigned" />
-          <Entry s="customers" st="open" a="me" label="Assigned to me" />
+        <section class="nav-section" aria-label={t('sidebar.from_customers')}>
+          <h2>{t('sidebar.from_customers')}</h2>
+          <Entry s="customers" st="open" label={t('common.state_open')} />
+          <Entry s="customers" st="closed" label={t('common.state_closed')} />
+          <Entry s="customers" st="open" a="none" label={t('sidebar.unassigned')} />
+          <Entry s="customers" st="open" a="me" label={t('sidebar.assigned_to_me')} />
         </section>
       )}
-      <section class="nav-section" aria-label="My Conversations">
-        <h2>My Conversations</h2>
-        <Entry s="mine" st="open" label="Open" />
-        <Entry s="mine" st="closed" label="Closed" />
+      <section class="nav-section" aria-label={t('sidebar.my_conversations')}>
+        <h2>{t('sidebar.my_conversations')}</h2>
+        <Entry s="mine" st="open" label={t('common.state_open')} />
+        <Entry s="mine" st="closed" label={t('common.state_closed')} />
       </section>
       <div class="nav-actions">
         <button onClick={() => (screen.value = 'team-new')} class={screen.value === 'team-new' ? 'active' : ''}>
-          New team conversation
+          {t('team.title')}
         </button>
         <button onClick={() => (screen.value = 'settings')} class={screen.value === 'settings' ? 'active' : ''}>
-          Settings
+          {t('sidebar.settings')}
         </button>
-        <button onClick={() => setCompact(true)} title="A small window with the switch and the latest conversations">
-          Compact window
+        <button onClick={() => setCompact(true)} title={t('sidebar.compact_title')}>
+          {t('sidebar.compact')}
         </button>
       </div>
       <footer class="sidebar-footer">
         <HelpdeskSwitch />
-        <div class={`conn conn-${conn.tone}`} role="status" aria-label="Connection">
+        <div class={`conn conn-${conn.tone}`} role="status" aria-label={t('sidebar.connection')}>
           <span class="dot" />
           {conn.label}
           {progress !== null && <progress max={1} value={progress} />}
         </div>
         <div class="presence">
           <span class={`dot ${conn.tone === 'ok' ? 'online' : 'away'}`} />
-          {me.value?.name} · {conn.tone === 'ok' ? 'online' : 'offline'}
+          {me.value?.name} · {conn.tone === 'ok' ? t('sidebar.online') : t('sidebar.offline')}
         </div>
       </footer>
     </nav>

@@ -8,6 +8,7 @@ import { me } from '../stores/session';
 import { screen } from '../stores/window';
 import { MAX_MESSAGE, visible } from '../lib/text';
 import { Counter, fits } from './Counter';
+import { t } from '../lib/i18n';
 
 export function TeamNew() {
   const [picked, setPicked] = useState<number[]>([]);
@@ -36,11 +37,11 @@ export function TeamNew() {
     }
   };
   return (
-    <form class="page team-new" onSubmit={start} aria-label="New team conversation">
-      <h1>New team conversation</h1>
+    <form class="page team-new" onSubmit={start} aria-label={t('team.title')}>
+      <h1>{t('team.title')}</h1>
       {err && <div class="error" role="alert">{err}</div>}
       <fieldset>
-        <legend>With</legend>
+        <legend>{t('team.with')}</legend>
         {mates.map((u) => (
           <label class="check" key={u.id}>
             <input type="checkbox" checked={picked.includes(u.id)} onChange={() => toggle(u.id)} />
@@ -49,11 +50,11 @@ export function TeamNew() {
         ))}
       </fieldset>
       <label>
-        Message
+        {t('team.message')}
         <textarea rows={4} value={text} required onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
         <Counter text={text} limit={MAX_MESSAGE} />
       </label>
-      <button type="submit" class="primary" disabled={busy || picked.length === 0 || !visible(text) || !fits(text, MAX_MESSAGE)}>Start conversation</button>
+      <button type="submit" class="primary" disabled={busy || picked.length === 0 || !visible(text) || !fits(text, MAX_MESSAGE)}>{t('team.start')}</button>
     </form>
   );
 }

@@ -1,44 +1,25 @@
-import type { OutKind } from './types';
+import { Fragment, h, type ComponentChildren, type VNode } from 'preact';
+import type { ItemType, OutKind } from './types';
+import { t, type Args } from './i18n';
+import { isolate } from './text';
 
-const MINUTE = 60;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-const WEEK = 7 * DAY;
-
-/**
- * relativeTime describes date relative to now in short English, the way a
- * conversation list shows it: "just now", "5 min ago", "3 h ago", "yesterday",
- * "4 d ago", and the calendar date (YYYY-MM-DD, UTC) for anything a week or
- * more old. Dates in the future (clock skew) are shown as "just now".
- */
-export function relativeTime(date: Date, now: Date): string {
-  const seconds = Math.floor((now.getTime() - date.getTime()) / 1000);
-  if (seconds < MINUTE) {
-    return 'just now';
-  }
-  if (seconds < HOUR) {
-    return `${Math.floor(seconds / MINUTE)} min ago`;
-  }
-  if (seconds < DAY) {
-    return `${Math.floor(seconds / HOUR)} h ago`;
-  }
-  if (seconds < 2 * DAY) {
-    return 'yesterday';
-  }
-  if (seconds < WEEK) {
-    return `${Math.floor(seconds / DAY)} d ago`;
-  }
-  return date.toISOString().slice(0, 10);
+/** What an agent calls each queued act, for "… refused" lines, in the
+ * current language. */
+export function outKindLabel(kind: OutKind): string {
+  return t(`outbox.${kind}`);
 }
 
-/** What an agent calls each queued act, for "… refused" lines. */
-export const OUT_KIND_LABEL: Record<OutKind, string> = {
-  send_message: 'Reply',
-  edit_message: 'Edit',
-  delete_message: 'Delete',
-  close_conversation: 'Close',
-  reopen_conversation: 'Reopen',
-  mark_read: 'Read mark',
-  link_conversation: 'Link',
-  create_item: 'Create item',
-};
+/** An item's type as a word ("ticket", "task"), in the current language. */
+export function itemTypeLabel(type: ItemType | string): string {
+  return type === 'ticket' || type === 'task' ? t(`common.${type}`) : type;
+}
+
+const SLOT = '\u{E000}';
+
+/** The text of key with node (markup such as a <bdi> name, which isolates
+ * itself) where {{slot}} goes: a sentence around an element keeps its
+ * markup and its word order in every language. */
+export function tWith(key: string, slot: string, node: ComponentChildren, args?: Args): VNode {
+  const [before, after = ''] = t(key, { ...args, [slot]: SLOT }).split(isolate(SLOT));
+  return h(Fragment, null, before, node, after);
+}

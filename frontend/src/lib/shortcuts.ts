@@ -5,17 +5,17 @@ export type ShortcutAction = 'next' | 'previous' | 'reply' | 'close' | 'search' 
 
 export interface Shortcut {
   action: ShortcutAction;
-  keys: string[]; // as the help sheet shows them
-  label: string;
+  keys: string[]; // as the help sheet shows them (Ctrl in the app's language)
+  label: string; // a catalog key (locales/): the help sheet says t(label)
 }
 
 export const SHORTCUTS: Shortcut[] = [
-  { action: 'next', keys: ['j', 'Alt+↓'], label: 'Next conversation in the list' },
-  { action: 'previous', keys: ['k', 'Alt+↑'], label: 'Previous conversation in the list' },
-  { action: 'reply', keys: ['r'], label: 'Write a reply' },
-  { action: 'close', keys: ['Alt+C'], label: 'Close (or reopen) the conversation' },
-  { action: 'search', keys: ['Ctrl+K', '/'], label: 'Search' },
-  { action: 'help', keys: ['?'], label: 'These shortcuts' },
+  { action: 'next', keys: ['j', 'Alt+↓'], label: 'shortcuts.next' },
+  { action: 'previous', keys: ['k', 'Alt+↑'], label: 'shortcuts.previous' },
+  { action: 'reply', keys: ['r'], label: 'shortcuts.reply' },
+  { action: 'close', keys: ['Alt+C'], label: 'shortcuts.close' },
+  { action: 'search', keys: ['Ctrl+K', '/'], label: 'shortcuts.search' },
+  { action: 'help', keys: ['?'], label: 'shortcuts.help' },
 ];
 
 /** Whether the key goes to a text field (single-key shortcuts then stay out of the way). */

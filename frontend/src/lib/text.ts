@@ -78,21 +78,56 @@ export function isolate(s: string): string {
   return out + '\u2069';
 }
 
+/** The words and numbers of counterText and formatBytes. This file is
+ * bundled into the customer widget too, which must not carry the agent
+ * app's catalogs (lib/i18n), so they are English until setTextWords puts
+ * a language's in (the agent app: components/Files.tsx). Each is read
+ * when a text is made, so a function may follow a language signal. */
+export type TextWords = {
+  /** A count: "4,812". */
+  count: (n: number) => string;
+  /** A size's number with exactly `fraction` decimals, no grouping: "1.5". */
+  size: (n: number, fraction: number) => string;
+  /** What follows the number of characters over a limit: "too many". */
+  tooMany: (over: number) => string;
+  /** The size units. */
+  unit: (u: 'MB' | 'KB' | 'bytes') => string;
+};
+
+const english: TextWords = {
+  count: (n) => n.toLocaleString('en-GB'),
+  size: (n, fraction) => n.toFixed(fraction),
+  tooMany: () => 'too many',
+  unit: (u) => u,
+};
+let words = english;
+
+/** setTextWords makes counterText and formatBytes speak a language (the
+ * parts not given stay English). */
+export function setTextWords(w: Partial<TextWords>) {
+  words = { ...english, ...w };
+}
+
 /** What a length counter next to a field says, or '' while far from the
  * limit: "4,812 / 5,000", and how many characters are over when over. */
 export function counterText(s: string, limit: number): string {
   const n = codePoints(s);
   if (n < limit * 0.9) return '';
-  const fmt = (v: number) => v.toLocaleString('en-GB');
-  if (n > limit) return `${fmt(n)} / ${fmt(limit)} · ${fmt(n - limit)} too many`;
+  const fmt = words.count;
+  if (n > limit) return `${fmt(n)} / ${fmt(limit)} · ${fmt(n - limit)} ${words.tooMany(n - limit)}`;
   return `${fmt(n)} / ${fmt(limit)}`;
 }
 
 /** A size the way the product shows it, as chat.FormatBytes: "10 MB",
- * "1.5 MB", "512 KB", "800 bytes" (1 MB = 1,048,576 bytes). */
+ * "1.5 MB", "512 KB", "800 bytes" (1 MB = 1,048,576 bytes; tenths cut,
+ * not rounded). */
 export function formatBytes(n: number): string {
   const MB = 1 << 20;
-  if (n >= MB) return n % MB === 0 ? `${n / MB} MB` : `${Math.floor(n / MB)}.${Math.floor(((n % MB) * 10) / MB)} MB`;
-  if (n >= 1024) return `${Math.floor(n / 1024)} KB`;
-  return `${n} bytes`;
+  if (n >= MB) {
+    return n % MB === 0
+      ? `${words.size(n / MB, 0)} ${words.unit('MB')}`
+      : `${words.size(Math.floor(n / MB) + Math.floor(((n % MB) * 10) / MB) / 10, 1)} ${words.unit('MB')}`;
+  }
+  if (n >= 1024) return `${words.size(Math.floor(n / 1024), 0)} ${words.unit('KB')}`;
+  return `${words.size(n, 0)} ${words.unit('bytes')}`;
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setBridge } from '../lib/bridge';
+import { setLanguage } from '../lib/i18n';
 import type { Message } from '../lib/types';
 import {
   atBottom, current, dayLabel, ephemeral, groupMessages, hasNewer, hasOlder, jumpToLatest, latest, loadNewer, loadOlder, mergeNewest, messages,
@@ -31,8 +32,15 @@ describe('groupMessages', () => {
       'Yesterday', 'g12', 'g3m', 's', 'g5m', 'Today', 'g6m', 'g7m',
     ]);
   });
-  it('labels older days with the date', () => {
-    expect(dayLabel(new Date(2026, 10, 20, 10), new Date(2026, 10, 24))).toMatch(/^Fri,? 20 Nov 2026$/);
+  it('labels older days with the date, in the language', () => {
+    expect(dayLabel(new Date(2026, 10, 20, 10), new Date(2026, 10, 24))).toBe('Fri, Nov 20, 2026');
+    setLanguage('de');
+    try {
+      expect(dayLabel(new Date(2026, 10, 20, 10), new Date(2026, 10, 24))).toBe('Fr., 20. Nov. 2026');
+      expect(dayLabel(new Date(2026, 10, 23, 10), new Date(2026, 10, 24))).toBe('Gestern');
+    } finally {
+      setLanguage('en');
+    }
   });
   it('says what system notes say', () => {
     expect(systemText(msg(1, ['system', 0], at(1, 1, 1), { system: 'offline_reply', text: 'Back at 9' }))).toBe('Auto-reply: \u2068Back at 9\u2069');

@@ -6,7 +6,8 @@ import { api, attempt, errorText, on } from '../lib/bridge';
 import type { Conversation, Event, Message, OutboxEntry } from '../lib/types';
 import { EVENT_TYPING, type TypingData } from '../lib/protocol.gen';
 import { reloadSoon } from './inbox';
-import { isolate } from '../lib/text';
+import { formatDay, t } from '../lib/i18n';
+import { noteText } from '../lib/notes';
 
 export const PAGE = 50;
 /** The most messages the pane holds: a window of pages that moves as the
@@ -81,7 +82,7 @@ export async function open(id: number, messageId?: number) {
     reloadSoon(0);
   } catch (err) {
     // Not (or no longer) in the local store, e.g. from a stale link.
-    if (seq === openSeq) actionError.value = `This conversation cannot be shown: ${errorText(err)}`;
+    if (seq === openSeq) actionError.value = t('conversation.cannot_show', { error: errorText(err) });
   }
 }
 
@@ -282,7 +283,7 @@ export function typed(internal = false, now = Date.now()) {
 export function ephemeral(ev: Event, now = Date.now()) {
   if (ev.type !== EVENT_TYPING || ev.conversation_id !== current.value?.id) return;
   const data = ev.data as TypingData | undefined;
-  typing.value = { name: data?.who?.name || 'Someone', until: now + 4000 };
+  typing.value = { name: data?.who?.name || t('common.someone'), until: now + 4000 };
 }
 
 /**
@@ -302,13 +303,14 @@ export type Row =
 
 const GROUP_GAP_MS = 5 * 60 * 1000;
 
-/** The day label of a date in local time, e.g. "Today", "Yesterday", "Mon 23 Nov 2026". */
+/** The day label of a date in local time, in the app's language, e.g.
+ * "Today", "Yesterday", "Mon, Nov 23, 2026" ("Heute", "Mo., 23. Nov. 2026"). */
 export function dayLabel(d: Date, now: Date): string {
   const start = (x: Date) => new Date(x.getFullYear(), x.getMonth(), x.getDate()).getTime();
   const days = Math.round((start(now) - start(d)) / 86_400_000);
-  if (days === 0) return 'Today';
-  if (days === 1) return 'Yesterday';
-  return d.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+  if (days === 0) return t('conversation.today');
+  if (days === 1) return t('conversation.yesterday');
+  return formatDay(d);
 }
 
 /**
@@ -345,10 +347,11 @@ export function groupMessages(msgs: Message[], me: number | undefined, now: Date
   return rows;
 }
 
-/** What a system note says (the server writes the sentence). */
+/** What a system note says, in the app's language (lib/notes.ts); an
+ * offline auto-reply is the helpdesk's own text. */
 export function systemText(m: Message): string {
-  if (m.system === 'offline_reply') return `Auto-reply: ${isolate(m.text)}`;
-  return m.text || m.system || '';
+  if (m.system === 'offline_reply') return t('conversation.auto_reply', { text: m.text });
+  return noteText(m) || m.system || '';
 }
 
 export function watchConversation(): () => void {

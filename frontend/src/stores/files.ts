@@ -7,6 +7,7 @@ import { api, errorText } from '../lib/bridge';
 import type { Attachment, StagedFile } from '../lib/bindings.gen';
 import { MAX_ATTACHMENTS, MAX_FILE_BYTES_LIMIT } from '../lib/protocol.gen';
 import { formatBytes } from '../lib/text';
+import { t } from '../lib/i18n';
 import { current } from './conversation';
 
 /** The composer's files, waiting for Send. */
@@ -36,18 +37,18 @@ export async function stageFiles(convId: number, files: File[]) {
   fileError.value = '';
   for (const f of files) {
     if (staged.value.length >= MAX_ATTACHMENTS) {
-      fileError.value = `At most ${MAX_ATTACHMENTS} files per message.`;
+      fileError.value = t('files.too_many', { count: MAX_ATTACHMENTS });
       return;
     }
     if (f.size > MAX_FILE_BYTES_LIMIT) {
-      fileError.value = `${f.name}: larger than ${formatBytes(MAX_FILE_BYTES_LIMIT)}.`; // not even read
+      fileError.value = t('files.too_large', { name: f.name, size: formatBytes(MAX_FILE_BYTES_LIMIT) }); // not even read
       continue;
     }
     try {
       const s = await api()!.AttachmentService.Stage({ conversation_id: convId, name: f.name || 'image.png', data: base64(await f.arrayBuffer()) });
       if (keep(convId, s)) staged.value = [...staged.value, s];
     } catch (err) {
-      fileError.value = `${f.name}: ${errorText(err)}`;
+      fileError.value = t('files.named_error', { name: f.name, error: errorText(err) });
     }
   }
 }
@@ -59,7 +60,7 @@ export async function pickFiles(convId: number) {
     const files = ((await api()!.AttachmentService.Pick({ conversation_id: convId })) ?? []).filter((f) => keep(convId, f));
     const room = MAX_ATTACHMENTS - staged.value.length;
     for (const f of files.slice(room)) api()!.AttachmentService.Unstage(f.token);
-    if (files.length > room) fileError.value = `At most ${MAX_ATTACHMENTS} files per message.`;
+    if (files.length > room) fileError.value = t('files.too_many', { count: MAX_ATTACHMENTS });
     staged.value = [...staged.value, ...files.slice(0, room)];
   } catch (err) {
     fileError.value = errorText(err);

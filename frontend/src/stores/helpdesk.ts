@@ -3,6 +3,7 @@
 import { signal } from '@preact/signals';
 import { api, attempt, on } from '../lib/bridge';
 import type { Settings, User, SettingsUpdate } from '../lib/types';
+import { t } from '../lib/i18n';
 
 export const settings = signal<Settings | null>(null);
 export const team = signal<User[]>([]);
@@ -24,7 +25,7 @@ export const setOnline = (online: boolean) =>
 export const saveSettings = (upd: SettingsUpdate) =>
   attempt(helpdeskError, async () => {
     settings.value = await api()!.HelpdeskService.UpdateSettings(upd);
-    saved.value = 'Saved';
+    saved.value = t('common.saved');
     setTimeout(() => (saved.value = ''), 2000);
   });
 

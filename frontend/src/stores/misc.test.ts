@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setBridge } from '../lib/bridge';
+import { setLanguage } from '../lib/i18n';
 import { visibleRange } from '../components/VirtualList';
 import { conversationTitle, preview } from '../components/ConversationList';
 import { localTime } from '../components/SidePanel';
@@ -59,7 +60,11 @@ describe('small parsers', () => {
     expect(parseOrigins(' https://a.example\n\nhttps://b.example, https://c.example ')).toEqual(['https://a.example', 'https://b.example', 'https://c.example']);
   });
   it('shows a local time for a zone and nothing for a bad one', () => {
+    // In the app's language: 24-hour in German, 12-hour in English.
+    setLanguage('de');
     expect(localTime('UTC', new Date(Date.UTC(2026, 10, 24, 21, 30)))).toBe('21:30 (UTC)');
+    setLanguage('en');
+    expect(localTime('UTC', new Date(Date.UTC(2026, 10, 24, 21, 30)))).toMatch(/^09:30\sPM \(UTC\)$/); // ICU puts U+202F or a space before PM
     expect(localTime('Not/AZone')).toBe('');
   });
 });

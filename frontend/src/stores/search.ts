@@ -2,6 +2,7 @@
 import { signal } from '@preact/signals';
 import { api, errorText } from '../lib/bridge';
 import type { SearchResult } from '../lib/types';
+import { t } from '../lib/i18n';
 
 export const searchOpen = signal(false);
 export const query = signal('');
@@ -36,7 +37,7 @@ export async function exportResults(format: 'text' | 'html') {
   exportNote.value = '';
   try {
     const path = await api()?.InboxService.ExportSearch({ query: query.value, format, ...filters() });
-    if (path) exportNote.value = 'Exported.';
+    if (path) exportNote.value = t('search.exported');
   } catch (err) {
     exportNote.value = errorText(err);
   }

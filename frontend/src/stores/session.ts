@@ -3,6 +3,7 @@
 import { computed, signal } from '@preact/signals';
 import { api, attempt, errorText, on } from '../lib/bridge';
 import type { Prefs, SessionStatus, SyncState } from '../lib/types';
+import { t } from '../lib/i18n';
 
 export const session = signal<SessionStatus | null>(null);
 export const sync = signal<SyncState>({ phase: 'connecting', progress: 0 });
@@ -14,22 +15,22 @@ export const me = computed(() => session.value?.user ?? null);
 export const isSupport = computed(() => !!me.value?.support);
 export const isAdmin = computed(() => !!me.value?.admin);
 
-/** What the sidebar says about the connection; elapsed is how long ago (ms)
+/** What the sidebar says about the connection (in the app's language); elapsed is how long ago (ms)
  * the state arrived, so the reconnect countdown counts. */
 export function describeSync(s: SyncState, elapsed = 0): { label: string; tone: 'ok' | 'busy' | 'bad' } {
   switch (s.phase) {
     case 'connected':
-      return { label: 'Connected', tone: 'ok' };
+      return { label: t('app.connected'), tone: 'ok' };
     case 'syncing':
-      return { label: `Syncing ${Math.round((s.progress || 0) * 100)}%`, tone: 'busy' };
+      return { label: t('app.syncing', { percent: Math.round((s.progress || 0) * 100) }), tone: 'busy' };
     case 'reconnecting': {
       const secs = s.retry_in ? Math.ceil((s.retry_in / 1e6 - elapsed) / 1000) : 0;
-      return { label: secs > 0 ? `Reconnecting in ${secs} s` : 'Reconnecting…', tone: 'bad' };
+      return { label: secs > 0 ? t('app.reconnecting_in', { seconds: secs }) : t('app.reconnecting'), tone: 'bad' };
     }
     case 'signed_out':
-      return { label: 'Signed out by the server', tone: 'bad' };
+      return { label: t('app.signed_out'), tone: 'bad' };
     default:
-      return { label: 'Connecting…', tone: 'busy' };
+      return { label: t('app.connecting'), tone: 'busy' };
   }
 }
 
