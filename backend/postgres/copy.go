@@ -36,7 +36,7 @@ var copyTables = []struct {
 		"closed_at", "last_message_id", "first_message_id", "item_id", "erased_at", "assignee_id"}, true},
 	{"participants", []string{"conversation_id", "user_id", "added_at"}, false},
 	{"messages", []string{"id", "conversation_id", "author_kind", "author_id", "text", "system", "client_id", "created_at", "edited_at", "deleted_at",
-		"?internal", "actor_kind", "actor_id", "mentions", "attachments"}, true},
+		"?internal", "actor_kind", "actor_id", "mentions", "attachments", "system_params"}, true},
 	{"message_audit", []string{"id", "message_id", "action", "actor_kind", "actor_id", "actor_name", "old_text", "new_text", "at"}, true},
 	{"read_state", []string{"user_id", "conversation_id", "last_read_message_id", "updated_at"}, false},
 	{"settings", []string{"key", "value", "updated_at"}, false},

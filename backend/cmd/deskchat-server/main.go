@@ -57,14 +57,20 @@ func serveCmd() *cobra.Command {
 		Short: "Serve the HTTP API and event streams",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+			var clock *demo.Clock // the demo's story runs days back while it is seeded
+			var now func() time.Time
+			if withDemo {
+				clock = &demo.Clock{}
+				now = clock.Now
+			}
 			srv, err := server.Open(server.Config{DB: db, Logger: log, KeepEvents: keep, NATS: natsURL, NodeID: nodeID, PresenceGrace: grace, Files: files,
 				API: httpapi.Config{AllowedOrigins: origins, LoginRate: loginRate, WidgetSessionRate: widgetSessionRate, CustomerSendRate: customerSendRate,
-					TrustedProxies: proxies}})
+					TrustedProxies: proxies, Now: now}})
 			if err != nil {
 				return err
 			}
 			if withDemo {
-				if err := demo.Seed(cmd.Context(), srv.Store); err != nil {
+				if err := demo.SeedWith(cmd.Context(), srv.Store, demo.Options{Clock: clock, Blobs: srv.Blobs}); err != nil {
 					return err
 				}
 			}
@@ -194,7 +200,8 @@ func demoCmd() *cobra.Command {
 		Use:   "demo",
 		Short: "Seed a demo helpdesk (agents, customers, conversations) into the database",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := server.OpenStore(db, nil, nil, 0)
+			clock := &demo.Clock{}
+			st, err := server.OpenStore(db, nil, clock.Now, 0)
 			if err != nil {
 				return err
 			}
@@ -205,7 +212,7 @@ func demoCmd() *cobra.Command {
 				fmt.Fprintln(cmd.OutOrStdout(), "demo data already present")
 				return nil
 			}
-			if err := demo.Seed(cmd.Context(), st); err != nil {
+			if err := demo.SeedWith(cmd.Context(), st, demo.Options{Clock: clock}); err != nil {
 				return err
 			}
 			if bulk > 0 {
