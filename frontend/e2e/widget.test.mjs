@@ -7,6 +7,7 @@
 // frontend/e2e/artifacts/.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -280,7 +281,7 @@ test('files both ways in the widget', async (t) => {
     dt.items.add(new File([new Uint8Array(10 * 1024 * 1024 + 1)], 'huge.bin'));
     el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
   });
-  await tray.locator('li.over').filter({ hasText: 'Larger than 10 MB' }).waitFor();
+  await tray.locator('li.over').filter({ hasText: /Larger than \u2068?10 MB/ }).waitFor(); // the size isolated, as t() does
   await page.screenshot({ path: join(artifacts, 'widget-files.png') });
   assert.deepEqual(errors, []);
 });
@@ -312,4 +313,156 @@ test('the last page and the configuration follow live', async (t) => {
   // The admin changes the greeting: the open widget shows it at once.
   await api(server, 'PATCH', '/v1/settings', { token: anna, body: { greeting: 'Welcome back! Ask away.' } });
   await frame.locator('ol.log li.note').filter({ hasText: 'Welcome back! Ask away.' }).waitFor();
+});
+
+// The widget's language: the embedding tag's data-lang (over the page's
+// <html lang>), else the page's <html lang>, else the browser's. German
+// pages show a German window with nothing of the English catalog left (the
+// admin wrote the texts in German too), times in German; English by
+// default. The helpdesk learns the customer's language.
+test('the widget speaks the page\'s language', async (t) => {
+  await mkdir(artifacts, { recursive: true });
+  const catalog = async (l) => JSON.parse(await readFile(new URL(`../../locales/${l}.json`, import.meta.url), 'utf8'));
+  const [en, de] = [await catalog('en'), await catalog('de')];
+  const pages = new Map();
+  const srv = createServer((req, res) => {
+    const html = pages.get(req.url);
+    res.writeHead(html ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(html ?? '');
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise((r) => { srv.closeAllConnections(); srv.close(r); }));
+  const site = `http://127.0.0.1:${srv.address().port}`;
+  const server = await startServer(t, ['--demo', '--allow-origin', site]);
+  const shop = (htmlLang, attrs = '') => `<!doctype html><html${htmlLang ? ` lang="${htmlLang}"` : ''}><head><title>shop</title></head>
+    <body><p>A shop</p><script src="${server}/widget.js" ${attrs} async></script></body></html>`;
+  pages.set('/data-lang', shop('en', 'data-lang="de"')); // data-lang wins over the page's language
+  pages.set('/page-lang', shop('de-AT'));
+  pages.set('/plain', shop(''));
+  pages.set('/english', shop('en-GB'));
+  const { token: anna } = await api(server, 'POST', '/v1/auth/login', { body: { email: 'anna@deskchat.test', password: 'deskchat-demo' } });
+  const { token: ben } = await api(server, 'POST', '/v1/auth/login', { body: { email: 'ben@deskchat.test', password: 'deskchat-demo' } });
+  await api(server, 'PATCH', '/v1/settings', { token: anna, body: { translations: { de: {
+    widget_title: 'Schreiben Sie uns', greeting: 'Guten Tag! Wie können wir helfen?',
+    online_message: 'Wir sind online und antworten gleich hier.', offline_message: 'Wir sind gerade offline.',
+  } } } });
+  const errors = [];
+
+  // Every text the widget shows or says: text nodes, labels, placeholders,
+  // titles, in the host page's launcher and in the chat window.
+  const shown = async (page) => {
+    const collect = (root) => {
+      const out = [];
+      const walk = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+      for (let n = walk.currentNode; n; n = walk.nextNode()) {
+        if (n.nodeType === Node.TEXT_NODE) out.push(n.data);
+        else if (n.nodeType === Node.ELEMENT_NODE) for (const a of ['aria-label', 'placeholder', 'title', 'alt']) if (n.hasAttribute(a)) out.push(n.getAttribute(a));
+      }
+      return out;
+    };
+    const host = await page.evaluate(`(${collect})(document.querySelector('[data-deskchat]').shadowRoot)`);
+    const frame = page.frames().find((f) => f.url().includes('/widget/frame'));
+    const inside = await frame.evaluate(`[document.title, ...(${collect})(document.body)]`);
+    return [...host, ...inside].map((s) => s.replace(/[\u2068\u2069]/g, '').trim()).filter(Boolean);
+  };
+  // The texts of a catalog's widget section the other catalog says differently, as patterns.
+  const only = (cat, other) => Object.entries(cat.widget).filter(([k, v]) => other.widget[k] !== v)
+    .map(([k, v]) => [k, new RegExp(`^${v.split(/\{\{\w+\}\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+?')}$`)]);
+  const leftover = (texts, patterns) => patterns.filter(([, re]) => texts.some((s) => re.test(s))).map(([k]) => k);
+
+  const open = async (path, browserLang) => {
+    // A visitor of its own (fresh storage), in an English browser unless told.
+    const { page, close } = await launchBrowser({ args: browserLang ? [`--accept-lang=${browserLang}`] : [] });
+    t.after(close);
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.setViewportSize({ width: 1024, height: 760 });
+    await page.goto(`${site}${path}`);
+    await page.locator('[data-deskchat] button').click();
+    const frame = page.frameLocator('[data-deskchat] iframe');
+    await frame.locator('h1').filter({ hasText: /./ }).waitFor();
+    return { page, frame };
+  };
+  // The e-mail placeholder is seen whole at the window's width.
+  const placeholderFits = (frame) => frame.locator('input[type="email"]').evaluate((el) => {
+    const s = getComputedStyle(el);
+    const g = document.createElement('canvas').getContext('2d');
+    g.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+    return g.measureText(el.placeholder).width <= el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+  });
+  const customerOf = async (name) => {
+    const { conversations } = await api(server, 'GET', '/v1/conversations?section=customers', { token: ben });
+    const conv = conversations.find((c) => c.customer?.name === name);
+    return { conv, customer: await api(server, 'GET', `/v1/customers/${conv.customer_id}`, { token: ben }) };
+  };
+
+  // 1. data-lang="de" on an English page: German, everywhere.
+  const { page, frame } = await open('/data-lang');
+  assert.equal(await page.locator('[data-deskchat] button').getAttribute('aria-label'), de.widget.close_chat);
+  assert.equal(await page.locator('[data-deskchat] iframe').getAttribute('title'), de.widget.chat_window);
+  await frame.locator('h1').filter({ hasText: 'Schreiben Sie uns' }).waitFor();
+  assert.equal(await frame.locator('html').getAttribute('lang'), 'de');
+  const greeting = frame.locator('ol.log li.note.greeting');
+  assert.equal(await greeting.locator('.who').textContent(), 'Schreiben Sie uns', 'the greeting is the team\'s, under the title');
+  assert.equal(await greeting.locator('.text').textContent(), 'Guten Tag! Wie können wir helfen?');
+  await frame.locator('p.status').filter({ hasText: 'Wir sind online' }).waitFor();
+  assert.ok(await placeholderFits(frame), 'the German e-mail placeholder is cut off');
+  assert.deepEqual(leftover(await shown(page), only(en, de)), [], 'English left on the German intro');
+  await page.screenshot({ path: join(artifacts, 'widget-de-intro.png') });
+  await frame.getByLabel(de.widget.name_label).fill('Greta Deutsch');
+  await frame.getByRole('button', { name: de.widget.start_chat }).click();
+  const box = frame.getByRole('textbox', { name: de.widget.message, exact: true });
+  await box.fill('Guten Tag, wo ist meine Bestellung?');
+  await box.press('Enter');
+  const mine = frame.locator('ol.log li.msg.mine:not(.pending)').filter({ hasText: 'Guten Tag, wo ist meine Bestellung?' });
+  await mine.waitFor();
+  assert.equal(await mine.locator('.who').textContent(), de.widget.you);
+  // Its time, in German (24 hours), from when the server took it.
+  const stamp = mine.locator('time.time');
+  assert.equal(await stamp.textContent(), await stamp.evaluate((el) => new Intl.DateTimeFormat('de', { hour: '2-digit', minute: '2-digit' }).format(new Date(el.dateTime))));
+  assert.match(await stamp.textContent(), /^\d\d:\d\d$/);
+  const { conv, customer } = await customerOf('Greta Deutsch');
+  assert.equal(customer.language, 'de', 'the helpdesk learns the language the page asked for');
+  await api(server, 'POST', `/v1/conversations/${conv.id}/messages`, { token: ben, body: { client_id: 'de1', text: 'Sie ist unterwegs.' } });
+  await frame.locator('ol.log li.msg.theirs').filter({ hasText: 'Sie ist unterwegs.' }).locator('time.time').waitFor();
+  await api(server, 'POST', `/v1/conversations/${conv.id}/close`, { token: ben });
+  // The system note in German, the agent's name isolated.
+  await frame.locator('ol.log li.note').filter({ hasText: 'hat die Konversation geschlossen.' }).waitFor();
+  // The counter near the limit, in German digits.
+  await box.fill('x'.repeat(4900));
+  assert.equal(await frame.locator('form.composer .counter').textContent(), '4.900 / 5.000');
+  await box.fill('Danke!');
+  assert.deepEqual(leftover(await shown(page), only(en, de)), [], 'English left on the German chat');
+  await page.screenshot({ path: join(artifacts, 'widget-de.png') });
+
+  // 2. <html lang="de-AT">: German too; the helpdesk is told de-AT.
+  const at = await open('/page-lang');
+  await at.frame.getByRole('button', { name: de.widget.skip }).waitFor();
+  assert.equal(await at.frame.locator('html').getAttribute('lang'), 'de');
+  assert.deepEqual(leftover(await shown(at.page), only(en, de)), []);
+  await at.page.evaluate(() => window.deskchat.identify({ name: 'Anton Österreich' }));
+  const atBox = at.frame.getByRole('textbox', { name: de.widget.message, exact: true });
+  await atBox.fill('Grüß Gott');
+  await atBox.press('Enter');
+  await at.frame.locator('ol.log li.msg.mine:not(.pending)').waitFor();
+  assert.equal((await customerOf('Anton Österreich')).customer.language, 'de-AT');
+
+  // 3. A page that says nothing, in an English browser: English, nothing German.
+  const plain = await open('/plain');
+  assert.equal(await plain.page.locator('[data-deskchat] iframe').getAttribute('title'), 'Chat window');
+  await plain.frame.getByRole('button', { name: 'Start chat' }).waitFor();
+  await plain.frame.locator('h1').filter({ hasText: 'Chat with us' }).waitFor();
+  assert.equal(await plain.frame.locator('html').getAttribute('lang'), 'en');
+  assert.ok(await placeholderFits(plain.frame), 'the English e-mail placeholder is cut off');
+  assert.deepEqual(leftover(await shown(plain.page), only(de, en)), [], 'German on the English window');
+  await plain.page.screenshot({ path: join(artifacts, 'widget-en.png') });
+
+  // 4. A German browser: German on a page that says nothing, English on
+  // an English page (the page's language comes first).
+  const deBrowser = await open('/plain', 'de-DE,de');
+  await deBrowser.frame.getByRole('button', { name: de.widget.start_chat }).waitFor();
+  assert.equal(await deBrowser.frame.locator('html').getAttribute('lang'), 'de');
+  const enPage = await open('/english', 'de-DE,de');
+  await enPage.frame.getByRole('button', { name: 'Start chat' }).waitFor();
+  assert.equal(await enPage.page.locator('[data-deskchat] button').getAttribute('aria-label'), 'Close chat');
+  assert.deepEqual(errors, []);
 });

@@ -4,12 +4,14 @@
 // follows the event stream from its cursor, and talks to the host page only
 // by postMessage to the parent origin the server vouched for.
 
-import { codePoints, counterText, formatBytes, isolate, MAX_EMAIL_BYTES, MAX_MESSAGE, MAX_NAME, oneLine, visible as hasVisible } from '../../../frontend/src/lib/text';
+import { codePoints, MAX_EMAIL_BYTES, MAX_MESSAGE, MAX_NAME, oneLine, visible as hasVisible } from '../../../frontend/src/lib/text';
 import {
   CLOSE_UNAUTHORIZED, DEFAULT_MAX_FILE_BYTES, MAX_ATTACHMENTS, E_CUSTOMER_ERASED, E_INVALID, E_RATE_LIMITED, E_UNAUTHORIZED, E_UNAVAILABLE, LATER_CODES, SIGN_IN_CODES, EVENT_MESSAGE_CREATED, EVENT_MESSAGE_DELETED, EVENT_MESSAGE_EDITED, EVENT_TYPING,
   EVENT_WIDGET_CONFIG, FRAME_CAUGHT_UP, FRAME_EPHEMERAL, FRAME_EVENT, FRAME_HELLO, FRAME_RESYNC, FRAME_TYPING, FRAME_WELCOME,
   type Attachment, type ClientFrame, type Message as Msg, type ServerFrame as Frame, type TypingData, type WidgetConfig as Config,
 } from '../../../frontend/src/lib/protocol.gen';
+import { renderNote } from '../../../frontend/src/lib/note-render';
+import { counterText, formatBytes, formatDateTime, formatTime, has, lang, num, t, visitorLanguage } from './i18n';
 import { renderText } from './linkify';
 
 type Pending = { client_id: string; text: string; files?: Attachment[]; failed?: string };
@@ -44,30 +46,30 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', attrs: Reco
 const app = document.getElementById('app')!;
 const header = el('header');
 const title = el('h1');
-const closeBtn = el('button', 'close', { type: 'button', 'aria-label': 'Close chat' });
+const closeBtn = el('button', 'close', { type: 'button', 'aria-label': t('widget.close_chat') });
 closeBtn.textContent = '×';
 header.append(title, closeBtn);
 const status = el('p', 'status', { role: 'status' });
-const log = el('ol', 'log', { role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
+const log = el('ol', 'log', { role: 'log', 'aria-live': 'polite', 'aria-label': t('widget.conversation') });
 const typing = el('p', 'typing', { 'aria-live': 'polite' });
-const intro = el('form', 'intro', { 'aria-label': 'Introduce yourself' });
+const intro = el('form', 'intro', { 'aria-label': t('widget.introduce') });
 // No maxlength anywhere: it counts UTF-16 units, the server counts code
 // points, and it cuts pasted text without a word. A counter near the limit
 // says how much is left or how much is over instead.
-const nameIn = el('input', '', { type: 'text', placeholder: 'Your name (optional)', 'aria-label': 'Your name', autocomplete: 'name' });
-const emailIn = el('input', '', { type: 'email', placeholder: 'Your e-mail (optional)', 'aria-label': 'Your e-mail', autocomplete: 'email' });
+const nameIn = el('input', '', { type: 'text', placeholder: t('widget.name_placeholder'), 'aria-label': t('widget.name_label'), autocomplete: 'name' });
+const emailIn = el('input', '', { type: 'email', placeholder: t('widget.email_placeholder'), 'aria-label': t('widget.email_label'), autocomplete: 'email' });
 const introError = el('p', 'counter over', { role: 'alert' });
 const introGo = el('button', 'primary', { type: 'submit' });
-introGo.textContent = 'Start chat';
+introGo.textContent = t('widget.start_chat');
 const introSkip = el('button', 'link', { type: 'button' });
-introSkip.textContent = 'Skip';
+introSkip.textContent = t('widget.skip');
 intro.append(nameIn, emailIn, introError, introGo, introSkip);
-const composer = el('form', 'composer', { 'aria-label': 'Write a message' });
-const input = el('textarea', '', { rows: '2', placeholder: 'Write a message…', 'aria-label': 'Message' });
-const send = el('button', 'primary', { type: 'submit', 'aria-label': 'Send message' });
-send.textContent = 'Send';
+const composer = el('form', 'composer', { 'aria-label': t('widget.write_message') });
+const input = el('textarea', '', { rows: '2', placeholder: t('widget.write_placeholder'), 'aria-label': t('widget.message') });
+const send = el('button', 'primary', { type: 'submit', 'aria-label': t('widget.send_message') });
+send.textContent = t('widget.send');
 const counter = el('span', 'counter', { 'aria-live': 'polite' });
-const attach = el('button', 'link attach', { type: 'button', 'aria-label': 'Attach files', title: 'Attach files' });
+const attach = el('button', 'link attach', { type: 'button', 'aria-label': t('widget.attach_files'), title: t('widget.attach_files') });
 attach.textContent = '📎';
 const picker = el('input', '', { type: 'file', multiple: '', hidden: '' });
 const side = el('div', 'side');
@@ -75,34 +77,39 @@ const buttons = el('div', 'buttons');
 buttons.append(attach, send);
 side.append(counter, buttons);
 composer.append(input, side, picker);
-const tray = el('ul', 'tray', { 'aria-label': 'Files to send' });
-const viewer = el('div', 'viewer', { role: 'dialog', 'aria-label': 'Image', tabindex: '-1' });
+const tray = el('ul', 'tray', { 'aria-label': t('widget.files_to_send') });
+const viewer = el('div', 'viewer', { role: 'dialog', 'aria-label': t('widget.image'), tabindex: '-1' });
 viewer.hidden = true;
 
 /** Shows the counter near the limit; over it, the text stays as typed and
  * cannot be sent until shortened. */
 function updateCounter() {
   const over = codePoints(input.value) > MAX_MESSAGE;
-  counter.textContent = counterText(input.value, MAX_MESSAGE);
+  counter.textContent = counterText(codePoints(input.value), MAX_MESSAGE);
   counter.classList.toggle('over', over);
   counter.setAttribute('role', over ? 'alert' : 'status');
   send.disabled = over || staged.some((f) => !f.att && !f.error);
 }
 app.append(header, status, log, typing, intro, tray, composer, viewer);
+document.title = t('widget.chat');
 
 const toParent = (msg: Record<string, unknown>) => {
   if (parentOrigin && window.parent !== window) window.parent.postMessage(msg, parentOrigin);
 };
 
 // ---- rendering -------------------------------------------------------------
+/** The admin's texts in the window's language where written, else the default ones. */
+const textsOf = (c: Config) => c.translations?.[lang] ?? c;
+
 function renderConfig(c: Config) {
-  title.textContent = c.title;
-  if (title.dataset.greeting !== c.greeting) {
-    title.dataset.greeting = c.greeting; // followed live, like the rest
-    render();
+  const texts = textsOf(c);
+  if (title.textContent !== texts.title || title.dataset.greeting !== texts.greeting) {
+    title.textContent = texts.title;
+    title.dataset.greeting = texts.greeting; // followed live, like the rest
+    render(); // the greeting is under the title
   }
   if (c.max_file_bytes) maxFileBytes = c.max_file_bytes;
-  status.textContent = c.message;
+  status.textContent = texts.message;
   status.classList.toggle('offline', !c.online);
 }
 
@@ -117,8 +124,13 @@ function outbox(): Pending[] {
 const saveOutbox = (o: Pending[]) => store.set('outbox', JSON.stringify(o));
 
 function render() {
-  const greeting = el('li', 'note');
-  greeting.textContent = (title.dataset.greeting ?? '') || 'Hi! How can we help?';
+  // The greeting is the team's first message, under the widget's title.
+  const greeting = el('li', 'msg theirs note greeting');
+  const from = el('span', 'who');
+  from.textContent = title.textContent || t('widget.chat');
+  const hello = el('p', 'text');
+  hello.textContent = (title.dataset.greeting ?? '') || t('widget.greeting');
+  greeting.append(from, hello);
   const items: HTMLElement[] = [greeting];
   const sorted = [...messages.values()].sort((a, b) => a.id - b.id);
   const sent = new Set(sorted.map((m) => m.client_id).filter(Boolean));
@@ -130,45 +142,58 @@ function render() {
   composer.hidden = !intro.hidden;
 }
 
+/** What a system note the customer sees says (the conversation was
+ * closed or reopened, the offline auto-reply), in the window's language:
+ * the one place that writes it. */
+function noteText(m: Msg): string {
+  return renderNote(m, lang, t, has);
+}
+
 function renderMessage(m: Msg): HTMLElement {
   if (m.author.kind === 'system') {
     const li = el('li', 'note');
-    li.textContent = m.text;
+    li.textContent = noteText(m);
     return li;
   }
   const mine = m.author.kind === 'customer';
   const li = el('li', mine ? 'msg mine' : 'msg theirs');
   const who = el('span', 'who');
-  who.textContent = mine ? 'You' : m.author.name || 'Support';
+  who.textContent = mine ? t('widget.you') : m.author.name || t('widget.support');
   const body = el('p', 'text');
   if (m.deleted_at) {
     body.classList.add('deleted');
-    body.textContent = 'This message was deleted.';
+    body.textContent = t('widget.deleted');
   } else {
     renderText(body, m.text);
   }
   li.append(who, body);
   if (!m.deleted_at) li.append(...(m.attachments ?? []).map(renderFile));
+  // When it was written, and whether it was edited since, on one line.
+  const foot = el('span', 'foot');
   if (m.edited_at && !m.deleted_at) {
     const ed = el('span', 'meta');
-    ed.textContent = 'edited';
-    li.append(ed);
+    ed.textContent = t('widget.edited');
+    foot.append(ed);
   }
+  const at = el('time', 'time', { datetime: m.created_at, title: formatDateTime(m.created_at) });
+  at.textContent = formatTime(m.created_at);
+  foot.append(at);
+  li.append(foot);
   return li;
 }
 
 function renderPending(p: Pending): HTMLElement {
   const li = el('li', 'msg mine pending');
   const who = el('span', 'who');
-  who.textContent = 'You';
+  who.textContent = t('widget.you');
   const body = el('p', 'text');
   renderText(body, p.text);
   const meta = el('span', 'meta');
-  meta.textContent = p.failed ? `Not sent: ${p.failed}` : 'Sending…';
+  meta.textContent = p.failed ? t('widget.not_sent', { reason: p.failed }) : t('widget.sending');
   li.append(who, body, ...(p.files ?? []).map(renderFile), meta);
   if (p.failed) {
     const again = el('button', 'link', { type: 'button' });
-    again.textContent = 'Retry';
+    again.textContent = t('widget.retry');
     again.addEventListener('click', () => {
       saveOutbox(outbox().map((q) => (q.client_id === p.client_id ? { client_id: q.client_id, text: q.text } : q)));
       render();
@@ -201,16 +226,16 @@ function fetchFile(path: string): Promise<string> {
 function renderFile(a: Attachment): HTMLElement {
   const b = el('button', a.image ? 'file image' : 'file', { type: 'button' });
   if (a.image) {
-    b.setAttribute('aria-label', `Open image ${a.name}`);
+    b.setAttribute('aria-label', t('widget.open_image', { name: a.name }));
     const img = el('img', '', { alt: a.name });
     const w = Math.min(a.width ?? 200, 200);
     img.style.aspectRatio = `${a.width ?? 4} / ${a.height ?? 3}`;
     img.style.width = `${w}px`;
-    fetchFile(`/v1/attachments/${a.id}/thumbnail`).then((u) => (img.src = u), () => (img.alt = `${a.name} (not available)`));
+    fetchFile(`/v1/attachments/${a.id}/thumbnail`).then((u) => (img.src = u), () => (img.alt = t('widget.not_available', { name: a.name })));
     b.append(img);
     b.addEventListener('click', () => openImage(a));
   } else {
-    b.setAttribute('aria-label', `Download ${a.name}`);
+    b.setAttribute('aria-label', t('widget.download_file', { name: a.name }));
     b.textContent = `⬇ ${a.name} · ${formatBytes(a.size)}`;
     b.addEventListener('click', () => download(a));
   }
@@ -226,16 +251,16 @@ function download(a: Attachment) {
 
 function openImage(a: Attachment) {
   const img = el('img', '', { alt: a.name });
-  const close = el('button', 'close', { type: 'button', 'aria-label': 'Close image' });
+  const close = el('button', 'close', { type: 'button', 'aria-label': t('widget.close_image') });
   close.textContent = '×';
   const save = el('button', 'link', { type: 'button' });
-  save.textContent = 'Download';
+  save.textContent = t('widget.download');
   save.addEventListener('click', () => download(a));
   viewer.replaceChildren(close, img, save);
   viewer.hidden = false;
   viewer.focus();
   close.addEventListener('click', closeImage);
-  fetchFile(`/v1/attachments/${a.id}`).then((u) => (img.src = u), () => (img.alt = `${a.name} (not available)`));
+  fetchFile(`/v1/attachments/${a.id}`).then((u) => (img.src = u), () => (img.alt = t('widget.not_available', { name: a.name })));
 }
 function closeImage() {
   viewer.hidden = true;
@@ -251,8 +276,8 @@ function renderTray() {
     const name = el('span', 'name');
     name.textContent = f.name;
     const state = el('span', 'meta');
-    state.textContent = f.error ?? (f.att ? formatBytes(f.att.size) : 'Uploading…');
-    const rm = el('button', 'link', { type: 'button', 'aria-label': `Remove ${f.name}` });
+    state.textContent = f.error ?? (f.att ? formatBytes(f.att.size) : t('widget.uploading'));
+    const rm = el('button', 'link', { type: 'button', 'aria-label': t('widget.remove_file', { name: f.name }) });
     rm.textContent = '×';
     rm.addEventListener('click', () => {
       staged = staged.filter((g) => g !== f);
@@ -271,9 +296,9 @@ function renderTray() {
 function addFiles(files: File[]) {
   for (const file of files) {
     const f: Staged = { key: newClientId(), name: file.name || 'image.png' };
-    if (staged.length >= MAX_ATTACHMENTS) f.error = `At most ${MAX_ATTACHMENTS} files per message.`;
-    else if (file.size > maxFileBytes) f.error = `Larger than ${formatBytes(maxFileBytes)}.`;
-    else if (file.size === 0) f.error = 'The file is empty.';
+    if (staged.length >= MAX_ATTACHMENTS) f.error = t('widget.too_many_files', { count: num(MAX_ATTACHMENTS) });
+    else if (file.size > maxFileBytes) f.error = t('widget.larger_than', { size: formatBytes(maxFileBytes) });
+    else if (file.size === 0) f.error = t('widget.file_empty');
     staged.push(f);
     if (!f.error) upload(f, file);
   }
@@ -285,10 +310,10 @@ async function upload(f: Staged, file: File) {
     if (!token) await ensureCustomer();
     const res = await fetch(`/v1/uploads?name=${encodeURIComponent(f.name)}`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: file });
     const data = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error(String(data?.error?.message ?? `The server answered HTTP ${res.status}.`));
+    if (!res.ok) throw new Error(String(data?.error?.message ?? t('widget.server_answered', { status: res.status })));
     f.att = data as Attachment;
   } catch (err) {
-    f.error = err instanceof Error ? err.message : 'Not uploaded.';
+    f.error = err instanceof Error ? err.message : t('widget.not_uploaded');
   }
   renderTray();
 }
@@ -336,7 +361,7 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
   const data = await res.json().catch(() => ({}));
   if (!res.ok) {
     if (typeof data?.error?.code === 'string' && data.error.code) throw new ApiError(data.error.code, String(data.error.message ?? ''));
-    throw new ApiError(codeOfStatus(res.status), `The server answered HTTP ${res.status}.`);
+    throw new ApiError(codeOfStatus(res.status), t('widget.server_answered', { status: res.status }));
   }
   return data as T;
 }
@@ -398,7 +423,7 @@ async function ensureCustomer() {
   const create = async () => {
     token = store.get('token');
     if (token) return;
-    const info: Record<string, string> = { page_url: clip(pageURL || document.referrer.split(/[?#]/)[0], 2000), language: navigator.language,
+    const info: Record<string, string> = { page_url: clip(pageURL || document.referrer.split(/[?#]/)[0], 2000), language: visitorLanguage,
       time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? '' };
     const name = store.get('name'), email = store.get('email');
     if (name) info.name = name;
@@ -550,9 +575,9 @@ function onFrame(f: Frame) {
       }
       break;
     case FRAME_EPHEMERAL: {
-      const t = f.event?.type === EVENT_TYPING ? (f.event.data as TypingData) : undefined;
-      if (t && t.who.kind === 'user' && f.event?.conversation_id === conversationId) {
-        typing.textContent = `${isolate(t.who.name || 'Support')} is typing…`;
+      const ty = f.event?.type === EVENT_TYPING ? (f.event.data as TypingData) : undefined;
+      if (ty && ty.who.kind === 'user' && f.event?.conversation_id === conversationId) {
+        typing.textContent = t('widget.typing', { name: ty.who.name || t('widget.support') });
         clearTimeout(typingTimer);
         typingTimer = window.setTimeout(() => (typing.textContent = ''), 4000);
       }
@@ -619,9 +644,9 @@ composer.addEventListener('submit', (e) => {
 intro.addEventListener('submit', (e) => {
   e.preventDefault();
   const name = nameIn.value.trim(), email = emailIn.value.trim();
-  introError.textContent = !nameFits(name) ? `Your name is ${codePoints(name) - MAX_NAME} characters too long.`
-    : !oneLine(name) ? 'Your name must be one line.'
-    : email && !emailOk(email) ? 'That e-mail address does not look right.' : '';
+  introError.textContent = !nameFits(name) ? t('widget.name_too_long', { count: num(codePoints(name) - MAX_NAME) })
+    : !oneLine(name) ? t('widget.name_one_line')
+    : email && !emailOk(email) ? t('widget.email_wrong') : '';
   if (introError.textContent) return;
   if (hasVisible(name)) store.set('name', name);
   if (email) store.set('email', email);
@@ -710,10 +735,11 @@ window.addEventListener('message', (e: MessageEvent) => {
   if (window.parent === window) visible = true; // opened on its own
   try {
     const c = await api<Config>('GET', '/v1/widget/config');
-    title.dataset.greeting = c.greeting;
+    title.textContent = textsOf(c).title;
+    title.dataset.greeting = textsOf(c).greeting;
     renderConfig(c);
   } catch {
-    title.textContent = 'Chat';
+    title.textContent = t('widget.chat');
   }
   render();
   renderTray();

@@ -34,32 +34,46 @@ const tag = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/; // chat.CheckLanguage
  * the tag the choice came from, the page's or else the browser's. */
 export const visitorLanguage = [override, navigator.language].find((l) => l && l.length <= 64 && tag.test(l)) ?? '';
 
-const numbers = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
 const i18n = i18next.createInstance();
 i18n.init({
   resources: Object.fromEntries(Object.entries(catalogs).map(([code, tree]) => [code, { translation: tree }])),
   lng: lang,
   fallbackLng: FALLBACK,
   initAsync: false,
-  interpolation: {
-    escapeValue: false, // shown with textContent: text stays text
-    alwaysFormat: true,
-    format: (v: unknown) => (typeof v === 'number' ? numbers.format(v) : v), // "4.812" in German
-  },
+  interpolation: { escapeValue: false }, // shown with textContent: text stays text
 });
 document.documentElement.lang = lang;
 document.documentElement.dir = i18n.dir(lang);
 
-export type Args = Record<string, string | number>;
+const numbers = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+
+/** A number written in the language's digits ("4.812" in German): pass
+ * num(n) to t(). A plain number is written as it is (an item number, a
+ * status code), as the agent app's t() and locales.T write it. */
+class Num {
+  constructor(readonly value: number) {}
+}
+export const num = (n: number) => new Num(n);
+
+export type Args = Record<string, string | number | Num>;
 
 /** The text of key ("widget.send") with args filled in: strings
- * isolated, numbers in the language's digits; the plural form by
- * args.count. */
-export function t(key: string, args?: Args): string {
-  const opts: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(args ?? {})) opts[k] = typeof v === 'string' ? isolate(v) : v;
-  return i18n.t(key, opts) as string;
+ * isolated, num()s in the language's digits; the plural form by
+ * args.count. A key no catalog has shows as itself. */
+export function t(key: string, args: Args = {}): string {
+  const replace: Record<string, string> = {};
+  let count: number | undefined;
+  for (const [k, v] of Object.entries(args)) {
+    const n = v instanceof Num ? v.value : v;
+    if (k === 'count' && typeof n === 'number') count = n;
+    replace[k] = v instanceof Num ? numbers.format(v.value) : typeof v === 'number' ? String(v) : isolate(v);
+  }
+  // The plural form comes from count, the text from replace.
+  return i18n.t(key, count === undefined ? { replace } : { count, replace }) as string;
 }
+
+/** Whether the window's or the fallback catalog has key. */
+export const has = (key: string) => i18n.exists(key);
 
 const time = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' });
 const dateTime = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
@@ -72,14 +86,15 @@ export const formatDateTime = (d: string) => dateTime.format(new Date(d));
  * "512 KB", "800 bytes", in the language's digits. */
 export function formatBytes(n: number): string {
   const MB = 1 << 20;
-  if (n >= MB) return t('widget.size_mb', { n: Math.floor((n * 10) / MB) / 10 });
-  if (n >= 1024) return t('widget.size_kb', { n: Math.floor(n / 1024) });
-  return t('widget.size_bytes', { count: n });
+  if (n >= MB) return t('widget.size_mb', { n: num(Math.floor((n * 10) / MB) / 10) });
+  if (n >= 1024) return t('widget.size_kb', { n: num(Math.floor(n / 1024)) });
+  return t('widget.size_bytes', { count: num(n) });
 }
 
 /** What a length counter next to a field says, or '' while far from the
  * limit (frontend/src/lib/text.ts counterText, in this language). */
 export function counterText(n: number, limit: number): string {
   if (n < limit * 0.9) return '';
-  return n > limit ? t('widget.counter_over', { n, limit, over: n - limit }) : t('widget.counter', { n, limit });
+  const args = { n: num(n), limit: num(limit) };
+  return n > limit ? t('widget.counter_over', { ...args, over: num(n - limit) }) : t('widget.counter', args);
 }

@@ -6,6 +6,8 @@
 //
 // API: window.deskchat.open(), .close(), .toggle(), .identify({name, email}).
 
+import catalogs from 'deskchat:catalogs?keys=widget.open_chat,widget.close_chat,widget.unread_messages,widget.chat_window';
+
 type Message = { type: string; [k: string]: unknown };
 
 (() => {
@@ -17,6 +19,20 @@ type Message = { type: string; [k: string]: unknown };
     document.querySelector<HTMLScriptElement>('script[src*="/widget.js"]');
   if (!script) return;
   const server = new URL(script.src).origin;
+
+  // The language: the tag's data-lang, else the page's <html lang>, else
+  // the browser's. The chat window is told the page's choice and picks
+  // its catalog by the same rule (the first primary subtag with one, else
+  // English); the labels here follow it.
+  const asked = script.dataset.lang || document.documentElement.lang || '';
+  let texts = catalogs.en.widget;
+  for (const p of [asked, ...(navigator.languages ?? []), navigator.language]) {
+    const c = catalogs[(p ?? '').toLowerCase().replace(/_/g, '-').split(/[-.@]/)[0]];
+    if (c) {
+      texts = { ...texts, ...c.widget };
+      break;
+    }
+  }
 
   // Nothing here is inline markup or an inline stylesheet: a host page with
   // a strict Content-Security-Policy (style-src 'self', no 'unsafe-inline',
@@ -36,7 +52,7 @@ type Message = { type: string; [k: string]: unknown };
   const font = 'system-ui, -apple-system, "Segoe UI", sans-serif';
   const button = document.createElement('button');
   button.type = 'button';
-  button.setAttribute('aria-label', 'Open chat');
+  button.setAttribute('aria-label', texts.open_chat);
   button.setAttribute('aria-expanded', 'false');
   button.textContent = '💬';
   css(button, {
@@ -46,7 +62,7 @@ type Message = { type: string; [k: string]: unknown };
   });
   const badge = document.createElement('span');
   badge.className = 'badge';
-  badge.setAttribute('aria-label', 'unread messages');
+  badge.setAttribute('aria-label', texts.unread_messages);
   css(badge, {
     position: 'absolute', top: '-4px', right: '-4px', 'min-width': '20px', height: '20px', 'border-radius': '10px',
     background: '#dc2626', color: '#fff', font: `700 12px/20px ${font}`, 'text-align': 'center', padding: '0 4px',
@@ -54,8 +70,8 @@ type Message = { type: string; [k: string]: unknown };
   });
   button.append(badge);
   const frame = document.createElement('iframe');
-  frame.title = 'Chat window';
-  frame.src = `${server}/widget/frame?origin=${encodeURIComponent(location.origin)}`;
+  frame.title = texts.chat_window;
+  frame.src = `${server}/widget/frame?origin=${encodeURIComponent(location.origin)}${asked ? `&lang=${encodeURIComponent(asked)}` : ''}`;
   const phone = window.matchMedia('(max-width: 480px)');
   let shown = false;
   const layout = () => {
@@ -82,14 +98,14 @@ type Message = { type: string; [k: string]: unknown };
     shown = true;
     layout();
     button.setAttribute('aria-expanded', 'true');
-    button.setAttribute('aria-label', 'Close chat');
+    button.setAttribute('aria-label', texts.close_chat);
     post({ type: 'open' });
   };
   const close = () => {
     shown = false;
     layout();
     button.setAttribute('aria-expanded', 'false');
-    button.setAttribute('aria-label', 'Open chat');
+    button.setAttribute('aria-label', texts.open_chat);
     post({ type: 'close' });
     button.focus();
   };

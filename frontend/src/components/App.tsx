@@ -22,6 +22,7 @@ import { Sidebar } from './Sidebar';
 import { TeamNew } from './TeamNew';
 import { helpOpen, ShortcutHelp } from './Shortcuts';
 import { shortcutFor, step, typingIn } from '../lib/shortcuts';
+import { watchAppearance } from '../stores/appearance';
 import { loadSavedReplies, loadTeammates, watchTeamwork } from '../stores/teamwork';
 import { t } from '../lib/i18n';
 
@@ -55,7 +56,7 @@ async function enter() {
 
 export function App() {
   useEffect(() => {
-    const offs = [watchSession(), watchInbox(), watchConversation(), watchHelpdesk(), watchWindow(), watchPanel(), watchTeamwork()];
+    const offs = [watchSession(), watchInbox(), watchConversation(), watchHelpdesk(), watchWindow(), watchPanel(), watchTeamwork(), watchAppearance()];
     loadSession();
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape' && helpOpen.value) {

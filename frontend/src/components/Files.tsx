@@ -3,24 +3,9 @@
 // and the large view of an image.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Attachment, OutFile } from '../lib/bindings.gen';
-import { formatBytes, setTextWords } from '../lib/text';
-import { formatNumber, lang, t } from '../lib/i18n';
+import { formatBytes } from '../lib/text';
+import { t } from '../lib/i18n';
 import { fileError, openImage, saveFile, staged, thumbnail, unstage, viewing } from '../stores/files';
-
-// Sizes and length counters (lib/text, shared with the widget) in the
-// app's language: "1,5 MB", "5.001 / 5.000 · 1 Zeichen zu viel".
-const sizeFormats = new Map<string, Intl.NumberFormat>();
-setTextWords({
-  count: formatNumber,
-  size: (n, fraction) => {
-    const key = `${lang.value}|${fraction}`;
-    let f = sizeFormats.get(key);
-    if (!f) sizeFormats.set(key, (f = new Intl.NumberFormat(lang.value, { useGrouping: false, minimumFractionDigits: fraction, maximumFractionDigits: fraction })));
-    return f.format(n);
-  },
-  tooMany: (over) => t('message.too_many', { count: over }),
-  unit: (u) => t(u === 'MB' ? 'files.unit_mb' : u === 'KB' ? 'files.unit_kb' : 'files.unit_bytes'),
-});
 
 export function MessageFiles({ messageId, files }: { messageId: number; files?: Attachment[] }) {
   if (!files?.length) return null;

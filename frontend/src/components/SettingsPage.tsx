@@ -2,7 +2,7 @@
 // window behaviour; for admins the helpdesk options, the widget snippet and
 // the team members.
 import { useEffect, useState } from 'preact/hooks';
-import type { Settings } from '../lib/types';
+import type { Settings, SettingTexts } from '../lib/protocol.gen';
 import { api, errorText } from '../lib/bridge';
 import {
   addMember, helpdeskError, loadSettings, loadTeam, parseOrigins, saved, saveSettings, settings, snippet, team, updateMember,
@@ -13,7 +13,7 @@ import { HelpdeskSwitch } from './HelpdeskSwitch';
 import { MAX_NAME, MAX_SETTING } from '../lib/text';
 import { Counter, fits } from './Counter';
 import { SavedReplies } from './SavedReplies';
-import { formatWeekdayTime, t } from '../lib/i18n';
+import { formatWeekdayTime, languageName, languages, t } from '../lib/i18n';
 import { tWith } from '../lib/format';
 
 /** Changes my password; my other desktops are signed out, this one stays. */
@@ -104,7 +104,23 @@ function Preferences() {
   return (
     <section aria-label={t('settings.desktop')}>
       <h2>{t('settings.desktop')}</h2>
-      {/* ── LEAD: the language and theme selectors (Prefs.language, Prefs.theme) go here. ── */}
+      <div class="appearance">
+        <label>
+          {t('appearance.language')}
+          <select value={p.language} onChange={(e) => savePrefs({ ...p, language: (e.currentTarget as HTMLSelectElement).value })}>
+            <option value="">{t('appearance.language_system', { name: languageName(p.system_language) })}</option>
+            {(p.languages ?? []).map((code) => <option key={code} value={code} lang={code}>{languageName(code)}</option>)}
+          </select>
+        </label>
+        <label>
+          {t('appearance.theme')}
+          <select value={p.theme} onChange={(e) => savePrefs({ ...p, theme: (e.currentTarget as HTMLSelectElement).value })}>
+            <option value="">{t('appearance.theme_system')}</option>
+            <option value="light">{t('appearance.theme_light')}</option>
+            <option value="dark">{t('appearance.theme_dark')}</option>
+          </select>
+        </label>
+      </div>
       <label class="check"><input type="checkbox" checked={!p.muted} onChange={toggle('muted')} /> {t('settings.notifications')}</label>
       <label class="check"><input type="checkbox" checked={!p.sound_off} disabled={p.muted} onChange={toggle('sound_off')} /> {t('settings.play_sound')}</label>
       <div class="pause" role="group" aria-label={t('settings.pause')}>
@@ -149,6 +165,24 @@ function Options({ s }: { s: Settings }) {
     waiting_reminder: String(s.waiting_reminder),
     max_file_mb: String(Math.round(((s.max_file_bytes || 10 * MB) / MB) * 100) / 100), keep_image_location: !!s.keep_image_location, ...edits,
   };
+  // The four texts may be written per language (Settings.translations):
+  // with a language chosen, the fields edit its translation and show the
+  // default text as their placeholder (what its readers see when empty).
+  const [textLang, setTextLang] = useState('');
+  const [trEdits, setTrEdits] = useState<Record<string, SettingTexts>>({});
+  const translations: Record<string, SettingTexts> = { ...(s.translations ?? {}) };
+  for (const [l, e] of Object.entries(trEdits)) translations[l] = { ...translations[l], ...e };
+  const textLangs = [...new Set([...languages, ...Object.keys(s.translations ?? {})])].sort();
+  type TextKey = 'online_message' | 'offline_message' | 'greeting' | 'widget_title';
+  const textValue = (k: TextKey) => (textLang ? translations[textLang]?.[k] ?? '' : f[k]);
+  const textInput = (k: TextKey) => (e: Event) => {
+    const v = (e.currentTarget as HTMLInputElement).value;
+    if (textLang) setTrEdits({ ...trEdits, [textLang]: { ...trEdits[textLang], [k]: v } });
+    else setEdits({ ...edits, [k]: v });
+  };
+  const textProps = (k: TextKey) => ({ value: textValue(k), onInput: textInput(k), placeholder: textLang ? f[k] : undefined });
+  const allTexts = [f.online_message, f.offline_message, f.greeting, f.widget_title,
+    ...Object.values(translations).flatMap((x) => [x.online_message, x.offline_message, x.greeting, x.widget_title].map((v) => v ?? ''))];
   const text = (k: keyof OptionFields) => (e: Event) => setEdits({ ...edits, [k]: (e.currentTarget as HTMLInputElement).value });
   return (
     <form
@@ -161,17 +195,30 @@ function Options({ s }: { s: Settings }) {
           auto_assign: f.auto_assign, assign_capacity: Number(f.assign_capacity), unassign_offline_after: Number(f.unassign_offline_after),
           waiting_reminder: Number(f.waiting_reminder),
           max_file_bytes: Math.round(Number(f.max_file_mb) * MB), keep_image_location: f.keep_image_location,
-        }).then((ok) => ok && setEdits({}));
+          translations,
+        }).then((ok) => {
+          if (ok) {
+            setEdits({});
+            setTrEdits({});
+          }
+        });
       }}
     >
-      <label>{t('settings.online_message')}<textarea rows={2} value={f.online_message} onInput={text('online_message')} /><Counter text={f.online_message} limit={MAX_SETTING} /></label>
-      <label>{t('settings.offline_message')}<textarea rows={2} value={f.offline_message} onInput={text('offline_message')} /><Counter text={f.offline_message} limit={MAX_SETTING} /></label>
+      <label class="text-lang">
+        {t('settings.texts_language')}
+        <select value={textLang} onChange={(e) => setTextLang((e.currentTarget as HTMLSelectElement).value)}>
+          <option value="">{t('settings.texts_default')}</option>
+          {textLangs.map((l) => <option key={l} value={l} lang={l}>{languageName(l)}</option>)}
+        </select>
+      </label>
+      <label>{t('settings.online_message')}<textarea rows={2} {...textProps('online_message')} /><Counter text={textValue('online_message')} limit={MAX_SETTING} /></label>
+      <label>{t('settings.offline_message')}<textarea rows={2} {...textProps('offline_message')} /><Counter text={textValue('offline_message')} limit={MAX_SETTING} /></label>
       <label class="check">
         <input type="checkbox" checked={f.offline_auto_reply} onChange={(e) => setEdits({ ...edits, offline_auto_reply: (e.currentTarget as HTMLInputElement).checked })} />
         {t('settings.offline_auto_reply')}
       </label>
-      <label>{t('settings.widget_greeting')}<input value={f.greeting} onInput={text('greeting')} /><Counter text={f.greeting} limit={MAX_SETTING} /></label>
-      <label>{t('settings.widget_title')}<input value={f.widget_title} onInput={text('widget_title')} /><Counter text={f.widget_title} limit={MAX_SETTING} /></label>
+      <label>{t('settings.widget_greeting')}<input {...textProps('greeting')} /><Counter text={textValue('greeting')} limit={MAX_SETTING} /></label>
+      <label>{t('settings.widget_title')}<input {...textProps('widget_title')} /><Counter text={textValue('widget_title')} limit={MAX_SETTING} /></label>
       <fieldset class="assignment-options">
         <legend>{t('settings.assignment')}</legend>
         <label class="check">
@@ -197,7 +244,7 @@ function Options({ s }: { s: Settings }) {
         </label>
       </fieldset>
       <label>{t('settings.allowed_origins')}<textarea rows={3} value={f.origins} onInput={text('origins')} placeholder="https://www.example.com" /></label>
-      <button type="submit" class="primary" disabled={[f.online_message, f.offline_message, f.greeting, f.widget_title].some((v) => !fits(v, MAX_SETTING))}>{t('settings.save_options')}</button> <span class="muted">{saved.value}</span>
+      <button type="submit" class="primary" disabled={allTexts.some((v) => !fits(v, MAX_SETTING))}>{t('settings.save_options')}</button> <span class="muted">{saved.value}</span>
     </form>
   );
 }

@@ -9,7 +9,7 @@
 // sentence around them, the rule chat.Isolate keeps on the Go side.
 import { signal } from '@preact/signals';
 import i18next from 'i18next';
-import { isolate } from './text';
+import { isolate, setTextWords } from './text';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -147,3 +147,18 @@ export function languageName(code: string): string {
     return code;
   }
 }
+
+// Sizes and length counters (lib/text, shared with the widget) in the
+// app's language: "1,5 MB", "5.001 / 5.000 · 1 Zeichen zu viel".
+const sizeFormats = new Map<string, Intl.NumberFormat>();
+setTextWords({
+  count: formatNumber,
+  size: (n, fraction) => {
+    const key = `${lang.value}|${fraction}`;
+    let f = sizeFormats.get(key);
+    if (!f) sizeFormats.set(key, (f = new Intl.NumberFormat(lang.value, { useGrouping: false, minimumFractionDigits: fraction, maximumFractionDigits: fraction })));
+    return f.format(n);
+  },
+  tooMany: (over) => t('message.too_many', { count: over }),
+  unit: (u) => t(u === 'MB' ? 'files.unit_mb' : u === 'KB' ? 'files.unit_kb' : 'files.unit_bytes'),
+});
