@@ -72,18 +72,18 @@ func LinkParams(a Actor, ref *ItemRef, old int64) *SystemParams {
 	return p
 }
 
-// OfflineReplyParams are the parameters of the offline auto-reply: its
-// translations (the default is the note's Text).
+// OfflineReplyParams are the parameters of the offline auto-reply: the
+// offline message in each language whose readers see another one than
+// the default (Settings.TextsFor; the default is the note's Text).
 func OfflineReplyParams(s *Settings) *SystemParams {
 	p := &SystemParams{Key: NoteOfflineReply, ActorKind: KindSystem}
-	for lang, t := range s.Translations {
-		if t.OfflineMessage == "" {
-			continue
+	for _, lang := range s.textLanguages() {
+		if t := s.TextsFor(lang).OfflineMessage; t != s.OfflineMessage {
+			if p.Texts == nil {
+				p.Texts = map[string]string{}
+			}
+			p.Texts[lang] = t
 		}
-		if p.Texts == nil {
-			p.Texts = map[string]string{}
-		}
-		p.Texts[lang] = t.OfflineMessage
 	}
 	return p
 }

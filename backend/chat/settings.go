@@ -52,17 +52,50 @@ type SettingTexts struct {
 // besides the default.
 const MaxTranslations = 50
 
-// TextsFor are the admin texts a reader of lang sees: its translation,
-// field by field, over the default texts.
+// DefaultTexts are the product's own admin texts (DefaultSettings) in the
+// languages the apps speak besides English: a field the admin left at
+// its default reads in the reader's language without a translation.
+var DefaultTexts = map[string]SettingTexts{
+	"de": {
+		OnlineMessage:  "Wir sind online. Fragen Sie uns etwas, wir antworten gleich hier.",
+		OfflineMessage: "Wir sind gerade offline. Hinterlassen Sie eine Nachricht, wir melden uns so bald wie möglich.",
+		Greeting:       "Hallo! Wie können wir helfen?",
+		WidgetTitle:    "Chatten Sie mit uns",
+	},
+}
+
+// TextsFor are the admin texts a reader of lang sees, field by field:
+// the admin's translation; else, for a text left at the product's
+// default, the default in lang (DefaultTexts); else the default text.
 func (s *Settings) TextsFor(lang string) SettingTexts {
 	out := SettingTexts{OnlineMessage: s.OnlineMessage, OfflineMessage: s.OfflineMessage, Greeting: s.Greeting, WidgetTitle: s.WidgetTitle}
-	tr := s.Translations[lang]
-	for _, f := range []struct{ in, out *string }{
-		{&tr.OnlineMessage, &out.OnlineMessage}, {&tr.OfflineMessage, &out.OfflineMessage},
-		{&tr.Greeting, &out.Greeting}, {&tr.WidgetTitle, &out.WidgetTitle},
+	def, tr, builtin := DefaultSettings(), s.Translations[lang], DefaultTexts[lang]
+	for _, f := range []struct{ tr, builtin, def, out *string }{
+		{&tr.OnlineMessage, &builtin.OnlineMessage, &def.OnlineMessage, &out.OnlineMessage},
+		{&tr.OfflineMessage, &builtin.OfflineMessage, &def.OfflineMessage, &out.OfflineMessage},
+		{&tr.Greeting, &builtin.Greeting, &def.Greeting, &out.Greeting},
+		{&tr.WidgetTitle, &builtin.WidgetTitle, &def.WidgetTitle, &out.WidgetTitle},
 	} {
-		if *f.in != "" {
-			*f.out = *f.in
+		switch {
+		case *f.tr != "":
+			*f.out = *f.tr
+		case *f.builtin != "" && *f.out == *f.def:
+			*f.out = *f.builtin
+		}
+	}
+	return out
+}
+
+// textLanguages are the languages with texts of their own: the admin's
+// translations and DefaultTexts.
+func (s *Settings) textLanguages() []string {
+	var out []string
+	for lang := range s.Translations {
+		out = append(out, lang)
+	}
+	for lang := range DefaultTexts {
+		if _, ok := s.Translations[lang]; !ok {
+			out = append(out, lang)
 		}
 	}
 	return out
@@ -119,11 +152,13 @@ func (s *Settings) Widget() WidgetConfig {
 	}
 	def := texts(s.TextsFor(""))
 	w := WidgetConfig{Online: s.Online, Message: def.Message, Greeting: def.Greeting, Title: def.Title, MaxFileBytes: s.MaxFileBytes}
-	for lang := range s.Translations {
-		if w.Translations == nil {
-			w.Translations = map[string]WidgetTexts{}
+	for _, lang := range s.textLanguages() {
+		if t := texts(s.TextsFor(lang)); t != def {
+			if w.Translations == nil {
+				w.Translations = map[string]WidgetTexts{}
+			}
+			w.Translations[lang] = t
 		}
-		w.Translations[lang] = texts(s.TextsFor(lang))
 	}
 	return w
 }

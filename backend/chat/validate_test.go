@@ -60,3 +60,28 @@ func TestErrorHelpers(t *testing.T) {
 		t.Fatal("nil has a code")
 	}
 }
+
+func TestTextsFor(t *testing.T) {
+	st := chat.DefaultSettings()
+	if got := st.TextsFor("de").Greeting; got != chat.DefaultTexts["de"].Greeting {
+		t.Errorf("a default greeting reads in German: %q", got)
+	}
+	if got := st.TextsFor("fr").Greeting; got != st.Greeting {
+		t.Errorf("a language without texts reads the default: %q", got)
+	}
+	st.Greeting = "Welcome to ACME!"
+	if got := st.TextsFor("de").Greeting; got != "Welcome to ACME!" {
+		t.Errorf("an admin's own greeting is not replaced by the product's German default: %q", got)
+	}
+	st.Translations = map[string]chat.SettingTexts{"de": {Greeting: "Willkommen bei ACME!"}}
+	if got := st.TextsFor("de").Greeting; got != "Willkommen bei ACME!" {
+		t.Errorf("the admin's translation: %q", got)
+	}
+	w := st.Widget()
+	if w.Translations["de"].Greeting != "Willkommen bei ACME!" || w.Translations["de"].Title != chat.DefaultTexts["de"].WidgetTitle {
+		t.Errorf("widget de = %+v", w.Translations["de"])
+	}
+	if p := chat.OfflineReplyParams(&st); p.Texts["de"] != chat.DefaultTexts["de"].OfflineMessage {
+		t.Errorf("offline reply texts = %+v", p.Texts)
+	}
+}

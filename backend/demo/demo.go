@@ -2,7 +2,7 @@
 // support), customers with open and closed conversations over the last
 // four days (one of them writing in German, with a photo), an edited and
 // a deleted message, a ticket and a task, a private note, an assignment,
-// saved replies, a team conversation, and the widget's texts in German.
+// saved replies and a team conversation.
 // It goes through chat.Store like any client, so the seeded history has
 // its events in the log too.
 package demo
@@ -326,15 +326,7 @@ func SeedWith(ctx context.Context, s chat.Store, o Options) error {
 			return err
 		}
 	}
-	// The widget speaks German to German visitors.
-	de := map[string]chat.SettingTexts{"de": {
-		OnlineMessage:  "Wir sind online. Fragen Sie uns etwas, wir antworten gleich hier.",
-		OfflineMessage: "Wir sind gerade offline. Hinterlassen Sie eine Nachricht, wir melden uns so bald wie möglich.",
-		Greeting:       "Hallo! Wie können wir helfen?",
-		WidgetTitle:    "Chatten Sie mit uns",
-	}}
-	_, err = s.UpdateSettings(ctx, anna, chat.SettingsUpdate{Translations: &de})
-	return err
+	return nil
 }
 
 // photo uploads the demo's photo of a shipping label as the customer's

@@ -697,8 +697,13 @@ func testTranslations(t *testing.T, f *fixture) {
 		wantCode(t, err, chat.EInvalid)
 	}
 	w := st.Widget()
-	if d := w.Translations["de"]; d.Greeting != "Hallo!" || d.Title != st.WidgetTitle || d.Message != st.OnlineMessage {
-		t.Fatalf("widget de = %+v (a missing translation falls back to the default)", d)
+	if d := w.Translations["de"]; d.Greeting != "Hallo!" || d.Title != chat.DefaultTexts["de"].WidgetTitle || d.Message != chat.DefaultTexts["de"].OnlineMessage {
+		t.Fatalf("widget de = %+v (a field without a translation, left at the product's default, is the default in German)", d)
+	}
+	title := "ACME help"
+	st, _ = f.s.UpdateSettings(f.ctx, f.admin, chat.SettingsUpdate{WidgetTitle: &title})
+	if d := st.Widget().Translations["de"]; d.Title != title {
+		t.Fatalf("widget de title = %q, want the admin's own %q", d.Title, title)
 	}
 	f.s.SetOnline(f.ctx, f.admin, false)
 	st, _ = f.s.Settings(f.ctx)
