@@ -15,6 +15,7 @@ import (
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/client"
 	"github.com/deskchat/deskchat/backend/media"
+	"github.com/deskchat/deskchat/locales"
 )
 
 // Dialogs are the native file dialogs (Wails' runtime), behind an
@@ -70,7 +71,7 @@ type StageParams struct {
 func (s *AttachmentService) Stage(p StageParams) (*StagedFile, error) {
 	data, err := base64.StdEncoding.DecodeString(p.Data)
 	if err != nil {
-		return nil, errors.New("The file did not arrive whole.")
+		return nil, s.Session.fail("desktop.errors.file_incomplete")
 	}
 	limit, err := s.limit()
 	if err != nil {
@@ -83,13 +84,13 @@ func (s *AttachmentService) Stage(p StageParams) (*StagedFile, error) {
 // conversation's reply. A file over the limit is refused before it is read.
 func (s *AttachmentService) Pick(p ConversationParams) ([]*StagedFile, error) {
 	if s.Dialogs == nil {
-		return nil, errors.New("No window to open a dialog in.")
+		return nil, s.Session.fail("desktop.errors.no_window")
 	}
 	limit, err := s.limit()
 	if err != nil {
 		return nil, err
 	}
-	paths, err := s.Dialogs.OpenFiles("Attach files")
+	paths, err := s.Dialogs.OpenFiles(locales.T(s.Session.Language(), "desktop.dialog.attach_files", nil))
 	if err != nil {
 		return nil, err
 	}
@@ -178,10 +179,10 @@ func (s *AttachmentService) take(convID int64, tokens []string) ([]localstore.Ou
 	for _, t := range tokens {
 		f, ok := s.staged[t]
 		if !ok {
-			return nil, errors.New("A file is no longer attached; attach it again.")
+			return nil, s.Session.fail("desktop.errors.file_gone")
 		}
 		if f.conversationID != convID || f.store != st {
-			return nil, errors.New("A file was attached in another conversation; attach it here again.")
+			return nil, s.Session.fail("desktop.errors.file_elsewhere")
 		}
 		out = append(out, *f.file)
 	}
@@ -214,7 +215,7 @@ func (s *AttachmentService) Open(p FileRef) (string, error) {
 		return "", err
 	}
 	if !a.Image {
-		return "", errors.New("Only images open here; save the file instead.")
+		return "", s.Session.fail("desktop.errors.only_images_open")
 	}
 	return dataURL(a.Type, data), nil
 }
@@ -227,9 +228,9 @@ func (s *AttachmentService) Save(p FileRef) (string, error) {
 		return "", err
 	}
 	if s.Dialogs == nil {
-		return "", errors.New("No window to open a dialog in.")
+		return "", s.Session.fail("desktop.errors.no_window")
 	}
-	path, err := s.Dialogs.SaveFile("Save file", a.Name)
+	path, err := s.Dialogs.SaveFile(locales.T(s.Session.Language(), "desktop.dialog.save_file", nil), a.Name)
 	if err != nil || path == "" {
 		return "", err
 	}
@@ -256,7 +257,7 @@ func (s *AttachmentService) file(p FileRef, thumb bool) ([]byte, *chat.Attachmen
 		return nil, nil, errors.New(chat.ErrorMessage(err))
 	}
 	if thumb && !a.Image {
-		return nil, nil, errors.New("Only images have a thumbnail.")
+		return nil, nil, s.Session.fail("desktop.errors.only_images_thumbnail")
 	}
 	if data, ok := st.CachedFile(a.ID, thumb); ok {
 		return data, a, nil
@@ -270,7 +271,7 @@ func (s *AttachmentService) file(p FileRef, thumb bool) ([]byte, *chat.Attachmen
 	defer cancel()
 	d, err := c.ForTransfers().Download(ctx, a.ID, thumb)
 	if err != nil {
-		return nil, nil, userError(err)
+		return nil, nil, s.Session.userError(err)
 	}
 	if err := st.CacheFile(a.ID, thumb, d.Data); err != nil {
 		s.Session.log().Warn("attachments: cache", "err", err)

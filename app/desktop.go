@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"github.com/deskchat/deskchat/locales"
 	"slices"
 	"sync"
@@ -31,6 +30,12 @@ type Badge interface {
 	SetPaused(paused bool)
 	// Available reports whether the desktop shows it (a tray host runs).
 	Available() bool
+}
+
+// Speaker is a Badge that writes words (the tray's title and menu): it
+// is told the app's language, and again when it changes.
+type Speaker interface {
+	SetLanguage(lang string)
 }
 
 // Window sizes of the two modes.
@@ -124,25 +129,30 @@ func (d *DesktopService) fetchOnline() {
 	}
 }
 
-// Title is the window title for an unread count.
-func Title(unread int) string {
+// Title is the window title for an unread count, in lang.
+func Title(lang string, unread int) string {
 	if unread > 0 {
-		return fmt.Sprintf("(%d) %s", unread, AppName)
+		return locales.T(lang, "desktop.window.title_unread", locales.Args{"count": unread})
 	}
 	return AppName
 }
 
-// Refresh recounts unread conversations and updates the title and tray.
+// Refresh recounts unread conversations and updates the title and tray,
+// in the app's language.
 func (d *DesktopService) Refresh() {
 	n := 0
 	if st, err := d.Session.store(); err == nil {
 		n, _ = st.UnreadTotal(context.Background())
 	}
+	lang := d.Session.Language()
 	if d.Badge != nil {
+		if sp, ok := d.Badge.(Speaker); ok {
+			sp.SetLanguage(lang)
+		}
 		d.Badge.SetPaused(time.Now().Before(d.Session.config().PausedUntil))
 		d.Badge.SetUnread(n)
 	}
-	title := Title(n)
+	title := Title(lang, n)
 	d.mu.Lock()
 	w, changed := d.Window, d.title != title
 	d.title = title
@@ -212,6 +222,7 @@ func (d *DesktopService) SetPrefs(p Prefs) error {
 	if d.Out != nil {
 		d.Out.Emit(EventPrefs, d.Prefs())
 	}
+	d.Refresh() // the title and the tray in the language chosen, at once
 	d.mu.Lock()
 	w, compact := d.Window, d.compact
 	d.mu.Unlock()

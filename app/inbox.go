@@ -13,6 +13,7 @@ import (
 	"github.com/deskchat/deskchat/app/localstore"
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/client"
+	"github.com/deskchat/deskchat/locales"
 )
 
 // InboxService answers the messenger's reads from the local store (so they
@@ -429,7 +430,7 @@ type ExportSearchParams struct {
 // than text or html.
 func (s *InboxService) ExportSearch(p ExportSearchParams) (string, error) {
 	if p.Format != TranscriptText && p.Format != TranscriptHTML {
-		return "", fmt.Errorf("The format is %q or %q.", TranscriptText, TranscriptHTML)
+		return "", s.Session.fail("desktop.errors.format")
 	}
 	st, err := s.Session.store()
 	if err != nil {
@@ -459,33 +460,36 @@ func (s *InboxService) ExportSearch(p ExportSearchParams) (string, error) {
 	if found.Messages, err = st.FindMessages(ctx, ids); err != nil {
 		return "", err
 	}
-	data, err := SearchTranscript(p.Format, p.Query, describeFilter(p.SearchFilter), results, found, time.Local, time.Now())
+	lang := s.Session.Language()
+	data, err := SearchTranscript(p.Format, p.Query, describeFilter(p.SearchFilter, lang, time.Local), results, found, lang, time.Local, time.Now())
 	if err != nil {
 		return "", errors.New(chat.ErrorMessage(err))
 	}
-	return s.save("Export search results", "search-results", p.Format, data)
+	return s.save("desktop.dialog.export_search", "search-results", p.Format, data)
 }
 
-// describeFilter says how a search was narrowed, for its export.
-func describeFilter(f localstore.SearchFilter) string {
+// describeFilter says how a search was narrowed, for its export, in lang
+// (dates in loc): " (From Customers, closed)", "" when it was not.
+func describeFilter(f localstore.SearchFilter, lang string, loc *time.Location) string {
+	w := writer{lang: lang, loc: loc}
 	var parts []string
 	switch f.Section {
 	case chat.SectionCustomers:
-		parts = append(parts, "From Customers")
+		parts = append(parts, w.t("from_customers", nil))
 	case chat.SectionMine:
-		parts = append(parts, "My Conversations")
+		parts = append(parts, w.t("my_conversations", nil))
 	}
 	if f.Status != "" {
-		parts = append(parts, string(f.Status))
+		parts = append(parts, w.word("status", string(f.Status)))
 	}
 	if f.CustomerID != 0 {
-		parts = append(parts, fmt.Sprintf("customer %d", f.CustomerID))
+		parts = append(parts, w.t("filter_customer", locales.Args{"id": f.CustomerID}))
 	}
 	if !f.From.IsZero() {
-		parts = append(parts, "from "+f.From.In(time.Local).Format("2006-01-02"))
+		parts = append(parts, locales.Put(w.t("filter_from", nil), map[string]string{"date": w.date(f.From)}))
 	}
 	if !f.To.IsZero() {
-		parts = append(parts, "before "+f.To.In(time.Local).Format("2006-01-02"))
+		parts = append(parts, locales.Put(w.t("filter_before", nil), map[string]string{"date": w.date(f.To)}))
 	}
 	if len(parts) == 0 {
 		return ""
@@ -493,13 +497,14 @@ func describeFilter(f localstore.SearchFilter) string {
 	return " (" + strings.Join(parts, ", ") + ")"
 }
 
-// save writes data where the agent says in the native save dialog.
-func (s *InboxService) save(title, name, format string, data []byte) (string, error) {
+// save writes data where the agent says in the native save dialog, whose
+// title is the catalog's titleKey.
+func (s *InboxService) save(titleKey, name, format string, data []byte) (string, error) {
 	if s.Files == nil || s.Files.Dialogs == nil {
-		return "", errors.New("No window to open a dialog in.")
+		return "", s.Session.fail("desktop.errors.no_window")
 	}
 	ext := map[string]string{TranscriptText: ".txt", TranscriptHTML: ".html"}[format]
-	path, err := s.Files.Dialogs.SaveFile(title, name+ext)
+	path, err := s.Files.Dialogs.SaveFile(locales.T(s.Session.Language(), titleKey, nil), name+ext)
 	if err != nil || path == "" {
 		return "", err
 	}
@@ -538,9 +543,9 @@ func (s *InboxService) ExportConversation(p ExportParams) (string, error) {
 		}
 		before = page[0].ID
 	}
-	data, err := Transcript(p.Format, c, all, st.Me(), time.Local, time.Now())
+	data, err := Transcript(p.Format, c, all, st.Me(), s.Session.Language(), time.Local, time.Now())
 	if err != nil {
 		return "", errors.New(chat.ErrorMessage(err))
 	}
-	return s.save("Export conversation", fmt.Sprintf("conversation-%d", c.ID), p.Format, data)
+	return s.save("desktop.dialog.export_conversation", fmt.Sprintf("conversation-%d", c.ID), p.Format, data)
 }

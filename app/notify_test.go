@@ -24,8 +24,16 @@ import (
 )
 
 // The app's tests run on a private D-Bus session bus, where the
-// notification tests own the notification service.
-func TestMain(m *testing.M) { os.Exit(notifytest.RunUnderBus(m.Run)) }
+// notification tests own the notification service, and in English: the
+// app speaks the system's language (SessionService.Language), and the
+// tests read its texts (a test of another language sets its own).
+func TestMain(m *testing.M) {
+	for _, v := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES"} {
+		os.Unsetenv(v)
+	}
+	os.Setenv("LANG", "C.UTF-8")
+	os.Exit(notifytest.RunUnderBus(m.Run))
+}
 
 // events records what the app emitted to the frontend.
 type events struct {

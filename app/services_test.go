@@ -80,7 +80,7 @@ func TestAgentServices(t *testing.T) {
 	if err != nil || total == 0 {
 		t.Fatalf("unread total = %d, %v (demo data has unread conversations)", total, err)
 	}
-	waitFor(t, "title with the unread count", func() bool { return rec.get().title == app.Title(total) && rec.get().unread == total })
+	waitFor(t, "title with the unread count", func() bool { return rec.get().title == app.Title(s.Language(), total) && rec.get().unread == total })
 	var unreadConv *chat.Conversation
 	for _, c := range convs {
 		if c.Unread > 0 {
@@ -91,7 +91,7 @@ func TestAgentServices(t *testing.T) {
 	if err := inbox.OpenConversation(app.OpenParams{ConversationID: unreadConv.ID, Focused: true}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "title after reading one", func() bool { return rec.get().title == app.Title(total-1) })
+	waitFor(t, "title after reading one", func() bool { return rec.get().title == app.Title(s.Language(), total-1) })
 
 	// A ticket from the conversation, pre-filled by the server, edited.
 	conv := convs[0]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/deskchat/deskchat/backend/httpapi"
 	"github.com/deskchat/deskchat/locales"
 	"log/slog"
 	"os"
@@ -285,11 +286,12 @@ func (s *SessionService) startLocalHelpdesk() (SessionStatus, error) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return SessionStatus{}, err
 		}
-		srv, err := server.Open(server.Config{DB: filepath.Join(dir, "local-helpdesk.db"), Logger: s.log()})
+		clock := &demo.Clock{} // the demo's story runs days back while it is seeded
+		srv, err := server.Open(server.Config{DB: filepath.Join(dir, "local-helpdesk.db"), Logger: s.log(), API: httpapi.Config{Now: clock.Now}})
 		if err != nil {
 			return SessionStatus{}, err
 		}
-		if err := demo.Seed(context.Background(), srv.Store); err != nil {
+		if err := demo.SeedWith(context.Background(), srv.Store, demo.Options{Clock: clock, Blobs: srv.Blobs}); err != nil {
 			srv.Store.Close()
 			return SessionStatus{}, err
 		}
@@ -370,11 +372,12 @@ func (s *SessionService) stopSync() {
 // current returns what runs for the signed-in session.
 func (s *SessionService) current() (*signedIn, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.rt == nil {
-		return nil, errNotSignedIn
+	rt := s.rt
+	s.mu.Unlock()
+	if rt == nil {
+		return nil, s.notSignedIn()
 	}
-	return s.rt, nil
+	return rt, nil
 }
 
 // store returns the signed-in session's local store.

@@ -68,6 +68,7 @@ func (s *SessionService) openRuntime(dir string, cfg Config, c *client.Client) (
 			}
 		},
 		ReminderEvery: s.ReminderEvery, ReminderUnit: s.ReminderUnit,
+		Language: s.Language,
 	}
 	rt.center.SetPrefs(cfg.notifyPrefs())
 	rt.engine = &syncer.Engine{Client: c, Store: st}

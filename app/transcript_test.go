@@ -27,7 +27,7 @@ func TestTranscript(t *testing.T) {
 		{ID: 3, Author: chat.Author{Kind: chat.KindSystem}, System: chat.NoteClosed, Text: "\u2068Anna Admin\u2069 closed the conversation.", CreatedAt: at},
 		{ID: 4, Author: chat.Author{Kind: chat.KindCustomer, ID: 3, Name: hostileName}, DeletedAt: &deleted, CreatedAt: at},
 	}
-	txt, err := app.Transcript(app.TranscriptText, c, msgs, 1, time.UTC, at)
+	txt, err := app.Transcript(app.TranscriptText, c, msgs, 1, "en", time.UTC, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestTranscript(t *testing.T) {
 			t.Errorf("a message line poses as a transcript line: %q", line)
 		}
 	}
-	h, err := app.Transcript(app.TranscriptHTML, c, msgs, 1, time.UTC, at)
+	h, err := app.Transcript(app.TranscriptHTML, c, msgs, 1, "en", time.UTC, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestTranscript(t *testing.T) {
 			t.Errorf("HTML transcript lacks %q", want)
 		}
 	}
-	if _, err := app.Transcript("pdf", c, msgs, 1, time.UTC, at); err == nil {
+	if _, err := app.Transcript("pdf", c, msgs, 1, "en", time.UTC, at); err == nil {
 		t.Fatal("an unknown format")
 	}
 }
@@ -95,7 +95,7 @@ func TestSearchTranscript(t *testing.T) {
 		Conversations: map[int64]*chat.Conversation{7: {ID: 7, Kind: chat.ConversationCustomer,
 			Customer: &chat.Customer{ID: 3, Name: "Eve <b>Evil</b>", Email: "eve@evil.example"}}},
 	}
-	txt, err := app.SearchTranscript(app.TranscriptText, query, " (closed)", results, found, time.UTC, at)
+	txt, err := app.SearchTranscript(app.TranscriptText, query, " (closed)", results, found, "en", time.UTC, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestSearchTranscript(t *testing.T) {
 		}
 		last = i
 	}
-	h, err := app.SearchTranscript(app.TranscriptHTML, query, "", results, found, time.UTC, at)
+	h, err := app.SearchTranscript(app.TranscriptHTML, query, "", results, found, "en", time.UTC, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,60 @@ func TestSearchTranscript(t *testing.T) {
 			t.Errorf("HTML export lacks %q:\n%s", want, page)
 		}
 	}
-	if _, err := app.SearchTranscript("pdf", query, "", results, found, time.UTC, at); chat.ErrorCode(err) != chat.EInvalid {
+	if _, err := app.SearchTranscript("pdf", query, "", results, found, "en", time.UTC, at); chat.ErrorCode(err) != chat.EInvalid {
 		t.Fatalf("a pdf: %v", err)
+	}
+}
+
+// TestTranscriptGerman: an export is written in the app's language: its
+// headers, the product's words, dates and sizes; user text stays as it
+// is, isolated.
+func TestTranscriptGerman(t *testing.T) {
+	at := time.Date(2026, 11, 29, 14, 3, 0, 0, time.UTC)
+	c := &chat.Conversation{ID: 7, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, Customer: &chat.Customer{ID: 3, Name: "Eve"}}
+	msgs := []*chat.Message{
+		{ID: 1, Author: chat.Author{Kind: chat.KindCustomer, ID: 3}, Text: "Hallo", CreatedAt: at,
+			Attachments: []chat.Attachment{{ID: "a", Name: "scan.pdf", Size: 3<<20 + 600<<10}}},
+		{ID: 2, Author: chat.Author{Kind: chat.KindUser, ID: 1, Name: "Anna Admin"}, Text: "fürs Team", Internal: true, CreatedAt: at},
+	}
+	txt, err := app.Transcript(app.TranscriptText, c, msgs, 1, "de", time.UTC, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"Konversation mit \u2068Eve\u2069\nKonversation 7, offen; exportiert 29.11.2026 14:03 UTC\n",
+		"[29.11.2026 14:03] Der Kunde:\n    \u2068Hallo\u2069\n    📎 \u2068scan.pdf\u2069 (3,5 MB)\n",
+		"\u2068Anna Admin\u2069 (private Notiz, nur für das Team):\n",
+	} {
+		if !strings.Contains(string(txt), want) {
+			t.Errorf("German transcript lacks %q:\n%s", want, txt)
+		}
+	}
+	team := &chat.Conversation{ID: 8, Kind: chat.ConversationTeam, Status: chat.StatusClosed,
+		Participants: []chat.Participant{{UserID: 1, Name: "Anna"}, {UserID: 2, Name: "Ben <b>"}, {UserID: 3, Name: "Cleo"}}}
+	h, err := app.Transcript(app.TranscriptHTML, team, nil, 1, "de", time.UTC, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<title>Team-Konversation mit Ben &lt;b&gt;, Cleo</title>",
+		"<h1>Team-Konversation mit <bdi>Ben &lt;b&gt;</bdi>, <bdi>Cleo</bdi></h1>\n<p class=\"at\">Konversation 8, geschlossen; exportiert 29.11.2026 14:03 UTC</p>"} {
+		if !strings.Contains(string(h), want) {
+			t.Errorf("German HTML transcript lacks %q:\n%s", want, h)
+		}
+	}
+
+	results := []*chat.SearchResult{{Kind: chat.ResultItem, ItemNumber: 12, Title: "ticket #12", Status: "open"}}
+	found := app.SearchFound{Items: map[int64]*chat.Item{12: {Number: 12, Type: chat.ItemTicket, Title: "Erstattung", Status: chat.ItemInProgress}}}
+	s, err := app.SearchTranscript(app.TranscriptText, "erstattung", " (geschlossen)", results, found, "de", time.UTC, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Suchergebnisse für \u2068erstattung\u2069\n1 Ergebnis (geschlossen); exportiert 29.11.2026 14:03 UTC\n\n#12 Ticket: \u2068Erstattung\u2069, in Bearbeitung\n"; string(s) != want {
+		t.Errorf("German search export:\n%q\nwant\n%q", s, want)
+	}
+	// One result is one in English too.
+	s, _ = app.SearchTranscript(app.TranscriptText, "refund", "", results, found, "en", time.UTC, at)
+	if !strings.Contains(string(s), "\n1 result; exported 2026-11-29 14:03 UTC\n") {
+		t.Errorf("English search export of one result:\n%s", s)
 	}
 }

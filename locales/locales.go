@@ -259,6 +259,17 @@ func Fill(text string, args Args) string {
 	return b.String()
 }
 
+// Put fills each {{name}} of text with parts[name] as it is: for a text
+// whose arguments are made already (a quoted preview, a formatted date),
+// where Fill would isolate them. A placeholder without a part stays.
+func Put(text string, parts map[string]string) string {
+	args := make(Args, len(parts))
+	for k, v := range parts {
+		args[k] = Plain(v)
+	}
+	return Fill(text, args)
+}
+
 // Placeholders lists the {{names}} of a text in order (the catalogs'
 // consistency check).
 func Placeholders(text string) []string {

@@ -328,7 +328,7 @@ func (s *Store) SearchWith(ctx context.Context, q string, limit int, f SearchFil
 		FROM messages_fts h JOIN messages m ON m.id = (h.rowid & :ids) JOIN conversations c ON c.id = m.conversation_id
 		WHERE messages_fts MATCH :match AND m.deleted = 0 AND `+filter+` AND `+dated+` ORDER BY h.rowid DESC LIMIT :limit`,
 		append(append(args, dargs...), sql.Named("match", match), sql.Named("limit", limit), sql.Named("me", s.me),
-		sql.Named("ids", int64(maxMessageID)))...)
+			sql.Named("ids", int64(maxMessageID)))...)
 	if err != nil {
 		return nil, err
 	}
@@ -433,7 +433,7 @@ func (s *Store) searchPeopleAndItems(ctx context.Context, words []string, limit 
 		FROM people_fts f JOIN conversations c ON c.customer_id = f.rowid
 		WHERE people_fts MATCH :match AND `+filter+` ORDER BY c.last_activity_at DESC LIMIT :limit`,
 		append(fargs, sql.Named("match", match), sql.Named("limit", limit), sql.Named("me", s.me),
-		sql.Named("ids", int64(maxMessageID)))...)
+			sql.Named("ids", int64(maxMessageID)))...)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package notify
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/deskchat/deskchat/app/localstore"
 	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/locales"
 )
 
 // Center decides which events deserve a notification, keeps one per
@@ -29,6 +29,10 @@ type Center struct {
 	OnReply   func(conversationID int64, text string)
 	OnRead    func(conversationID int64)
 	OnClose   func(conversationID int64)
+
+	// Language is the language notifications are written in, asked at
+	// each one (the app's, which Settings may change); nil: English.
+	Language func() string
 
 	// Now is the clock (default time.Now). ReminderEvery is how often
 	// waiting conversations are looked for (default 30 s); ReminderUnit
@@ -84,6 +88,14 @@ const SummaryKey = "summary"
 func conversationOf(key string) int64 {
 	id, _ := strconv.ParseInt(strings.TrimPrefix(key, "c:"), 10, 64)
 	return id
+}
+
+// lang is the language of the next notification.
+func (c *Center) lang() string {
+	if c.Language != nil {
+		return c.Language()
+	}
+	return locales.Fallback
 }
 
 func (c *Center) now() time.Time {
@@ -390,21 +402,21 @@ func (c *Center) show(m *chat.Message, allowSound bool) {
 	count, sound := s.count, allowSound && !c.prefs.SoundOff
 	c.mu.Unlock()
 
-	customer := m.Author.Kind == chat.KindCustomer
-	n := Notification{Key: Key(m.ConversationID), Body: previewText(m.Summary()), Actions: customer, Sound: customer && sound}
+	customer, lang := m.Author.Kind == chat.KindCustomer, c.lang()
+	n := Notification{Key: Key(m.ConversationID), Body: previewText(m.Summary()), Actions: customer, Sound: customer && sound, Language: lang}
 	switch {
 	case m.System == chat.NoteAssigned && slices.Contains(m.Mentions, me):
-		n.Title = "Conversation assigned to you"
+		n.Title = locales.T(lang, "desktop.notify.assigned_to_you", nil)
 	case slices.Contains(m.Mentions, me):
-		n.Title = chat.Isolate(senderName(m)) + " mentioned you"
+		n.Title = locales.T(lang, "desktop.notify.mentioned_you", locales.Args{"name": senderName(m, lang)})
 	case started && count == 1:
-		n.Title = "New conversation from " + chat.Isolate(senderName(m))
+		n.Title = locales.T(lang, "desktop.notify.new_conversation_from", locales.Args{"name": senderName(m, lang)})
 	default:
 		// A name alone is the whole title, balanced.
-		n.Title = chat.Balance(senderName(m))
+		n.Title = chat.Balance(senderName(m, lang))
 	}
 	if count > 1 {
-		n.Body = fmt.Sprintf("%d new messages · %s", count, n.Body)
+		n.Body = withPreview(locales.T(lang, "desktop.notify.new_messages", locales.Args{"count": count}), n.Body)
 	}
 	c.notify(n)
 }
@@ -499,15 +511,16 @@ func (c *Center) itemAssigned(it *chat.Item, created, live bool) {
 	if !mine || was || !live || (created && it.Creator.ID == me) || c.silent(0) {
 		return
 	}
-	kind := "Item"
+	key := "desktop.notify.item_assigned"
 	switch it.Type {
 	case chat.ItemTicket:
-		kind = "Ticket"
+		key = "desktop.notify.ticket_assigned"
 	case chat.ItemTask:
-		kind = "Task"
+		key = "desktop.notify.task_assigned"
 	}
-	n := Notification{Title: fmt.Sprintf("%s #%d assigned to you", kind, it.Number),
-		Body: previewText(it.Title), Key: SummaryKey}
+	lang := c.lang()
+	n := Notification{Title: locales.T(lang, key, locales.Args{"number": it.Number}),
+		Body: previewText(it.Title), Key: SummaryKey, Language: lang}
 	if len(it.Conversations) > 0 {
 		id := it.Conversations[0].ID
 		n.Key = Key(id)
@@ -550,32 +563,37 @@ func (c *Center) CaughtUp() {
 	if initial || a.messages == 0 || c.silent(0) {
 		return
 	}
-	var parts []string
+	lang := c.lang()
+	parts := map[string]string{"messages": locales.T(lang, "desktop.notify.messages", locales.Args{"count": a.messages})}
+	body := locales.T(lang, "desktop.notify.away_messages", nil)
 	if n := len(a.conversations); n > 0 {
-		parts = append(parts, plural(n, "new conversation", "new conversations"))
+		parts["conversations"] = locales.T(lang, "desktop.notify.new_conversations", locales.Args{"count": n})
+		body = locales.T(lang, "desktop.notify.away", nil)
 	}
-	parts = append(parts, plural(a.messages, "message", "messages"))
 	c.mu.Lock()
 	c.summary = true
 	c.mu.Unlock()
-	c.notify(Notification{Key: SummaryKey, Title: "deskchat", Body: strings.Join(parts, ", ") + " while you were away"})
+	c.notify(Notification{Key: SummaryKey, Title: "deskchat", Body: locales.Put(body, parts), Language: lang})
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-func senderName(m *chat.Message) string {
+// senderName is the author's name, or the product's word for a nameless
+// one in lang.
+func senderName(m *chat.Message, lang string) string {
 	if chat.Visible(m.Author.Name) {
 		return m.Author.Name
 	}
 	if m.Author.Kind == chat.KindCustomer {
-		return "A customer"
+		return locales.T(lang, "desktop.notify.a_customer", nil)
 	}
-	return "Someone"
+	return locales.T(lang, "desktop.someone", nil)
+}
+
+// withPreview puts a message preview (previewText: balanced, on one
+// line) in the {{preview}} of a sentence from the catalog. A preview is
+// the end of a notification's body and is not isolated, as a body that
+// is only the preview is not.
+func withPreview(text, preview string) string {
+	return locales.Put(text, map[string]string{"preview": preview})
 }
 
 // preview is the body of a one-message notification: the text on one
@@ -658,13 +676,14 @@ func (c *Center) remind() {
 		if done || w.Message.CreatedAt.Add(wait).Before(since) || (focused && open == w.Conversation.ID) || c.silent(w.Conversation.ID) {
 			continue
 		}
-		name := senderName(w.Message)
+		lang := c.lang()
+		name := senderName(w.Message, lang)
 		c.mu.Lock()
 		*c.track(w.Conversation.ID) = shownConv{message: w.Message.ID, count: 1, customerID: w.Message.Author.ID}
 		sound := !c.prefs.SoundOff
 		c.mu.Unlock()
-		c.notify(Notification{Key: Key(w.Conversation.ID), Title: chat.Isolate(name) + " is waiting",
-			Body:    fmt.Sprintf("No answer for %s: %s", plural(st.WaitingReminder, "minute", "minutes"), previewText(preview.Summary())),
-			Actions: true, Sound: sound})
+		c.notify(Notification{Key: Key(w.Conversation.ID), Title: locales.T(lang, "desktop.notify.is_waiting", locales.Args{"name": name}),
+			Body:    withPreview(locales.T(lang, "desktop.notify.no_answer", locales.Args{"count": st.WaitingReminder}), previewText(preview.Summary())),
+			Actions: true, Sound: sound, Language: lang})
 	}
 }

@@ -532,3 +532,29 @@ func TestItemAssignedToMe(t *testing.T) {
 	c.Events([]*chat.Event{ev(403, chat.EventItemCreated, 0, mine)}, true)
 	expect(t, srv, nil)
 }
+
+// TestGerman: notifications are written in the center's language: the
+// titles, the plural forms, the summary and the actions' labels; names
+// stay isolated and bodies escaped.
+func TestGerman(t *testing.T) {
+	_, c, srv, _ := fixture(t, "body", "body-markup", "actions", "inline-reply")
+	c.Language = func() string { return "de" }
+	c.Events([]*chat.Event{ev(20, chat.EventConversationCreated, 1, chat.Conversation{ID: 1}), msg(60, 1, chat.KindCustomer, 7, "Sally C", "Hallo")}, false)
+	c.CaughtUp()
+	expect(t, srv, []shown{{"deskchat", "1 neue Konversation, 1 Nachricht während Ihrer Abwesenheit"}})
+	c.Events([]*chat.Event{ev(21, chat.EventConversationCreated, 1, chat.Conversation{ID: 1}), msg(61, 1, chat.KindCustomer, 7, "Sally C", "Ist 2 < 3?")}, true)
+	n := expect(t, srv, []shown{{"Neue Konversation: \u2068Sally C\u2069", "Ist 2 &lt; 3?"}})[0]
+	labels := map[string]string{}
+	for i := 0; i+1 < len(n.Actions); i += 2 {
+		labels[n.Actions[i]] = n.Actions[i+1]
+	}
+	if labels["inline-reply"] != "Antworten" || labels["read"] != "Als gelesen markieren" || labels["close"] != "Konversation schließen" ||
+		n.Hints["x-kde-reply-placeholder-text"].Value() != "Dem Kunden antworten…" {
+		t.Fatalf("German actions %q, hints %v", n.Actions, n.Hints)
+	}
+	c.Events([]*chat.Event{msg(62, 1, chat.KindCustomer, 7, "", "Noch da?")}, true)
+	expect(t, srv, []shown{{"Ein Kunde", "2 neue Nachrichten · Noch da?"}})
+	c.Events([]*chat.Event{ev(163, chat.EventMessageCreated, 3, chat.Message{ID: 63, ConversationID: 3,
+		Author: chat.Author{Kind: chat.KindUser, ID: 3, Name: "Tom"}, Text: "@Me bitte", Internal: true, Mentions: []int64{2}})}, true)
+	expect(t, srv, []shown{{"\u2068Tom\u2069 hat Sie erwähnt", "@Me bitte"}})
+}

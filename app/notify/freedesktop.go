@@ -15,6 +15,8 @@ import (
 
 	"github.com/gen2brain/beeep"
 	"github.com/godbus/dbus/v5"
+
+	"github.com/deskchat/deskchat/locales"
 )
 
 // The freedesktop notification service (Desktop Notifications
@@ -198,19 +200,20 @@ func (d *Desktop) Show(n Notification) error {
 	if slices.Contains(caps, "body-markup") {
 		body = MarkupEscape(body)
 	}
-	actions := []string{string(ActionOpen), "Open"}
+	label := func(key string) string { return locales.T(n.Language, "desktop.notify."+key, nil) }
+	actions := []string{string(ActionOpen), label("action_open")}
 	if n.Actions {
 		if slices.Contains(caps, "inline-reply") {
-			actions = append(actions, string(ActionInlineReply), "Reply")
+			actions = append(actions, string(ActionInlineReply), label("action_reply"))
 		} else {
-			actions = append(actions, string(ActionReply), "Reply")
+			actions = append(actions, string(ActionReply), label("action_reply"))
 		}
-		actions = append(actions, string(ActionRead), "Mark as read", string(ActionClose), "Close conversation")
+		actions = append(actions, string(ActionRead), label("action_read"), string(ActionClose), label("action_close"))
 	}
 	hints := map[string]dbus.Variant{
 		"category":                     dbus.MakeVariant("im.received"),
 		"desktop-entry":                dbus.MakeVariant("deskchat"),
-		"x-kde-reply-placeholder-text": dbus.MakeVariant("Reply to the customer…"),
+		"x-kde-reply-placeholder-text": dbus.MakeVariant(label("reply_placeholder")),
 	}
 	switch {
 	case !n.Sound:

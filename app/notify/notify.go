@@ -38,6 +38,9 @@ type Notification struct {
 	Actions bool
 	// Sound plays the app's message sound with it.
 	Sound bool
+	// Language is the language of its action labels (the title and body
+	// come written in it); "" is English.
+	Language string
 }
 
 // Acted is a user's answer to a notification.

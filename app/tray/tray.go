@@ -9,7 +9,6 @@ package tray
 import (
 	"bytes"
 	_ "embed"
-	"fmt"
 	"io"
 	"log"
 	"log/slog"
@@ -17,6 +16,8 @@ import (
 
 	"fyne.io/systray"
 	"github.com/godbus/dbus/v5"
+
+	"github.com/deskchat/deskchat/locales"
 )
 
 //go:embed icon.png
@@ -38,11 +39,23 @@ type Tray struct {
 	online  bool
 	known   bool // online is known
 	paused  bool
+	lang    string // the language of the title and the menu ("": English)
+	items   []menuItem
 	onlineI *systray.MenuItem
 	pauseI  *systray.MenuItem
 	resumeI *systray.MenuItem
 	end     func()
 }
+
+// menuItem is an item of the menu with its words: the catalog keys of its
+// label (desktop.tray.<key>) and tooltip (<key>_tip).
+type menuItem struct {
+	item *systray.MenuItem
+	key  string
+}
+
+// text is a text of the tray in lang.
+func text(lang, key string) string { return locales.T(lang, "desktop.tray."+key, nil) }
 
 // Start registers the icon. Call it once, from Wails' OnStartup. Without
 // a StatusNotifier host it says so in one calm line (the icon appears when
@@ -78,19 +91,32 @@ func (q quietRegister) Write(p []byte) (int, error) {
 
 func (t *Tray) onReady() {
 	systray.SetIcon(icon)
-	onlineI := systray.AddMenuItemCheckbox("Online", "Helpdesk online: customers are told to expect an answer", false)
-	openI := systray.AddMenuItem("Open deskchat", "Show the main window")
+	t.mu.Lock()
+	lang := t.lang
+	t.mu.Unlock()
+	var items []menuItem
+	add := func(key string, newItem func(title, tooltip string) *systray.MenuItem) *systray.MenuItem {
+		i := newItem(text(lang, key), text(lang, key+"_tip"))
+		items = append(items, menuItem{i, key})
+		return i
+	}
+	onlineI := add("online", func(title, tip string) *systray.MenuItem { return systray.AddMenuItemCheckbox(title, tip, false) })
+	openI := add("open", systray.AddMenuItem)
 	systray.AddSeparator()
-	pauseI := systray.AddMenuItem("Pause notifications", "No pop-ups and no sound; the count still updates")
-	hourI := pauseI.AddSubMenuItem("For 1 hour", "Pause notifications for an hour")
-	tomorrowI := pauseI.AddSubMenuItem("Until tomorrow morning", "Pause notifications until 8:00 tomorrow")
-	resumeI := systray.AddMenuItem("Resume notifications", "Notifications are paused: show them again")
+	pauseI := add("pause", systray.AddMenuItem)
+	hourI := add("pause_hour", pauseI.AddSubMenuItem)
+	tomorrowI := add("pause_tomorrow", pauseI.AddSubMenuItem)
+	resumeI := add("resume", systray.AddMenuItem)
 	systray.AddSeparator()
-	quitI := systray.AddMenuItem("Quit", "Quit deskchat")
+	quitI := add("quit", systray.AddMenuItem)
 	systray.SetOnTapped(func() { t.call(t.OnOpen) })
 	t.mu.Lock()
-	t.ready, t.onlineI, t.pauseI, t.resumeI = true, onlineI, pauseI, resumeI
+	t.ready, t.onlineI, t.pauseI, t.resumeI, t.items = true, onlineI, pauseI, resumeI, items
+	relabel := t.lang != lang // changed while the menu was made
 	t.mu.Unlock()
+	if relabel {
+		t.relabel()
+	}
 	t.render()
 	go func() {
 		for {
@@ -181,21 +207,48 @@ func (t *Tray) SetOnline(online bool) {
 	}
 }
 
-// Label is the title and tooltip for a state, e.g. "deskchat: 3 unread ·
-// online".
-func Label(unread int, online, known bool) string {
-	s := "deskchat"
+// SetLanguage writes the title, the tooltip and the menu in lang (the
+// app's language; "" is English), at once when it changes.
+func (t *Tray) SetLanguage(lang string) {
+	t.mu.Lock()
+	changed := t.lang != lang
+	t.lang = lang
+	t.mu.Unlock()
+	if changed {
+		t.relabel()
+		t.render()
+	}
+}
+
+// relabel writes the menu's labels and tooltips in the current language
+// (the items stay: their ids are the menu's).
+func (t *Tray) relabel() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, i := range t.items {
+		i.item.SetTitle(text(t.lang, i.key))
+		i.item.SetTooltip(text(t.lang, i.key+"_tip"))
+	}
+}
+
+// Label is the title and tooltip for a state in lang, e.g. "deskchat: 3
+// unread · online".
+func Label(lang string, unread int, online, known bool) string {
+	key := "label"
 	if unread > 0 {
-		s += fmt.Sprintf(": %d unread", unread)
+		key = "label_unread"
 	}
 	if known {
 		if online {
-			s += " · online"
+			key += "_online"
 		} else {
-			s += " · offline"
+			key += "_offline"
 		}
 	}
-	return s
+	if unread > 0 {
+		return locales.T(lang, "desktop.tray."+key, locales.Args{"count": unread})
+	}
+	return text(lang, key)
 }
 
 func (t *Tray) render() {
@@ -204,7 +257,7 @@ func (t *Tray) render() {
 	if !t.ready {
 		return // onReady renders the state kept meanwhile
 	}
-	label := Label(t.unread, t.online, t.known)
+	label := Label(t.lang, t.unread, t.online, t.known)
 	systray.SetTitle(label)
 	systray.SetTooltip(label)
 	if t.online {

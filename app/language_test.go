@@ -1,0 +1,70 @@
+package app
+
+import (
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/deskchat/deskchat/app/localstore"
+	"github.com/deskchat/deskchat/backend/chat"
+)
+
+// speaker is a Badge that records the language it was told.
+type speaker struct {
+	mu   sync.Mutex
+	lang string
+}
+
+func (s *speaker) SetUnread(int)  {}
+func (s *speaker) SetOnline(bool) {}
+func (s *speaker) SetPaused(bool) {}
+func (s *speaker) Available() bool {
+	return true
+}
+func (s *speaker) SetLanguage(lang string) { s.mu.Lock(); s.lang = lang; s.mu.Unlock() }
+func (s *speaker) get() string             { s.mu.Lock(); defer s.mu.Unlock(); return s.lang }
+
+// TestLanguageSetting: the language chosen in Settings reaches the tray
+// at once, and the app's own sentences (its errors, the window title, an
+// export's filter) are written in it; the sentinels stay what errors.Is
+// finds.
+func TestLanguageSetting(t *testing.T) {
+	a := New("test", NopEmitter{}, nil, t.TempDir())
+	badge := &speaker{}
+	a.Desktop.Badge = badge
+	if err := a.Desktop.SetPrefs(Prefs{Language: "de"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := badge.get(); got != "de" {
+		t.Fatalf("the tray speaks %q after choosing German", got)
+	}
+	if _, err := a.Inbox.UnreadTotal(); err == nil || err.Error() != "Nicht angemeldet." || !errors.Is(err, errNotSignedIn) {
+		t.Fatalf("not signed in, in German: %v", err)
+	}
+	if err := a.Session.offline(); err.Error() != "Der Server ist gerade nicht erreichbar; versuchen Sie es erneut, wenn deskchat verbunden ist." ||
+		!errors.Is(err, ErrOffline) {
+		t.Fatalf("offline, in German: %v", err)
+	}
+	if got := Title("de", 3); got != "(3) deskchat" {
+		t.Errorf("German title %q", got)
+	}
+	from := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
+	f := localstore.SearchFilter{Section: chat.SectionCustomers, Status: chat.StatusClosed, CustomerID: 9, From: from}
+	if got, want := describeFilter(f, "de", time.UTC), " (Von Kunden, geschlossen, Kunde 9, ab 02.11.2026)"; got != want {
+		t.Errorf("German filter %q, want %q", got, want)
+	}
+	if got, want := describeFilter(f, "en", time.UTC), " (From Customers, closed, customer 9, from 2026-11-02)"; got != want {
+		t.Errorf("English filter %q, want %q", got, want)
+	}
+	// Back to the system's language (English here, see TestMain).
+	if err := a.Desktop.SetPrefs(Prefs{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := badge.get(); got != "en" {
+		t.Fatalf("the tray speaks %q after following the system again", got)
+	}
+	if _, err := a.Inbox.UnreadTotal(); err == nil || err.Error() != "Not signed in." {
+		t.Fatalf("not signed in, in English: %v", err)
+	}
+}
