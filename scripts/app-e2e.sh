@@ -3,7 +3,9 @@
 # `wails dev` (the real app process, its embedded helpdesk and sync engine)
 # under Xvfb and a private D-Bus session with a real notification daemon
 # (dunst) and a StatusNotifier watcher for the tray, then drives the UI it
-# serves on http://localhost:34115 with Chromium (frontend/e2e/agent-app.e2e.mjs).
+# serves on http://localhost:34115 with Chromium (frontend/e2e/agent-app.e2e.mjs,
+# then frontend/e2e/agent-layout.e2e.mjs: every screen at three window sizes,
+# in English and German, with an axe-core check).
 # Screenshots and logs go to E2E_OUT (default frontend/e2e/artifacts/agent).
 #
 # Then a second phase (frontend/e2e/agent-offline.e2e.mjs) takes the app
@@ -78,7 +80,10 @@ if [[ $phases == *main* ]]; then
   done
   echo "app-e2e: wails dev serving after $((SECONDS - t0)) s"
 
-  (cd frontend && node --test --test-reporter=spec "${E2E_TEST:-e2e/agent-app.e2e.mjs}")
+  # The whole flow, then every screen at three sizes in English and German
+  # (agent-layout), one after the other on the same app.
+  # shellcheck disable=SC2086 # E2E_TEST may name several files
+  (cd frontend && node --test --test-concurrency=1 --test-reporter=spec ${E2E_TEST:-e2e/agent-app.e2e.mjs e2e/agent-layout.e2e.mjs})
 
   # The real app window (wails dev shows it too, on the same bindings): a
   # screenshot of it after the flow, for the record.

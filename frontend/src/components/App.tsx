@@ -9,7 +9,7 @@ import { dialog, draft, showPanel, watchPanel } from '../stores/panel';
 import { list, show, watchInbox } from '../stores/inbox';
 import { searchOpen, openSearch, closeSearch, query, results } from '../stores/search';
 import { isSupport, loadSession, me, session, watchSession } from '../stores/session';
-import { mode, screen, watchWindow } from '../stores/window';
+import { mode, navOpen, screen, watchWindow } from '../stores/window';
 import { Compact } from './Compact';
 import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
@@ -118,8 +118,16 @@ export function App() {
   if (!s) return <main class="signin"><h1>deskchat</h1><p>{t('app.starting')}</p></main>;
   if (!s.signed_in) return <SignIn />;
   if (mode.value === 'compact') return <Compact />;
+  // Narrow windows (style.css, max-width 760px): a top bar opens the
+  // sidebar as a drawer, and the list and the open conversation take the
+  // window in turn.
   return (
-    <div class="app">
+    <div class={`app${current.value ? ' viewing' : ''}${navOpen.value ? ' nav-open' : ''}`}>
+      <header class="topbar">
+        <button class="nav-toggle" aria-label={t('app.menu')} aria-expanded={navOpen.value} onClick={() => (navOpen.value = !navOpen.value)}>☰</button>
+        <span class="brand">deskchat</span>
+      </header>
+      {navOpen.value && <div class="nav-scrim" onClick={() => (navOpen.value = false)} />}
       <Sidebar />
       {screen.value === 'settings' ? (
         <SettingsPage />

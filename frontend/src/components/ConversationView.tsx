@@ -6,7 +6,7 @@ import { itemTypeLabel, outKindLabel, tWith } from '../lib/format';
 import { t } from '../lib/i18n';
 import type { OutboxEntry } from '../lib/types';
 import {
-  actionError, atBottom, closeConversation, current, discard, groupMessages, hasNewer, hasOlder, highlight, jumpToLatest, latest, loadNewer,
+  closeView, actionError, atBottom, closeConversation, current, discard, groupMessages, hasNewer, hasOlder, highlight, jumpToLatest, latest, loadNewer,
   loadOlder, messages, pending, refresh, reopenConversation, retry, systemText, typing, unsent,
 } from '../stores/conversation';
 import { link, showPanel, startItem, startLink } from '../stores/panel';
@@ -238,6 +238,7 @@ export function ConversationView() {
         }
       }}>
       <header class="conv-header">
+        <button class="back" aria-label={t('conversation.back')} title={t('conversation.back')} onClick={closeView}>←</button>
         <div>
           <h2><bdi>{conversationTitle(c, myId)}</bdi></h2>
           <div class="conv-sub">

@@ -42,6 +42,11 @@ export function SearchPalette() {
       <div class="palette" role="dialog" aria-modal="true" aria-label={t('search.search')} ref={ref}>
         <input
           autoFocus
+          role="combobox"
+          aria-expanded={rs.length > 0}
+          aria-controls="search-results"
+          aria-autocomplete="list"
+          aria-activedescendant={rs[active.value] ? `search-result-${active.value}` : undefined}
           aria-label={t('search.input_label')}
           placeholder={t('search.placeholder')}
           value={query.value}
@@ -89,19 +94,19 @@ export function SearchPalette() {
           </div>
         )}
         {searchError.value && <div class="error" role="alert">{searchError.value}</div>}
-        <ul class="results" role="listbox" aria-label={t('search.results')}>
+        <ul class="results" id="search-results" role="listbox" aria-label={t('search.results')}>
           {rs.map((r, i) => (<Fragment key={`${r.kind}-${r.message_id ?? r.item_number ?? r.conversation_id}-${i}`}>
             {(i === 0 || rs[i - 1].kind !== r.kind) && (
               <li class="result-group" role="presentation">{GROUP[r.kind] ? t(GROUP[r.kind]) : r.kind}</li>
             )}
-            <li role="option" aria-selected={i === active.value}>
-              <button class={i === active.value ? 'active' : ''} onClick={() => choose(r)}>
-                <div class="result-title">
-                  <span class="kind">{r.system ? t('search.kind_system') : KIND[r.kind] ? t(KIND[r.kind]) : r.kind}</span> <bdi>{r.title}</bdi>
-                  {r.status && <span class="muted"> · {statusLabel(r.status)}</span>}
-                </div>
-                <div class="snippet"><Snippet segments={r.snippet} /></div>
-              </button>
+            {/* Options of a combobox (the input keeps the focus and moves
+                through them; a click chooses), not buttons inside options. */}
+            <li role="option" id={`search-result-${i}`} class={i === active.value ? 'active' : ''} aria-selected={i === active.value} onClick={() => choose(r)}>
+              <div class="result-title">
+                <span class="kind">{r.system ? t('search.kind_system') : KIND[r.kind] ? t(KIND[r.kind]) : r.kind}</span> <bdi>{r.title}</bdi>
+                {r.status && <span class="muted"> · {statusLabel(r.status)}</span>}
+              </div>
+              <div class="snippet"><Snippet segments={r.snippet} /></div>
             </li>
           </Fragment>))}
           {query.value.trim() && rs.length === 0 && !searchError.value && <li class="muted">{t('search.no_results')}</li>}

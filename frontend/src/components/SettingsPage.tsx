@@ -261,8 +261,8 @@ function Members() {
             <tr key={u.id} data-user={u.id}>
               <td><span class={`dot ${u.online ? 'online' : 'away'}`} /> {u.name}</td>
               <td>{u.email}</td>
-              <td><input type="checkbox" aria-label={t('settings.is_admin', { name: u.name })} checked={u.admin} disabled={u.id === me.value?.id} onChange={(e) => updateMember({ id: u.id, admin: (e.currentTarget as HTMLInputElement).checked })} /></td>
-              <td><input type="checkbox" aria-label={t('settings.does_support', { name: u.name })} checked={u.support} onChange={(e) => updateMember({ id: u.id, support: (e.currentTarget as HTMLInputElement).checked })} /></td>
+              <td data-label={t('settings.admin')}><input type="checkbox" aria-label={t('settings.is_admin', { name: u.name })} checked={u.admin} disabled={u.id === me.value?.id} onChange={(e) => updateMember({ id: u.id, admin: (e.currentTarget as HTMLInputElement).checked })} /></td>
+              <td data-label={t('settings.support')}><input type="checkbox" aria-label={t('settings.does_support', { name: u.name })} checked={u.support} onChange={(e) => updateMember({ id: u.id, support: (e.currentTarget as HTMLInputElement).checked })} /></td>
               <td>
                 {u.active ? (
                   u.id !== me.value?.id && <button onClick={() => updateMember({ id: u.id, active: false })}>{t('settings.deactivate')}</button>

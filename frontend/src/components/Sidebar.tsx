@@ -3,7 +3,8 @@
 import { assignee, badge, section, show, status } from '../stores/inbox';
 import { connection, isSupport, me, sync } from '../stores/session';
 import { openSearch } from '../stores/search';
-import { screen, setCompact } from '../stores/window';
+import { NARROW, navOpen, screen, setCompact } from '../stores/window';
+import { closeView } from '../stores/conversation';
 import type { AssigneeFilter, Section, Status } from '../lib/types';
 import { HelpdeskSwitch } from './HelpdeskSwitch';
 import { t } from '../lib/i18n';
@@ -20,6 +21,9 @@ function Entry({ s, st, label, a = '' }: { s: Section; st: Status; label: string
       aria-current={active ? 'page' : undefined}
       onClick={() => {
         screen.value = 'inbox';
+        // A narrow window shows the list or a conversation: a section
+        // chosen in the drawer shows its list.
+        if (matchMedia(NARROW).matches) closeView();
         show(s, st, a);
       }}
     >
@@ -33,7 +37,7 @@ export function Sidebar() {
   const conn = connection.value;
   const progress = sync.value.phase === 'syncing' ? sync.value.progress : null;
   return (
-    <nav class="sidebar" aria-label={t('sidebar.sections')}>
+    <nav class="sidebar" aria-label={t('sidebar.sections')} onClick={(e) => (e.target as Element).closest('button') && (navOpen.value = false)}>
       <div class="brand">deskchat</div>
       <button class="search-button" onClick={openSearch} title={t('sidebar.search_title')}>
         {t('sidebar.search')} <kbd>{t('shortcuts.ctrl')} K</kbd>

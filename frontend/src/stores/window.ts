@@ -7,6 +7,13 @@ import { closeView, open } from './conversation';
 export const mode = signal<'full' | 'compact'>('full');
 export const screen = signal<'inbox' | 'settings' | 'team-new'>('inbox');
 
+/** The narrow window of style.css (the list and a conversation in turn,
+ * the sidebar a drawer). */
+export const NARROW = '(max-width: 760px)';
+
+/** In a narrow window the sidebar is a drawer: whether it is out. */
+export const navOpen = signal(false);
+
 export async function setCompact(on: boolean) {
   mode.value = on ? 'compact' : 'full';
   await api()?.DesktopService.SetCompact(on);
