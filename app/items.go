@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"github.com/deskchat/deskchat/locales"
 
 	"github.com/deskchat/deskchat/app/localstore"
 	"github.com/deskchat/deskchat/backend/chat"
@@ -31,9 +32,37 @@ func (s *ItemService) ProposeItem(p ProposeItemParams) (*chat.NewItem, error) {
 	ni, err := call(s.Session, func(ctx context.Context, c *client.Client) (*chat.NewItem, error) {
 		return c.ProposeItem(ctx, p.ConversationID, p.Type)
 	})
-	return orLocal(s.Session, ni, err, func(ctx context.Context, st *localstore.Store) (*chat.NewItem, error) {
+	ni, err = orLocal(s.Session, ni, err, func(ctx context.Context, st *localstore.Store) (*chat.NewItem, error) {
 		return st.ProposeItem(ctx, p.ConversationID, p.Type)
 	})
+	if err == nil {
+		localizeProposal(ni, s.Session.Language())
+	}
+	return ni, err
+}
+
+// localizeProposal writes a proposal's fallback title and its summary
+// (chat.ProposeItem's, in English) in lang, from the facts it was made
+// from; in English the words are chat.ProposalSummary's.
+func localizeProposal(ni *chat.NewItem, lang string) {
+	if ni == nil || ni.Proposal == nil {
+		return
+	}
+	f := ni.Proposal
+	if f.FallbackTitle {
+		ni.Title = locales.T(lang, "proposal.title", locales.Args{"number": f.ConversationID})
+	}
+	if f.Messages == 0 {
+		ni.Description = locales.T(lang, "proposal.summary_empty", locales.Args{"number": f.ConversationID})
+		return
+	}
+	layout := func(key string) string { return locales.T(lang, "proposal."+key, nil) }
+	until := f.Last.UTC().Format(layout("until_layout"))
+	if f.Last.UTC().Format("2006-01-02") != f.First.UTC().Format("2006-01-02") {
+		until = f.Last.UTC().Format(layout("until_day_layout"))
+	}
+	ni.Description = locales.Put(locales.T(lang, "proposal.summary", locales.Args{"number": f.ConversationID, "count": f.Messages}),
+		map[string]string{"from": f.First.UTC().Format(layout("from_layout")), "until": until})
 }
 
 // CreateItem creates the item (linked to ni.ConversationID when set).

@@ -68,3 +68,26 @@ func TestLanguageSetting(t *testing.T) {
 		t.Fatalf("not signed in, in English: %v", err)
 	}
 }
+
+// TestProposalInLanguage: a proposal's summary and fallback title are
+// written in the app's language from the facts the proposal carries; in
+// English they are chat.ProposeItem's own words.
+func TestProposalInLanguage(t *testing.T) {
+	at := time.Date(2026, 11, 24, 21, 2, 0, 0, time.UTC)
+	msgs := []*chat.Message{{ID: 1, Author: chat.Author{Kind: chat.KindUser}, Text: "", CreatedAt: at},
+		{ID: 2, Author: chat.Author{Kind: chat.KindUser}, Text: "", CreatedAt: at.Add(13 * time.Minute)}}
+	c := &chat.Conversation{ID: 12, Kind: chat.ConversationCustomer}
+	for _, tc := range []struct{ lang, title, desc string }{
+		{"en", "Conversation 12", "From conversation #12: 2 messages, 2026-11-24 21:02 to 21:15 UTC."},
+		{"de", "Konversation 12", "Aus Konversation #12: 2 Nachrichten, 24.11.2026 21:02 bis 21:15 UTC."},
+	} {
+		ni := chat.ProposeItem(c, msgs, chat.ItemTask)
+		if tc.lang == "en" && (ni.Title != tc.title || ni.Description != tc.desc) {
+			t.Fatalf("chat.ProposeItem = %q / %q", ni.Title, ni.Description)
+		}
+		localizeProposal(ni, tc.lang)
+		if ni.Title != tc.title || ni.Description != tc.desc {
+			t.Errorf("%s: %q / %q, want %q / %q", tc.lang, ni.Title, ni.Description, tc.title, tc.desc)
+		}
+	}
+}

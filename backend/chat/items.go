@@ -151,6 +151,22 @@ type NewItem struct {
 	// answers the item the first made and changes nothing. Optional;
 	// printable ASCII, at most MaxClientID bytes.
 	ClientID string `json:"client_id,omitempty"`
+	// Proposal is what a proposal (ProposeItem) was made from, so that an
+	// app can write its title and description in its user's language;
+	// read-only, CreateItem ignores it.
+	Proposal *ProposalFacts `json:"proposal,omitempty"`
+}
+
+// ProposalFacts are the facts ProposeItem's summary states: the
+// conversation, how many messages it had, the first's and the last's
+// times, and whether the title is the fallback "Conversation N" (no
+// message to take one from).
+type ProposalFacts struct {
+	ConversationID int64     `json:"conversation_id"`
+	Messages       int       `json:"messages"`
+	First          time.Time `json:"first,omitzero"`
+	Last           time.Time `json:"last,omitzero"`
+	FallbackTitle  bool      `json:"fallback_title,omitempty"`
 }
 
 // ItemUpdate changes the fields that are not nil. RequesterID 0 clears it.

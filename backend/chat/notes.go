@@ -173,11 +173,15 @@ func ProposeItem(c *Conversation, msgs []*Message, typ ItemType) *NewItem {
 			break
 		}
 	}
+	facts := &ProposalFacts{ConversationID: c.ID, Messages: len(msgs), FallbackTitle: title == ""}
+	if len(msgs) > 0 {
+		facts.First, facts.Last = msgs[0].CreatedAt.UTC(), msgs[len(msgs)-1].CreatedAt.UTC()
+	}
 	if title == "" {
 		title = fmt.Sprintf("Conversation %d", c.ID)
 	}
 	ni := &NewItem{Type: typ, Title: title, Description: ProposalSummary(c.ID, msgs), Status: ItemNew, Priority: PriorityNormal,
-		ConversationID: c.ID}
+		ConversationID: c.ID, Proposal: facts}
 	if typ == ItemTicket {
 		ni.RequesterID = c.CustomerID
 	}

@@ -248,6 +248,15 @@ export interface NewItem {
   follower_ids?: number[];
   conversation_id?: number;
   client_id?: string;
+  proposal?: ProposalFacts;
+}
+
+export interface ProposalFacts {
+  conversation_id: number;
+  messages: number;
+  first?: string;
+  last?: string;
+  fallback_title?: boolean;
 }
 
 export interface ItemUpdate {
