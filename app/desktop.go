@@ -21,6 +21,30 @@ type Window interface {
 	Quit()
 }
 
+// urlOpener is a Window that opens web pages in the system's browser
+// (WailsWindow; test windows need not).
+type urlOpener interface{ OpenURL(url string) }
+
+// OpenPreview opens the local helpdesk's widget preview page in the
+// system's browser (the page Settings links to). ENotFound when there is
+// no preview (signed in to a remote server, or not started);
+// EUnavailable when this window cannot open a browser.
+func (d *DesktopService) OpenPreview() error {
+	url := d.Session.Status().PreviewURL
+	if url == "" {
+		return chat.Errorf(chat.ENotFound, "There is no widget preview: it belongs to the local helpdesk.")
+	}
+	d.mu.Lock()
+	w := d.Window
+	d.mu.Unlock()
+	o, ok := w.(urlOpener)
+	if !ok {
+		return chat.Errorf(chat.EUnavailable, "This window cannot open a browser.")
+	}
+	o.OpenURL(url)
+	return nil
+}
+
 // Badge is what shows the unread count and the helpdesk state outside the
 // window (the tray icon).
 type Badge interface {

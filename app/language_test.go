@@ -57,6 +57,10 @@ func TestLanguageSetting(t *testing.T) {
 	if got, want := describeFilter(f, "en", time.UTC), " (From Customers, closed, customer 9, from 2026-11-02)"; got != want {
 		t.Errorf("English filter %q, want %q", got, want)
 	}
+	// No local helpdesk, no preview to open.
+	if err := a.Desktop.OpenPreview(); chat.ErrorCode(err) != chat.ENotFound {
+		t.Errorf("OpenPreview signed out: %v", err)
+	}
 	// Back to the system's language (English here, see TestMain).
 	if err := a.Desktop.SetPrefs(Prefs{}); err != nil {
 		t.Fatal(err)

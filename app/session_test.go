@@ -42,6 +42,15 @@ func TestLocalHelpdeskSession(t *testing.T) {
 	if !st.SignedIn || !st.Local || st.User == nil || st.User.Email != "anna@deskchat.test" || st.PreviewURL == "" {
 		t.Fatalf("status = %+v", st)
 	}
+	// Settings' link opens the preview in the system's browser.
+	w := &openerWindow{}
+	desktop := &app.DesktopService{Session: s, Window: w}
+	if err := desktop.OpenPreview(); err != nil || w.url != st.PreviewURL {
+		t.Fatalf("OpenPreview opened %q (%v), want %q", w.url, err, st.PreviewURL)
+	}
+	if err := (&app.DesktopService{Session: s}).OpenPreview(); chat.ErrorCode(err) != chat.EUnavailable {
+		t.Fatalf("OpenPreview without a window: %v", err)
+	}
 	info, err := os.Stat(filepath.Join(dir, "config.json"))
 	if err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("config.json: %v mode %v", err, info.Mode())
@@ -189,3 +198,14 @@ func otherServer(t *testing.T) (string, *server.Server) {
 	})
 	return srv.URL(), srv
 }
+
+// openerWindow is a window that records the page it was asked to open.
+type openerWindow struct{ url string }
+
+func (w *openerWindow) SetTitle(string)     {}
+func (w *openerWindow) SetSize(int, int)    {}
+func (w *openerWindow) SetAlwaysOnTop(bool) {}
+func (w *openerWindow) Show()               {}
+func (w *openerWindow) Hide()               {}
+func (w *openerWindow) Quit()               {}
+func (w *openerWindow) OpenURL(url string)  { w.url = url }

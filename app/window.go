@@ -16,6 +16,9 @@ func (w WailsWindow) Show()                     { runtime.WindowShow(w.Ctx); run
 func (w WailsWindow) Hide()                     { runtime.WindowHide(w.Ctx) }
 func (w WailsWindow) Quit()                     { runtime.Quit(w.Ctx) }
 
+// OpenURL opens url in the system's browser.
+func (w WailsWindow) OpenURL(url string) { runtime.BrowserOpenURL(w.Ctx, url) }
+
 // OpenFiles asks for files to attach (Dialogs).
 func (w WailsWindow) OpenFiles(title string) ([]string, error) {
 	return runtime.OpenMultipleFilesDialog(w.Ctx, runtime.OpenDialogOptions{Title: title})

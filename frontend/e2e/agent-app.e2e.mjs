@@ -672,6 +672,23 @@ async function flow(page, context, errors) {
   await opened(ids[1]);
   assert.equal(await page.locator('.composer textarea').inputValue(), 'jk');
   await page.locator('.composer textarea').fill('');
+  // Arrow keys move the focus through the list (Enter opens).
+  const focused = () => page.evaluate(() => Number(document.activeElement?.closest('.conv-row')?.dataset.id ?? 0));
+  await page.locator(`.conv-row[data-id="${ids[0]}"]`).focus();
+  await page.keyboard.press('ArrowDown');
+  await until('the second row focused', async () => (await focused()) === ids[1]);
+  await page.keyboard.press('ArrowUp');
+  await until('the first row focused', async () => (await focused()) === ids[0]);
+  await page.keyboard.press('End');
+  await until('the last row focused', async () => {
+    const id = await focused();
+    return id > 0 && id === (await page.locator('.conv-row').last().getAttribute('data-id').then(Number));
+  });
+  await page.keyboard.press('Home');
+  await until('the first row focused again', async () => (await focused()) === ids[0]);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await opened(ids[1]);
 
   // Last (it signs out every other session of Anna's, the API token of
   // this test too): the password changes from Settings.

@@ -56,7 +56,7 @@ export function Compact() {
       <header class="compact-header">
         <strong>deskchat</strong>
         <span class="unread-total" aria-label={t('compact.unread_conversations')}>{n > 0 ? t('common.unread_count', { count: n }) : t('compact.all_read')}</span>
-        <button onClick={() => setCompact(false)} title={t('compact.full_window')}>⤢</button>
+        <button class="full-window" onClick={() => setCompact(false)} title={t('compact.full_window')} aria-label={t('compact.full_window')}>⤢</button>
       </header>
       <HelpdeskSwitch />
       <div class={`conn conn-${connection.value.tone}`}><span class="dot" />{connection.value.label}</div>

@@ -5,6 +5,7 @@ import { api, errorText } from '../lib/bridge';
 import { itemTypeLabel, outKindLabel, tWith } from '../lib/format';
 import { t } from '../lib/i18n';
 import type { OutboxEntry } from '../lib/types';
+import { Avatar } from './Avatar';
 import {
   closeView, actionError, atBottom, closeConversation, current, discard, groupMessages, hasNewer, hasOlder, highlight, jumpToLatest, latest, loadNewer,
   loadOlder, messages, pending, refresh, reopenConversation, retry, systemText, typing, unsent,
@@ -308,7 +309,12 @@ export function ConversationView() {
           // message changes, and nothing already on screen renders again.
           return r.messages.map((m, i) => (
             <div class={`group${r.mine ? ' mine' : ''}${i ? ' cont' : ''} author-${r.author.kind}`} key={`g-${m.id}`}>
-              {i === 0 && <div class="author">{r.mine ? t('common.you') : <bdi>{r.author.name || (r.author.kind === 'customer' ? t('common.customer') : t('common.someone'))}</bdi>}</div>}
+              {i === 0 && (
+                <div class="author">
+                  {!r.mine && <Avatar name={r.author.name} id={r.author.id} kind={r.author.kind} size={22} />}
+                  {r.mine ? t('common.you') : <bdi>{r.author.name || (r.author.kind === 'customer' ? t('common.customer') : t('common.someone'))}</bdi>}
+                </div>
+              )}
               <MessageBubble m={m} mine={r.mine} pendingOps={ops.get(m.id) ?? NONE} highlighted={highlight.value === m.id}
                 erased={!!c.erased_at && m.author.kind === 'customer'} />
             </div>

@@ -46,6 +46,24 @@ function PasswordForm() {
   );
 }
 
+/** The local helpdesk's widget preview: a link that opens the system's
+ * browser, and a Copy button. */
+function PreviewLink({ url }: { url: string }) {
+  const [note, setNote] = useState('');
+  return (
+    <p class="preview-link">
+      {tWith('settings.widget_preview', 'url', (
+        <a href={url} onClick={(e) => {
+          e.preventDefault();
+          api()?.DesktopService.OpenPreview().catch((err) => setNote(errorText(err)));
+        }}><bdi>{url}</bdi></a>
+      ))}{' '}
+      <button type="button" onClick={() => copyText(url).then(() => setNote(t('settings.copied')), (err) => setNote(errorText(err)))}>{t('settings.copy_link')}</button>
+      {note && <span class="muted" role="status"> {note}</span>}
+    </p>
+  );
+}
+
 function Account() {
   const s = session.value!;
   const [url, setUrl] = useState('');
@@ -60,7 +78,7 @@ function Account() {
         {tSlots(s.local ? 'settings.signed_in_local' : 'settings.signed_in_server',
           { name: <strong>{me.value?.name}</strong>, server: <code>{s.server_url}</code> }, { email: me.value?.email })}
       </p>
-      {s.local && s.preview_url && <p>{tWith('settings.widget_preview', 'url', <code>{s.preview_url}</code>)}</p>}
+      {s.local && s.preview_url && <PreviewLink url={s.preview_url} />}
       {!leaving ? (
         <button onClick={() => setLeaving(true)} disabled={busy.value}>{t('settings.sign_out')}</button>
       ) : (

@@ -347,6 +347,7 @@ export interface Bridge {
     MuteConversation(p0: MuteParams): Promise<void>;
     Open(p0: number): Promise<void>;
     OpenList(): Promise<void>;
+    OpenPreview(): Promise<void>;
     PauseNotifications(p0: string): Promise<Prefs>;
     Prefs(): Promise<Prefs>;
     Quit(): Promise<void>;
