@@ -71,6 +71,7 @@ func localizeProposal(ni *chat.NewItem, lang string) {
 // refuses it, and the server creates it once (its client id) when the
 // connection returns. Errors: those of chat.CheckNewItem at once.
 func (s *ItemService) CreateItem(ni chat.NewItem) (*chat.Item, error) {
+	ni.Proposal = nil // read-only: what the form was proposed from
 	it, err := call(s.Session, func(ctx context.Context, c *client.Client) (*chat.Item, error) {
 		return c.CreateItem(ctx, ni)
 	})

@@ -112,7 +112,7 @@ test('agent app: offline, restarted with the server down, and back', { timeout: 
 
   // 2. Offline: search finds the customer; the item's details open.
   await page.keyboard.press('Control+k');
-  const search = page.getByRole('textbox', { name: 'Search messages, customers and items' });
+  const search = page.getByRole('combobox', { name: 'Search messages, customers and items' });
   await search.fill('sally');
   await page.locator('.results .result-group', { hasText: 'Customers' }).waitFor();
   await page.locator('.results li[role="option"]', { hasText: 'Sally C' }).first().click();

@@ -5,7 +5,7 @@ import { api } from '../lib/bridge';
 import { closeConversation, closeView, current, open, reopenConversation, watchConversation } from '../stores/conversation';
 import { loadSettings, settings, team, watchHelpdesk } from '../stores/helpdesk';
 import { staged, viewing } from '../stores/files';
-import { dialog, draft, showPanel, watchPanel } from '../stores/panel';
+import { dialog, draft, panel, showPanel, watchPanel } from '../stores/panel';
 import { list, show, watchInbox } from '../stores/inbox';
 import { searchOpen, openSearch, closeSearch, query, results } from '../stores/search';
 import { isSupport, loadSession, me, session, watchSession } from '../stores/session';
@@ -122,7 +122,7 @@ export function App() {
   // sidebar as a drawer, and the list and the open conversation take the
   // window in turn.
   return (
-    <div class={`app${current.value ? ' viewing' : ''}${navOpen.value ? ' nav-open' : ''}`}>
+    <div class={`app${current.value ? ' viewing' : ''}${navOpen.value ? ' nav-open' : ''}${panel.value ? ' panel-open' : ''}`}>
       <header class="topbar">
         <button class="nav-toggle" aria-label={t('app.menu')} aria-expanded={navOpen.value} onClick={() => (navOpen.value = !navOpen.value)}>☰</button>
         <span class="brand">deskchat</span>

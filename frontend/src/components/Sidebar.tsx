@@ -3,7 +3,8 @@
 import { assignee, badge, section, show, status } from '../stores/inbox';
 import { connection, isSupport, me, sync } from '../stores/session';
 import { openSearch } from '../stores/search';
-import { NARROW, navOpen, screen, setCompact } from '../stores/window';
+import { MEDIUM, NARROW, navOpen, screen, setCompact } from '../stores/window';
+import { showPanel } from '../stores/panel';
 import { closeView } from '../stores/conversation';
 import type { AssigneeFilter, Section, Status } from '../lib/types';
 import { HelpdeskSwitch } from './HelpdeskSwitch';
@@ -24,6 +25,9 @@ function Entry({ s, st, label, a = '' }: { s: Section; st: Status; label: string
         // A narrow window shows the list or a conversation: a section
         // chosen in the drawer shows its list.
         if (matchMedia(NARROW).matches) closeView();
+        // Below 1280 px an open side panel takes the list's place: a
+        // section chosen shows its list.
+        if (matchMedia(MEDIUM).matches) showPanel(null);
         show(s, st, a);
       }}
     >

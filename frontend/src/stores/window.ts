@@ -11,6 +11,10 @@ export const screen = signal<'inbox' | 'settings' | 'team-new'>('inbox');
  * the sidebar a drawer). */
 export const NARROW = '(max-width: 760px)';
 
+/** The medium window of style.css, where an open side panel takes the
+ * list's place. */
+export const MEDIUM = '(max-width: 1279px)';
+
 /** In a narrow window the sidebar is a drawer: whether it is out. */
 export const navOpen = signal(false);
 
