@@ -12,7 +12,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { api, launchBrowser, serveDir, startServer } from './helpers.mjs';
+
+// axe-core, run in the chat window (evaluated through the DevTools
+// protocol: the window's CSP allows no injected script, rightly).
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+async function axeViolations(frameLocator) {
+  const frame = await (await frameLocator.owner().elementHandle()).contentFrame();
+  await frame.evaluate(AXE);
+  return frame.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
 
 const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
 const XSS_CUSTOMER = '<img src=x onerror="window.__xss=1;parent.__xss=1"> <script>window.__xss=2</script>';
@@ -407,6 +422,7 @@ test('the widget speaks the page\'s language', async (t) => {
   await frame.locator('p.status').filter({ hasText: 'Wir sind online' }).waitFor();
   assert.ok(await placeholderFits(frame), 'the German e-mail placeholder is cut off');
   assert.deepEqual(leftover(await shown(page), only(en, de)), [], 'English left on the German intro');
+  assert.deepEqual(await axeViolations(frame), [], 'axe on the German intro');
   await page.screenshot({ path: join(artifacts, 'widget-de-intro.png') });
   await frame.getByLabel(de.widget.name_label).fill('Greta Deutsch');
   await frame.getByRole('button', { name: de.widget.start_chat }).click();
@@ -432,6 +448,7 @@ test('the widget speaks the page\'s language', async (t) => {
   assert.equal(await frame.locator('form.composer .counter').textContent(), '4.900 / 5.000');
   await box.fill('Danke!');
   assert.deepEqual(leftover(await shown(page), only(en, de)), [], 'English left on the German chat');
+  assert.deepEqual(await axeViolations(frame), [], 'axe on the German chat');
   await page.screenshot({ path: join(artifacts, 'widget-de.png') });
 
   // 2. <html lang="de-AT">: German too; the helpdesk is told de-AT.
@@ -454,6 +471,7 @@ test('the widget speaks the page\'s language', async (t) => {
   assert.equal(await plain.frame.locator('html').getAttribute('lang'), 'en');
   assert.ok(await placeholderFits(plain.frame), 'the English e-mail placeholder is cut off');
   assert.deepEqual(leftover(await shown(plain.page), only(de, en)), [], 'German on the English window');
+  assert.deepEqual(await axeViolations(plain.frame), [], 'axe on the English intro');
   await plain.page.screenshot({ path: join(artifacts, 'widget-en.png') });
 
   // 4. A German browser: German on a page that says nothing, English on

@@ -50,7 +50,7 @@ const closeBtn = el('button', 'close', { type: 'button', 'aria-label': t('widget
 closeBtn.textContent = '×';
 header.append(title, closeBtn);
 const status = el('p', 'status', { role: 'status' });
-const log = el('ol', 'log', { role: 'log', 'aria-live': 'polite', 'aria-label': t('widget.conversation') });
+const log = el('ol', 'log', { 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-label': t('widget.conversation') });
 const typing = el('p', 'typing', { 'aria-live': 'polite' });
 const intro = el('form', 'intro', { 'aria-label': t('widget.introduce') });
 // No maxlength anywhere: it counts UTF-16 units, the server counts code
