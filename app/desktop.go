@@ -32,14 +32,14 @@ type urlOpener interface{ OpenURL(url string) }
 func (d *DesktopService) OpenPreview() error {
 	url := d.Session.Status().PreviewURL
 	if url == "" {
-		return chat.Errorf(chat.ENotFound, "There is no widget preview: it belongs to the local helpdesk.")
+		return chat.Errorf(chat.ENotFound, "%s", locales.T(d.Session.Language(), "desktop.errors.no_preview", nil))
 	}
 	d.mu.Lock()
 	w := d.Window
 	d.mu.Unlock()
 	o, ok := w.(urlOpener)
 	if !ok {
-		return chat.Errorf(chat.EUnavailable, "This window cannot open a browser.")
+		return chat.Errorf(chat.EUnavailable, "%s", locales.T(d.Session.Language(), "desktop.errors.no_browser", nil))
 	}
 	o.OpenURL(url)
 	return nil

@@ -166,7 +166,7 @@ func (s *ItemService) LinkConversation(p LinkParams) (*chat.Conversation, error)
 		return nil, err
 	}
 	if _, err := rt.store.FindItemByNumber(context.Background(), p.Number); p.Number != 0 && err != nil {
-		return nil, errors.New("That item is not on this computer; link it when the connection returns.")
+		return nil, s.Session.fail("desktop.errors.item_not_here")
 	}
 	if err := s.queue(rt, localstore.Entry{Kind: localstore.OutLinkConversation, ConversationID: p.ConversationID, ItemNumber: p.Number}); err != nil {
 		return nil, err

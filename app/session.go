@@ -229,7 +229,7 @@ func (s *SessionService) SignOut(p SignOutParams) error {
 	}
 	if p.Forget && cfg.ServerURL != "" {
 		if err := localstore.Remove(localStorePath(dir, cfg)); err != nil {
-			return fmt.Errorf("Signed out, but this server's history could not be removed from this computer: %w", err)
+			return fmt.Errorf("%s: %w", locales.T(s.Language(), "desktop.errors.history_not_removed", nil), err)
 		}
 	}
 	return nil
@@ -293,6 +293,9 @@ func (s *SessionService) startLocalHelpdesk() (SessionStatus, error) {
 		}
 		if err := demo.SeedWith(context.Background(), srv.Store, demo.Options{Clock: clock, Blobs: srv.Blobs}); err != nil {
 			srv.Store.Close()
+			if errors.Is(err, demo.ErrPartial) {
+				err = fmt.Errorf("%s", locales.T(s.Language(), "desktop.errors.demo_partial", locales.Args{"path": filepath.Join(dir, "local-helpdesk.db")}))
+			}
 			return SessionStatus{}, err
 		}
 		if err := srv.Listen("127.0.0.1:8080"); err != nil {

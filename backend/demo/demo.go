@@ -10,6 +10,7 @@ package demo
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -135,7 +136,13 @@ var recent = []chatScript{
 	}, false, 2 * time.Hour},
 }
 
-// Seeded reports whether the demo data is already there.
+// ErrPartial: the demo helpdesk is there only in part (an earlier
+// seeding stopped midway); it cannot be finished, only started afresh in
+// an empty database.
+var ErrPartial = errors.New("demo: the demo helpdesk was only partly written; start from an empty database")
+
+// Seeded reports whether the demo data is already there (its first
+// step, the agents; see SeedWith for a partial one).
 func Seeded(ctx context.Context, s chat.Store) (bool, error) {
 	_, _, err := s.FindUserCredentials(ctx, Agents[0].Email)
 	switch chat.ErrorCode(err) {
@@ -156,8 +163,21 @@ func Seed(ctx context.Context, s chat.Store) error {
 // SeedWith writes the demo helpdesk; it does nothing if it is already
 // there. With o.Clock the story spreads over the last four days; with
 // o.Blobs Lena's message carries a photo.
+//
+// A database where an earlier seeding stopped midway answers ErrPartial:
+// the last step (the agents' time zones) marks a whole demo.
 func SeedWith(ctx context.Context, s chat.Store, o Options) error {
 	if ok, err := Seeded(ctx, s); err != nil || ok {
+		if ok {
+			last := Agents[len(Agents)-1]
+			u, _, err := s.FindUserCredentials(ctx, last.Email)
+			if err != nil {
+				return err
+			}
+			if u.TimeZone == "" {
+				return ErrPartial
+			}
+		}
 		return err
 	}
 	now := time.Now()

@@ -34,10 +34,6 @@ var workflowTests = []struct {
 	{"AdminTextsPerLanguage", testTranslations},
 }
 
-// testCreateItemOnce: an item created again under the same client id by
-// the same person (the desktop's outbox after a lost answer) is the first
-// one: the same number, one item.created event, one link note; another
-// person's same id is their own item; no id, no such rule.
 // testSystemParams: every note deskchat writes carries what it says
 // (chat.SystemParams), so each reader writes it in their language; a
 // customer's name is never among them; events carry them too.
@@ -93,6 +89,10 @@ func testSystemParams(t *testing.T, f *fixture) {
 	}
 }
 
+// testCreateItemOnce: an item created again under the same client id by
+// the same person (the desktop's outbox after a lost answer) is the first
+// one: the same number, one item.created event, one link note; another
+// person's same id is their own item; no id, no such rule.
 func testCreateItemOnce(t *testing.T, f *fixture) {
 	conv, _ := f.customerConversation(f.customerA, "the parcel never came")
 	ni := chat.NewItem{Type: chat.ItemTicket, Title: "Lost parcel", ConversationID: conv.ID, ClientID: "app-offline-1"}

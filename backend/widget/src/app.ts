@@ -11,7 +11,7 @@ import {
   type Attachment, type ClientFrame, type Message as Msg, type ServerFrame as Frame, type TypingData, type WidgetConfig as Config,
 } from '../../../frontend/src/lib/protocol.gen';
 import { renderNote } from '../../../frontend/src/lib/note-render';
-import { counterText, formatBytes, formatDateTime, formatTime, has, lang, num, t, visitorLanguage } from './i18n';
+import { counterText, errorText, formatBytes, formatDateTime, formatTime, has, lang, num, t, visitorLanguage } from './i18n';
 import { renderText } from './linkify';
 
 type Pending = { client_id: string; text: string; files?: Attachment[]; failed?: string };
@@ -310,7 +310,11 @@ async function upload(f: Staged, file: File) {
     if (!token) await ensureCustomer();
     const res = await fetch(`/v1/uploads?name=${encodeURIComponent(f.name)}`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: file });
     const data = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error(String(data?.error?.message ?? t('widget.server_answered', { status: res.status })));
+    if (!res.ok) {
+      throw typeof data?.error?.code === 'string'
+        ? new Error(errorText(data.error.code, String(data.error.message ?? '')))
+        : new Error(t('widget.server_answered', { status: res.status }));
+    }
     f.att = data as Attachment;
   } catch (err) {
     f.error = err instanceof Error ? err.message : t('widget.not_uploaded');
@@ -509,7 +513,7 @@ async function flush() {
       flushAgain = true;
     } else if (err instanceof ApiError && refused(err)) {
       const first = outbox().find((q) => !q.failed);
-      if (first) saveOutbox(outbox().map((q) => (q.client_id === first.client_id ? { ...q, failed: err.message } : q)));
+      if (first) saveOutbox(outbox().map((q) => (q.client_id === first.client_id ? { ...q, failed: errorText(err.code, err.message) } : q)));
     } else {
       setTimeout(flush, 2000 + Math.random() * 1000); // network or server trouble: keep it, try again
     }

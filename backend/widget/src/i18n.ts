@@ -9,7 +9,7 @@
 // isolates them (FSI … PDI), as the agent app's t() does.
 import i18next from 'i18next';
 import catalogs from 'deskchat:catalogs';
-import { isolate } from '../../../frontend/src/lib/text';
+import { isolate, Plain } from '../../../frontend/src/lib/text';
 
 /** The language of the reference catalog and of a key another lacks. */
 export const FALLBACK = 'en';
@@ -55,7 +55,7 @@ class Num {
 }
 export const num = (n: number) => new Num(n);
 
-export type Args = Record<string, string | number | Num>;
+export type Args = Record<string, string | number | Num | Plain>;
 
 /** The text of key ("widget.send") with args filled in: strings
  * isolated, num()s in the language's digits; the plural form by
@@ -64,12 +64,20 @@ export function t(key: string, args: Args = {}): string {
   const replace: Record<string, string> = {};
   let count: number | undefined;
   for (const [k, v] of Object.entries(args)) {
-    const n = v instanceof Num ? v.value : v;
+    const n = v instanceof Num ? v.value : v instanceof Plain ? v.text : v;
     if (k === 'count' && typeof n === 'number') count = n;
-    replace[k] = v instanceof Num ? numbers.format(v.value) : typeof v === 'number' ? String(v) : isolate(v);
+    replace[k] = v instanceof Num ? numbers.format(v.value) : v instanceof Plain ? v.text : typeof v === 'number' ? String(v) : isolate(v);
   }
   // The plural form comes from count, the text from replace.
   return i18n.t(key, count === undefined ? { replace } : { count, replace }) as string;
+}
+
+/** What the window says for an error the server answered: the server's
+ * own sentence in English; in another language the catalog's for its
+ * code (widget.error_<code>), else a general one. */
+export function errorText(code: string, message: string): string {
+  if (lang === FALLBACK && message) return message;
+  return has(`widget.error_${code}`) ? t(`widget.error_${code}`) : t('widget.error_general');
 }
 
 /** Whether the window's or the fallback catalog has key. */

@@ -63,6 +63,10 @@ export function App() {
         helpOpen.value = false;
         return;
       }
+      if (e.key === 'Escape' && navOpen.value) {
+        navOpen.value = false;
+        return;
+      }
       const action = shortcutFor(e, typingIn(e.target));
       // Search works everywhere; the rest in the messenger's full window,
       // with no dialog or search over it.

@@ -76,7 +76,7 @@ function Account() {
       <h2>{t('settings.account')}</h2>
       <p>
         {tSlots(s.local ? 'settings.signed_in_local' : 'settings.signed_in_server',
-          { name: <strong>{me.value?.name}</strong>, server: <code>{s.server_url}</code> }, { email: me.value?.email })}
+          { name: <strong><bdi>{me.value?.name}</bdi></strong>, server: <code>{s.server_url}</code> }, { email: me.value?.email })}
       </p>
       {s.local && s.preview_url && <PreviewLink url={s.preview_url} />}
       {!leaving ? (

@@ -9,7 +9,7 @@
 // sentence around them, the rule chat.Isolate keeps on the Go side.
 import { signal } from '@preact/signals';
 import i18next from 'i18next';
-import { isolate, setTextWords } from './text';
+import { isolate, Plain, setTextWords } from './text';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -59,16 +59,17 @@ export function setLanguage(code: string) {
   if (typeof document !== 'undefined') document.documentElement.lang = l;
 }
 
-export type Args = Record<string, string | number | undefined | null>;
+export type Args = Record<string, string | number | Plain | undefined | null>;
 
 /** t is the text of key ("section.key") in the current language, with
- * args filled in ({{name}}; strings isolated) and the plural form chosen
- * by args.count. A key no catalog has shows as itself. */
+ * args filled in ({{name}}; strings isolated, plain() words as they are)
+ * and the plural form chosen by args.count. A key no catalog has shows
+ * as itself. */
 export function t(key: string, args?: Args): string {
   const l = lang.value;
   const opts: Record<string, unknown> = { lng: l };
   for (const [k, v] of Object.entries(args ?? {})) {
-    opts[k] = typeof v === 'string' ? isolate(v) : v ?? '';
+    opts[k] = v instanceof Plain ? v.text : typeof v === 'string' ? isolate(v) : v ?? '';
   }
   return i18n.t(key, opts) as string;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { has, setLanguage, t, lang } from './i18n';
 import { renderNote } from './note-render';
+import shared from '../../../locales/testdata/notes.json';
 import type { Message } from './protocol.gen';
 
 const msg = (p: Message['system_params'], text = 'stored'): Message =>
@@ -27,4 +28,20 @@ describe('renderNote', () => {
     setLanguage('en');
     expect(render(msg({ key: 'offline_reply', texts: { de: 'Wir sind offline.' } }, 'We are offline.'))).toBe('We are offline.');
   });
+});
+
+// The cases Go's locales.Note is held to (locales/testdata/notes.json):
+// the app and the widget write every note exactly as the Go side does.
+describe('renderNote, the shared cases', () => {
+  const cases = shared as unknown as { system_params: Message['system_params']; text: string; en: string; de: string }[];
+  it('has them', () => expect(cases.length).toBeGreaterThan(10));
+  for (const c of cases) {
+    it(`${c.system_params?.key}: ${c.en}`, () => {
+      const m = msg(c.system_params, c.text);
+      setLanguage('en');
+      expect(render(m)).toBe(c.en);
+      setLanguage('de');
+      expect(render(m)).toBe(c.de);
+    });
+  }
 });

@@ -3,9 +3,10 @@
 // language — the rule of locales.Note on the Go side, shared by the agent
 // app and the customer widget (which passes its own catalog's t).
 import type { Message } from './protocol.gen';
+import { plain, type Plain } from './text';
 
 /** Translate is a catalog lookup: t(key, args) with string args isolated. */
-export type Translate = (key: string, args?: Record<string, string | number>) => string;
+export type Translate = (key: string, args?: Record<string, string | number | Plain>) => string;
 
 const ASSIGN_KEYS = new Set(['assigned', 'took', 'unassigned', 'unassigned_from']);
 
@@ -20,17 +21,19 @@ export function renderNote(m: Message, lang: string, t: Translate, has: (key: st
   if (p.key === 'offline_reply') return p.texts?.[lang] || m.text;
   const key = `notes.${p.key}`;
   if (!has(key)) return m.text;
-  let actor = p.actor ?? '';
+  // A name is isolated (t does it); the catalog's word for someone
+  // unnamed is product text, written as it is (as locales.NoteArgs).
+  let actor: string | Plain = p.actor ?? '';
   if (!actor) {
-    if (p.actor_kind === 'customer') actor = t('notes.the_customer');
-    else if (p.actor_kind === 'system' && ASSIGN_KEYS.has(p.key)) actor = t('notes.auto_assignment');
-    else actor = t('notes.someone');
+    if (p.actor_kind === 'customer') actor = plain(t('notes.the_customer'));
+    else if (p.actor_kind === 'system' && ASSIGN_KEYS.has(p.key)) actor = plain(t('notes.auto_assignment'));
+    else actor = plain(t('notes.someone'));
   }
-  let assignee = p.assignee ?? '';
+  let assignee: string | Plain = p.assignee ?? '';
   if (!assignee) {
-    if (p.key.startsWith('released_')) assignee = t('notes.the_assignee');
-    else if (p.key === 'unassigned_from') assignee = t('notes.the_assignee_object');
-    else assignee = t('notes.someone_object');
+    if (p.key.startsWith('released_')) assignee = plain(t('notes.the_assignee'));
+    else if (p.key === 'unassigned_from') assignee = plain(t('notes.the_assignee_object'));
+    else assignee = plain(t('notes.someone_object'));
   }
   return t(key, { actor, assignee, number: p.item_number ?? 0 });
 }

@@ -67,6 +67,14 @@ export function balance(s: string): string {
   return out;
 }
 
+/** Product text given to a t() as an argument (a catalog word standing
+ * in for a name: "The customer"): written as it is, not isolated — the
+ * Go side's locales.Plain. */
+export class Plain {
+  constructor(readonly text: string) {}
+}
+export const plain = (s: string) => new Plain(s);
+
 /** User text ready for a sentence composed as plain text (a window or
  * tray title, an aria-label, a notification): each line balanced and
  * wrapped in FSI … PDI (chat.Isolate). In markup, use <bdi> instead. */

@@ -350,7 +350,7 @@ export function groupMessages(msgs: Message[], me: number | undefined, now: Date
 /** What a system note says, in the app's language (lib/notes.ts); an
  * offline auto-reply is the helpdesk's own text. */
 export function systemText(m: Message): string {
-  if (m.system === 'offline_reply') return t('conversation.auto_reply', { text: m.text });
+  if (m.system === 'offline_reply') return t('conversation.auto_reply', { text: noteText(m) });
   return noteText(m) || m.system || '';
 }
 
