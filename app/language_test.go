@@ -8,6 +8,7 @@ import (
 
 	"github.com/deskchat/deskchat/app/localstore"
 	"github.com/deskchat/deskchat/backend/chat"
+	"github.com/deskchat/deskchat/locales"
 )
 
 // speaker is a Badge that records the language it was told.
@@ -92,6 +93,28 @@ func TestProposalInLanguage(t *testing.T) {
 		localizeProposal(ni, tc.lang)
 		if ni.Title != tc.title || ni.Description != tc.desc {
 			t.Errorf("%s: %q / %q, want %q / %q", tc.lang, ni.Title, ni.Description, tc.title, tc.desc)
+		}
+	}
+}
+
+// TestServerErrorsInLanguage: a server's refusal reads as the server wrote
+// it in English, and as the catalogs' sentence for its code in German;
+// every code the server has is in the catalogs.
+func TestServerErrorsInLanguage(t *testing.T) {
+	e := chat.Errorf(chat.EFileTooLarge, "The file is larger than 10 MB.")
+	if got := ServerErrorText("en", e); got != "The file is larger than 10 MB." {
+		t.Errorf("en: %q", got)
+	}
+	if got := ServerErrorText("de", e); got != "Die Datei ist zu groß." {
+		t.Errorf("de: %q", got)
+	}
+	if got := ServerErrorText("de", &chat.Error{Code: "something_new", Message: "x"}); got != "Der Server hat das nicht angenommen; bitte versuchen Sie es erneut." {
+		t.Errorf("an unknown code: %q", got)
+	}
+	for _, code := range []string{chat.EInvalid, chat.EMessageEmpty, chat.EMessageTooLong, chat.EForbidden, chat.ENotAuthor, chat.ENotFound,
+		chat.EConflict, chat.ERateLimited, chat.EFileEmpty, chat.EFileTooLarge, chat.ETooManyFiles, chat.EMediaType, chat.EBadCredentials} {
+		if _, ok := locales.Catalog("en")["errors."+code]; !ok {
+			t.Errorf("no catalog sentence for %s", code)
 		}
 	}
 }

@@ -82,17 +82,31 @@ func call[T any](s *SessionService, fn func(ctx context.Context, c *client.Clien
 }
 
 // userError is what a bound method returns for a failed server call: the
-// server's message as the error's text (the bridge carries only text), or
-// ErrOffline (in the app's language) for a network failure and for a
+// server's message as the error's text (the bridge carries only text) —
+// in English; in another language the catalogs' sentence for its code
+// (errors.<code>, else errors.general), since the server writes English —
+// or ErrOffline (in the app's language) for a network failure and for a
 // server that is there but not serving (unavailable: a proxy's 502/503
 // while the server is down, a database restarting), which the offline
 // paths treat alike.
 func (s *SessionService) userError(err error) error {
 	var e *chat.Error
 	if errors.As(err, &e) && e.Code != chat.EUnavailable {
-		return errors.New(e.Message)
+		return errors.New(ServerErrorText(s.Language(), e))
 	}
 	return s.offline()
+}
+
+// ServerErrorText is how the app shows a server's refusal in lang: the
+// server's own sentence in English, the catalogs' for its code otherwise.
+func ServerErrorText(lang string, e *chat.Error) string {
+	if lang == locales.Fallback && e.Message != "" {
+		return e.Message
+	}
+	if _, ok := locales.Catalog(locales.Fallback)["errors."+e.Code]; ok {
+		return locales.T(lang, "errors."+e.Code, nil)
+	}
+	return locales.T(lang, "errors.general", nil)
 }
 
 // orLocal answers from the local store when the server cannot be reached

@@ -18,7 +18,7 @@ const out = check ? await mkdtemp(join(tmpdir(), 'widget-')) : join(root, 'dist'
 
 // The catalogs (locales/*.json, every file: a language is one file) as a
 // virtual module, cut to what the widget shows: `deskchat:catalogs` is the
-// "widget" and "notes" sections of each language; `deskchat:catalogs?keys=
+// "widget", "notes" and "errors" sections of each language; `deskchat:catalogs?keys=
 // widget.a,widget.b` only those keys (the loader's few labels).
 const catalogs = {
   name: 'deskchat-catalogs',
@@ -32,7 +32,7 @@ const catalogs = {
         const tree = JSON.parse(await readFile(join(locales, f), 'utf8'));
         const cat = (out[f.slice(0, -'.json'.length)] = {});
         if (!keys) {
-          for (const s of ['widget', 'notes']) cat[s] = tree[s] ?? {};
+          for (const s of ['widget', 'notes', 'errors']) cat[s] = tree[s] ?? {};
           continue;
         }
         for (const k of keys) {

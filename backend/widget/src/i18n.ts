@@ -73,11 +73,11 @@ export function t(key: string, args: Args = {}): string {
 }
 
 /** What the window says for an error the server answered: the server's
- * own sentence in English; in another language the catalog's for its
- * code (widget.error_<code>), else a general one. */
+ * own sentence in English; in another language the catalogs' for its
+ * code (errors.<code>, the agent app's too), else a general one. */
 export function errorText(code: string, message: string): string {
   if (lang === FALLBACK && message) return message;
-  return has(`widget.error_${code}`) ? t(`widget.error_${code}`) : t('widget.error_general');
+  return has(`errors.${code}`) ? t(`errors.${code}`) : t('errors.general');
 }
 
 /** Whether the window's or the fallback catalog has key. */
