@@ -7,21 +7,14 @@
 // by the rule of locales.Match: the first whose primary subtag has a
 // catalog, else English. String arguments are user text or names: t()
 // isolates them (FSI … PDI), as the agent app's t() does.
-import i18next from 'i18next';
 import catalogs from 'deskchat:catalogs';
+import { createI18n, FALLBACK, matchLanguage } from '../../../frontend/src/lib/catalog';
 import { isolate, Plain } from '../../../frontend/src/lib/text';
 
-/** The language of the reference catalog and of a key another lacks. */
-export const FALLBACK = 'en';
+export { FALLBACK };
 
 /** The catalog language for preferences, best first (BCP 47 tags). */
-export function match(prefs: readonly (string | null | undefined)[]): string {
-  for (const p of prefs) {
-    const primary = (p ?? '').toLowerCase().replace(/_/g, '-').split(/[-.@]/)[0];
-    if (primary && catalogs[primary]) return primary;
-  }
-  return FALLBACK;
-}
+export const match = (prefs: readonly (string | null | undefined)[]) => matchLanguage(catalogs, prefs);
 
 /** What the host page asked for (data-lang or its <html lang>), if anything. */
 const override = new URLSearchParams(location.search).get('lang') ?? '';
@@ -34,14 +27,7 @@ const tag = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/; // chat.CheckLanguage
  * the tag the choice came from, the page's or else the browser's. */
 export const visitorLanguage = [override, navigator.language].find((l) => l && l.length <= 64 && tag.test(l)) ?? '';
 
-const i18n = i18next.createInstance();
-i18n.init({
-  resources: Object.fromEntries(Object.entries(catalogs).map(([code, tree]) => [code, { translation: tree }])),
-  lng: lang,
-  fallbackLng: FALLBACK,
-  initAsync: false,
-  interpolation: { escapeValue: false }, // shown with textContent: text stays text
-});
+const i18n = createI18n(catalogs, lang);
 document.documentElement.lang = lang;
 document.documentElement.dir = i18n.dir(lang);
 

@@ -6,6 +6,7 @@
 //
 // API: window.deskchat.open(), .close(), .toggle(), .identify({name, email}).
 
+import { FALLBACK, matchLanguage } from '../../../frontend/src/lib/langmatch';
 import catalogs from 'deskchat:catalogs?keys=widget.open_chat,widget.close_chat,widget.unread_messages,widget.chat_window';
 
 type Message = { type: string; [k: string]: unknown };
@@ -25,14 +26,7 @@ type Message = { type: string; [k: string]: unknown };
   // its catalog by the same rule (the first primary subtag with one, else
   // English); the labels here follow it.
   const asked = script.dataset.lang || document.documentElement.lang || '';
-  let texts = catalogs.en.widget;
-  for (const p of [asked, ...(navigator.languages ?? []), navigator.language]) {
-    const c = catalogs[(p ?? '').toLowerCase().replace(/_/g, '-').split(/[-.@]/)[0]];
-    if (c) {
-      texts = { ...texts, ...c.widget };
-      break;
-    }
-  }
+  const texts = { ...catalogs[FALLBACK].widget, ...catalogs[matchLanguage(catalogs, [asked, ...(navigator.languages ?? []), navigator.language])].widget };
 
   // Nothing here is inline markup or an inline stylesheet: a host page with
   // a strict Content-Security-Policy (style-src 'self', no 'unsafe-inline',

@@ -8,10 +8,11 @@
 // names: t() isolates them (FSI … PDI) so they cannot reorder the
 // sentence around them, the rule chat.Isolate keeps on the Go side.
 import { signal } from '@preact/signals';
-import i18next from 'i18next';
 import { isolate, Plain, setTextWords } from './text';
 
-type Tree = { [key: string]: string | Tree };
+import { createI18n, FALLBACK, matchLanguage, type Tree } from './catalog';
+
+export { FALLBACK };
 
 const files = import.meta.glob<Tree>('../../../locales/*.json', { eager: true, import: 'default' });
 
@@ -20,9 +21,6 @@ export const catalogs: Record<string, Tree> = Object.fromEntries(
   Object.entries(files).map(([path, tree]) => [path.replace(/^.*\/(.+)\.json$/, '$1'), tree]),
 );
 
-/** The language of the reference catalog and of a key another lacks. */
-export const FALLBACK = 'en';
-
 /** The languages with a catalog, sorted by code. */
 export const languages = Object.keys(catalogs).sort();
 
@@ -30,22 +28,10 @@ export const languages = Object.keys(catalogs).sort();
  * tags such as "de-AT"): the first whose primary language has a catalog,
  * else FALLBACK — the rule of locales.Match. */
 export function match(...prefs: (string | undefined | null)[]): string {
-  for (const p of prefs) {
-    const primary = (p ?? '').toLowerCase().replace(/_/g, '-').split(/[-.@]/)[0];
-    if (primary && catalogs[primary]) return primary;
-  }
-  return FALLBACK;
+  return matchLanguage(catalogs, prefs);
 }
 
-const i18n = i18next.createInstance();
-i18n.init({
-  resources: Object.fromEntries(Object.entries(catalogs).map(([code, tree]) => [code, { translation: tree }])),
-  lng: FALLBACK,
-  fallbackLng: FALLBACK,
-  initAsync: false,
-  returnNull: false,
-  interpolation: { escapeValue: false }, // Preact escapes; user text stays text
-});
+const i18n = createI18n(catalogs, FALLBACK);
 
 /** The language the app speaks now. Set it with setLanguage. */
 export const lang = signal(FALLBACK);
