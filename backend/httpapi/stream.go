@@ -59,15 +59,38 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 	}
 	s.streams.Add(1)
 	s.streamsMu.Unlock()
-	defer s.streams.Done()
 	conn, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		s.streams.Done()
 		return // Upgrade answered the client already
 	}
-	defer conn.Close()
-	conn.SetReadLimit(chat.MaxFrameBytes)
-	st := &stream{s: s, conn: conn}
-	st.run(r.Context(), r.Header.Get("Authorization"))
+	// The stream runs on after the handler returns: net/http's state of
+	// the connection (its request, response and buffers, about 10 KB)
+	// goes with the handler, and an idle stream keeps only its own. The
+	// request's context ends with the handler, so the stream's store
+	// calls keep its values without its cancellation; the stream itself
+	// ends on Shutdown (s.stopping) or when the peer goes.
+	ctx, auth := context.WithoutCancel(r.Context()), r.Header.Get("Authorization")
+	go func() {
+		conn.SetReadLimit(chat.MaxFrameBytes)
+		st := &stream{s: s, conn: conn}
+		live := st.start(ctx, auth)
+		end := func() {
+			conn.Close()
+			s.streams.Done()
+		}
+		if live == nil {
+			end()
+			return
+		}
+		// The live phase on a fresh goroutine: the stack the handshake
+		// and the replay grew (store reads, JSON) ends with this one, and
+		// an idle stream waits on a small one.
+		go func() {
+			defer end()
+			live()
+		}()
+	}()
 }
 
 // stream is one connection. Only run's goroutine writes; one reader
@@ -110,14 +133,15 @@ func (st *stream) fail(err error, code int) {
 	st.closeWith(code, chat.ErrorCode(err))
 }
 
-// run is the stream's life, phase by phase: handshake (the hello and the
-// subscription), replay (the cursor up to the head), live (until a close).
-func (st *stream) run(ctx context.Context, authHeader string) {
+// start is the stream's life up to live, phase by phase: handshake (the
+// hello and the subscription), replay (the cursor up to the head). It
+// returns the live phase (until a close; it unsubscribes), or nil when
+// the stream ended before (answered and closed).
+func (st *stream) start(ctx context.Context, authHeader string) (live func()) {
 	hs, ok := st.handshake(ctx, authHeader)
 	if !ok {
-		return
+		return nil
 	}
-	defer st.s.hub.Unsubscribe(hs.sub)
 	// The reader runs from here on, so pings are answered during replay.
 	// At most 2 typing signals a second, burst 5, charged before any
 	// lookup, so frames for unknown or many conversations cannot make
@@ -127,9 +151,13 @@ func (st *stream) run(ctx context.Context, authHeader string) {
 	readerDone := make(chan struct{})
 	go st.read(readerDone)
 	if !st.replay(ctx, hs) {
-		return
+		st.s.hub.Unsubscribe(hs.sub)
+		return nil
 	}
-	st.live(hs, readerDone)
+	return func() {
+		defer st.s.hub.Unsubscribe(hs.sub)
+		st.live(hs, readerDone)
+	}
 }
 
 // handshaken is what the handshake established.
