@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/locales"
 )
 
@@ -99,6 +100,26 @@ func TestMatchAndPlural(t *testing.T) {
 	}{{"en", 1, "one"}, {"en", 0, "other"}, {"de", 1, "one"}, {"de", 2, "other"}, {"pl", 3, "few"}, {"pl", 5, "many"}} {
 		if got := locales.PluralForm(tc.lang, tc.n); got != tc.want {
 			t.Errorf("PluralForm(%s, %d) = %s, want %s", tc.lang, tc.n, got, tc.want)
+		}
+	}
+}
+
+// TestDefaultTextsMatchCatalogs: the product's default admin texts
+// (chat.DefaultSettings in English, chat.DefaultTexts in the other
+// languages) are the catalogs' "defaults" section, which Settings shows
+// as what readers of a language see when no text is written for it.
+func TestDefaultTextsMatchCatalogs(t *testing.T) {
+	def := chat.DefaultSettings()
+	for _, lang := range locales.Languages() {
+		want := chat.DefaultTexts[lang]
+		if lang == locales.Fallback {
+			want = chat.SettingTexts{OnlineMessage: def.OnlineMessage, OfflineMessage: def.OfflineMessage, Greeting: def.Greeting, WidgetTitle: def.WidgetTitle}
+		}
+		cat := locales.Catalog(lang)
+		got := chat.SettingTexts{OnlineMessage: cat["defaults.online_message"], OfflineMessage: cat["defaults.offline_message"],
+			Greeting: cat["defaults.greeting"], WidgetTitle: cat["defaults.widget_title"]}
+		if got != want {
+			t.Errorf("%s: catalog defaults %+v, chat %+v", lang, got, want)
 		}
 	}
 }

@@ -11,6 +11,7 @@ package widget
 
 import (
 	"embed"
+	"github.com/deskchat/deskchat/backend/chat"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -124,8 +125,11 @@ widget: open it and write as a customer would; your team answers from the deskto
 <p>To add the widget to a website, paste this snippet before <code>&lt;/body&gt;</code> and add
 the site's origin to the allowed origins in the admin options:</p>
 <pre>{{.Snippet}}</pre>
+<p>The widget speaks the page's language (this page's is English), or the one a
+<code>data-lang</code> attribute on the script tag names. See it in
+<a href="/preview?lang=en">English</a> or <a href="/preview?lang=de" hreflang="de">Deutsch</a>.</p>
 </main>
-<script src="/widget.js" async></script>
+<script src="/widget.js" async{{if .Lang}} data-lang="{{.Lang}}"{{end}}></script>
 </body>
 </html>
 `))
@@ -142,5 +146,7 @@ func (h *Handler) preview(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	previewTmpl.Execute(w, struct{ Snippet string }{Snippet(scheme + "://" + r.Host)})
+	// ?lang=de shows the widget in that language (data-lang on its tag).
+	lang, _ := chat.CheckLanguageCode(r.URL.Query().Get("lang"))
+	previewTmpl.Execute(w, struct{ Snippet, Lang string }{Snippet(scheme + "://" + r.Host), lang})
 }

@@ -51,3 +51,27 @@ func TestHandler(t *testing.T) {
 		t.Errorf("CSP allows unsafe sources: %q", csp)
 	}
 }
+
+// TestPreviewLanguage: /preview?lang=de puts data-lang="de" on the
+// widget's tag; anything but a language code puts nothing.
+func TestPreviewLanguage(t *testing.T) {
+	h := &widget.Handler{Allowed: func(string, string) bool { return true }, Origins: func() []string { return nil }}
+	mux := http.NewServeMux()
+	h.Register(mux)
+	for _, tc := range []struct{ query, want string }{
+		{"?lang=de", `data-lang="de"`},
+		{"?lang=DE", `data-lang="de"`},
+		{`?lang="><script>`, ""},
+		{"", ""},
+	} {
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest("GET", "/preview"+tc.query, nil))
+		body := rec.Body.String()
+		if got := strings.Contains(body, "data-lang="); got != (tc.want != "") || (tc.want != "" && !strings.Contains(body, tc.want)) {
+			t.Errorf("%q: data-lang in the page: %v, want %q", tc.query, got, tc.want)
+		}
+		if strings.Contains(body, "<script>") {
+			t.Errorf("%q: markup from the query in the page", tc.query)
+		}
+	}
+}

@@ -689,6 +689,18 @@ async function flow(page, context, errors) {
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   await opened(ids[1]);
+  // A menu closes on Escape (the focus back on its button) and on a press
+  // outside it.
+  const more = view.getByRole('button', { name: /^More/ });
+  await more.click();
+  await view.getByRole('menu', { name: 'More' }).waitFor();
+  await page.keyboard.press('Escape');
+  await view.getByRole('menu', { name: 'More' }).waitFor({ state: 'detached' });
+  assert.ok(await more.evaluate((el) => el === document.activeElement), 'the focus went back to the menu button');
+  await more.click();
+  await view.getByRole('menu', { name: 'More' }).waitFor();
+  await view.locator('.conv-header h2').click();
+  await view.getByRole('menu', { name: 'More' }).waitFor({ state: 'detached' });
 
   // Last (it signs out every other session of Anna's, the API token of
   // this test too): the password changes from Settings.

@@ -1,22 +1,23 @@
 // The Assign menu of a customer conversation, in its header and on its
 // list row: assign to me, to a support teammate, or unassign.
-import { useState } from 'preact/hooks';
+
 import type { Conversation } from '../lib/types';
 import { isSupport, me } from '../stores/session';
 import { assign, assignable, loadTeammates } from '../stores/teamwork';
 import { t } from '../lib/i18n';
 import { tWith } from '../lib/format';
+import { useMenu } from '../lib/menu';
 
 /** The Assign menu: to me, to a support teammate, or nobody (customer conversations). */
 export function AssignMenu({ c, label }: { c: Conversation; label?: string }) {
-  const [openMenu, setOpen] = useState(false);
+  const [openMenu, setOpen, ref] = useMenu();
   const myId = me.value?.id;
   const pick = (user: number) => () => {
     setOpen(false);
     assign(c.id, user);
   };
   return (
-    <div class="link-menu assign-menu">
+    <div class="link-menu assign-menu" ref={ref}>
       <button aria-haspopup="menu" aria-expanded={openMenu} title={t('assign.assignee')} aria-label={label ? t('assign.conversation_menu') : undefined}
         onClick={(e) => (e.stopPropagation(), setOpen(!openMenu), loadTeammates())}>
         {label ?? <>{c.assignee ? <bdi>{c.assignee.id === myId ? t('common.you') : c.assignee.name}</bdi> : t('assign.unassigned')} ▾</>}

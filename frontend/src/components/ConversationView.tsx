@@ -4,8 +4,9 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, errorText } from '../lib/bridge';
 import { itemTypeLabel, outKindLabel, tWith } from '../lib/format';
 import { t } from '../lib/i18n';
-import type { OutboxEntry } from '../lib/types';
+import type { Conversation, Message, OutboxEntry } from '../lib/types';
 import { Avatar } from './Avatar';
+import { useMenu } from '../lib/menu';
 import {
   closeView, actionError, atBottom, closeConversation, current, discard, groupMessages, hasNewer, hasOlder, highlight, jumpToLatest, latest, loadNewer,
   loadOlder, messages, pending, refresh, reopenConversation, retry, systemText, typing, unsent,
@@ -23,8 +24,16 @@ import { stageFiles, viewing } from '../stores/files';
 /** More for the conversation: export its transcript (the whole history
  * from the local store, offline too) and add a teammate (they see it in
  * My Conversations). */
+/** An author's name; a customer who gave none is named as the list and
+ * the header name them (their e-mail, else "Customer 12"). */
+function authorLabel(a: Message['author'], c: Conversation): string {
+  if (a.name) return a.name;
+  if (a.kind !== 'customer') return t('common.someone');
+  return (c.customer?.id === a.id && c.customer?.email) || t('list.customer_id', { id: a.id ?? 0 });
+}
+
 function MoreMenu() {
-  const [openMenu, setOpen] = useState(false);
+  const [openMenu, setOpen, ref] = useMenu();
   const [note, setNote] = useState('');
   const c = current.value!;
   const candidates = teammates.value.filter((u) => u.active && !c.participants?.some((p) => p.user_id === u.id));
@@ -41,7 +50,7 @@ function MoreMenu() {
   const exportAs = (format: 'text' | 'html') =>
     run(() => api()!.InboxService.ExportConversation({ conversation_id: c.id, format }), t('conversation.exported'));
   return (
-    <div class="link-menu">
+    <div class="link-menu" ref={ref}>
       <button aria-haspopup="menu" aria-expanded={openMenu} onClick={() => (setOpen(!openMenu), loadTeammates())}>{t('conversation.more')} ▾</button>
       {openMenu && (
         <div class="menu" role="menu" aria-label={t('conversation.more')}>
@@ -61,14 +70,14 @@ function MoreMenu() {
 }
 
 function LinkMenu() {
-  const [openMenu, setOpen] = useState(false);
+  const [openMenu, setOpen, ref] = useMenu();
   const c = current.value!;
   const pick = (fn: () => void) => () => {
     setOpen(false);
     fn();
   };
   return (
-    <div class="link-menu">
+    <div class="link-menu" ref={ref}>
       <button aria-haspopup="menu" aria-expanded={openMenu} onClick={() => setOpen(!openMenu)}>
         {c.item ? `#${c.item.number} ${itemTypeLabel(c.item.type)}` : t('conversation.link')} ▾
       </button>
@@ -239,7 +248,7 @@ export function ConversationView() {
         }
       }}>
       <header class="conv-header">
-        <button class="back" aria-label={t('conversation.back')} title={t('conversation.back')} onClick={closeView}>←</button>
+        <button class="back" aria-label={t('conversation.back')} onClick={closeView}>←</button>
         <div>
           <h2><bdi>{conversationTitle(c, myId)}</bdi></h2>
           <div class="conv-sub">
@@ -312,7 +321,7 @@ export function ConversationView() {
               {i === 0 && (
                 <div class="author">
                   {!r.mine && <Avatar name={r.author.name} id={r.author.id} kind={r.author.kind} size={22} />}
-                  {r.mine ? t('common.you') : <bdi>{r.author.name || (r.author.kind === 'customer' ? t('common.customer') : t('common.someone'))}</bdi>}
+                  {r.mine ? t('common.you') : <bdi>{authorLabel(r.author, c)}</bdi>}
                 </div>
               )}
               <MessageBubble m={m} mine={r.mine} pendingOps={ops.get(m.id) ?? NONE} highlighted={highlight.value === m.id}

@@ -1,7 +1,7 @@
 // The helpdesk online/offline switch (sidebar footer and compact window).
-import { helpdeskError, setOnline, settings } from '../stores/helpdesk';
+import { adminText, helpdeskError, setOnline, settings } from '../stores/helpdesk';
 import { sync } from '../stores/session';
-import { t } from '../lib/i18n';
+import { lang, t } from '../lib/i18n';
 
 export function HelpdeskSwitch() {
   const s = settings.value;
@@ -11,7 +11,7 @@ export function HelpdeskSwitch() {
   const lastKnown = sync.value.phase !== 'connected';
   return (
     <div class="helpdesk-switch">
-      <label title={online ? s?.online_message : s?.offline_message}>
+      <label title={s ? adminText(s, online ? 'online_message' : 'offline_message', lang.value) : undefined}>
         <input
           type="checkbox"
           role="switch"

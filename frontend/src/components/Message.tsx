@@ -1,5 +1,6 @@
 // One message with its menu: details of the author, copy, edit and delete
 // (own messages; delete asks first). Text is always rendered as text.
+import { useMenu } from '../lib/menu';
 import { createElement, Fragment, type ComponentChild, type VNode } from 'preact';
 import { useState } from 'preact/hooks';
 import { MAX_MESSAGE, visible } from '../lib/text';
@@ -40,7 +41,7 @@ export function tSlots(key: string, slots: Record<string, ComponentChild>, args?
 export const MessageBubble = memo(function MessageBubble({ m, mine, pendingOps, highlighted, erased = false }: {
   m: Message; mine: boolean; pendingOps: OutboxEntry[]; highlighted: boolean; erased?: boolean;
 }) {
-  const [menu, setMenu] = useState(false);
+  const [menu, setMenu, menuRef] = useMenu();
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [draft, setDraft] = useState(m.text);
@@ -76,6 +77,7 @@ export const MessageBubble = memo(function MessageBubble({ m, mine, pendingOps, 
       class={`msg${deleted ? ' deleted' : ''}${m.internal ? ' internal' : ''}${m.internal && !m.system ? ' note' : ''}${highlighted ? ' highlighted' : ''}`}
       data-message-id={m.id}
       id={`m-${m.id}`}
+      ref={menuRef}
     >
       {editing ? (
         <div class="msg-edit">

@@ -3,7 +3,7 @@
 import { Fragment } from 'preact';
 import { useRef } from 'preact/hooks';
 import { useDialog } from '../lib/dialog';
-import type { SearchResult, Segment } from '../lib/types';
+import type { ItemType, SearchResult, Segment } from '../lib/types';
 import { open } from '../stores/conversation';
 import { showPanel } from '../stores/panel';
 import {
@@ -15,6 +15,7 @@ import { MAX_QUERY } from '../lib/text';
 import { Counter } from './Counter';
 import { t } from '../lib/i18n';
 import { statusLabel } from './SidePanel';
+import { itemTypeLabel } from '../lib/format';
 
 /** Snippet segments as text, hits in <mark>: never HTML from the data. */
 export function Snippet({ segments }: { segments: Segment[] | null }) {
@@ -33,6 +34,13 @@ export function choose(r: SearchResult) {
   if (r.conversation_id) open(r.conversation_id, r.message_id || undefined);
 }
 
+/** A result's title; an item's ("ticket #12", the server's words) in
+ * the app's language. */
+function resultTitle(r: SearchResult): string {
+  const m = r.kind === 'item' ? /^(ticket|task) #(\d+)$/.exec(r.title) : null;
+  return m ? `${itemTypeLabel(m[1] as ItemType)} #${m[2]}` : r.title;
+}
+
 export function SearchPalette() {
   const rs = results.value;
   const ref = useRef<HTMLDivElement>(null);
@@ -42,6 +50,7 @@ export function SearchPalette() {
       <div class="palette" role="dialog" aria-modal="true" aria-label={t('search.search')} ref={ref}>
         <input
           autoFocus
+          onFocus={(e) => e.currentTarget.select()}
           role="combobox"
           aria-expanded={rs.length > 0}
           aria-controls="search-results"
@@ -103,7 +112,7 @@ export function SearchPalette() {
                 through them; a click chooses), not buttons inside options. */}
             <li role="option" id={`search-result-${i}`} class={i === active.value ? 'active' : ''} aria-selected={i === active.value} onClick={() => choose(r)}>
               <div class="result-title">
-                <span class="kind">{r.system ? t('search.kind_system') : KIND[r.kind] ? t(KIND[r.kind]) : r.kind}</span> <bdi>{r.title}</bdi>
+                <span class="kind">{r.system ? t('search.kind_system') : KIND[r.kind] ? t(KIND[r.kind]) : r.kind}</span> <bdi>{resultTitle(r)}</bdi>
                 {r.status && <span class="muted"> · {statusLabel(r.status)}</span>}
               </div>
               <div class="snippet"><Snippet segments={r.snippet} /></div>

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Settings, SettingTexts } from '../lib/protocol.gen';
 import { api, errorText } from '../lib/bridge';
 import {
-  addMember, helpdeskError, loadSettings, loadTeam, parseOrigins, saved, saveSettings, settings, snippet, team, updateMember,
+  addMember, adminText, helpdeskError, loadSettings, loadTeam, parseOrigins, saved, saveSettings, settings, snippet, team, updateMember,
 } from '../stores/helpdesk';
 import { busy, isAdmin, me, pauseNotifications, prefs, savePrefs, session, sessionError, signIn, signOut, useLocalHelpdesk } from '../stores/session';
 import { copyText, tSlots } from './Message';
@@ -38,8 +38,8 @@ function PasswordForm() {
       }}
     >
       <h3>{t('settings.change_password')}</h3>
-      <input aria-label={t('settings.current_password')} type="password" autocomplete="current-password" value={current} onInput={(e) => setCurrent((e.currentTarget as HTMLInputElement).value)} required />
-      <input aria-label={t('settings.new_password')} type="password" autocomplete="new-password" minLength={8} value={next} onInput={(e) => setNext((e.currentTarget as HTMLInputElement).value)} required />
+      <input aria-label={t('settings.current_password')} placeholder={t('settings.current_password')} type="password" autocomplete="current-password" value={current} onInput={(e) => setCurrent((e.currentTarget as HTMLInputElement).value)} required />
+      <input aria-label={t('settings.new_password')} placeholder={t('settings.new_password')} type="password" autocomplete="new-password" minLength={8} value={next} onInput={(e) => setNext((e.currentTarget as HTMLInputElement).value)} required />
       <button type="submit">{t('settings.change_password')}</button>
       {note && <span class="muted" role="status">{note}</span>}
     </form>
@@ -192,13 +192,18 @@ function Options({ s }: { s: Settings }) {
   for (const [l, e] of Object.entries(trEdits)) translations[l] = { ...translations[l], ...e };
   const textLangs = [...new Set([...languages, ...Object.keys(s.translations ?? {})])].sort();
   type TextKey = 'online_message' | 'offline_message' | 'greeting' | 'widget_title';
+  const pick = (o: OptionFields) => ({ online_message: o.online_message, offline_message: o.offline_message, greeting: o.greeting, widget_title: o.widget_title });
   const textValue = (k: TextKey) => (textLang ? translations[textLang]?.[k] ?? '' : f[k]);
   const textInput = (k: TextKey) => (e: Event) => {
     const v = (e.currentTarget as HTMLInputElement).value;
     if (textLang) setTrEdits({ ...trEdits, [textLang]: { ...trEdits[textLang], [k]: v } });
     else setEdits({ ...edits, [k]: v });
   };
-  const textProps = (k: TextKey) => ({ value: textValue(k), onInput: textInput(k), placeholder: textLang ? f[k] : undefined });
+  // What a language's readers see while its field is empty: the default
+  // text, or the product's own default in their language when the
+  // default text is still the product's (chat.TextsFor).
+  const textProps = (k: TextKey) => ({ value: textValue(k), onInput: textInput(k),
+    placeholder: textLang ? adminText({ ...s, ...pick(f), translations: {} }, k, textLang) : undefined });
   const allTexts = [f.online_message, f.offline_message, f.greeting, f.widget_title,
     ...Object.values(translations).flatMap((x) => [x.online_message, x.offline_message, x.greeting, x.widget_title].map((v) => v ?? ''))];
   const text = (k: keyof OptionFields) => (e: Event) => setEdits({ ...edits, [k]: (e.currentTarget as HTMLInputElement).value });

@@ -60,6 +60,12 @@ export function t(key: string, args?: Args): string {
   return i18n.t(key, opts) as string;
 }
 
+/** tIn is the text of key in a given language (not the app's), with
+ * English where that language lacks it; no arguments. */
+export function tIn(language: string, key: string): string {
+  return i18n.t(key, { lng: match(language) }) as string;
+}
+
 /** Whether the current or the fallback catalog has key. */
 export function has(key: string): boolean {
   return i18n.exists(key, { lng: lang.value });

@@ -3,7 +3,7 @@
 import { signal } from '@preact/signals';
 import { api, attempt, on } from '../lib/bridge';
 import type { Settings, User, SettingsUpdate } from '../lib/types';
-import { t } from '../lib/i18n';
+import { FALLBACK, t, tIn } from '../lib/i18n';
 
 export const settings = signal<Settings | null>(null);
 export const team = signal<User[]>([]);
@@ -53,4 +53,16 @@ export function watchHelpdesk(): () => void {
     settings.value = s;
     helpdeskError.value = '';
   });
+}
+
+type AdminText = 'online_message' | 'offline_message' | 'greeting' | 'widget_title';
+
+/** adminText is an admin text as readers of lang see it (chat.TextsFor,
+ * the server's rule): the admin's translation; else, for a text left at
+ * the product's default, that default in lang (the catalogs' "defaults");
+ * else the default text. */
+export function adminText(s: Settings, key: AdminText, lang: string): string {
+  const own = s.translations?.[lang]?.[key];
+  if (own) return own;
+  return s[key] === tIn(FALLBACK, `defaults.${key}`) ? tIn(lang, `defaults.${key}`) : s[key];
 }
