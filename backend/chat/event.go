@@ -87,6 +87,10 @@ type Event struct {
 	// Origin names who caused an ephemeral event ("user:7"), so that it is
 	// not echoed to them.
 	Origin string `json:"-"`
+	// Frame is the event's stream frame (EncodeEventFrame), encoded once
+	// by the hub before it reaches any stream, which sends these bytes as
+	// they are; nil until then. Never changed after publishing.
+	Frame []byte `json:"-"`
 }
 
 // VisibleTo reports whether a may receive e. Live delivery uses the

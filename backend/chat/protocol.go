@@ -1,5 +1,7 @@
 package chat
 
+import "encoding/json"
+
 // The event stream protocol (GET /v1/stream, docs/API.md "The event
 // stream"): every frame either side sends, its close codes and its resync
 // reasons. This is the one definition: the server (httpapi), the Go client
@@ -71,6 +73,17 @@ type WelcomeFrame struct {
 type EventFrame struct {
 	Type  string `json:"type"` // event or ephemeral
 	Event *Event `json:"event"`
+}
+
+// EncodeEventFrame is the stream frame of e as bytes: type event for a
+// stored event, ephemeral for one with Seq 0. The hub encodes each event
+// once (Event.Frame) for all the streams it reaches.
+func EncodeEventFrame(e *Event) ([]byte, error) {
+	typ := FrameEvent
+	if e.Seq == 0 {
+		typ = FrameEphemeral
+	}
+	return json.Marshal(EventFrame{Type: typ, Event: e})
 }
 
 // CaughtUpFrame ends the replay: the client's cursor is now Seq.

@@ -121,6 +121,20 @@ func (st *stream) write(v any) error {
 	return st.conn.WriteMessage(websocket.TextMessage, b)
 }
 
+// writeEvent sends an event's frame: the bytes the hub encoded once for
+// every stream (chat.Event.Frame), or encoded here when there are none.
+func (st *stream) writeEvent(ev *chat.Event) error {
+	b := ev.Frame
+	if b == nil {
+		var err error
+		if b, err = chat.EncodeEventFrame(ev); err != nil {
+			return err
+		}
+	}
+	st.conn.SetWriteDeadline(time.Now().Add(writeWait))
+	return st.conn.WriteMessage(websocket.TextMessage, b)
+}
+
 // closeWith sends a close frame with code and reason; the deferred
 // conn.Close in handleStream then drops the TCP connection.
 func (st *stream) closeWith(code int, reason string) {
@@ -347,14 +361,10 @@ func (st *stream) live(hs *handshaken, readerDone chan struct{}) {
 			if ev.Seq != 0 && ev.Seq <= hs.skipThrough {
 				continue // the client has it (see handshaken.skipThrough)
 			}
-			frame := chat.EventFrame{Type: chat.FrameEvent, Event: ev}
-			if ev.Seq == 0 { // ephemeral: typing, presence
-				if ev.Origin == st.origin() {
-					continue
-				}
-				frame.Type = chat.FrameEphemeral
+			if ev.Seq == 0 && ev.Origin == st.origin() {
+				continue // ephemeral (typing, presence): not echoed to its origin
 			}
-			if err := st.write(frame); err != nil {
+			if err := st.writeEvent(ev); err != nil {
 				return
 			}
 		case <-sub.Done():

@@ -1,6 +1,7 @@
 package hub_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -232,5 +233,39 @@ func TestEphemeralTyping(t *testing.T) {
 	}
 	if h.Head() != 5 {
 		t.Fatalf("ephemeral event moved the head to %d", h.Head())
+	}
+}
+
+// TestEncodesOncePerEvent: every stream an event reaches gets the same
+// frame bytes, encoded once at publish (chat.Event.Frame).
+func TestEncodesOncePerEvent(t *testing.T) {
+	h := hub.New(0)
+	s1, _ := h.Subscribe(support, 4)
+	s2, _ := h.Subscribe(chat.Actor{Kind: chat.KindUser, ID: 9, Support: true}, 4)
+	ev := &chat.Event{Seq: 1, Type: chat.EventMessageCreated, Scope: chat.ScopeTeam, Data: []byte(`{"id":1}`)}
+	h.Publish([]*chat.Event{ev})
+	next := func(s *hub.Sub) *chat.Event { // past the presence events
+		for e := range s.C {
+			if e.Type != chat.EventPresence {
+				return e
+			}
+			if e.Frame == nil {
+				t.Fatal("a presence event without its frame")
+			}
+		}
+		return nil
+	}
+	a, b := next(s1), next(s2)
+	want, err := chat.EncodeEventFrame(ev)
+	if err != nil || a.Frame == nil || string(a.Frame) != string(want) {
+		t.Fatalf("frame %q (%v), want %q", a.Frame, err, want)
+	}
+	if &a.Frame[0] != &b.Frame[0] {
+		t.Fatal("each stream got its own encoding")
+	}
+	typing := &chat.Event{Type: chat.EventTyping, Scope: chat.ScopeTeam, Data: []byte(`{}`)}
+	h.Publish([]*chat.Event{typing})
+	if got := string(next(s1).Frame); !strings.HasPrefix(got, `{"type":"ephemeral"`) {
+		t.Fatalf("an ephemeral event's frame: %s", got)
 	}
 }
