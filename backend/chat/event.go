@@ -3,6 +3,7 @@ package chat
 import (
 	"encoding/json"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -87,10 +88,25 @@ type Event struct {
 	// Origin names who caused an ephemeral event ("user:7"), so that it is
 	// not echoed to them.
 	Origin string `json:"-"`
-	// Frame is the event's stream frame (EncodeEventFrame), encoded once
-	// by the hub before it reaches any stream, which sends these bytes as
-	// they are; nil until then. Never changed after publishing.
-	Frame []byte `json:"-"`
+	// Frame is the event's stream frame, encoded once for every stream
+	// it reaches: the hub gives each event it fans out a Frame, the first
+	// stream to send it encodes it (EncodeEventFrame), the others send the
+	// same bytes. nil for an event no hub handed out.
+	Frame *Frame `json:"-"`
+}
+
+// Frame is an event's stream frame, encoded on first use (Bytes), once.
+type Frame struct {
+	once sync.Once
+	b    []byte
+	err  error
+}
+
+// Bytes is the frame of e (EncodeEventFrame), encoded by the first call;
+// safe for concurrent use.
+func (f *Frame) Bytes(e *Event) ([]byte, error) {
+	f.once.Do(func() { f.b, f.err = EncodeEventFrame(e) })
+	return f.b, f.err
 }
 
 // VisibleTo reports whether a may receive e. Live delivery uses the

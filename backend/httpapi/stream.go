@@ -72,29 +72,47 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 	// ends on Shutdown (s.stopping) or when the peer goes.
 	ctx, auth := context.WithoutCancel(r.Context()), r.Header.Get("Authorization")
 	go func() {
-		conn.SetReadLimit(chat.MaxFrameBytes)
-		st := &stream{s: s, conn: conn}
-		live := st.start(ctx, auth)
 		end := func() {
 			conn.Close()
 			s.streams.Done()
 		}
+		handedOver := false
+		defer func() {
+			if !handedOver {
+				end()
+			}
+		}()
+		defer s.recoverStream("handshake")
+		conn.SetReadLimit(chat.MaxFrameBytes)
+		st := &stream{s: s, conn: conn}
+		live := st.start(ctx, auth)
 		if live == nil {
-			end()
 			return
 		}
 		// The live phase on a fresh goroutine: the stack the handshake
 		// and the replay grew (store reads, JSON) ends with this one, and
 		// an idle stream waits on a small one.
+		handedOver = true
 		go func() {
 			defer end()
+			defer s.recoverStream("live")
 			live()
 		}()
 	}()
 }
 
-// stream is one connection. Only run's goroutine writes; one reader
-// goroutine reads and hands replies over.
+// recoverStream, deferred on each of a stream's goroutines, logs a panic
+// and ends only that stream (the other deferred cleanups run), as
+// ServeHTTP does for a handler: the server keeps serving the others.
+func (s *Server) recoverStream(phase string) {
+	if v := recover(); v != nil {
+		s.log.Error("panic in stream", "phase", phase, "panic", v)
+	}
+}
+
+// stream is one connection. One goroutine at a time writes (the one that
+// runs the handshake and the replay, then the live one it hands over
+// to); one reader goroutine reads and hands replies over.
 type stream struct {
 	s           *Server
 	conn        *websocket.Conn
@@ -121,22 +139,25 @@ func (st *stream) write(v any) error {
 	return st.conn.WriteMessage(websocket.TextMessage, b)
 }
 
-// writeEvent sends an event's frame: the bytes the hub encoded once for
-// every stream (chat.Event.Frame), or encoded here when there are none.
+// writeEvent sends an event's frame: encoded once for every stream the
+// hub handed it to (chat.Event.Frame), or here for one it did not.
 func (st *stream) writeEvent(ev *chat.Event) error {
-	b := ev.Frame
-	if b == nil {
-		var err error
-		if b, err = chat.EncodeEventFrame(ev); err != nil {
-			return err
-		}
+	var b []byte
+	var err error
+	if ev.Frame != nil {
+		b, err = ev.Frame.Bytes(ev)
+	} else {
+		b, err = chat.EncodeEventFrame(ev)
+	}
+	if err != nil {
+		return err
 	}
 	st.conn.SetWriteDeadline(time.Now().Add(writeWait))
 	return st.conn.WriteMessage(websocket.TextMessage, b)
 }
 
-// closeWith sends a close frame with code and reason; the deferred
-// conn.Close in handleStream then drops the TCP connection.
+// closeWith sends a close frame with code and reason; the stream's end
+// (conn.Close, on its goroutine) then drops the TCP connection.
 func (st *stream) closeWith(code int, reason string) {
 	msg := websocket.FormatCloseMessage(code, reason)
 	st.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(writeWait))
@@ -156,6 +177,13 @@ func (st *stream) start(ctx context.Context, authHeader string) (live func()) {
 	if !ok {
 		return nil
 	}
+	// Unsubscribed here unless the live phase takes the subscription
+	// over (also when a panic unwinds through here).
+	defer func() {
+		if live == nil {
+			st.s.hub.Unsubscribe(hs.sub)
+		}
+	}()
 	// The reader runs from here on, so pings are answered during replay.
 	// At most 2 typing signals a second, burst 5, charged before any
 	// lookup, so frames for unknown or many conversations cannot make
@@ -165,7 +193,6 @@ func (st *stream) start(ctx context.Context, authHeader string) (live func()) {
 	readerDone := make(chan struct{})
 	go st.read(readerDone)
 	if !st.replay(ctx, hs) {
-		st.s.hub.Unsubscribe(hs.sub)
 		return nil
 	}
 	return func() {
@@ -410,6 +437,7 @@ func (st *stream) resync(hs *handshaken, reason, msg string) {
 // read handles client frames after the hello until the connection ends.
 func (st *stream) read(done chan struct{}) {
 	defer close(done)
+	defer st.s.recoverStream("read")
 	st.conn.SetReadDeadline(time.Now().Add(pongWait))
 	st.conn.SetPongHandler(func(string) error {
 		st.conn.SetReadDeadline(time.Now().Add(pongWait))

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/client"
 	"github.com/deskchat/deskchat/backend/hub"
+	"github.com/deskchat/deskchat/backend/server"
 )
 
 func timeout(t *testing.T, d time.Duration) context.Context {
@@ -618,4 +620,46 @@ func v2id(t *testing.T, e *env, c *client.Client) int64 {
 		t.Fatalf("me: %+v %v", me, err)
 	}
 	return me.Customer.ID
+}
+
+// TestStreamPanicEndsOnlyThatStream: a panic on a stream's goroutine (a
+// bug) ends that stream, not the server: its connection closes, and the
+// server goes on serving streams and requests. (Before the fix this test
+// crashed the test process.)
+func TestStreamPanicEndsOnlyThatStream(t *testing.T) {
+	var boom atomic.Bool
+	e := newEnv(t, func(c *server.Config) {
+		now := c.API.Now
+		c.API.Now = func() time.Time {
+			if boom.Load() {
+				panic("test: a bug in a stream")
+			}
+			return now()
+		}
+	})
+	conn, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(e.url, "http")+"/v1/stream", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	boom.Store(true)
+	conn.WriteJSON(map[string]any{"type": "hello", "token": e.support.Token, "cursor": 0})
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		if _, _, err := conn.ReadMessage(); err != nil {
+			if ne, ok := err.(interface{ Timeout() bool }); ok && ne.Timeout() {
+				t.Fatal("the stream neither answered nor closed")
+			}
+			break // closed by the server: the stream ended
+		}
+	}
+	boom.Store(false)
+	s, err := e.openStream(e.support, "")
+	if err != nil {
+		t.Fatalf("a stream after the panic: %v", err)
+	}
+	s.Close()
+	if _, err := e.support.Me(e.ctx); err != nil {
+		t.Fatalf("a request after the panic: %v", err)
+	}
 }

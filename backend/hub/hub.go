@@ -219,14 +219,7 @@ func (h *Hub) drop(s *Sub, reason string) {
 
 // Publish delivers committed events in order. It must be called in
 // sequence order (the store does so under its write lock) and never blocks.
-// Each event's stream frame is encoded here, once for every stream
-// (chat.Event.Frame), before the lock.
 func (h *Hub) Publish(events []*chat.Event) {
-	for _, ev := range events {
-		if ev.Frame == nil {
-			ev.Frame, _ = chat.EncodeEventFrame(ev) // nil on failure: the stream encodes it
-		}
-	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, ev := range events {
@@ -238,11 +231,11 @@ func (h *Hub) Publish(events []*chat.Event) {
 }
 
 // fanout offers ev to every subscription that may see it (lock held),
-// its frame encoded once for all of them (stored events come encoded from
-// Publish; typing and presence are encoded here).
+// with a Frame the first stream to send it encodes, once for all of them
+// (no encoding under the hub's or the store's lock).
 func (h *Hub) fanout(ev *chat.Event) {
 	if ev.Frame == nil {
-		ev.Frame, _ = chat.EncodeEventFrame(ev) // nil on failure: the stream encodes it
+		ev.Frame = new(chat.Frame)
 	}
 	for s := range h.users {
 		if ev.VisibleTo(s.Actor) {
