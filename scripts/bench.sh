@@ -53,6 +53,10 @@ load isolation --customers 1000 --senders 100 --agents 10 --rate 500 --duration 
 load fanout --customers 1000 --senders 100 --agents 30 --rate 1000 --duration 10s
 # Streams are bounded by the open-files limit of both processes here.
 load idle --customers 15000 --senders 10 --agents 1 --rate 50 --duration 3s --addrs 2
+# The same idle streams against the peer (Centrifugo, pinned), and the ratio.
+say "== scripts/bench-peer.sh (deskchat and Centrifugo, $(( ${PEER_STREAMS:-15000} )) idle streams each)"
+./scripts/bench-peer.sh 2>/dev/null | tee -a "$report" || say "bench-peer failed (exit $?)"
+say ""
 # 10,000 customer streams resume from their cursors after a server restart.
 load reconnect --customers 10000 --senders 100 --agents 1 --rate 500 --duration 5s --addrs 2 --restart
 

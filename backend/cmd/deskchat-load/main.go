@@ -43,6 +43,7 @@ type config struct {
 	slow        int
 	flood       float64
 	settle      time.Duration
+	peer        string // "centrifugo": the idle measure against a peer at --server
 }
 
 func main() {
@@ -65,6 +66,7 @@ func main() {
 	flag.Float64Var(&c.flood, "flood", 0, "messages per second flooding one extra conversation (not in the latency figures)")
 	flag.BoolVar(&c.restart, "restart", false, "after sending, restart the spawned server and time every customer stream resuming from its cursor")
 	flag.BoolVar(&c.strict, "strict", false, "exit 1 on any error, missing delivery or unopened stream (smoke tests)")
+	flag.StringVar(&c.peer, "peer", "", `"centrifugo": hold --customers idle client connections on the peer server at --server (its WebSocket URL) and report its memory per connection (--server-pid); see scripts/bench-peer.sh`)
 	flag.Parse()
 	if c.rate <= 0 || c.customers <= 0 || c.senders <= 0 || c.agents <= 0 {
 		fmt.Fprintln(os.Stderr, "deskchat-load: --rate, --customers, --senders and --agents must be positive")
@@ -80,6 +82,20 @@ func main() {
 	defer cancel()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if c.peer != "" {
+		if c.peer != "centrifugo" || c.server == "" || c.serverPID == 0 {
+			fmt.Fprintln(os.Stderr, "deskchat-load: --peer centrifugo needs --server ws://…/connection/websocket and --server-pid")
+			os.Exit(2)
+		}
+		if _, err := raiseFDLimit(); err != nil {
+			fmt.Fprintln(os.Stderr, "deskchat-load:", err)
+		}
+		if err := peerIdle(ctx, c, c.server, c.serverPID, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "deskchat-load:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	r, err := run(ctx, c)
 	if r != nil {
 		r.print(os.Stdout)
