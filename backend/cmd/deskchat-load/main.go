@@ -44,6 +44,7 @@ type config struct {
 	flood       float64
 	settle      time.Duration
 	peer        string // "centrifugo": the idle measure against a peer at --server
+	peerAPI     string // with peer: its publish URL; the fan-out measure instead
 }
 
 func main() {
@@ -67,6 +68,7 @@ func main() {
 	flag.BoolVar(&c.restart, "restart", false, "after sending, restart the spawned server and time every customer stream resuming from its cursor")
 	flag.BoolVar(&c.strict, "strict", false, "exit 1 on any error, missing delivery or unopened stream (smoke tests)")
 	flag.StringVar(&c.peer, "peer", "", `"centrifugo": hold --customers idle client connections on the peer server at --server (its WebSocket URL) and report its memory per connection (--server-pid); see scripts/bench-peer.sh`)
+	flag.StringVar(&c.peerAPI, "peer-api", "", "with --peer: the peer's publish URL (Centrifugo: http://…/api/publish); runs the fan-out measure (--agents subscribers, --rate, --duration) instead of the idle one")
 	flag.Parse()
 	if c.rate <= 0 || c.customers <= 0 || c.senders <= 0 || c.agents <= 0 {
 		fmt.Fprintln(os.Stderr, "deskchat-load: --rate, --customers, --senders and --agents must be positive")
@@ -90,7 +92,11 @@ func main() {
 		if _, err := raiseFDLimit(); err != nil {
 			fmt.Fprintln(os.Stderr, "deskchat-load:", err)
 		}
-		if err := peerIdle(ctx, c, c.server, c.serverPID, os.Stdout); err != nil {
+		run := func() error { return peerIdle(ctx, c, c.server, c.serverPID, os.Stdout) }
+		if c.peerAPI != "" { // the fan-out measure
+			run = func() error { return peerFanout(ctx, c, c.server, c.peerAPI, c.serverPID, os.Stdout) }
+		}
+		if err := run(); err != nil {
 			fmt.Fprintln(os.Stderr, "deskchat-load:", err)
 			os.Exit(1)
 		}
