@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -35,35 +36,12 @@ func peerIdle(ctx context.Context, c config, url string, pid int, out io.Writer)
 	var opened, failed atomic.Int64
 	start := time.Now()
 	parallel(ctx, c.customers, 64, func(i int) {
-		conn, _, err := sources[i%len(sources)].dialer.DialContext(ctx, url, nil)
+		conn, err := peerDial(ctx, sources[i%len(sources)].dialer, url, `{"id":1,"connect":{}}`)
 		if err != nil {
 			failed.Add(1)
 			return
 		}
-		conn.SetReadDeadline(time.Now().Add(30 * time.Second))
-		if err := conn.WriteMessage(websocket.TextMessage, []byte(`{"id":1,"connect":{}}`)); err != nil {
-			conn.Close()
-			failed.Add(1)
-			return
-		}
-		if _, reply, err := conn.ReadMessage(); err != nil || len(reply) == 0 || reply[0] != '{' {
-			conn.Close()
-			failed.Add(1)
-			return
-		}
-		conn.SetReadDeadline(time.Time{})
-		// Answer the server's pings ({} → {}), so it keeps the client.
-		go func() {
-			for {
-				_, msg, err := conn.ReadMessage()
-				if err != nil {
-					return
-				}
-				if string(msg) == "{}" {
-					conn.WriteMessage(websocket.TextMessage, []byte("{}"))
-				}
-			}
-		}()
+		go peerRead(conn, nil)
 		conns[i] = conn
 		opened.Add(1)
 	})
@@ -97,47 +75,26 @@ func peerFanout(ctx context.Context, c config, wsURL, apiURL string, pid int, ou
 	var delivered atomic.Int64
 	const channel = "fanout"
 	for i := range c.agents {
-		conn, _, err := src.dialer.DialContext(ctx, wsURL, nil)
+		conn, err := peerDial(ctx, src.dialer, wsURL, `{"id":1,"connect":{}}`, `{"id":2,"subscribe":{"channel":"`+channel+`"}}`)
 		if err != nil {
 			return fmt.Errorf("subscriber %d: %w", i, err)
 		}
 		defer conn.Close()
-		for _, cmd := range []string{`{"id":1,"connect":{}}`, `{"id":2,"subscribe":{"channel":"` + channel + `"}}`} {
-			if err := conn.WriteMessage(websocket.TextMessage, []byte(cmd)); err != nil {
-				return err
+		go peerRead(conn, func(line []byte) {
+			var push struct {
+				Push struct {
+					Pub struct {
+						Data struct {
+							T int64 `json:"t"`
+						} `json:"data"`
+					} `json:"pub"`
+				} `json:"push"`
 			}
-			if _, _, err := conn.ReadMessage(); err != nil {
-				return err
+			if json.Unmarshal(line, &push) == nil && push.Push.Pub.Data.T != 0 {
+				delivery.add(time.Since(time.Unix(0, push.Push.Pub.Data.T)))
+				delivered.Add(1)
 			}
-		}
-		go func() {
-			for {
-				_, msg, err := conn.ReadMessage()
-				if err != nil {
-					return
-				}
-				if string(msg) == "{}" {
-					conn.WriteMessage(websocket.TextMessage, []byte("{}"))
-					continue
-				}
-				// One frame may carry several replies, one per line.
-				for _, line := range strings.Split(string(msg), "\n") {
-					var push struct {
-						Push struct {
-							Pub struct {
-								Data struct {
-									T int64 `json:"t"`
-								} `json:"data"`
-							} `json:"pub"`
-						} `json:"push"`
-					}
-					if json.Unmarshal([]byte(line), &push) == nil && push.Push.Pub.Data.T != 0 {
-						delivery.add(time.Since(time.Unix(0, push.Push.Pub.Data.T)))
-						delivered.Add(1)
-					}
-				}
-			}
-		}()
+		})
 	}
 	cpu0, start := cpuTicks(pid), time.Now()
 	interval := time.Duration(float64(time.Second) / c.rate)
@@ -178,4 +135,48 @@ loop:
 	fmt.Fprintf(out, "peer fan-out: %d published at %.0f/s to %d subscribers, %d delivered\n", sent.Load(), c.rate, c.agents, delivered.Load())
 	fmt.Fprintf(out, "  publish→ack: %s\n  delivery:    %s\n  server:      %.2f cores (user+sys)\n", ack.summary(), delivery.summary(), cores)
 	return nil
+}
+
+// peerDial opens a Centrifugo client on url and sends each command,
+// waiting for its reply (protocol v2 JSON: one reply per command).
+func peerDial(ctx context.Context, d *websocket.Dialer, url string, commands ...string) (*websocket.Conn, error) {
+	conn, _, err := d.DialContext(ctx, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+	for _, cmd := range commands {
+		if err := conn.WriteMessage(websocket.TextMessage, []byte(cmd)); err != nil {
+			conn.Close()
+			return nil, err
+		}
+		if _, reply, err := conn.ReadMessage(); err != nil || len(reply) == 0 || reply[0] != '{' {
+			conn.Close()
+			return nil, fmt.Errorf("no reply to %s: %v", cmd, err)
+		}
+	}
+	conn.SetReadDeadline(time.Time{})
+	return conn, nil
+}
+
+// peerRead reads a Centrifugo client until it closes: answers the
+// server's pings ({} → {}), so it keeps the client, and hands every other
+// reply to onPush, one per line (a frame may carry several); onPush may
+// be nil.
+func peerRead(conn *websocket.Conn, onPush func(line []byte)) {
+	for {
+		_, msg, err := conn.ReadMessage()
+		if err != nil {
+			return
+		}
+		if string(msg) == "{}" {
+			conn.WriteMessage(websocket.TextMessage, []byte("{}"))
+			continue
+		}
+		if onPush != nil {
+			for _, line := range bytes.Split(msg, []byte("\n")) {
+				onPush(line)
+			}
+		}
+	}
 }
