@@ -25,10 +25,20 @@ import (
 
 	"github.com/deskchat/deskchat/backend/chat"
 	"github.com/deskchat/deskchat/backend/sqlite/migrate"
+	"github.com/deskchat/deskchat/backend/sqlite/sqliteconn"
 )
 
 //go:embed migrations/*.sql
 var migrationFS embed.FS
+
+// driver is mattn/go-sqlite3 with every connection set up by sqliteconn
+// (the planner stability guarantee that lets cached statements stay
+// prepared).
+const driver = "sqlite3_deskchat"
+
+func init() {
+	sql.Register(driver, &sqlite3.SQLiteDriver{ConnectHook: sqliteconn.Setup})
+}
 
 // Options tune a Store. The zero value is fine.
 type Options struct {
@@ -103,7 +113,7 @@ func Open(path string, opt Options) (*Store, error) {
 	// free pages.
 	q.Set("_secure_delete", "on")
 	var err error
-	if s.wdb, err = sql.Open("sqlite3", "file:"+path+"?"+q.Encode()); err != nil {
+	if s.wdb, err = sql.Open(driver, "file:"+path+"?"+q.Encode()); err != nil {
 		return nil, err
 	}
 	s.wdb.SetMaxOpenConns(1)
@@ -121,7 +131,7 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	q.Set("_txlock", "deferred")
 	q.Set("_query_only", "true")
-	if s.rdb, err = sql.Open("sqlite3", "file:"+path+"?"+q.Encode()); err != nil {
+	if s.rdb, err = sql.Open(driver, "file:"+path+"?"+q.Encode()); err != nil {
 		s.wdb.Close()
 		return nil, err
 	}

@@ -47,7 +47,7 @@ func (s *Store) checkpoint() {
 	s.bg.Add(1)
 	go func() {
 		defer s.bg.Done()
-		db, err := sql.Open("sqlite3", "file:"+s.path+"?_busy_timeout=200&_secure_delete=on")
+		db, err := sql.Open(driver, "file:"+s.path+"?_busy_timeout=200&_secure_delete=on")
 		if err != nil {
 			slog.Warn("checkpoint after erasure", "err", err)
 			return

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -57,6 +58,15 @@ func serveCmd() *cobra.Command {
 		Short: "Serve the HTTP API and event streams",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+			if path := os.Getenv("DESKCHAT_CPUPROFILE"); path != "" {
+				// Profiling aid for the load runs (docs/PERFORMANCE.md):
+				// the serve run's CPU profile, written at shutdown.
+				stopProfile, err := startCPUProfile(path)
+				if err != nil {
+					return err
+				}
+				defer stopProfile()
+			}
 			var clock *demo.Clock // the demo's story runs days back while it is seeded
 			var now func() time.Time
 			if withDemo {
@@ -272,4 +282,17 @@ func redacted(v string) string {
 		return u.Redacted()
 	}
 	return v
+}
+
+// startCPUProfile writes a CPU profile to path until the returned stop runs.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
