@@ -35,6 +35,10 @@ type Config struct {
 	Logger *slog.Logger
 	// StreamQueue is each stream's live-event queue (default 1024).
 	StreamQueue int
+	// StreamPing is how often a stream pings its client, and checks
+	// its token's expiry (default 30 s; under the 70 s a silent peer is
+	// given).
+	StreamPing time.Duration
 	// LoginRate and WidgetSessionRate cap login attempts and new customer
 	// sessions per minute per IP (defaults 20 and 30); LoginAccountRate per
 	// e-mail (default 10).
@@ -118,6 +122,9 @@ func New(store chat.Store, h Streams, cfg Config) *Server {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.StreamPing == 0 {
+		cfg.StreamPing = pingPeriod
 	}
 	if cfg.StreamQueue == 0 {
 		cfg.StreamQueue = 1024

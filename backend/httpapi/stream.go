@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -21,13 +22,13 @@ const (
 	helloWait     = 10 * time.Second // for the client's hello after upgrade
 	writeWait     = 10 * time.Second // for one frame to be written
 	pongWait      = 70 * time.Second // silence after which the peer is gone
-	pingPeriod    = 30 * time.Second // < pongWait
+	pingPeriod    = 30 * time.Second // < pongWait (Config.StreamPing)
 	replayPage    = 500              // events per store read during replay
 	customerQueue = 64               // customers get few events; keep them cheap
 )
 
 var upgrader = websocket.Upgrader{
-	ReadBufferSize:  1024,
+	ReadBufferSize:  512,
 	WriteBufferSize: 4096,
 	// Write buffers return to the pool between frames, so an idle stream
 	// holds none (100,000 idle widgets is a target).
@@ -65,39 +66,34 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 		return // Upgrade answered the client already
 	}
 	// The stream runs on after the handler returns: net/http's state of
-	// the connection (its request, response and buffers, about 10 KB)
-	// goes with the handler, and an idle stream keeps only its own. The
-	// request's context ends with the handler, so the stream's store
-	// calls keep its values without its cancellation; the stream itself
+	// the connection (its request, response, buffers and contexts, about
+	// 10 KB) goes with the handler, and an idle stream keeps only its own.
+	// Its store calls carry no cancellation (they are short); the stream
 	// ends on Shutdown (s.stopping) or when the peer goes.
-	ctx, auth := context.WithoutCancel(r.Context()), r.Header.Get("Authorization")
+	ctx, auth := context.Background(), r.Header.Get("Authorization")
+	st := &stream{s: s, conn: conn}
+	st.running.Store(true) // the handshake and the replay write first
 	go func() {
-		end := func() {
-			conn.Close()
-			s.streams.Done()
-		}
 		handedOver := false
 		defer func() {
 			if !handedOver {
-				end()
+				st.finish()
 			}
 		}()
 		defer s.recoverStream("handshake")
 		conn.SetReadLimit(chat.MaxFrameBytes)
-		st := &stream{s: s, conn: conn}
-		live := st.start(ctx, auth)
-		if live == nil {
+		if !st.start(ctx, auth) {
 			return
 		}
-		// The live phase on a fresh goroutine: the stack the handshake
-		// and the replay grew (store reads, JSON) ends with this one, and
-		// an idle stream waits on a small one.
+		// Live: no goroutine waits for the next event. The hub (an event,
+		// a dropped subscription; Shutdown drops them all), the ping timer
+		// and the reader wake the stream, and a writer goroutine runs
+		// while there is something to send (drain). The stack the
+		// handshake and the replay grew ends with this one.
 		handedOver = true
-		go func() {
-			defer end()
-			defer s.recoverStream("live")
-			live()
-		}()
+		st.ping = time.AfterFunc(s.cfg.StreamPing, func() { st.pingDue.Store(true); st.wake() })
+		st.running.Store(false)
+		st.wake() // what arrived during the replay
 	}()
 }
 
@@ -110,17 +106,31 @@ func (s *Server) recoverStream(phase string) {
 	}
 }
 
-// stream is one connection. One goroutine at a time writes (the one that
-// runs the handshake and the replay, then the live one it hands over
-// to); one reader goroutine reads and hands replies over.
+// stream is one connection. One goroutine at a time writes: the one that
+// runs the handshake and the replay, then, while live, a drain goroutine
+// started by wake when there is something to send (running says one is
+// on); one reader goroutine reads and hands replies over. An idle live
+// stream has only its reader goroutine.
 type stream struct {
 	s           *Server
 	conn        *websocket.Conn
-	replies     chan any
+	hs          *handshaken // after the handshake
 	actor       chat.Actor
 	ctx         context.Context
-	typed       map[int64]time.Time // last typing signal per conversation
-	typingLimit *rate.Limiter       // all typing signals of this stream
+	typed       map[int64]time.Time // last typing signal per conversation (reader's, made on first use)
+	typingLimit *rate.Limiter       // all typing signals of this stream (reader's, made on first use)
+
+	// The reader's answers (pongs, errors) for the writer, at most
+	// maxReplies (none allocated while there are none).
+	repliesMu  sync.Mutex
+	replies    []any
+	readerDone atomic.Bool
+
+	running atomic.Bool // a goroutine is writing (or the stream ended)
+	pending atomic.Bool // woken since the writer last looked
+	pingDue atomic.Bool
+	ping    *time.Timer // live: sets pingDue every Config.StreamPing
+	ended   sync.Once
 }
 
 // typingEvery is the most often one stream's typing signal for one
@@ -170,35 +180,18 @@ func (st *stream) fail(err error, code int) {
 
 // start is the stream's life up to live, phase by phase: handshake (the
 // hello and the subscription), replay (the cursor up to the head). It
-// returns the live phase (until a close; it unsubscribes), or nil when
-// the stream ended before (answered and closed).
-func (st *stream) start(ctx context.Context, authHeader string) (live func()) {
+// reports whether the stream goes live; if not, it has answered and
+// closed, and finish releases the rest (the subscription too).
+func (st *stream) start(ctx context.Context, authHeader string) bool {
 	hs, ok := st.handshake(ctx, authHeader)
 	if !ok {
-		return nil
+		return false
 	}
-	// Unsubscribed here unless the live phase takes the subscription
-	// over (also when a panic unwinds through here).
-	defer func() {
-		if live == nil {
-			st.s.hub.Unsubscribe(hs.sub)
-		}
-	}()
+	st.hs = hs
 	// The reader runs from here on, so pings are answered during replay.
-	// At most 2 typing signals a second, burst 5, charged before any
-	// lookup, so frames for unknown or many conversations cannot make
-	// database work.
-	st.actor, st.ctx, st.typed, st.typingLimit = hs.actor, ctx, map[int64]time.Time{}, rate.NewLimiter(2, 5)
-	st.replies = make(chan any, 16)
-	readerDone := make(chan struct{})
-	go st.read(readerDone)
-	if !st.replay(ctx, hs) {
-		return nil
-	}
-	return func() {
-		defer st.s.hub.Unsubscribe(hs.sub)
-		st.live(hs, readerDone)
-	}
+	st.actor, st.ctx = hs.actor, ctx
+	go st.read()
+	return st.replay(ctx, hs)
 }
 
 // handshaken is what the handshake established.
@@ -266,6 +259,7 @@ func (st *stream) handshake(ctx context.Context, authHeader string) (*handshaken
 		queue = min(queue, customerQueue)
 	}
 	sub, head := s.hub.Subscribe(actor, queue)
+	sub.OnWake(st.wake)
 	hs := &handshaken{actor: actor, sess: sess, sub: sub, epoch: epoch, head: head}
 	ok := false
 	defer func() {
@@ -351,6 +345,7 @@ func (st *stream) checkCursor(hs *handshaken, hello chat.ClientFrame) bool {
 // caught_up. It reports whether the stream goes on.
 func (st *stream) replay(ctx context.Context, hs *handshaken) bool {
 	page, cursor := hs.page, hs.cursor
+	hs.page = nil // not kept for the stream's life
 	for {
 		for _, ev := range page {
 			if err := st.write(chat.EventFrame{Type: chat.FrameEvent, Event: ev}); err != nil {
@@ -375,27 +370,50 @@ func (st *stream) replay(ctx context.Context, hs *handshaken) bool {
 	return st.write(chat.CaughtUpFrame{Type: chat.FrameCaughtUp, Seq: hs.head}) == nil
 }
 
-// live sends committed events as they come, answers the reader's frames
-// and pings, until the hub drops the subscription, the server stops, the
-// token expires or the peer goes.
-func (st *stream) live(hs *handshaken, readerDone chan struct{}) {
-	s, sub := st.s, hs.sub
-	ping := time.NewTicker(pingPeriod)
-	defer ping.Stop()
+// wake asks for a writer: it starts a drain goroutine unless one is
+// writing, which then looks again (pending). It never blocks: the hub
+// calls it under its lock (hub.Sub.OnWake).
+func (st *stream) wake() {
+	st.pending.Store(true)
+	if st.running.CompareAndSwap(false, true) {
+		go st.drain()
+	}
+}
+
+// drain writes until nothing is left, then lets the stream idle; the
+// stream ends here when flush says so (running then stays set, so no
+// writer starts again).
+func (st *stream) drain() {
+	defer func() {
+		if v := recover(); v != nil {
+			st.s.log.Error("panic in stream", "phase", "live", "panic", v)
+			st.finish()
+		}
+	}()
+	for {
+		st.pending.Store(false)
+		if !st.flush() {
+			st.finish()
+			return
+		}
+		st.running.Store(false)
+		// A wake between flush and here found running set: look again.
+		if !st.pending.Load() || !st.running.CompareAndSwap(false, true) {
+			return
+		}
+	}
+}
+
+// flush sends what waits, until nothing does: the end of the stream
+// first (the hub dropped the subscription, the server stops, the token
+// expired, the peer went), then committed events in order, the reader's
+// replies and a due ping. It reports whether the stream goes on.
+func (st *stream) flush() bool {
+	s, hs := st.s, st.hs
 	for {
 		select {
-		case ev := <-sub.C:
-			if ev.Seq != 0 && ev.Seq <= hs.skipThrough {
-				continue // the client has it (see handshaken.skipThrough)
-			}
-			if ev.Seq == 0 && ev.Origin == st.origin() {
-				continue // ephemeral (typing, presence): not echoed to its origin
-			}
-			if err := st.writeEvent(ev); err != nil {
-				return
-			}
-		case <-sub.Done():
-			switch sub.Reason() {
+		case <-hs.sub.Done():
+			switch hs.sub.Reason() {
 			case hub.ReasonSlow:
 				st.closeWith(chat.CloseSlowConsumer, "slow_consumer: reconnect with your cursor")
 			case hub.ReasonRevoked:
@@ -406,27 +424,65 @@ func (st *stream) live(hs *handshaken, readerDone chan struct{}) {
 			default:
 				st.closeWith(websocket.CloseGoingAway, "server shutting down")
 			}
-			return
+			return false
 		case <-s.stopping:
 			st.closeWith(websocket.CloseGoingAway, "server shutting down")
-			return
-		case v := <-st.replies:
-			if err := st.write(v); err != nil {
-				return
-			}
-		case <-ping.C:
-			if !s.cfg.Now().Before(hs.sess.ExpiresAt) {
-				st.fail(chat.Errorf(chat.ETokenExpired, "The token has expired; sign in again."), chat.CloseUnauthorized)
-				return
-			}
-			st.conn.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := st.conn.WriteMessage(websocket.PingMessage, nil); err != nil {
-				return
-			}
-		case <-readerDone:
-			return
+			return false
+		default:
 		}
+		if st.readerDone.Load() {
+			return false
+		}
+		select {
+		case ev := <-hs.sub.C:
+			if ev.Seq != 0 && ev.Seq <= hs.skipThrough {
+				continue // the client has it (see handshaken.skipThrough)
+			}
+			if ev.Seq == 0 && ev.Origin == st.origin() {
+				continue // ephemeral (typing, presence): not echoed to its origin
+			}
+			if err := st.writeEvent(ev); err != nil {
+				return false
+			}
+			continue
+		default:
+		}
+		if v := st.nextReply(); v != nil {
+			if err := st.write(v); err != nil {
+				return false
+			}
+			continue
+		}
+		if !st.pingDue.Swap(false) {
+			return true
+		}
+		if !s.cfg.Now().Before(hs.sess.ExpiresAt) {
+			st.fail(chat.Errorf(chat.ETokenExpired, "The token has expired; sign in again."), chat.CloseUnauthorized)
+			return false
+		}
+		st.conn.SetWriteDeadline(time.Now().Add(writeWait))
+		if err := st.conn.WriteMessage(websocket.PingMessage, nil); err != nil {
+			return false
+		}
+		st.ping.Reset(s.cfg.StreamPing)
 	}
+}
+
+// finish releases the stream once, from whichever goroutine ends it: the
+// subscription, the timers, the connection (which ends the reader) and
+// its place in Shutdown's count.
+func (st *stream) finish() {
+	st.ended.Do(func() {
+		st.running.Store(true) // no writer starts again
+		if st.ping != nil {
+			st.ping.Stop()
+		}
+		if st.hs != nil {
+			st.s.hub.Unsubscribe(st.hs.sub)
+		}
+		st.conn.Close()
+		st.s.streams.Done()
+	})
 }
 
 func (st *stream) resync(hs *handshaken, reason, msg string) {
@@ -434,9 +490,11 @@ func (st *stream) resync(hs *handshaken, reason, msg string) {
 	st.closeWith(chat.CloseResync, chat.EResync)
 }
 
-// read handles client frames after the hello until the connection ends.
-func (st *stream) read(done chan struct{}) {
-	defer close(done)
+// read handles client frames after the hello until the connection ends,
+// then wakes the writer to end the stream.
+func (st *stream) read() {
+	defer st.wake()
+	defer st.readerDone.Store(true)
 	defer st.s.recoverStream("read")
 	st.conn.SetReadDeadline(time.Now().Add(pongWait))
 	st.conn.SetPongHandler(func(string) error {
@@ -470,14 +528,42 @@ func (st *stream) read(done chan struct{}) {
 		if reply == nil {
 			continue
 		}
-		// Never block the reader: while the writer is busy (a long replay)
-		// answers beyond the buffer are dropped, and pings still extend
-		// the read deadline above.
-		select {
-		case st.replies <- reply:
-		default:
-		}
+		st.reply(reply)
 	}
+}
+
+// maxReplies bounds the answers waiting for the writer.
+const maxReplies = 16
+
+// reply queues an answer for the writer. It never blocks the reader:
+// while the writer is busy (a long replay) answers beyond maxReplies are
+// dropped, and pings still extend the read deadline.
+func (st *stream) reply(v any) {
+	st.repliesMu.Lock()
+	queued := len(st.replies) < maxReplies
+	if queued {
+		st.replies = append(st.replies, v)
+	}
+	st.repliesMu.Unlock()
+	if queued {
+		st.wake()
+	}
+}
+
+// nextReply takes the oldest queued answer, or nil.
+func (st *stream) nextReply() any {
+	st.repliesMu.Lock()
+	defer st.repliesMu.Unlock()
+	if len(st.replies) == 0 {
+		return nil
+	}
+	v := st.replies[0]
+	st.replies[0] = nil
+	st.replies = st.replies[1:]
+	if len(st.replies) == 0 {
+		st.replies = nil // the backing array goes
+	}
+	return v
 }
 
 // typing passes a typing signal to the conversation's audience (the team
@@ -486,6 +572,12 @@ func (st *stream) read(done chan struct{}) {
 func (st *stream) typing(convID int64, internal bool) error {
 	if internal && !st.actor.IsUser() {
 		return chat.Errorf(chat.EForbidden, "Private notes are the team's.")
+	}
+	if st.typed == nil {
+		// At most 2 typing signals a second, burst 5, charged before any
+		// lookup, so frames for unknown or many conversations cannot make
+		// database work.
+		st.typed, st.typingLimit = map[int64]time.Time{}, rate.NewLimiter(2, 5)
 	}
 	now := time.Now()
 	if now.Sub(st.typed[convID]) < typingEvery || !st.typingLimit.AllowN(now, 1) {

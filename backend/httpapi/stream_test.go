@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -661,5 +662,121 @@ func TestStreamPanicEndsOnlyThatStream(t *testing.T) {
 	s.Close()
 	if _, err := e.support.Me(e.ctx); err != nil {
 		t.Fatalf("a request after the panic: %v", err)
+	}
+}
+
+// rawStream opens a stream with a plain WebSocket (no client goroutines)
+// and reads up to caught_up.
+func rawStream(t *testing.T, e *env, token string) *websocket.Conn {
+	t.Helper()
+	conn, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(e.url, "http")+"/v1/stream", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	conn.WriteJSON(map[string]any{"type": "hello", "token": token})
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for {
+		var f chat.ServerFrame
+		if err := conn.ReadJSON(&f); err != nil {
+			t.Fatal(err)
+		}
+		if f.Type == chat.FrameCaughtUp {
+			return conn
+		}
+	}
+}
+
+// settledGoroutines waits until the number of goroutines stops moving.
+func settledGoroutines() int {
+	n := runtime.NumGoroutine()
+	for range 50 {
+		time.Sleep(20 * time.Millisecond)
+		m := runtime.NumGoroutine()
+		if m == n {
+			return n
+		}
+		n = m
+	}
+	return n
+}
+
+// TestIdleStreamHasOnlyItsReader: a live stream with nothing to send keeps
+// one goroutine (its reader), not a writer parked for the next event; an
+// event wakes a writer that delivers it and goes (the memory of 15,000
+// idle streams, docs/PERFORMANCE.md).
+func TestIdleStreamHasOnlyItsReader(t *testing.T) {
+	e := newEnv(t)
+	v, _ := e.customer("Idle")
+	conv := e.conversation(v, "hello")
+	const n = 40
+	before := settledGoroutines()
+	conns := make([]*websocket.Conn, n)
+	for i := range conns {
+		conns[i] = rawStream(t, e, e.support.Token)
+	}
+	idle := settledGoroutines() - before
+	if idle > n+n/4 {
+		t.Fatalf("%d idle streams hold %d goroutines, want about %d (one reader each)", n, idle, n)
+	}
+	m, _, err := v.SendMessage(e.ctx, conv.ID, "", "wake up")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, conn := range conns {
+		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		var f chat.ServerFrame
+		for f.Event == nil || f.Event.Type != chat.EventMessageCreated {
+			if err := conn.ReadJSON(&f); err != nil {
+				t.Fatalf("stream %d: %v", i, err)
+			}
+		}
+		if !strings.Contains(string(f.Event.Data), fmt.Sprintf(`"id":%d,`, m.ID)) {
+			t.Fatalf("stream %d got %s", i, f.Event.Data)
+		}
+	}
+	if after := settledGoroutines() - before; after > n+n/4 {
+		t.Fatalf("after the event %d streams hold %d goroutines, want about %d", n, after, n)
+	}
+}
+
+// TestStreamPingsAndExpiry: an idle stream is pinged every StreamPing,
+// and the ping that finds the token expired closes it (4001,
+// token_expired).
+func TestStreamPingsAndExpiry(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) { c.API.StreamPing = 50 * time.Millisecond })
+	conn := rawStream(t, e, e.support.Token)
+	var pings atomic.Int32
+	conn.SetPingHandler(func(data string) error {
+		pings.Add(1)
+		return conn.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
+	})
+	conn.SetReadDeadline(time.Now().Add(400 * time.Millisecond))
+	for { // pings are handled while reading (presence may come too)
+		if _, _, err := conn.ReadMessage(); err != nil {
+			if ne, ok := err.(interface{ Timeout() bool }); !ok || !ne.Timeout() {
+				t.Fatalf("idle stream ended: %v", err)
+			}
+			break
+		}
+	}
+	if got := pings.Load(); got < 3 {
+		t.Fatalf("%d pings in 400 ms at one per 50 ms", got)
+	}
+	// The read timed out: gorilla's conn is done; open a fresh one.
+	conn = rawStream(t, e, e.support.Token)
+	e.clock.Advance(31 * 24 * time.Hour) // past the user token's 30 days
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		_, _, err := conn.ReadMessage()
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) {
+			if ce.Code != chat.CloseUnauthorized || ce.Text != chat.ETokenExpired {
+				t.Fatalf("closed %d %q, want %d %q", ce.Code, ce.Text, chat.CloseUnauthorized, chat.ETokenExpired)
+			}
+			return
+		} else if err != nil {
+			t.Fatalf("stream ended without a close frame: %v", err)
+		}
 	}
 }

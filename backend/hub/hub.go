@@ -14,6 +14,7 @@ package hub
 import (
 	"encoding/json"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/deskchat/deskchat/backend/chat"
@@ -69,6 +70,18 @@ type Sub struct {
 	C      chan *chat.Event // live events after the head returned by Subscribe
 	done   chan struct{}
 	reason string // set before done closes
+	wake   atomic.Pointer[func()]
+}
+
+// OnWake sets f to be called after each event put on C and after Done
+// closes, so a stream needs no goroutine parked on C while idle. f runs
+// under the hub's lock: it must not block or call the hub.
+func (s *Sub) OnWake(f func()) { s.wake.Store(&f) }
+
+func (s *Sub) woken() {
+	if f := s.wake.Load(); f != nil {
+		(*f)()
+	}
 }
 
 // Done closes when the hub drops the subscription.
@@ -214,6 +227,7 @@ func (h *Hub) drop(s *Sub, reason string) {
 	if h.remove(s) {
 		s.reason = reason
 		close(s.done)
+		s.woken()
 	}
 }
 
@@ -260,6 +274,7 @@ func (h *Hub) fanout(ev *chat.Event) {
 func (h *Hub) offer(s *Sub, ev *chat.Event) {
 	select {
 	case s.C <- ev:
+		s.woken()
 	default:
 		h.drop(s, ReasonSlow)
 	}
