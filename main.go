@@ -14,6 +14,7 @@ import (
 	"github.com/deskchat/deskchat/app"
 	"github.com/deskchat/deskchat/app/notify"
 	"github.com/deskchat/deskchat/app/tray"
+	"github.com/deskchat/deskchat/app/webview"
 )
 
 //go:embed all:frontend/dist
@@ -23,6 +24,7 @@ var assets embed.FS
 var version = ""
 
 func main() {
+	webview.Prepare() // before GTK and WebKit start
 	emitter := &app.WailsEmitter{}
 	notifier := notify.NewDesktop("", nil)
 	a := app.New(version, emitter, notifier, "")
@@ -41,6 +43,7 @@ func main() {
 			Assets: assets,
 		},
 		BackgroundColour: &options.RGBA{R: 248, G: 250, B: 252, A: 255},
+		Linux:            webview.Linux(),
 		// One app per config directory: a second start shows the first.
 		SingleInstanceLock: &options.SingleInstanceLock{
 			UniqueId:               app.InstanceID(),

@@ -2,10 +2,15 @@ package app
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/deskchat/deskchat/app/syncer"
 	"github.com/deskchat/deskchat/backend/chat"
 )
+
+// releaseAfterSync is how long after a sync the memory its burst freed is
+// given back: the UI's own reads of the synced lists come first.
+const releaseAfterSync = 3 * time.Second
 
 // route connects a runtime's sync engine to the rest of the desktop: sync
 // state to the UI, every batch of events to notifications and to the UI's
@@ -23,6 +28,9 @@ func (s *SessionService) route(rt *signedIn) {
 			if x.Phase == syncer.PhaseConnected {
 				rt.center.CaughtUp() // what arrived meanwhile: one summary
 			}
+		}
+		if x.Phase == syncer.PhaseConnected {
+			time.AfterFunc(releaseAfterSync, releaseMemory)
 		}
 	}
 	rt.engine.OnEvents = func(evs []*chat.Event, live bool) {
