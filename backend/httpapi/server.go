@@ -36,8 +36,8 @@ type Config struct {
 	// StreamQueue is each stream's live-event queue (default 1024).
 	StreamQueue int
 	// StreamPing is how often a stream pings its client, and checks
-	// its token's expiry (default 30 s; under the 70 s a silent peer is
-	// given).
+	// its token's expiry (default 30 s, also for values ≤ 0 or ≥ 70 s,
+	// the silence after which a peer is gone).
 	StreamPing time.Duration
 	// LoginRate and WidgetSessionRate cap login attempts and new customer
 	// sessions per minute per IP (defaults 20 and 30); LoginAccountRate per
@@ -123,8 +123,8 @@ func New(store chat.Store, h Streams, cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	if cfg.StreamPing == 0 {
-		cfg.StreamPing = pingPeriod
+	if cfg.StreamPing <= 0 || cfg.StreamPing >= pongWait {
+		cfg.StreamPing = pingPeriod // a ping must come before the peer's silence counts (pongWait)
 	}
 	if cfg.StreamQueue == 0 {
 		cfg.StreamQueue = 1024

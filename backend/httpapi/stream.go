@@ -405,9 +405,11 @@ func (st *stream) drain() {
 }
 
 // flush sends what waits, until nothing does: the end of the stream
-// first (the hub dropped the subscription, the server stops, the token
-// expired, the peer went), then committed events in order, the reader's
-// replies and a due ping. It reports whether the stream goes on.
+// first (the hub dropped the subscription, the server stops, the peer
+// went), then a due ping (which also ends a stream whose token expired),
+// the reader's replies, and committed events in order, one per pass, so
+// neither a ping nor a pong waits behind a long queue. It reports
+// whether the stream goes on.
 func (st *stream) flush() bool {
 	s, hs := st.s, st.hs
 	for {
@@ -433,6 +435,22 @@ func (st *stream) flush() bool {
 		if st.readerDone.Load() {
 			return false
 		}
+		if st.pingDue.Swap(false) {
+			if !s.cfg.Now().Before(hs.sess.ExpiresAt) {
+				st.fail(chat.Errorf(chat.ETokenExpired, "The token has expired; sign in again."), chat.CloseUnauthorized)
+				return false
+			}
+			st.conn.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := st.conn.WriteMessage(websocket.PingMessage, nil); err != nil {
+				return false
+			}
+			st.ping.Reset(s.cfg.StreamPing)
+		}
+		if v := st.nextReply(); v != nil {
+			if err := st.write(v); err != nil {
+				return false
+			}
+		}
 		select {
 		case ev := <-hs.sub.C:
 			if ev.Seq != 0 && ev.Seq <= hs.skipThrough {
@@ -444,28 +462,19 @@ func (st *stream) flush() bool {
 			if err := st.writeEvent(ev); err != nil {
 				return false
 			}
-			continue
 		default:
-		}
-		if v := st.nextReply(); v != nil {
-			if err := st.write(v); err != nil {
-				return false
+			if !st.hasReplies() {
+				return true
 			}
-			continue
 		}
-		if !st.pingDue.Swap(false) {
-			return true
-		}
-		if !s.cfg.Now().Before(hs.sess.ExpiresAt) {
-			st.fail(chat.Errorf(chat.ETokenExpired, "The token has expired; sign in again."), chat.CloseUnauthorized)
-			return false
-		}
-		st.conn.SetWriteDeadline(time.Now().Add(writeWait))
-		if err := st.conn.WriteMessage(websocket.PingMessage, nil); err != nil {
-			return false
-		}
-		st.ping.Reset(s.cfg.StreamPing)
 	}
+}
+
+// hasReplies reports whether answers wait for the writer.
+func (st *stream) hasReplies() bool {
+	st.repliesMu.Lock()
+	defer st.repliesMu.Unlock()
+	return len(st.replies) > 0
 }
 
 // finish releases the stream once, from whichever goroutine ends it: the

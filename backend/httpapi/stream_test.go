@@ -780,3 +780,50 @@ func TestStreamPingsAndExpiry(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamPingNotBehindQueue: a ping that falls due while events are
+// queued goes out between them, so a token that expired ends a busy
+// stream too, long before its queue drains (and a passive client, which
+// only answers pings, is not taken for gone).
+func TestStreamPingNotBehindQueue(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) { c.API.StreamPing = 20 * time.Millisecond })
+	v, _ := e.customer("Busy")
+	conv := e.conversation(v, "hello")
+	conn := rawStream(t, e, e.support.Token)
+	// The client does not read yet: 400 messages of 15 KB fill the
+	// socket and wait in the stream's queue.
+	text := strings.Repeat("€", chat.MaxMessageRunes)
+	const n = 400
+	for range n {
+		if _, _, err := v.SendMessage(e.ctx, conv.ID, "", text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.clock.Advance(31 * 24 * time.Hour) // past the user token's 30 days
+	time.Sleep(100 * time.Millisecond)   // a ping falls due
+	// No pongs: data the server never reads would turn its close into a
+	// reset that discards the close frame.
+	conn.SetPingHandler(func(string) error { return nil })
+	conn.SetReadDeadline(time.Now().Add(15 * time.Second))
+	got := 0
+	for {
+		var f chat.ServerFrame
+		err := conn.ReadJSON(&f)
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) {
+			if ce.Code != chat.CloseUnauthorized || ce.Text != chat.ETokenExpired {
+				t.Fatalf("closed %d %q, want %d %q", ce.Code, ce.Text, chat.CloseUnauthorized, chat.ETokenExpired)
+			}
+			if got >= n {
+				t.Fatalf("the expiry came after all %d queued events", got)
+			}
+			t.Logf("closed for the expired token after %d of %d queued events", got, n)
+			return
+		} else if err != nil {
+			t.Fatalf("after %d events: %v", got, err)
+		}
+		if f.Event != nil && f.Event.Type == chat.EventMessageCreated {
+			got++
+		}
+	}
+}

@@ -66,7 +66,10 @@ func StablePlans(c *sqlite3.SQLiteConn) (bool, error) {
 // mattn/go-sqlite3 offers no sqlite3_db_config).
 func handle(c *sqlite3.SQLiteConn) (unsafe.Pointer, error) {
 	f := reflect.ValueOf(c).Elem().FieldByName("db")
-	if !f.IsValid() || f.Kind() != reflect.Pointer || f.IsNil() {
+	// The field must be the driver's *C.sqlite3 (cgo names the type
+	// _Ctype_struct_sqlite3): anything else would hand sqlite3_db_config
+	// a pointer that is no connection.
+	if !f.IsValid() || f.Kind() != reflect.Pointer || f.Type().Elem().Name() != "_Ctype_struct_sqlite3" || f.IsNil() {
 		return nil, errors.New("sqliteconn: no sqlite3 handle in *sqlite3.SQLiteConn")
 	}
 	return f.UnsafePointer(), nil
