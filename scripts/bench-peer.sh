@@ -4,10 +4,13 @@
 # the same load tool on this machine, one right after the other:
 #   idle: deskchat and Centrifugo each holding N idle client connections
 #         (memory per connection);
+#   steady: 500 messages a second to one subscriber (send→ack latency,
+#         server CPU per message);
 #   fan-out: 30 subscribers receiving 1,000 messages a second (server CPU,
-#         delivery latency). deskchat's messages are customers' sends
-#         through its HTTP API, stored (fsync) before the answer;
-#         Centrifugo's are publications to its HTTP API, kept in memory.
+#         delivery latency).
+# deskchat's messages are customers' sends through its HTTP API, stored
+# (fsync) before the answer; Centrifugo's are publications to its HTTP
+# API, kept in memory.
 # Prints each figure and the ratios.
 # Part of `make bench` (scripts/bench.sh); PEER_STREAMS=N (default 15000,
 # the most this machine's 20,000 open files allow one process).
@@ -48,6 +51,14 @@ out=$(./bin/deskchat-load --peer centrifugo --server "ws://127.0.0.1:$port/conne
 echo "$out"
 cf=$(kb <<<"$out")
 
+echo "== deskchat: 500 msgs/s to one agent"
+dss=$(./bin/deskchat-load --customers 1000 --senders 100 --agents 1 --rate 500 --duration 10s 2>/dev/null)
+echo "$dss"
+echo "== Centrifugo: 500 msgs/s to one subscriber"
+cfs=$(./bin/deskchat-load --peer centrifugo --server "ws://127.0.0.1:$port/connection/websocket" \
+  --peer-api "http://127.0.0.1:$port/api/publish" --server-pid "$pid" --agents 1 --rate 500 --duration 10s 2>/dev/null)
+echo "$cfs"
+
 echo "== deskchat: fan-out to 30 agents at 1,000 msgs/s"
 dsf=$(./bin/deskchat-load --customers 1000 --senders 100 --agents 30 --rate 1000 --duration 10s 2>/dev/null)
 echo "$dsf"
@@ -56,14 +67,23 @@ cff=$(./bin/deskchat-load --peer centrifugo --server "ws://127.0.0.1:$port/conne
   --peer-api "http://127.0.0.1:$port/api/publish" --server-pid "$pid" --agents 30 --rate 1000 --duration 10s 2>/dev/null)
 echo "$cff"
 p99() { sed -n 's/^ *delivery: .* p99 \([0-9.]*\) ms.*/\1/p' | head -n1; }
+ack() { sed -n 's/^ *\(send\|publish\)→ack: *p50 \([0-9.]*\) ms, .* p99 \([0-9.]*\) ms.*/\2 \3/p' | head -n1; }
 cores() { sed -n 's/^ *server: *\([0-9.]*\) cores.*/\1/p' | head -n1; }
 
 echo "== side by side"
-awk -v d="$ds" -v c="$cf" -v dp="$(p99 <<<"$dsf")" -v cp="$(p99 <<<"$cff")" -v dc="$(cores <<<"$dsf")" -v cc="$(cores <<<"$cff")" 'BEGIN {
-  if (d == "" || c == "" || dp == "" || cp == "" || dc == "" || cc == "") {
-    print "peer: a figure is missing (idle " d " / " c ", p99 " dp " / " cp ", cores " dc " / " cc ")"; exit 1
+read -r da50 da99 <<<"$(ack <<<"$dss")" || true
+read -r ca50 ca99 <<<"$(ack <<<"$cfs")" || true
+awk -v d="$ds" -v c="$cf" -v dp="$(p99 <<<"$dsf")" -v cp="$(p99 <<<"$cff")" -v dc="$(cores <<<"$dsf")" -v cc="$(cores <<<"$cff")" \
+  -v da50="${da50:-}" -v da99="${da99:-}" -v ca50="${ca50:-}" -v ca99="${ca99:-}" -v dsc="$(cores <<<"$dss")" -v csc="$(cores <<<"$cfs")" 'BEGIN {
+  if (d == "" || c == "" || dp == "" || cp == "" || dc == "" || cc == "" || da50 == "" || ca50 == "" || dsc == "" || csc == "") {
+    print "peer: a figure is missing (idle " d " / " c ", ack " da50 " / " ca50 ", steady cores " dsc " / " csc ", p99 " dp " / " cp ", cores " dc " / " cc ")"; exit 1
   }
-  printf "memory per idle stream: deskchat %.1f KB, Centrifugo %.1f KB, deskchat / Centrifugo %.2f\n", d, c, d / c
-  printf "fan-out delivery p99:   deskchat %.1f ms, Centrifugo %.1f ms, deskchat / Centrifugo %.1f\n", dp, cp, dp / cp
-  printf "fan-out server CPU:     deskchat %.2f cores, Centrifugo %.2f cores, deskchat / Centrifugo %.1f\n", dc, cc, dc / cc
+  f = "%-44s %18s %18s %12s\n"
+  printf f, "", "deskchat", "Centrifugo", "ratio"
+  printf f, "memory per idle stream", sprintf("%.1f KB", d), sprintf("%.1f KB", c), sprintf("%.2f", d / c)
+  printf f, "send→ack p50 / p99 at 500 msgs/s", sprintf("%.2f / %.2f ms", da50, da99), sprintf("%.2f / %.2f ms", ca50, ca99), sprintf("%.1f / %.1f", da50 / ca50, da99 / ca99)
+  printf f, "server CPU at 500 msgs/s", sprintf("%.2f cores", dsc), sprintf("%.2f cores", csc), sprintf("%.1f", dsc / csc)
+  printf f, "server CPU per message at 500 msgs/s", sprintf("%.2f ms", dsc * 1000 / 500), sprintf("%.2f ms", csc * 1000 / 500), sprintf("%.1f", dsc / csc)
+  printf f, "fan-out to 30 at 1,000 msgs/s: delivery p99", sprintf("%.1f ms", dp), sprintf("%.1f ms", cp), sprintf("%.1f", dp / cp)
+  printf f, "fan-out: server CPU", sprintf("%.2f cores", dc), sprintf("%.2f cores", cc), sprintf("%.1f", dc / cc)
 }'
