@@ -451,13 +451,15 @@ func (s *Store) upsertConversation(ctx context.Context, tx *sql.Tx, c *chat.Conv
 
 func upsertUser(ctx context.Context, tx *sql.Tx, u *chat.User) error {
 	data, _ := json.Marshal(u)
-	_, err := tx.ExecContext(ctx, `INSERT INTO users (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data`, u.ID, string(data))
+	_, err := tx.ExecContext(ctx, `INSERT INTO users (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data
+		WHERE data IS NOT excluded.data`, u.ID, string(data))
 	return err
 }
 
 func upsertCustomer(ctx context.Context, tx *sql.Tx, c *chat.Customer) error {
 	data, _ := json.Marshal(c)
-	_, err := tx.ExecContext(ctx, `INSERT INTO customers (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data`, c.ID, string(data))
+	_, err := tx.ExecContext(ctx, `INSERT INTO customers (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data
+		WHERE data IS NOT excluded.data`, c.ID, string(data))
 	return err
 }
 

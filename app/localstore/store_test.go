@@ -534,3 +534,76 @@ func TestSearchFindsWordsAsTheIndexHasThem(t *testing.T) {
 		}
 	}
 }
+
+// TestPeopleAndItemsSearchFollowChanges: the customers' and items' search
+// rows are rewritten only when a name, an e-mail or a title changed
+// (migration 0013), and then they follow it: the old word finds nothing,
+// the new one finds the row once; a change elsewhere in the row is kept.
+func TestPeopleAndItemsSearchFollowChanges(t *testing.T) {
+	ctx := context.Background()
+	st, err := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	conv := func(seq int64, typ string, cu chat.Customer) *chat.Event {
+		return event(seq, typ, chat.Conversation{ID: 1, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 7, Customer: &cu})
+	}
+	item := func(seq int64, typ, title string) *chat.Event {
+		return event(seq, typ, chat.Item{Number: 3, Type: chat.ItemTicket, Title: title, Status: "new"})
+	}
+	count := func(q, kind string) int {
+		t.Helper()
+		res, err := st.Search(ctx, q, 20)
+		if err != nil {
+			t.Fatalf("Search(%q): %v", q, err)
+		}
+		n := 0
+		for _, r := range res {
+			if r.Kind == kind {
+				n++
+			}
+		}
+		return n
+	}
+	sally := chat.Customer{ID: 7, Name: "Sally Quokka", Email: "sally@wombat.example"}
+	steps := []struct {
+		events []*chat.Event
+		found  map[string]int // query: customers found, or items for "#…"
+	}{
+		{[]*chat.Event{conv(1, chat.EventConversationCreated, sally), item(2, chat.EventItemCreated, "Parcel lost in Zanzibar")},
+			map[string]int{"quokka": 1, "wombat": 1, "#zanzibar": 1}},
+		// The same customer and item again, and a change the index does
+		// not hold (the page): nothing moves in the search.
+		{[]*chat.Event{conv(3, chat.EventConversationUpdated, func() chat.Customer { c := sally; c.PageURL = "https://shop.example/x"; return c }()),
+			item(4, chat.EventItemUpdated, "Parcel lost in Zanzibar")},
+			map[string]int{"quokka": 1, "wombat": 1, "#zanzibar": 1}},
+		{[]*chat.Event{conv(5, chat.EventConversationUpdated, chat.Customer{ID: 7, Name: "Sally Numbat", Email: "sally@wombat.example"}),
+			item(6, chat.EventItemUpdated, "Parcel found in Timbuktu")},
+			map[string]int{"quokka": 0, "numbat": 1, "wombat": 1, "#zanzibar": 0, "#timbuktu": 1}},
+		{[]*chat.Event{conv(7, chat.EventConversationUpdated, chat.Customer{ID: 7, Name: "Sally Numbat", Email: "sally@dingo.example"})},
+			map[string]int{"numbat": 1, "wombat": 0, "dingo": 1}},
+	}
+	for i, s := range steps {
+		if err := st.Apply(ctx, s.events, int64(10+i), "e"); err != nil {
+			t.Fatal(err)
+		}
+		if i == 1 {
+			if cu, err := st.FindCustomerByID(ctx, 7); err != nil || cu.PageURL != "https://shop.example/x" {
+				t.Errorf("the customer's page was not kept: %+v, %v", cu, err)
+			}
+		}
+		for q, want := range s.found {
+			kind := chat.ResultCustomer
+			if strings.HasPrefix(q, "#") {
+				q, kind = q[1:], chat.ResultItem
+			}
+			if got := count(q, kind); got != want {
+				t.Errorf("step %d: %q finds %d %s results, want %d", i, q, got, kind, want)
+			}
+		}
+	}
+	if cu, err := st.FindCustomerByID(ctx, 7); err != nil || cu.Email != "sally@dingo.example" {
+		t.Errorf("customer = %+v, %v", cu, err)
+	}
+}
