@@ -23,6 +23,7 @@ import (
 
 	"github.com/deskchat/deskchat/backend/fts"
 	"github.com/deskchat/deskchat/backend/sqlite/migrate"
+	"github.com/deskchat/deskchat/backend/sqlite/sqliteconn"
 	"github.com/mattn/go-sqlite3"
 )
 
@@ -35,6 +36,12 @@ const driver = "sqlite3_deskchat_local"
 
 func init() {
 	sql.Register(driver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		// The server's setup (the planner stability guarantee): without
+		// it the driver's clear-bindings on reuse expire cached statements
+		// with a 'column = ?' term, and they are parsed again every time.
+		if err := sqliteconn.Setup(c); err != nil {
+			return err
+		}
 		if err := c.RegisterFunc("fts_words", fts.Words, true); err != nil {
 			return err
 		}
@@ -117,7 +124,11 @@ func (s *Store) TakeNew() []int64 {
 func Open(path string, me int64) (*Store, error) {
 	// secure_delete: rows deleted or rewritten (an edited or deleted
 	// message, an erased customer) leave zeros, not their text.
-	db, err := sql.Open(driver, "file:"+path+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_synchronous=NORMAL&_secure_delete=on")
+	// _stmt_cache_size: mattn/go-sqlite3 keeps prepared statements per
+	// connection (as the server's store does, backend/sqlite/db.go); an
+	// initial sync runs the same few statements for tens of thousands of
+	// events, and parsing them again was a fifth of its CPU.
+	db, err := sql.Open(driver, "file:"+path+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_synchronous=NORMAL&_secure_delete=on&_stmt_cache_size=64")
 	if err != nil {
 		return nil, err
 	}
