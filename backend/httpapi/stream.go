@@ -112,9 +112,13 @@ func (s *Server) recoverStream(phase string) {
 // on); one reader goroutine reads and hands replies over. An idle live
 // stream has only its reader goroutine.
 type stream struct {
-	s           *Server
-	conn        *websocket.Conn
-	hs          *handshaken // after the handshake
+	s    *Server
+	conn *websocket.Conn
+	// After the handshake: the subscription, the events the client has
+	// already (handshaken.skipThrough) and when its token expires.
+	sub         *hub.Sub
+	skipThrough int64
+	expiresAt   time.Time
 	actor       chat.Actor
 	ctx         context.Context
 	typed       map[int64]time.Time // last typing signal per conversation (reader's, made on first use)
@@ -187,7 +191,8 @@ func (st *stream) start(ctx context.Context, authHeader string) bool {
 	if !ok {
 		return false
 	}
-	st.hs = hs
+	// What the live phase needs, so the rest of the handshake goes.
+	st.sub, st.skipThrough, st.expiresAt = hs.sub, hs.skipThrough, hs.sess.ExpiresAt
 	// The reader runs from here on, so pings are answered during replay.
 	st.actor, st.ctx = hs.actor, ctx
 	go st.read()
@@ -411,11 +416,11 @@ func (st *stream) drain() {
 // neither a ping nor a pong waits behind a long queue. It reports
 // whether the stream goes on.
 func (st *stream) flush() bool {
-	s, hs := st.s, st.hs
+	s, sub := st.s, st.sub
 	for {
 		select {
-		case <-hs.sub.Done():
-			switch hs.sub.Reason() {
+		case <-sub.Done():
+			switch sub.Reason() {
 			case hub.ReasonSlow:
 				st.closeWith(chat.CloseSlowConsumer, "slow_consumer: reconnect with your cursor")
 			case hub.ReasonRevoked:
@@ -436,7 +441,7 @@ func (st *stream) flush() bool {
 			return false
 		}
 		if st.pingDue.Swap(false) {
-			if !s.cfg.Now().Before(hs.sess.ExpiresAt) {
+			if !s.cfg.Now().Before(st.expiresAt) {
 				st.fail(chat.Errorf(chat.ETokenExpired, "The token has expired; sign in again."), chat.CloseUnauthorized)
 				return false
 			}
@@ -451,9 +456,8 @@ func (st *stream) flush() bool {
 				return false
 			}
 		}
-		select {
-		case ev := <-hs.sub.C:
-			if ev.Seq != 0 && ev.Seq <= hs.skipThrough {
+		if ev := sub.Next(); ev != nil {
+			if ev.Seq != 0 && ev.Seq <= st.skipThrough {
 				continue // the client has it (see handshaken.skipThrough)
 			}
 			if ev.Seq == 0 && ev.Origin == st.origin() {
@@ -462,10 +466,8 @@ func (st *stream) flush() bool {
 			if err := st.writeEvent(ev); err != nil {
 				return false
 			}
-		default:
-			if !st.hasReplies() {
-				return true
-			}
+		} else if !st.hasReplies() {
+			return true
 		}
 	}
 }
@@ -486,8 +488,8 @@ func (st *stream) finish() {
 		if st.ping != nil {
 			st.ping.Stop()
 		}
-		if st.hs != nil {
-			st.s.hub.Unsubscribe(st.hs.sub)
+		if st.sub != nil {
+			st.s.hub.Unsubscribe(st.sub)
 		}
 		st.conn.Close()
 		st.s.streams.Done()

@@ -66,15 +66,48 @@ func New(lastSeq int64) *Hub {
 
 // Sub is one stream's subscription.
 type Sub struct {
-	Actor  chat.Actor
-	C      chan *chat.Event // live events after the head returned by Subscribe
+	Actor chat.Actor
+	// The live events after the head returned by Subscribe, taken with
+	// Next: at most queue of them wait (more drop the subscription as
+	// slow). No buffer is held while none wait, so an idle stream costs
+	// none (100,000 idle widgets are a target).
+	mu     sync.Mutex
+	events []*chat.Event
+	queue  int
 	done   chan struct{}
 	reason string // set before done closes
 	wake   atomic.Pointer[func()]
 }
 
-// OnWake sets f to be called after each event put on C and after Done
-// closes, so a stream needs no goroutine parked on C while idle. f runs
+// Next takes the oldest waiting event, or nil when none waits.
+func (s *Sub) Next() *chat.Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.events) == 0 {
+		return nil
+	}
+	ev := s.events[0]
+	s.events[0] = nil
+	s.events = s.events[1:]
+	if len(s.events) == 0 {
+		s.events = nil // the buffer goes with the last event
+	}
+	return ev
+}
+
+// put queues ev unless queue events wait already.
+func (s *Sub) put(ev *chat.Event) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.events) >= s.queue {
+		return false
+	}
+	s.events = append(s.events, ev)
+	return true
+}
+
+// OnWake sets f to be called after each event queued for Next and after
+// Done closes, so a stream needs no goroutine parked while idle. f runs
 // under the hub's lock: it must not block or call the hub.
 func (s *Sub) OnWake(f func()) { s.wake.Store(&f) }
 
@@ -91,10 +124,11 @@ func (s *Sub) Done() <-chan struct{} { return s.done }
 func (s *Sub) Reason() string { return s.reason }
 
 // Subscribe registers a stream for a and returns it with the head: every
-// event with seq > head will arrive on C (if visible), and every event with
-// seq ≤ head is in the store for replay.
+// event with seq > head will come from Next (if visible), and every event
+// with seq ≤ head is in the store for replay. At most queue events wait
+// (queue < 1 counts as 1).
 func (h *Hub) Subscribe(a chat.Actor, queue int) (*Sub, int64) {
-	s := &Sub{Actor: a, C: make(chan *chat.Event, queue), done: make(chan struct{})}
+	s := &Sub{Actor: a, queue: max(queue, 1), done: make(chan struct{})}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
@@ -272,10 +306,9 @@ func (h *Hub) fanout(ev *chat.Event) {
 }
 
 func (h *Hub) offer(s *Sub, ev *chat.Event) {
-	select {
-	case s.C <- ev:
+	if s.put(ev) {
 		s.woken()
-	default:
+	} else {
 		h.drop(s, ReasonSlow)
 	}
 }

@@ -25,16 +25,12 @@ func msg(seq, customer int64, participants ...int64) *chat.Event {
 // are skipped).
 func drain(s *hub.Sub) []int64 {
 	var out []int64
-	for {
-		select {
-		case ev := <-s.C:
-			if ev.Seq != 0 {
-				out = append(out, ev.Seq)
-			}
-		default:
-			return out
+	for ev := s.Next(); ev != nil; ev = s.Next() {
+		if ev.Seq != 0 {
+			out = append(out, ev.Seq)
 		}
 	}
+	return out
 }
 
 func TestDeliversByAudience(t *testing.T) {
@@ -74,7 +70,9 @@ func TestDeliversByAudience(t *testing.T) {
 func TestSlowConsumerIsDroppedAlone(t *testing.T) {
 	h := hub.New(0)
 	slow, _ := h.Subscribe(support, 2)
-	<-slow.C // its own presence
+	if slow.Next() == nil { // its own presence
+		t.Fatal("no presence event")
+	}
 	fast, _ := h.Subscribe(customerA, 100)
 	for seq := int64(1); seq <= 5; seq++ {
 		h.Publish([]*chat.Event{msg(seq, 100)})
@@ -103,12 +101,7 @@ func TestSlowConsumerIsDroppedAlone(t *testing.T) {
 	}
 }
 
-func drainOne(s *hub.Sub) {
-	select {
-	case <-s.C:
-	default:
-	}
-}
+func drainOne(s *hub.Sub) { s.Next() }
 
 func TestCloseSessionUserAndShutdown(t *testing.T) {
 	h := hub.New(0)
@@ -172,16 +165,17 @@ func TestPresenceWithGrace(t *testing.T) {
 	watcher, _ := h.Subscribe(dev, 16)
 	presence := func() []string {
 		var out []string
-		for {
-			select {
-			case ev := <-watcher.C:
-				if ev.Type == chat.EventPresence {
-					out = append(out, string(ev.Data))
-				}
-			case <-time.After(150 * time.Millisecond):
-				return out
+		for end := time.Now().Add(150 * time.Millisecond); time.Now().Before(end); {
+			ev := watcher.Next()
+			if ev == nil {
+				time.Sleep(5 * time.Millisecond)
+				continue
+			}
+			if ev.Type == chat.EventPresence {
+				out = append(out, string(ev.Data))
 			}
 		}
+		return out
 	}
 	presence() // dev's own
 	a, _ := h.Subscribe(support, 4)
@@ -203,10 +197,9 @@ func TestPresenceWithGrace(t *testing.T) {
 	// Customers have no presence and never see the team's.
 	v, _ := h.Subscribe(customerA, 4)
 	h.Subscribe(support, 4)
-	select {
-	case ev := <-v.C:
+	time.Sleep(20 * time.Millisecond)
+	if ev := v.Next(); ev != nil {
 		t.Fatalf("customer got %s", ev.Type)
-	case <-time.After(20 * time.Millisecond):
 	}
 }
 
@@ -222,8 +215,8 @@ func TestEphemeralTyping(t *testing.T) {
 		want bool
 	}{"support": {sup, true}, "A": {a, true}, "B": {b, false}} {
 		got := false
-		for len(tc.s.C) > 0 {
-			if ev := <-tc.s.C; ev.Type == chat.EventTyping && ev.Seq == 0 {
+		for ev := tc.s.Next(); ev != nil; ev = tc.s.Next() {
+			if ev.Type == chat.EventTyping && ev.Seq == 0 {
 				got = true
 			}
 		}
@@ -245,7 +238,7 @@ func TestEncodesOncePerEvent(t *testing.T) {
 	ev := &chat.Event{Seq: 1, Type: chat.EventMessageCreated, Scope: chat.ScopeTeam, Data: []byte(`{"id":1}`)}
 	h.Publish([]*chat.Event{ev})
 	next := func(s *hub.Sub) *chat.Event { // past the presence events
-		for e := range s.C {
+		for e := s.Next(); e != nil; e = s.Next() {
 			if e.Type != chat.EventPresence {
 				return e
 			}
