@@ -128,6 +128,15 @@ func (s *Store) FindConversationByID(ctx context.Context, id int64) (*chat.Conve
 	return c, err
 }
 
+// HasConversation reports whether the local store holds a conversation's
+// row (no decoding: the sync engine asks for every conversation a replay
+// brings).
+func (s *Store) HasConversation(ctx context.Context, id int64) (bool, error) {
+	var known bool
+	err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM conversations WHERE id = ?)`, id).Scan(&known)
+	return known, err
+}
+
 // SectionCounts badges both sections: conversations with unread messages.
 func (s *Store) SectionCounts(ctx context.Context) (*chat.SectionCounts, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT c.status, c.customer_id IS NOT NULL, `+member+` FROM conversations c

@@ -296,6 +296,7 @@ func (c *Center) silent(convID int64) bool {
 // one notification per conversation; events that arrive while catching up
 // are counted for one summary (CaughtUp).
 func (c *Center) Events(events []*chat.Event, live bool) {
+	look := &lookups{}
 	for _, ev := range events {
 		switch ev.Type {
 		case chat.EventMessageEdited, chat.EventMessageDeleted:
@@ -337,8 +338,11 @@ func (c *Center) Events(events []*chat.Event, live bool) {
 		default:
 			continue
 		}
+		if !live && c.firstSync() {
+			continue // the first sync's history is not news: countAway counts none of it
+		}
 		var m chat.Message
-		if json.Unmarshal(ev.Data, &m) != nil || !c.wanted(&m, live) {
+		if json.Unmarshal(ev.Data, &m) != nil || !c.wanted(&m, live, look) {
 			continue
 		}
 		if !live {
@@ -349,8 +353,59 @@ func (c *Center) Events(events []*chat.Event, live bool) {
 	}
 }
 
+// firstSync reports the first sync of this store (Start's initial, until
+// CaughtUp).
+func (c *Center) firstSync() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.initial
+}
+
+// lookups keeps what wanted read from the local store for one batch of
+// events (it is applied before Events sees it, so the answers hold for the
+// whole batch): a catch-up brings thousands of messages in a few
+// conversations.
+type lookups struct {
+	convs   map[int64]*chat.Conversation // nil: not in the local store
+	members map[int64]bool               // conversation: I am a member (participant, assignee, involved in its item)
+	support *bool
+}
+
+func (l *lookups) conversation(ctx context.Context, st *localstore.Store, id int64) *chat.Conversation {
+	if conv, ok := l.convs[id]; ok {
+		return conv
+	}
+	if l.convs == nil {
+		l.convs, l.members = map[int64]*chat.Conversation{}, map[int64]bool{}
+	}
+	conv, err := st.FindConversationByID(ctx, id)
+	if err != nil {
+		conv = nil
+	}
+	l.convs[id] = conv
+	if conv != nil {
+		me := st.Me()
+		member := conv.HasParticipant(me) || (conv.Assignee != nil && conv.Assignee.ID == me)
+		if !member && conv.Item != nil {
+			if it, err := st.FindItemByNumber(ctx, conv.Item.Number); err == nil {
+				member = slices.Contains(it.Involved(), me)
+			}
+		}
+		l.members[id] = member
+	}
+	return conv
+}
+
+func (l *lookups) supports(ctx context.Context, st *localstore.Store) bool {
+	if l.support == nil {
+		s := st.Support(ctx)
+		l.support = &s
+	}
+	return *l.support
+}
+
 // wanted applies the rules to one new message.
-func (c *Center) wanted(m *chat.Message, live bool) bool {
+func (c *Center) wanted(m *chat.Message, live bool, look *lookups) bool {
 	c.mu.Lock()
 	open, focused := c.open, c.focused
 	c.mu.Unlock()
@@ -367,20 +422,14 @@ func (c *Center) wanted(m *chat.Message, live bool) bool {
 		return false
 	}
 	ctx := context.Background()
-	conv, err := c.Store.FindConversationByID(ctx, m.ConversationID)
-	if err != nil {
+	conv := look.conversation(ctx, c.Store, m.ConversationID)
+	if conv == nil {
 		return false
 	}
-	member := conv.HasParticipant(me) || (conv.Assignee != nil && conv.Assignee.ID == me)
-	if !member && conv.Item != nil {
-		if it, err := c.Store.FindItemByNumber(ctx, conv.Item.Number); err == nil {
-			member = slices.Contains(it.Involved(), me)
-		}
-	}
-	if m.Author.Kind == chat.KindCustomer && conv.CustomerID != 0 && c.Store.Support(ctx) {
+	if m.Author.Kind == chat.KindCustomer && conv.CustomerID != 0 && look.supports(ctx, c.Store) {
 		return true // From Customers
 	}
-	return member // My Conversations
+	return look.members[m.ConversationID] // My Conversations
 }
 
 // show puts up (or replaces) the conversation's notification for m, with

@@ -521,7 +521,9 @@ func touchesMembership(events []*chat.Event) bool {
 func (e *Engine) fetchHistory(ctx context.Context, fresh []int64, replayed bool) error {
 	for _, id := range fresh {
 		if replayed {
-			if _, err := e.Store.FindConversationByID(ctx, id); err == nil {
+			if known, err := e.Store.HasConversation(ctx, id); err != nil {
+				return err
+			} else if known {
 				continue
 			}
 		}
