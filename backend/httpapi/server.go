@@ -33,7 +33,7 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives internal errors. Defaults to slog.Default().
 	Logger *slog.Logger
-	// StreamQueue is each stream's live-event queue (default 1024).
+	// StreamQueue is each stream's live-event queue (default 1024, also for values ≤ 0).
 	StreamQueue int
 	// StreamPing is how often a stream pings its client, and checks
 	// its token's expiry (default 30 s, also for values ≤ 0 or ≥ 70 s,
@@ -126,7 +126,7 @@ func New(store chat.Store, h Streams, cfg Config) *Server {
 	if cfg.StreamPing <= 0 || cfg.StreamPing >= pongWait {
 		cfg.StreamPing = pingPeriod // a ping must come before the peer's silence counts (pongWait)
 	}
-	if cfg.StreamQueue == 0 {
+	if cfg.StreamQueue <= 0 {
 		cfg.StreamQueue = 1024
 	}
 	if cfg.LoginRate == 0 {

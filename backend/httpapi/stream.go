@@ -401,6 +401,7 @@ func (st *stream) drain() {
 			st.finish()
 			return
 		}
+		st.sub.Idle() // sent everything: the queue's buffer goes
 		st.running.Store(false)
 		// A wake between flush and here found running set: look again.
 		if !st.pending.Load() || !st.running.CompareAndSwap(false, true) {

@@ -72,35 +72,54 @@ type Sub struct {
 	// slow). No buffer is held while none wait, so an idle stream costs
 	// none (100,000 idle widgets are a target).
 	mu     sync.Mutex
-	events []*chat.Event
+	events []*chat.Event // events[head:] wait
+	head   int
 	queue  int
 	done   chan struct{}
 	reason string // set before done closes
 	wake   atomic.Pointer[func()]
 }
 
-// Next takes the oldest waiting event, or nil when none waits.
+// Next takes the oldest waiting event, or nil when none waits. The
+// buffer stays for the next events until Idle.
 func (s *Sub) Next() *chat.Event {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.events) == 0 {
+	if s.head == len(s.events) {
 		return nil
 	}
-	ev := s.events[0]
-	s.events[0] = nil
-	s.events = s.events[1:]
-	if len(s.events) == 0 {
-		s.events = nil // the buffer goes with the last event
+	ev := s.events[s.head]
+	s.events[s.head] = nil
+	if s.head++; s.head == len(s.events) {
+		s.events, s.head = s.events[:0], 0
 	}
 	return ev
+}
+
+// Idle lets the buffer go if no event waits: a stream calls it when it
+// has sent everything, so an idle subscription holds none while a busy
+// one keeps reusing its buffer.
+func (s *Sub) Idle() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.head == len(s.events) {
+		s.events, s.head = nil, 0
+	}
 }
 
 // put queues ev unless queue events wait already.
 func (s *Sub) put(ev *chat.Event) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.events) >= s.queue {
+	if len(s.events)-s.head >= s.queue {
 		return false
+	}
+	if len(s.events) == cap(s.events) && s.head > 0 {
+		// Taken events' slots first, so a stream that never runs dry
+		// does not grow its buffer.
+		n := copy(s.events, s.events[s.head:])
+		clear(s.events[n:])
+		s.events, s.head = s.events[:n], 0
 	}
 	s.events = append(s.events, ev)
 	return true

@@ -265,3 +265,63 @@ func TestEncodesOncePerEvent(t *testing.T) {
 		t.Fatalf("an ephemeral event's frame: %s", got)
 	}
 }
+
+// TestQueueKeepsOrderAndBound: events come out in publish order while
+// puts and takes interleave, the bound counts only waiting events, and a
+// stream that never runs dry does not grow its buffer (the taken slots are
+// reused).
+func TestQueueKeepsOrderAndBound(t *testing.T) {
+	h := hub.New(0)
+	s, _ := h.Subscribe(customerA, 4)
+	next := int64(1)
+	want := int64(1)
+	h.Publish([]*chat.Event{msg(next, customerA.ID)}) // one ahead throughout
+	next++
+	for round := 0; round < 1000; round++ {
+		for range 3 {
+			h.Publish([]*chat.Event{msg(next, customerA.ID)})
+			next++
+		}
+		for range 3 { // one stays: the queue never runs dry
+			ev := s.Next()
+			if ev == nil || ev.Seq != want {
+				t.Fatalf("round %d: got %v, want seq %d", round, ev, want)
+			}
+			want++
+		}
+		select {
+		case <-s.Done():
+			t.Fatalf("round %d: dropped (%s) with at most 4 waiting of 4", round, s.Reason())
+		default:
+		}
+		if c := s.BufferCap(); c > 8 {
+			t.Fatalf("round %d: the buffer grew to %d slots for at most 4 waiting", round, c)
+		}
+		select {
+		default:
+		}
+	}
+	for ev := s.Next(); ev != nil; ev = s.Next() {
+		if ev.Seq != want {
+			t.Fatalf("tail: seq %d, want %d", ev.Seq, want)
+		}
+		want++
+	}
+	if want != next {
+		t.Fatalf("took %d events of %d", want-1, next-1)
+	}
+	s.Idle()
+	if c := s.BufferCap(); c != 0 {
+		t.Fatalf("an idle subscription keeps %d slots", c)
+	}
+	// Five waiting of four: dropped as slow.
+	for range 5 {
+		h.Publish([]*chat.Event{msg(next, customerA.ID)})
+		next++
+	}
+	select {
+	case <-s.Done():
+	default:
+		t.Fatal("a fifth waiting event did not drop the subscription")
+	}
+}
