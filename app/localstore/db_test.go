@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/mattn/go-sqlite3"
-
 	"github.com/deskchat/deskchat/backend/sqlite/sqliteconn"
 )
 
@@ -24,13 +22,9 @@ func TestConnectionsHaveStablePlans(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if err := conn.Raw(func(dc any) error {
-		on, err := sqliteconn.StablePlans(dc.(*sqlite3.SQLiteConn))
-		if err == nil && !on {
-			t.Error("a local store connection without the planner stability guarantee")
-		}
-		return err
-	}); err != nil {
+	if on, err := sqliteconn.StablePlans(conn); err != nil {
 		t.Fatal(err)
+	} else if !on {
+		t.Error("a local store connection without the planner stability guarantee")
 	}
 }

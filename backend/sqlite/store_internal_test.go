@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/mattn/go-sqlite3"
-
 	"github.com/deskchat/deskchat/backend/sqlite/sqliteconn"
 )
 
@@ -34,12 +32,8 @@ func TestConnectionsHaveStablePlans(t *testing.T) {
 			}
 		}
 		for _, conn := range conns {
-			var on bool
-			if err := conn.Raw(func(dc any) error {
-				var err error
-				on, err = sqliteconn.StablePlans(dc.(*sqlite3.SQLiteConn))
-				return err
-			}); err != nil {
+			on, err := sqliteconn.StablePlans(conn)
+			if err != nil {
 				t.Fatal(err)
 			}
 			if !on {

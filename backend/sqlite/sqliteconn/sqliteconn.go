@@ -30,6 +30,7 @@ static int deskchat_qpsg(void *db, int on) {
 import "C"
 
 import (
+	"database/sql"
 	"errors"
 	"reflect"
 	"unsafe"
@@ -52,14 +53,23 @@ func Setup(c *sqlite3.SQLiteConn) error {
 	return nil
 }
 
-// StablePlans reports whether the connection has the planner stability
-// guarantee on (for tests).
-func StablePlans(c *sqlite3.SQLiteConn) (bool, error) {
-	db, err := handle(c)
-	if err != nil {
-		return false, err
-	}
-	return C.deskchat_qpsg(db, -1) == 1, nil
+// StablePlans reports whether a connection of a deskchat SQLite driver
+// has the planner stability guarantee on (for tests).
+func StablePlans(conn *sql.Conn) (bool, error) {
+	on := false
+	err := conn.Raw(func(dc any) error {
+		c, ok := dc.(*sqlite3.SQLiteConn)
+		if !ok {
+			return errors.New("sqliteconn: not a mattn/go-sqlite3 connection")
+		}
+		db, err := handle(c)
+		if err != nil {
+			return err
+		}
+		on = C.deskchat_qpsg(db, -1) == 1
+		return nil
+	})
+	return on, err
 }
 
 // handle is the connection's sqlite3* (the driver's unexported db field;

@@ -23,12 +23,8 @@ func stable(t *testing.T, db *sql.DB) bool {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	var on bool
-	if err := conn.Raw(func(dc any) error {
-		var err error
-		on, err = sqliteconn.StablePlans(dc.(*sqlite3.SQLiteConn))
-		return err
-	}); err != nil {
+	on, err := sqliteconn.StablePlans(conn)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return on
