@@ -701,6 +701,19 @@ async function flow(page, context, errors) {
   await view.getByRole('menu', { name: 'More' }).waitFor();
   await view.locator('.conv-header h2').click();
   await view.getByRole('menu', { name: 'More' }).waitFor({ state: 'detached' });
+  // An Escape the moment the menu is in the page (before it is painted)
+  // still closes it: its listeners are on from the same commit.
+  await page.evaluate(() => {
+    new MutationObserver((changes, obs) => {
+      if (document.querySelector('section.conv-view [role="menu"]')) {
+        obs.disconnect();
+        document.activeElement?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  await more.click();
+  await page.waitForTimeout(300);
+  assert.equal(await view.getByRole('menu', { name: 'More' }).count(), 0, 'an Escape right as the menu opened closed it');
 
   // Last (it signs out every other session of Anna's, the API token of
   // this test too): the password changes from Settings.

@@ -2,7 +2,7 @@
 // around their controls, Escape closes them (onClose), and the first
 // control takes the focus when one opens.
 import type { RefObject } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { useLayoutEffect } from 'preact/hooks';
 
 const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
@@ -18,7 +18,9 @@ export function wrapTarget(controls: HTMLElement[], active: Element | null, back
 
 /** Traps the focus in ref's element while it is shown and closes it on Escape. */
 export function useDialog(ref: RefObject<HTMLElement | null>, onClose: () => void) {
-  useEffect(() => {
+  // A layout effect, as for menus (lib/menu.ts): the focus and the keys are
+  // the dialog's from the moment it is painted.
+  useLayoutEffect(() => {
     const root = ref.current;
     if (!root) return;
     if (!root.contains(document.activeElement)) root.querySelector<HTMLElement>(FOCUSABLE)?.focus();
