@@ -12,8 +12,9 @@
 # (fsync) before the answer; Centrifugo's are publications to its HTTP
 # API, kept in memory.
 # Prints each figure and the ratios.
-# Part of `make bench` (scripts/bench.sh); PEER_STREAMS=N (default 15000,
-# the most this machine's 20,000 open files allow one process).
+# Part of `make bench` (scripts/bench.sh); alone: ./scripts/bench-peer.sh
+# (about 3 minutes). PEER_STREAMS=N idle streams (default 15000, the most
+# this machine's 20,000 open files allow one process).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOFLAGS=-tags=sqlite_fts5
@@ -69,21 +70,28 @@ echo "$cff"
 p99() { sed -n 's/^ *delivery: .* p99 \([0-9.]*\) ms.*/\1/p' | head -n1; }
 ack() { sed -n 's/^ *\(send\|publish\)→ack: *p50 \([0-9.]*\) ms, .* p99 \([0-9.]*\) ms.*/\2 \3/p' | head -n1; }
 cores() { sed -n 's/^ *server: *\([0-9.]*\) cores.*/\1/p' | head -n1; }
+# Messages per second actually sent (both loads last 10 s): deskchat's
+# accepted sends, Centrifugo's answered publications.
+rate() { sed -n -e 's/^ *accepted: *[0-9]* messages, \([0-9.]*\) msg\/s.*/\1/p' \
+  -e 's/^peer fan-out: \([0-9]*\) published.*/\1/p' | head -n1 | awk '{ print ($1 > 2000 ? $1 / 10 : $1) }'; }
 
-echo "== side by side"
+echo "== side by side (ratio: deskchat / Centrifugo; CPU per message at the rate actually sent)"
 read -r da50 da99 <<<"$(ack <<<"$dss")" || true
 read -r ca50 ca99 <<<"$(ack <<<"$cfs")" || true
-awk -v d="$ds" -v c="$cf" -v dp="$(p99 <<<"$dsf")" -v cp="$(p99 <<<"$cff")" -v dc="$(cores <<<"$dsf")" -v cc="$(cores <<<"$cff")" \
-  -v da50="${da50:-}" -v da99="${da99:-}" -v ca50="${ca50:-}" -v ca99="${ca99:-}" -v dsc="$(cores <<<"$dss")" -v csc="$(cores <<<"$cfs")" 'BEGIN {
-  if (d == "" || c == "" || dp == "" || cp == "" || dc == "" || cc == "" || da50 == "" || ca50 == "" || dsc == "" || csc == "") {
-    print "peer: a figure is missing (idle " d " / " c ", ack " da50 " / " ca50 ", steady cores " dsc " / " csc ", p99 " dp " / " cp ", cores " dc " / " cc ")"; exit 1
+awk -v n="$n" -v d="$ds" -v c="$cf" -v dp="$(p99 <<<"$dsf")" -v cp="$(p99 <<<"$cff")" -v dc="$(cores <<<"$dsf")" -v cc="$(cores <<<"$cff")" \
+  -v da50="${da50:-}" -v da99="${da99:-}" -v ca50="${ca50:-}" -v ca99="${ca99:-}" -v dsc="$(cores <<<"$dss")" -v csc="$(cores <<<"$cfs")" \
+  -v dsr="$(rate <<<"$dss")" -v csr="$(rate <<<"$cfs")" -v dfr="$(rate <<<"$dsf")" -v cfr="$(rate <<<"$cff")" 'BEGIN {
+  if (d == "" || c == "" || dp == "" || cp == "" || dc == "" || cc == "" || da50 == "" || ca50 == "" || dsc == "" || csc == "" || dsr == "" || csr == "" || dfr == "" || cfr == "") {
+    print "peer: a figure is missing (idle " d " / " c ", ack " da50 " / " ca50 ", steady cores " dsc " / " csc ", p99 " dp " / " cp ", cores " dc " / " cc ", rates " dsr " " csr " " dfr " " cfr ")"; exit 1
   }
-  f = "%-44s %18s %18s %12s\n"
+  f = "%-46s %18s %18s %12s\n"
   printf f, "", "deskchat", "Centrifugo", "ratio"
-  printf f, "memory per idle stream", sprintf("%.1f KB", d), sprintf("%.1f KB", c), sprintf("%.2f", d / c)
-  printf f, "send→ack p50 / p99 at 500 msgs/s", sprintf("%.2f / %.2f ms", da50, da99), sprintf("%.2f / %.2f ms", ca50, ca99), sprintf("%.1f / %.1f", da50 / ca50, da99 / ca99)
-  printf f, "server CPU at 500 msgs/s", sprintf("%.2f cores", dsc), sprintf("%.2f cores", csc), sprintf("%.1f", dsc / csc)
-  printf f, "server CPU per message at 500 msgs/s", sprintf("%.2f ms", dsc * 1000 / 500), sprintf("%.2f ms", csc * 1000 / 500), sprintf("%.1f", dsc / csc)
-  printf f, "fan-out to 30 at 1,000 msgs/s: delivery p99", sprintf("%.1f ms", dp), sprintf("%.1f ms", cp), sprintf("%.1f", dp / cp)
-  printf f, "fan-out: server CPU", sprintf("%.2f cores", dc), sprintf("%.2f cores", cc), sprintf("%.1f", dc / cc)
+  printf f, sprintf("memory per idle stream (%d streams)", n), sprintf("%.1f KB", d), sprintf("%.1f KB", c), sprintf("%.2f", d / c)
+  printf f, "500 msgs/s to one subscriber: sent", sprintf("%.0f/s", dsr), sprintf("%.0f/s", csr), ""
+  printf f, "  send (publish) → ack, p50 / p99", sprintf("%.2f / %.2f ms", da50, da99), sprintf("%.2f / %.2f ms", ca50, ca99), sprintf("%.1f / %.1f", da50 / ca50, da99 / ca99)
+  printf f, "  server CPU", sprintf("%.2f cores", dsc), sprintf("%.2f cores", csc), sprintf("%.1f", dsc / csc)
+  printf f, "  server CPU per message", sprintf("%.2f ms", dsc * 1000 / dsr), sprintf("%.2f ms", csc * 1000 / csr), sprintf("%.1f", (dsc / dsr) / (csc / csr))
+  printf f, "fan-out, 1,000 msgs/s to 30 subscribers: sent", sprintf("%.0f/s", dfr), sprintf("%.0f/s", cfr), ""
+  printf f, "  delivery p99 (from the send)", sprintf("%.1f ms", dp), sprintf("%.1f ms", cp), sprintf("%.1f", dp / cp)
+  printf f, "  server CPU", sprintf("%.2f cores", dc), sprintf("%.2f cores", cc), sprintf("%.1f", dc / cc)
 }'

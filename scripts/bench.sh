@@ -53,9 +53,11 @@ load isolation --customers 1000 --senders 100 --agents 10 --rate 500 --duration 
 load fanout --customers 1000 --senders 100 --agents 30 --rate 1000 --duration 10s
 # Streams are bounded by the open-files limit of both processes here.
 load idle --customers 15000 --senders 10 --agents 1 --rate 50 --duration 3s --addrs 2
-# The same idle streams against the peer (Centrifugo, pinned), and the ratio.
-say "== scripts/bench-peer.sh (deskchat and Centrifugo, $(( ${PEER_STREAMS:-15000} )) idle streams each)"
-./scripts/bench-peer.sh 2>/dev/null | tee -a "$report" || say "bench-peer failed (exit $?)"
+# deskchat against the peer (Centrifugo, pinned), one right after the
+# other: idle streams, 500 msgs/s to one subscriber, the fan-out; the
+# side-by-side table with the ratios (issue 16).
+say "== scripts/bench-peer.sh (deskchat and Centrifugo; $(( ${PEER_STREAMS:-15000} )) idle streams each)"
+./scripts/bench-peer.sh 2>"$out/bench-peer.err" | tee -a "$report" || say "bench-peer failed (exit $?): see $out/bench-peer.err"
 say ""
 # 10,000 customer streams resume from their cursors after a server restart.
 load reconnect --customers 10000 --senders 100 --agents 1 --rate 500 --duration 5s --addrs 2 --restart

@@ -56,6 +56,10 @@ func serveCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the HTTP API and event streams",
+		Long: `Serve the HTTP API and event streams until SIGINT or SIGTERM.
+
+With DESKCHAT_CPUPROFILE=FILE in the environment it also writes a CPU
+profile of the run to FILE when it stops (go tool pprof; docs/PERFORMANCE.md).`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 			if path := os.Getenv("DESKCHAT_CPUPROFILE"); path != "" {
