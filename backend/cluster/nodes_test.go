@@ -176,6 +176,7 @@ type watcher struct {
 	ended   error
 	stream  *client.Stream
 	stopped chan struct{}
+	reading chan struct{} // closed when the current stream's reader ends
 }
 
 func watch(t *testing.T, c *client.Client) *watcher {
@@ -192,10 +193,12 @@ func watch(t *testing.T, c *client.Client) *watcher {
 }
 
 func (w *watcher) follow(st *client.Stream) {
+	reading := make(chan struct{})
 	w.mu.Lock()
-	w.stream, w.ended = st, nil
+	w.stream, w.ended, w.reading = st, nil, reading
 	w.mu.Unlock()
 	go func() {
+		defer close(reading)
 		for {
 			f, err := st.Next(context.Background())
 			if err != nil {
@@ -217,6 +220,16 @@ func (w *watcher) follow(st *client.Stream) {
 // moveTo resumes the stream on another node from the watcher's cursor.
 func (w *watcher) moveTo(t *testing.T, url string) {
 	t.Helper()
+	// As a client does: stop reading the old connection first. Frames of
+	// the old node still buffered in the socket would otherwise arrive
+	// after the cursor is taken, and the resume would repeat them.
+	w.mu.Lock()
+	old, reading := w.stream, w.reading
+	w.mu.Unlock()
+	if old != nil {
+		old.Close()
+		<-reading
+	}
 	w.mu.Lock()
 	cursor, epoch := w.cursor, w.epoch
 	w.mu.Unlock()
