@@ -52,20 +52,25 @@ out=$(./bin/deskchat-load --peer centrifugo --server "ws://127.0.0.1:$port/conne
 echo "$out"
 cf=$(kb <<<"$out")
 
+# deskchat_load AGENTS RATE: 100 customers send RATE msgs/s over 10 s to
+# AGENTS agent streams (next to 1,000 customer streams); centrifugo_load
+# AGENTS RATE: publications at RATE to AGENTS subscribers.
+deskchat_load() { ./bin/deskchat-load --customers 1000 --senders 100 --agents "$1" --rate "$2" --duration 10s 2>/dev/null; }
+centrifugo_load() {
+  ./bin/deskchat-load --peer centrifugo --server "ws://127.0.0.1:$port/connection/websocket" \
+    --peer-api "http://127.0.0.1:$port/api/publish" --server-pid "$pid" --agents "$1" --rate "$2" --duration 10s 2>/dev/null
+}
 echo "== deskchat: 500 msgs/s to one agent"
-dss=$(./bin/deskchat-load --customers 1000 --senders 100 --agents 1 --rate 500 --duration 10s 2>/dev/null)
+dss=$(deskchat_load 1 500)
 echo "$dss"
 echo "== Centrifugo: 500 msgs/s to one subscriber"
-cfs=$(./bin/deskchat-load --peer centrifugo --server "ws://127.0.0.1:$port/connection/websocket" \
-  --peer-api "http://127.0.0.1:$port/api/publish" --server-pid "$pid" --agents 1 --rate 500 --duration 10s 2>/dev/null)
+cfs=$(centrifugo_load 1 500)
 echo "$cfs"
-
 echo "== deskchat: fan-out to 30 agents at 1,000 msgs/s"
-dsf=$(./bin/deskchat-load --customers 1000 --senders 100 --agents 30 --rate 1000 --duration 10s 2>/dev/null)
+dsf=$(deskchat_load 30 1000)
 echo "$dsf"
 echo "== Centrifugo: fan-out to 30 subscribers at 1,000 msgs/s"
-cff=$(./bin/deskchat-load --peer centrifugo --server "ws://127.0.0.1:$port/connection/websocket" \
-  --peer-api "http://127.0.0.1:$port/api/publish" --server-pid "$pid" --agents 30 --rate 1000 --duration 10s 2>/dev/null)
+cff=$(centrifugo_load 30 1000)
 echo "$cff"
 p99() { sed -n 's/^ *delivery: .* p99 \([0-9.]*\) ms.*/\1/p' | head -n1; }
 ack() { sed -n 's/^ *\(send\|publish\)→ack: *p50 \([0-9.]*\) ms, .* p99 \([0-9.]*\) ms.*/\2 \3/p' | head -n1; }

@@ -40,11 +40,7 @@ func message(id int64, text string, edited, deleted bool) chat.Message {
 // and the search index matches it exactly (no corruption, no stale words).
 func TestApplyIsIdempotentAndIndexed(t *testing.T) {
 	ctx := context.Background()
-	st, err := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	batch := []*chat.Event{
 		event(1, chat.EventUserCreated, chat.User{ID: 2, Name: "Me", Support: true}),
 		event(2, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 7,
@@ -87,8 +83,7 @@ func TestApplyIsIdempotentAndIndexed(t *testing.T) {
 // people, as on the server.
 func TestMembershipThroughItems(t *testing.T) {
 	ctx := context.Background()
-	st, _ := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
-	defer st.Close()
+	st := openStore(t)
 	st.Apply(ctx, []*chat.Event{
 		event(1, chat.EventUserCreated, chat.User{ID: 2, Name: "Me"}),
 		event(2, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 7}),
@@ -119,8 +114,7 @@ func TestMembershipThroughItems(t *testing.T) {
 // TestOutbox: ordered, idempotent by client id, failures kept for retry.
 func TestOutbox(t *testing.T) {
 	ctx := context.Background()
-	st, _ := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
-	defer st.Close()
+	st := openStore(t)
 	for _, id := range []string{"a", "b", "a", "c"} {
 		st.Enqueue(ctx, localstore.Entry{ClientID: id, Kind: localstore.OutSendMessage, ConversationID: 1, Text: id})
 	}
@@ -265,11 +259,7 @@ func TestUnsaidLeavesTheLocalFile(t *testing.T) {
 // TestSearchFindsIsolatedNames: "anna" finds a note that isolates the name.
 func TestSearchFindsIsolatedNames(t *testing.T) {
 	ctx := context.Background()
-	st, err := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	note := chat.Message{ID: 5, ConversationID: 1, Author: chat.Author{Kind: chat.KindSystem}, System: chat.NoteClosed,
 		Text: "\u2068Anna Admin\u2069 closed the conversation.", CreatedAt: time.Now()}
 	if err := st.Apply(ctx, []*chat.Event{
@@ -331,8 +321,7 @@ func TestConversationKeepsNoItemTitle(t *testing.T) {
 // (From inclusive, To exclusive), older hits included.
 func TestSearchDateRange(t *testing.T) {
 	ctx := context.Background()
-	st, _ := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
-	defer st.Close()
+	st := openStore(t)
 	evs := []*chat.Event{event(1, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationTeam, Status: chat.StatusOpen})}
 	days := []time.Time{
 		time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC), time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), time.Date(2026, 3, 2, 23, 59, 59, 0, time.UTC),
@@ -379,8 +368,7 @@ func TestSearchDateRange(t *testing.T) {
 // and deletes, and the oldest short message comes first.
 func TestSearchRanksTheWholeHistory(t *testing.T) {
 	ctx := context.Background()
-	st, _ := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
-	defer st.Close()
+	st := openStore(t)
 	vocab := []string{"refund", "refunded", "refunds", "parcel", "late", "invoice", "café", "Cafe", "order", "wrong", "size",
 		"delivery", "address", "thanks", "hello", "return", "label", "printer", "qux", "re"}
 	r := rand.New(rand.NewPCG(7, 7))
@@ -471,8 +459,7 @@ func TestSearchRanksTheWholeHistory(t *testing.T) {
 // again once a new message brings it back, in a later batch or the same.
 func TestSearchFindsAWordBackAfterItLeft(t *testing.T) {
 	ctx := context.Background()
-	st, _ := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
-	defer st.Close()
+	st := openStore(t)
 	msg := func(id int64, text string) chat.Message {
 		return chat.Message{ID: id, ConversationID: 1, Author: chat.Author{Kind: chat.KindUser, ID: 3, Name: "Ben"}, Text: text,
 			CreatedAt: time.Unix(id, 0).UTC()}
@@ -516,8 +503,7 @@ func TestSearchFindsAWordBackAfterItLeft(t *testing.T) {
 // inside a word), so no match of FTS5's prefix search is lost.
 func TestSearchFindsWordsAsTheIndexHasThem(t *testing.T) {
 	ctx := context.Background()
-	st, _ := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
-	defer st.Close()
+	st := openStore(t)
 	texts := []string{"Lieferzeit¹ ist lang", "½kg Pakete", "Cafe\u0301 bestellt", "Ⅻ Uhr", "Αθήνα παράδοση", "x\uE000y code"}
 	evs := []*chat.Event{event(1, chat.EventConversationCreated, chat.Conversation{ID: 1, Kind: chat.ConversationTeam, Status: chat.StatusOpen})}
 	for i, text := range texts {
@@ -541,11 +527,7 @@ func TestSearchFindsWordsAsTheIndexHasThem(t *testing.T) {
 // the new one finds the row once; a change elsewhere in the row is kept.
 func TestPeopleAndItemsSearchFollowChanges(t *testing.T) {
 	ctx := context.Background()
-	st, err := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	conv := func(seq int64, typ string, cu chat.Customer) *chat.Event {
 		return event(seq, typ, chat.Conversation{ID: 1, Kind: chat.ConversationCustomer, Status: chat.StatusOpen, CustomerID: 7, Customer: &cu})
 	}
@@ -606,4 +588,15 @@ func TestPeopleAndItemsSearchFollowChanges(t *testing.T) {
 	if cu, err := st.FindCustomerByID(ctx, 7); err != nil || cu.Email != "sally@dingo.example" {
 		t.Errorf("customer = %+v, %v", cu, err)
 	}
+}
+
+// openStore opens a store in the test's temp dir, closed at its end.
+func openStore(t *testing.T) *localstore.Store {
+	t.Helper()
+	st, err := localstore.Open(filepath.Join(t.TempDir(), "l.db"), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
